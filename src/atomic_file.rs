@@ -1,0 +1,56 @@
+//! Output files that appear whole or not at all.
+//!
+//! Every file the tool writes goes to a temporary file in the destination's folder first and is
+//! renamed over the destination only once complete, so an error or a kill never leaves a
+//! half-written output behind.
+
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use crate::{Error, Result};
+
+/// Writes `path` through `write`, atomically. On error nothing is left at `path`.
+pub fn write_atomically<F>(path: &Path, write: F) -> Result<()>
+where
+    F: FnOnce(&mut BufWriter<&mut std::fs::File>) -> std::io::Result<()>,
+{
+    write_atomically_with_mode(path, None, write)
+}
+
+/// Like [`write_atomically`], with Unix permission bits for the new file (e.g. `0o600`).
+pub fn write_atomically_with_mode<F>(path: &Path, mode: Option<u32>, write: F) -> Result<()>
+where
+    F: FnOnce(&mut BufWriter<&mut std::fs::File>) -> std::io::Result<()>,
+{
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    if path.is_dir() {
+        return Err(Error::input(path, "is a folder; give a file name"));
+    }
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".deanon-tmp-")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io(dir, e))?;
+    // Temporary files are created private (0600); ordinary outputs get the usual 0644.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(
+            tmp.path(),
+            std::fs::Permissions::from_mode(mode.unwrap_or(0o644)),
+        )
+        .map_err(|e| Error::io(path, e))?;
+    }
+    #[cfg(not(unix))]
+    let _ = mode;
+    {
+        let file = tmp.as_file_mut();
+        let mut w = BufWriter::with_capacity(1 << 22, file);
+        write(&mut w).map_err(|e| Error::io(path, e))?;
+        w.flush().map_err(|e| Error::io(path, e))?;
+    }
+    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    Ok(())
+}

@@ -1,0 +1,276 @@
+//! Importers: generic CSV, Netflix Prize and MovieLens files into a [`Dataset`].
+//!
+//! Every importer has the same shape. A reader cuts the input into [`Segment`]s (blocks of a
+//! large file cut at line or movie boundaries, or whole small files), the segments of a batch are
+//! parsed in parallel, each into a chunk with its own local id numbering, and [`assemble`]
+//! merges the chunks: ids are given their final order (see [`super::ids`]), entries are
+//! renumbered, and the [`super::builder`] makes both layouts. Errors carry the file and line;
+//! in parallel parsing the first error in input order is the one reported, so the message does
+//! not depend on the thread count.
+
+mod delimited;
+mod netflix;
+mod segments;
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+
+use super::builder::{self, EntryChunk};
+use super::ids::{IdKey, canonical_number};
+use super::{Dataset, DatasetKind, IdTable};
+use crate::{Error, Result};
+
+pub use segments::Segment;
+
+/// The input formats `deanon import` reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Generic CSV with a header naming `user`, `item` and optionally `rating`, `date`.
+    Csv,
+    /// Netflix Prize: a `training_set` folder of `mv_*.txt` or Kaggle's `combined_data_*.txt`.
+    Netflix,
+    /// MovieLens `u.data`, `ratings.dat`, `ratings.csv`, or RecBole's `.inter` atomic file.
+    Movielens,
+}
+
+impl Format {
+    /// The name used on the command line.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Csv => "csv",
+            Format::Netflix => "netflix",
+            Format::Movielens => "movielens",
+        }
+    }
+}
+
+/// Receives parsed entries. Implemented by the chunk builder and by the duplicate finder.
+pub(crate) trait EntrySink {
+    /// One entry from `line` of the current file.
+    fn entry(
+        &mut self,
+        line: u64,
+        user: &[u8],
+        item: &[u8],
+        rating: u8,
+        day: u16,
+    ) -> std::result::Result<(), String>;
+}
+
+/// Parses segments of one input format.
+pub(crate) trait SegmentParser: Sync {
+    /// Feeds every entry of `segment` to `sink`. Errors carry the segment's path and line.
+    fn parse(&self, segment: &Segment, sink: &mut dyn EntrySink) -> Result<()>;
+}
+
+/// Imports `path` in `format` as a dataset of `kind`.
+pub fn import(path: &Path, format: Format, kind: DatasetKind) -> Result<Dataset> {
+    if !path.exists() {
+        return Err(Error::input(path, "no such file or folder"));
+    }
+    let (parser, source): (Box<dyn SegmentParser>, segments::Source) = match format {
+        Format::Csv => delimited::csv(path)?,
+        Format::Movielens => delimited::movielens(path)?,
+        Format::Netflix => netflix::open(path)?,
+    };
+    let chunks = parse_all(&*parser, &source)?;
+    if chunks.iter().all(|c| c.entries.is_empty()) {
+        return Err(Error::input(
+            source.display_path(),
+            "contains no data lines (is it empty, or only a header?)",
+        ));
+    }
+    assemble(kind, chunks).map_err(|dup| duplicate_error(&*parser, &source, dup))
+}
+
+/// One parsed piece of input: entries numbered with local ids, and the ids themselves.
+#[derive(Default)]
+pub(crate) struct ParsedChunk {
+    entries: EntryChunk,
+    users: LocalIds,
+    items: LocalIds,
+}
+
+/// Ids seen in one chunk, numbered in order of first appearance.
+#[derive(Default)]
+struct LocalIds {
+    numbers: FxHashMap<u64, u32>,
+    texts: FxHashMap<Box<[u8]>, u32>,
+    keys: Vec<IdKey>,
+}
+
+impl LocalIds {
+    #[inline]
+    fn intern(&mut self, bytes: &[u8]) -> std::result::Result<u32, String> {
+        let next = self.keys.len() as u32;
+        if let Some(n) = canonical_number(bytes) {
+            let id = *self.numbers.entry(n).or_insert(next);
+            if id == next {
+                self.keys.push(IdKey::Num(n));
+            }
+            return Ok(id);
+        }
+        if bytes.is_empty() {
+            return Err("empty id".into());
+        }
+        if let Some(&id) = self.texts.get(bytes) {
+            return Ok(id);
+        }
+        let key = IdKey::from_bytes(bytes)?;
+        self.texts.insert(bytes.into(), next);
+        self.keys.push(key);
+        Ok(next)
+    }
+}
+
+impl EntrySink for ParsedChunk {
+    #[inline]
+    fn entry(
+        &mut self,
+        _line: u64,
+        user: &[u8],
+        item: &[u8],
+        rating: u8,
+        day: u16,
+    ) -> std::result::Result<(), String> {
+        let u = self.users.intern(user).map_err(|e| format!("user: {e}"))?;
+        let i = self.items.intern(item).map_err(|e| format!("item: {e}"))?;
+        self.entries.push(u, i, rating, day);
+        Ok(())
+    }
+}
+
+/// Parses every segment of `source`, batch by batch, in parallel within a batch.
+fn parse_all(parser: &dyn SegmentParser, source: &segments::Source) -> Result<Vec<ParsedChunk>> {
+    let mut chunks = Vec::new();
+    let bar = crate::progress::bytes_bar(source.total_bytes(), "importing");
+    source.for_each_batch(|batch| {
+        let parsed: Vec<Result<ParsedChunk>> = batch
+            .par_iter()
+            .map(|task| {
+                let mut chunk = ParsedChunk::default();
+                for segment in task {
+                    parser.parse(segment, &mut chunk)?;
+                }
+                Ok(chunk)
+            })
+            .collect();
+        for p in parsed {
+            chunks.push(p?);
+        }
+        bar.inc(batch.iter().flatten().map(|s| s.data.len() as u64).sum());
+        Ok(())
+    })?;
+    bar.finish_and_clear();
+    Ok(chunks)
+}
+
+/// Final order of the union of the chunks' ids, and each chunk's local -> final table.
+fn merge_ids(locals: Vec<&LocalIds>) -> (Vec<IdKey>, Vec<Vec<u32>>) {
+    let mut seen: rustc_hash::FxHashSet<&IdKey> = Default::default();
+    for l in &locals {
+        seen.extend(l.keys.iter());
+    }
+    let mut all: Vec<IdKey> = seen.into_iter().cloned().collect();
+    all.par_sort_unstable();
+    let index: FxHashMap<&IdKey, u32> =
+        all.iter().enumerate().map(|(i, k)| (k, i as u32)).collect();
+    let tables = locals
+        .par_iter()
+        .map(|l| l.keys.iter().map(|k| index[k]).collect())
+        .collect();
+    (all, tables)
+}
+
+/// Merges parsed chunks into a dataset (see the module docs).
+pub(crate) fn assemble(
+    kind: DatasetKind,
+    chunks: Vec<ParsedChunk>,
+) -> std::result::Result<Dataset, Named<builder::DuplicateEntry>> {
+    let (user_keys, user_tables) = merge_ids(chunks.iter().map(|c| &c.users).collect());
+    let (item_keys, item_tables) = merge_ids(chunks.iter().map(|c| &c.items).collect());
+    let entries: Vec<EntryChunk> = chunks
+        .into_par_iter()
+        .zip(user_tables)
+        .zip(item_tables)
+        .map(|((c, ut), it)| {
+            let mut e = c.entries;
+            e.records.iter_mut().for_each(|r| *r = ut[*r as usize]);
+            e.items.iter_mut().for_each(|i| *i = it[*i as usize]);
+            e
+        })
+        .collect();
+    let user_table = IdTable::from_keys(&user_keys);
+    let item_table = IdTable::from_keys(&item_keys);
+    builder::build(kind, user_table, item_table, entries).map_err(|d| Named {
+        user: user_keys[d.record as usize].to_text(),
+        item: item_keys[d.item as usize].to_text(),
+        inner: d,
+    })
+}
+
+/// A duplicate with its external ids.
+pub(crate) struct Named<T> {
+    user: String,
+    item: String,
+    #[allow(dead_code)]
+    inner: T,
+}
+
+/// Finds the lines of a duplicate (user, item) pair by parsing the input again.
+struct DuplicateFinder<'a> {
+    user: &'a [u8],
+    item: &'a [u8],
+    path: PathBuf,
+    hits: Vec<(PathBuf, u64)>,
+}
+
+impl EntrySink for DuplicateFinder<'_> {
+    fn entry(
+        &mut self,
+        line: u64,
+        user: &[u8],
+        item: &[u8],
+        _: u8,
+        _: u16,
+    ) -> std::result::Result<(), String> {
+        if self.hits.len() < 2 && user == self.user && item == self.item {
+            self.hits.push((self.path.clone(), line));
+        }
+        Ok(())
+    }
+}
+
+fn duplicate_error(
+    parser: &dyn SegmentParser,
+    source: &segments::Source,
+    dup: Named<builder::DuplicateEntry>,
+) -> Error {
+    let mut finder = DuplicateFinder {
+        user: dup.user.as_bytes(),
+        item: dup.item.as_bytes(),
+        path: PathBuf::new(),
+        hits: Vec::new(),
+    };
+    // Ids are compared as text; a number written two ways ("7" and "07") is two ids, so the
+    // text of the final id matches the input exactly.
+    let _ = source.for_each_batch(|batch| {
+        for segment in batch.iter().flatten() {
+            finder.path = segment.path.to_path_buf();
+            parser.parse(segment, &mut finder)?;
+        }
+        Ok(())
+    });
+    let what = format!(
+        "user {} rated item {} twice; a ratings data set holds one rating per user and item (use --kind views for a log of viewing events)",
+        dup.user, dup.item
+    );
+    match finder.hits.as_slice() {
+        [(_, first), (path, second)] => {
+            Error::parse(path, *second, format!("{what}; first at line {first}"))
+        }
+        _ => Error::input(source.display_path(), what),
+    }
+}

@@ -1,0 +1,212 @@
+//! The data model: N records (people) x M items, each entry an item with an optional rating and
+//! an optional date, held in two layouts over the same entries.
+//!
+//! - record-major (CSR): a record's entries sorted by item, then day;
+//! - item-major (the inverted index): an item's postings sorted by record, then day.
+//!
+//! External ids are kept as text ([`IdTable`]); inside, records and items are dense `u32`
+//! indices. `supp(i)`, the number of distinct records holding item `i`, is stored with the data.
+//! Two kinds exist: ratings (one entry per record and item) and views (every viewing event, the
+//! same item possibly many times per record).
+//!
+//! Submodules: [`builder`] turns unordered entries into both layouts, [`store`] reads and writes
+//! the `.deanon` file, [`import`] reads CSV, Netflix Prize and MovieLens files, [`generate`]
+//! makes synthetic data, [`summary`] describes a dataset, [`export`] writes it back as CSV.
+
+pub mod builder;
+pub mod column;
+pub mod export;
+pub mod generate;
+pub mod ids;
+pub mod import;
+pub mod store;
+pub mod summary;
+pub mod values;
+
+use serde::{Deserialize, Serialize};
+
+pub use column::Column;
+pub use ids::{IdKey, IdTable};
+pub use values::{NO_DAY, NO_RATING, Rating};
+
+/// Dense index of a record (a person) in a dataset.
+pub type RecordIdx = u32;
+/// Dense index of an item in a dataset.
+pub type ItemIdx = u32;
+/// Whole days since 1970-01-01.
+pub type Day = u16;
+
+/// What one entry means.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum DatasetKind {
+    /// One entry per (record, item): a rating data set. Duplicates are input errors.
+    #[default]
+    Ratings,
+    /// A log of viewing events: a record may hold the same item many times.
+    Views,
+}
+
+impl DatasetKind {
+    /// The name used on the command line and in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            DatasetKind::Ratings => "ratings",
+            DatasetKind::Views => "views",
+        }
+    }
+}
+
+/// Entries grouped by one axis: `offsets[k]..offsets[k + 1]` are group `k`'s entries; `keys`
+/// holds the other axis's index (items for record-major, records for item-major). `ratings` and
+/// `days` are empty when the dataset has none at all, else parallel to `keys`, with
+/// [`NO_RATING`] / [`NO_DAY`] marking single missing values.
+#[derive(Debug, Default)]
+pub struct Layout {
+    /// Group boundaries, one more than the number of groups.
+    pub offsets: Column<u64>,
+    /// The other axis's index of each entry.
+    pub keys: Column<u32>,
+    /// Half-star ratings, or empty.
+    pub ratings: Column<u8>,
+    /// Days since 1970-01-01, or empty.
+    pub days: Column<u16>,
+}
+
+/// The entries of one group of a [`Layout`].
+#[derive(Clone, Copy, Debug)]
+pub struct Entries<'a> {
+    /// The other axis's indices.
+    pub keys: &'a [u32],
+    /// Ratings (half stars), `None` when the dataset has no ratings.
+    pub ratings: Option<&'a [u8]>,
+    /// Days, `None` when the dataset has no dates.
+    pub days: Option<&'a [u16]>,
+}
+
+impl Entries<'_> {
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    /// The rating of entry `k`, if any.
+    pub fn rating(&self, k: usize) -> Option<Rating> {
+        self.ratings
+            .map(|r| r[k])
+            .filter(|&r| r != NO_RATING)
+            .map(Rating)
+    }
+
+    /// The day of entry `k`, if any.
+    pub fn day(&self, k: usize) -> Option<Day> {
+        self.days.map(|d| d[k]).filter(|&d| d != NO_DAY)
+    }
+}
+
+impl Layout {
+    /// Number of groups.
+    pub fn groups(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+
+    /// The entries of group `k`.
+    pub fn group(&self, k: usize) -> Entries<'_> {
+        let range = self.offsets[k] as usize..self.offsets[k + 1] as usize;
+        Entries {
+            keys: &self.keys[range.clone()],
+            ratings: (!self.ratings.is_empty()).then(|| &self.ratings[range.clone()]),
+            days: (!self.days.is_empty()).then(|| &self.days[range]),
+        }
+    }
+}
+
+/// A dataset: records x items, both layouts built, ids kept.
+#[derive(Debug, Default)]
+pub struct Dataset {
+    kind: DatasetKind,
+    has_ratings: bool,
+    has_dates: bool,
+    record_ids: IdTable,
+    item_ids: IdTable,
+    by_record: Layout,
+    by_item: Layout,
+    item_support: Column<u32>,
+}
+
+impl Dataset {
+    /// Ratings or views.
+    pub fn kind(&self) -> DatasetKind {
+        self.kind
+    }
+
+    /// Whether any entry has a rating.
+    pub fn has_ratings(&self) -> bool {
+        self.has_ratings
+    }
+
+    /// Whether any entry has a date.
+    pub fn has_dates(&self) -> bool {
+        self.has_dates
+    }
+
+    /// Number of records (N).
+    pub fn num_records(&self) -> usize {
+        self.record_ids.len()
+    }
+
+    /// Number of items (M).
+    pub fn num_items(&self) -> usize {
+        self.item_ids.len()
+    }
+
+    /// Number of entries (ratings or viewing events).
+    pub fn num_entries(&self) -> usize {
+        self.by_record.keys.len()
+    }
+
+    /// External ids of records.
+    pub fn record_ids(&self) -> &IdTable {
+        &self.record_ids
+    }
+
+    /// External ids of items.
+    pub fn item_ids(&self) -> &IdTable {
+        &self.item_ids
+    }
+
+    /// The record-major layout (keys are items).
+    pub fn by_record(&self) -> &Layout {
+        &self.by_record
+    }
+
+    /// The item-major layout, the inverted index (keys are records).
+    pub fn by_item(&self) -> &Layout {
+        &self.by_item
+    }
+
+    /// One record's entries, sorted by item then day.
+    pub fn record(&self, record: RecordIdx) -> Entries<'_> {
+        self.by_record.group(record as usize)
+    }
+
+    /// One item's postings, sorted by record then day.
+    pub fn postings(&self, item: ItemIdx) -> Entries<'_> {
+        self.by_item.group(item as usize)
+    }
+
+    /// supp(i): the number of distinct records holding item `i`.
+    pub fn support(&self, item: ItemIdx) -> u32 {
+        self.item_support[item as usize]
+    }
+
+    /// supp(i) of every item.
+    pub fn supports(&self) -> &[u32] {
+        &self.item_support
+    }
+}

@@ -1,0 +1,87 @@
+//! The library's one error type.
+//!
+//! Every fallible library function returns [`Result`]. Messages are written for the person at the
+//! terminal: they name the file, the line where there is one, what is wrong and, where it helps,
+//! what to do.
+
+use std::path::{Path, PathBuf};
+
+/// Everything that can go wrong in the library.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The operating system refused a read or a write.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file or folder concerned.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// A line of an input file could not be used.
+    #[error("{}:{line}: {message}", path.display())]
+    Parse {
+        /// The input file.
+        path: PathBuf,
+        /// 1-based line number.
+        line: u64,
+        /// What is wrong with the line.
+        message: String,
+    },
+    /// An input file as a whole could not be used (empty, wrong format, inconsistent).
+    #[error("{}: {message}", path.display())]
+    Input {
+        /// The input file or folder.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A `.deanon` store is corrupt, truncated, of another version, or not a store at all.
+    #[error("{}: not a usable .deanon store: {message}", path.display())]
+    Store {
+        /// The store file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// A parameter is out of its domain.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+}
+
+/// The library's result type.
+pub type Result<T> = std::result::Result<T, Error>;
+
+impl Error {
+    /// An I/O error on `path`.
+    pub fn io(path: &Path, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.to_path_buf(),
+            source,
+        }
+    }
+
+    /// A problem with line `line` (1-based) of `path`.
+    pub fn parse(path: &Path, line: u64, message: impl Into<String>) -> Self {
+        Error::Parse {
+            path: path.to_path_buf(),
+            line,
+            message: message.into(),
+        }
+    }
+
+    /// A problem with the file `path` as a whole.
+    pub fn input(path: &Path, message: impl Into<String>) -> Self {
+        Error::Input {
+            path: path.to_path_buf(),
+            message: message.into(),
+        }
+    }
+
+    /// A problem with the store file `path`.
+    pub fn store(path: &Path, message: impl Into<String>) -> Self {
+        Error::Store {
+            path: path.to_path_buf(),
+            message: message.into(),
+        }
+    }
+}

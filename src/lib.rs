@@ -1,0 +1,30 @@
+//! # deanon
+//!
+//! Measures how many people in an "anonymized" sparse data release (ratings, views,
+//! purchases) an adversary who knows a little about them can re-identify, following Narayanan &
+//! Shmatikov, "Robust De-anonymization of Large Sparse Datasets" (IEEE S&P 2008).
+//!
+//! The pipeline: data is imported ([`dataset::import`]) or generated ([`dataset::generate`])
+//! into a [`Dataset`], held in two layouts (record-major and the inverted index) and saved in
+//! the `.deanon` store ([`dataset::store`]), which later commands open by memory map in about a
+//! second even at Netflix scale.
+//!
+//! ```
+//! use deanon::dataset::generate::{generate, GenerateParams, Preset};
+//!
+//! let data = generate(&GenerateParams::new(Preset::NetflixLike).users(500).seed(7)).unwrap();
+//! assert_eq!(data.num_records(), 500);
+//! let summary = deanon::dataset::summary::summarize(&data);
+//! assert!(summary.has_ratings && summary.has_dates);
+//! ```
+#![warn(missing_docs)]
+
+pub mod atomic_file;
+pub mod dataset;
+pub mod demo;
+pub mod error;
+pub mod progress;
+pub mod rng;
+
+pub use dataset::Dataset;
+pub use error::{Error, Result};

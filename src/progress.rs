@@ -1,0 +1,58 @@
+//! Progress bars for long work, shown on a terminal only.
+//!
+//! The binary switches them off with `--quiet`; they are never drawn when standard error is not
+//! a terminal (CI logs, pipes), so output files and test logs stay clean.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+static ENABLED: AtomicBool = AtomicBool::new(true);
+
+/// Turns progress bars on or off for the whole process.
+pub fn set_enabled(enabled: bool) {
+    ENABLED.store(enabled, Ordering::Relaxed);
+}
+
+fn target() -> ProgressDrawTarget {
+    if ENABLED.load(Ordering::Relaxed) {
+        ProgressDrawTarget::stderr()
+    } else {
+        ProgressDrawTarget::hidden()
+    }
+}
+
+/// A bar counting `len` units of work named `what`.
+pub fn bar(len: u64, what: &str) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(len), target());
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>12} [{bar:30}] {human_pos}/{human_len} ({eta})")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message(what.to_string());
+    bar
+}
+
+/// A bar counting bytes of input.
+pub fn bytes_bar(len: u64, what: &str) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(Some(len), target());
+    bar.set_style(
+        ProgressStyle::with_template("{msg:>12} [{bar:30}] {bytes}/{total_bytes} ({eta})")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar.set_message(what.to_string());
+    bar
+}
+
+/// A spinner for work of unknown length.
+pub fn spinner(what: &str) -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(None, target());
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {elapsed}").expect("valid template"),
+    );
+    bar.set_message(what.to_string());
+    bar.enable_steady_tick(std::time::Duration::from_millis(200));
+    bar
+}
