@@ -154,7 +154,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 KindArg::Views => DatasetKind::Views,
             };
             let data = import::import(&path, format, kind)?;
-            store::save(&data, &output)?;
+            deanon::progress::timed("save", || store::save(&data, &output))?;
             if !cli.quiet {
                 eprintln!(
                     "imported {} entries of {} records and {} items into {}",

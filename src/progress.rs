@@ -56,3 +56,15 @@ pub fn spinner(what: &str) -> ProgressBar {
     bar.enable_steady_tick(std::time::Duration::from_millis(200));
     bar
 }
+
+/// Runs `f`; with the environment variable `DEANON_TIMING` set, prints how long it took to
+/// standard error (for profiling whole commands phase by phase).
+pub fn timed<T>(phase: &str, f: impl FnOnce() -> T) -> T {
+    if std::env::var_os("DEANON_TIMING").is_none() {
+        return f();
+    }
+    let start = std::time::Instant::now();
+    let out = f();
+    eprintln!("[timing] {phase}: {:.3} s", start.elapsed().as_secs_f64());
+    out
+}

@@ -11,7 +11,7 @@
 
 use rayon::prelude::*;
 
-use super::{Column, Dataset, DatasetKind, IdTable, Layout, NO_DAY, NO_RATING};
+use super::{Column, Dataset, DatasetKind, IdTable, Layout, NO_DAY, NO_RATING, memory};
 
 /// Entries in input order, with final dense indices. `ratings` and `days` are parallel to
 /// `records` (use [`NO_RATING`] / [`NO_DAY`] for missing values).
@@ -40,6 +40,16 @@ impl EntryChunk {
     /// Number of entries.
     pub fn len(&self) -> usize {
         self.records.len()
+    }
+
+    /// An empty chunk with room for `capacity` entries.
+    pub fn with_capacity(capacity: usize) -> Self {
+        EntryChunk {
+            records: memory::with_capacity(capacity),
+            items: memory::with_capacity(capacity),
+            ratings: memory::with_capacity(capacity),
+            days: memory::with_capacity(capacity),
+        }
     }
 
     /// Whether the chunk is empty.
@@ -78,30 +88,39 @@ pub fn build(
         .par_iter()
         .any(|c| c.days.iter().any(|&d| d != NO_DAY));
 
-    // Record-major: counting sort by record into packed (item, day, rating) keys.
-    let mut counts = vec![0u64; n + 1];
-    for c in &chunks {
-        for &r in &c.records {
-            counts[r as usize + 1] += 1;
-        }
-    }
-    for k in 1..=n {
-        counts[k] += counts[k - 1];
-    }
-    let offsets = counts;
-    let total = offsets[n] as usize;
-    let mut keys = vec![0u64; total];
-    {
-        let mut cursor: Vec<u64> = offsets[..n].to_vec();
-        for c in chunks {
-            for k in 0..c.records.len() {
-                let slot = &mut cursor[c.records[k] as usize];
-                keys[*slot as usize] = pack(c.items[k], c.days[k], c.ratings[k]);
-                *slot += 1;
+    // Record-major: counting sort by record into packed (item, day, rating) keys, in parallel
+    // over groups of consecutive chunks (so entries stay in input order within a record).
+    let groups = group_chunks(&chunks, 2 * rayon::current_num_threads());
+    let histograms: Vec<Vec<u32>> = groups
+        .par_iter()
+        .map(|g| {
+            let mut h = vec![0u32; n];
+            for c in &chunks[g.clone()] {
+                c.records.iter().for_each(|&r| h[r as usize] += 1);
             }
-        }
+            h
+        })
+        .collect();
+    let (offsets, cursors) = offsets_and_cursors(&histograms, n);
+    drop(histograms);
+    let total = offsets[n] as usize;
+    let mut keys: Vec<u64> = memory::zeroed(total);
+    {
+        let out = SharedSlice::new(&mut keys);
+        groups.par_iter().zip(cursors).for_each(|(g, mut cursor)| {
+            for c in &chunks[g.clone()] {
+                for k in 0..c.records.len() {
+                    let slot = &mut cursor[c.records[k] as usize];
+                    // SAFETY: each group owns the slots its cursors walk, disjoint from every
+                    // other group's by construction of the cursors.
+                    unsafe { out.write(*slot as usize, pack(c.items[k], c.days[k], c.ratings[k])) };
+                    *slot += 1;
+                }
+            }
+        });
     }
-    sort_groups(&mut keys, &offsets);
+    drop(chunks);
+    crate::progress::timed("sort records", || sort_groups(&mut keys, &offsets));
 
     if kind == DatasetKind::Ratings {
         let duplicate = (0..n).into_par_iter().find_first(|&r| {
@@ -121,17 +140,9 @@ pub fn build(
         }
     }
 
-    let rec_items: Vec<u32> = keys.par_iter().map(|&k| (k >> 24) as u32).collect();
-    let rec_ratings: Vec<u8> = if has_ratings {
-        keys.par_iter().map(|&k| k as u8).collect()
-    } else {
-        Vec::new()
-    };
-    let rec_days: Vec<u16> = if has_dates {
-        keys.par_iter().map(|&k| (k >> 8) as u16).collect()
-    } else {
-        Vec::new()
-    };
+    let rec_items: Vec<u32> = unpack(&keys, true, |k| (k >> 24) as u32);
+    let rec_ratings: Vec<u8> = unpack(&keys, has_ratings, |k| k as u8);
+    let rec_days: Vec<u16> = unpack(&keys, has_dates, |k| (k >> 8) as u16);
     drop(keys);
 
     let by_record = Layout {
@@ -140,7 +151,7 @@ pub fn build(
         ratings: rec_ratings.into(),
         days: rec_days.into(),
     };
-    let (by_item, item_support) = invert(&by_record, m, kind);
+    let (by_item, item_support) = crate::progress::timed("invert", || invert(&by_record, m, kind));
     Ok(Dataset {
         kind,
         has_ratings,
@@ -172,58 +183,63 @@ fn sort_groups(keys: &mut [u64], offsets: &[u64]) {
 /// postings come out sorted by record, then day), and supp(i).
 fn invert(by_record: &Layout, m: usize, kind: DatasetKind) -> (Layout, Vec<u32>) {
     let items: &[u32] = &by_record.keys;
-    let histogram = items
-        .par_chunks(1 << 20)
-        .fold(
-            || vec![0u64; m],
-            |mut h, chunk| {
-                for &i in chunk {
-                    h[i as usize] += 1;
-                }
-                h
-            },
-        )
-        .reduce(
-            || vec![0u64; m],
-            |mut a, b| {
-                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
-                a
-            },
-        );
-    let mut offsets = vec![0u64; m + 1];
-    for i in 0..m {
-        offsets[i + 1] = offsets[i] + histogram[i];
-    }
+    let n = by_record.groups();
+    let ranges = record_ranges(&by_record.offsets, 2 * rayon::current_num_threads());
+    let histograms: Vec<Vec<u32>> = ranges
+        .par_iter()
+        .map(|range| {
+            let mut h = vec![0u32; m];
+            let lo = by_record.offsets[range.start] as usize;
+            let hi = by_record.offsets[range.end] as usize;
+            items[lo..hi].iter().for_each(|&i| h[i as usize] += 1);
+            h
+        })
+        .collect();
+    let (offsets, cursors) = offsets_and_cursors(&histograms, m);
+    drop(histograms);
     let total = items.len();
-    let mut records = vec![0u32; total];
-    let mut ratings = vec![
-        0u8;
-        if by_record.ratings.is_empty() {
-            0
-        } else {
-            total
-        }
-    ];
-    let mut days = vec![0u16; if by_record.days.is_empty() { 0 } else { total }];
-    let mut cursor: Vec<u64> = offsets[..m].to_vec();
-    for r in 0..by_record.groups() {
-        let lo = by_record.offsets[r] as usize;
-        let hi = by_record.offsets[r + 1] as usize;
-        for k in lo..hi {
-            let slot = &mut cursor[items[k] as usize];
-            let s = *slot as usize;
-            records[s] = r as u32;
-            if !ratings.is_empty() {
-                ratings[s] = by_record.ratings[k];
-            }
-            if !days.is_empty() {
-                days[s] = by_record.days[k];
-            }
-            *slot += 1;
-        }
+    let mut records: Vec<u32> = memory::zeroed(total);
+    let mut ratings: Vec<u8> = memory::zeroed(if by_record.ratings.is_empty() {
+        0
+    } else {
+        total
+    });
+    let mut days: Vec<u16> = memory::zeroed(if by_record.days.is_empty() { 0 } else { total });
+    {
+        let (out_records, out_ratings, out_days) = (
+            SharedSlice::new(&mut records),
+            SharedSlice::new(&mut ratings),
+            SharedSlice::new(&mut days),
+        );
+        let (has_ratings, has_days) = (!by_record.ratings.is_empty(), !by_record.days.is_empty());
+        ranges
+            .par_iter()
+            .zip(cursors)
+            .for_each(|(range, mut cursor)| {
+                for r in range.clone() {
+                    let lo = by_record.offsets[r] as usize;
+                    let hi = by_record.offsets[r + 1] as usize;
+                    for k in lo..hi {
+                        let slot = &mut cursor[items[k] as usize];
+                        let s = *slot as usize;
+                        // SAFETY: each range of records owns the slots its cursors walk.
+                        unsafe {
+                            out_records.write(s, r as u32);
+                            if has_ratings {
+                                out_ratings.write(s, by_record.ratings[k]);
+                            }
+                            if has_days {
+                                out_days.write(s, by_record.days[k]);
+                            }
+                        }
+                        *slot += 1;
+                    }
+                }
+            });
     }
+    debug_assert_eq!(n, by_record.groups());
     let support: Vec<u32> = match kind {
-        DatasetKind::Ratings => histogram.iter().map(|&c| c as u32).collect(),
+        DatasetKind::Ratings => offsets.windows(2).map(|w| (w[1] - w[0]) as u32).collect(),
         DatasetKind::Views => (0..m)
             .into_par_iter()
             .map(|i| {
@@ -239,6 +255,111 @@ fn invert(by_record: &Layout, m: usize, kind: DatasetKind) -> (Layout, Vec<u32>)
         days: days.into(),
     };
     (layout, support)
+}
+
+/// One field of every packed key, or nothing when `wanted` is false.
+fn unpack<T: bytemuck::Zeroable + Clone + Send>(
+    keys: &[u64],
+    wanted: bool,
+    field: impl Fn(u64) -> T + Sync,
+) -> Vec<T> {
+    if !wanted {
+        return Vec::new();
+    }
+    let mut out: Vec<T> = memory::zeroed(keys.len());
+    out.par_iter_mut()
+        .zip(keys.par_iter())
+        .for_each(|(o, &k)| *o = field(k));
+    out
+}
+
+/// Consecutive chunk ranges of roughly equal entry counts, at most `parts` of them.
+fn group_chunks(chunks: &[EntryChunk], parts: usize) -> Vec<std::ops::Range<usize>> {
+    let total: usize = chunks.iter().map(EntryChunk::len).sum();
+    let target = total.div_ceil(parts.max(1)).max(1);
+    let mut groups = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (k, c) in chunks.iter().enumerate() {
+        size += c.len();
+        if size >= target {
+            groups.push(start..k + 1);
+            start = k + 1;
+            size = 0;
+        }
+    }
+    if start < chunks.len() {
+        groups.push(start..chunks.len());
+    }
+    groups
+}
+
+/// Consecutive record ranges of roughly equal entry counts, at most `parts` of them.
+fn record_ranges(offsets: &[u64], parts: usize) -> Vec<std::ops::Range<usize>> {
+    let n = offsets.len() - 1;
+    let total = offsets[n];
+    let mut ranges = Vec::new();
+    let mut start = 0;
+    for p in 1..=parts.max(1) as u64 {
+        let goal = total * p / parts.max(1) as u64;
+        let end = if p == parts.max(1) as u64 {
+            n
+        } else {
+            offsets.partition_point(|&o| o < goal).min(n)
+        };
+        if end > start {
+            ranges.push(start..end);
+            start = end;
+        }
+    }
+    ranges
+}
+
+/// From per-group histograms over `k` keys: the offsets of each key (k + 1 of them) and, for
+/// each group, where its first entry of each key goes. Groups write in group order within a key,
+/// which keeps the sort stable.
+fn offsets_and_cursors(histograms: &[Vec<u32>], k: usize) -> (Vec<u64>, Vec<Vec<u64>>) {
+    let mut offsets = vec![0u64; k + 1];
+    let mut cursors = vec![vec![0u64; k]; histograms.len()];
+    let mut running = 0u64;
+    for key in 0..k {
+        offsets[key] = running;
+        for (g, h) in histograms.iter().enumerate() {
+            cursors[g][key] = running;
+            running += h[key] as u64;
+        }
+    }
+    offsets[k] = running;
+    (offsets, cursors)
+}
+
+/// A slice that several threads write at disjoint positions.
+struct SharedSlice<T> {
+    ptr: *mut T,
+    len: usize,
+}
+
+// SAFETY: only used for writes to disjoint positions from different threads (see callers).
+unsafe impl<T: Send> Send for SharedSlice<T> {}
+unsafe impl<T: Send> Sync for SharedSlice<T> {}
+
+impl<T> SharedSlice<T> {
+    fn new(slice: &mut [T]) -> Self {
+        SharedSlice {
+            ptr: slice.as_mut_ptr(),
+            len: slice.len(),
+        }
+    }
+
+    /// Writes `value` at `index`.
+    ///
+    /// # Safety
+    /// No other thread may access `index` concurrently.
+    #[inline]
+    unsafe fn write(&self, index: usize, value: T) {
+        assert!(index < self.len, "scatter index out of bounds");
+        // SAFETY: in bounds (checked above); exclusive per the caller's contract.
+        unsafe { self.ptr.add(index).write(value) }
+    }
 }
 
 /// Assembles a dataset from stored parts (used by the store reader).

@@ -19,6 +19,7 @@ pub mod export;
 pub mod generate;
 pub mod ids;
 pub mod import;
+pub(crate) mod memory;
 pub mod store;
 pub mod summary;
 pub mod values;

@@ -102,6 +102,16 @@ pub fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
+/// Day number of the first of each month from 1970-01 to 2149-12.
+fn month_starts() -> &'static [i64] {
+    static TABLE: std::sync::OnceLock<Vec<i64>> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        (1970..=2149)
+            .flat_map(|y| (1..=12).map(move |m| days_from_civil(y, m, 1)))
+            .collect()
+    })
+}
+
 fn days_in_month(year: i64, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -150,6 +160,11 @@ pub fn parse_iso_date(text: &[u8]) -> Result<u16, String> {
     let day = parse_digits(&text[8..]).ok_or_else(bad)? as u32;
     if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month) {
         return Err(bad());
+    }
+    if (1970..=2149).contains(&year) {
+        // Table lookup: this runs once per imported line.
+        let start = month_starts()[((year - 1970) * 12) as usize + month as usize - 1];
+        return checked_day(start + day as i64 - 1, text);
     }
     checked_day(days_from_civil(year, month, day), text)
 }

@@ -68,28 +68,40 @@ impl Delimited {
             .unwrap_or(0)
     }
 
-    /// Splits `line` into at most `MAX_FIELDS` fields; returns how many.
+    /// Splits `line` into its first fields, stopping once the needed ones are found; returns
+    /// how many it found.
     fn split<'a>(&self, line: &'a [u8], out: &mut [&'a [u8]; MAX_FIELDS]) -> usize {
+        let needed = self.needed();
         let mut count = 0;
-        let mut rest = line;
-        loop {
-            let next = match self.delimiter {
-                Delimiter::Byte(b) => memchr::memchr(b, rest).map(|p| (p, 1)),
-                Delimiter::DoubleColon => memchr::memmem::find(rest, b"::").map(|p| (p, 2)),
-            };
-            if count == MAX_FIELDS {
-                return count;
+        match self.delimiter {
+            Delimiter::Byte(delimiter) => {
+                // A plain scan: fields are short, so a byte loop beats a memchr call per field.
+                let mut start = 0;
+                for (i, &b) in line.iter().enumerate() {
+                    if b == delimiter {
+                        out[count] = trim(&line[start..i]);
+                        count += 1;
+                        start = i + 1;
+                        if count == needed {
+                            return count;
+                        }
+                    }
+                }
+                out[count] = trim(&line[start..]);
+                count + 1
             }
-            match next {
-                Some((p, width)) => {
+            Delimiter::DoubleColon => {
+                let mut rest = line;
+                while let Some(p) = memchr::memmem::find(rest, b"::") {
                     out[count] = trim(&rest[..p]);
                     count += 1;
-                    rest = &rest[p + width..];
+                    rest = &rest[p + 2..];
+                    if count == needed {
+                        return count;
+                    }
                 }
-                None => {
-                    out[count] = trim(rest);
-                    return count + 1;
-                }
+                out[count] = trim(rest);
+                count + 1
             }
         }
     }

@@ -75,7 +75,7 @@ pub fn import(path: &Path, format: Format, kind: DatasetKind) -> Result<Dataset>
         Format::Movielens => delimited::movielens(path)?,
         Format::Netflix => netflix::open(path)?,
     };
-    let chunks = parse_all(&*parser, &source)?;
+    let chunks = crate::progress::timed("parse", || parse_all(&*parser, &source))?;
     if chunks.iter().all(|c| c.entries.is_empty()) {
         return Err(Error::input(
             source.display_path(),
@@ -99,13 +99,51 @@ struct LocalIds {
     numbers: FxHashMap<u64, u32>,
     texts: FxHashMap<Box<[u8]>, u32>,
     keys: Vec<IdKey>,
+    /// Local number of each small numeric id (`u32::MAX`: not seen).
+    dense: Vec<u32>,
+    /// The last id seen and its number: inputs come in runs (a user's ratings, a movie's).
+    last: Vec<u8>,
+    last_id: u32,
 }
 
+/// Numeric ids below this are looked up in a table rather than hashed.
+const DENSE_LIMIT: u64 = 1 << 23;
+
 impl LocalIds {
+    /// Frees the lookup structures once the chunk is parsed; the keys stay.
+    fn finish(&mut self) {
+        self.numbers = Default::default();
+        self.texts = Default::default();
+        self.dense = Vec::new();
+    }
+
     #[inline]
     fn intern(&mut self, bytes: &[u8]) -> std::result::Result<u32, String> {
+        if !self.keys.is_empty() && bytes == self.last.as_slice() {
+            return Ok(self.last_id);
+        }
+        let id = self.intern_uncached(bytes)?;
+        self.last.clear();
+        self.last.extend_from_slice(bytes);
+        self.last_id = id;
+        Ok(id)
+    }
+
+    fn intern_uncached(&mut self, bytes: &[u8]) -> std::result::Result<u32, String> {
         let next = self.keys.len() as u32;
         if let Some(n) = canonical_number(bytes) {
+            if n < DENSE_LIMIT {
+                // Small numbers (all Netflix and MovieLens ids) index a table: no hashing.
+                let slot = n as usize;
+                if slot >= self.dense.len() {
+                    self.dense.resize((slot + 1).next_power_of_two(), u32::MAX);
+                }
+                if self.dense[slot] == u32::MAX {
+                    self.dense[slot] = next;
+                    self.keys.push(IdKey::Num(n));
+                }
+                return Ok(self.dense[slot]);
+            }
             let id = *self.numbers.entry(n).or_insert(next);
             if id == next {
                 self.keys.push(IdKey::Num(n));
@@ -150,10 +188,17 @@ fn parse_all(parser: &dyn SegmentParser, source: &segments::Source) -> Result<Ve
         let parsed: Vec<Result<ParsedChunk>> = batch
             .par_iter()
             .map(|task| {
-                let mut chunk = ParsedChunk::default();
+                let mut chunk = ParsedChunk {
+                    entries: EntryChunk::with_capacity(
+                        task.iter().map(|s| s.lines as usize + 1).sum(),
+                    ),
+                    ..Default::default()
+                };
                 for segment in task {
                     parser.parse(segment, &mut chunk)?;
                 }
+                chunk.users.finish();
+                chunk.items.finish();
                 Ok(chunk)
             })
             .collect();
@@ -189,8 +234,13 @@ pub(crate) fn assemble(
     kind: DatasetKind,
     chunks: Vec<ParsedChunk>,
 ) -> std::result::Result<Dataset, Named<builder::DuplicateEntry>> {
-    let (user_keys, user_tables) = merge_ids(chunks.iter().map(|c| &c.users).collect());
-    let (item_keys, item_tables) = merge_ids(chunks.iter().map(|c| &c.items).collect());
+    let ((user_keys, user_tables), (item_keys, item_tables)) =
+        crate::progress::timed("merge ids", || {
+            (
+                merge_ids(chunks.iter().map(|c| &c.users).collect()),
+                merge_ids(chunks.iter().map(|c| &c.items).collect()),
+            )
+        });
     let entries: Vec<EntryChunk> = chunks
         .into_par_iter()
         .zip(user_tables)

@@ -24,6 +24,8 @@ pub struct Segment {
     pub first_line: u64,
     /// Its bytes: whole lines.
     pub data: Vec<u8>,
+    /// Number of line ends in `data`.
+    pub lines: u64,
 }
 
 /// Where a segment may end.
@@ -129,12 +131,20 @@ where
     let shared: Arc<Path> = Arc::from(path);
     let mut file = File::open(path).map_err(|e| Error::io(path, e))?;
     let mut carry: Vec<u8> = Vec::new();
+    // Block buffers are reused from batch to batch: fresh memory costs a page fault and a
+    // page clear per 4 KiB, which showed up as a fifth of the import time.
+    let mut spare: Vec<Vec<u8>> = Vec::new();
     let mut line = 1u64;
     let mut at_end = false;
     while !at_end {
         let mut batch = Vec::with_capacity(batch_len());
         while batch.len() < batch_len() && !at_end {
-            let mut buf = std::mem::take(&mut carry);
+            let mut buf = spare
+                .pop()
+                .unwrap_or_else(|| Vec::with_capacity(BLOCK + (1 << 20)));
+            buf.clear();
+            buf.extend_from_slice(&carry);
+            carry.clear();
             let mut want = BLOCK;
             let segment_end = loop {
                 if buf.len() < want {
@@ -153,8 +163,10 @@ where
                     None => want = buf.len() * 2,
                 }
             };
-            carry = buf.split_off(segment_end);
+            carry.extend_from_slice(&buf[segment_end..]);
+            buf.truncate(segment_end);
             if buf.is_empty() {
+                spare.push(buf);
                 continue;
             }
             let lines = memchr::memchr_iter(b'\n', &buf).count() as u64;
@@ -162,12 +174,14 @@ where
                 path: shared.clone(),
                 first_line: line,
                 data: buf,
+                lines,
             }]);
             line += lines;
         }
         if !batch.is_empty() {
             f(&batch)?;
         }
+        spare.extend(batch.into_iter().flatten().map(|s| s.data));
     }
     Ok(())
 }
@@ -185,6 +199,7 @@ where
         task.push(Segment {
             path: Arc::from(path.as_path()),
             first_line: 1,
+            lines: memchr::memchr_iter(b'\n', &data).count() as u64,
             data,
         });
         if task_bytes >= BLOCK / 4 {
