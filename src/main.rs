@@ -37,6 +37,7 @@ enum KindArg {
 }
 
 #[derive(Clone, Copy, ValueEnum)]
+#[allow(clippy::enum_variant_names)] // the names are the preset names users type
 enum PresetArg {
     NetflixLike,
     MovielensLike,
