@@ -20,10 +20,15 @@
 #![warn(missing_docs)]
 
 pub mod atomic_file;
+pub mod attack;
+pub mod auxiliary;
 pub mod dataset;
 pub mod demo;
 pub mod error;
+pub mod jobs;
+pub mod metrics;
 pub mod progress;
+pub mod release;
 pub mod rng;
 
 pub use dataset::Dataset;

@@ -96,6 +96,105 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Sample auxiliary information (what an adversary knows) from the original data.
+    Aux {
+        /// The original data (not the release).
+        data: PathBuf,
+        /// Number of targets.
+        #[arg(long, default_value_t = 1000)]
+        targets: usize,
+        /// Facts per target (M).
+        #[arg(long, default_value_t = 8)]
+        items: usize,
+        /// Completely wrong facts among them (K): "M-K of M".
+        #[arg(long, default_value_t = 0)]
+        wrong: usize,
+        /// Each kept rating moves by a uniform amount in [-R, R] stars.
+        #[arg(long, default_value_t = 0.0, value_name = "R")]
+        rating_error: f64,
+        /// Each kept date shifts uniformly in [-D, D] days.
+        #[arg(long, default_value_t = 14, value_name = "D")]
+        date_error: u32,
+        /// Facts carry no dates.
+        #[arg(long)]
+        no_dates: bool,
+        /// Facts carry no ratings.
+        #[arg(long)]
+        no_ratings: bool,
+        /// uniform, or rare:TOP (only items outside the TOP most-rated).
+        #[arg(long, default_value = "uniform")]
+        select: String,
+        /// Release key: targets are drawn from people in the release.
+        #[arg(long)]
+        key: Option<PathBuf>,
+        /// With --key: this many extra aux records of people NOT in the release.
+        #[arg(long, default_value_t = 0)]
+        non_members: usize,
+        /// Seed.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Output aux CSV.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
+    /// Link aux records to released records (Scoreboard-RH or Scoreboard).
+    Attack {
+        /// The released data.
+        release: PathBuf,
+        /// Aux CSV (aux_id,item,rating,date[,true_user]).
+        #[arg(long)]
+        aux: PathBuf,
+        /// Release key: report candidates and compare the truth in original ids.
+        #[arg(long)]
+        key: Option<PathBuf>,
+        /// scoreboard-rh or scoreboard.
+        #[arg(long, default_value = "scoreboard-rh")]
+        algorithm: String,
+        /// Rating scale of the similarity, stars (scoreboard-rh).
+        #[arg(long, default_value_t = 1.5)]
+        rho0: f64,
+        /// Date scale of the similarity, days (scoreboard-rh).
+        #[arg(long, default_value_t = 30.0)]
+        d0: f64,
+        /// Eccentricity needed to name a match (scoreboard-rh).
+        #[arg(long, default_value_t = 1.5)]
+        phi: f64,
+        /// Rating tolerance, stars (scoreboard).
+        #[arg(long, default_value_t = 0.0)]
+        rating_tol: f64,
+        /// Date tolerance, days (scoreboard).
+        #[arg(long, default_value_t = 14)]
+        date_tol: u32,
+        /// aux_item,release_item CSV linking another catalogue to the release's items.
+        #[arg(long)]
+        item_map: Option<PathBuf>,
+        /// Seed (scoreboard's pick among candidates; bootstrap intervals).
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Bootstrap resamples for the 95% intervals.
+        #[arg(long, default_value_t = 1000)]
+        bootstrap: usize,
+        /// MATCHES.csv.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Summary JSON.
+        #[arg(long)]
+        summary: Option<PathBuf>,
+    },
+    /// Nearest-neighbour similarity curve of a data set (paper Fig. 1).
+    Sparsity {
+        /// The data.
+        data: PathBuf,
+        /// Records to sample.
+        #[arg(long, default_value_t = 1000)]
+        sample: usize,
+        /// Seed.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// Output CSV (x,items_only,exact_ratings); standard output when absent.
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
     /// Write a store as generic CSV (user,item,rating,date).
     Export {
         /// The store.
@@ -136,6 +235,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 out_dir: output,
                 users,
                 seed,
+                ..Default::default()
             };
             print!("{}", deanon::demo::run(&params)?);
         }
@@ -199,6 +299,100 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             } else {
                 print!("{}", s.to_text());
             }
+        }
+        Command::Aux {
+            data,
+            targets,
+            items,
+            wrong,
+            rating_error,
+            date_error,
+            no_dates,
+            no_ratings,
+            select,
+            key,
+            non_members,
+            seed,
+            output,
+        } => {
+            let params = deanon::auxiliary::sampler::AuxParams {
+                targets,
+                items,
+                wrong,
+                rating_error,
+                date_error,
+                dates: !no_dates,
+                ratings: !no_ratings,
+                select: deanon::auxiliary::sampler::Selection::parse(&select)?,
+                non_members,
+                seed,
+            };
+            let job = deanon::jobs::AuxJob {
+                data,
+                params,
+                key,
+                output,
+            };
+            let (written, skipped) = deanon::jobs::sample_aux(&job)?;
+            if skipped > 0 {
+                eprintln!(
+                    "deanon: warning: skipped {skipped} targets with fewer than {items} usable facts"
+                );
+            }
+            if !cli.quiet {
+                eprintln!("wrote {written} aux records to {}", job.output.display());
+            }
+        }
+        Command::Attack {
+            release,
+            aux,
+            key,
+            algorithm,
+            rho0,
+            d0,
+            phi,
+            rating_tol,
+            date_tol,
+            item_map,
+            seed,
+            bootstrap,
+            output,
+            summary,
+        } => {
+            let params = deanon::attack::AttackParams {
+                algorithm: deanon::attack::Algorithm::parse(&algorithm)?,
+                rho0,
+                d0,
+                phi,
+                rating_tol,
+                date_tol,
+                seed,
+            };
+            let job = deanon::jobs::AttackJob {
+                release,
+                aux,
+                key,
+                item_map,
+                params,
+                output,
+                summary,
+                resamples: bootstrap,
+            };
+            let result = deanon::jobs::attack(&job)?;
+            if !cli.quiet {
+                print!("{}", result.to_text());
+            }
+        }
+        Command::Sparsity {
+            data,
+            sample,
+            seed,
+            output,
+        } => {
+            print!(
+                "{}",
+                deanon::jobs::sparsity(&data, sample, seed, output.as_deref())?
+            );
         }
         Command::Export { data, output } => {
             let dataset = store::open(&data)?;

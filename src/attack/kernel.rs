@@ -1,0 +1,324 @@
+//! The scoring kernels: one aux record against every released record, into a dense per-worker
+//! accumulator, followed by passes over the accumulator that produce the statistics and reset
+//! it to zero.
+//!
+//! Scoreboard-RH (DESIGN.md section 4): for each fact on item i, every posting (record, rating,
+//! day) of i adds wt(i) * sim, sim = exp(-|dr| / rho0) + exp(-|dd| / d0) (a term dropped when
+//! the aux lacks the value; 1 when it lacks both). The exponentials come from tables indexed by
+//! the difference (half stars, days). A released entry without a rating or date sits at the
+//! sentinel value 255 / 65535, so far from any real value that its term is 0 to within f32.
+//! For view logs, a record's postings of one item are consecutive, and only the best event
+//! counts.
+//!
+//! After scattering: one pass for the sum, the sum of squares and the top two (ties: the smaller
+//! record index stays first), then, knowing sigma, one pass for the entropic output
+//! (Pr[r] proportional to exp(score / sigma), over all N records) that also zeroes the
+//! accumulator. Sums run in record order in 8 fixed lanes, so they do not depend on threads.
+
+use super::query::Query;
+use crate::dataset::{Dataset, DatasetKind, NO_DAY, NO_RATING};
+
+/// wt(i) = 1 / ln(max(supp(i), 2)) for every item of the release.
+pub fn item_weights(release: &Dataset) -> Vec<f32> {
+    release
+        .supports()
+        .iter()
+        .map(|&s| (1.0 / (s.max(2) as f64).ln()) as f32)
+        .collect()
+}
+
+/// Similarity lookup tables for Scoreboard-RH.
+#[derive(Clone)]
+pub struct RhTables {
+    /// exp(-(d / 2) / rho0) for a difference of d half stars.
+    rating: Vec<f32>,
+    /// exp(-d / d0) for a difference of d days.
+    day: Vec<f32>,
+}
+
+impl RhTables {
+    /// Tables for `rho0` (stars) and `d0` (days).
+    pub fn new(rho0: f64, d0: f64) -> Self {
+        RhTables {
+            rating: (0..256)
+                .map(|d| (-(d as f64 / 2.0) / rho0).exp() as f32)
+                .collect(),
+            day: (0..65_536)
+                .map(|d| (-(d as f64) / d0).exp() as f32)
+                .collect(),
+        }
+    }
+}
+
+/// Statistics of one aux record's scores over all N records.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ScoreStats {
+    /// Index of the best record (smallest index among ties).
+    pub best_record: u32,
+    /// Its score.
+    pub best: f64,
+    /// The second-best score (equal to `best` on a tie).
+    pub second: f64,
+    /// Population standard deviation of the scores over all N records.
+    pub sigma: f64,
+    /// Records whose score equals the best.
+    pub tied_at_best: u64,
+    /// Shannon entropy of the entropic output, bits.
+    pub entropy_bits: f64,
+    /// Probability of the best record under the entropic output.
+    pub top_probability: f64,
+}
+
+#[inline(always)]
+fn add_postings(
+    records: &[u32],
+    acc: &mut [f32],
+    weight: f32,
+    views: bool,
+    sim: impl Fn(usize) -> f32,
+) {
+    if !views {
+        for (k, &r) in records.iter().enumerate() {
+            acc[r as usize] += weight * sim(k);
+        }
+        return;
+    }
+    let mut k = 0;
+    while k < records.len() {
+        let r = records[k];
+        let mut best = sim(k);
+        k += 1;
+        while k < records.len() && records[k] == r {
+            best = best.max(sim(k));
+            k += 1;
+        }
+        acc[r as usize] += weight * best;
+    }
+}
+
+/// Adds one aux record's Scoreboard-RH scores into `acc` (which must be all zero, length N).
+pub fn scatter_rh(
+    release: &Dataset,
+    weights: &[f32],
+    tables: &RhTables,
+    query: &Query,
+    acc: &mut [f32],
+) {
+    let views = release.kind() == DatasetKind::Views;
+    for fact in &query.facts {
+        let postings = release.postings(fact.item);
+        let weight = weights[fact.item as usize];
+        let use_rating = fact.rating != NO_RATING;
+        let use_day = fact.day != NO_DAY;
+        let (ra, da) = (fact.rating as i32, fact.day as i32);
+        let rt = &tables.rating;
+        let dt = &tables.day;
+        match (use_rating, use_day, postings.ratings, postings.days) {
+            (true, true, Some(rs), Some(ds)) => {
+                add_postings(postings.keys, acc, weight, views, |k| {
+                    rt[(ra - rs[k] as i32).unsigned_abs() as usize]
+                        + dt[(da - ds[k] as i32).unsigned_abs() as usize]
+                })
+            }
+            (true, _, Some(rs), _) => add_postings(postings.keys, acc, weight, views, |k| {
+                rt[(ra - rs[k] as i32).unsigned_abs() as usize]
+            }),
+            (_, true, _, Some(ds)) => add_postings(postings.keys, acc, weight, views, |k| {
+                dt[(da - ds[k] as i32).unsigned_abs() as usize]
+            }),
+            // The aux has a value the release lacks entirely: that term is 0 for everyone.
+            (true, _, None, _) | (_, true, _, None) => {}
+            (false, false, _, _) => add_postings(postings.keys, acc, weight, views, |_| 1.0),
+        }
+    }
+}
+
+/// Scoreboard (Algorithm 1A) match counts: each record gains 1 per fact it matches within the
+/// tolerances (`rating_tol` in half stars; dates ignored when the aux has none).
+pub fn scatter_scoreboard(
+    release: &Dataset,
+    query: &Query,
+    rating_tol: u32,
+    date_tol: u32,
+    acc: &mut [f32],
+) {
+    let views = release.kind() == DatasetKind::Views;
+    for fact in &query.facts {
+        let postings = release.postings(fact.item);
+        let (ra, da) = (fact.rating as i32, fact.day as i32);
+        let check_rating = fact.rating != NO_RATING;
+        let check_day = fact.day != NO_DAY;
+        let rs = postings.ratings;
+        let ds = postings.days;
+        add_postings(postings.keys, acc, 1.0, views, |k| {
+            let rating_ok = !check_rating
+                || rs.is_some_and(|rs| {
+                    rs[k] != NO_RATING && (ra - rs[k] as i32).unsigned_abs() <= rating_tol
+                });
+            let day_ok = !check_day
+                || ds.is_some_and(|ds| {
+                    ds[k] != NO_DAY && (da - ds[k] as i32).unsigned_abs() <= date_tol
+                });
+            if rating_ok && day_ok { 1.0 } else { 0.0 }
+        });
+    }
+}
+
+const LANES: usize = 8;
+
+/// Sum, sum of squares and top two of `acc`, in record order.
+pub fn moments_and_top2(acc: &[f32]) -> (f64, f64, u32, f32, f32, u64) {
+    let mut sum = [0f64; LANES];
+    let mut sumsq = [0f64; LANES];
+    let chunks = acc.chunks_exact(LANES);
+    let tail = chunks.remainder();
+    for c in chunks {
+        for l in 0..LANES {
+            let v = c[l] as f64;
+            sum[l] += v;
+            sumsq[l] += v * v;
+        }
+    }
+    for (l, &v) in tail.iter().enumerate() {
+        sum[l] += v as f64;
+        sumsq[l] += v as f64 * v as f64;
+    }
+    let (mut best, mut best_idx, mut second) = (f32::NEG_INFINITY, 0u32, f32::NEG_INFINITY);
+    for (r, &v) in acc.iter().enumerate() {
+        if v > second {
+            if v > best {
+                second = best;
+                best = v;
+                best_idx = r as u32;
+            } else {
+                second = v;
+            }
+        }
+    }
+    let tied = if best == second {
+        acc.iter().filter(|&&v| v == best).count() as u64
+    } else {
+        1
+    };
+    (
+        sum.iter().sum(),
+        sumsq.iter().sum(),
+        best_idx,
+        best,
+        second,
+        tied,
+    )
+}
+
+/// exp(x) for x <= 0 in f32 (relative error below 2e-7), written to vectorize.
+#[inline(always)]
+fn exp_nonpositive(x: f32) -> f32 {
+    let x = x.max(-87.0);
+    let t = x * std::f32::consts::LOG2_E;
+    // t <= 0: truncating t - 0.5 rounds to nearest, leaving f in [-0.5, 0.5].
+    let n = (t - 0.5) as i32;
+    let f = (t - n as f32) * std::f32::consts::LN_2;
+    let p = 1.0
+        + f * (1.0
+            + f * (0.5
+                + f * (1.0 / 6.0 + f * (1.0 / 24.0 + f * (1.0 / 120.0 + f * (1.0 / 720.0))))));
+    p * f32::from_bits(((n + 127) as u32) << 23)
+}
+
+/// Entropic output over all N records, and resets `acc` to zero: returns (entropy in bits,
+/// probability of the best record).
+pub fn entropy_and_reset(acc: &mut [f32], best: f32, sigma: f64) -> (f64, f64) {
+    if sigma <= 0.0 {
+        acc.fill(0.0);
+        let n = acc.len() as f64;
+        return (n.log2(), 1.0 / n);
+    }
+    let inv = (1.0 / sigma) as f32;
+    let mut z = [0f64; LANES];
+    let mut zx = [0f64; LANES];
+    let mut chunks = acc.chunks_exact_mut(LANES);
+    for c in &mut chunks {
+        for l in 0..LANES {
+            let x = (c[l] - best) * inv;
+            let e = exp_nonpositive(x);
+            z[l] += e as f64;
+            zx[l] += (x * e) as f64;
+            c[l] = 0.0;
+        }
+    }
+    for (l, v) in chunks.into_remainder().iter_mut().enumerate() {
+        let x = (*v - best) * inv;
+        let e = exp_nonpositive(x);
+        z[l] += e as f64;
+        zx[l] += (x * e) as f64;
+        *v = 0.0;
+    }
+    let z: f64 = z.iter().sum();
+    let zx: f64 = zx.iter().sum();
+    let entropy_nats = z.ln() - zx / z;
+    (entropy_nats.max(0.0) / std::f64::consts::LN_2, 1.0 / z)
+}
+
+/// The statistics of the scores in `acc` (over all N records), resetting it to zero.
+pub fn finish_rh(acc: &mut [f32]) -> ScoreStats {
+    let n = acc.len() as f64;
+    let (sum, sumsq, best_record, best, second, tied) = moments_and_top2(acc);
+    let mean = sum / n;
+    let sigma = (sumsq / n - mean * mean).max(0.0).sqrt();
+    let (entropy_bits, top_probability) = entropy_and_reset(acc, best, sigma);
+    ScoreStats {
+        best_record,
+        best: best as f64,
+        second: second as f64,
+        sigma,
+        tied_at_best: tied,
+        entropy_bits,
+        top_probability,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_exp_is_accurate() {
+        let mut worst = 0f64;
+        for k in 0..200_000 {
+            let x = -(k as f32) * 0.0004;
+            let got = exp_nonpositive(x) as f64;
+            let want = (x as f64).exp();
+            worst = worst.max(((got - want) / want).abs());
+        }
+        assert!(worst < 5e-7, "relative error {worst}");
+    }
+
+    #[test]
+    fn top2_prefers_smaller_index_on_ties() {
+        let acc = [0.0, 2.0, 1.0, 2.0];
+        let (sum, sumsq, idx, best, second, tied) = moments_and_top2(&acc);
+        assert_eq!((idx, best, second, tied), (1, 2.0, 2.0, 2));
+        assert_eq!((sum, sumsq), (5.0, 9.0));
+    }
+
+    #[test]
+    fn entropy_of_uniform_and_peaked() {
+        let mut acc = vec![0.0f32; 16];
+        let (h, p) = entropy_and_reset(&mut acc, 0.0, 0.0);
+        assert!((h - 4.0).abs() < 1e-12 && (p - 1.0 / 16.0).abs() < 1e-12);
+        let mut acc = vec![0.0f32, 0.0, 3.0, 0.0];
+        let sigma = 1.0;
+        let (h, p) = entropy_and_reset(&mut acc, 3.0, sigma);
+        let z = 1.0 + 3.0 * (-3.0f64).exp();
+        assert!((p - 1.0 / z).abs() < 1e-6, "{p}");
+        let probs = [
+            (-3.0f64).exp() / z,
+            (-3.0f64).exp() / z,
+            1.0 / z,
+            (-3.0f64).exp() / z,
+        ];
+        let want: f64 = probs.iter().map(|q| -q * q.log2()).sum();
+        assert!((h - want).abs() < 1e-5, "{h} vs {want}");
+        assert!(acc.iter().all(|&v| v == 0.0));
+    }
+}

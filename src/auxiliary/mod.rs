@@ -1,0 +1,31 @@
+//! Auxiliary information: what the adversary knows about a target (a few items, maybe with
+//! approximate ratings and dates), sampled from the original data in the style of the Netflix
+//! study ([`sampler`]) or read from an external file of scraped public profiles ([`file`]).
+//!
+//! (The module is not called `aux`, as DESIGN.md has it: `aux` is a reserved device name on
+//! Windows, and a folder of that name makes the repository impossible to check out there.)
+
+pub mod file;
+pub mod sampler;
+
+/// One fact the adversary knows: an item, perhaps with a rating and a date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuxFact {
+    /// The item's external id (in the aux's own catalogue; see `attack --item-map`).
+    pub item: String,
+    /// Rating in half stars, if known.
+    pub rating: Option<u8>,
+    /// Day since 1970-01-01, if known.
+    pub day: Option<u16>,
+}
+
+/// What the adversary knows about one target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuxRecord {
+    /// The aux record's id.
+    pub id: String,
+    /// The facts.
+    pub facts: Vec<AuxFact>,
+    /// The target's record id in the original data, when known (for scoring).
+    pub true_user: Option<String>,
+}

@@ -1,0 +1,301 @@
+//! Samples auxiliary information from the original data, as in the Netflix study.
+//!
+//! For each target: M facts drawn uniformly from the target's entries (restricted to items
+//! outside the TOP most-rated ones with `rare:TOP`); K of them replaced by completely wrong
+//! facts (an item the target does not hold, a random rating and a random date); each kept
+//! rating moved by a uniform amount in [-R, R] (rounded to the data's rating step and clamped to
+//! its scale), each kept date shifted uniformly in [-D, D] days; ratings or dates dropped on
+//! request. Targets with fewer than M usable entries are skipped and counted.
+//!
+//! With a release key, targets are drawn from the people in the release, and `non_members` more
+//! records from the people not in it (to measure false matches). Each target draws from its own
+//! generator, derived from the seed and its position, so the output does not depend on the
+//! thread count.
+
+use rayon::prelude::*;
+
+use super::{AuxFact, AuxRecord};
+use crate::dataset::Dataset;
+use crate::release::ReleaseKey;
+use crate::rng::Rng;
+use crate::{Error, Result};
+
+/// Which items facts may come from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Selection {
+    /// Any item of the target.
+    Uniform,
+    /// Only items outside the TOP most-rated (by supp in the original data).
+    Rare(usize),
+}
+
+impl Selection {
+    /// Parses `uniform` or `rare:TOP`.
+    pub fn parse(text: &str) -> Result<Selection> {
+        if text == "uniform" {
+            return Ok(Selection::Uniform);
+        }
+        if let Some(top) = text.strip_prefix("rare:")
+            && let Ok(top) = top.parse()
+        {
+            return Ok(Selection::Rare(top));
+        }
+        Err(Error::InvalidArgument(format!(
+            "--select must be 'uniform' or 'rare:TOP' (e.g. rare:500), got '{text}'"
+        )))
+    }
+}
+
+/// How to sample aux records.
+#[derive(Clone, Debug)]
+pub struct AuxParams {
+    /// Number of targets.
+    pub targets: usize,
+    /// Facts per target (M).
+    pub items: usize,
+    /// Completely wrong facts among them (K).
+    pub wrong: usize,
+    /// Maximum rating error in stars (R).
+    pub rating_error: f64,
+    /// Maximum date error in days (D).
+    pub date_error: u32,
+    /// Whether facts carry dates.
+    pub dates: bool,
+    /// Whether facts carry ratings.
+    pub ratings: bool,
+    /// Which items facts come from.
+    pub select: Selection,
+    /// Aux records of people not in the release (needs a key).
+    pub non_members: usize,
+    /// The seed.
+    pub seed: u64,
+}
+
+impl Default for AuxParams {
+    fn default() -> Self {
+        AuxParams {
+            targets: 1000,
+            items: 8,
+            wrong: 0,
+            rating_error: 0.0,
+            date_error: 14,
+            dates: true,
+            ratings: true,
+            select: Selection::Uniform,
+            non_members: 0,
+            seed: 0,
+        }
+    }
+}
+
+/// Sampled aux records and how many targets were skipped.
+#[derive(Debug)]
+pub struct Sampled {
+    /// The aux records: members first, then non-members.
+    pub records: Vec<AuxRecord>,
+    /// Targets skipped for having fewer than M usable entries.
+    pub skipped: usize,
+}
+
+const STREAM_TARGETS: u64 = 11;
+const STREAM_MEMBER: u64 = 12;
+const STREAM_NON_MEMBER: u64 = 13;
+
+/// What a fact may be drawn from: the data's scale and the items allowed.
+struct Scale {
+    rating_min: u8,
+    rating_max: u8,
+    rating_step: u8,
+    day_min: u16,
+    day_max: u16,
+    allowed: Vec<bool>,
+    allowed_items: Vec<u32>,
+}
+
+impl Scale {
+    fn of(data: &Dataset, select: Selection) -> Scale {
+        let (mut rating_min, mut rating_max, mut halves) = (u8::MAX, 0u8, false);
+        for &r in data.by_item().ratings.iter() {
+            if r != crate::dataset::NO_RATING {
+                rating_min = rating_min.min(r);
+                rating_max = rating_max.max(r);
+                halves |= r % 2 == 1;
+            }
+        }
+        let (mut day_min, mut day_max) = (u16::MAX, 0u16);
+        for &d in data.by_item().days.iter() {
+            if d != crate::dataset::NO_DAY {
+                day_min = day_min.min(d);
+                day_max = day_max.max(d);
+            }
+        }
+        let m = data.num_items();
+        let mut allowed = vec![true; m];
+        if let Selection::Rare(top) = select {
+            let mut by_support: Vec<u32> = (0..m as u32).collect();
+            by_support.sort_by_key(|&i| (std::cmp::Reverse(data.support(i)), i));
+            for &i in by_support.iter().take(top) {
+                allowed[i as usize] = false;
+            }
+        }
+        let allowed_items = (0..m as u32).filter(|&i| allowed[i as usize]).collect();
+        Scale {
+            rating_min,
+            rating_max,
+            rating_step: if halves { 1 } else { 2 },
+            day_min,
+            day_max,
+            allowed,
+            allowed_items,
+        }
+    }
+
+    fn random_rating(&self, rng: &mut Rng) -> u8 {
+        let steps = ((self.rating_max - self.rating_min) / self.rating_step) as u64;
+        self.rating_min + self.rating_step * rng.below(steps + 1) as u8
+    }
+
+    fn noisy_rating(&self, rating: u8, error: f64, rng: &mut Rng) -> u8 {
+        if error <= 0.0 {
+            return rating;
+        }
+        let stars = rating as f64 / 2.0 + (2.0 * rng.f64() - 1.0) * error;
+        let step = self.rating_step as f64 / 2.0;
+        let rounded = (stars / step).round() * step * 2.0;
+        (rounded as i64).clamp(self.rating_min as i64, self.rating_max as i64) as u8
+    }
+}
+
+/// Samples aux records from `original` (see the module docs).
+pub fn sample(original: &Dataset, params: &AuxParams, key: Option<&ReleaseKey>) -> Result<Sampled> {
+    if params.items == 0 || params.wrong > params.items {
+        return Err(Error::InvalidArgument(format!(
+            "--items must be at least 1 and --wrong at most --items (got {} and {})",
+            params.items, params.wrong
+        )));
+    }
+    if params.non_members > 0 && key.is_none() {
+        return Err(Error::InvalidArgument(
+            "--non-members needs --key (the release key)".into(),
+        ));
+    }
+    let scale = Scale::of(original, params.select);
+    let n = original.num_records();
+    let ids = original.record_ids();
+    let (members, others): (Vec<u32>, Vec<u32>) = match key {
+        Some(key) => (0..n as u32).partition(|&r| key.is_member(ids.get(r as usize))),
+        None => ((0..n as u32).collect(), Vec::new()),
+    };
+    if key.is_some() && members.is_empty() {
+        return Err(Error::InvalidArgument(
+            "no record of the original data is in the release key: is it the key of a release of this data?".into(),
+        ));
+    }
+    let draw = |pool: &[u32], count: usize, stream: u64| -> Vec<u32> {
+        let mut pool = pool.to_vec();
+        let mut rng = Rng::derive(params.seed, &[STREAM_TARGETS, stream]);
+        let count = count.min(pool.len());
+        for k in 0..count {
+            let j = k + rng.below((pool.len() - k) as u64) as usize;
+            pool.swap(k, j);
+        }
+        pool.truncate(count);
+        pool
+    };
+    let member_targets = draw(&members, params.targets, STREAM_MEMBER);
+    let other_targets = draw(&others, params.non_members, STREAM_NON_MEMBER);
+    let make = |targets: &[u32], stream: u64, prefix: &str| -> Vec<Option<AuxRecord>> {
+        targets
+            .par_iter()
+            .enumerate()
+            .map(|(k, &target)| {
+                let mut rng = Rng::derive(params.seed, &[stream, k as u64]);
+                sample_one(original, &scale, params, target, &mut rng).map(|facts| AuxRecord {
+                    id: format!("{prefix}{}", k + 1),
+                    facts,
+                    true_user: Some(ids.get(target as usize).to_string()),
+                })
+            })
+            .collect()
+    };
+    let mut records = Vec::new();
+    let mut skipped = 0;
+    for r in make(&member_targets, STREAM_MEMBER, "")
+        .into_iter()
+        .chain(make(&other_targets, STREAM_NON_MEMBER, "n"))
+    {
+        match r {
+            Some(r) => records.push(r),
+            None => skipped += 1,
+        }
+    }
+    Ok(Sampled { records, skipped })
+}
+
+fn sample_one(
+    data: &Dataset,
+    scale: &Scale,
+    params: &AuxParams,
+    target: u32,
+    rng: &mut Rng,
+) -> Option<Vec<AuxFact>> {
+    let entries = data.record(target);
+    let usable: Vec<usize> = (0..entries.len())
+        .filter(|&k| scale.allowed[entries.keys[k] as usize])
+        .collect();
+    if usable.len() < params.items {
+        return None;
+    }
+    // M distinct entries, uniformly (partial Fisher-Yates), in the record's order.
+    let mut pick = usable;
+    for k in 0..params.items {
+        let j = k + rng.below((pick.len() - k) as u64) as usize;
+        pick.swap(k, j);
+    }
+    pick.truncate(params.items);
+    // Which K of them become wrong facts.
+    let mut order: Vec<usize> = (0..params.items).collect();
+    rng.shuffle(&mut order);
+    let mut wrong = vec![false; params.items];
+    order
+        .iter()
+        .take(params.wrong)
+        .for_each(|&k| wrong[k] = true);
+    let ids = data.item_ids();
+    let mut facts = Vec::with_capacity(params.items);
+    for (slot, &k) in pick.iter().enumerate() {
+        let (item, rating, day) = if wrong[slot] {
+            // An item the target does not hold (give up on targets that hold nearly all).
+            let item = (0..10_000).find_map(|_| {
+                let candidate =
+                    scale.allowed_items[rng.below(scale.allowed_items.len() as u64) as usize];
+                entries
+                    .keys
+                    .binary_search(&candidate)
+                    .is_err()
+                    .then_some(candidate)
+            })?;
+            let rating = data.has_ratings().then(|| scale.random_rating(rng));
+            let day = data
+                .has_dates()
+                .then(|| rng.range_inclusive(scale.day_min as i64, scale.day_max as i64) as u16);
+            (item, rating, day)
+        } else {
+            let rating = entries
+                .rating(k)
+                .map(|r| scale.noisy_rating(r.0, params.rating_error, rng));
+            let day = entries.day(k).map(|d| {
+                let shift =
+                    rng.range_inclusive(-(params.date_error as i64), params.date_error as i64);
+                (d as i64 + shift).clamp(0, crate::dataset::values::MAX_DAY as i64) as u16
+            });
+            (entries.keys[k], rating, day)
+        };
+        facts.push(AuxFact {
+            item: ids.get(item as usize).to_string(),
+            rating: rating.filter(|_| params.ratings),
+            day: day.filter(|_| params.dates),
+        });
+    }
+    Some(facts)
+}

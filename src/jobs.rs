@@ -1,0 +1,117 @@
+//! One function per file-level command (`aux`, `attack`, `sparsity`): read the inputs, run the
+//! library, write the outputs. The binary only parses arguments and calls these.
+
+use std::path::PathBuf;
+
+use crate::attack::{self, AttackParams, ItemMap, matches};
+use crate::auxiliary::{file, sampler};
+use crate::dataset::store;
+use crate::metrics::{self, AttackSummary};
+use crate::release::ReleaseKey;
+use crate::{Error, Result};
+
+/// `deanon aux`.
+#[derive(Clone, Debug)]
+pub struct AuxJob {
+    /// The original data.
+    pub data: PathBuf,
+    /// Sampling parameters.
+    pub params: sampler::AuxParams,
+    /// The release key, if targets must be in a release.
+    pub key: Option<PathBuf>,
+    /// Output aux CSV.
+    pub output: PathBuf,
+}
+
+/// Samples aux records and writes them; returns (records written, targets skipped).
+pub fn sample_aux(job: &AuxJob) -> Result<(usize, usize)> {
+    let data = store::open(&job.data)?;
+    let key = job.key.as_deref().map(ReleaseKey::read).transpose()?;
+    let sampled = sampler::sample(&data, &job.params, key.as_ref())?;
+    if sampled.records.is_empty() {
+        return Err(Error::InvalidArgument(format!(
+            "no target has {} usable facts: lower --items or widen --select",
+            job.params.items
+        )));
+    }
+    file::write_aux(&sampled.records, &job.output)?;
+    Ok((sampled.records.len(), sampled.skipped))
+}
+
+/// `deanon attack`.
+#[derive(Clone, Debug)]
+pub struct AttackJob {
+    /// The released data.
+    pub release: PathBuf,
+    /// The aux CSV.
+    pub aux: PathBuf,
+    /// The release key (candidates and truth in original ids).
+    pub key: Option<PathBuf>,
+    /// Aux item -> release item map.
+    pub item_map: Option<PathBuf>,
+    /// Attack parameters.
+    pub params: AttackParams,
+    /// MATCHES.csv.
+    pub output: PathBuf,
+    /// Summary JSON.
+    pub summary: Option<PathBuf>,
+    /// Bootstrap resamples for the intervals.
+    pub resamples: usize,
+}
+
+/// Runs an attack and writes its outputs; returns the summary.
+pub fn attack(job: &AttackJob) -> Result<AttackSummary> {
+    let params = job.params.clone().validate()?;
+    let release = store::open(&job.release)?;
+    let aux = file::read_aux(&job.aux)?;
+    let key = job.key.as_deref().map(ReleaseKey::read).transpose()?;
+    let item_map = job.item_map.as_deref().map(ItemMap::read).transpose()?;
+    let queries = attack::query::resolve(&release, &aux, item_map.as_ref());
+    if queries.iter().all(|q| q.facts.is_empty()) {
+        return Err(Error::input(
+            &job.aux,
+            "no aux item is an item of the release (a release of other data? then pass --item-map)",
+        ));
+    }
+    let found = crate::progress::timed("attack", || attack::run(&release, &queries, &params));
+    let outcomes = matches::outcomes(&release, &aux, &found, key.as_ref());
+    matches::write_matches(&outcomes, &job.output)?;
+    let summary = metrics::summarize(
+        &outcomes,
+        params.algorithm.name(),
+        params.phi,
+        job.resamples,
+        params.seed,
+    );
+    if let Some(path) = &job.summary {
+        crate::atomic_file::write_atomically(path, |w| {
+            serde_json::to_writer_pretty(&mut *w, &summary).map_err(std::io::Error::other)?;
+            std::io::Write::write_all(w, b"\n")
+        })?;
+    }
+    Ok(summary)
+}
+
+/// `deanon sparsity`: writes the curve (or returns it as CSV text when `output` is `None`).
+pub fn sparsity(
+    data: &std::path::Path,
+    sample: usize,
+    seed: u64,
+    output: Option<&std::path::Path>,
+) -> Result<String> {
+    let dataset = store::open(data)?;
+    let s = attack::sparsity::measure(&dataset, sample, seed);
+    match output {
+        Some(path) => {
+            s.write_csv(path)?;
+            Ok(String::new())
+        }
+        None => {
+            let mut text = String::from("x,items_only,exact_ratings\n");
+            for (x, a, b) in s.curve() {
+                text.push_str(&format!("{x:.2},{a},{b}\n"));
+            }
+            Ok(text)
+        }
+    }
+}

@@ -1,0 +1,93 @@
+//! The release key: `released_id,original_id` per released record, a CSV file written with mode
+//! 0600. It is the only place where released and original ids meet.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::Path;
+
+use crate::atomic_file::write_atomically_with_mode;
+use crate::{Error, Result};
+
+/// Released id -> original id, for every released record.
+#[derive(Debug, Clone, Default)]
+pub struct ReleaseKey {
+    to_original: HashMap<String, String>,
+    originals: HashSet<String>,
+}
+
+impl ReleaseKey {
+    /// A key from (released, original) pairs.
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        let to_original: HashMap<String, String> = pairs.into_iter().collect();
+        let originals = to_original.values().cloned().collect();
+        ReleaseKey {
+            to_original,
+            originals,
+        }
+    }
+
+    /// The original id of a released record.
+    pub fn original_of(&self, released: &str) -> Option<&str> {
+        self.to_original.get(released).map(String::as_str)
+    }
+
+    /// Whether the person with this original id is in the release.
+    pub fn is_member(&self, original: &str) -> bool {
+        self.originals.contains(original)
+    }
+
+    /// Number of released records.
+    pub fn len(&self) -> usize {
+        self.to_original.len()
+    }
+
+    /// Whether the key is empty.
+    pub fn is_empty(&self) -> bool {
+        self.to_original.is_empty()
+    }
+
+    /// Reads a key file.
+    pub fn read(path: &Path) -> Result<Self> {
+        let mut reader = csv::ReaderBuilder::new()
+            .from_path(path)
+            .map_err(|e| Error::input(path, e.to_string()))?;
+        let headers = reader
+            .headers()
+            .map_err(|e| Error::input(path, e.to_string()))?
+            .clone();
+        if headers.iter().collect::<Vec<_>>() != ["released_id", "original_id"] {
+            return Err(Error::parse(
+                path,
+                1,
+                "a release key has the header released_id,original_id (made by `deanon release --key`)",
+            ));
+        }
+        let mut pairs = Vec::new();
+        for (k, row) in reader.records().enumerate() {
+            let line = k as u64 + 2;
+            let row = row.map_err(|e| Error::parse(path, line, e.to_string()))?;
+            if row.len() != 2 || row[0].is_empty() || row[1].is_empty() {
+                return Err(Error::parse(path, line, "expected released_id,original_id"));
+            }
+            pairs.push((row[0].to_string(), row[1].to_string()));
+        }
+        let key = ReleaseKey::from_pairs(pairs);
+        if key.is_empty() {
+            return Err(Error::input(path, "the release key lists no records"));
+        }
+        Ok(key)
+    }
+
+    /// Writes the key with mode 0600, rows sorted by released id for reproducible files.
+    pub fn write(&self, path: &Path) -> Result<()> {
+        let mut rows: Vec<(&String, &String)> = self.to_original.iter().collect();
+        rows.sort();
+        write_atomically_with_mode(path, Some(0o600), |w| {
+            writeln!(w, "released_id,original_id")?;
+            for (released, original) in rows {
+                writeln!(w, "{released},{original}")?;
+            }
+            Ok(())
+        })
+    }
+}
