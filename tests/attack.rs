@@ -1,0 +1,552 @@
+//! End-to-end tests of `aux`, `attack` and `sparsity`: hand-computed scores on a tiny data set,
+//! thread-count invariance, the key and non-members, item maps, and the sparsity curve.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+const TINY: &str = "user,item,rating,date\n\
+u1,A,5,2005-01-01\n\
+u1,B,3,2005-01-10\n\
+u2,A,4,2005-01-05\n\
+u2,C,2,2005-02-01\n\
+u3,B,3,2005-01-10\n";
+
+fn tiny(dir: &Path) -> std::path::PathBuf {
+    let input = write(dir, "tiny.csv", TINY);
+    let store = dir.join("tiny.deanon");
+    ok(&["import", s(&input), "--format", "csv", "-o", s(&store)]);
+    store
+}
+
+fn rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    lines
+        .map(|l| {
+            header
+                .iter()
+                .cloned()
+                .zip(l.split(',').map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+fn num(row: &std::collections::HashMap<String, String>, key: &str) -> f64 {
+    row[key]
+        .parse()
+        .unwrap_or_else(|_| panic!("{key} = '{}'", row[key]))
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-5 * b.abs().max(1.0)
+}
+
+#[test]
+fn scoreboard_rh_matches_hand_computation() {
+    let dir = tempdir();
+    let store = tiny(dir.path());
+    let aux = write(
+        dir.path(),
+        "aux.csv",
+        "aux_id,item,rating,date,true_user\n\
+         x1,A,5,2005-01-01,u1\n\
+         x1,B,3,,u1\n\
+         x1,Z,4,2005-01-01,u1\n\
+         x2,Z,1,,u2\n\
+         x3,A,,2005-01-05,u2\n",
+    );
+    let out = dir.path().join("m.csv");
+    ok(&["attack", s(&store), "--aux", s(&aux), "-o", s(&out)]);
+    let m = rows(&out);
+    assert_eq!(m.len(), 3);
+
+    // x1: supp(A) = supp(B) = 2, so wt = 1/ln 2; Z is not in the release and adds nothing.
+    let wt = 1.0 / 2f64.ln();
+    let scores = [
+        wt * (1.0 + 1.0) + wt * 1.0, // u1: A exact, B rating exact
+        wt * ((-1.0f64 / 1.5).exp() + (-4.0f64 / 30.0).exp()), // u2: A off by 1 star, 4 days
+        wt * 1.0,                    // u3: B rating exact
+    ];
+    let n = 3.0;
+    let mean = scores.iter().sum::<f64>() / n;
+    let sigma = (scores.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / n).sqrt();
+    let ecc = (scores[0] - scores[1]) / sigma;
+    let x1 = &m[0];
+    assert_eq!(x1["candidate"], "u1");
+    assert!(close(num(x1, "score"), scores[0]), "{}", x1["score"]);
+    assert!(close(num(x1, "runner_up"), scores[1]));
+    assert!(close(num(x1, "sigma"), sigma));
+    assert!(
+        close(num(x1, "eccentricity"), ecc),
+        "{} vs {ecc}",
+        x1["eccentricity"]
+    );
+    assert_eq!(x1["matched"], if ecc >= 1.5 { "true" } else { "false" });
+    assert_eq!(x1["facts_used"], "2");
+    assert_eq!(x1["correct"], "true");
+    let z: f64 = scores.iter().map(|s| (s / sigma).exp()).sum();
+    let probs: Vec<f64> = scores.iter().map(|s| (s / sigma).exp() / z).collect();
+    assert!((probs.iter().sum::<f64>() - 1.0).abs() < 1e-12);
+    let entropy: f64 = probs.iter().map(|p| -p * p.log2()).sum();
+    assert!(
+        close(num(x1, "top_probability"), probs[0]),
+        "{} vs {}",
+        x1["top_probability"],
+        probs[0]
+    );
+    assert!(
+        close(num(x1, "entropy_bits"), entropy),
+        "{} vs {entropy}",
+        x1["entropy_bits"]
+    );
+
+    // x2: no fact in the release: all scores 0, the smallest index wins, eccentricity 0,
+    // entropic output uniform.
+    let x2 = &m[1];
+    assert_eq!(x2["candidate"], "u1");
+    assert_eq!(num(x2, "eccentricity"), 0.0);
+    assert_eq!(x2["matched"], "false");
+    assert_eq!(x2["correct"], "false");
+    assert!(close(num(x2, "entropy_bits"), 3f64.log2()));
+    assert!(close(num(x2, "top_probability"), 1.0 / 3.0));
+
+    // x3: a date without a rating: only the date term, u2 exact (1.0), u1 4 days off.
+    let x3 = &m[2];
+    assert_eq!(x3["candidate"], "u2");
+    assert!(close(num(x3, "score"), wt));
+    assert!(close(num(x3, "runner_up"), wt * (-4.0f64 / 30.0).exp()));
+}
+
+#[test]
+fn tie_between_records_goes_to_the_smaller_index_with_zero_eccentricity() {
+    let dir = tempdir();
+    let store = tiny(dir.path());
+    // u1 and u3 both hold B rated 3 on the same day.
+    let aux = write(
+        dir.path(),
+        "aux.csv",
+        "aux_id,item,rating,date\nt,B,3,2005-01-10\n",
+    );
+    let out = dir.path().join("m.csv");
+    ok(&["attack", s(&store), "--aux", s(&aux), "-o", s(&out)]);
+    let m = rows(&out);
+    assert_eq!(m[0]["candidate"], "u1");
+    assert_eq!(num(&m[0], "eccentricity"), 0.0);
+    assert_eq!(m[0]["candidates"], "2");
+    assert!(
+        !m[0].contains_key("true_user"),
+        "no truth columns without true_user"
+    );
+}
+
+#[test]
+fn scoreboard_finds_the_candidate_set() {
+    let dir = tempdir();
+    let store = tiny(dir.path());
+    let aux = write(
+        dir.path(),
+        "aux.csv",
+        "aux_id,item,rating,date\none,A,5,2005-01-10\ntwo,B,3,2005-01-01\nnone,C,5,2005-02-01\n",
+    );
+    let out = dir.path().join("m.csv");
+    ok(&[
+        "attack",
+        s(&store),
+        "--aux",
+        s(&aux),
+        "--algorithm",
+        "scoreboard",
+        "-o",
+        s(&out),
+    ]);
+    let m = rows(&out);
+    // A rated 5 within 14 days: u1 alone.
+    assert_eq!(
+        (
+            m[0]["candidate"].as_str(),
+            m[0]["candidates"].as_str(),
+            m[0]["matched"].as_str()
+        ),
+        ("u1", "1", "true")
+    );
+    // B rated 3 within 14 days: u1 and u3.
+    assert_eq!(m[1]["candidates"], "2");
+    assert_eq!(m[1]["matched"], "false");
+    assert!(close(num(&m[1], "entropy_bits"), 1.0));
+    // C rated 5: nobody (u2 rated it 2).
+    assert_eq!(
+        (m[2]["candidate"].as_str(), m[2]["candidates"].as_str()),
+        ("", "0")
+    );
+}
+
+fn generated(dir: &Path, users: &str) -> std::path::PathBuf {
+    let store = dir.join("g.deanon");
+    ok(&[
+        "generate",
+        "--preset",
+        "netflix-like",
+        "--users",
+        users,
+        "--seed",
+        "3",
+        "-o",
+        s(&store),
+    ]);
+    store
+}
+
+#[test]
+fn results_do_not_depend_on_the_thread_count() {
+    let dir = tempdir();
+    let store = generated(dir.path(), "6000");
+    let aux = dir.path().join("aux.csv");
+    let aux2 = dir.path().join("aux2.csv");
+    ok(&[
+        "aux",
+        s(&store),
+        "--targets",
+        "300",
+        "--items",
+        "6",
+        "--wrong",
+        "1",
+        "--seed",
+        "9",
+        "--threads",
+        "1",
+        "-o",
+        s(&aux),
+    ]);
+    ok(&[
+        "aux",
+        s(&store),
+        "--targets",
+        "300",
+        "--items",
+        "6",
+        "--wrong",
+        "1",
+        "--seed",
+        "9",
+        "--threads",
+        "3",
+        "-o",
+        s(&aux2),
+    ]);
+    assert_eq!(
+        std::fs::read(&aux).unwrap(),
+        std::fs::read(&aux2).unwrap(),
+        "aux sampling"
+    );
+    for algorithm in ["scoreboard-rh", "scoreboard"] {
+        let mut outputs = Vec::new();
+        for threads in ["1", "2", "4"] {
+            let out = dir.path().join(format!("m{threads}.csv"));
+            let summary = dir.path().join(format!("s{threads}.json"));
+            ok(&[
+                "attack",
+                s(&store),
+                "--aux",
+                s(&aux),
+                "--algorithm",
+                algorithm,
+                "--threads",
+                threads,
+                "-o",
+                s(&out),
+                "--summary",
+                s(&summary),
+            ]);
+            outputs.push((
+                std::fs::read(&out).unwrap(),
+                std::fs::read(&summary).unwrap(),
+            ));
+        }
+        assert!(
+            outputs.windows(2).all(|w| w[0] == w[1]),
+            "{algorithm}: outputs differ across thread counts"
+        );
+    }
+}
+
+#[test]
+fn summary_has_the_contract_fields_and_sane_rates() {
+    let dir = tempdir();
+    let store = generated(dir.path(), "4000");
+    let aux = dir.path().join("aux.csv");
+    ok(&[
+        "aux",
+        s(&store),
+        "--targets",
+        "200",
+        "--items",
+        "8",
+        "--date-error",
+        "3",
+        "-o",
+        s(&aux),
+    ]);
+    let summary = dir.path().join("s.json");
+    ok(&[
+        "attack",
+        s(&store),
+        "--aux",
+        s(&aux),
+        "-o",
+        s(&dir.path().join("m.csv")),
+        "--summary",
+        s(&summary),
+    ]);
+    let j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    for key in [
+        "aux_records",
+        "top1_rate",
+        "matched_rate",
+        "precision",
+        "recall",
+        "false_match_rate",
+        "eer_phi",
+    ] {
+        assert!(j.get(key).is_some(), "summary lacks {key}");
+    }
+    for key in [
+        "top1_rate_ci",
+        "matched_rate_ci",
+        "precision_ci",
+        "recall_ci",
+    ] {
+        let ci = j[key].as_array().unwrap_or_else(|| panic!("{key}"));
+        assert!(ci[0].as_f64().unwrap() <= ci[1].as_f64().unwrap());
+    }
+    assert!(j["false_match_rate"].is_null(), "no non-members: null");
+    let top1 = j["top1_rate"].as_f64().unwrap();
+    assert!(
+        top1 > 0.9,
+        "8 exact facts with dates +-3 days re-identify nearly everyone: {top1}"
+    );
+    let ci = j["top1_rate_ci"].as_array().unwrap();
+    assert!(ci[0].as_f64().unwrap() <= top1 && top1 <= ci[1].as_f64().unwrap());
+    let entropy = j["entropy_bits"]["mean"].as_f64().unwrap();
+    assert!(entropy >= 0.0 && entropy <= 4000f64.log2());
+}
+
+#[test]
+fn key_gives_original_ids_and_non_members_measure_false_matches() {
+    let dir = tempdir();
+    let store = generated(dir.path(), "3000");
+    // A release by hand: the even-numbered people, renamed.
+    let csv = dir.path().join("all.csv");
+    ok(&["export", s(&store), "-o", s(&csv)]);
+    let text = std::fs::read_to_string(&csv).unwrap();
+    let mut released = String::from("user,item,rating,date\n");
+    let mut key = String::from("released_id,original_id\n");
+    let mut seen = std::collections::BTreeSet::new();
+    for line in text.lines().skip(1) {
+        let (user, rest) = line.split_once(',').unwrap();
+        let id: u64 = user.parse().unwrap();
+        if id % 2 == 0 {
+            released.push_str(&format!("p{}", id * 7 + 1));
+            released.push(',');
+            released.push_str(rest);
+            released.push('\n');
+            if seen.insert(id) {
+                key.push_str(&format!("p{},{id}\n", id * 7 + 1));
+            }
+        }
+    }
+    let released_csv = write(dir.path(), "released.csv", &released);
+    let key_path = write(dir.path(), "key.csv", &key);
+    let release = dir.path().join("released.deanon");
+    ok(&[
+        "import",
+        s(&released_csv),
+        "--format",
+        "csv",
+        "-o",
+        s(&release),
+    ]);
+    let aux = dir.path().join("aux.csv");
+    ok(&[
+        "aux",
+        s(&store),
+        "--targets",
+        "100",
+        "--non-members",
+        "50",
+        "--key",
+        s(&key_path),
+        "--items",
+        "8",
+        "--date-error",
+        "3",
+        "-o",
+        s(&aux),
+    ]);
+    let aux_text = std::fs::read_to_string(&aux).unwrap();
+    let truths: std::collections::BTreeSet<u64> = aux_text
+        .lines()
+        .skip(1)
+        .map(|l| l.rsplit(',').next().unwrap().parse().unwrap())
+        .collect();
+    assert!(truths.iter().any(|t| t % 2 == 0) && truths.iter().any(|t| t % 2 == 1));
+    let out = dir.path().join("m.csv");
+    let summary = dir.path().join("s.json");
+    ok(&[
+        "attack",
+        s(&release),
+        "--aux",
+        s(&aux),
+        "--key",
+        s(&key_path),
+        "-o",
+        s(&out),
+        "--summary",
+        s(&summary),
+    ]);
+    let m = rows(&out);
+    assert!(
+        m.iter().all(|r| !r["candidate"].starts_with('p')),
+        "candidates in original ids"
+    );
+    let correct = m.iter().filter(|r| r["correct"] == "true").count();
+    assert!(
+        correct > 90,
+        "members re-identified through the key: {correct}"
+    );
+    assert!(
+        m.iter()
+            .filter(|r| r["aux_id"].starts_with('n'))
+            .all(|r| r["correct"] == "false")
+    );
+    let j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    assert_eq!(
+        j["members"].as_u64().unwrap() + j["non_members"].as_u64().unwrap(),
+        j["aux_records"].as_u64().unwrap()
+    );
+    assert!(j["non_members"].as_u64().unwrap() > 40);
+    assert!(
+        j["false_match_rate"].as_f64().is_some(),
+        "non-members give a false-match rate"
+    );
+    assert!(j["eer_phi"].as_f64().is_some());
+    // --non-members without --key is refused.
+    let err = fails(&[
+        "aux",
+        s(&store),
+        "--non-members",
+        "5",
+        "-o",
+        s(&dir.path().join("x.csv")),
+    ]);
+    assert!(err.contains("--key"), "{err}");
+}
+
+#[test]
+fn item_map_links_another_catalogue() {
+    let dir = tempdir();
+    let store = tiny(dir.path());
+    let aux = write(
+        dir.path(),
+        "aux.csv",
+        "aux_id,item,rating,date\nimdb1,tt001,5,2005-01-01\nimdb1,tt002,2,2005-02-01\n",
+    );
+    let map = write(
+        dir.path(),
+        "map.csv",
+        "aux_item,release_item\ntt001,A\ntt002,C\n",
+    );
+    let out = dir.path().join("m.csv");
+    ok(&[
+        "attack",
+        s(&store),
+        "--aux",
+        s(&aux),
+        "--item-map",
+        s(&map),
+        "-o",
+        s(&out),
+    ]);
+    let m = rows(&out);
+    assert_eq!(m[0]["candidate"], "u2");
+    assert_eq!(m[0]["facts_used"], "2");
+    // Without the map nothing links: a clear error.
+    let err = fails(&["attack", s(&store), "--aux", s(&aux), "-o", s(&out)]);
+    assert!(err.contains("--item-map"), "{err}");
+}
+
+#[test]
+fn bad_aux_files_are_clear_errors() {
+    let dir = tempdir();
+    let store = tiny(dir.path());
+    let cases = [
+        ("aux_id,thing\n1,2\n", "aux.csv:1:"),
+        ("aux_id,item,rating,date\n1,A,six,\n", "aux.csv:2:"),
+        (
+            "aux_id,item,rating,date,true_user\n1,A,5,,u1\n1,B,3,,u2\n",
+            "aux.csv:3:",
+        ),
+    ];
+    for (content, location) in cases {
+        let aux = write(dir.path(), "aux.csv", content);
+        let out = dir.path().join("m.csv");
+        let err = fails(&["attack", s(&store), "--aux", s(&aux), "-o", s(&out)]);
+        assert!(err.contains(location), "{content:?}: {err}");
+        assert!(!out.exists());
+    }
+    let err = fails(&[
+        "attack",
+        s(&store),
+        "--aux",
+        s(&dir.path().join("aux.csv")),
+        "--phi=-1",
+        "-o",
+        s(&dir.path().join("m.csv")),
+    ]);
+    assert!(err.contains("--phi"), "{err}");
+}
+
+#[test]
+fn sparsity_curve_is_a_survival_function() {
+    let dir = tempdir();
+    let store = generated(dir.path(), "2000");
+    let out = dir.path().join("sp.csv");
+    ok(&["sparsity", s(&store), "--sample", "200", "-o", s(&out)]);
+    let m = rows(&out);
+    assert_eq!(m.len(), 101);
+    assert_eq!(m[0]["x"], "0.00");
+    assert_eq!(num(&m[0], "items_only"), 1.0);
+    for w in m.windows(2) {
+        assert!(num(&w[1], "items_only") <= num(&w[0], "items_only"));
+        assert!(num(&w[1], "exact_ratings") <= num(&w[0], "exact_ratings"));
+    }
+    for r in &m {
+        assert!(num(r, "exact_ratings") <= num(r, "items_only"));
+    }
+    // Identical records are each other's nearest neighbour at similarity 1.
+    let twins = write(
+        dir.path(),
+        "t.csv",
+        "user,item,rating\na,1,5\na,2,3\nb,1,5\nb,2,3\nc,3,1\n",
+    );
+    let t = dir.path().join("t.deanon");
+    ok(&["import", s(&twins), "--format", "csv", "-o", s(&t)]);
+    let text = ok(&["sparsity", s(&t), "--sample", "10"]);
+    assert!(
+        text.lines()
+            .any(|l| l == "1.00,0.6666666666666666,0.6666666666666666"),
+        "{text}"
+    );
+}
