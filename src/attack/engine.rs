@@ -3,7 +3,7 @@
 
 use rayon::prelude::*;
 
-use super::kernel::{self, RhTables};
+use super::kernel::{self, RhContext};
 use super::params::{Algorithm, AttackParams};
 use super::query::Query;
 use crate::dataset::Dataset;
@@ -42,8 +42,7 @@ const STREAM_PICK: u64 = 21;
 /// Scores every query against `release`.
 pub fn run(release: &Dataset, queries: &[Query], params: &AttackParams) -> Vec<Match> {
     let n = release.num_records();
-    let weights = kernel::item_weights(release);
-    let tables = RhTables::new(params.rho0, params.d0);
+    let context = RhContext::new(release, params.rho0, params.d0);
     let rating_tol = (params.rating_tol * 2.0).round() as u32;
     let bar = crate::progress::bar(queries.len() as u64, "attacking");
     let out: Vec<Match> = queries
@@ -55,7 +54,7 @@ pub fn run(release: &Dataset, queries: &[Query], params: &AttackParams) -> Vec<M
             |acc, (k, query)| {
                 let m = match params.algorithm {
                     Algorithm::ScoreboardRh => {
-                        kernel::scatter_rh(release, &weights, &tables, query, acc);
+                        kernel::scatter_rh(release, &context, query, acc);
                         rh_match(kernel::finish_rh(acc), params.phi, query)
                     }
                     Algorithm::Scoreboard => {

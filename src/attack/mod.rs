@@ -5,7 +5,7 @@
 //! - [`query`]: aux records resolved to the release's item indices (directly or via an item map);
 //! - [`kernel`]: Scoreboard-RH and Scoreboard over the inverted index into a dense accumulator;
 //! - [`engine`]: the parallel driver (one aux record per task, one accumulator per worker);
-//! - [`matches`]: MATCHES.csv;
+//! - [`matches`]: writes MATCHES.csv;
 //! - [`sparsity`]: the nearest-neighbour similarity curve of a dataset (paper Fig. 1).
 //!
 //! Results never depend on the thread count: each aux record is scored by one task, records

@@ -1,0 +1,107 @@
+//! Benches of the linkage engine.
+//!
+//! - `kernel/plain-pass/...`: read the postings of an aux record's items and add a constant
+//!   into a dense accumulator: the floor any scoring kernel is compared with;
+//! - `kernel/scoreboard-rh-scatter-only/...`: the Scoreboard-RH scoring loop alone (similarity
+//!   and weights into the accumulator), then a plain reset;
+//! - `kernel/scoreboard-rh/...`: the Scoreboard-RH scatter plus the pass that produces
+//!   eccentricity and entropic output and resets the accumulator;
+//! - `attack/scoreboard-rh/...`: the whole parallel engine over a batch of aux records.
+//!
+//! Throughput is in postings scanned (kernel) or aux records (attack). The data is a
+//! netflix-like set generated with seed 1 (DEANON_BENCH_USERS people, default 48,019 = 10% of
+//! Netflix) or, with DEANON_BENCH_STORE=path, an existing store (e.g. the full-scale twin).
+//! Aux: 8 facts, exact ratings, dates +-14 days, 200 targets, seed 1.
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use deanon::attack::kernel::{self, RhContext};
+use deanon::attack::{AttackParams, query};
+use deanon::auxiliary::sampler::{self, AuxParams};
+use deanon::dataset::Dataset;
+use deanon::dataset::generate::{GenerateParams, Preset, generate};
+
+fn data() -> (Dataset, String) {
+    if let Ok(path) = std::env::var("DEANON_BENCH_STORE") {
+        let d = deanon::dataset::store::open(std::path::Path::new(&path)).unwrap();
+        let label = format!("store/users={}", d.num_records());
+        return (d, label);
+    }
+    let users: usize = std::env::var("DEANON_BENCH_USERS")
+        .ok()
+        .and_then(|u| u.parse().ok())
+        .unwrap_or(48_019);
+    let d = generate(
+        &GenerateParams::new(Preset::NetflixLike)
+            .users(users)
+            .seed(1),
+    )
+    .unwrap();
+    (d, format!("netflix-like/users={users}"))
+}
+
+fn benches(c: &mut Criterion) {
+    let (data, label) = data();
+    let aux = sampler::sample(
+        &data,
+        &AuxParams {
+            targets: 200,
+            items: 8,
+            date_error: 14,
+            seed: 1,
+            ..AuxParams::default()
+        },
+        None,
+    )
+    .unwrap()
+    .records;
+    let queries = query::resolve(&data, &aux, None);
+    let n = data.num_records();
+    let postings: u64 = queries
+        .iter()
+        .flat_map(|q| &q.facts)
+        .map(|f| data.postings(f.item).len() as u64)
+        .sum();
+    let context = RhContext::new(&data, 1.5, 30.0);
+
+    let mut group = c.benchmark_group("kernel");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(postings));
+    let mut acc = vec![0f32; n];
+    group.bench_function(format!("plain-pass/{label}/aux=8"), |b| {
+        b.iter(|| {
+            for q in &queries {
+                kernel::plain_pass(&data, q, &mut acc);
+                acc.fill(0.0);
+            }
+        })
+    });
+    group.bench_function(format!("scoreboard-rh-scatter-only/{label}/aux=8"), |b| {
+        b.iter(|| {
+            for q in &queries {
+                kernel::scatter_rh(&data, &context, q, &mut acc);
+                acc.fill(0.0);
+            }
+        })
+    });
+    group.bench_function(format!("scoreboard-rh/{label}/aux=8"), |b| {
+        b.iter(|| {
+            for q in &queries {
+                kernel::scatter_rh(&data, &context, q, &mut acc);
+                std::hint::black_box(kernel::finish_rh(&mut acc));
+            }
+        })
+    });
+    group.finish();
+
+    let mut group = c.benchmark_group("attack");
+    group.sample_size(10);
+    group.throughput(Throughput::Elements(queries.len() as u64));
+    let params = AttackParams::default();
+    group.bench_function(format!("scoreboard-rh/{label}/aux=8"), |b| {
+        b.iter(|| deanon::attack::run(&data, &queries, &params))
+    });
+    group.finish();
+}
+
+criterion_group!(attack, benches);
+criterion_main!(attack);
