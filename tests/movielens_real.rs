@@ -16,8 +16,14 @@ fn run(cmd: &mut Command) -> bool {
     cmd.status().map(|s| s.success()).unwrap_or(false)
 }
 
-/// The ml-100k.inter file, downloaded once per target folder.
+/// The ml-100k.inter file, downloaded once per target folder (and once per test process: the
+/// tests of this file run in parallel and must not download over each other).
 pub fn ml100k() -> PathBuf {
+    static FILE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    FILE.get_or_init(fetch).clone()
+}
+
+fn fetch() -> PathBuf {
     if let Ok(p) = std::env::var("DEANON_ML100K") {
         return PathBuf::from(p);
     }
@@ -27,7 +33,7 @@ pub fn ml100k() -> PathBuf {
         return file;
     }
     std::fs::create_dir_all(&cache).unwrap();
-    let wheels = cache.join("wheel");
+    let wheels = cache.join(format!("wheel-{}", std::process::id()));
     let python = if run(Command::new("python3").arg("--version")) {
         "python3"
     } else {
@@ -48,16 +54,20 @@ pub fn ml100k() -> PathBuf {
         "could not download the recbole==1.2.1 wheel with pip (needed for the MovieLens 100k test)"
     );
     let script = format!(
-        "import glob,sys,zipfile\nw=glob.glob(sys.argv[1]+'/recbole-1.2.1*.whl')[0]\nopen(sys.argv[2]+'.part','wb').write(zipfile.ZipFile(w).read('{INTER}'))"
+        "import glob,sys,zipfile\nw=glob.glob(sys.argv[1]+'/recbole-1.2.1*.whl')[0]\nopen(sys.argv[2],'wb').write(zipfile.ZipFile(w).read('{INTER}'))"
     );
+    // Extract to a name of this process's own, then rename: another test binary may be doing
+    // the same at the same time, and a rename is atomic.
+    let part = cache.join(format!("ml-100k.inter.{}.part", std::process::id()));
     assert!(
         run(Command::new(python)
             .args(["-c", &script])
             .arg(&wheels)
-            .arg(&file)),
+            .arg(&part)),
         "could not extract {INTER} from the recbole wheel"
     );
-    std::fs::rename(file.with_extension("inter.part"), &file).unwrap();
+    std::fs::rename(&part, &file).unwrap();
+    let _ = std::fs::remove_dir_all(&wheels);
     file
 }
 
