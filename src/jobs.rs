@@ -115,3 +115,67 @@ pub fn sparsity(
         }
     }
 }
+
+/// `deanon release`.
+#[derive(Clone, Debug)]
+pub struct ReleaseJob {
+    /// The original data.
+    pub data: PathBuf,
+    /// The policy spec (`step:arg=v,...|step:...`).
+    pub policy: String,
+    /// The seed.
+    pub seed: u64,
+    /// The released store.
+    pub output: PathBuf,
+    /// The key file (written with mode 0600).
+    pub key: PathBuf,
+    /// Where to write the utility JSON, if wanted.
+    pub utility: Option<PathBuf>,
+}
+
+/// What a release did.
+#[derive(Debug)]
+pub struct ReleaseReport {
+    /// People released.
+    pub people: usize,
+    /// Entries released.
+    pub entries: usize,
+    /// Items released.
+    pub items: usize,
+    /// The utility report, when asked for.
+    pub utility: Option<crate::release::utility::Utility>,
+}
+
+/// Applies a release policy and writes the release, its key and optionally its utility.
+pub fn release(job: &ReleaseJob) -> Result<ReleaseReport> {
+    let policy = crate::release::Policy::parse(&job.policy)?;
+    if job.key == job.output {
+        return Err(Error::InvalidArgument(
+            "--key and -o must be different files".into(),
+        ));
+    }
+    let original = store::open(&job.data)?;
+    crate::release::utility::check(&original)?;
+    let released = crate::release::release(&original, &policy, job.seed)?;
+    store::save(&released.data, &job.output)?;
+    released.key.write(&job.key)?;
+    let utility = match &job.utility {
+        Some(path) => {
+            let u = crate::progress::timed("utility", || {
+                crate::release::utility::measure(&original, &policy, job.seed)
+            })?;
+            crate::atomic_file::write_atomically(path, |w| {
+                serde_json::to_writer_pretty(&mut *w, &u).map_err(std::io::Error::other)?;
+                std::io::Write::write_all(w, b"\n")
+            })?;
+            Some(u)
+        }
+        None => None,
+    };
+    Ok(ReleaseReport {
+        people: released.data.num_records(),
+        entries: released.data.num_entries(),
+        items: released.data.num_items(),
+        utility,
+    })
+}

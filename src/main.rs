@@ -96,6 +96,42 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Release a data set under a policy: a pipeline of anonymization steps, then new random
+    /// record ids. The key (released id -> original id) is written with mode 0600.
+    #[command(after_help = concat!(
+        "Steps (joined with '|', applied in order; pseudonymization always comes last):\n",
+        "  sample:fraction=F              keep each person with probability F\n",
+        "  drop:fraction=F                delete each rating with probability F\n",
+        "  insert:fraction=F              add F fake ratings per real one (item by popularity, rating and date by their distributions)\n",
+        "  rating-noise:scale=B[,dist=laplace|uniform]   noise in stars, rounded to the scale and clamped\n",
+        "  rating-drop                    release presence only\n",
+        "  date-noise:days=D[,dist=uniform|laplace]      shift dates\n",
+        "  date-coarsen:to=week|month|year                round dates down to Monday / the 1st / January 1st\n",
+        "  date-drop                      remove dates\n",
+        "  rare-items:min_support=K       suppress items held by fewer than K people\n",
+        "  truncate:max_per_record=T      keep at most T ratings per person (random subset)\n",
+        "  km-anonymity:k=K,m=M           suppress items until every set of up to M (1 or 2) items held by someone is held by >= K people\n",
+        "Example: deanon release data.deanon --policy 'sample:fraction=0.1|date-coarsen:to=week' --seed 1 -o rel.deanon --key rel.key.csv"
+    ))]
+    Release {
+        /// The original data.
+        data: PathBuf,
+        /// The policy: steps joined with '|' (see below).
+        #[arg(long)]
+        policy: String,
+        /// Seed of every random step.
+        #[arg(long, default_value_t = 0)]
+        seed: u64,
+        /// The released store.
+        #[arg(short, long)]
+        output: PathBuf,
+        /// The key file (released_id,original_id; mode 0600).
+        #[arg(long)]
+        key: PathBuf,
+        /// Also measure the policy's cost and write it as JSON.
+        #[arg(long, value_name = "U.json")]
+        utility: Option<PathBuf>,
+    },
     /// Sample auxiliary information (what an adversary knows) from the original data.
     Aux {
         /// The original data (not the release).
@@ -381,6 +417,37 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let result = deanon::jobs::attack(&job)?;
             if !cli.quiet {
                 print!("{}", result.to_text());
+            }
+        }
+        Command::Release {
+            data,
+            policy,
+            seed,
+            output,
+            key,
+            utility,
+        } => {
+            let job = deanon::jobs::ReleaseJob {
+                data,
+                policy,
+                seed,
+                output,
+                key,
+                utility,
+            };
+            let report = deanon::jobs::release(&job)?;
+            if !cli.quiet {
+                eprintln!(
+                    "released {} people, {} entries, {} items into {} (key: {})",
+                    report.people,
+                    report.entries,
+                    report.items,
+                    job.output.display(),
+                    job.key.display()
+                );
+                if let Some(u) = &report.utility {
+                    print!("{}", u.to_text());
+                }
             }
         }
         Command::Sparsity {

@@ -75,7 +75,10 @@ impl Working {
                         day: e.day(k).unwrap_or(NO_DAY),
                     })
                     .collect();
-                Person { original: r, entries }
+                Person {
+                    original: r,
+                    entries,
+                }
             })
             .collect();
         let (mut min, mut max, mut halves) = (u8::MAX, 0u8, false);
@@ -91,7 +94,11 @@ impl Working {
             kind: data.kind(),
             items: data.num_items(),
             people,
-            scale: Scale { min, max, step: if halves { 1 } else { 2 } },
+            scale: Scale {
+                min,
+                max,
+                step: if halves { 1 } else { 2 },
+            },
         }
     }
 
@@ -122,7 +129,8 @@ impl Working {
         let mut rng = Rng::derive(seed, &[0x5eed, 0]);
         rng.shuffle(&mut self.people);
         for p in &mut self.people {
-            p.entries.sort_unstable_by_key(|e| (e.item, e.day, e.rating));
+            p.entries
+                .sort_unstable_by_key(|e| (e.item, e.day, e.rating));
         }
         let mut used = vec![false; self.items];
         for p in &self.people {
@@ -135,7 +143,10 @@ impl Working {
         for (i, &u) in used.iter().enumerate() {
             if u {
                 new_item[i] = item_keys.len() as u32;
-                item_keys.push(IdKey::from_bytes(original.item_ids().get(i).as_bytes()).expect("stored ids are UTF-8"));
+                item_keys.push(
+                    IdKey::from_bytes(original.item_ids().get(i).as_bytes())
+                        .expect("stored ids are UTF-8"),
+                );
             }
         }
         let n = self.people.len();
@@ -156,8 +167,15 @@ impl Working {
                 chunk
             })
             .collect();
-        let data = builder::build(self.kind, IdTable::from_keys(&record_keys), IdTable::from_keys(&item_keys), chunks)
-            .map_err(|d| Error::InvalidArgument(format!("a release step produced a duplicate rating {d:?}")))?;
+        let data = builder::build(
+            self.kind,
+            IdTable::from_keys(&record_keys),
+            IdTable::from_keys(&item_keys),
+            chunks,
+        )
+        .map_err(|d| {
+            Error::InvalidArgument(format!("a release step produced a duplicate rating {d:?}"))
+        })?;
         Ok((data, originals))
     }
 }

@@ -1,0 +1,174 @@
+//! What each release step does to the working data. Every random choice draws from a generator
+//! derived from the seed, the step's position and the person's original index, so a release is
+//! reproducible whatever the thread count.
+
+use rayon::prelude::*;
+
+use super::spec::{Noise, Step, Unit};
+use super::working::{Entry, Working};
+use crate::dataset::values::{MAX_DAY, civil_from_days, days_from_civil};
+use crate::dataset::{DatasetKind, NO_DAY, NO_RATING};
+use crate::rng::{AliasTable, Rng};
+use crate::{Error, Result};
+
+const STREAM: u64 = 0x7e1e;
+
+fn rng(seed: u64, step: usize, person: u32) -> Rng {
+    Rng::derive(seed, &[STREAM, step as u64, person as u64])
+}
+
+fn noise(rng: &mut Rng, kind: Noise, scale: f64) -> f64 {
+    match kind {
+        Noise::Laplace => rng.laplace(scale),
+        Noise::Uniform => (2.0 * rng.f64() - 1.0) * scale,
+    }
+}
+
+/// Applies step number `index` to `w`.
+pub fn apply(w: &mut Working, step: &Step, index: usize, seed: u64) -> Result<()> {
+    match *step {
+        Step::Pseudonymize => {}
+        Step::Sample { fraction } => {
+            w.people
+                .retain(|p| rng(seed, index, p.original).f64() < fraction);
+        }
+        Step::Drop { fraction } => w.people.par_iter_mut().for_each(|p| {
+            let mut r = rng(seed, index, p.original);
+            p.entries.retain(|_| r.f64() >= fraction);
+        }),
+        Step::Insert { fraction } => insert(w, fraction, index, seed),
+        Step::RatingNoise { scale, noise: kind } => {
+            let s = w.scale;
+            w.people.par_iter_mut().for_each(|p| {
+                let mut r = rng(seed, index, p.original);
+                for e in p.entries.iter_mut().filter(|e| e.rating != NO_RATING) {
+                    e.rating = s.round(e.rating as f64 + 2.0 * noise(&mut r, kind, scale));
+                }
+            })
+        }
+        Step::RatingDrop => w
+            .people
+            .par_iter_mut()
+            .for_each(|p| p.entries.iter_mut().for_each(|e| e.rating = NO_RATING)),
+        Step::DateNoise { days, noise: kind } => w.people.par_iter_mut().for_each(|p| {
+            let mut r = rng(seed, index, p.original);
+            for e in p.entries.iter_mut().filter(|e| e.day != NO_DAY) {
+                let shifted = e.day as f64 + noise(&mut r, kind, days).round();
+                e.day = shifted.clamp(0.0, MAX_DAY as f64) as u16;
+            }
+        }),
+        Step::DateCoarsen { to } => w.people.par_iter_mut().for_each(|p| {
+            for e in p.entries.iter_mut().filter(|e| e.day != NO_DAY) {
+                e.day = coarsen(e.day, to);
+            }
+        }),
+        Step::DateDrop => w
+            .people
+            .par_iter_mut()
+            .for_each(|p| p.entries.iter_mut().for_each(|e| e.day = NO_DAY)),
+        Step::RareItems { min_support } => {
+            let supports = w.supports();
+            w.people.par_iter_mut().for_each(|p| {
+                p.entries
+                    .retain(|e| supports[e.item as usize] >= min_support)
+            });
+        }
+        Step::Truncate { max_per_record } => w.people.par_iter_mut().for_each(|p| {
+            if p.entries.len() > max_per_record {
+                let mut r = rng(seed, index, p.original);
+                let mut keep: Vec<usize> = (0..p.entries.len()).collect();
+                for k in 0..max_per_record {
+                    let j = k + r.below((keep.len() - k) as u64) as usize;
+                    keep.swap(k, j);
+                }
+                keep.truncate(max_per_record);
+                keep.sort_unstable();
+                p.entries = keep.into_iter().map(|k| p.entries[k]).collect();
+            }
+        }),
+        Step::KmAnonymity { k, m } => super::km::anonymize(w, k, m)?,
+    }
+    if w.people.is_empty() {
+        return Err(Error::InvalidArgument(format!(
+            "release step {} ({step:?}) left nobody in the release",
+            index + 1
+        )));
+    }
+    Ok(())
+}
+
+/// The first day of the week (Monday), month or year holding `day`.
+pub fn coarsen(day: u16, to: Unit) -> u16 {
+    let d = day as i64;
+    let start = match to {
+        // 1970-01-01 was a Thursday: Mondays are the days with (d + 3) % 7 == 0.
+        Unit::Week => d - (d + 3).rem_euclid(7),
+        Unit::Month => {
+            let (y, m, _) = civil_from_days(d);
+            days_from_civil(y, m, 1)
+        }
+        Unit::Year => {
+            let (y, _, _) = civil_from_days(d);
+            days_from_civil(y, 1, 1)
+        }
+    };
+    start.max(0) as u16
+}
+
+fn insert(w: &mut Working, fraction: f64, index: usize, seed: u64) {
+    let supports = w.supports();
+    if supports.iter().all(|&s| s == 0) {
+        return;
+    }
+    let items = AliasTable::new(&supports.iter().map(|&s| s as f64).collect::<Vec<_>>());
+    let mut rating_counts = vec![0f64; 256];
+    let mut day_counts = vec![0f64; 65_536];
+    for p in &w.people {
+        for e in &p.entries {
+            rating_counts[e.rating as usize] += 1.0;
+            day_counts[e.day as usize] += 1.0;
+        }
+    }
+    let ratings = AliasTable::new(&rating_counts);
+    let days = AliasTable::new(&day_counts);
+    let views = w.kind == DatasetKind::Views;
+    w.people.par_iter_mut().for_each(|p| {
+        let mut r = rng(seed, index, p.original);
+        let wanted = fraction * p.entries.len() as f64;
+        let count = wanted.floor() as usize + r.bernoulli(wanted.fract()) as usize;
+        let mut held: std::collections::HashSet<u32> = p.entries.iter().map(|e| e.item).collect();
+        for _ in 0..count {
+            // Ratings data holds one entry per item: draw an item the person lacks.
+            let item = (0..1000)
+                .map(|_| items.sample(&mut r) as u32)
+                .find(|i| views || !held.contains(i));
+            let Some(item) = item else { break };
+            held.insert(item);
+            p.entries.push(Entry {
+                item,
+                rating: ratings.sample(&mut r) as u8,
+                day: days.sample(&mut r) as u16,
+            });
+        }
+        p.entries.sort_unstable_by_key(|e| (e.item, e.day));
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::values::{day_to_iso, parse_iso_date};
+
+    #[test]
+    fn coarsened_dates_fall_on_boundaries() {
+        let d = parse_iso_date(b"2005-06-15").unwrap();
+        assert_eq!(day_to_iso(coarsen(d, Unit::Week)), "2005-06-13");
+        assert_eq!(day_to_iso(coarsen(d, Unit::Month)), "2005-06-01");
+        assert_eq!(day_to_iso(coarsen(d, Unit::Year)), "2005-01-01");
+        for day in 10_000..11_000u16 {
+            let w = coarsen(day, Unit::Week);
+            assert!(w <= day && day - w < 7 && (w as i64 + 3) % 7 == 0);
+            assert!(day_to_iso(coarsen(day, Unit::Month)).ends_with("-01"));
+        }
+    }
+}

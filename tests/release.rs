@@ -1,0 +1,403 @@
+//! `deanon release`: each step's invariant, determinism, the key, utility, and a release
+//! attacked through its key.
+
+mod common;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+use common::*;
+use deanon::dataset::generate::{GenerateParams, Preset, generate};
+use deanon::release::spec::Policy;
+use deanon::release::working::Working;
+use deanon::release::{km, steps};
+
+fn generated(dir: &Path, preset: &str, users: &str) -> PathBuf {
+    let store = dir.join("orig.deanon");
+    ok(&[
+        "generate",
+        "--preset",
+        preset,
+        "--users",
+        users,
+        "--seed",
+        "5",
+        "-o",
+        s(&store),
+    ]);
+    store
+}
+
+fn release(dir: &Path, data: &Path, policy: &str, seed: &str) -> (PathBuf, PathBuf) {
+    let out = dir.join("rel.deanon");
+    let key = dir.join("rel.key.csv");
+    ok(&[
+        "release",
+        s(data),
+        "--policy",
+        policy,
+        "--seed",
+        seed,
+        "-o",
+        s(&out),
+        "--key",
+        s(&key),
+    ]);
+    (out, key)
+}
+
+/// released id -> original id.
+fn key_map(key: &Path) -> HashMap<String, String> {
+    std::fs::read_to_string(key)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let (a, b) = l.split_once(',').unwrap();
+            (a.to_string(), b.to_string())
+        })
+        .collect()
+}
+
+/// user -> item -> (rating, date) from an export.
+fn entries(dir: &Path, store: &Path) -> BTreeMap<String, BTreeMap<String, (String, String)>> {
+    let csv = dir.join("export.csv");
+    ok(&["export", s(store), "-o", s(&csv)]);
+    let mut out: BTreeMap<String, BTreeMap<String, (String, String)>> = BTreeMap::new();
+    for line in std::fs::read_to_string(&csv).unwrap().lines().skip(1) {
+        let f: Vec<&str> = line.split(',').collect();
+        out.entry(f[0].to_string())
+            .or_default()
+            .insert(f[1].to_string(), (f[2].to_string(), f[3].to_string()));
+    }
+    out
+}
+
+#[test]
+fn sample_keeps_the_fraction_within_a_binomial_bound_and_the_key_is_private() {
+    let dir = tempdir();
+    let data = generated(dir.path(), "movielens-like", "4000");
+    let (rel, key) = release(dir.path(), &data, "sample:fraction=0.3", "1");
+    let kept = info(&rel)["records"].as_f64().unwrap();
+    let sd = (4000.0f64 * 0.3 * 0.7).sqrt();
+    assert!((kept - 1200.0).abs() < 4.0 * sd, "kept {kept}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&key).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let map = key_map(&key);
+    assert_eq!(map.len() as f64, kept);
+    // Every released person's ratings are exactly the original person's.
+    let original = entries(dir.path(), &data);
+    let released = entries(dir.path(), &rel);
+    for (rid, items) in &released {
+        assert_eq!(Some(items), original.get(&map[rid]), "released {rid}");
+    }
+}
+
+#[test]
+fn no_original_id_appears_in_the_release() {
+    let dir = tempdir();
+    let mut csv = String::from("user,item,rating,date\n");
+    for u in 0..300 {
+        for i in 0..12 {
+            csv.push_str(&format!(
+                "subscriber-{u:05},m{},{},2005-0{}-1{}\n",
+                (u * 7 + i * 13) % 97,
+                1 + (u + i) % 5,
+                1 + i % 9,
+                i % 10
+            ));
+        }
+    }
+    let input = write(dir.path(), "named.csv", &csv);
+    let data = dir.path().join("named.deanon");
+    ok(&["import", s(&input), "--format", "csv", "-o", s(&data)]);
+    let (rel, key) = release(dir.path(), &data, "drop:fraction=0.1", "3");
+    let bytes = std::fs::read(&rel).unwrap();
+    let text = String::from_utf8_lossy(&bytes);
+    assert!(
+        !text.contains("subscriber-"),
+        "an original id leaked into the released store"
+    );
+    let key_text = std::fs::read_to_string(&key).unwrap();
+    assert_eq!(
+        key_text.matches("subscriber-").count(),
+        300,
+        "the key holds every original id once"
+    );
+}
+
+#[test]
+fn same_seed_same_release_whatever_the_thread_count() {
+    let dir = tempdir();
+    let data = generated(dir.path(), "netflix-like", "3000");
+    let policy = "sample:fraction=0.8|drop:fraction=0.1|insert:fraction=0.1|rating-noise:scale=0.5|date-noise:days=7|truncate:max_per_record=100";
+    let mut outputs = Vec::new();
+    for threads in ["1", "2", "3"] {
+        let out = dir.path().join(format!("r{threads}.deanon"));
+        let key = dir.path().join(format!("k{threads}.csv"));
+        ok(&[
+            "release",
+            s(&data),
+            "--policy",
+            policy,
+            "--seed",
+            "9",
+            "--threads",
+            threads,
+            "-o",
+            s(&out),
+            "--key",
+            s(&key),
+        ]);
+        outputs.push((std::fs::read(out).unwrap(), std::fs::read(key).unwrap()));
+    }
+    assert!(outputs.windows(2).all(|w| w[0] == w[1]));
+    let other = dir.path().join("other.deanon");
+    ok(&[
+        "release",
+        s(&data),
+        "--policy",
+        policy,
+        "--seed",
+        "10",
+        "-o",
+        s(&other),
+        "--key",
+        s(&dir.path().join("ko.csv")),
+    ]);
+    assert_ne!(
+        std::fs::read(other).unwrap(),
+        outputs[0].0,
+        "another seed, another release"
+    );
+}
+
+#[test]
+fn date_steps_coarsen_shift_and_drop() {
+    let dir = tempdir();
+    let data = generated(dir.path(), "movielens-like", "300");
+    for (policy, check) in [
+        ("date-coarsen:to=month", "-01"),
+        ("date-coarsen:to=year", "-01-01"),
+    ] {
+        let (rel, _) = release(dir.path(), &data, policy, "1");
+        let released = entries(dir.path(), &rel);
+        assert!(
+            released
+                .values()
+                .flatten()
+                .all(|(_, (_, d))| d.ends_with(check)),
+            "{policy}"
+        );
+    }
+    let (rel, _) = release(dir.path(), &data, "date-drop|rating-drop", "1");
+    let i = info(&rel);
+    assert_eq!(
+        (i["has_dates"].as_bool(), i["has_ratings"].as_bool()),
+        (Some(false), Some(false))
+    );
+}
+
+/// Date noise, checked through the library: the shift has mean ~0 and mean |shift| ~ D/2.
+#[test]
+fn date_noise_has_the_right_mean_and_spread() {
+    let data = generate(&GenerateParams::new(Preset::NetflixLike).users(3000).seed(2)).unwrap();
+    let mut w = Working::from_dataset(&data);
+    let before = w.clone();
+    let policy = Policy::parse("date-noise:days=10").unwrap();
+    steps::apply(&mut w, &policy.steps[0], 0, 4).unwrap();
+    let (mut sum, mut abs, mut n) = (0f64, 0f64, 0f64);
+    for (a, b) in before.people.iter().zip(&w.people) {
+        for (x, y) in a.entries.iter().zip(&b.entries) {
+            let d = y.day as f64 - x.day as f64;
+            if d.abs() <= 10.0 {
+                sum += d;
+                abs += d.abs();
+                n += 1.0;
+            }
+        }
+    }
+    // Uniform on [-10, 10], rounded: mean 0; mean |d| = (2 * (1 + ... + 9) + 2 * 10 / 2) / 20
+    // = 5.0 (shifts clamped at the data's edges are excluded above).
+    assert!(n > 100_000.0);
+    assert!((sum / n).abs() < 0.05, "mean shift {}", sum / n);
+    assert!((abs / n - 5.0).abs() < 0.05, "mean |shift| {}", abs / n);
+
+    // Laplace rating noise: mean 0 before rounding; after rounding and clamping the mean change
+    // stays small and ratings move.
+    let mut w = Working::from_dataset(&data);
+    let policy = Policy::parse("rating-noise:scale=1,dist=laplace").unwrap();
+    steps::apply(&mut w, &policy.steps[0], 0, 4).unwrap();
+    let moved = before
+        .people
+        .iter()
+        .zip(&w.people)
+        .flat_map(|(a, b)| a.entries.iter().zip(&b.entries))
+        .filter(|(x, y)| x.rating != y.rating)
+        .count();
+    assert!(moved > 100_000, "{moved}");
+}
+
+#[test]
+fn km_anonymity_holds_on_the_output_by_brute_force() {
+    // 200 people with 10 items each out of 120, drawn by a fixed-seed generator: sparse enough
+    // that rare items and rare pairs exist.
+    let mut chunk = deanon::dataset::builder::EntryChunk::default();
+    let mut rng = deanon::rng::Rng::seed_from(8);
+    for person in 0..200u32 {
+        let mut items: Vec<u32> = Vec::new();
+        while items.len() < 10 {
+            let item = (rng.below(120) as f64 * rng.f64()) as u32;
+            if !items.contains(&item) {
+                items.push(item);
+            }
+        }
+        for item in items {
+            chunk.push(person, item, 8, 12_000);
+        }
+    }
+    let ids = |n: u64| {
+        deanon::dataset::IdTable::from_keys(
+            &(0..n).map(deanon::dataset::IdKey::Num).collect::<Vec<_>>(),
+        )
+    };
+    let data = deanon::dataset::builder::build(
+        deanon::dataset::DatasetKind::Ratings,
+        ids(200),
+        ids(120),
+        vec![chunk],
+    )
+    .unwrap();
+    let w = Working::from_dataset(&data);
+    for (k, m) in [(5, 1), (4, 2), (10, 2)] {
+        assert!(
+            km::violations(&w, k, m) > 0,
+            "the input already satisfies k={k} m={m}: the test would prove nothing"
+        );
+        let mut out = w.clone();
+        km::anonymize(&mut out, k, m).unwrap();
+        assert_eq!(km::violations(&out, k, m), 0, "k={k} m={m}");
+        assert!(out.entries() > 0, "k={k} m={m} suppressed everything");
+    }
+}
+
+#[test]
+fn rare_items_and_truncate() {
+    let dir = tempdir();
+    let data = generated(dir.path(), "movielens-like", "500");
+    let (rel, _) = release(dir.path(), &data, "rare-items:min_support=40", "1");
+    assert!(info(&rel)["support"]["min"].as_u64().unwrap() >= 40);
+    let (rel, _) = release(dir.path(), &data, "truncate:max_per_record=25", "1");
+    assert_eq!(info(&rel)["entries_per_record"]["max"].as_u64(), Some(25));
+}
+
+#[test]
+fn utility_reports_costs() {
+    let dir = tempdir();
+    let data = generated(dir.path(), "netflix-like", "3000");
+    let u = |policy: &str| -> serde_json::Value {
+        let path = dir.path().join("u.json");
+        ok(&[
+            "release",
+            s(&data),
+            "--policy",
+            policy,
+            "--seed",
+            "1",
+            "-o",
+            s(&dir.path().join("r.deanon")),
+            "--key",
+            s(&dir.path().join("k.csv")),
+            "--utility",
+            s(&path),
+        ]);
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+    };
+    let plain = u("pseudonymize");
+    assert_eq!(plain["kept_fraction"], 1.0);
+    assert_eq!(plain["rmse_released"], plain["rmse_original"]);
+    let rmse = plain["rmse_original"].as_f64().unwrap();
+    assert!((0.5..1.2).contains(&rmse), "baseline RMSE {rmse}");
+    let dropped = u("drop:fraction=0.3");
+    assert!((dropped["kept_fraction"].as_f64().unwrap() - 0.7).abs() < 0.01);
+    let noisy = u("rating-noise:scale=1.5");
+    assert!(
+        noisy["rmse_released"].as_f64().unwrap() > rmse,
+        "noise costs accuracy"
+    );
+    assert!(noisy["mean_abs_rating_distortion"].as_f64().unwrap() > 0.5);
+    let none = u("rating-drop");
+    assert!(none["rmse_released"].as_f64().unwrap() > noisy["rmse_released"].as_f64().unwrap());
+}
+
+#[test]
+fn released_data_attacked_through_the_key() {
+    let dir = tempdir();
+    let data = generated(dir.path(), "netflix-like", "4000");
+    let (rel, key) = release(dir.path(), &data, "sample:fraction=0.5", "2");
+    let aux = dir.path().join("aux.csv");
+    ok(&[
+        "aux",
+        s(&data),
+        "--key",
+        s(&key),
+        "--targets",
+        "200",
+        "--non-members",
+        "100",
+        "--items",
+        "8",
+        "--date-error",
+        "3",
+        "-o",
+        s(&aux),
+    ]);
+    let summary = dir.path().join("s.json");
+    ok(&[
+        "attack",
+        s(&rel),
+        "--aux",
+        s(&aux),
+        "--key",
+        s(&key),
+        "-o",
+        s(&dir.path().join("m.csv")),
+        "--summary",
+        s(&summary),
+    ]);
+    let j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(summary).unwrap()).unwrap();
+    assert!(j["top1_rate"].as_f64().unwrap() > 0.9, "{j}");
+    assert!(j["false_match_rate"].as_f64().unwrap() < 0.2, "{j}");
+}
+
+#[test]
+fn bad_policies_are_clear_errors() {
+    let dir = tempdir();
+    let data = generated(dir.path(), "movielens-like", "100");
+    for (policy, words) in [
+        ("blur:radius=2", "unknown release step"),
+        ("sample:fraction=1.5", "fraction"),
+        ("sample:fraction=0", "nobody"),
+    ] {
+        let out = dir.path().join("x.deanon");
+        let err = fails(&[
+            "release",
+            s(&data),
+            "--policy",
+            policy,
+            "-o",
+            s(&out),
+            "--key",
+            s(&dir.path().join("x.csv")),
+        ]);
+        assert!(err.contains(words), "{policy}: {err}");
+        assert!(!out.exists());
+    }
+}
