@@ -148,7 +148,7 @@ pub struct ReleaseReport {
 
 /// Applies a release policy and writes the release, its key and optionally its utility.
 pub fn release(job: &ReleaseJob) -> Result<ReleaseReport> {
-    let policy = crate::release::Policy::parse(&job.policy)?;
+    let policy = crate::release::Policy::from_arg(&job.policy)?;
     if job.key == job.output {
         return Err(Error::InvalidArgument(
             "--key and -o must be different files".into(),

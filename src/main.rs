@@ -116,7 +116,7 @@ enum Command {
     Release {
         /// The original data.
         data: PathBuf,
-        /// The policy: steps joined with '|' (see below).
+        /// The policy: steps joined with '|' (see below), or a .toml file of [[step]] tables.
         #[arg(long)]
         policy: String,
         /// Seed of every random step.

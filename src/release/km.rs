@@ -65,8 +65,15 @@ fn suppress_rare_pairs(w: &Working, supports: &[u32], k: u32, suppress: &mut [bo
     let sets = itemsets(w);
     // Pair counts, saturating at k (all that matters is whether a count reaches k).
     let cap = k.min(u16::MAX as u32) as u16;
+    // One count matrix per thread, not per rayon job: a matrix is p * p counters.
+    let per_job = sets
+        .len()
+        .div_ceil(256)
+        .div_ceil(rayon::current_num_threads())
+        .max(1);
     let counts = sets
         .par_chunks(256)
+        .with_min_len(per_job)
         .fold(
             || vec![0u16; p * p],
             |mut counts, chunk| {

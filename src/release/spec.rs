@@ -179,6 +179,58 @@ impl<'a> Args<'a> {
 }
 
 impl Policy {
+    /// Reads a policy given on the command line: a spec string, or the path of a `.toml` file
+    /// holding `[[step]]` tables (`name = "sample"`, `fraction = 0.1`, ...).
+    pub fn from_arg(arg: &str) -> Result<Policy> {
+        let path = std::path::Path::new(arg);
+        if arg.ends_with(".toml") {
+            let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+            return Policy::from_toml(&text).map_err(|m| Error::input(path, m));
+        }
+        Policy::parse(arg)
+    }
+
+    /// Parses the TOML form: an array of tables `step`, each with a `name` and its arguments.
+    pub fn from_toml(text: &str) -> std::result::Result<Policy, String> {
+        let doc: toml::Table = text
+            .parse()
+            .map_err(|e: toml::de::Error| e.message().to_string())?;
+        let steps = match doc.get("step") {
+            Some(toml::Value::Array(steps)) => steps,
+            None => return Policy::parse("").map_err(|e| e.to_string()),
+            Some(_) => return Err("'step' must be an array of tables ([[step]])".into()),
+        };
+        let mut spec = Vec::new();
+        for (k, step) in steps.iter().enumerate() {
+            let table = step
+                .as_table()
+                .ok_or_else(|| format!("step {} is not a table", k + 1))?;
+            let name = table
+                .get("name")
+                .and_then(toml::Value::as_str)
+                .ok_or_else(|| format!("step {} has no name = \"...\"", k + 1))?;
+            let args: Vec<String> = table
+                .iter()
+                .filter(|(key, _)| key.as_str() != "name")
+                .map(|(key, value)| match value {
+                    toml::Value::String(v) => Ok(format!("{key}={v}")),
+                    toml::Value::Integer(v) => Ok(format!("{key}={v}")),
+                    toml::Value::Float(v) => Ok(format!("{key}={v}")),
+                    _ => Err(format!(
+                        "step {}: {key} must be a number or a string",
+                        k + 1
+                    )),
+                })
+                .collect::<std::result::Result<_, _>>()?;
+            spec.push(if args.is_empty() {
+                name.to_string()
+            } else {
+                format!("{name}:{}", args.join(","))
+            });
+        }
+        Policy::parse(&spec.join("|")).map_err(|e| e.to_string())
+    }
+
     /// Parses a spec such as `sample:fraction=0.1|date-coarsen:to=month`.
     pub fn parse(spec: &str) -> Result<Policy> {
         let mut steps = Vec::new();
@@ -298,6 +350,15 @@ mod tests {
             ]
         );
         assert!(Policy::parse("").unwrap().steps.is_empty());
+        let toml = "[[step]]\nname = \"sample\"\nfraction = 0.1\n[[step]]\nname = \"date-coarsen\"\nto = \"week\"\n";
+        assert_eq!(
+            Policy::from_toml(toml).unwrap().steps,
+            vec![
+                Step::Sample { fraction: 0.1 },
+                Step::DateCoarsen { to: Unit::Week }
+            ]
+        );
+        assert!(Policy::from_toml("[[step]]\nfraction = 1").is_err());
         for bad in [
             "sample",
             "sample:fraction=2",
