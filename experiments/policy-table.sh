@@ -23,6 +23,9 @@ policies=(
   "rare-items:min_support=5000"
   "truncate:max_per_record=20"
   "km-anonymity:k=50,m=2"
+  "km-anonymity:k=1000,m=2"
+  "microaggregate:k=5"
+  "dp:epsilon=100,max_per_record=20"
   "date-coarsen:to=year|rating-noise:scale=1|drop:fraction=0.3"
 )
 printf '| policy | re-identified (top-1) | matched (phi 1.5) | precision | RMSE released | RMSE cost | entries kept |\n|---|---|---|---|---|---|---|\n'

@@ -111,6 +111,8 @@ enum Command {
         "  rare-items:min_support=K       suppress items held by fewer than K people\n",
         "  truncate:max_per_record=T      keep at most T ratings per person (random subset)\n",
         "  km-anonymity:k=K,m=M           suppress items until every set of up to M (1 or 2) items held by someone is held by >= K people\n",
+        "  microaggregate:k=K             ratings replaced by averages over k-means groups of >= K similar people\n",
+        "  dp:epsilon=E[,max_per_record=T][,presence=P]   E-DP per person: randomized response on presence, Laplace on ratings, dates dropped\n",
         "Example: deanon release data.deanon --policy 'sample:fraction=0.1|date-coarsen:to=week' --seed 1 -o rel.deanon --key rel.key.csv"
     ))]
     Release {

@@ -401,3 +401,107 @@ fn bad_policies_are_clear_errors() {
         assert!(!out.exists());
     }
 }
+
+#[test]
+fn microaggregation_groups_have_at_least_k_members_sharing_each_rating() {
+    let data = generate(
+        &GenerateParams::new(Preset::MovielensLike)
+            .users(400)
+            .seed(6),
+    )
+    .unwrap();
+    let w = Working::from_dataset(&data);
+    let k = 7;
+    let groups = deanon::release::microaggregate::groups(&w, k, 0, 1).unwrap();
+    let mut size: HashMap<usize, usize> = HashMap::new();
+    groups
+        .iter()
+        .for_each(|&g| *size.entry(g).or_default() += 1);
+    assert!(size.values().all(|&s| s >= k), "{size:?}");
+    assert!(
+        size.len() > 5,
+        "the grouping is not trivial: {} groups",
+        size.len()
+    );
+    let mut out = w.clone();
+    deanon::release::microaggregate::microaggregate(&mut out, k, 0, 1).unwrap();
+    // Within a group, everyone who rated an item shows the same rating for it.
+    let mut seen: HashMap<(usize, u32), u8> = HashMap::new();
+    for (p, &g) in out.people.iter().zip(&groups) {
+        for e in &p.entries {
+            assert_eq!(*seen.entry((g, e.item)).or_insert(e.rating), e.rating);
+        }
+    }
+    assert_eq!(out.entries(), w.entries(), "items are kept");
+}
+
+#[test]
+fn dp_randomized_response_has_the_stated_rates() {
+    let data = generate(
+        &GenerateParams::new(Preset::MovielensLike)
+            .users(300)
+            .seed(7),
+    )
+    .unwrap();
+    let before = Working::from_dataset(&data);
+    // T above every record's size (no truncation); eps_p = P * E / (2T) = 1.
+    let t = 5000;
+    let mut w = before.clone();
+    let policy =
+        Policy::parse(&format!("dp:epsilon=20000,max_per_record={t},presence=0.5")).unwrap();
+    steps::apply(&mut w, &policy.steps[0], 0, 3).unwrap();
+    let (mut held, mut kept, mut not_held, mut added) = (0f64, 0f64, 0f64, 0f64);
+    for (a, b) in before.people.iter().zip(&w.people) {
+        let original: std::collections::HashSet<u32> = a.entries.iter().map(|e| e.item).collect();
+        let released: std::collections::HashSet<u32> = b.entries.iter().map(|e| e.item).collect();
+        held += original.len() as f64;
+        not_held += (w.items - original.len()) as f64;
+        kept += original.intersection(&released).count() as f64;
+        added += released.difference(&original).count() as f64;
+        assert!(
+            b.entries.iter().all(|e| e.day == deanon::dataset::NO_DAY),
+            "dates are dropped"
+        );
+    }
+    let keep = 1f64.exp() / (1.0 + 1f64.exp());
+    assert!(
+        (kept / held - keep).abs() < 0.01,
+        "kept {} vs {keep}",
+        kept / held
+    );
+    assert!(
+        (added / not_held - (1.0 - keep)).abs() < 0.01,
+        "added {} vs {}",
+        added / not_held,
+        1.0 - keep
+    );
+}
+
+#[test]
+fn microaggregate_and_dp_releases_do_not_depend_on_the_thread_count() {
+    let dir = tempdir();
+    let data = generated(dir.path(), "movielens-like", "600");
+    for policy in ["microaggregate:k=5", "dp:epsilon=50,max_per_record=10"] {
+        let mut outputs = Vec::new();
+        for threads in ["1", "2"] {
+            let out = dir.path().join(format!("r{threads}.deanon"));
+            let key = dir.path().join(format!("k{threads}.csv"));
+            ok(&[
+                "release",
+                s(&data),
+                "--policy",
+                policy,
+                "--seed",
+                "4",
+                "--threads",
+                threads,
+                "-o",
+                s(&out),
+                "--key",
+                s(&key),
+            ]);
+            outputs.push((std::fs::read(out).unwrap(), std::fs::read(key).unwrap()));
+        }
+        assert!(outputs[0] == outputs[1], "{policy}");
+    }
+}

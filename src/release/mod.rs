@@ -7,8 +7,10 @@
 //! ids, and the release key ([`key::ReleaseKey`], written with mode 0600) is the only place
 //! the original ids appear. [`utility`] prices a policy by the RMSE of a baseline predictor.
 
+pub mod dp;
 pub mod key;
 pub mod km;
+pub mod microaggregate;
 pub mod spec;
 pub mod steps;
 pub mod utility;

@@ -78,6 +78,21 @@ pub enum Step {
         /// Entries kept per person.
         max_per_record: usize,
     },
+    /// A differentially private release of each person's truncated record (see
+    /// [`super::dp`] for exactly what is guaranteed).
+    Dp {
+        /// Total privacy budget per person.
+        epsilon: f64,
+        /// Contribution bound: ratings kept per person.
+        max_per_record: usize,
+        /// Share of epsilon spent on presence (the rest on rating values).
+        presence: f64,
+    },
+    /// Microaggregation: ratings replaced by averages over groups of at least `k` similar people.
+    Microaggregate {
+        /// Smallest group.
+        k: usize,
+    },
     /// Suppression-based k^m-anonymity: every set of up to `m` items that some person holds is
     /// held by at least `k` people (whole items are suppressed until this holds).
     KmAnonymity {
@@ -99,7 +114,7 @@ pub struct Policy {
 pub const STEPS_HELP: &str = "pseudonymize | sample:fraction=F | drop:fraction=F | insert:fraction=F | \
 rating-noise:scale=B[,dist=laplace|uniform] | rating-drop | date-noise:days=D[,dist=uniform|laplace] | \
 date-coarsen:to=week|month|year | date-drop | rare-items:min_support=K | truncate:max_per_record=T | \
-km-anonymity:k=K,m=M (M = 1 or 2)";
+km-anonymity:k=K,m=M (M = 1 or 2) | microaggregate:k=K | dp:epsilon=E[,max_per_record=T][,presence=P]";
 
 struct Args<'a> {
     step: &'a str,
@@ -307,6 +322,45 @@ impl Policy {
                     a.only(&["max_per_record"])?;
                     Step::Truncate {
                         max_per_record: a.number("max_per_record")? as usize,
+                    }
+                }
+                "microaggregate" => {
+                    a.only(&["k"])?;
+                    let k = a.number("k")? as usize;
+                    if k < 2 {
+                        return Err(Error::InvalidArgument(
+                            "step 'microaggregate' needs k >= 2".into(),
+                        ));
+                    }
+                    Step::Microaggregate { k }
+                }
+                "dp" => {
+                    a.only(&["epsilon", "max_per_record", "presence"])?;
+                    let epsilon = a.number("epsilon")?;
+                    let max_per_record = if a.get("max_per_record").is_some() {
+                        a.number("max_per_record")? as usize
+                    } else {
+                        20
+                    };
+                    let presence = if a.get("presence").is_some() {
+                        a.number("presence")?
+                    } else {
+                        0.5
+                    };
+                    if epsilon <= 0.0
+                        || max_per_record == 0
+                        || !(0.0..1.0).contains(&presence)
+                        || presence == 0.0
+                    {
+                        return Err(Error::InvalidArgument(
+                            "step 'dp' needs epsilon > 0, max_per_record >= 1 and 0 < presence < 1"
+                                .into(),
+                        ));
+                    }
+                    Step::Dp {
+                        epsilon,
+                        max_per_record,
+                        presence,
                     }
                 }
                 "km-anonymity" => {

@@ -87,6 +87,15 @@ pub fn apply(w: &mut Working, step: &Step, index: usize, seed: u64) -> Result<()
             }
         }),
         Step::KmAnonymity { k, m } => super::km::anonymize(w, k, m)?,
+        Step::Microaggregate { k } => super::microaggregate::microaggregate(w, k, index, seed)?,
+        Step::Dp {
+            epsilon,
+            max_per_record,
+            presence,
+        } => {
+            apply(w, &Step::Truncate { max_per_record }, index, seed)?;
+            super::dp::randomize(w, epsilon, max_per_record, presence, index, seed)?;
+        }
     }
     if w.people.is_empty() {
         return Err(Error::InvalidArgument(format!(
