@@ -37,6 +37,7 @@ for p in "${policies[@]}"; do
 import json, sys
 p, s, u = sys.argv[1], json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
 f = lambda x, d=3: "-" if x is None else f"{x:.{d}f}"
+p = p.replace("|", "\\|")
 print(f"| `{p}` | {f(s['top1_rate'])} | {f(s['matched_rate'])} | {f(s['precision'])} | {f(u['rmse_released'],4)} | {f(u['rmse_cost'],4)} | {f(u['kept_fraction'])} |")
 PY
 done

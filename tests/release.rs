@@ -505,3 +505,36 @@ fn microaggregate_and_dp_releases_do_not_depend_on_the_thread_count() {
         assert!(outputs[0] == outputs[1], "{policy}");
     }
 }
+
+#[test]
+fn drop_and_insert_change_the_entry_count_as_stated() {
+    let dir = tempdir();
+    // Sparse: 400 people with 10 of 500 items each, so there is room to insert.
+    let mut csv = String::from("user,item,rating,date\n");
+    for u in 0..400 {
+        for i in 0..10 {
+            csv.push_str(&format!(
+                "{u},{},{},2005-01-{:02}\n",
+                (u * 37 + i * 41) % 500,
+                1 + (u + i) % 5,
+                1 + i
+            ));
+        }
+    }
+    let input = write(dir.path(), "sparse.csv", &csv);
+    let data = dir.path().join("sparse.deanon");
+    ok(&["import", s(&input), "--format", "csv", "-o", s(&data)]);
+    let before = info(&data)["entries"].as_f64().unwrap();
+    assert_eq!(before, 4000.0);
+    let (rel, _) = release(dir.path(), &data, "drop:fraction=0.2", "1");
+    let after = info(&rel)["entries"].as_f64().unwrap();
+    let sd = (before * 0.2 * 0.8).sqrt();
+    assert!(
+        (after - 0.8 * before).abs() < 4.0 * sd,
+        "{after} vs {}",
+        0.8 * before
+    );
+    // 5 fake ratings for each person's 10 real ones.
+    let (rel, _) = release(dir.path(), &data, "insert:fraction=0.5", "1");
+    assert_eq!(info(&rel)["entries"].as_f64().unwrap(), 6000.0);
+}

@@ -71,7 +71,7 @@ pub fn randomize(
         let mut out = Vec::new();
         // Walk all items, jumping between the non-held ones chosen with probability `add`
         // (geometric gaps), and flipping a coin for each held one.
-        let mut next_added = (rng.geometric(add) - 1) as u64;
+        let mut next_added = rng.geometric(add) - 1;
         let mut non_held_seen = 0u64;
         let mut h = 0usize;
         let mut item = 0u32;
