@@ -25,6 +25,7 @@ pub mod auxiliary;
 pub mod dataset;
 pub mod demo;
 pub mod error;
+pub mod experiment;
 pub mod jobs;
 pub mod metrics;
 pub mod progress;

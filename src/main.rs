@@ -219,6 +219,17 @@ enum Command {
         #[arg(long)]
         summary: Option<PathBuf>,
     },
+    /// Run an experiment: a TOML grid of policies, aux settings and attack parameters.
+    Experiment {
+        /// The experiment file.
+        config: PathBuf,
+        /// Output folder (results.csv, results.json, provenance.json, report.md, plots).
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Finish an interrupted run: compute only the missing cells.
+        #[arg(long)]
+        resume: bool,
+    },
     /// Nearest-neighbour similarity curve of a data set (paper Fig. 1).
     Sparsity {
         /// The data.
@@ -450,6 +461,16 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 if let Some(u) = &report.utility {
                     print!("{}", u.to_text());
                 }
+            }
+        }
+        Command::Experiment {
+            config,
+            output,
+            resume,
+        } => {
+            let summary = deanon::experiment::run_experiment(&config, &output, resume)?;
+            if !cli.quiet {
+                print!("{summary}");
             }
         }
         Command::Sparsity {

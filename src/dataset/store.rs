@@ -131,6 +131,19 @@ fn padding(position: usize) -> usize {
     (ALIGN - position % ALIGN) % ALIGN
 }
 
+/// A fingerprint of a dataset's contents: the block checksum of all its sections, as hex. The
+/// same data gives the same fingerprint whether built in memory or opened from a store.
+pub fn fingerprint(data: &Dataset) -> String {
+    let sums: Vec<u8> = sections_of(data)
+        .par_iter()
+        .map(|b| checksum(b))
+        .collect::<Vec<u64>>()
+        .into_iter()
+        .flat_map(u64::to_le_bytes)
+        .collect();
+    format!("{:016x}", xxh3_64(&sums))
+}
+
 /// Writes `data` to `path` atomically.
 pub fn save(data: &Dataset, path: &Path) -> Result<()> {
     let parts = sections_of(data);

@@ -15,13 +15,13 @@
 
 use std::fmt::Write as _;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::attack::matches::Outcome;
 use crate::rng::Rng;
 
 /// Quantiles of a real-valued distribution.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Distribution {
     /// Mean.
     pub mean: f64,
@@ -52,7 +52,7 @@ impl Distribution {
 }
 
 /// One point of the precision-recall table.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct PrPoint {
     /// The eccentricity threshold.
     pub phi: f64,
@@ -67,7 +67,7 @@ pub struct PrPoint {
 }
 
 /// The attack summary (`attack --summary S.json`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AttackSummary {
     /// The algorithm.
     pub algorithm: String,

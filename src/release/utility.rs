@@ -13,7 +13,7 @@
 use std::fmt::Write as _;
 
 use rayon::prelude::*;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::spec::Policy;
 use super::steps;
@@ -23,7 +23,7 @@ use crate::rng::Rng;
 use crate::{Error, Result};
 
 /// The utility report (`release --utility U.json`).
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Utility {
     /// RMSE (stars) on the held-out ratings of the predictor fitted on the released train.
     pub rmse_released: Option<f64>,

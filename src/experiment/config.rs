@@ -1,0 +1,293 @@
+//! The experiment file (TOML): the data, the release policies, the grid of aux settings and
+//! attack parameters, repetitions and seeds. Every list is a grid axis; cells are the
+//! Cartesian product, derived deterministically from the file and its seeds.
+//!
+//! ```toml
+//! name = "smoke"
+//! seed = 1
+//! [data]
+//! generate = { preset = "netflix-like", users = 5000, seed = 1 }   # or path = "x.deanon",
+//!                                                                  # or import = { path = "...", format = "netflix" }
+//! [[policy]]
+//! name = "none"
+//! spec = "pseudonymize"
+//! [aux]
+//! settings = [{ items = 2, wrong = 0 }, { items = 8, wrong = 2 }]  # or items = [..], wrong = [..]
+//! date_error = [3, 14]
+//! targets = 500
+//! [attack]
+//! algorithm = ["scoreboard-rh"]
+//! phi = [1.5]
+//! ```
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result};
+
+/// Where the data comes from.
+#[derive(Debug, Clone, Deserialize, Serialize, Default, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct DataSpec {
+    /// A `.deanon` store (relative paths are relative to the config file).
+    pub path: Option<PathBuf>,
+    /// An import of raw files.
+    pub import: Option<ImportSpec>,
+    /// A synthetic data set.
+    pub generate: Option<GenerateSpec>,
+}
+
+/// `[data] import = { ... }`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ImportSpec {
+    /// File or folder.
+    pub path: PathBuf,
+    /// csv, netflix or movielens.
+    pub format: String,
+    /// ratings (default) or views.
+    #[serde(default)]
+    pub kind: Option<String>,
+}
+
+/// `[data] generate = { ... }`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct GenerateSpec {
+    /// netflix-like, movielens-like or views-like.
+    pub preset: String,
+    /// Number of people (the preset's default when absent).
+    pub users: Option<usize>,
+    /// Seed of the generator.
+    #[serde(default)]
+    pub seed: u64,
+}
+
+/// `[[policy]]`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySpec {
+    /// A short name for tables and plots.
+    pub name: String,
+    /// The policy (`deanon release --policy` syntax).
+    pub spec: String,
+}
+
+/// One (items, wrong) pair.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AuxSize {
+    /// Facts per target.
+    pub items: usize,
+    /// Wrong facts among them.
+    #[serde(default)]
+    pub wrong: usize,
+}
+
+fn one<T>(v: T) -> Vec<T> {
+    vec![v]
+}
+fn d_items() -> Vec<usize> {
+    one(8)
+}
+fn d_wrong() -> Vec<usize> {
+    one(0)
+}
+fn d_date_error() -> Vec<u32> {
+    one(14)
+}
+fn d_rating_error() -> Vec<f64> {
+    one(0.0)
+}
+fn d_select() -> Vec<String> {
+    one("uniform".to_string())
+}
+fn d_true() -> Vec<bool> {
+    one(true)
+}
+fn d_targets() -> usize {
+    1000
+}
+fn d_repetitions() -> usize {
+    1
+}
+
+/// `[aux]`: the aux grid.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AuxGrid {
+    /// Explicit (items, wrong) pairs; when absent, the product of `items` and `wrong`.
+    pub settings: Option<Vec<AuxSize>>,
+    /// Facts per target.
+    #[serde(default = "d_items")]
+    pub items: Vec<usize>,
+    /// Wrong facts.
+    #[serde(default = "d_wrong")]
+    pub wrong: Vec<usize>,
+    /// Date error, days.
+    #[serde(default = "d_date_error")]
+    pub date_error: Vec<u32>,
+    /// Rating error, stars.
+    #[serde(default = "d_rating_error")]
+    pub rating_error: Vec<f64>,
+    /// uniform or rare:TOP.
+    #[serde(default = "d_select")]
+    pub select: Vec<String>,
+    /// Whether facts carry dates.
+    #[serde(default = "d_true")]
+    pub dates: Vec<bool>,
+    /// Whether facts carry ratings.
+    #[serde(default = "d_true")]
+    pub ratings: Vec<bool>,
+    /// Targets per cell.
+    #[serde(default = "d_targets")]
+    pub targets: usize,
+    /// Non-members per cell (people left out by the policy).
+    #[serde(default)]
+    pub non_members: usize,
+    /// Repetitions of every cell (different seeds).
+    #[serde(default = "d_repetitions")]
+    pub repetitions: usize,
+}
+
+impl Default for AuxGrid {
+    fn default() -> Self {
+        toml::from_str("").expect("defaults")
+    }
+}
+
+fn d_algorithm() -> Vec<String> {
+    one("scoreboard-rh".to_string())
+}
+fn d_phi() -> Vec<f64> {
+    one(1.5)
+}
+fn d_rho0() -> Vec<f64> {
+    one(1.5)
+}
+fn d_d0() -> Vec<f64> {
+    one(30.0)
+}
+
+/// `[attack]`: the attack grid.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AttackGrid {
+    /// scoreboard-rh, scoreboard.
+    #[serde(default = "d_algorithm")]
+    pub algorithm: Vec<String>,
+    /// Eccentricity thresholds.
+    #[serde(default = "d_phi")]
+    pub phi: Vec<f64>,
+    /// Rating scales.
+    #[serde(default = "d_rho0")]
+    pub rho0: Vec<f64>,
+    /// Date scales.
+    #[serde(default = "d_d0")]
+    pub d0: Vec<f64>,
+    /// Bootstrap resamples per cell.
+    #[serde(default = "d_bootstrap")]
+    pub bootstrap: usize,
+}
+
+fn d_bootstrap() -> usize {
+    200
+}
+
+impl Default for AttackGrid {
+    fn default() -> Self {
+        toml::from_str("").expect("defaults")
+    }
+}
+
+/// `[sparsity]`: also measure the data's nearest-neighbour curve (Fig. 1).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SparsitySpec {
+    /// Records sampled.
+    pub sample: usize,
+}
+
+/// The whole experiment file.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// A name for the report.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The experiment's seed: every cell's seed derives from it.
+    #[serde(default)]
+    pub seed: u64,
+    /// The data.
+    pub data: DataSpec,
+    /// Release policies (default: pseudonymization only).
+    #[serde(default, rename = "policy")]
+    pub policies: Vec<PolicySpec>,
+    /// The aux grid.
+    #[serde(default)]
+    pub aux: AuxGrid,
+    /// The attack grid.
+    #[serde(default)]
+    pub attack: AttackGrid,
+    /// The sparsity curve, when wanted.
+    #[serde(default)]
+    pub sparsity: Option<SparsitySpec>,
+    /// Whether to price each policy (RMSE of the baseline predictor).
+    #[serde(default)]
+    pub utility: bool,
+}
+
+impl Config {
+    /// Reads and checks an experiment file.
+    pub fn read(path: &Path) -> Result<(Config, String)> {
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let mut config: Config = toml::from_str(&text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start].matches('\n').count() as u64 + 1)
+                .unwrap_or(1);
+            Error::parse(path, line, e.message().to_string())
+        })?;
+        let base = path.parent().unwrap_or(Path::new("."));
+        if let Some(p) = &mut config.data.path
+            && p.is_relative()
+        {
+            *p = base.join(&*p);
+        }
+        if let Some(i) = &mut config.data.import
+            && i.path.is_relative()
+        {
+            i.path = base.join(&i.path);
+        }
+        let sources = [
+            config.data.path.is_some(),
+            config.data.import.is_some(),
+            config.data.generate.is_some(),
+        ];
+        if sources.iter().filter(|&&x| x).count() != 1 {
+            return Err(Error::input(
+                path,
+                "[data] needs exactly one of path, import, generate",
+            ));
+        }
+        if config.policies.is_empty() {
+            config.policies.push(PolicySpec {
+                name: "none".into(),
+                spec: "pseudonymize".into(),
+            });
+        }
+        for p in &config.policies {
+            crate::release::Policy::parse(&p.spec)
+                .map_err(|e| Error::input(path, format!("policy '{}': {e}", p.name)))?;
+        }
+        for a in &config.attack.algorithm {
+            crate::attack::Algorithm::parse(a).map_err(|e| Error::input(path, e.to_string()))?;
+        }
+        for s in &config.aux.select {
+            crate::auxiliary::sampler::Selection::parse(s)
+                .map_err(|e| Error::input(path, e.to_string()))?;
+        }
+        Ok((config, text))
+    }
+}

@@ -1,0 +1,284 @@
+//! The files an experiment ends with: `results.csv` (tidy: one row per cell, every parameter
+//! and every metric with its interval), `results.json` (the same, plus utilities and the
+//! sparsity curve), `provenance.json` (versions, hashes, seeds, threads, timings, host) and
+//! `report.md` (the tables, and the plots). Results depend only on the configuration and the
+//! data; timings and host live in provenance.json alone.
+
+use std::fmt::Write as _;
+use std::io::Write;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::run::{CellResult, Finished};
+use crate::Result;
+use crate::atomic_file::write_atomically;
+
+const COLUMNS: &str = "cell,policy,policy_spec,items,wrong,date_error,rating_error,select,dates,ratings,algorithm,phi,rho0,d0,repetition,targets,non_members_requested,\
+aux_records,members,non_members,skipped,top1_rate,top1_rate_lo,top1_rate_hi,matched_rate,matched_rate_lo,matched_rate_hi,\
+precision,precision_lo,precision_hi,recall,recall_lo,recall_hi,false_match_rate,false_match_rate_lo,false_match_rate_hi,\
+eer_phi,entropy_bits_mean,entropy_bits_median,log2_candidates_mean,rmse_released,rmse_original,rmse_cost,kept_fraction";
+
+fn opt(x: Option<f64>) -> String {
+    x.map_or(String::new(), |v| format!("{v}"))
+}
+
+fn quote(text: &str) -> String {
+    if text.contains([',', '"', '|']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_string()
+    }
+}
+
+fn csv_row(r: &CellResult, utility: Option<&crate::release::utility::Utility>) -> String {
+    let c = &r.cell;
+    let s = &r.summary;
+    let ci = |x: Option<[f64; 2]>| (opt(x.map(|v| v[0])), opt(x.map(|v| v[1])));
+    let (t_lo, t_hi) = ci(s.top1_rate_ci);
+    let (m_lo, m_hi) = ci(s.matched_rate_ci);
+    let (p_lo, p_hi) = ci(s.precision_ci);
+    let (r_lo, r_hi) = ci(s.recall_ci);
+    let (f_lo, f_hi) = ci(s.false_match_rate_ci);
+    format!(
+        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+        c.index,
+        quote(&c.policy),
+        quote(&c.policy_spec),
+        c.items,
+        c.wrong,
+        c.date_error,
+        c.rating_error,
+        quote(&c.select),
+        c.dates,
+        c.ratings,
+        c.algorithm,
+        c.phi,
+        c.rho0,
+        c.d0,
+        c.repetition,
+        c.targets,
+        c.non_members,
+        s.aux_records,
+        s.members,
+        s.non_members,
+        r.skipped,
+        opt(s.top1_rate),
+        t_lo,
+        t_hi,
+        s.matched_rate,
+        m_lo,
+        m_hi,
+        opt(s.precision),
+        p_lo,
+        p_hi,
+        opt(s.recall),
+        r_lo,
+        r_hi,
+        opt(s.false_match_rate),
+        f_lo,
+        f_hi,
+        opt(s.eer_phi),
+        opt(s.entropy_bits.as_ref().map(|d| d.mean)),
+        opt(s.entropy_bits.as_ref().map(|d| d.median)),
+        opt(s.log2_candidates.as_ref().map(|d| d.mean)),
+        opt(utility.and_then(|u| u.rmse_released)),
+        opt(utility.and_then(|u| u.rmse_original)),
+        opt(utility.and_then(|u| u.rmse_cost)),
+        opt(utility.map(|u| u.kept_fraction)),
+    )
+}
+
+fn utility_of<'a>(f: &'a Finished, policy: &str) -> Option<&'a crate::release::utility::Utility> {
+    f.utilities
+        .iter()
+        .find(|u| u.policy == policy)
+        .map(|u| &u.utility)
+}
+
+/// Writes results.csv.
+pub fn write_csv(f: &Finished, path: &Path) -> Result<()> {
+    write_atomically(path, |w| {
+        writeln!(w, "{COLUMNS}")?;
+        for r in &f.cells {
+            writeln!(w, "{}", csv_row(r, utility_of(f, &r.cell.policy)))?;
+        }
+        Ok(())
+    })
+}
+
+#[derive(Serialize)]
+struct ResultsJson<'a> {
+    name: Option<&'a str>,
+    config_hash: &'a str,
+    data_fingerprint: &'a str,
+    cells: Vec<CellJson<'a>>,
+    utilities: &'a [super::run::PolicyUtility],
+    sparsity: Option<&'a [(f64, f64, f64)]>,
+}
+
+#[derive(Serialize)]
+struct CellJson<'a> {
+    cell: &'a super::grid::Cell,
+    summary: &'a crate::metrics::AttackSummary,
+    skipped: usize,
+}
+
+/// Writes results.json (no timings: identical for identical results).
+pub fn write_json(f: &Finished, path: &Path) -> Result<()> {
+    let doc = ResultsJson {
+        name: f.config.name.as_deref(),
+        config_hash: &f.config_hash,
+        data_fingerprint: &f.data_fingerprint,
+        cells: f
+            .cells
+            .iter()
+            .map(|r| CellJson {
+                cell: &r.cell,
+                summary: &r.summary,
+                skipped: r.skipped,
+            })
+            .collect(),
+        utilities: &f.utilities,
+        sparsity: f.sparsity.as_deref(),
+    };
+    write_atomically(path, |w| {
+        serde_json::to_writer_pretty(&mut *w, &doc).map_err(std::io::Error::other)?;
+        w.write_all(b"\n")
+    })
+}
+
+#[derive(Serialize)]
+struct Provenance<'a> {
+    tool: &'static str,
+    version: &'static str,
+    git_commit: &'static str,
+    rustc: &'static str,
+    config_hash: &'a str,
+    data_fingerprint: &'a str,
+    seed: u64,
+    cell_seeds: Vec<u64>,
+    threads: usize,
+    host: String,
+    wall_seconds_this_run: f64,
+    cells_computed_this_run: usize,
+    cell_wall_seconds: Vec<f64>,
+    cell_peak_rss_kib: Vec<Option<u64>>,
+}
+
+fn host() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname")
+        .or_else(|_| std::fs::read_to_string("/etc/hostname"))
+        .map(|h| h.trim().to_string())
+        .unwrap_or_else(|_| "unknown".into())
+}
+
+/// Writes provenance.json.
+pub fn write_provenance(f: &Finished, path: &Path) -> Result<()> {
+    let doc = Provenance {
+        tool: "deanon",
+        version: env!("CARGO_PKG_VERSION"),
+        git_commit: env!("DEANON_GIT_COMMIT"),
+        rustc: env!("DEANON_RUSTC_VERSION"),
+        config_hash: &f.config_hash,
+        data_fingerprint: &f.data_fingerprint,
+        seed: f.config.seed,
+        cell_seeds: f.cells.iter().map(|c| c.cell.seed).collect(),
+        threads: rayon::current_num_threads(),
+        host: host(),
+        wall_seconds_this_run: f.wall_seconds,
+        cells_computed_this_run: f.computed,
+        cell_wall_seconds: f.cells.iter().map(|c| c.wall_seconds).collect(),
+        cell_peak_rss_kib: f.cells.iter().map(|c| c.peak_rss_kib).collect(),
+    };
+    write_atomically(path, |w| {
+        serde_json::to_writer_pretty(&mut *w, &doc).map_err(std::io::Error::other)?;
+        w.write_all(b"\n")
+    })
+}
+
+fn show(x: Option<f64>) -> String {
+    x.map_or("-".into(), |v| format!("{v:.3}"))
+}
+
+/// The report's markdown.
+pub fn report_markdown(f: &Finished, plots: &[(String, String)]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "# {}\n",
+        f.config.name.as_deref().unwrap_or("Experiment")
+    );
+    let _ = writeln!(
+        s,
+        "{} cells; config hash `{}`; data fingerprint `{}`; seed {}. Rates with 95% bootstrap intervals.\n",
+        f.cells.len(),
+        f.config_hash,
+        f.data_fingerprint,
+        f.config.seed
+    );
+    let _ = writeln!(
+        s,
+        "| policy | aux | date error | rating error | select | dates | algorithm | phi | rep | re-identified (top-1) | matched | precision | false matches | entropy (bits) |"
+    );
+    let _ = writeln!(
+        s,
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|---|"
+    );
+    for r in &f.cells {
+        let c = &r.cell;
+        let m = &r.summary;
+        let aux = if c.wrong == 0 {
+            format!("{}", c.items)
+        } else {
+            format!("{} of {}", c.items - c.wrong, c.items)
+        };
+        let ci = |v: Option<f64>, i: Option<[f64; 2]>| match (v, i) {
+            (Some(v), Some([a, b])) => format!("{v:.3} [{a:.3}, {b:.3}]"),
+            (v, _) => show(v),
+        };
+        let _ = writeln!(
+            s,
+            "| {} | {} | +-{} d | +-{} | {} | {} | {} | {} | {} | {} | {} | {} | {} | {} |",
+            c.policy,
+            aux,
+            c.date_error,
+            c.rating_error,
+            c.select,
+            c.dates,
+            c.algorithm,
+            c.phi,
+            c.repetition,
+            ci(m.top1_rate, m.top1_rate_ci),
+            ci(Some(m.matched_rate), m.matched_rate_ci),
+            show(m.precision),
+            show(m.false_match_rate),
+            show(m.entropy_bits.as_ref().map(|d| d.mean)),
+        );
+    }
+    if !f.utilities.is_empty() {
+        let _ = writeln!(
+            s,
+            "\n## Utility\n\n| policy | RMSE released | RMSE original | RMSE cost | entries kept |\n|---|---|---|---|---|"
+        );
+        for u in &f.utilities {
+            let x = &u.utility;
+            let _ = writeln!(
+                s,
+                "| {} | {} | {} | {} | {:.3} |",
+                u.policy,
+                show(x.rmse_released),
+                show(x.rmse_original),
+                show(x.rmse_cost),
+                x.kept_fraction
+            );
+        }
+    }
+    if !plots.is_empty() {
+        let _ = writeln!(s, "\n## Plots\n");
+        for (title, file) in plots {
+            let _ = writeln!(s, "### {title}\n\n![{title}]({file})\n");
+        }
+    }
+    s
+}

@@ -1,0 +1,325 @@
+//! Runs an experiment: loads the data once, releases it under each policy, and for every cell
+//! samples aux records, attacks and summarizes. Each finished cell is written at once,
+//! atomically, to `DIR/cells/NNNNN.json`, so a run killed at any moment loses only the cells in
+//! flight, and `--resume` computes just the missing ones; the final tables are made from the
+//! cell files alone, so a resumed run ends with the same results as an uninterrupted one.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+use xxhash_rust::xxh3::xxh3_64;
+
+use super::config::Config;
+use super::grid::{self, Cell};
+use crate::atomic_file::write_atomically;
+use crate::attack::{self, Algorithm, AttackParams, matches};
+use crate::auxiliary::sampler::{self, AuxParams, Selection};
+use crate::dataset::{Dataset, DatasetKind, store};
+use crate::metrics::{self, AttackSummary};
+use crate::release::{self, Policy};
+use crate::{Error, Result};
+
+/// What one finished cell holds.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct CellResult {
+    /// The cell.
+    pub cell: Cell,
+    /// Its attack summary.
+    pub summary: AttackSummary,
+    /// Targets skipped for lack of facts.
+    pub skipped: usize,
+    /// Seconds the cell took (provenance only; not part of the results).
+    pub wall_seconds: f64,
+    /// Peak resident memory of the process so far, KiB (provenance only).
+    pub peak_rss_kib: Option<u64>,
+}
+
+/// The utility of one policy.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct PolicyUtility {
+    /// Policy name.
+    pub policy: String,
+    /// The report.
+    pub utility: release::utility::Utility,
+}
+
+/// Where everything of a run goes.
+pub struct Layout {
+    /// The output folder.
+    pub dir: PathBuf,
+}
+
+impl Layout {
+    fn cells(&self) -> PathBuf {
+        self.dir.join("cells")
+    }
+    fn cell(&self, index: usize) -> PathBuf {
+        self.cells().join(format!("{index:05}.json"))
+    }
+    fn utility(&self, policy: usize) -> PathBuf {
+        self.cells().join(format!("utility-{policy:03}.json"))
+    }
+    fn sparsity(&self) -> PathBuf {
+        self.cells().join("sparsity.json")
+    }
+    fn state(&self) -> PathBuf {
+        self.dir.join("state.json")
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct State {
+    config_hash: String,
+}
+
+/// Everything the outputs are made from.
+pub struct Finished {
+    /// The configuration.
+    pub config: Config,
+    /// Hash of the configuration file's text.
+    pub config_hash: String,
+    /// Fingerprint of the data set.
+    pub data_fingerprint: String,
+    /// Cell results in grid order.
+    pub cells: Vec<CellResult>,
+    /// Per policy, its utility (when configured).
+    pub utilities: Vec<PolicyUtility>,
+    /// The sparsity curve (x, items only, exact ratings), when configured.
+    pub sparsity: Option<Vec<(f64, f64, f64)>>,
+    /// Seconds the whole run took (this invocation).
+    pub wall_seconds: f64,
+    /// Cells computed by this invocation.
+    pub computed: usize,
+}
+
+fn save_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    write_atomically(path, |w| {
+        serde_json::to_writer_pretty(&mut *w, value).map_err(std::io::Error::other)?;
+        std::io::Write::write_all(w, b"\n")
+    })
+}
+
+fn load_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Option<T>> {
+    match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+            Error::input(
+                path,
+                format!("unreadable result file ({e}); delete it to recompute"),
+            )
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// Peak resident memory of this process, KiB (Linux).
+pub fn peak_rss_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    line.split_whitespace().nth(1)?.parse().ok()
+}
+
+fn load_data(config: &Config) -> Result<Dataset> {
+    let d = &config.data;
+    if let Some(path) = &d.path {
+        return store::open(path);
+    }
+    if let Some(i) = &d.import {
+        let format = match i.format.as_str() {
+            "csv" => crate::dataset::import::Format::Csv,
+            "netflix" => crate::dataset::import::Format::Netflix,
+            "movielens" => crate::dataset::import::Format::Movielens,
+            other => {
+                return Err(Error::InvalidArgument(format!(
+                    "unknown import format '{other}'"
+                )));
+            }
+        };
+        let kind = match i.kind.as_deref() {
+            None | Some("ratings") => DatasetKind::Ratings,
+            Some("views") => DatasetKind::Views,
+            Some(other) => return Err(Error::InvalidArgument(format!("unknown kind '{other}'"))),
+        };
+        return crate::dataset::import::import(&i.path, format, kind);
+    }
+    let g = d.generate.as_ref().expect("checked when read");
+    let preset = crate::dataset::generate::Preset::from_name(&g.preset)?;
+    let mut params = crate::dataset::generate::GenerateParams::new(preset).seed(g.seed);
+    params.users = g.users;
+    crate::dataset::generate::generate(&params)
+}
+
+/// Runs (or resumes) the experiment in `config_path` into `dir`.
+pub fn run(config_path: &Path, dir: &Path, resume: bool) -> Result<Finished> {
+    let started = Instant::now();
+    let (config, text) = Config::read(config_path)?;
+    let config_hash = format!("{:016x}", xxh3_64(text.as_bytes()));
+    let layout = Layout {
+        dir: dir.to_path_buf(),
+    };
+    std::fs::create_dir_all(layout.cells()).map_err(|e| Error::io(&layout.cells(), e))?;
+    match load_json::<State>(&layout.state())? {
+        Some(state) if state.config_hash != config_hash => {
+            return Err(Error::input(
+                dir,
+                "holds results of a different configuration; use another output folder",
+            ));
+        }
+        Some(_) if !resume => {
+            return Err(Error::input(
+                dir,
+                "holds results of this experiment already; pass --resume to finish or reuse them",
+            ));
+        }
+        _ => {}
+    }
+    save_json(
+        &layout.state(),
+        &State {
+            config_hash: config_hash.clone(),
+        },
+    )?;
+    std::fs::write(dir.join("config.toml"), &text).map_err(|e| Error::io(dir, e))?;
+
+    let cells = grid::cells(&config);
+    let original = crate::progress::timed("load data", || load_data(&config))?;
+    let data_fingerprint = store::fingerprint(&original);
+
+    let sparsity = match &config.sparsity {
+        Some(spec) => Some(
+            match load_json::<Vec<(f64, f64, f64)>>(&layout.sparsity())? {
+                Some(curve) => curve,
+                None => {
+                    let curve =
+                        attack::sparsity::measure(&original, spec.sample, config.seed).curve();
+                    save_json(&layout.sparsity(), &curve)?;
+                    curve
+                }
+            },
+        ),
+        None => None,
+    };
+
+    let bar = crate::progress::bar(cells.len() as u64, "cells");
+    let mut computed = 0;
+    let mut utilities = Vec::new();
+    for (pi, p) in config.policies.iter().enumerate() {
+        let mine: Vec<&Cell> = cells
+            .iter()
+            .filter(|c| c.policy == p.name && c.policy_spec == p.spec)
+            .collect();
+        let missing: Vec<&&Cell> = mine
+            .iter()
+            .filter(|c| !layout.cell(c.index).exists())
+            .collect();
+        bar.inc((mine.len() - missing.len()) as u64);
+        let utility_done = !config.utility || layout.utility(pi).exists();
+        if missing.is_empty() && utility_done {
+            if config.utility {
+                utilities.push(load_json(&layout.utility(pi))?.expect("exists"));
+            }
+            continue;
+        }
+        let policy = Policy::parse(&p.spec)?;
+        let policy_seed = grid::policy_seed(config.seed, &p.spec);
+        let released = release::release(&original, &policy, policy_seed)?;
+        if config.utility {
+            let u = match load_json::<PolicyUtility>(&layout.utility(pi))? {
+                Some(u) => u,
+                None => {
+                    let u = PolicyUtility {
+                        policy: p.name.clone(),
+                        utility: release::utility::measure(&original, &policy, policy_seed)?,
+                    };
+                    save_json(&layout.utility(pi), &u)?;
+                    u
+                }
+            };
+            utilities.push(u);
+        }
+        for cell in missing {
+            let cell_started = Instant::now();
+            let (summary, skipped) = run_cell(&config, &original, &released, cell)?;
+            let result = CellResult {
+                cell: (*cell).clone(),
+                summary,
+                skipped,
+                wall_seconds: cell_started.elapsed().as_secs_f64(),
+                peak_rss_kib: peak_rss_kib(),
+            };
+            save_json(&layout.cell(cell.index), &result)?;
+            computed += 1;
+            bar.inc(1);
+        }
+    }
+    bar.finish_and_clear();
+    let mut results = Vec::with_capacity(cells.len());
+    for c in &cells {
+        let r: CellResult = load_json(&layout.cell(c.index))?
+            .ok_or_else(|| Error::input(&layout.cell(c.index), "missing cell result"))?;
+        if r.cell != *c {
+            return Err(Error::input(
+                &layout.cell(c.index),
+                "cell result does not match the configuration",
+            ));
+        }
+        results.push(r);
+    }
+    Ok(Finished {
+        config,
+        config_hash,
+        data_fingerprint,
+        cells: results,
+        utilities,
+        sparsity,
+        wall_seconds: started.elapsed().as_secs_f64(),
+        computed,
+    })
+}
+
+fn run_cell(
+    config: &Config,
+    original: &Dataset,
+    released: &release::Release,
+    cell: &Cell,
+) -> Result<(AttackSummary, usize)> {
+    let aux_params = AuxParams {
+        targets: cell.targets,
+        items: cell.items,
+        wrong: cell.wrong,
+        rating_error: cell.rating_error,
+        date_error: cell.date_error,
+        dates: cell.dates,
+        ratings: cell.ratings,
+        select: Selection::parse(&cell.select)?,
+        non_members: cell.non_members,
+        seed: cell.seed,
+    };
+    let sampled = sampler::sample(original, &aux_params, Some(&released.key))?;
+    let params = AttackParams {
+        algorithm: Algorithm::parse(&cell.algorithm)?,
+        rho0: cell.rho0,
+        d0: cell.d0,
+        phi: cell.phi,
+        seed: cell.seed,
+        ..AttackParams::default()
+    }
+    .validate()?;
+    let queries = attack::query::resolve(&released.data, &sampled.records, None);
+    let found = attack::run(&released.data, &queries, &params);
+    let outcomes = matches::outcomes(
+        &released.data,
+        &sampled.records,
+        &found,
+        Some(&released.key),
+    );
+    let summary = metrics::summarize(
+        &outcomes,
+        params.algorithm.name(),
+        params.phi,
+        config.attack.bootstrap,
+        cell.seed,
+    );
+    Ok((summary, sampled.skipped))
+}

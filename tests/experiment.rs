@@ -1,0 +1,187 @@
+//! `deanon experiment`: same bytes twice and across thread counts, a real kill -9 and resume,
+//! refusal to mix configurations, and the smoke config shipped in experiments/.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use common::*;
+
+const GRID: &str = r#"
+name = "test grid"
+seed = 7
+utility = true
+[data]
+generate = { preset = "netflix-like", users = 6000, seed = 2 }
+[[policy]]
+name = "none"
+spec = "pseudonymize"
+[[policy]]
+name = "half"
+spec = "sample:fraction=0.5|date-noise:days=7"
+[aux]
+items = [2, 4, 6, 8]
+wrong = [0, 1]
+date_error = [3, 14]
+targets = 400
+non_members = 50
+repetitions = 2
+[attack]
+phi = [1.5]
+bootstrap = 100
+"#;
+
+fn outputs(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    ["results.csv", "results.json", "report.md"]
+        .iter()
+        .map(|f| {
+            (
+                f.to_string(),
+                std::fs::read(dir.join(f)).unwrap_or_else(|_| panic!("{f} missing")),
+            )
+        })
+        .collect()
+}
+
+fn cells_done(dir: &Path) -> usize {
+    std::fs::read_dir(dir.join("cells"))
+        .map(|d| {
+            d.filter_map(|e| e.ok())
+                .filter(|e| {
+                    e.file_name().to_string_lossy().ends_with(".json")
+                        && e.file_name().to_string_lossy().starts_with('0')
+                })
+                .count()
+        })
+        .unwrap_or(0)
+}
+
+#[test]
+fn same_results_twice_and_across_thread_counts() {
+    let dir = tempdir();
+    let config = write(dir.path(), "grid.toml", GRID);
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    ok(&["experiment", s(&config), "-o", s(&a), "--threads", "1"]);
+    ok(&["experiment", s(&config), "-o", s(&b), "--threads", "2"]);
+    assert_eq!(outputs(&a), outputs(&b));
+    let csv = std::fs::read_to_string(a.join("results.csv")).unwrap();
+    assert_eq!(
+        csv.lines().count(),
+        1 + 2 * 8 * 2 * 2,
+        "policies x (items, wrong) x date errors x repetitions"
+    );
+    for plot in ["reidentification", "entropy", "frontier"] {
+        for ext in ["svg", "png"] {
+            assert!(
+                a.join(format!("{plot}.{ext}")).metadata().unwrap().len() > 1000,
+                "{plot}.{ext}"
+            );
+        }
+    }
+    let provenance: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(a.join("provenance.json")).unwrap()).unwrap();
+    for key in [
+        "version",
+        "git_commit",
+        "rustc",
+        "config_hash",
+        "data_fingerprint",
+        "seed",
+        "threads",
+        "host",
+        "cell_wall_seconds",
+        "cell_peak_rss_kib",
+    ] {
+        assert!(provenance.get(key).is_some(), "provenance lacks {key}");
+    }
+    // The same folder again without --resume is refused; another config too.
+    let err = fails(&["experiment", s(&config), "-o", s(&a)]);
+    assert!(err.contains("--resume"), "{err}");
+    let other = write(
+        dir.path(),
+        "other.toml",
+        &GRID.replace("seed = 7", "seed = 8"),
+    );
+    let err = fails(&["experiment", s(&other), "-o", s(&a), "--resume"]);
+    assert!(err.contains("different configuration"), "{err}");
+}
+
+#[test]
+fn killed_run_resumes_to_identical_results() {
+    let dir = tempdir();
+    let config = write(dir.path(), "grid.toml", GRID);
+    let whole = dir.path().join("whole");
+    ok(&["experiment", s(&config), "-o", s(&whole)]);
+    let total = cells_done(&whole);
+
+    let killed: PathBuf = dir.path().join("killed");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_deanon"))
+        .args(["experiment", s(&config), "-o", s(&killed), "--quiet"])
+        .spawn()
+        .unwrap();
+    let start = Instant::now();
+    while cells_done(&killed) < 3 && start.elapsed() < Duration::from_secs(60) {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    let done = cells_done(&killed);
+    assert!(
+        done >= 3 && done < total,
+        "killed after {done} of {total} cells: the kill must land mid-run"
+    );
+    assert!(!killed.join("results.csv").exists());
+
+    let out = deanon(&["experiment", s(&config), "-o", s(&killed), "--resume"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(outputs(&killed), outputs(&whole));
+    let provenance: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(killed.join("provenance.json")).unwrap())
+            .unwrap();
+    assert_eq!(
+        provenance["cells_computed_this_run"].as_u64().unwrap() as usize,
+        total - done
+    );
+}
+
+#[test]
+fn shipped_smoke_config_runs() {
+    let dir = tempdir();
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("experiments/smoke.toml");
+    let out = dir.path().join("smoke");
+    ok(&["experiment", s(&config), "-o", s(&out)]);
+    assert!(out.join("sparsity.png").exists());
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(report.contains("reidentification.png"));
+}
+
+#[test]
+fn bad_configs_are_clear_errors() {
+    let dir = tempdir();
+    let cases = [
+        ("seed = 1\n", "data"),
+        (
+            "[data]\npath = \"x.deanon\"\ngenerate = { preset = \"netflix-like\" }\n",
+            "exactly one",
+        ),
+        (
+            "[data]\ngenerate = { preset = \"netflix-like\", users = 100 }\n[[policy]]\nname = \"x\"\nspec = \"blur\"\n",
+            "unknown release step",
+        ),
+        (
+            "[data]\ngenerate = { preset = \"netflix-like\" }\n[aux]\nitemz = [2]\n",
+            "bad.toml:4:",
+        ),
+    ];
+    for (text, words) in cases {
+        let config = write(dir.path(), "bad.toml", text);
+        let err = fails(&["experiment", s(&config), "-o", s(&dir.path().join("out"))]);
+        assert!(err.contains(words), "{text:?}: {err}");
+    }
+}
