@@ -229,6 +229,9 @@ enum Command {
         /// Finish an interrupted run: compute only the missing cells.
         #[arg(long)]
         resume: bool,
+        /// Run on this .deanon store instead of the config's [data] (e.g. the real Netflix data).
+        #[arg(long, value_name = "DATA.deanon")]
+        data: Option<PathBuf>,
     },
     /// Nearest-neighbour similarity curve of a data set (paper Fig. 1).
     Sparsity {
@@ -467,8 +470,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             config,
             output,
             resume,
+            data,
         } => {
-            let summary = deanon::experiment::run_experiment(&config, &output, resume)?;
+            let summary =
+                deanon::experiment::run_experiment(&config, &output, resume, data.as_deref())?;
             if !cli.quiet {
                 print!("{summary}");
             }

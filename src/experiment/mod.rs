@@ -16,10 +16,15 @@ use std::path::Path;
 
 use crate::Result;
 
-/// Runs (or resumes) an experiment and writes all its outputs into `dir`; returns a short
-/// summary for the terminal.
-pub fn run_experiment(config: &Path, dir: &Path, resume: bool) -> Result<String> {
-    let finished = run::run(config, dir, resume)?;
+/// Runs (or resumes) an experiment and writes all its outputs into `dir` (`data` replaces the
+/// configuration's data set); returns a short summary for the terminal.
+pub fn run_experiment(
+    config: &Path,
+    dir: &Path,
+    resume: bool,
+    data: Option<&Path>,
+) -> Result<String> {
+    let finished = run::run(config, dir, resume, data)?;
     output::write_csv(&finished, &dir.join("results.csv"))?;
     output::write_json(&finished, &dir.join("results.json"))?;
     let plots = plots::draw_all(&finished, dir)?;

@@ -150,10 +150,19 @@ fn load_data(config: &Config) -> Result<Dataset> {
     crate::dataset::generate::generate(&params)
 }
 
-/// Runs (or resumes) the experiment in `config_path` into `dir`.
-pub fn run(config_path: &Path, dir: &Path, resume: bool) -> Result<Finished> {
+/// Runs (or resumes) the experiment in `config_path` into `dir`. `data`, when given, replaces
+/// the configuration's `[data]` (to run a paper-figure config on the real data).
+pub fn run(config_path: &Path, dir: &Path, resume: bool, data: Option<&Path>) -> Result<Finished> {
     let started = Instant::now();
-    let (config, text) = Config::read(config_path)?;
+    let (mut config, mut text) = Config::read(config_path)?;
+    if let Some(path) = data {
+        config.data = super::config::DataSpec {
+            path: Some(path.to_path_buf()),
+            ..Default::default()
+        };
+        // The override is part of what the results depend on.
+        text.push_str(&format!("\n# --data {}\n", path.display()));
+    }
     let config_hash = format!("{:016x}", xxh3_64(text.as_bytes()));
     let layout = Layout {
         dir: dir.to_path_buf(),

@@ -1,0 +1,24 @@
+//! `deanon demo`: the main job runs end to end and leaves its report behind.
+
+mod common;
+
+use common::*;
+
+#[test]
+fn demo_runs_end_to_end() {
+    let dir = tempdir();
+    let out = dir.path().join("demo");
+    let text = ok(&["demo", "-o", s(&out), "--users", "4000"]);
+    assert!(text.contains("6-of-8") && text.contains("paper"), "{text}");
+    assert!(out.join("netflix-like.deanon").exists());
+    for file in [
+        "report.md",
+        "results.csv",
+        "reidentification.png",
+        "frontier.svg",
+    ] {
+        assert!(out.join("experiment").join(file).exists(), "{file}");
+    }
+    // Running it again into the same folder works (the demo starts its experiment afresh).
+    ok(&["demo", "-o", s(&out), "--users", "4000"]);
+}
