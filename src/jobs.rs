@@ -84,10 +84,7 @@ pub fn attack(job: &AttackJob) -> Result<AttackSummary> {
         params.seed,
     );
     if let Some(path) = &job.summary {
-        crate::atomic_file::write_atomically(path, |w| {
-            serde_json::to_writer_pretty(&mut *w, &summary).map_err(std::io::Error::other)?;
-            std::io::Write::write_all(w, b"\n")
-        })?;
+        crate::atomic_file::write_json(path, &summary)?;
     }
     Ok(summary)
 }
@@ -164,10 +161,7 @@ pub fn release(job: &ReleaseJob) -> Result<ReleaseReport> {
             let u = crate::progress::timed("utility", || {
                 crate::release::utility::measure(&original, &policy, job.seed)
             })?;
-            crate::atomic_file::write_atomically(path, |w| {
-                serde_json::to_writer_pretty(&mut *w, &u).map_err(std::io::Error::other)?;
-                std::io::Write::write_all(w, b"\n")
-            })?;
+            crate::atomic_file::write_json(path, &u)?;
             Some(u)
         }
         None => None,

@@ -28,6 +28,7 @@ pub mod error;
 pub mod experiment;
 pub mod jobs;
 pub mod metrics;
+pub mod pairs_file;
 pub mod progress;
 pub mod release;
 pub mod rng;

@@ -310,12 +310,43 @@ fn moments_lanes(acc: &[f32]) -> (f64, f64) {
     (sum, sumsq)
 }
 
-/// What the finishing pass finds.
-struct Pass {
+/// The two best scores seen so far, in record order: the first of equal scores stays best, and
+/// the records tied at the best are counted.
+#[derive(Clone, Copy)]
+struct Top2 {
     best: f32,
     best_idx: u32,
     second: f32,
     tied: u64,
+}
+
+impl Top2 {
+    const EMPTY: Top2 = Top2 {
+        best: f32::NEG_INFINITY,
+        best_idx: 0,
+        second: f32::NEG_INFINITY,
+        tied: 0,
+    };
+
+    #[inline(always)]
+    fn see(&mut self, record: u32, v: f32) {
+        if v > self.best {
+            self.second = self.best;
+            self.best = v;
+            self.best_idx = record;
+            self.tied = 1;
+        } else if v == self.best {
+            self.second = v;
+            self.tied += 1;
+        } else if v > self.second {
+            self.second = v;
+        }
+    }
+}
+
+/// What the finishing pass finds.
+struct Pass {
+    top: Top2,
     /// Sum of exp(x) and of x exp(x), x = (score - best) / sigma.
     z: f64,
     zx: f64,
@@ -348,8 +379,7 @@ fn exp_nonpositive(x: f32) -> f32 {
 /// exponents stay <= 0 and nothing overflows.
 #[inline(always)]
 fn finish_lanes(acc: &mut [f32], inv: f32) -> Pass {
-    let (mut best, mut best_idx, mut second, mut tied) =
-        (f32::NEG_INFINITY, 0u32, f32::NEG_INFINITY, 0u64);
+    let mut top = Top2::EMPTY;
     let (mut z, mut zx, mut reference) = (0f64, 0f64, f32::NEG_INFINITY);
     for (b, block) in acc.chunks_mut(BLOCK).enumerate() {
         // Block maximum, written as compare-and-select so that it vectorizes (f32::max's NaN
@@ -370,19 +400,9 @@ fn finish_lanes(acc: &mut [f32], inv: f32) -> Pass {
             lane_max[l] = if v > lane_max[l] { v } else { lane_max[l] };
         }
         let block_max = lane_max.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        if block_max >= second {
+        if block_max >= top.second {
             for (k, &v) in block.iter().enumerate() {
-                if v > best {
-                    second = best;
-                    best = v;
-                    best_idx = (b * BLOCK + k) as u32;
-                    tied = 1;
-                } else if v == best {
-                    second = v;
-                    tied += 1;
-                } else if v > second {
-                    second = v;
-                }
+                top.see((b * BLOCK + k) as u32, v);
             }
         }
         if block_max > reference {
@@ -416,36 +436,18 @@ fn finish_lanes(acc: &mut [f32], inv: f32) -> Pass {
         z += bz.iter().map(|&v| v as f64).sum::<f64>();
         zx += bzx.iter().map(|&v| v as f64).sum::<f64>();
     }
-    Pass {
-        best,
-        best_idx,
-        second,
-        tied,
-        z,
-        zx,
-    }
+    Pass { top, z, zx }
 }
 
 /// Sum, sum of squares and top two of `acc` without changing it: (sum, sum of squares, best
 /// index, best, second, records tied at best).
 pub fn moments_and_top2(acc: &[f32]) -> (f64, f64, u32, f32, f32, u64) {
     let (sum, sumsq) = moments(acc);
-    let (mut best, mut best_idx, mut second, mut tied) =
-        (f32::NEG_INFINITY, 0u32, f32::NEG_INFINITY, 0u64);
+    let mut top = Top2::EMPTY;
     for (r, &v) in acc.iter().enumerate() {
-        if v > best {
-            second = best;
-            best = v;
-            best_idx = r as u32;
-            tied = 1;
-        } else if v == best {
-            second = v;
-            tied += 1;
-        } else if v > second {
-            second = v;
-        }
+        top.see(r as u32, v);
     }
-    (sum, sumsq, best_idx, best, second, tied)
+    (sum, sumsq, top.best_idx, top.best, top.second, top.tied)
 }
 
 /// The statistics of the scores in `acc` (over all N records), resetting it to zero.
@@ -472,11 +474,11 @@ pub fn finish_rh(acc: &mut [f32]) -> ScoreStats {
     // The pass's reference ended at the maximum, the best score.
     let entropy_nats = p.z.ln() - p.zx / p.z;
     ScoreStats {
-        best_record: p.best_idx,
-        best: p.best as f64,
-        second: p.second as f64,
+        best_record: p.top.best_idx,
+        best: p.top.best as f64,
+        second: p.top.second as f64,
         sigma,
-        tied_at_best: p.tied,
+        tied_at_best: p.top.tied,
         entropy_bits: entropy_nats.max(0.0) / std::f64::consts::LN_2,
         top_probability: 1.0 / p.z,
     }

@@ -6,9 +6,9 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+use crate::Result;
 use crate::auxiliary::AuxRecord;
 use crate::dataset::{Dataset, NO_DAY, NO_RATING};
-use crate::{Error, Result};
 
 /// One resolved fact. Missing values use [`NO_RATING`] / [`NO_DAY`].
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -39,39 +39,7 @@ pub struct ItemMap {
 impl ItemMap {
     /// Reads an `aux_item,release_item` CSV.
     pub fn read(path: &Path) -> Result<Self> {
-        let mut reader = csv::ReaderBuilder::new()
-            .from_path(path)
-            .map_err(|e| Error::input(path, e.to_string()))?;
-        let headers = reader
-            .headers()
-            .map_err(|e| Error::parse(path, 1, e.to_string()))?
-            .clone();
-        if headers.iter().map(str::trim).collect::<Vec<_>>() != ["aux_item", "release_item"] {
-            return Err(Error::parse(
-                path,
-                1,
-                "an item map has the header aux_item,release_item",
-            ));
-        }
-        let mut map = HashMap::new();
-        for (k, row) in reader.records().enumerate() {
-            let line = k as u64 + 2;
-            let row = row.map_err(|e| Error::parse(path, line, e.to_string()))?;
-            let (a, r) = (
-                row.get(0).unwrap_or("").trim(),
-                row.get(1).unwrap_or("").trim(),
-            );
-            if a.is_empty() || r.is_empty() {
-                return Err(Error::parse(path, line, "expected aux_item,release_item"));
-            }
-            if map.insert(a.to_string(), r.to_string()).is_some() {
-                return Err(Error::parse(
-                    path,
-                    line,
-                    format!("aux item {a} is mapped twice"),
-                ));
-            }
-        }
+        let map = crate::pairs_file::read_pairs(path, ["aux_item", "release_item"], "an item map")?;
         Ok(ItemMap { map })
     }
 }

@@ -142,10 +142,7 @@ pub fn write_json(f: &Finished, path: &Path) -> Result<()> {
         utilities: &f.utilities,
         sparsity: f.sparsity.as_deref(),
     };
-    write_atomically(path, |w| {
-        serde_json::to_writer_pretty(&mut *w, &doc).map_err(std::io::Error::other)?;
-        w.write_all(b"\n")
-    })
+    crate::atomic_file::write_json(path, &doc)
 }
 
 #[derive(Serialize)]
@@ -191,10 +188,7 @@ pub fn write_provenance(f: &Finished, path: &Path) -> Result<()> {
         cell_wall_seconds: f.cells.iter().map(|c| c.wall_seconds).collect(),
         cell_peak_rss_kib: f.cells.iter().map(|c| c.peak_rss_kib).collect(),
     };
-    write_atomically(path, |w| {
-        serde_json::to_writer_pretty(&mut *w, &doc).map_err(std::io::Error::other)?;
-        w.write_all(b"\n")
-    })
+    crate::atomic_file::write_json(path, &doc)
 }
 
 fn show(x: Option<f64>) -> String {

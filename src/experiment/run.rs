@@ -12,7 +12,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::config::Config;
 use super::grid::{self, Cell};
-use crate::atomic_file::write_atomically;
+use crate::atomic_file::write_json;
 use crate::attack::{self, Algorithm, AttackParams, matches};
 use crate::auxiliary::sampler::{self, AuxParams, Selection};
 use crate::dataset::{Dataset, DatasetKind, store};
@@ -91,13 +91,6 @@ pub struct Finished {
     pub wall_seconds: f64,
     /// Cells computed by this invocation.
     pub computed: usize,
-}
-
-fn save_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
-    write_atomically(path, |w| {
-        serde_json::to_writer_pretty(&mut *w, value).map_err(std::io::Error::other)?;
-        std::io::Write::write_all(w, b"\n")
-    })
 }
 
 fn load_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Option<T>> {
@@ -183,7 +176,7 @@ pub fn run(config_path: &Path, dir: &Path, resume: bool, data: Option<&Path>) ->
         }
         _ => {}
     }
-    save_json(
+    write_json(
         &layout.state(),
         &State {
             config_hash: config_hash.clone(),
@@ -202,7 +195,7 @@ pub fn run(config_path: &Path, dir: &Path, resume: bool, data: Option<&Path>) ->
                 None => {
                     let curve =
                         attack::sparsity::measure(&original, spec.sample, config.seed).curve();
-                    save_json(&layout.sparsity(), &curve)?;
+                    write_json(&layout.sparsity(), &curve)?;
                     curve
                 }
             },
@@ -241,7 +234,7 @@ pub fn run(config_path: &Path, dir: &Path, resume: bool, data: Option<&Path>) ->
                         policy: p.name.clone(),
                         utility: release::utility::measure(&original, &policy, policy_seed)?,
                     };
-                    save_json(&layout.utility(pi), &u)?;
+                    write_json(&layout.utility(pi), &u)?;
                     u
                 }
             };
@@ -257,7 +250,7 @@ pub fn run(config_path: &Path, dir: &Path, resume: bool, data: Option<&Path>) ->
                 wall_seconds: cell_started.elapsed().as_secs_f64(),
                 peak_rss_kib: peak_rss_kib(),
             };
-            save_json(&layout.cell(cell.index), &result)?;
+            write_json(&layout.cell(cell.index), &result)?;
             computed += 1;
             bar.inc(1);
         }

@@ -5,8 +5,8 @@ use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::Path;
 
+use crate::Result;
 use crate::atomic_file::write_atomically_with_mode;
-use crate::{Error, Result};
 
 /// Released id -> original id, for every released record.
 #[derive(Debug, Clone, Default)]
@@ -48,34 +48,12 @@ impl ReleaseKey {
 
     /// Reads a key file.
     pub fn read(path: &Path) -> Result<Self> {
-        let mut reader = csv::ReaderBuilder::new()
-            .from_path(path)
-            .map_err(|e| Error::input(path, e.to_string()))?;
-        let headers = reader
-            .headers()
-            .map_err(|e| Error::input(path, e.to_string()))?
-            .clone();
-        if headers.iter().collect::<Vec<_>>() != ["released_id", "original_id"] {
-            return Err(Error::parse(
-                path,
-                1,
-                "a release key has the header released_id,original_id (made by `deanon release --key`)",
-            ));
-        }
-        let mut pairs = Vec::new();
-        for (k, row) in reader.records().enumerate() {
-            let line = k as u64 + 2;
-            let row = row.map_err(|e| Error::parse(path, line, e.to_string()))?;
-            if row.len() != 2 || row[0].is_empty() || row[1].is_empty() {
-                return Err(Error::parse(path, line, "expected released_id,original_id"));
-            }
-            pairs.push((row[0].to_string(), row[1].to_string()));
-        }
-        let key = ReleaseKey::from_pairs(pairs);
-        if key.is_empty() {
-            return Err(Error::input(path, "the release key lists no records"));
-        }
-        Ok(key)
+        let pairs = crate::pairs_file::read_pairs(
+            path,
+            ["released_id", "original_id"],
+            "a release key (made by `deanon release --key`)",
+        )?;
+        Ok(ReleaseKey::from_pairs(pairs))
     }
 
     /// Writes the key with mode 0600, rows sorted by released id for reproducible files.
