@@ -168,6 +168,9 @@ enum Command {
         /// With --key: this many extra aux records of people NOT in the release.
         #[arg(long, default_value_t = 0)]
         non_members: usize,
+        /// Also know each target's number of ratings within this relative error (e.g. 0.5).
+        #[arg(long, default_value_t = 0.0, value_name = "E")]
+        count_error: f64,
         /// Seed.
         #[arg(long, default_value_t = 0)]
         seed: u64,
@@ -203,6 +206,10 @@ enum Command {
         /// Date tolerance, days (scoreboard).
         #[arg(long, default_value_t = 14)]
         date_tol: u32,
+        /// Relative error of the aux `count` column: records with fewer than count/(1+E) or more
+        /// than count/(1-E) entries are ruled out.
+        #[arg(long, default_value_t = 0.5, value_name = "E")]
+        count_tolerance: f64,
         /// aux_item,release_item CSV linking another catalogue to the release's items.
         #[arg(long)]
         item_map: Option<PathBuf>,
@@ -364,6 +371,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             select,
             key,
             non_members,
+            count_error,
             seed,
             output,
         } => {
@@ -377,6 +385,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 ratings: !no_ratings,
                 select: deanon::auxiliary::sampler::Selection::parse(&select)?,
                 non_members,
+                count_error,
                 seed,
             };
             let job = deanon::jobs::AuxJob {
@@ -405,6 +414,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             phi,
             rating_tol,
             date_tol,
+            count_tolerance,
             item_map,
             seed,
             bootstrap,
@@ -419,6 +429,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 rating_tol,
                 date_tol,
                 seed,
+                count_tolerance,
             };
             let job = deanon::jobs::AttackJob {
                 release,

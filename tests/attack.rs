@@ -550,3 +550,72 @@ fn sparsity_curve_is_a_survival_function() {
         "{text}"
     );
 }
+
+#[test]
+fn known_rating_count_rules_out_records() {
+    let dir = tempdir();
+    let store = tiny(dir.path());
+    // u1 and u3 both rated B 3 on 2005-01-10; u1 has 2 ratings, u3 has 1.
+    let aux = write(
+        dir.path(),
+        "aux.csv",
+        "aux_id,item,rating,date,count\nt,B,3,2005-01-10,1\n",
+    );
+    let out = dir.path().join("m.csv");
+    ok(&[
+        "attack",
+        s(&store),
+        "--aux",
+        s(&aux),
+        "--count-tolerance",
+        "0.1",
+        "-o",
+        s(&out),
+    ]);
+    let m = rows(&out);
+    assert_eq!(m[0]["candidate"], "u3", "only u3 has about 1 rating");
+    assert!(num(&m[0], "eccentricity") > 0.0);
+    // A tolerance that admits 2 ratings brings the tie back.
+    ok(&[
+        "attack",
+        s(&store),
+        "--aux",
+        s(&aux),
+        "--count-tolerance",
+        "0.9",
+        "-o",
+        s(&out),
+    ]);
+    assert_eq!(rows(&out)[0]["candidate"], "u1");
+    // Sampled counts are within the stated error of the truth, and the attack uses them.
+    let g = generated(dir.path(), "3000");
+    let aux = dir.path().join("aux2.csv");
+    ok(&[
+        "aux",
+        s(&g),
+        "--targets",
+        "100",
+        "--items",
+        "2",
+        "--count-error",
+        "0.5",
+        "-o",
+        s(&aux),
+    ]);
+    let text = std::fs::read_to_string(&aux).unwrap();
+    assert!(text.lines().next().unwrap().ends_with(",count"));
+    let summary = dir.path().join("s.json");
+    ok(&[
+        "attack",
+        s(&g),
+        "--aux",
+        s(&aux),
+        "-o",
+        s(&dir.path().join("m2.csv")),
+        "--summary",
+        s(&summary),
+    ]);
+    let j: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(summary).unwrap()).unwrap();
+    assert!(j["top1_rate"].as_f64().unwrap() > 0.5, "{j}");
+}

@@ -52,9 +52,22 @@ pub fn run(release: &Dataset, queries: &[Query], params: &AttackParams) -> Vec<M
         .map_init(
             || vec![0f32; n],
             |acc, (k, query)| {
+                // count = round(n * f) with f in [1 - e, 1 + e], so n lies in
+                // [(count - 0.5) / (1 + e), (count + 0.5) / (1 - e)].
+                let count_range = query.count.map(|c| {
+                    let e = params.count_tolerance;
+                    let c = c as f64;
+                    (
+                        ((c - 0.5) / (1.0 + e)).ceil().max(0.0) as u64,
+                        ((c + 0.5) / (1.0 - e)).floor() as u64,
+                    )
+                });
                 let m = match params.algorithm {
                     Algorithm::ScoreboardRh => {
                         kernel::scatter_rh(release, &context, query, acc);
+                        if let Some((low, high)) = count_range {
+                            kernel::rule_out_by_count(release, acc, low, high);
+                        }
                         rh_match(kernel::finish_rh(acc), params.phi, query)
                     }
                     Algorithm::Scoreboard => {

@@ -188,6 +188,18 @@ pub fn scatter_rh(release: &Dataset, ctx: &RhContext, query: &Query, acc: &mut [
     }
 }
 
+/// Rules out the records whose number of entries lies outside `[low, high]`: their scores
+/// become 0 (the adversary knows roughly how many ratings the target has).
+pub fn rule_out_by_count(release: &Dataset, acc: &mut [f32], low: u64, high: u64) {
+    let offsets: &[u64] = &release.by_record().offsets;
+    for (r, v) in acc.iter_mut().enumerate() {
+        let n = offsets[r + 1] - offsets[r];
+        if n < low || n > high {
+            *v = 0.0;
+        }
+    }
+}
+
 /// The reference pass for benchmarks: reads the postings of every fact's item and adds a
 /// constant into `acc` (no similarity, no statistics). Returns the postings read. The caller
 /// resets `acc`.

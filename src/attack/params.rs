@@ -50,6 +50,10 @@ pub struct AttackParams {
     pub date_tol: u32,
     /// Seed of the uniform pick among Scoreboard candidates.
     pub seed: u64,
+    /// Relative error of the aux `count` (how many ratings the target has): records whose
+    /// number of entries n could not give that count (count = round(n x f), f in [1 - E, 1 + E])
+    /// are ruled out.
+    pub count_tolerance: f64,
 }
 
 impl Default for AttackParams {
@@ -62,6 +66,7 @@ impl Default for AttackParams {
             rating_tol: 0.0,
             date_tol: 14,
             seed: 0,
+            count_tolerance: 0.5,
         }
     }
 }
@@ -111,6 +116,12 @@ impl AttackParams {
             return Err(Error::InvalidArgument(format!(
                 "--rating-tol must be >= 0, got {}",
                 self.rating_tol
+            )));
+        }
+        if !(0.0..1.0).contains(&self.count_tolerance) {
+            return Err(Error::InvalidArgument(format!(
+                "--count-tolerance must be in [0, 1), got {}",
+                self.count_tolerance
             )));
         }
         Ok(self)

@@ -28,6 +28,8 @@ pub struct Query {
     pub facts: Vec<QueryFact>,
     /// Facts dropped because the release does not hold their item.
     pub facts_dropped: usize,
+    /// The adversary's estimate of the target's number of ratings, if any.
+    pub count: Option<u32>,
 }
 
 /// A map from aux item ids to release item ids.
@@ -68,6 +70,7 @@ pub fn resolve(release: &Dataset, aux: &[AuxRecord], item_map: Option<&ItemMap>)
             Query {
                 facts,
                 facts_dropped: dropped,
+                count: record.count,
             }
         })
         .collect()

@@ -1,5 +1,7 @@
-//! The aux CSV format: `aux_id,item,rating,date[,true_user]`, one fact per line. `rating` (stars)
-//! and `date` (`YYYY-MM-DD` or Unix seconds) may be blank; `true_user`, when present, must be
+//! The aux CSV format: `aux_id,item,rating,date[,true_user][,count]`, one fact per line.
+//! `rating` (stars) and `date` (`YYYY-MM-DD` or Unix seconds) may be blank; `count` is the
+//! adversary's estimate of how many ratings the target has (blank: unknown); `true_user` and
+//! `count`, when present, must be
 //! the same on every line of an aux record.
 
 use std::collections::HashMap;
@@ -14,12 +16,16 @@ use crate::{Error, Result};
 /// Writes aux records, facts in order.
 pub fn write_aux(records: &[AuxRecord], path: &Path) -> Result<()> {
     let with_truth = records.iter().any(|r| r.true_user.is_some());
+    let with_count = records.iter().any(|r| r.count.is_some());
     write_atomically(path, |w| {
-        w.write_all(if with_truth {
-            b"aux_id,item,rating,date,true_user\n"
-        } else {
-            b"aux_id,item,rating,date\n"
-        })?;
+        w.write_all(b"aux_id,item,rating,date")?;
+        if with_truth {
+            w.write_all(b",true_user")?;
+        }
+        if with_count {
+            w.write_all(b",count")?;
+        }
+        w.write_all(b"\n")?;
         let mut line = Vec::new();
         for r in records {
             for f in &r.facts {
@@ -38,6 +44,12 @@ pub fn write_aux(records: &[AuxRecord], path: &Path) -> Result<()> {
                 if with_truth {
                     line.push(b',');
                     line.extend_from_slice(r.true_user.as_deref().unwrap_or("").as_bytes());
+                }
+                if with_count {
+                    line.push(b',');
+                    if let Some(c) = r.count {
+                        line.extend_from_slice(c.to_string().as_bytes());
+                    }
                 }
                 line.push(b'\n');
                 w.write_all(&line)?;
@@ -71,6 +83,7 @@ pub fn read_aux(path: &Path) -> Result<Vec<AuxRecord>> {
         ));
     };
     let (c_rating, c_date, c_truth) = (column("rating"), column("date"), column("true_user"));
+    let c_count = column("count");
     let mut records: Vec<AuxRecord> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     for (k, row) in reader.records().enumerate() {
@@ -92,14 +105,29 @@ pub fn read_aux(path: &Path) -> Result<Vec<AuxRecord>> {
             .transpose()
             .map_err(|m| Error::parse(path, line, m))?;
         let truth = field(c_truth).map(str::to_string);
+        let count = field(c_count)
+            .map(|c| {
+                c.parse::<u32>()
+                    .map_err(|_| format!("count '{c}' is not a whole number"))
+            })
+            .transpose()
+            .map_err(|m| Error::parse(path, line, m))?;
         let slot = *index.entry(id.to_string()).or_insert_with(|| {
             records.push(AuxRecord {
                 id: id.to_string(),
                 facts: Vec::new(),
                 true_user: truth.clone(),
+                count,
             });
             records.len() - 1
         });
+        if records[slot].count != count {
+            return Err(Error::parse(
+                path,
+                line,
+                format!("aux record {id} gives two different counts"),
+            ));
+        }
         if records[slot].true_user != truth {
             return Err(Error::parse(
                 path,

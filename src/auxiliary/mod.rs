@@ -28,4 +28,6 @@ pub struct AuxRecord {
     pub facts: Vec<AuxFact>,
     /// The target's record id in the original data, when known (for scoring).
     pub true_user: Option<String>,
+    /// Roughly how many ratings the target has, when the adversary knows it (paper Fig. 12).
+    pub count: Option<u32>,
 }

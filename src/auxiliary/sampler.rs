@@ -67,6 +67,9 @@ pub struct AuxParams {
     pub select: Selection,
     /// Aux records of people not in the release (needs a key).
     pub non_members: usize,
+    /// When > 0, the adversary also knows the target's number of ratings within this relative
+    /// error: `count` = true count x a uniform factor in [1 - E, 1 + E], rounded.
+    pub count_error: f64,
     /// The seed.
     pub seed: u64,
 }
@@ -83,6 +86,7 @@ impl Default for AuxParams {
             ratings: true,
             select: Selection::Uniform,
             non_members: 0,
+            count_error: 0.0,
             seed: 0,
         }
     }
@@ -174,6 +178,12 @@ pub fn sample(original: &Dataset, params: &AuxParams, key: Option<&ReleaseKey>) 
             params.items, params.wrong
         )));
     }
+    if !(0.0..1.0).contains(&params.count_error) {
+        return Err(Error::InvalidArgument(format!(
+            "--count-error must be in [0, 1), got {}",
+            params.count_error
+        )));
+    }
     if params.non_members > 0 && key.is_none() {
         return Err(Error::InvalidArgument(
             "--non-members needs --key (the release key)".into(),
@@ -210,10 +220,19 @@ pub fn sample(original: &Dataset, params: &AuxParams, key: Option<&ReleaseKey>) 
             .enumerate()
             .map(|(k, &target)| {
                 let mut rng = Rng::derive(params.seed, &[stream, k as u64]);
-                sample_one(original, &scale, params, target, &mut rng).map(|facts| AuxRecord {
-                    id: format!("{prefix}{}", k + 1),
-                    facts,
-                    true_user: Some(ids.get(target as usize).to_string()),
+                sample_one(original, &scale, params, target, &mut rng).map(|facts| {
+                    let n = original.record(target).len() as f64;
+                    let count = (params.count_error > 0.0).then(|| {
+                        (n * (1.0 + (2.0 * rng.f64() - 1.0) * params.count_error))
+                            .round()
+                            .max(0.0) as u32
+                    });
+                    AuxRecord {
+                        id: format!("{prefix}{}", k + 1),
+                        facts,
+                        true_user: Some(ids.get(target as usize).to_string()),
+                        count,
+                    }
                 })
             })
             .collect()

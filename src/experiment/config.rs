@@ -106,6 +106,9 @@ fn d_select() -> Vec<String> {
 fn d_true() -> Vec<bool> {
     one(true)
 }
+fn d_count_error() -> Vec<f64> {
+    one(0.0)
+}
 fn d_targets() -> usize {
     1000
 }
@@ -140,6 +143,10 @@ pub struct AuxGrid {
     /// Whether facts carry ratings.
     #[serde(default = "d_true")]
     pub ratings: Vec<bool>,
+    /// Relative error of the adversary's knowledge of how many ratings the target has (0: the
+    /// adversary does not know it; paper Fig. 12 uses 0.5).
+    #[serde(default = "d_count_error")]
+    pub count_error: Vec<f64>,
     /// Targets per cell.
     #[serde(default = "d_targets")]
     pub targets: usize,

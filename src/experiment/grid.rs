@@ -30,6 +30,8 @@ pub struct Cell {
     pub dates: bool,
     /// Facts carry ratings.
     pub ratings: bool,
+    /// Relative error of the known rating count (0: unknown).
+    pub count_error: f64,
     /// Attack algorithm.
     pub algorithm: String,
     /// Eccentricity threshold.
@@ -72,7 +74,11 @@ pub fn cells(config: &Config) -> Vec<Cell> {
                 for &rating_error in &a.rating_error {
                     for select in &a.select {
                         for &dates in &a.dates {
-                            for &ratings in &a.ratings {
+                            for (&ratings, &count_error) in a
+                                .ratings
+                                .iter()
+                                .flat_map(|r| a.count_error.iter().map(move |c| (r, c)))
+                            {
                                 for algorithm in &config.attack.algorithm {
                                     for &phi in &config.attack.phi {
                                         for &rho0 in &config.attack.rho0 {
@@ -89,6 +95,7 @@ pub fn cells(config: &Config) -> Vec<Cell> {
                                                         select: select.clone(),
                                                         dates,
                                                         ratings,
+                                                        count_error,
                                                         algorithm: algorithm.clone(),
                                                         phi,
                                                         rho0,

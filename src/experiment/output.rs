@@ -14,7 +14,7 @@ use super::run::{CellResult, Finished};
 use crate::Result;
 use crate::atomic_file::write_atomically;
 
-const COLUMNS: &str = "cell,policy,policy_spec,items,wrong,date_error,rating_error,select,dates,ratings,algorithm,phi,rho0,d0,repetition,targets,non_members_requested,\
+const COLUMNS: &str = "cell,policy,policy_spec,items,wrong,date_error,rating_error,select,dates,ratings,count_error,algorithm,phi,rho0,d0,repetition,targets,non_members_requested,\
 aux_records,members,non_members,skipped,top1_rate,top1_rate_lo,top1_rate_hi,matched_rate,matched_rate_lo,matched_rate_hi,\
 precision,precision_lo,precision_hi,recall,recall_lo,recall_hi,false_match_rate,false_match_rate_lo,false_match_rate_hi,\
 eer_phi,entropy_bits_mean,entropy_bits_median,log2_candidates_mean,rmse_released,rmse_original,rmse_cost,kept_fraction";
@@ -41,7 +41,7 @@ fn csv_row(r: &CellResult, utility: Option<&crate::release::utility::Utility>) -
     let (r_lo, r_hi) = ci(s.recall_ci);
     let (f_lo, f_hi) = ci(s.false_match_rate_ci);
     format!(
-        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
+        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
         c.index,
         quote(&c.policy),
         quote(&c.policy_spec),
@@ -52,6 +52,7 @@ fn csv_row(r: &CellResult, utility: Option<&crate::release::utility::Utility>) -
         quote(&c.select),
         c.dates,
         c.ratings,
+        c.count_error,
         c.algorithm,
         c.phi,
         c.rho0,

@@ -175,6 +175,9 @@ fn by_aux_size(
         if c.select != "uniform" {
             label.push_str(&format!(", {}", c.select));
         }
+        if c.count_error > 0.0 {
+            label.push_str(&format!(", count +-{}%", c.count_error * 100.0));
+        }
         if c.rating_error > 0.0 {
             label.push_str(&format!(", ratings +-{}", c.rating_error));
         }

@@ -296,6 +296,7 @@ fn run_cell(
         ratings: cell.ratings,
         select: Selection::parse(&cell.select)?,
         non_members: cell.non_members,
+        count_error: cell.count_error,
         seed: cell.seed,
     };
     let sampled = sampler::sample(original, &aux_params, Some(&released.key))?;
@@ -305,6 +306,11 @@ fn run_cell(
         d0: cell.d0,
         phi: cell.phi,
         seed: cell.seed,
+        count_tolerance: if cell.count_error > 0.0 {
+            cell.count_error
+        } else {
+            AttackParams::default().count_tolerance
+        },
         ..AttackParams::default()
     }
     .validate()?;
