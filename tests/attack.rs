@@ -619,3 +619,97 @@ fn known_rating_count_rules_out_records() {
         serde_json::from_str(&std::fs::read_to_string(summary).unwrap()).unwrap();
     assert!(j["top1_rate"].as_f64().unwrap() > 0.5, "{j}");
 }
+
+#[test]
+fn view_logs_are_attacked_on_each_persons_best_event() {
+    let dir = tempdir();
+    // u1 watched X on days 1, 2, 3; u2 watched X on day 30; the aux says X around day 3.
+    let views = write(
+        dir.path(),
+        "v.csv",
+        "user,item,date\nu1,X,2020-01-01\nu1,X,2020-01-02\nu1,X,2020-01-03\nu2,X,2020-01-30\nu2,Y,2020-01-30\n",
+    );
+    let store = dir.path().join("v.deanon");
+    ok(&[
+        "import",
+        s(&views),
+        "--format",
+        "csv",
+        "--kind",
+        "views",
+        "-o",
+        s(&store),
+    ]);
+    let aux = write(
+        dir.path(),
+        "aux.csv",
+        "aux_id,item,rating,date\na,X,,2020-01-03\n",
+    );
+    let out = dir.path().join("m.csv");
+    ok(&["attack", s(&store), "--aux", s(&aux), "-o", s(&out)]);
+    let m = rows(&out);
+    // supp(X) = 2 distinct people: wt = 1/ln 2; u1's best event is exact (sim 1), not a sum of 3.
+    let wt = 1.0 / 2f64.ln();
+    assert_eq!(m[0]["candidate"], "u1");
+    assert!(close(num(&m[0], "score"), wt), "{}", m[0]["score"]);
+    assert!(close(num(&m[0], "runner_up"), wt * (-27.0f64 / 30.0).exp()));
+
+    // A generated viewing log: sampled aux re-identifies people, the same for any thread count.
+    let g = dir.path().join("g.deanon");
+    ok(&[
+        "generate",
+        "--preset",
+        "views-like",
+        "--users",
+        "3000",
+        "--seed",
+        "4",
+        "-o",
+        s(&g),
+    ]);
+    let aux = dir.path().join("aux2.csv");
+    ok(&[
+        "aux",
+        s(&g),
+        "--targets",
+        "200",
+        "--items",
+        "4",
+        "--date-error",
+        "2",
+        "-o",
+        s(&aux),
+    ]);
+    let mut outputs = Vec::new();
+    for (threads, algorithm) in [
+        ("1", "scoreboard-rh"),
+        ("3", "scoreboard-rh"),
+        ("1", "scoreboard"),
+        ("3", "scoreboard"),
+    ] {
+        let out = dir.path().join(format!("m{threads}{algorithm}.csv"));
+        let summary = dir.path().join(format!("s{threads}{algorithm}.json"));
+        ok(&[
+            "attack",
+            s(&g),
+            "--aux",
+            s(&aux),
+            "--algorithm",
+            algorithm,
+            "--threads",
+            threads,
+            "-o",
+            s(&out),
+            "--summary",
+            s(&summary),
+        ]);
+        outputs.push(std::fs::read(&out).unwrap());
+        if algorithm == "scoreboard-rh" {
+            let j: serde_json::Value =
+                serde_json::from_str(&std::fs::read_to_string(summary).unwrap()).unwrap();
+            assert!(j["top1_rate"].as_f64().unwrap() > 0.8, "{j}");
+        }
+    }
+    assert_eq!(outputs[0], outputs[1]);
+    assert_eq!(outputs[2], outputs[3]);
+}
