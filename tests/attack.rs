@@ -308,8 +308,7 @@ fn summary_has_the_contract_fields_and_sane_rates() {
         "--summary",
         s(&summary),
     ]);
-    let j: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    let j: serde_json::Value = read_json(&summary);
     for key in [
         "aux_records",
         "top1_rate",
@@ -430,8 +429,7 @@ fn key_gives_original_ids_and_non_members_measure_false_matches() {
             .filter(|r| r["aux_id"].starts_with('n'))
             .all(|r| r["correct"] == "false")
     );
-    let j: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    let j: serde_json::Value = read_json(&summary);
     assert_eq!(
         j["members"].as_u64().unwrap() + j["non_members"].as_u64().unwrap(),
         j["aux_records"].as_u64().unwrap()
@@ -615,8 +613,7 @@ fn known_rating_count_rules_out_records() {
         "--summary",
         s(&summary),
     ]);
-    let j: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(summary).unwrap()).unwrap();
+    let j: serde_json::Value = read_json(&summary);
     assert!(j["top1_rate"].as_f64().unwrap() > 0.5, "{j}");
 }
 
@@ -705,8 +702,7 @@ fn view_logs_are_attacked_on_each_persons_best_event() {
         ]);
         outputs.push(std::fs::read(&out).unwrap());
         if algorithm == "scoreboard-rh" {
-            let j: serde_json::Value =
-                serde_json::from_str(&std::fs::read_to_string(summary).unwrap()).unwrap();
+            let j: serde_json::Value = read_json(&summary);
             assert!(j["top1_rate"].as_f64().unwrap() > 0.8, "{j}");
         }
     }

@@ -80,8 +80,7 @@ fn same_results_twice_and_across_thread_counts() {
             );
         }
     }
-    let provenance: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(a.join("provenance.json")).unwrap()).unwrap();
+    let provenance: serde_json::Value = read_json(&a.join("provenance.json"));
     for key in [
         "version",
         "git_commit",
@@ -141,9 +140,7 @@ fn killed_run_resumes_to_identical_results() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert_eq!(outputs(&killed), outputs(&whole));
-    let provenance: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(killed.join("provenance.json")).unwrap())
-            .unwrap();
+    let provenance: serde_json::Value = read_json(&killed.join("provenance.json"));
     assert_eq!(
         provenance["cells_computed_this_run"].as_u64().unwrap() as usize,
         total - done

@@ -145,19 +145,7 @@ fn movielens_100k_eight_exact_facts_re_identify_over_90_percent() {
         "-o",
         s(&aux),
     ]);
-    let summary = dir.path().join("s.json");
-    ok(&[
-        "attack",
-        s(&store),
-        "--aux",
-        s(&aux),
-        "-o",
-        s(&dir.path().join("m.csv")),
-        "--summary",
-        s(&summary),
-    ]);
-    let j: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&summary).unwrap()).unwrap();
+    let j = attack_summary(&store, &aux, &[]);
     let top1 = j["top1_rate"].as_f64().unwrap();
     assert_eq!(
         j["aux_records"], 943,

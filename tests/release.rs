@@ -317,7 +317,7 @@ fn utility_reports_costs() {
             "--utility",
             s(&path),
         ]);
-        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+        read_json(&path)
     };
     let plain = u("pseudonymize");
     assert_eq!(plain["kept_fraction"], 1.0);
@@ -371,8 +371,7 @@ fn released_data_attacked_through_the_key() {
         "--summary",
         s(&summary),
     ]);
-    let j: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(summary).unwrap()).unwrap();
+    let j: serde_json::Value = read_json(&summary);
     assert!(j["top1_rate"].as_f64().unwrap() > 0.9, "{j}");
     assert!(j["false_match_rate"].as_f64().unwrap() < 0.2, "{j}");
 }

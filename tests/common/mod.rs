@@ -65,3 +65,29 @@ pub fn s(path: &Path) -> &str {
 pub fn info(store: &Path) -> serde_json::Value {
     serde_json::from_str(&ok(&["info", s(store), "--json"])).expect("info --json is JSON")
 }
+
+/// A JSON file, parsed.
+pub fn read_json(path: &Path) -> serde_json::Value {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("JSON file exists"))
+        .expect("valid JSON")
+}
+
+/// Runs `deanon attack RELEASE --aux AUX` plus `extra` arguments, writing MATCHES.csv and the
+/// summary beside the aux file; returns the summary.
+pub fn attack_summary(release: &Path, aux: &Path, extra: &[&str]) -> serde_json::Value {
+    let matches = aux.with_extension("matches.csv");
+    let summary = aux.with_extension("summary.json");
+    let mut args = vec![
+        "attack",
+        s(release),
+        "--aux",
+        s(aux),
+        "-o",
+        s(&matches),
+        "--summary",
+        s(&summary),
+    ];
+    args.extend_from_slice(extra);
+    ok(&args);
+    read_json(&summary)
+}
