@@ -59,8 +59,17 @@ pub struct AttackJob {
     pub resamples: usize,
 }
 
-/// Runs an attack and writes its outputs; returns the summary.
-pub fn attack(job: &AttackJob) -> Result<AttackSummary> {
+/// What an attack found, and what the user should know about its inputs.
+#[derive(Debug)]
+pub struct AttackReport {
+    /// The summary (also written to `--summary`).
+    pub summary: AttackSummary,
+    /// Warnings about the inputs, one line each.
+    pub warnings: Vec<String>,
+}
+
+/// Runs an attack and writes its outputs; returns the summary and any warnings.
+pub fn attack(job: &AttackJob) -> Result<AttackReport> {
     let params = job.params.clone().validate()?;
     let release = store::open(&job.release)?;
     let aux = file::read_aux(&job.aux)?;
@@ -72,6 +81,20 @@ pub fn attack(job: &AttackJob) -> Result<AttackSummary> {
             &job.aux,
             "no aux item is an item of the release (a release of other data? then pass --item-map)",
         ));
+    }
+    let mut warnings = Vec::new();
+    let dropped: usize = queries.iter().map(|q| q.facts_dropped).sum();
+    if dropped > 0 {
+        warnings.push(format!(
+            "{dropped} aux facts name items the release does not hold; they add nothing"
+        ));
+    }
+    if key.is_none() && release.is_pseudonymized() && aux.iter().any(|a| a.true_user.is_some()) {
+        warnings.push(
+            "this release has pseudonymous record ids and no --key was given: true_user (an original id) \
+             is compared with pseudonyms, so `correct` and the rates are meaningless; pass the release's --key"
+                .to_string(),
+        );
     }
     let found = crate::progress::timed("attack", || attack::run(&release, &queries, &params));
     let outcomes = matches::outcomes(&release, &aux, &found, key.as_ref());
@@ -86,7 +109,7 @@ pub fn attack(job: &AttackJob) -> Result<AttackSummary> {
     if let Some(path) = &job.summary {
         crate::atomic_file::write_json(path, &summary)?;
     }
-    Ok(summary)
+    Ok(AttackReport { summary, warnings })
 }
 
 /// `deanon sparsity`: writes the curve (or returns it as CSV text when `output` is `None`).

@@ -441,9 +441,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 summary,
                 resamples: bootstrap,
             };
-            let result = deanon::jobs::attack(&job)?;
+            let report = deanon::jobs::attack(&job)?;
+            for w in &report.warnings {
+                eprintln!("deanon: warning: {w}");
+            }
             if !cli.quiet {
-                print!("{}", result.to_text());
+                print!("{}", report.summary.to_text());
             }
         }
         Command::Release {

@@ -537,3 +537,26 @@ fn drop_and_insert_change_the_entry_count_as_stated() {
     let (rel, _) = release(dir.path(), &data, "insert:fraction=0.5", "1");
     assert_eq!(info(&rel)["entries"].as_f64().unwrap(), 6000.0);
 }
+
+#[test]
+fn attacking_a_release_without_its_key_warns() {
+    let dir = tempdir();
+    let data = generated(dir.path(), "movielens-like", "300");
+    let (rel, _) = release(dir.path(), &data, "sample:fraction=0.5", "1");
+    let aux = dir.path().join("aux.csv");
+    ok(&["aux", s(&data), "--targets", "20", "-o", s(&aux)]);
+    let out = deanon(&[
+        "attack",
+        s(&rel),
+        "--aux",
+        s(&aux),
+        "-o",
+        s(&dir.path().join("m.csv")),
+    ]);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("warning") && stderr.contains("--key"),
+        "{stderr}"
+    );
+}

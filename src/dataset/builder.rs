@@ -161,6 +161,7 @@ pub fn build(
         by_record,
         by_item,
         item_support: item_support.into(),
+        pseudonymized: false,
     })
 }
 
@@ -372,6 +373,7 @@ pub(crate) struct StoredParts {
     pub by_record: Layout,
     pub by_item: Layout,
     pub item_support: Column<u32>,
+    pub pseudonymized: bool,
 }
 
 impl From<StoredParts> for Dataset {
@@ -385,6 +387,7 @@ impl From<StoredParts> for Dataset {
             by_record: p.by_record,
             by_item: p.by_item,
             item_support: p.item_support,
+            pseudonymized: p.pseudonymized,
         }
     }
 }

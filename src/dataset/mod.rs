@@ -138,9 +138,21 @@ pub struct Dataset {
     by_record: Layout,
     by_item: Layout,
     item_support: Column<u32>,
+    pseudonymized: bool,
 }
 
 impl Dataset {
+    /// Whether this is a release made by `deanon release` (record ids are pseudonyms; the
+    /// original ids are in the release key).
+    pub fn is_pseudonymized(&self) -> bool {
+        self.pseudonymized
+    }
+
+    /// Marks the dataset as a pseudonymized release.
+    pub fn mark_pseudonymized(&mut self) {
+        self.pseudonymized = true;
+    }
+
     /// Ratings or views.
     pub fn kind(&self) -> DatasetKind {
         self.kind

@@ -59,6 +59,9 @@ pub struct Header {
     pub items: u64,
     /// Number of entries.
     pub entries: u64,
+    /// Whether this is a pseudonymized release (absent in older files: false).
+    #[serde(default)]
+    pub pseudonymized: bool,
     /// The arrays, in file order.
     pub sections: Vec<Section>,
 }
@@ -172,6 +175,7 @@ pub fn save(data: &Dataset, path: &Path) -> Result<()> {
         records: data.num_records() as u64,
         items: data.num_items() as u64,
         entries: data.num_entries() as u64,
+        pseudonymized: data.is_pseudonymized(),
         sections,
     };
     let mut header_bytes = serde_json::to_vec(&header).expect("header serializes");
@@ -352,6 +356,7 @@ pub fn open(path: &Path) -> Result<Dataset> {
         by_record,
         by_item,
         item_support,
+        pseudonymized: header.pseudonymized,
     }
     .into())
 }

@@ -72,6 +72,8 @@ pub struct Summary {
     pub has_ratings: bool,
     /// Whether entries carry dates.
     pub has_dates: bool,
+    /// Whether this is a pseudonymized release.
+    pub pseudonymized: bool,
     /// First date, ISO, or null.
     pub date_min: Option<String>,
     /// Last date, ISO, or null.
@@ -147,6 +149,7 @@ pub fn summarize(data: &Dataset) -> Summary {
         },
         has_ratings: data.has_ratings(),
         has_dates: data.has_dates(),
+        pseudonymized: data.is_pseudonymized(),
         date_min,
         date_max,
         rating_histogram,

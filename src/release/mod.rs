@@ -38,7 +38,8 @@ pub fn release(original: &Dataset, policy: &Policy, seed: u64) -> Result<Release
             steps::apply(&mut w, step, index, seed)
         })?;
     }
-    let (data, originals) = w.into_release(original, seed)?;
+    let (mut data, originals) = w.into_release(original, seed)?;
+    data.mark_pseudonymized();
     let key = ReleaseKey::from_pairs((0..data.num_records()).map(|r| {
         (
             data.record_ids().get(r).to_string(),
