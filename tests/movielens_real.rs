@@ -71,19 +71,24 @@ fn fetch() -> PathBuf {
     file
 }
 
-#[test]
-fn movielens_100k_imports_with_known_counts() {
-    let inter = ml100k();
-    let dir = tempdir();
-    let store = dir.path().join("ml100k.deanon");
+/// Imports ml-100k.inter into `dir/ml100k.deanon`.
+fn import_ml100k(dir: &Path) -> PathBuf {
+    let store = dir.join("ml100k.deanon");
     ok(&[
         "import",
-        s(&inter),
+        s(&ml100k()),
         "--format",
         "movielens",
         "-o",
         s(&store),
     ]);
+    store
+}
+
+#[test]
+fn movielens_100k_imports_with_known_counts() {
+    let dir = tempdir();
+    let store = import_ml100k(dir.path());
     let info = info(&store);
     assert_eq!(info["entries"], 100_000);
     assert_eq!(info["records"], 943);
@@ -119,17 +124,8 @@ fn movielens_100k_imports_with_known_counts() {
 
 #[test]
 fn movielens_100k_eight_exact_facts_re_identify_over_90_percent() {
-    let inter = ml100k();
     let dir = tempdir();
-    let store = dir.path().join("ml100k.deanon");
-    ok(&[
-        "import",
-        s(&inter),
-        "--format",
-        "movielens",
-        "-o",
-        s(&store),
-    ]);
+    let store = import_ml100k(dir.path());
     let aux = dir.path().join("aux.csv");
     ok(&[
         "aux",

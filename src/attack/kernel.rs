@@ -45,17 +45,9 @@ pub struct RhContext {
 impl RhContext {
     /// The context for `release` with scales `rho0` (stars) and `d0` (days).
     pub fn new(release: &Dataset, rho0: f64, d0: f64) -> Self {
-        let present = release
-            .by_item()
-            .days
-            .iter()
-            .copied()
-            .filter(|&d| d != NO_DAY);
-        let (first, last) = present.fold((u16::MAX, 0u16), |(lo, hi), d| (lo.min(d), hi.max(d)));
-        let (first_day, days) = if first <= last {
-            (first, (last - first) as usize + 1)
-        } else {
-            (0, 0)
+        let (first_day, days) = match release.day_range() {
+            Some((first, last)) => (first, (last - first) as usize + 1),
+            None => (0, 0),
         };
         RhContext {
             weights: item_weights(release),

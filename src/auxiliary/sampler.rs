@@ -15,7 +15,7 @@
 use rayon::prelude::*;
 
 use super::{AuxFact, AuxRecord};
-use crate::dataset::Dataset;
+use crate::dataset::{Dataset, RatingScale};
 use crate::release::ReleaseKey;
 use crate::rng::Rng;
 use crate::{Error, Result};
@@ -118,21 +118,13 @@ struct Scale {
 
 impl Scale {
     fn of(data: &Dataset, select: Selection) -> Scale {
-        let (mut rating_min, mut rating_max, mut halves) = (u8::MAX, 0u8, false);
-        for &r in data.by_item().ratings.iter() {
-            if r != crate::dataset::NO_RATING {
-                rating_min = rating_min.min(r);
-                rating_max = rating_max.max(r);
-                halves |= r % 2 == 1;
-            }
-        }
-        let (mut day_min, mut day_max) = (u16::MAX, 0u16);
-        for &d in data.by_item().days.iter() {
-            if d != crate::dataset::NO_DAY {
-                day_min = day_min.min(d);
-                day_max = day_max.max(d);
-            }
-        }
+        // Unused when the data lacks ratings (dates): facts then carry none.
+        let ratings = data.rating_scale().unwrap_or(RatingScale {
+            min: 2,
+            max: 10,
+            step: 2,
+        });
+        let (day_min, day_max) = data.day_range().unwrap_or((0, 0));
         let m = data.num_items();
         let mut allowed = vec![true; m];
         if let Selection::Rare(top) = select {
@@ -144,9 +136,9 @@ impl Scale {
         }
         let allowed_items = (0..m as u32).filter(|&i| allowed[i as usize]).collect();
         Scale {
-            rating_min,
-            rating_max,
-            rating_step: if halves { 1 } else { 2 },
+            rating_min: ratings.min,
+            rating_max: ratings.max,
+            rating_step: ratings.step,
             day_min,
             day_max,
             allowed,

@@ -58,6 +58,25 @@ impl DatasetKind {
     }
 }
 
+/// The ratings a dataset uses: lowest and highest (half stars) and the step between them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RatingScale {
+    /// Lowest rating, half stars.
+    pub min: u8,
+    /// Highest rating, half stars.
+    pub max: u8,
+    /// 1 when some rating is a half star, else 2 (whole stars).
+    pub step: u8,
+}
+
+impl RatingScale {
+    /// Rounds a value in half stars to the scale's step and clamps it to the scale.
+    pub fn round(self, halves: f64) -> u8 {
+        let step = self.step as f64;
+        ((halves / step).round() * step).clamp(self.min as f64, self.max as f64) as u8
+    }
+}
+
 /// Entries grouped by one axis: `offsets[k]..offsets[k + 1]` are group `k`'s entries; `keys`
 /// holds the other axis's index (items for record-major, records for item-major). `ratings` and
 /// `days` are empty when the dataset has none at all, else parallel to `keys`, with
@@ -146,6 +165,42 @@ impl Dataset {
     /// original ids are in the release key).
     pub fn is_pseudonymized(&self) -> bool {
         self.pseudonymized
+    }
+
+    /// The rating scale the entries use, or `None` without ratings.
+    pub fn rating_scale(&self) -> Option<RatingScale> {
+        use rayon::prelude::*;
+        let (min, max, halves) = self
+            .by_record
+            .ratings
+            .par_iter()
+            .filter(|&&r| r != NO_RATING)
+            .fold(
+                || (u8::MAX, 0u8, false),
+                |(lo, hi, h), &r| (lo.min(r), hi.max(r), h || r % 2 == 1),
+            )
+            .reduce(
+                || (u8::MAX, 0u8, false),
+                |a, b| (a.0.min(b.0), a.1.max(b.1), a.2 || b.2),
+            );
+        (min <= max).then_some(RatingScale {
+            min,
+            max,
+            step: if halves { 1 } else { 2 },
+        })
+    }
+
+    /// The first and last day of the entries, or `None` without dates.
+    pub fn day_range(&self) -> Option<(Day, Day)> {
+        use rayon::prelude::*;
+        let (first, last) = self
+            .by_record
+            .days
+            .par_iter()
+            .filter(|&&d| d != NO_DAY)
+            .fold(|| (u16::MAX, 0u16), |(lo, hi), &d| (lo.min(d), hi.max(d)))
+            .reduce(|| (u16::MAX, 0u16), |a, b| (a.0.min(b.0), a.1.max(b.1)));
+        (first <= last).then_some((first, last))
     }
 
     /// Marks the dataset as a pseudonymized release.

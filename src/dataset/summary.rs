@@ -126,11 +126,13 @@ pub fn summarize(data: &Dataset) -> Summary {
         })
         .collect();
     let (date_min, date_max, missing_dates) = if data.has_dates() {
-        let days: &[u16] = &layout.days;
-        let min = days.par_iter().copied().filter(|&d| d != NO_DAY).min();
-        let max = days.par_iter().copied().filter(|&d| d != NO_DAY).max();
-        let missing = days.par_iter().filter(|&&d| d == NO_DAY).count() as u64;
-        (min.map(day_to_iso), max.map(day_to_iso), missing)
+        let missing = layout.days.par_iter().filter(|&&d| d == NO_DAY).count() as u64;
+        let range = data.day_range();
+        (
+            range.map(|r| day_to_iso(r.0)),
+            range.map(|r| day_to_iso(r.1)),
+            missing,
+        )
     } else {
         (None, None, data.num_entries() as u64)
     };

@@ -5,7 +5,7 @@
 use rayon::prelude::*;
 
 use crate::dataset::builder::{self, EntryChunk};
-use crate::dataset::{Dataset, DatasetKind, IdKey, IdTable, NO_DAY, NO_RATING};
+use crate::dataset::{Dataset, DatasetKind, IdKey, IdTable, NO_DAY, NO_RATING, RatingScale};
 use crate::rng::Rng;
 use crate::{Error, Result};
 
@@ -29,25 +29,6 @@ pub struct Person {
     pub entries: Vec<Entry>,
 }
 
-/// The rating scale of the original data (for noise, rounding and fake ratings).
-#[derive(Clone, Copy, Debug)]
-pub struct Scale {
-    /// Lowest rating, half stars.
-    pub min: u8,
-    /// Highest rating, half stars.
-    pub max: u8,
-    /// 1 for half stars, 2 for whole stars.
-    pub step: u8,
-}
-
-impl Scale {
-    /// Rounds `stars` to the scale and clamps it.
-    pub fn round(self, halves: f64) -> u8 {
-        let step = self.step as f64;
-        ((halves / step).round() * step).clamp(self.min as f64, self.max as f64) as u8
-    }
-}
-
 /// A dataset being released.
 #[derive(Clone, Debug)]
 pub struct Working {
@@ -57,8 +38,8 @@ pub struct Working {
     pub items: usize,
     /// The people still in the release.
     pub people: Vec<Person>,
-    /// The rating scale.
-    pub scale: Scale,
+    /// The rating scale of the original data (for noise, rounding and fake ratings).
+    pub scale: RatingScale,
 }
 
 impl Working {
@@ -81,24 +62,16 @@ impl Working {
                 }
             })
             .collect();
-        let (mut min, mut max, mut halves) = (u8::MAX, 0u8, false);
-        for &x in data.by_item().ratings.iter().filter(|&&x| x != NO_RATING) {
-            min = min.min(x);
-            max = max.max(x);
-            halves |= x % 2 == 1;
-        }
-        if min > max {
-            (min, max) = (2, 10);
-        }
         Working {
             kind: data.kind(),
             items: data.num_items(),
             people,
-            scale: Scale {
-                min,
-                max,
-                step: if halves { 1 } else { 2 },
-            },
+            // Without ratings, the Netflix scale (1-5 stars) for steps that make ratings up.
+            scale: data.rating_scale().unwrap_or(RatingScale {
+                min: 2,
+                max: 10,
+                step: 2,
+            }),
         }
     }
 
