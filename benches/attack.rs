@@ -15,7 +15,8 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use deanon::attack::kernel::{self, RhContext};
-use deanon::attack::{AttackParams, query};
+use deanon::attack::partial::Shard;
+use deanon::attack::{AttackParams, Scorer, query};
 use deanon::auxiliary::sampler::{self, AuxParams};
 use deanon::dataset::Dataset;
 use deanon::dataset::generate::{GenerateParams, Preset, generate};
@@ -62,6 +63,7 @@ fn benches(c: &mut Criterion) {
         .map(|f| data.postings(f.item).len() as u64)
         .sum();
     let context = RhContext::new(&data, 1.5, 30.0);
+    let shard = Shard::whole(&data);
 
     let mut group = c.benchmark_group("kernel");
     group.sample_size(10);
@@ -78,16 +80,19 @@ fn benches(c: &mut Criterion) {
     group.bench_function(format!("scoreboard-rh-scatter-only/{label}/aux=8"), |b| {
         b.iter(|| {
             for q in &queries {
-                kernel::scatter_rh(&data, &context, q, &mut acc);
+                kernel::scatter_rh(&data, &context, q, shard, &mut acc);
                 acc.fill(0.0);
             }
         })
     });
+    let scorer = Scorer::new(&data, &AttackParams::default());
     group.bench_function(format!("scoreboard-rh/{label}/aux=8"), |b| {
         b.iter(|| {
-            for q in &queries {
-                kernel::scatter_rh(&data, &context, q, &mut acc);
-                std::hint::black_box(kernel::finish_rh(&mut acc));
+            for (k, q) in queries.iter().enumerate() {
+                let summary = scorer.first_pass(&data, q, shard, &mut acc);
+                let pass = scorer.plan_second_pass(k, q, &[summary])[0];
+                let spread = scorer.second_pass(shard, &mut acc, pass);
+                std::hint::black_box(scorer.finish(q, &summary, &spread));
             }
         })
     });

@@ -46,6 +46,9 @@ pub enum Error {
     /// A parameter is out of its domain.
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
+    /// A cluster run could not start or finish.
+    #[error("cluster: {0}")]
+    Cluster(String),
 }
 
 /// The library's result type.

@@ -2,8 +2,10 @@
 //! library, write the outputs. The binary only parses arguments and calls these.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::attack::{self, AttackParams, ItemMap, matches};
+use crate::cluster::{self, ClusterSpec, JournalSpec, checkpoint};
 use crate::auxiliary::{file, sampler};
 use crate::dataset::store;
 use crate::metrics::{self, AttackSummary};
@@ -57,6 +59,11 @@ pub struct AttackJob {
     pub summary: Option<PathBuf>,
     /// Bootstrap resamples for the intervals.
     pub resamples: usize,
+    /// Run on timely dataflow workers (threads, processes, hosts) instead of this process's
+    /// thread pool.
+    pub cluster: Option<ClusterSpec>,
+    /// Cluster mode: continue from the checkpoint of an interrupted run.
+    pub resume: bool,
 }
 
 /// What an attack found, and what the user should know about its inputs.
@@ -68,10 +75,11 @@ pub struct AttackReport {
     pub warnings: Vec<String>,
 }
 
-/// Runs an attack and writes its outputs; returns the summary and any warnings.
-pub fn attack(job: &AttackJob) -> Result<AttackReport> {
+/// Runs an attack and writes its outputs; returns the summary and any warnings. In cluster
+/// mode only process 0 writes outputs and reports; the other processes return `None`.
+pub fn attack(job: &AttackJob) -> Result<Option<AttackReport>> {
     let params = job.params.clone().validate()?;
-    let release = store::open(&job.release)?;
+    let release = Arc::new(store::open(&job.release)?);
     let aux = file::read_aux(&job.aux)?;
     let key = job.key.as_deref().map(ReleaseKey::read).transpose()?;
     let item_map = job.item_map.as_deref().map(ItemMap::read).transpose()?;
@@ -96,7 +104,37 @@ pub fn attack(job: &AttackJob) -> Result<AttackReport> {
                 .to_string(),
         );
     }
-    let found = crate::progress::timed("attack", || attack::run(&release, &queries, &params));
+    if job.resume && job.cluster.is_none() {
+        return Err(Error::InvalidArgument(
+            "--resume applies to cluster runs (--workers/--processes)".into(),
+        ));
+    }
+    let (found, checkpoint) = match &job.cluster {
+        None => {
+            let found =
+                crate::progress::timed("attack", || attack::run(&release, &queries, &params));
+            (found, None)
+        }
+        Some(spec) => {
+            let journal = (spec.process == 0)
+                .then(|| -> Result<JournalSpec> {
+                    Ok(JournalSpec {
+                        path: checkpoint::path_for(&job.output),
+                        identity: run_identity(job, &release, &params)?,
+                        resume: job.resume,
+                    })
+                })
+                .transpose()?;
+            let queries = Arc::new(queries);
+            let ran = crate::progress::timed("attack (cluster)", || {
+                cluster::attack(release.clone(), queries, &params, spec, journal)
+            })?;
+            let Some((found, checkpoint)) = ran else {
+                return Ok(None);
+            };
+            (found, checkpoint)
+        }
+    };
     let outcomes = matches::outcomes(&release, &aux, &found, key.as_ref());
     matches::write_matches(&outcomes, &job.output)?;
     let summary = metrics::summarize(
@@ -109,7 +147,27 @@ pub fn attack(job: &AttackJob) -> Result<AttackReport> {
     if let Some(path) = &job.summary {
         crate::atomic_file::write_json(path, &summary)?;
     }
-    Ok(AttackReport { summary, warnings })
+    if let Some(c) = checkpoint {
+        c.remove()?;
+    }
+    Ok(Some(AttackReport { summary, warnings }))
+}
+
+/// What a cluster run's checkpoint must agree on: the store's contents, the aux file, the item
+/// map and the parameters.
+fn run_identity(
+    job: &AttackJob,
+    release: &crate::dataset::Dataset,
+    params: &AttackParams,
+) -> Result<String> {
+    let read = |p: &std::path::Path| std::fs::read(p).map_err(|e| Error::io(p, e));
+    let mut text = store::fingerprint(release);
+    text.push_str(&format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&read(&job.aux)?)));
+    if let Some(map) = &job.item_map {
+        text.push_str(&format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&read(map)?)));
+    }
+    text.push_str(&format!("{params:?}"));
+    Ok(format!("{:032x}", xxhash_rust::xxh3::xxh3_128(text.as_bytes())))
 }
 
 /// `deanon sparsity`: writes the curve (or returns it as CSV text when `output` is `None`).

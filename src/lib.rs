@@ -22,6 +22,7 @@
 pub mod atomic_file;
 pub mod attack;
 pub mod auxiliary;
+pub mod cluster;
 pub mod dataset;
 pub mod demo;
 pub mod error;

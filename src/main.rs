@@ -44,6 +44,43 @@ enum PresetArg {
     ViewsLike,
 }
 
+/// Cluster mode (timely dataflow): timely's -w/-n/-p/-h, spelled long so that -h stays help.
+#[derive(clap::Args, Clone)]
+struct ClusterArgs {
+    /// Cluster mode: timely worker threads in this process (one shard of the release each).
+    #[arg(long, value_name = "THREADS")]
+    workers: Option<usize>,
+    /// Cluster mode: number of processes (start one per host or slot, each with its --process).
+    #[arg(long, value_name = "N")]
+    processes: Option<usize>,
+    /// Cluster mode: this process's index, 0..N (process 0 writes the outputs).
+    #[arg(long, value_name = "INDEX")]
+    process: Option<usize>,
+    /// Cluster mode: one host:port a line, in process order (default: 127.0.0.1, ports 2101..).
+    #[arg(long, value_name = "FILE")]
+    hostfile: Option<PathBuf>,
+    /// Cluster mode: seconds to wait for every process to connect.
+    #[arg(long, value_name = "SECS", default_value_t = 120)]
+    connect_timeout: u64,
+}
+
+impl ClusterArgs {
+    /// The cluster spec, or `None` when no cluster flag is given.
+    fn spec(&self) -> Option<deanon::cluster::ClusterSpec> {
+        let any = self.workers.is_some()
+            || self.processes.is_some()
+            || self.process.is_some()
+            || self.hostfile.is_some();
+        any.then(|| deanon::cluster::ClusterSpec {
+            workers: self.workers.unwrap_or(1),
+            processes: self.processes.unwrap_or(1),
+            process: self.process.unwrap_or(0),
+            hostfile: self.hostfile.clone(),
+            connect_timeout: std::time::Duration::from_secs(self.connect_timeout),
+        })
+    }
+}
+
 #[derive(Subcommand)]
 enum Command {
     /// Run the main job end to end on built-in synthetic data.
@@ -225,6 +262,11 @@ enum Command {
         /// Summary JSON.
         #[arg(long)]
         summary: Option<PathBuf>,
+        #[command(flatten)]
+        cluster: ClusterArgs,
+        /// Cluster mode: continue an interrupted run from its checkpoint (OUTPUT.checkpoint).
+        #[arg(long)]
+        resume: bool,
     },
     /// Run an experiment: a TOML grid of policies, aux settings and attack parameters.
     Experiment {
@@ -420,6 +462,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             bootstrap,
             output,
             summary,
+            cluster,
+            resume,
         } => {
             let params = deanon::attack::AttackParams {
                 algorithm: deanon::attack::Algorithm::parse(&algorithm)?,
@@ -440,13 +484,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 output,
                 summary,
                 resamples: bootstrap,
+                cluster: cluster.spec(),
+                resume,
             };
-            let report = deanon::jobs::attack(&job)?;
-            for w in &report.warnings {
-                eprintln!("deanon: warning: {w}");
-            }
-            if !cli.quiet {
-                print!("{}", report.summary.to_text());
+            match deanon::jobs::attack(&job)? {
+                Some(report) => {
+                    for w in &report.warnings {
+                        eprintln!("deanon: warning: {w}");
+                    }
+                    if !cli.quiet {
+                        print!("{}", report.summary.to_text());
+                    }
+                }
+                None => {
+                    if !cli.quiet {
+                        eprintln!("done; process 0 writes the outputs");
+                    }
+                }
             }
         }
         Command::Release {

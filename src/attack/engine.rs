@@ -1,16 +1,21 @@
-//! The parallel driver: scores aux records in parallel (one record per task, one dense
-//! accumulator per worker, reused), and returns one [`Match`] per aux record in input order.
+//! Scoring aux records: the per-shard passes and their merge ([`Scorer`]), and the
+//! single-process parallel driver ([`run`]: one aux record per task, one dense accumulator per
+//! thread, reused), which returns one [`Match`] per aux record in input order. The cluster
+//! driver (`crate::cluster`) calls the same [`Scorer`] on shards of the release, so both give the
+//! same bits.
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use super::kernel::{self, RhContext};
 use super::params::{Algorithm, AttackParams};
+use super::partial::{Shard, Spread, Summary, from_fixed};
 use super::query::Query;
 use crate::dataset::Dataset;
 use crate::rng::Rng;
 
 /// The outcome for one aux record.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Match {
     /// The top record (release index): Scoreboard-RH's best score (smaller index on ties),
     /// Scoreboard's uniform pick among the candidates; `None` when Scoreboard finds none.
@@ -39,51 +44,186 @@ pub struct Match {
 
 const STREAM_PICK: u64 = 21;
 
-/// Scores every query against `release`.
+/// Scores aux records against shards of one release: the pure functions that both the
+/// single-process driver ([`run`]) and the cluster driver call. For each aux record, every shard
+/// makes a [`Summary`] ([`Scorer::first_pass`]); the owner merges them in shard order and tells
+/// each shard its [`SecondPass`]; every shard answers with a [`Spread`]; the owner merges those and
+/// makes the [`Match`] ([`Scorer::finish`]).
+#[derive(Clone, Debug)]
+pub struct Scorer {
+    params: AttackParams,
+    context: RhContext,
+}
+
+/// What a shard does in the second pass over one aux record's scores.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum SecondPass {
+    /// Scoreboard-RH: the entropic sums against the best score and 1 / sigma.
+    Entropy {
+        /// The best score over all shards.
+        reference: f32,
+        /// 1 / sigma.
+        inv_sigma: f32,
+    },
+    /// Nothing to sum (all scores equal): reset.
+    Reset,
+    /// Scoreboard: return the `k`-th record of this shard matching all `needed` facts.
+    Pick {
+        /// Number of facts.
+        needed: f32,
+        /// Which matching record of this shard, if the pick fell here.
+        k: Option<u64>,
+    },
+}
+
+impl Scorer {
+    /// A scorer for `release` (weights from the whole release's supports).
+    pub fn new(release: &Dataset, params: &AttackParams) -> Self {
+        Scorer {
+            params: params.clone(),
+            context: RhContext::new(release, params.rho0, params.d0),
+        }
+    }
+
+    /// Scores `query` against the records of `shard` into `acc` (zero on entry, one slot per
+    /// record of the shard) and summarizes the scores. `acc` keeps the scores for
+    /// [`Scorer::second_pass`].
+    pub fn first_pass(
+        &self,
+        release: &Dataset,
+        query: &Query,
+        shard: Shard,
+        acc: &mut [f32],
+    ) -> Summary {
+        let params = &self.params;
+        match params.algorithm {
+            Algorithm::ScoreboardRh => {
+                kernel::scatter_rh(release, &self.context, query, shard, acc);
+                // count = round(n * f) with f in [1 - e, 1 + e], so n lies in
+                // [(count - 0.5) / (1 + e), (count + 0.5) / (1 - e)].
+                if let Some(c) = query.count {
+                    let e = params.count_tolerance;
+                    let c = c as f64;
+                    let low = ((c - 0.5) / (1.0 + e)).ceil().max(0.0) as u64;
+                    let high = ((c + 0.5) / (1.0 - e)).floor() as u64;
+                    kernel::rule_out_by_count(release, shard, acc, low, high);
+                }
+            }
+            Algorithm::Scoreboard => {
+                let rating_tol = (params.rating_tol * 2.0).round() as u32;
+                kernel::scatter_scoreboard(
+                    release,
+                    query,
+                    (rating_tol, params.date_tol),
+                    shard,
+                    acc,
+                );
+            }
+        }
+        kernel::summarize(acc, shard)
+    }
+
+    /// The owner's step between the passes: from the shards' summaries of aux record
+    /// `aux_index` (in shard order), what each shard does next.
+    pub fn plan_second_pass(
+        &self,
+        aux_index: usize,
+        query: &Query,
+        summaries: &[Summary],
+    ) -> Vec<SecondPass> {
+        match self.params.algorithm {
+            Algorithm::ScoreboardRh => {
+                let merged = Summary::merge_all(summaries.iter().copied());
+                let sigma = merged.sigma();
+                let pass = if sigma > 0.0 {
+                    SecondPass::Entropy {
+                        reference: merged.best,
+                        inv_sigma: (1.0 / sigma) as f32,
+                    }
+                } else {
+                    SecondPass::Reset
+                };
+                vec![pass; summaries.len()]
+            }
+            Algorithm::Scoreboard => {
+                let needed = query.facts.len() as f32;
+                let counts: Vec<u64> = summaries
+                    .iter()
+                    .map(|s| if s.best == needed { s.tied } else { 0 })
+                    .collect();
+                let total: u64 = counts.iter().sum();
+                let mut pick = (total > 0).then(|| {
+                    Rng::derive(self.params.seed, &[STREAM_PICK, aux_index as u64]).below(total)
+                });
+                counts
+                    .iter()
+                    .map(|&c| {
+                        let k = match pick {
+                            Some(g) if g < c => {
+                                pick = None;
+                                Some(g)
+                            }
+                            Some(g) => {
+                                pick = Some(g - c);
+                                None
+                            }
+                            None => None,
+                        };
+                        SecondPass::Pick { needed, k }
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// The second pass over a shard's scores; resets `acc` to zero.
+    pub fn second_pass(&self, shard: Shard, acc: &mut [f32], pass: SecondPass) -> Spread {
+        match pass {
+            SecondPass::Entropy {
+                reference,
+                inv_sigma,
+            } => {
+                let (z, zx) = kernel::spread(acc, reference, inv_sigma);
+                Spread { z, zx, pick: None }
+            }
+            SecondPass::Reset => {
+                acc.fill(0.0);
+                Spread::EMPTY
+            }
+            SecondPass::Pick { needed, k } => Spread {
+                pick: kernel::pick_and_reset(acc, shard, needed, k),
+                ..Spread::EMPTY
+            },
+        }
+    }
+
+    /// The match of one aux record from its merged summary and spread.
+    pub fn finish(&self, query: &Query, summary: &Summary, spread: &Spread) -> Match {
+        match self.params.algorithm {
+            Algorithm::ScoreboardRh => rh_match(summary, spread, self.params.phi, query),
+            Algorithm::Scoreboard => scoreboard_match(summary, spread, query),
+        }
+    }
+}
+
+/// Scores every query against `release` in this process: one aux record per task, over all N
+/// records as a single shard.
 pub fn run(release: &Dataset, queries: &[Query], params: &AttackParams) -> Vec<Match> {
-    let n = release.num_records();
-    let context = RhContext::new(release, params.rho0, params.d0);
-    let rating_tol = (params.rating_tol * 2.0).round() as u32;
+    let scorer = Scorer::new(release, params);
+    let shard = Shard::whole(release);
     let bar = crate::progress::bar(queries.len() as u64, "attacking");
     let out: Vec<Match> = queries
         .par_iter()
         .enumerate()
         .with_min_len(4)
         .map_init(
-            || vec![0f32; n],
+            || vec![0f32; shard.len()],
             |acc, (k, query)| {
-                // count = round(n * f) with f in [1 - e, 1 + e], so n lies in
-                // [(count - 0.5) / (1 + e), (count + 0.5) / (1 - e)].
-                let count_range = query.count.map(|c| {
-                    let e = params.count_tolerance;
-                    let c = c as f64;
-                    (
-                        ((c - 0.5) / (1.0 + e)).ceil().max(0.0) as u64,
-                        ((c + 0.5) / (1.0 - e)).floor() as u64,
-                    )
-                });
-                let m = match params.algorithm {
-                    Algorithm::ScoreboardRh => {
-                        kernel::scatter_rh(release, &context, query, acc);
-                        if let Some((low, high)) = count_range {
-                            kernel::rule_out_by_count(release, acc, low, high);
-                        }
-                        rh_match(kernel::finish_rh(acc), params.phi, query)
-                    }
-                    Algorithm::Scoreboard => {
-                        kernel::scatter_scoreboard(
-                            release,
-                            query,
-                            rating_tol,
-                            params.date_tol,
-                            acc,
-                        );
-                        let mut rng = Rng::derive(params.seed, &[STREAM_PICK, k as u64]);
-                        scoreboard_match(acc, query, &mut rng)
-                    }
-                };
+                let summary = scorer.first_pass(release, query, shard, acc);
+                let pass = scorer.plan_second_pass(k, query, &[summary])[0];
+                let spread = scorer.second_pass(shard, acc, pass);
                 bar.inc(1);
-                m
+                scorer.finish(query, &summary, &spread)
             },
         )
         .collect();
@@ -91,45 +231,46 @@ pub fn run(release: &Dataset, queries: &[Query], params: &AttackParams) -> Vec<M
     out
 }
 
-fn rh_match(s: kernel::ScoreStats, phi: f64, query: &Query) -> Match {
-    let eccentricity = if s.sigma > 0.0 && s.best > s.second {
-        (s.best - s.second) / s.sigma
+fn rh_match(s: &Summary, spread: &Spread, phi: f64, query: &Query) -> Match {
+    let sigma = s.sigma();
+    let (best, second) = (s.best as f64, s.second as f64);
+    let eccentricity = if sigma > 0.0 && best > second {
+        (best - second) / sigma
     } else {
         0.0
     };
+    let n = s.records as f64;
+    let (entropy_bits, top_probability) = if sigma > 0.0 {
+        // The reference was the best score, whose term is exp(0) = 1.
+        let (z, zx) = (from_fixed(spread.z), from_fixed(spread.zx));
+        let nats = z.ln() - zx / z;
+        (nats.max(0.0) / std::f64::consts::LN_2, 1.0 / z)
+    } else {
+        // All scores equal: the output is uniform.
+        (n.log2(), 1.0 / n)
+    };
     Match {
         candidate: Some(s.best_record),
-        score: s.best,
-        runner_up: s.second,
+        score: best,
+        runner_up: second,
         eccentricity,
         matched: eccentricity >= phi && eccentricity > 0.0,
-        entropy_bits: s.entropy_bits,
-        top_probability: s.top_probability,
-        candidates: s.tied_at_best,
-        sigma: s.sigma,
+        entropy_bits,
+        top_probability,
+        candidates: s.tied,
+        sigma,
         facts_used: query.facts.len(),
     }
 }
 
-fn scoreboard_match(acc: &mut [f32], query: &Query, rng: &mut Rng) -> Match {
+fn scoreboard_match(s: &Summary, spread: &Spread, query: &Query) -> Match {
     let needed = query.facts.len() as f32;
-    let (_, _, _, best, second, _) = kernel::moments_and_top2(acc);
-    let count = acc.iter().filter(|&&v| v == needed).count() as u64;
-    let candidate = (count > 0).then(|| {
-        let pick = rng.below(count) as usize;
-        acc.iter()
-            .enumerate()
-            .filter(|(_, v)| **v == needed)
-            .nth(pick)
-            .map(|(r, _)| r as u32)
-            .expect("k-th candidate")
-    });
-    acc.fill(0.0);
+    let count = if s.best == needed { s.tied } else { 0 };
     let size = count as f64;
     Match {
-        candidate,
-        score: best as f64,
-        runner_up: second as f64,
+        candidate: spread.pick,
+        score: s.best as f64,
+        runner_up: s.second as f64,
         eccentricity: f64::NAN,
         matched: count == 1,
         entropy_bits: if count > 0 { size.log2() } else { f64::NAN },

@@ -17,8 +17,9 @@
 //! so they do not depend on the thread count. The passes are compiled twice, for plain x86-64
 //! and for AVX2, picked at run time; the arithmetic is the same, so are the results.
 
+use super::partial::{BLOCK, Shard, Summary, to_fixed};
 use super::query::Query;
-use crate::dataset::{Dataset, DatasetKind, NO_DAY, NO_RATING};
+use crate::dataset::{Dataset, DatasetKind, Entries, NO_DAY, NO_RATING};
 
 /// wt(i) = 1 / ln(max(supp(i), 2)) for every item of the release.
 pub fn item_weights(release: &Dataset) -> Vec<f64> {
@@ -104,17 +105,39 @@ impl FactTables {
     }
 }
 
-/// Adds `sim(k)` for every posting `k` into `acc[records[k]]` (views: the best event of each
-/// record). Every record index must be below `acc.len()`: the builder and the store's
-/// validation guarantee it for postings, and the callers check that `acc.len()` is N.
+/// The postings of `item` held by records of `shard` (postings are sorted by record).
+fn shard_postings(release: &Dataset, item: u32, shard: Shard) -> Entries<'_> {
+    let all = release.postings(item);
+    if shard.start == 0 && shard.end as usize == release.num_records() {
+        return all;
+    }
+    let lo = all.keys.partition_point(|&r| r < shard.start);
+    let hi = all.keys.partition_point(|&r| r < shard.end);
+    Entries {
+        keys: &all.keys[lo..hi],
+        ratings: all.ratings.map(|x| &x[lo..hi]),
+        days: all.days.map(|x| &x[lo..hi]),
+    }
+}
+
+/// Adds `sim(k)` for every posting `k` into `acc[records[k] - start]` (views: the best event of
+/// each record). Every record must lie in `[start, start + acc.len())`: the postings come from
+/// [`shard_postings`] for the shard `acc` covers, and the callers check `acc.len()`.
 #[inline(always)]
-fn add_postings(records: &[u32], acc: &mut [f32], views: bool, sim: impl Fn(usize) -> f32) {
+fn add_postings(
+    records: &[u32],
+    start: u32,
+    acc: &mut [f32],
+    views: bool,
+    sim: impl Fn(usize) -> f32,
+) {
     if !views {
         for (k, &r) in records.iter().enumerate() {
-            debug_assert!((r as usize) < acc.len());
-            // SAFETY: r < N = acc.len() (see above). This is the attack's hot loop, where the
-            // bounds check cost a measured 10-15%.
-            unsafe { *acc.get_unchecked_mut(r as usize) += sim(k) };
+            let slot = r.wrapping_sub(start) as usize;
+            debug_assert!(slot < acc.len());
+            // SAFETY: start <= r < start + acc.len() (see above). This is the attack's hot loop,
+            // where the bounds check cost a measured 10-15%.
+            unsafe { *acc.get_unchecked_mut(slot) += sim(k) };
         }
         return;
     }
@@ -127,21 +150,24 @@ fn add_postings(records: &[u32], acc: &mut [f32], views: bool, sim: impl Fn(usiz
             best = best.max(sim(k));
             k += 1;
         }
-        acc[r as usize] += best;
+        acc[(r - start) as usize] += best;
     }
 }
 
-/// Adds one aux record's Scoreboard-RH scores into `acc` (all zero, length N).
-pub fn scatter_rh(release: &Dataset, ctx: &RhContext, query: &Query, acc: &mut [f32]) {
-    assert_eq!(
-        acc.len(),
-        release.num_records(),
-        "one accumulator slot per record"
-    );
+/// Adds one aux record's Scoreboard-RH scores of the records of `shard` into `acc` (all zero,
+/// one slot per record of the shard: record r at `r - shard.start`).
+pub fn scatter_rh(
+    release: &Dataset,
+    ctx: &RhContext,
+    query: &Query,
+    shard: Shard,
+    acc: &mut [f32],
+) {
+    assert_eq!(acc.len(), shard.len(), "one accumulator slot per record");
     let views = release.kind() == DatasetKind::Views;
     let first_day = ctx.first_day;
     for fact in &query.facts {
-        let postings = release.postings(fact.item);
+        let postings = shard_postings(release, fact.item, shard);
         let weight = ctx.weights[fact.item as usize];
         let use_rating = fact.rating != NO_RATING && postings.ratings.is_some();
         let use_day = fact.day != NO_DAY && postings.days.is_some();
@@ -149,7 +175,7 @@ pub fn scatter_rh(release: &Dataset, ctx: &RhContext, query: &Query, acc: &mut [
         if !use_rating && !use_day {
             if fact.rating == NO_RATING && fact.day == NO_DAY {
                 let w = weight as f32;
-                add_postings(keys, acc, views, |_| w);
+                add_postings(keys, shard.start, acc, views, |_| w);
             }
             // Otherwise the aux has a value the release lacks entirely: 0 for everyone.
             continue;
@@ -162,7 +188,7 @@ pub fn scatter_rh(release: &Dataset, ctx: &RhContext, query: &Query, acc: &mut [
                     postings.days.expect("checked"),
                 );
                 let (rs, ds) = (&rs[..keys.len()], &ds[..keys.len()]);
-                add_postings(keys, acc, views, |k| {
+                add_postings(keys, shard.start, acc, views, |k| {
                     // SAFETY: k < keys.len() = rs.len() = ds.len() (sliced above).
                     let (x, d) = unsafe { (*rs.get_unchecked(k), *ds.get_unchecked(k)) };
                     t.rating(x) + t.day(first_day, d)
@@ -170,20 +196,20 @@ pub fn scatter_rh(release: &Dataset, ctx: &RhContext, query: &Query, acc: &mut [
             }
             (true, false) => {
                 let rs = &postings.ratings.expect("checked")[..keys.len()];
-                add_postings(keys, acc, views, |k| t.rating(rs[k]))
+                add_postings(keys, shard.start, acc, views, |k| t.rating(rs[k]))
             }
             _ => {
                 let ds = &postings.days.expect("checked")[..keys.len()];
-                add_postings(keys, acc, views, |k| t.day(first_day, ds[k]))
+                add_postings(keys, shard.start, acc, views, |k| t.day(first_day, ds[k]))
             }
         }
     }
 }
 
-/// Rules out the records whose number of entries lies outside `[low, high]`: their scores
-/// become 0 (the adversary knows roughly how many ratings the target has).
-pub fn rule_out_by_count(release: &Dataset, acc: &mut [f32], low: u64, high: u64) {
-    let offsets: &[u64] = &release.by_record().offsets;
+/// Rules out the records of `shard` whose number of entries lies outside `[low, high]`: their
+/// scores become 0 (the adversary knows roughly how many ratings the target has).
+pub fn rule_out_by_count(release: &Dataset, shard: Shard, acc: &mut [f32], low: u64, high: u64) {
+    let offsets: &[u64] = &release.by_record().offsets[shard.start as usize..];
     for (r, v) in acc.iter_mut().enumerate() {
         let n = offsets[r + 1] - offsets[r];
         if n < low || n > high {
@@ -211,24 +237,20 @@ pub fn plain_pass(release: &Dataset, query: &Query, acc: &mut [f32]) -> u64 {
 pub fn scatter_scoreboard(
     release: &Dataset,
     query: &Query,
-    rating_tol: u32,
-    date_tol: u32,
+    (rating_tol, date_tol): (u32, u32),
+    shard: Shard,
     acc: &mut [f32],
 ) {
-    assert_eq!(
-        acc.len(),
-        release.num_records(),
-        "one accumulator slot per record"
-    );
+    assert_eq!(acc.len(), shard.len(), "one accumulator slot per record");
     let views = release.kind() == DatasetKind::Views;
     for fact in &query.facts {
-        let postings = release.postings(fact.item);
+        let postings = shard_postings(release, fact.item, shard);
         let (ra, da) = (fact.rating as i32, fact.day as i32);
         let check_rating = fact.rating != NO_RATING;
         let check_day = fact.day != NO_DAY;
         let rs = postings.ratings;
         let ds = postings.days;
-        add_postings(postings.keys, acc, views, |k| {
+        add_postings(postings.keys, shard.start, acc, views, |k| {
             let rating_ok = !check_rating
                 || rs.is_some_and(|rs| {
                     rs[k] != NO_RATING && (ra - rs[k] as i32).unsigned_abs() <= rating_tol
@@ -242,28 +264,7 @@ pub fn scatter_scoreboard(
     }
 }
 
-/// Statistics of one aux record's scores over all N records.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct ScoreStats {
-    /// Index of the best record (smallest index among ties).
-    pub best_record: u32,
-    /// Its score.
-    pub best: f64,
-    /// The second-best score (equal to `best` on a tie).
-    pub second: f64,
-    /// Population standard deviation of the scores over all N records.
-    pub sigma: f64,
-    /// Records whose score equals the best (counted exactly).
-    pub tied_at_best: u64,
-    /// Shannon entropy of the entropic output, bits.
-    pub entropy_bits: f64,
-    /// Probability of the best record under the entropic output.
-    pub top_probability: f64,
-}
-
 const LANES: usize = 8;
-/// Elements summed in f32 lanes before the lanes are added into f64 totals.
-const BLOCK: usize = 512;
 
 /// Runs `$body` (a call of an `#[inline(always)]` function) compiled for AVX2 when the CPU has
 /// it, else for baseline x86-64; the same arithmetic either way.
@@ -286,33 +287,8 @@ macro_rules! dispatch_avx2 {
     };
 }
 
-dispatch_avx2!(moments, (acc: &[f32]) -> (f64, f64), moments_lanes);
-dispatch_avx2!(finish_pass, (acc: &mut [f32], inv_sigma: f32) -> Pass, finish_lanes);
-
-/// Sum and sum of squares of `acc`, in record order (block f32 lanes into f64 totals).
-#[inline(always)]
-fn moments_lanes(acc: &[f32]) -> (f64, f64) {
-    let (mut sum, mut sumsq) = (0f64, 0f64);
-    for block in acc.chunks(BLOCK) {
-        let mut bs = [0f32; LANES];
-        let mut bq = [0f32; LANES];
-        let chunks = block.chunks_exact(LANES);
-        let tail = chunks.remainder();
-        for c in chunks {
-            for l in 0..LANES {
-                bs[l] += c[l];
-                bq[l] += c[l] * c[l];
-            }
-        }
-        for (l, &v) in tail.iter().enumerate() {
-            bs[l] += v;
-            bq[l] += v * v;
-        }
-        sum += bs.iter().map(|&v| v as f64).sum::<f64>();
-        sumsq += bq.iter().map(|&v| v as f64).sum::<f64>();
-    }
-    (sum, sumsq)
-}
+dispatch_avx2!(summary_pass, (acc: &[f32], start: u32) -> Summary, summary_lanes);
+dispatch_avx2!(spread_pass, (acc: &mut [f32], reference: f32, inv: f32) -> (i128, i128), spread_lanes);
 
 /// The two best scores seen so far, in record order: the first of equal scores stays best, and
 /// the records tied at the best are counted.
@@ -348,12 +324,63 @@ impl Top2 {
     }
 }
 
-/// What the finishing pass finds.
-struct Pass {
-    top: Top2,
-    /// Sum of exp(x) and of x exp(x), x = (score - best) / sigma.
-    z: f64,
-    zx: f64,
+/// The first pass over a shard's scores (`acc`, record `shard.start + k` at `k`): sums for
+/// sigma and the top two. Leaves `acc` as it is.
+pub fn summarize(acc: &[f32], shard: Shard) -> Summary {
+    assert_eq!(acc.len(), shard.len(), "one accumulator slot per record");
+    assert_eq!(shard.start as usize % BLOCK, 0, "shards start on a block");
+    summary_pass(acc, shard.start)
+}
+
+#[inline(always)]
+fn summary_lanes(acc: &[f32], start: u32) -> Summary {
+    let mut top = Top2::EMPTY;
+    let (mut sum, mut sum_squares) = (0i128, 0i128);
+    for (b, block) in acc.chunks(BLOCK).enumerate() {
+        let mut bs = [0f32; LANES];
+        let mut bq = [0f32; LANES];
+        // Block maximum, written as compare-and-select so that it vectorizes (f32::max's NaN
+        // rules keep it scalar; scores are never NaN).
+        let mut lane_max = [f32::NEG_INFINITY; LANES];
+        let chunks = block.chunks_exact(LANES);
+        let tail = chunks.remainder();
+        for c in chunks {
+            for l in 0..LANES {
+                bs[l] += c[l];
+                bq[l] += c[l] * c[l];
+                lane_max[l] = if c[l] > lane_max[l] {
+                    c[l]
+                } else {
+                    lane_max[l]
+                };
+            }
+        }
+        for (l, &v) in tail.iter().enumerate() {
+            bs[l] += v;
+            bq[l] += v * v;
+            lane_max[l] = if v > lane_max[l] { v } else { lane_max[l] };
+        }
+        for l in 0..LANES {
+            sum += to_fixed(bs[l]);
+            sum_squares += to_fixed(bq[l]);
+        }
+        let block_max = lane_max.iter().copied().fold(f32::NEG_INFINITY, f32::max);
+        if block_max >= top.second {
+            let first = start + (b * BLOCK) as u32;
+            for (k, &v) in block.iter().enumerate() {
+                top.see(first + k as u32, v);
+            }
+        }
+    }
+    Summary {
+        records: acc.len() as u64,
+        sum,
+        sum_squares,
+        best: top.best,
+        best_record: top.best_idx,
+        second: top.second,
+        tied: top.tied,
+    }
 }
 
 /// exp(x) for x <= 0 in f32 (relative error below 5e-7), written to vectorize: Cody-Waite
@@ -378,46 +405,17 @@ fn exp_nonpositive(x: f32) -> f32 {
     p * f32::from_bits(((n + 127) as u32) << 23)
 }
 
-/// One pass: top two, entropic sums, reset. The entropic sums use the running maximum as their
-/// reference ("online softmax"): when a block raises it, the partial sums are rescaled, so
-/// exponents stay <= 0 and nothing overflows.
+/// The second pass of Scoreboard-RH over a shard's scores: the entropic output's sums
+/// (sum of exp(x) and of x exp(x), x = (score - reference) * inv_sigma, 64.64 fixed point),
+/// with `reference` the best score over all shards, so every exponent is <= 0. Resets `acc`.
+pub fn spread(acc: &mut [f32], reference: f32, inv_sigma: f32) -> (i128, i128) {
+    spread_pass(acc, reference, inv_sigma)
+}
+
 #[inline(always)]
-fn finish_lanes(acc: &mut [f32], inv: f32) -> Pass {
-    let mut top = Top2::EMPTY;
-    let (mut z, mut zx, mut reference) = (0f64, 0f64, f32::NEG_INFINITY);
-    for (b, block) in acc.chunks_mut(BLOCK).enumerate() {
-        // Block maximum, written as compare-and-select so that it vectorizes (f32::max's NaN
-        // rules keep it scalar; scores are never NaN).
-        let mut lane_max = [f32::NEG_INFINITY; LANES];
-        let chunks = block.chunks_exact(LANES);
-        let tail = chunks.remainder();
-        for c in chunks {
-            for l in 0..LANES {
-                lane_max[l] = if c[l] > lane_max[l] {
-                    c[l]
-                } else {
-                    lane_max[l]
-                };
-            }
-        }
-        for (l, &v) in tail.iter().enumerate() {
-            lane_max[l] = if v > lane_max[l] { v } else { lane_max[l] };
-        }
-        let block_max = lane_max.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-        if block_max >= top.second {
-            for (k, &v) in block.iter().enumerate() {
-                top.see((b * BLOCK + k) as u32, v);
-            }
-        }
-        if block_max > reference {
-            if z > 0.0 {
-                let delta = ((block_max - reference) * inv) as f64;
-                let scale = (-delta).exp();
-                zx = scale * (zx - delta * z);
-                z *= scale;
-            }
-            reference = block_max;
-        }
+fn spread_lanes(acc: &mut [f32], reference: f32, inv: f32) -> (i128, i128) {
+    let (mut z, mut zx) = (0i128, 0i128);
+    for block in acc.chunks_mut(BLOCK) {
         let mut bz = [0f32; LANES];
         let mut bzx = [0f32; LANES];
         let mut chunks = block.chunks_exact_mut(LANES);
@@ -437,55 +435,26 @@ fn finish_lanes(acc: &mut [f32], inv: f32) -> Pass {
             bzx[l] += x * e;
             *v = 0.0;
         }
-        z += bz.iter().map(|&v| v as f64).sum::<f64>();
-        zx += bzx.iter().map(|&v| v as f64).sum::<f64>();
+        for l in 0..LANES {
+            z += to_fixed(bz[l]);
+            zx += to_fixed(bzx[l]);
+        }
     }
-    Pass { top, z, zx }
+    (z, zx)
 }
 
-/// Sum, sum of squares and top two of `acc` without changing it: (sum, sum of squares, best
-/// index, best, second, records tied at best).
-pub fn moments_and_top2(acc: &[f32]) -> (f64, f64, u32, f32, f32, u64) {
-    let (sum, sumsq) = moments(acc);
-    let mut top = Top2::EMPTY;
-    for (r, &v) in acc.iter().enumerate() {
-        top.see(r as u32, v);
-    }
-    (sum, sumsq, top.best_idx, top.best, top.second, top.tied)
-}
-
-/// The statistics of the scores in `acc` (over all N records), resetting it to zero.
-pub fn finish_rh(acc: &mut [f32]) -> ScoreStats {
-    let n = acc.len() as f64;
-    let (sum, sumsq) = moments(acc);
-    let mean = sum / n;
-    let sigma = (sumsq / n - mean * mean).max(0.0).sqrt();
-    if sigma <= 0.0 {
-        // All scores equal: the first record is best, everyone ties, the output is uniform.
-        let value = acc.first().copied().unwrap_or(0.0) as f64;
-        acc.fill(0.0);
-        return ScoreStats {
-            best_record: 0,
-            best: value,
-            second: value,
-            sigma: 0.0,
-            tied_at_best: acc.len() as u64,
-            entropy_bits: n.log2(),
-            top_probability: 1.0 / n,
-        };
-    }
-    let p = finish_pass(acc, (1.0 / sigma) as f32);
-    // The pass's reference ended at the maximum, the best score.
-    let entropy_nats = p.z.ln() - p.zx / p.z;
-    ScoreStats {
-        best_record: p.top.best_idx,
-        best: p.top.best as f64,
-        second: p.top.second as f64,
-        sigma,
-        tied_at_best: p.top.tied,
-        entropy_bits: entropy_nats.max(0.0) / std::f64::consts::LN_2,
-        top_probability: 1.0 / p.z,
-    }
+/// Scoreboard's second pass over a shard: the `k`-th record (0-based, in record order) whose
+/// count equals `needed`, when `k` is given. Resets `acc`.
+pub fn pick_and_reset(acc: &mut [f32], shard: Shard, needed: f32, k: Option<u64>) -> Option<u32> {
+    let picked = k.and_then(|k| {
+        acc.iter()
+            .enumerate()
+            .filter(|(_, v)| **v == needed)
+            .nth(k as usize)
+            .map(|(r, _)| shard.start + r as u32)
+    });
+    acc.fill(0.0);
+    picked
 }
 
 #[cfg(test)]
@@ -504,29 +473,37 @@ mod tests {
         assert!(worst < 5e-7, "relative error {worst}");
     }
 
+    /// Both passes over one shard: (summary, entropy bits, top probability).
+    fn both_passes(acc: &mut [f32]) -> (Summary, f64, f64) {
+        let shard = Shard {
+            start: 0,
+            end: acc.len() as u32,
+        };
+        let s = summarize(acc, shard);
+        let sigma = s.sigma();
+        let (z, zx) = spread(acc, s.best, (1.0 / sigma) as f32);
+        let (z, zx) = (
+            super::super::partial::from_fixed(z),
+            super::super::partial::from_fixed(zx),
+        );
+        (s, (z.ln() - zx / z) / std::f64::consts::LN_2, 1.0 / z)
+    }
+
     #[test]
     fn top2_prefers_smaller_index_on_ties() {
-        let acc = [0.0, 2.0, 1.0, 2.0];
-        let (sum, sumsq, idx, best, second, tied) = moments_and_top2(&acc);
-        assert_eq!((idx, best, second, tied), (1, 2.0, 2.0, 2));
-        assert_eq!((sum, sumsq), (5.0, 9.0));
-        let mut acc = acc.to_vec();
-        let s = finish_rh(&mut acc);
+        let mut acc = vec![0.0, 2.0, 1.0, 2.0];
+        let (s, _, _) = both_passes(&mut acc);
         assert_eq!(
-            (s.best_record, s.best, s.second, s.tied_at_best),
+            (s.best_record, s.best, s.second, s.tied),
             (1, 2.0, 2.0, 2)
         );
+        assert_eq!((s.sum, s.sum_squares), (to_fixed(5.0), to_fixed(9.0)));
         assert!(acc.iter().all(|&v| v == 0.0));
     }
 
     #[test]
-    fn entropy_of_uniform_and_peaked() {
-        let mut acc = vec![0.0f32; 16];
-        let s = finish_rh(&mut acc);
-        assert!(
-            (s.entropy_bits - 4.0).abs() < 1e-12 && (s.top_probability - 1.0 / 16.0).abs() < 1e-12
-        );
-        // Scores spread over many blocks, the maximum late: exercises the rescaling.
+    fn entropy_matches_a_direct_computation() {
+        // Scores spread over many blocks, the maximum late.
         let mut acc: Vec<f32> = (0..5000).map(|i| ((i * 37) % 101) as f32 / 50.0).collect();
         acc[4321] = 9.0;
         let scores: Vec<f64> = acc.iter().map(|&v| v as f64).collect();
@@ -540,20 +517,43 @@ mod tests {
             .collect();
         assert!((probs.iter().sum::<f64>() - 1.0).abs() < 1e-12);
         let want: f64 = probs.iter().map(|q| -q * q.log2()).sum();
-        let s = finish_rh(&mut acc);
+        let (s, entropy, top) = both_passes(&mut acc);
         assert_eq!(s.best_record, 4321);
-        assert!((s.sigma - sigma).abs() < 1e-6 * sigma);
+        assert!((s.sigma() - sigma).abs() < 1e-6 * sigma);
         assert!(
-            (s.top_probability - probs[4321]).abs() < 1e-5 * probs[4321],
-            "{} vs {}",
-            s.top_probability,
+            (top - probs[4321]).abs() < 1e-5 * probs[4321],
+            "{top} vs {}",
             probs[4321]
         );
-        assert!(
-            (s.entropy_bits - want).abs() < 1e-4,
-            "{} vs {want}",
-            s.entropy_bits
-        );
+        assert!((entropy - want).abs() < 1e-4, "{entropy} vs {want}");
         assert!(acc.iter().all(|&v| v == 0.0));
+    }
+
+    #[test]
+    fn shards_merge_to_the_single_pass_bit_for_bit() {
+        let scores: Vec<f32> = (0..7000u32)
+            .map(|i| ((i.wrapping_mul(2_654_435_761) >> 7) % 1000) as f32 / 137.0)
+            .collect();
+        let mut whole = scores.clone();
+        let (single, _, _) = both_passes(&mut whole);
+        for cuts in [vec![0, 7000], vec![0, 512, 7000], vec![0, 1024, 1536, 6656, 7000]] {
+            let shards: Vec<Shard> = cuts
+                .windows(2)
+                .map(|w| Shard { start: w[0], end: w[1] })
+                .collect();
+            let parts: Vec<Summary> = shards
+                .iter()
+                .map(|s| summarize(&scores[s.start as usize..s.end as usize], *s))
+                .collect();
+            let merged = Summary::merge_all(parts);
+            assert_eq!(merged, single, "{cuts:?}");
+            let inv = (1.0 / merged.sigma()) as f32;
+            let spreads: (i128, i128) = shards
+                .iter()
+                .map(|s| spread(&mut scores[s.start as usize..s.end as usize].to_vec(), merged.best, inv))
+                .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
+            let mut again = scores.clone();
+            assert_eq!(spreads, spread(&mut again, single.best, inv), "{cuts:?}");
+        }
     }
 }

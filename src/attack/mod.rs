@@ -4,7 +4,8 @@
 //! - [`params`]: algorithms and their validated parameters;
 //! - [`query`]: aux records resolved to the release's item indices (directly or via an item map);
 //! - [`kernel`]: Scoreboard-RH and Scoreboard over the inverted index into a dense accumulator;
-//! - [`engine`]: the parallel driver (one aux record per task, one accumulator per worker);
+//! - [`partial`]: shards of a release, and the partial results of one shard with their merge;
+//! - [`engine`]: the per-shard passes ([`Scorer`]) and the single-process parallel driver;
 //! - [`matches`]: writes MATCHES.csv;
 //! - [`sparsity`]: the nearest-neighbour similarity curve of a dataset (paper Fig. 1).
 //!
@@ -15,9 +16,10 @@ pub mod engine;
 pub mod kernel;
 pub mod matches;
 pub mod params;
+pub mod partial;
 pub mod query;
 pub mod sparsity;
 
-pub use engine::{Match, run};
+pub use engine::{Match, Scorer, SecondPass, run};
 pub use params::{Algorithm, AttackParams};
 pub use query::{ItemMap, Query};

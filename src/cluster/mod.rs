@@ -1,0 +1,472 @@
+//! Cluster mode: the linkage engine on timely dataflow, as threads, as several processes, or
+//! across hosts, with the same results as a single process.
+//!
+//! The release's records are split into one shard per worker ([`crate::attack::partial`]);
+//! every process memory-maps the store and touches only its shards' postings, while supp(i) and
+//! the item weights come from the whole store, so every worker scores as a single process
+//! does. Aux records are known to every worker (each process reads the aux file) and go in
+//! batches. For each aux record, in four exchange rounds: every worker sends the summary of its
+//! shard to the record's owner (worker `aux % workers`); the owner merges them in worker order
+//! and sends each worker its second pass; every worker sends the spread of its shard back; the
+//! owner merges and sends the [`Match`] to worker 0. Each message is a few dozen bytes, so the
+//! traffic per aux record is O(workers), whatever N. Timely is only the transport and the
+//! barrier here: the scoring is [`Scorer`]'s pure functions, the same as in
+//! [`crate::attack::run`].
+//!
+//! Timely has no fault tolerance: worker 0 journals each finished batch
+//! ([`checkpoint`]); a restarted run with `resume` skips those. A process that loses a peer
+//! exits with an error instead of waiting forever, and so does one that cannot reach every
+//! peer within the connection timeout.
+
+pub mod checkpoint;
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::{Deserialize, Serialize};
+use timely::dataflow::operators::{Exchange, Inspect, Probe};
+use timely::dataflow::{InputHandleVec, ProbeHandle};
+use timely::worker::Worker;
+
+use crate::attack::partial::{self, Spread, Summary};
+use crate::attack::{AttackParams, Match, Query, Scorer, SecondPass};
+use crate::dataset::Dataset;
+use crate::{Error, Result};
+pub use checkpoint::Checkpoint;
+
+/// Memory for the score accumulators of one batch, per worker.
+const ACCUMULATOR_BUDGET: usize = 256 << 20;
+/// At most this many aux records per batch (one checkpoint record per batch).
+const MAX_BATCH: usize = 1024;
+
+/// Where and how this process takes part (timely's -w, -n, -p, -h, spelled long).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterSpec {
+    /// Worker threads per process.
+    pub workers: usize,
+    /// Number of processes.
+    pub processes: usize,
+    /// This process's index, 0..processes.
+    pub process: usize,
+    /// `host:port` of every process, in process order (from `--hostfile`); `None`: this host,
+    /// ports 2101, 2102, ... as timely does.
+    pub hostfile: Option<PathBuf>,
+    /// How long to wait for every process to connect.
+    pub connect_timeout: Duration,
+}
+
+impl ClusterSpec {
+    /// The total number of workers.
+    pub fn total_workers(&self) -> usize {
+        self.workers * self.processes
+    }
+
+    fn validate(&self) -> Result<()> {
+        if self.workers == 0 || self.processes == 0 {
+            return Err(Error::InvalidArgument(
+                "--workers and --processes must be at least 1".into(),
+            ));
+        }
+        if self.process >= self.processes {
+            return Err(Error::InvalidArgument(format!(
+                "--process must be below --processes ({}), got {}",
+                self.processes, self.process
+            )));
+        }
+        Ok(())
+    }
+
+    /// The address of every process.
+    pub fn addresses(&self) -> Result<Vec<String>> {
+        let Some(path) = &self.hostfile else {
+            return Ok((0..self.processes)
+                .map(|p| format!("127.0.0.1:{}", 2101 + p))
+                .collect());
+        };
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let mut addresses = Vec::new();
+        for (k, line) in text.lines().enumerate() {
+            let line = line.trim();
+            if line.is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let port_ok = line
+                .rsplit_once(':')
+                .is_some_and(|(host, port)| !host.is_empty() && port.parse::<u16>().is_ok());
+            if !port_ok {
+                return Err(Error::Parse {
+                    path: path.clone(),
+                    line: k as u64 + 1,
+                    message: format!("expected host:port, got '{line}'"),
+                });
+            }
+            addresses.push(line.to_string());
+        }
+        if addresses.len() < self.processes {
+            return Err(Error::input(
+                path,
+                format!(
+                    "lists {} hosts but --processes is {}",
+                    addresses.len(),
+                    self.processes
+                ),
+            ));
+        }
+        addresses.truncate(self.processes);
+        Ok(addresses)
+    }
+
+    fn timely_config(&self) -> Result<timely::Config> {
+        let communication = if self.processes > 1 {
+            timely::CommunicationConfig::Cluster {
+                threads: self.workers,
+                process: self.process,
+                addresses: self.addresses()?,
+                report: false,
+                zerocopy: false,
+            }
+        } else if self.workers > 1 {
+            timely::CommunicationConfig::Process(self.workers)
+        } else {
+            timely::CommunicationConfig::Thread
+        };
+        Ok(timely::Config {
+            communication,
+            worker: timely::WorkerConfig::default(),
+        })
+    }
+}
+
+/// The journal of a run: where, which run, and whether to resume from it.
+#[derive(Clone, Debug)]
+pub struct JournalSpec {
+    /// The checkpoint file.
+    pub path: PathBuf,
+    /// The run's identity (inputs and parameters).
+    pub identity: String,
+    /// Resume from an existing journal.
+    pub resume: bool,
+}
+
+/// Messages between workers; each travels to the worker its first field names.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+enum Message {
+    /// Worker 0 to all: the aux records still to score, in order.
+    Plan(Vec<u32>),
+    /// Shard to owner: the first pass over one aux record.
+    First {
+        aux: u32,
+        from: u32,
+        summary: Summary,
+    },
+    /// Owner to shard: the second pass to make.
+    Second { aux: u32, pass: SecondPass },
+    /// Shard to owner: the second pass's result.
+    Spread { aux: u32, from: u32, spread: Spread },
+    /// Owner to worker 0: the outcome.
+    Done { aux: u32, outcome: Box<Match> },
+}
+
+/// Scores `queries` against `release` on the cluster described by `spec`. Returns the matches
+/// (in aux order) in process 0 and `None` in the other processes. Process 0 keeps the journal
+/// given by `journal`; the caller removes it once its outputs are written.
+pub fn attack(
+    release: Arc<Dataset>,
+    queries: Arc<Vec<Query>>,
+    params: &AttackParams,
+    spec: &ClusterSpec,
+    journal: Option<JournalSpec>,
+) -> Result<Option<(Vec<Match>, Option<Checkpoint>)>> {
+    spec.validate()?;
+    let config = spec.timely_config()?;
+    let n = queries.len();
+    // Process 0 opens the journal before connecting, so that a bad one fails early.
+    let opened = match (&journal, spec.process) {
+        (Some(j), 0) => Some(Checkpoint::open(&j.path, &j.identity, j.resume)?),
+        _ => None,
+    };
+    let (checkpoint, done) = match opened {
+        Some((c, done)) => (Some(c), done),
+        None => (None, Vec::new()),
+    };
+    let mut results: Vec<Option<Match>> = vec![None; n];
+    for (k, m) in done {
+        if let Some(slot) = results.get_mut(k as usize) {
+            *slot = Some(m);
+        }
+    }
+    let todo: Vec<u32> = (0..n as u32)
+        .filter(|&k| results[k as usize].is_none())
+        .collect();
+    let scorer = Arc::new(Scorer::new(&release, params));
+    let shared = Arc::new(Mutex::new(Some((checkpoint, todo))));
+    let connected = Arc::new(AtomicBool::new(false));
+    if spec.processes > 1 {
+        guard_against_lost_peers(spec, journal.as_ref().map(|j| j.path.as_path()));
+        watch_connection(spec, connected.clone());
+    }
+    let guards = {
+        let connected = connected.clone();
+        timely::execute(config, move |worker| {
+            connected.store(true, Ordering::SeqCst);
+            let state = (worker.index() == 0)
+                .then(|| shared.lock().expect("not poisoned").take())
+                .flatten();
+            run_worker(worker, &release, &queries, &scorer, state)
+        })
+        .map_err(|e| Error::Cluster(format!("could not start the workers: {e}")))?
+    };
+    let mut mine = None;
+    for result in guards.join() {
+        match result {
+            Ok(Ok(Some(found))) => mine = Some(found),
+            Ok(Ok(None)) => {}
+            Ok(Err(e)) => return Err(e),
+            Err(panic) => return Err(Error::Cluster(format!("a worker failed: {panic}"))),
+        }
+    }
+    Ok(mine.map(|(found, checkpoint)| {
+        for (k, m) in found {
+            results[k as usize] = Some(m);
+        }
+        let all = results
+            .into_iter()
+            .map(|m| m.expect("every aux record scored"))
+            .collect();
+        (all, checkpoint)
+    }))
+}
+
+/// Messages received: (destination, round, message). A worker that finishes a round early sends
+/// its next round's messages while slower workers still wait for the current round, so the
+/// round travels with each message.
+type Inbox = Rc<RefCell<Vec<(u32, u64, Message)>>>;
+
+/// One worker: its shard, the batches, the four rounds per batch. Worker 0 also journals and
+/// returns the new matches.
+#[allow(clippy::type_complexity)]
+fn run_worker(
+    worker: &mut Worker,
+    release: &Dataset,
+    queries: &[Query],
+    scorer: &Scorer,
+    state: Option<(Option<Checkpoint>, Vec<u32>)>,
+) -> Result<Option<(Vec<(u32, Match)>, Option<Checkpoint>)>> {
+    let me = worker.index() as u32;
+    let peers = worker.peers();
+    let shards = partial::partition(release, peers);
+    let shard = shards[me as usize];
+    let widest = shards.iter().map(|s| s.len()).max().unwrap_or(1).max(1);
+    let batch = (ACCUMULATOR_BUDGET / (4 * widest)).clamp(1, MAX_BATCH);
+
+    let mut input: InputHandleVec<u64, (u32, u64, Message)> = InputHandleVec::new();
+    let probe = ProbeHandle::new();
+    let inbox: Inbox = Rc::new(RefCell::new(Vec::new()));
+    let sink = inbox.clone();
+    worker.dataflow::<u64, _, _>(|scope| {
+        input
+            .to_stream(scope)
+            .exchange(|m: &(u32, u64, Message)| m.0 as u64)
+            .inspect(move |m| sink.borrow_mut().push(m.clone()))
+            .probe_with(&probe);
+    });
+    // One exchange round: send, then step until every worker's messages of this round are in.
+    let mut round = |worker: &mut Worker, out: Vec<(u32, Message)>| -> Vec<Message> {
+        let now = *input.time();
+        for (dest, m) in out {
+            input.send((dest, now, m));
+        }
+        input.advance_to(now + 1);
+        while probe.less_than(input.time()) {
+            worker.step();
+        }
+        let mut all = inbox.borrow_mut();
+        let (this, later): (Vec<_>, Vec<_>) = all.drain(..).partition(|m| m.1 == now);
+        *all = later;
+        this.into_iter().map(|(_, _, m)| m).collect()
+    };
+    let owner = |aux: u32| aux % peers as u32;
+
+    let (mut checkpoint, plan_out) = match state {
+        Some((c, todo)) => (
+            c,
+            (0..peers as u32)
+                .map(|d| (d, Message::Plan(todo.clone())))
+                .collect(),
+        ),
+        None => (None, Vec::new()),
+    };
+    let plan = round(worker, plan_out)
+        .into_iter()
+        .find_map(|m| match m {
+            Message::Plan(p) => Some(p),
+            _ => None,
+        })
+        .expect("worker 0 sends the plan");
+
+    let bar = (me == 0).then(|| crate::progress::bar(plan.len() as u64, "attacking (cluster)"));
+    let mut accs: Vec<Vec<f32>> = Vec::new();
+    let mut found = Vec::new();
+    for chunk in plan.chunks(batch) {
+        accs.resize_with(chunk.len(), || vec![0f32; shard.len()]);
+        // Round 1: summaries to the owners.
+        let out = chunk
+            .iter()
+            .zip(accs.iter_mut())
+            .map(|(&aux, acc)| {
+                let summary = scorer.first_pass(release, &queries[aux as usize], shard, acc);
+                (
+                    owner(aux),
+                    Message::First {
+                        aux,
+                        from: me,
+                        summary,
+                    },
+                )
+            })
+            .collect();
+        let mut firsts: Vec<(u32, u32, Summary)> = round(worker, out)
+            .into_iter()
+            .filter_map(|m| match m {
+                Message::First { aux, from, summary } => Some((aux, from, summary)),
+                _ => None,
+            })
+            .collect();
+        firsts.sort_by_key(|f| (f.0, f.1));
+        // Round 2: the owners plan each shard's second pass.
+        let mut merged = Vec::new();
+        let mut out = Vec::new();
+        for group in firsts.chunk_by(|a, b| a.0 == b.0) {
+            let aux = group[0].0;
+            let summaries: Vec<Summary> = group.iter().map(|f| f.2).collect();
+            debug_assert_eq!(summaries.len(), peers);
+            let passes = scorer.plan_second_pass(aux as usize, &queries[aux as usize], &summaries);
+            for (d, pass) in passes.into_iter().enumerate() {
+                out.push((d as u32, Message::Second { aux, pass }));
+            }
+            merged.push((aux, Summary::merge_all(summaries)));
+        }
+        let seconds = round(worker, out);
+        // Round 3: spreads to the owners.
+        let slot = |aux: u32| chunk.iter().position(|&a| a == aux).expect("aux of this batch");
+        let out = seconds
+            .into_iter()
+            .filter_map(|m| match m {
+                Message::Second { aux, pass } => {
+                    let spread = scorer.second_pass(shard, &mut accs[slot(aux)], pass);
+                    Some((
+                        owner(aux),
+                        Message::Spread {
+                            aux,
+                            from: me,
+                            spread,
+                        },
+                    ))
+                }
+                _ => None,
+            })
+            .collect();
+        let mut spreads: Vec<(u32, u32, Spread)> = round(worker, out)
+            .into_iter()
+            .filter_map(|m| match m {
+                Message::Spread { aux, from, spread } => Some((aux, from, spread)),
+                _ => None,
+            })
+            .collect();
+        spreads.sort_by_key(|s| (s.0, s.1));
+        // Round 4: outcomes to worker 0.
+        let out = spreads
+            .chunk_by(|a, b| a.0 == b.0)
+            .map(|group| {
+                let aux = group[0].0;
+                let summary = merged
+                    .iter()
+                    .find(|m| m.0 == aux)
+                    .map(|m| m.1)
+                    .expect("summary of an owned aux record");
+                let spread = Spread::merge_all(group.iter().map(|s| s.2));
+                let outcome = scorer.finish(&queries[aux as usize], &summary, &spread);
+                (
+                    0,
+                    Message::Done {
+                        aux,
+                        outcome: Box::new(outcome),
+                    },
+                )
+            })
+            .collect();
+        let mut done: Vec<(u32, Match)> = round(worker, out)
+            .into_iter()
+            .filter_map(|m| match m {
+                Message::Done { aux, outcome } => Some((aux, *outcome)),
+                _ => None,
+            })
+            .collect();
+        if me == 0 {
+            done.sort_by_key(|d| d.0);
+            if let Some(c) = checkpoint.as_mut() {
+                c.append(&done)?;
+            }
+            if let Some(bar) = &bar {
+                bar.inc(done.len() as u64);
+            }
+            found.extend(done);
+        }
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    Ok((me == 0).then_some((found, checkpoint)))
+}
+
+/// In a multi-process run, a panic anywhere (timely's network threads panic when a peer's
+/// connection drops) ends this process with one clear error instead of a hang or a page of
+/// backtraces.
+fn guard_against_lost_peers(spec: &ClusterSpec, journal: Option<&Path>) {
+    let process = spec.process;
+    let resume = match journal {
+        Some(path) => format!(
+            "; rerun the same command on every process with --resume to continue from {}",
+            path.display()
+        ),
+        None => String::new(),
+    };
+    std::panic::set_hook(Box::new(move |info| {
+        let payload = info.payload();
+        let what = payload
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| payload.downcast_ref::<&str>().copied())
+            .unwrap_or("unknown failure");
+        eprintln!(
+            "deanon: error: cluster process {process}: {what} (another process of the cluster \
+             stopped or lost its connection){resume}"
+        );
+        std::process::exit(1);
+    }));
+}
+
+/// Ends the process with an error if the workers have not all connected by the timeout.
+fn watch_connection(spec: &ClusterSpec, connected: Arc<AtomicBool>) {
+    let timeout = spec.connect_timeout;
+    let (process, processes) = (spec.process, spec.processes);
+    std::thread::spawn(move || {
+        let start = Instant::now();
+        while !connected.load(Ordering::SeqCst) {
+            if start.elapsed() >= timeout {
+                eprintln!(
+                    "deanon: error: cluster process {process}: not every one of the {processes} \
+                     processes connected within {} s; start all of them with the same \
+                     --processes and --hostfile",
+                    timeout.as_secs()
+                );
+                std::process::exit(1);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    });
+}
