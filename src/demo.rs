@@ -133,7 +133,7 @@ pub fn run(params: &DemoParams) -> Result<String> {
     if experiment_dir.join("state.json").exists() {
         std::fs::remove_dir_all(&experiment_dir).map_err(|e| Error::io(&experiment_dir, e))?;
     }
-    crate::experiment::run_experiment(&config, &experiment_dir, false, None)?;
+    crate::experiment::run_experiment(&config, &experiment_dir, false, None, None)?;
     let _ = writeln!(
         report,
         "\nA small experiment (experiments/smoke.toml: two release policies x two aux settings x two date errors, \

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use crate::attack::{self, AttackParams, ItemMap, matches};
-use crate::cluster::{self, ClusterSpec, JournalSpec, checkpoint};
 use crate::auxiliary::{file, sampler};
+use crate::cluster::{self, ClusterSpec, JournalSpec, checkpoint};
 use crate::dataset::store;
 use crate::metrics::{self, AttackSummary};
 use crate::release::ReleaseKey;
@@ -116,18 +116,20 @@ pub fn attack(job: &AttackJob) -> Result<Option<AttackReport>> {
             (found, None)
         }
         Some(spec) => {
-            let journal = (spec.process == 0)
-                .then(|| -> Result<JournalSpec> {
-                    Ok(JournalSpec {
-                        path: checkpoint::path_for(&job.output),
-                        identity: run_identity(job, &release, &params)?,
-                        resume: job.resume,
-                    })
-                })
-                .transpose()?;
+            // Every process names the journal (in its error messages); process 0 keeps it.
+            let journal = Some(JournalSpec {
+                path: checkpoint::path_for(&job.output),
+                identity: if spec.process == 0 {
+                    run_identity(job, &release, &params)?
+                } else {
+                    String::new()
+                },
+                resume: job.resume,
+            });
+            let tag = cluster::run_tag(&release, &queries, &params, "");
             let queries = Arc::new(queries);
             let ran = crate::progress::timed("attack (cluster)", || {
-                cluster::attack(release.clone(), queries, &params, spec, journal)
+                cluster::attack(release.clone(), queries, &params, spec, journal, tag)
             })?;
             let Some((found, checkpoint)) = ran else {
                 return Ok(None);
@@ -162,12 +164,18 @@ fn run_identity(
 ) -> Result<String> {
     let read = |p: &std::path::Path| std::fs::read(p).map_err(|e| Error::io(p, e));
     let mut text = store::fingerprint(release);
-    text.push_str(&format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&read(&job.aux)?)));
+    text.push_str(&format!(
+        "{:016x}",
+        xxhash_rust::xxh3::xxh3_64(&read(&job.aux)?)
+    ));
     if let Some(map) = &job.item_map {
         text.push_str(&format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&read(map)?)));
     }
     text.push_str(&format!("{params:?}"));
-    Ok(format!("{:032x}", xxhash_rust::xxh3::xxh3_128(text.as_bytes())))
+    Ok(format!(
+        "{:032x}",
+        xxhash_rust::xxh3::xxh3_128(text.as_bytes())
+    ))
 }
 
 /// `deanon sparsity`: writes the curve (or returns it as CSV text when `output` is `None`).

@@ -62,6 +62,10 @@ struct ClusterArgs {
     /// Cluster mode: seconds to wait for every process to connect.
     #[arg(long, value_name = "SECS", default_value_t = 120)]
     connect_timeout: u64,
+    /// Cluster mode: aux records per batch, one checkpoint record each (default: as many as fit
+    /// 256 MiB of score accumulators per worker, at most 1024).
+    #[arg(long, value_name = "N")]
+    batch: Option<usize>,
 }
 
 impl ClusterArgs {
@@ -77,6 +81,7 @@ impl ClusterArgs {
             process: self.process.unwrap_or(0),
             hostfile: self.hostfile.clone(),
             connect_timeout: std::time::Duration::from_secs(self.connect_timeout),
+            batch: self.batch,
         })
     }
 }
@@ -281,6 +286,8 @@ enum Command {
         /// Run on this .deanon store instead of the config's [data] (e.g. the real Netflix data).
         #[arg(long, value_name = "DATA.deanon")]
         data: Option<PathBuf>,
+        #[command(flatten)]
+        cluster: ClusterArgs,
     },
     /// Nearest-neighbour similarity curve of a data set (paper Fig. 1).
     Sparsity {
@@ -539,9 +546,15 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             output,
             resume,
             data,
+            cluster,
         } => {
-            let summary =
-                deanon::experiment::run_experiment(&config, &output, resume, data.as_deref())?;
+            let summary = deanon::experiment::run_experiment(
+                &config,
+                &output,
+                resume,
+                data.as_deref(),
+                cluster.spec().as_ref(),
+            )?;
             if !cli.quiet {
                 print!("{summary}");
             }

@@ -493,10 +493,7 @@ mod tests {
     fn top2_prefers_smaller_index_on_ties() {
         let mut acc = vec![0.0, 2.0, 1.0, 2.0];
         let (s, _, _) = both_passes(&mut acc);
-        assert_eq!(
-            (s.best_record, s.best, s.second, s.tied),
-            (1, 2.0, 2.0, 2)
-        );
+        assert_eq!((s.best_record, s.best, s.second, s.tied), (1, 2.0, 2.0, 2));
         assert_eq!((s.sum, s.sum_squares), (to_fixed(5.0), to_fixed(9.0)));
         assert!(acc.iter().all(|&v| v == 0.0));
     }
@@ -536,10 +533,17 @@ mod tests {
             .collect();
         let mut whole = scores.clone();
         let (single, _, _) = both_passes(&mut whole);
-        for cuts in [vec![0, 7000], vec![0, 512, 7000], vec![0, 1024, 1536, 6656, 7000]] {
+        for cuts in [
+            vec![0, 7000],
+            vec![0, 512, 7000],
+            vec![0, 1024, 1536, 6656, 7000],
+        ] {
             let shards: Vec<Shard> = cuts
                 .windows(2)
-                .map(|w| Shard { start: w[0], end: w[1] })
+                .map(|w| Shard {
+                    start: w[0],
+                    end: w[1],
+                })
                 .collect();
             let parts: Vec<Summary> = shards
                 .iter()
@@ -550,7 +554,13 @@ mod tests {
             let inv = (1.0 / merged.sigma()) as f32;
             let spreads: (i128, i128) = shards
                 .iter()
-                .map(|s| spread(&mut scores[s.start as usize..s.end as usize].to_vec(), merged.best, inv))
+                .map(|s| {
+                    spread(
+                        &mut scores[s.start as usize..s.end as usize].to_vec(),
+                        merged.best,
+                        inv,
+                    )
+                })
                 .fold((0, 0), |a, b| (a.0 + b.0, a.1 + b.1));
             let mut again = scores.clone();
             assert_eq!(spreads, spread(&mut again, single.best, inv), "{cuts:?}");

@@ -150,7 +150,12 @@ impl Summary {
             (later.best, later.best_record, later.tied, later.second)
         } else {
             // Equal bests: the earlier record stays first and the tie makes second = best.
-            (self.best, self.best_record, self.tied + later.tied, self.best)
+            (
+                self.best,
+                self.best_record,
+                self.tied + later.tied,
+                self.best,
+            )
         };
         Summary {
             records: self.records + later.records,

@@ -88,7 +88,11 @@ impl Checkpoint {
     /// Opens the journal at `path` for a run of identity `identity`. With `resume`, returns
     /// the aux records it already holds (a missing journal holds none); a journal of another
     /// run is an error. Without `resume`, starts an empty journal.
-    pub fn open(path: &Path, identity: &str, resume: bool) -> Result<(Checkpoint, Vec<(u32, Match)>)> {
+    pub fn open(
+        path: &Path,
+        identity: &str,
+        resume: bool,
+    ) -> Result<(Checkpoint, Vec<(u32, Match)>)> {
         let header = format!("{MAGIC}{identity}\n");
         if resume && path.exists() {
             let mut file = OpenOptions::new()
@@ -97,7 +101,8 @@ impl Checkpoint {
                 .open(path)
                 .map_err(|e| Error::io(path, e))?;
             let mut bytes = Vec::new();
-            file.read_to_end(&mut bytes).map_err(|e| Error::io(path, e))?;
+            file.read_to_end(&mut bytes)
+                .map_err(|e| Error::io(path, e))?;
             if !bytes.starts_with(MAGIC.as_bytes()) {
                 return Err(Error::input(path, "not a deanon checkpoint"));
             }
@@ -111,7 +116,8 @@ impl Checkpoint {
             let (done, good) = read_records(&bytes[header.len()..]);
             let end = (header.len() + good) as u64;
             file.set_len(end).map_err(|e| Error::io(path, e))?;
-            file.seek(SeekFrom::Start(end)).map_err(|e| Error::io(path, e))?;
+            file.seek(SeekFrom::Start(end))
+                .map_err(|e| Error::io(path, e))?;
             return Ok((
                 Checkpoint {
                     path: path.to_path_buf(),
@@ -135,7 +141,10 @@ impl Checkpoint {
 
     /// Appends one finished batch and syncs it to disk.
     pub fn append(&mut self, batch: &[(u32, Match)]) -> Result<()> {
-        let entries: Vec<Entry> = batch.iter().map(|(k, m)| Entry::from_match(*k, m)).collect();
+        let entries: Vec<Entry> = batch
+            .iter()
+            .map(|(k, m)| Entry::from_match(*k, m))
+            .collect();
         let body = serde_json::to_vec(&entries).expect("entries serialize");
         let mut record = Vec::with_capacity(body.len() + 12);
         record.extend_from_slice(&(body.len() as u32).to_le_bytes());
@@ -230,7 +239,9 @@ mod tests {
         let (_, done) = Checkpoint::open(&path, "id1", true).unwrap();
         assert_eq!(done.iter().map(|d| d.0).collect::<Vec<_>>(), [0, 1, 2, 3]);
         // Another run's identity is refused; no resume starts afresh.
-        let err = Checkpoint::open(&path, "id2", true).unwrap_err().to_string();
+        let err = Checkpoint::open(&path, "id2", true)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("other inputs"), "{err}");
         let (_, done) = Checkpoint::open(&path, "id2", false).unwrap();
         assert!(done.is_empty());

@@ -57,6 +57,9 @@ pub struct ClusterSpec {
     pub hostfile: Option<PathBuf>,
     /// How long to wait for every process to connect.
     pub connect_timeout: Duration,
+    /// Aux records per batch (one checkpoint record each); `None`: as many as fit
+    /// 256 MiB of accumulators per worker, at most 1024.
+    pub batch: Option<usize>,
 }
 
 impl ClusterSpec {
@@ -141,7 +144,8 @@ impl ClusterSpec {
     }
 }
 
-/// The journal of a run: where, which run, and whether to resume from it.
+/// The journal of a run: where, which run, and whether to resume from it. Process 0 keeps it;
+/// the others only name it in their errors.
 #[derive(Clone, Debug)]
 pub struct JournalSpec {
     /// The checkpoint file.
@@ -155,8 +159,8 @@ pub struct JournalSpec {
 /// Messages between workers; each travels to the worker its first field names.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 enum Message {
-    /// Worker 0 to all: the aux records still to score, in order.
-    Plan(Vec<u32>),
+    /// Worker 0 to all: its run tag and the aux records still to score, in order.
+    Plan(u64, Vec<u32>),
     /// Shard to owner: the first pass over one aux record.
     First {
         aux: u32,
@@ -171,15 +175,34 @@ enum Message {
     Done { aux: u32, outcome: Box<Match> },
 }
 
+/// A cheap tag of what a process is about to score (the queries and parameters), so that
+/// processes started with different inputs stop with an error instead of mixing them.
+pub fn run_tag(release: &Dataset, queries: &[Query], params: &AttackParams, extra: &str) -> u64 {
+    let mut text = format!(
+        "{}|{}|{params:?}|{extra}",
+        release.num_records(),
+        queries.len()
+    );
+    for q in queries {
+        for f in &q.facts {
+            text.push_str(&format!("{},{},{};", f.item, f.rating, f.day));
+        }
+        text.push_str(&format!("{:?}|", q.count));
+    }
+    xxhash_rust::xxh3::xxh3_64(text.as_bytes())
+}
+
 /// Scores `queries` against `release` on the cluster described by `spec`. Returns the matches
 /// (in aux order) in process 0 and `None` in the other processes. Process 0 keeps the journal
-/// given by `journal`; the caller removes it once its outputs are written.
+/// given by `journal`; the caller removes it once its outputs are written. `tag` (see
+/// [`run_tag`]) must be the same in every process.
 pub fn attack(
     release: Arc<Dataset>,
     queries: Arc<Vec<Query>>,
     params: &AttackParams,
     spec: &ClusterSpec,
     journal: Option<JournalSpec>,
+    tag: u64,
 ) -> Result<Option<(Vec<Match>, Option<Checkpoint>)>> {
     spec.validate()?;
     let config = spec.timely_config()?;
@@ -203,6 +226,7 @@ pub fn attack(
         .filter(|&k| results[k as usize].is_none())
         .collect();
     let scorer = Arc::new(Scorer::new(&release, params));
+    let batch = spec.batch.map(|b| b.max(1));
     let shared = Arc::new(Mutex::new(Some((checkpoint, todo))));
     let connected = Arc::new(AtomicBool::new(false));
     if spec.processes > 1 {
@@ -216,7 +240,7 @@ pub fn attack(
             let state = (worker.index() == 0)
                 .then(|| shared.lock().expect("not poisoned").take())
                 .flatten();
-            run_worker(worker, &release, &queries, &scorer, state)
+            run_worker(worker, &release, &queries, &scorer, state, (tag, batch))
         })
         .map_err(|e| Error::Cluster(format!("could not start the workers: {e}")))?
     };
@@ -255,13 +279,14 @@ fn run_worker(
     queries: &[Query],
     scorer: &Scorer,
     state: Option<(Option<Checkpoint>, Vec<u32>)>,
+    (tag, batch): (u64, Option<usize>),
 ) -> Result<Option<(Vec<(u32, Match)>, Option<Checkpoint>)>> {
     let me = worker.index() as u32;
     let peers = worker.peers();
     let shards = partial::partition(release, peers);
     let shard = shards[me as usize];
     let widest = shards.iter().map(|s| s.len()).max().unwrap_or(1).max(1);
-    let batch = (ACCUMULATOR_BUDGET / (4 * widest)).clamp(1, MAX_BATCH);
+    let batch = batch.unwrap_or((ACCUMULATOR_BUDGET / (4 * widest)).clamp(1, MAX_BATCH));
 
     let mut input: InputHandleVec<u64, (u32, u64, Message)> = InputHandleVec::new();
     let probe = ProbeHandle::new();
@@ -295,18 +320,25 @@ fn run_worker(
         Some((c, todo)) => (
             c,
             (0..peers as u32)
-                .map(|d| (d, Message::Plan(todo.clone())))
+                .map(|d| (d, Message::Plan(tag, todo.clone())))
                 .collect(),
         ),
         None => (None, Vec::new()),
     };
-    let plan = round(worker, plan_out)
+    let (leader_tag, plan) = round(worker, plan_out)
         .into_iter()
         .find_map(|m| match m {
-            Message::Plan(p) => Some(p),
+            Message::Plan(t, p) => Some((t, p)),
             _ => None,
         })
         .expect("worker 0 sends the plan");
+    if leader_tag != tag {
+        return Err(Error::Cluster(format!(
+            "worker {me} was given other inputs or parameters than process 0 \
+             (tag {tag:016x}, process 0: {leader_tag:016x}); start every process with the same \
+             command line and files"
+        )));
+    }
 
     let bar = (me == 0).then(|| crate::progress::bar(plan.len() as u64, "attacking (cluster)"));
     let mut accs: Vec<Vec<f32>> = Vec::new();
@@ -352,7 +384,12 @@ fn run_worker(
         }
         let seconds = round(worker, out);
         // Round 3: spreads to the owners.
-        let slot = |aux: u32| chunk.iter().position(|&a| a == aux).expect("aux of this batch");
+        let slot = |aux: u32| {
+            chunk
+                .iter()
+                .position(|&a| a == aux)
+                .expect("aux of this batch")
+        };
         let out = seconds
             .into_iter()
             .filter_map(|m| match m {
@@ -430,10 +467,11 @@ fn guard_against_lost_peers(spec: &ClusterSpec, journal: Option<&Path>) {
     let process = spec.process;
     let resume = match journal {
         Some(path) => format!(
-            "; rerun the same command on every process with --resume to continue from {}",
+            "; rerun the same command on every process with --resume to continue from the \
+             checkpoint {} (kept by process 0)",
             path.display()
         ),
-        None => String::new(),
+        None => "; rerun the same command on every process with --resume to continue".to_string(),
     };
     std::panic::set_hook(Box::new(move |info| {
         let payload = info.payload();

@@ -23,8 +23,11 @@ pub fn run_experiment(
     dir: &Path,
     resume: bool,
     data: Option<&Path>,
+    cluster: Option<&crate::cluster::ClusterSpec>,
 ) -> Result<String> {
-    let finished = run::run(config, dir, resume, data)?;
+    let Some(finished) = run::run(config, dir, resume, data, cluster)? else {
+        return Ok("done; process 0 writes the results\n".to_string());
+    };
     output::write_csv(&finished, &dir.join("results.csv"))?;
     output::write_json(&finished, &dir.join("results.json"))?;
     let plots = plots::draw_all(&finished, dir)?;

@@ -5,6 +5,7 @@
 //! cell files alone, so a resumed run ends with the same results as an uninterrupted one.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
@@ -15,6 +16,7 @@ use super::grid::{self, Cell};
 use crate::atomic_file::write_json;
 use crate::attack::{self, Algorithm, AttackParams, matches};
 use crate::auxiliary::sampler::{self, AuxParams, Selection};
+use crate::cluster::{self, ClusterSpec};
 use crate::dataset::{Dataset, DatasetKind, store};
 use crate::metrics::{self, AttackSummary};
 use crate::release::{self, Policy};
@@ -145,7 +147,19 @@ fn load_data(config: &Config) -> Result<Dataset> {
 
 /// Runs (or resumes) the experiment in `config_path` into `dir`. `data`, when given, replaces
 /// the configuration's `[data]` (to run a paper-figure config on the real data).
-pub fn run(config_path: &Path, dir: &Path, resume: bool, data: Option<&Path>) -> Result<Finished> {
+///
+/// With `cluster`, each cell's attack runs on the timely workers it describes. Every process
+/// runs the same command and computes the same releases and aux records; only process 0
+/// writes to `dir` and gets `Some`. The other processes read `dir` only to skip the cells
+/// already finished, so with more than one process `dir` must be on a file system they share.
+pub fn run(
+    config_path: &Path,
+    dir: &Path,
+    resume: bool,
+    data: Option<&Path>,
+    cluster: Option<&ClusterSpec>,
+) -> Result<Option<Finished>> {
+    let writer = cluster.is_none_or(|c| c.process == 0);
     let started = Instant::now();
     let (mut config, mut text) = Config::read(config_path)?;
     if let Some(path) = data {
@@ -160,6 +174,125 @@ pub fn run(config_path: &Path, dir: &Path, resume: bool, data: Option<&Path>) ->
     let layout = Layout {
         dir: dir.to_path_buf(),
     };
+    if writer {
+        prepare_dir(&layout, &config_hash, &text, resume)?;
+    }
+
+    let cells = grid::cells(&config);
+    let original = crate::progress::timed("load data", || load_data(&config))?;
+    let data_fingerprint = store::fingerprint(&original);
+
+    let sparsity = match &config.sparsity {
+        Some(spec) if writer => Some(
+            match load_json::<Vec<(f64, f64, f64)>>(&layout.sparsity())? {
+                Some(curve) => curve,
+                None => {
+                    let curve =
+                        attack::sparsity::measure(&original, spec.sample, config.seed).curve();
+                    write_json(&layout.sparsity(), &curve)?;
+                    curve
+                }
+            },
+        ),
+        _ => None,
+    };
+
+    let bar = crate::progress::bar(cells.len() as u64, "cells");
+    let mut computed = 0;
+    let mut utilities = Vec::new();
+    for (pi, p) in config.policies.iter().enumerate() {
+        let mine: Vec<&Cell> = cells
+            .iter()
+            .filter(|c| c.policy == p.name && c.policy_spec == p.spec)
+            .collect();
+        let missing: Vec<&&Cell> = mine
+            .iter()
+            .filter(|c| !layout.cell(c.index).exists())
+            .collect();
+        bar.inc((mine.len() - missing.len()) as u64);
+        let utility_done = !config.utility || !writer || layout.utility(pi).exists();
+        if missing.is_empty() && utility_done {
+            if config.utility && writer {
+                utilities.push(load_json(&layout.utility(pi))?.expect("exists"));
+            }
+            continue;
+        }
+        let policy = Policy::parse(&p.spec)?;
+        let policy_seed = grid::policy_seed(config.seed, &p.spec);
+        let released = release::release(&original, &policy, policy_seed)?;
+        if config.utility && writer {
+            let u = match load_json::<PolicyUtility>(&layout.utility(pi))? {
+                Some(u) => u,
+                None => {
+                    let u = PolicyUtility {
+                        policy: p.name.clone(),
+                        utility: release::utility::measure(&original, &policy, policy_seed)?,
+                    };
+                    write_json(&layout.utility(pi), &u)?;
+                    u
+                }
+            };
+            utilities.push(u);
+        }
+        let key = released.key;
+        let released = Arc::new(released.data);
+        for cell in missing {
+            let cell_started = Instant::now();
+            let run = CellRun {
+                config: &config,
+                config_hash: &config_hash,
+                original: &original,
+                released: &released,
+                key: &key,
+                cluster,
+            };
+            let Some((summary, skipped)) = run_cell(&run, cell)? else {
+                continue;
+            };
+            let result = CellResult {
+                cell: (*cell).clone(),
+                summary,
+                skipped,
+                wall_seconds: cell_started.elapsed().as_secs_f64(),
+                peak_rss_kib: peak_rss_kib(),
+            };
+            write_json(&layout.cell(cell.index), &result)?;
+            computed += 1;
+            bar.inc(1);
+        }
+    }
+    bar.finish_and_clear();
+    if !writer {
+        return Ok(None);
+    }
+    let mut results = Vec::with_capacity(cells.len());
+    for c in &cells {
+        let r: CellResult = load_json(&layout.cell(c.index))?
+            .ok_or_else(|| Error::input(&layout.cell(c.index), "missing cell result"))?;
+        if r.cell != *c {
+            return Err(Error::input(
+                &layout.cell(c.index),
+                "cell result does not match the configuration",
+            ));
+        }
+        results.push(r);
+    }
+    Ok(Some(Finished {
+        config,
+        config_hash,
+        data_fingerprint,
+        cells: results,
+        utilities,
+        sparsity,
+        wall_seconds: started.elapsed().as_secs_f64(),
+        computed,
+    }))
+}
+
+/// Creates `dir`, checks that it holds nothing or this experiment's cells (with `resume`), and
+/// records the configuration.
+fn prepare_dir(layout: &Layout, config_hash: &str, text: &str, resume: bool) -> Result<()> {
+    let dir = &layout.dir;
     std::fs::create_dir_all(layout.cells()).map_err(|e| Error::io(&layout.cells(), e))?;
     match load_json::<State>(&layout.state())? {
         Some(state) if state.config_hash != config_hash => {
@@ -179,113 +312,26 @@ pub fn run(config_path: &Path, dir: &Path, resume: bool, data: Option<&Path>) ->
     write_json(
         &layout.state(),
         &State {
-            config_hash: config_hash.clone(),
+            config_hash: config_hash.to_string(),
         },
     )?;
-    std::fs::write(dir.join("config.toml"), &text).map_err(|e| Error::io(dir, e))?;
-
-    let cells = grid::cells(&config);
-    let original = crate::progress::timed("load data", || load_data(&config))?;
-    let data_fingerprint = store::fingerprint(&original);
-
-    let sparsity = match &config.sparsity {
-        Some(spec) => Some(
-            match load_json::<Vec<(f64, f64, f64)>>(&layout.sparsity())? {
-                Some(curve) => curve,
-                None => {
-                    let curve =
-                        attack::sparsity::measure(&original, spec.sample, config.seed).curve();
-                    write_json(&layout.sparsity(), &curve)?;
-                    curve
-                }
-            },
-        ),
-        None => None,
-    };
-
-    let bar = crate::progress::bar(cells.len() as u64, "cells");
-    let mut computed = 0;
-    let mut utilities = Vec::new();
-    for (pi, p) in config.policies.iter().enumerate() {
-        let mine: Vec<&Cell> = cells
-            .iter()
-            .filter(|c| c.policy == p.name && c.policy_spec == p.spec)
-            .collect();
-        let missing: Vec<&&Cell> = mine
-            .iter()
-            .filter(|c| !layout.cell(c.index).exists())
-            .collect();
-        bar.inc((mine.len() - missing.len()) as u64);
-        let utility_done = !config.utility || layout.utility(pi).exists();
-        if missing.is_empty() && utility_done {
-            if config.utility {
-                utilities.push(load_json(&layout.utility(pi))?.expect("exists"));
-            }
-            continue;
-        }
-        let policy = Policy::parse(&p.spec)?;
-        let policy_seed = grid::policy_seed(config.seed, &p.spec);
-        let released = release::release(&original, &policy, policy_seed)?;
-        if config.utility {
-            let u = match load_json::<PolicyUtility>(&layout.utility(pi))? {
-                Some(u) => u,
-                None => {
-                    let u = PolicyUtility {
-                        policy: p.name.clone(),
-                        utility: release::utility::measure(&original, &policy, policy_seed)?,
-                    };
-                    write_json(&layout.utility(pi), &u)?;
-                    u
-                }
-            };
-            utilities.push(u);
-        }
-        for cell in missing {
-            let cell_started = Instant::now();
-            let (summary, skipped) = run_cell(&config, &original, &released, cell)?;
-            let result = CellResult {
-                cell: (*cell).clone(),
-                summary,
-                skipped,
-                wall_seconds: cell_started.elapsed().as_secs_f64(),
-                peak_rss_kib: peak_rss_kib(),
-            };
-            write_json(&layout.cell(cell.index), &result)?;
-            computed += 1;
-            bar.inc(1);
-        }
-    }
-    bar.finish_and_clear();
-    let mut results = Vec::with_capacity(cells.len());
-    for c in &cells {
-        let r: CellResult = load_json(&layout.cell(c.index))?
-            .ok_or_else(|| Error::input(&layout.cell(c.index), "missing cell result"))?;
-        if r.cell != *c {
-            return Err(Error::input(
-                &layout.cell(c.index),
-                "cell result does not match the configuration",
-            ));
-        }
-        results.push(r);
-    }
-    Ok(Finished {
-        config,
-        config_hash,
-        data_fingerprint,
-        cells: results,
-        utilities,
-        sparsity,
-        wall_seconds: started.elapsed().as_secs_f64(),
-        computed,
-    })
+    std::fs::write(dir.join("config.toml"), text).map_err(|e| Error::io(dir, e))?;
+    Ok(())
 }
 
-fn run_cell(
-    config: &Config,
-    original: &Dataset,
-    released: &release::Release,
-    cell: &Cell,
-) -> Result<(AttackSummary, usize)> {
+/// What one cell's attack needs.
+struct CellRun<'a> {
+    config: &'a Config,
+    config_hash: &'a str,
+    original: &'a Dataset,
+    released: &'a Arc<Dataset>,
+    key: &'a release::ReleaseKey,
+    cluster: Option<&'a ClusterSpec>,
+}
+
+/// Samples a cell's aux records and attacks; `None` in the processes of a cluster other than 0.
+fn run_cell(run: &CellRun<'_>, cell: &Cell) -> Result<Option<(AttackSummary, usize)>> {
+    let (config, original, released) = (run.config, run.original, run.released);
     let aux_params = AuxParams {
         targets: cell.targets,
         items: cell.items,
@@ -299,7 +345,7 @@ fn run_cell(
         count_error: cell.count_error,
         seed: cell.seed,
     };
-    let sampled = sampler::sample(original, &aux_params, Some(&released.key))?;
+    let sampled = sampler::sample(original, &aux_params, Some(run.key))?;
     let params = AttackParams {
         algorithm: Algorithm::parse(&cell.algorithm)?,
         rho0: cell.rho0,
@@ -314,14 +360,30 @@ fn run_cell(
         ..AttackParams::default()
     }
     .validate()?;
-    let queries = attack::query::resolve(&released.data, &sampled.records, None);
-    let found = attack::run(&released.data, &queries, &params);
-    let outcomes = matches::outcomes(
-        &released.data,
-        &sampled.records,
-        &found,
-        Some(&released.key),
-    );
+    let queries = attack::query::resolve(released, &sampled.records, None);
+    let found = match run.cluster {
+        None => attack::run(released, &queries, &params),
+        Some(spec) => {
+            let tag = cluster::run_tag(
+                released,
+                &queries,
+                &params,
+                &format!("{}/{}", run.config_hash, cell.index),
+            );
+            match cluster::attack(
+                released.clone(),
+                Arc::new(queries),
+                &params,
+                spec,
+                None,
+                tag,
+            )? {
+                Some((found, _)) => found,
+                None => return Ok(None),
+            }
+        }
+    };
+    let outcomes = matches::outcomes(released, &sampled.records, &found, Some(run.key));
     let summary = metrics::summarize(
         &outcomes,
         params.algorithm.name(),
@@ -329,5 +391,5 @@ fn run_cell(
         config.attack.bootstrap,
         cell.seed,
     );
-    Ok((summary, sampled.skipped))
+    Ok(Some((summary, sampled.skipped)))
 }
