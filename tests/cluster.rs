@@ -278,3 +278,31 @@ fn experiment_cells_run_through_the_cluster_with_the_same_results() {
         read(&single.join("results.csv"))
     );
 }
+
+#[test]
+fn a_corrupt_posting_is_an_error_in_cluster_mode_too() {
+    // A cluster process verifies only the small sections and then the postings of its own
+    // shards; an out-of-range record index must be an error, never a write out of bounds.
+    let dir = tempdir();
+    let (store, aux) = inputs(dir.path(), "20");
+    let offset = deanon::dataset::store::section_offset(&store, "item_records").unwrap();
+    let mut bytes = std::fs::read(&store).unwrap();
+    let at = offset as usize + 4 * 50;
+    bytes[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
+    std::fs::write(&store, bytes).unwrap();
+    let out = dir.path().join("m.csv");
+    for workers in ["1", "3"] {
+        let err = common::fails(&[
+            "attack",
+            s(&store),
+            "--aux",
+            s(&aux),
+            "-o",
+            s(&out),
+            "--workers",
+            workers,
+        ]);
+        assert!(err.contains("out of order or out of range"), "{err}");
+    }
+    assert!(!out.exists());
+}

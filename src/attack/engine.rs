@@ -79,9 +79,19 @@ pub enum SecondPass {
 impl Scorer {
     /// A scorer for `release` (weights from the whole release's supports).
     pub fn new(release: &Dataset, params: &AttackParams) -> Self {
+        Self::with_day_range(release, params, release.day_range())
+    }
+
+    /// The same, with the release's first and last day given (the cluster merges them from
+    /// the shards, so that no process reads every date).
+    pub fn with_day_range(
+        release: &Dataset,
+        params: &AttackParams,
+        day_range: Option<(u16, u16)>,
+    ) -> Self {
         Scorer {
             params: params.clone(),
-            context: RhContext::new(release, params.rho0, params.d0),
+            context: RhContext::with_day_range(release, params.rho0, params.d0, day_range),
         }
     }
 

@@ -46,7 +46,17 @@ pub struct RhContext {
 impl RhContext {
     /// The context for `release` with scales `rho0` (stars) and `d0` (days).
     pub fn new(release: &Dataset, rho0: f64, d0: f64) -> Self {
-        let (first_day, days) = match release.day_range() {
+        Self::with_day_range(release, rho0, d0, release.day_range())
+    }
+
+    /// The same, with the release's date range given (the cluster computes it from its shards).
+    pub fn with_day_range(
+        release: &Dataset,
+        rho0: f64,
+        d0: f64,
+        day_range: Option<(u16, u16)>,
+    ) -> Self {
+        let (first_day, days) = match day_range {
             Some((first, last)) => (first, (last - first) as usize + 1),
             None => (0, 0),
         };
@@ -106,7 +116,7 @@ impl FactTables {
 }
 
 /// The postings of `item` held by records of `shard` (postings are sorted by record).
-fn shard_postings(release: &Dataset, item: u32, shard: Shard) -> Entries<'_> {
+pub(crate) fn shard_postings(release: &Dataset, item: u32, shard: Shard) -> Entries<'_> {
     let all = release.postings(item);
     if shard.start == 0 && shard.end as usize == release.num_records() {
         return all;

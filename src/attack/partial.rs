@@ -99,6 +99,27 @@ pub fn partition(release: &Dataset, parts: usize) -> Vec<Shard> {
     shards
 }
 
+/// Checks every posting the scoring of `shard` will use: within each item's postings, those of
+/// the shard's records are in record order and inside the shard. A store opened with
+/// `store::open_for_shards` is verified this way, shard by shard, before it is scored (the
+/// scatter indexes its accumulator without bounds checks).
+pub fn check_shard(release: &Dataset, shard: Shard) -> std::result::Result<(), String> {
+    for item in 0..release.num_items() as u32 {
+        let keys = super::kernel::shard_postings(release, item, shard).keys;
+        let in_order = keys.windows(2).all(|w| w[0] <= w[1]);
+        let inside = keys
+            .first()
+            .zip(keys.last())
+            .is_none_or(|(&a, &b)| a >= shard.start && b < shard.end);
+        if !in_order || !inside {
+            return Err(format!(
+                "the postings of item index {item} are out of order or out of range: the file is corrupt"
+            ));
+        }
+    }
+    Ok(())
+}
+
 /// The first pass's partial over one shard: sums for sigma and the top two.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Summary {

@@ -161,6 +161,9 @@ pub struct JournalSpec {
 enum Message {
     /// Worker 0 to all: its run tag and the aux records still to score, in order.
     Plan(u64, Vec<u32>),
+    /// Every worker to all: the first and last day of its shard's entries, or what is wrong
+    /// with its shard.
+    Days(std::result::Result<Option<(u16, u16)>, String>),
     /// Shard to owner: the first pass over one aux record.
     First {
         aux: u32,
@@ -225,9 +228,12 @@ pub fn attack(
     let todo: Vec<u32> = (0..n as u32)
         .filter(|&k| results[k as usize].is_none())
         .collect();
-    let scorer = Arc::new(Scorer::new(&release, params));
+    let params = Arc::new(params.clone());
     let batch = spec.batch.map(|b| b.max(1));
     let shared = Arc::new(Mutex::new(Some((checkpoint, todo))));
+    // Set when a worker of this process fails, so that its siblings stop instead of waiting
+    // for it at the next round.
+    let failed = Arc::new(AtomicBool::new(false));
     let connected = Arc::new(AtomicBool::new(false));
     if spec.processes > 1 {
         guard_against_lost_peers(spec, journal.as_ref().map(|j| j.path.as_path()));
@@ -240,18 +246,38 @@ pub fn attack(
             let state = (worker.index() == 0)
                 .then(|| shared.lock().expect("not poisoned").take())
                 .flatten();
-            run_worker(worker, &release, &queries, &scorer, state, (tag, batch))
+            let result = run_worker(
+                worker,
+                (&release, &queries, &params),
+                state,
+                (tag, batch),
+                &failed,
+            );
+            if result.is_err() {
+                failed.store(true, Ordering::SeqCst);
+            }
+            result
         })
         .map_err(|e| Error::Cluster(format!("could not start the workers: {e}")))?
     };
     let mut mine = None;
+    let mut first_error = None;
     for result in guards.join() {
         match result {
             Ok(Ok(Some(found))) => mine = Some(found),
             Ok(Ok(None)) => {}
-            Ok(Err(e)) => return Err(e),
-            Err(panic) => return Err(Error::Cluster(format!("a worker failed: {panic}"))),
+            // A sibling's failure is the consequence; keep the cause.
+            Ok(Err(Error::Cluster(m))) if m == SIBLING_FAILED => {}
+            Ok(Err(e)) => {
+                first_error.get_or_insert(e);
+            }
+            Err(panic) => {
+                first_error.get_or_insert(Error::Cluster(format!("a worker failed: {panic}")));
+            }
         }
+    }
+    if let Some(e) = first_error {
+        return Err(e);
     }
     Ok(mine.map(|(found, checkpoint)| {
         for (k, m) in found {
@@ -270,21 +296,23 @@ pub fn attack(
 /// round travels with each message.
 type Inbox = Rc<RefCell<Vec<(u32, u64, Message)>>>;
 
+const SIBLING_FAILED: &str = "another worker of this process failed";
+
 /// One worker: its shard, the batches, the four rounds per batch. Worker 0 also journals and
 /// returns the new matches.
 #[allow(clippy::type_complexity)]
 fn run_worker(
     worker: &mut Worker,
-    release: &Dataset,
-    queries: &[Query],
-    scorer: &Scorer,
+    (release, queries, params): (&Dataset, &[Query], &AttackParams),
     state: Option<(Option<Checkpoint>, Vec<u32>)>,
     (tag, batch): (u64, Option<usize>),
+    failed: &AtomicBool,
 ) -> Result<Option<(Vec<(u32, Match)>, Option<Checkpoint>)>> {
     let me = worker.index() as u32;
     let peers = worker.peers();
     let shards = partial::partition(release, peers);
     let shard = shards[me as usize];
+    let shard_problem = partial::check_shard(release, shard).err();
     let widest = shards.iter().map(|s| s.len()).max().unwrap_or(1).max(1);
     let batch = batch.unwrap_or((ACCUMULATOR_BUDGET / (4 * widest)).clamp(1, MAX_BATCH));
 
@@ -300,38 +328,58 @@ fn run_worker(
             .probe_with(&probe);
     });
     // One exchange round: send, then step until every worker's messages of this round are in.
-    let mut round = |worker: &mut Worker, out: Vec<(u32, Message)>| -> Vec<Message> {
+    let mut round = |worker: &mut Worker, out: Vec<(u32, Message)>| -> Result<Vec<Message>> {
         let now = *input.time();
         for (dest, m) in out {
             input.send((dest, now, m));
         }
         input.advance_to(now + 1);
         while probe.less_than(input.time()) {
+            if failed.load(Ordering::SeqCst) {
+                return Err(Error::Cluster(SIBLING_FAILED.into()));
+            }
             worker.step();
         }
         let mut all = inbox.borrow_mut();
         let (this, later): (Vec<_>, Vec<_>) = all.drain(..).partition(|m| m.1 == now);
         *all = later;
-        this.into_iter().map(|(_, _, m)| m).collect()
+        Ok(this.into_iter().map(|(_, _, m)| m).collect())
     };
     let owner = |aux: u32| aux % peers as u32;
 
-    let (mut checkpoint, plan_out) = match state {
-        Some((c, todo)) => (
-            c,
-            (0..peers as u32)
-                .map(|d| (d, Message::Plan(tag, todo.clone())))
-                .collect(),
-        ),
-        None => (None, Vec::new()),
+    // Round 0: worker 0's plan to all; every shard's date range to all.
+    // A corrupt shard is reported here, to everyone, so that no worker waits for another that
+    // stopped (every worker then returns the error).
+    let days = match &shard_problem {
+        None => Ok(release.day_range_of_records(shard.start as usize, shard.end as usize)),
+        Some(problem) => Err(format!("worker {me}: the store: {problem}")),
     };
-    let (leader_tag, plan) = round(worker, plan_out)
-        .into_iter()
-        .find_map(|m| match m {
-            Message::Plan(t, p) => Some((t, p)),
-            _ => None,
-        })
-        .expect("worker 0 sends the plan");
+    let mut out: Vec<(u32, Message)> = (0..peers as u32)
+        .map(|d| (d, Message::Days(days.clone())))
+        .collect();
+    let mut checkpoint = None;
+    if let Some((c, todo)) = state {
+        checkpoint = c;
+        out.extend((0..peers as u32).map(|d| (d, Message::Plan(tag, todo.clone()))));
+    }
+    let mut leader = None;
+    let mut day_range: Option<(u16, u16)> = None;
+    let mut problems = Vec::new();
+    for m in round(worker, out)? {
+        match m {
+            Message::Plan(t, p) => leader = Some((t, p)),
+            Message::Days(Ok(Some((a, b)))) => {
+                day_range = Some(day_range.map_or((a, b), |(x, y)| (x.min(a), y.max(b))));
+            }
+            Message::Days(Err(problem)) => problems.push(problem),
+            _ => {}
+        }
+    }
+    if let Some(problem) = problems.into_iter().min() {
+        return Err(Error::Cluster(problem));
+    }
+    let (leader_tag, plan) = leader.expect("worker 0 sends the plan");
+    let scorer = Scorer::with_day_range(release, params, day_range);
     if leader_tag != tag {
         return Err(Error::Cluster(format!(
             "worker {me} was given other inputs or parameters than process 0 \
@@ -361,7 +409,7 @@ fn run_worker(
                 )
             })
             .collect();
-        let mut firsts: Vec<(u32, u32, Summary)> = round(worker, out)
+        let mut firsts: Vec<(u32, u32, Summary)> = round(worker, out)?
             .into_iter()
             .filter_map(|m| match m {
                 Message::First { aux, from, summary } => Some((aux, from, summary)),
@@ -382,14 +430,10 @@ fn run_worker(
             }
             merged.push((aux, Summary::merge_all(summaries)));
         }
-        let seconds = round(worker, out);
+        let seconds = round(worker, out)?;
         // Round 3: spreads to the owners.
-        let slot = |aux: u32| {
-            chunk
-                .iter()
-                .position(|&a| a == aux)
-                .expect("aux of this batch")
-        };
+        // The plan is in increasing aux order.
+        let slot = |aux: u32| chunk.binary_search(&aux).expect("aux of this batch");
         let out = seconds
             .into_iter()
             .filter_map(|m| match m {
@@ -407,7 +451,7 @@ fn run_worker(
                 _ => None,
             })
             .collect();
-        let mut spreads: Vec<(u32, u32, Spread)> = round(worker, out)
+        let mut spreads: Vec<(u32, u32, Spread)> = round(worker, out)?
             .into_iter()
             .filter_map(|m| match m {
                 Message::Spread { aux, from, spread } => Some((aux, from, spread)),
@@ -436,7 +480,7 @@ fn run_worker(
                 )
             })
             .collect();
-        let mut done: Vec<(u32, Match)> = round(worker, out)
+        let mut done: Vec<(u32, Match)> = round(worker, out)?
             .into_iter()
             .filter_map(|m| match m {
                 Message::Done { aux, outcome } => Some((aux, *outcome)),

@@ -192,10 +192,18 @@ impl Dataset {
 
     /// The first and last day of the entries, or `None` without dates.
     pub fn day_range(&self) -> Option<(Day, Day)> {
+        self.day_range_of_records(0, self.num_records())
+    }
+
+    /// The first and last day of the entries of records `start..end`, or `None` without dates.
+    pub fn day_range_of_records(&self, start: usize, end: usize) -> Option<(Day, Day)> {
         use rayon::prelude::*;
-        let (first, last) = self
-            .by_record
-            .days
+        if self.by_record.days.is_empty() {
+            return None;
+        }
+        let offsets = &self.by_record.offsets;
+        let entries = offsets[start] as usize..offsets[end] as usize;
+        let (first, last) = self.by_record.days[entries]
             .par_iter()
             .filter(|&&d| d != NO_DAY)
             .fold(|| (u16::MAX, 0u16), |(lo, hi), &d| (lo.min(d), hi.max(d)))

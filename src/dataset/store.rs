@@ -260,10 +260,29 @@ fn parse_header(path: &Path, map: &[u8]) -> Result<(Header, usize)> {
 
 /// Opens a store: maps it, verifies it, and returns the dataset over the mapping.
 pub fn open(path: &Path) -> Result<Dataset> {
+    open_verifying(path, true)
+}
+
+/// The sections that hold one value per entry (the bulk of a store).
+const ENTRY_SECTIONS: [usize; 6] = [5, 6, 7, 9, 10, 11];
+
+/// Opens a store for a cluster process that reads only its shards: maps it lazily and verifies
+/// the header and every small section (ids, offsets, supports) but not the per-entry arrays,
+/// which the process reads only in part. Their indices are NOT checked: the caller must check
+/// the entries it uses (the cluster checks every posting of its shards with
+/// `attack::partial::check_shard` before scoring).
+pub fn open_for_shards(path: &Path) -> Result<Dataset> {
+    open_verifying(path, false)
+}
+
+fn open_verifying(path: &Path, everything: bool) -> Result<Dataset> {
     let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let mut options = MmapOptions::new();
+    if everything {
+        options.populate();
+    }
     // SAFETY: read-only mapping; see the module docs on concurrent modification.
-    let map =
-        unsafe { MmapOptions::new().populate().map(&file) }.map_err(|e| Error::io(path, e))?;
+    let map = unsafe { options.map(&file) }.map_err(|e| Error::io(path, e))?;
     let map = Arc::new(map);
     let (header, _) = parse_header(path, &map)?;
     let bad = |m: String| Error::store(path, m);
@@ -286,6 +305,9 @@ pub fn open(path: &Path) -> Result<Dataset> {
     let mismatch = header
         .sections
         .par_iter()
+        .enumerate()
+        .filter(|(k, _)| everything || !ENTRY_SECTIONS.contains(k))
+        .map(|(_, s)| s)
         .find_first(|s| {
             let bytes = &map[s.offset as usize..(s.offset + s.bytes) as usize];
             format!("{:016x}", checksum(bytes)) != s.xxh3
@@ -338,8 +360,11 @@ pub fn open(path: &Path) -> Result<Dataset> {
         days: column(&map, sec(11), Some(day_len)).map_err(bad)?,
     };
     let item_support: Column<u32> = column(&map, sec(12), Some(m)).map_err(bad)?;
-    validate_layout(&by_record, e, m).map_err(|x| bad(format!("record-major layout: {x}")))?;
-    validate_layout(&by_item, e, n).map_err(|x| bad(format!("item-major layout: {x}")))?;
+    let keys_bound = |bound: usize| everything.then_some(bound);
+    validate_layout(&by_record, e, keys_bound(m))
+        .map_err(|x| bad(format!("record-major layout: {x}")))?;
+    validate_layout(&by_item, e, keys_bound(n))
+        .map_err(|x| bad(format!("item-major layout: {x}")))?;
     if item_support
         .iter()
         .enumerate()
@@ -361,10 +386,11 @@ pub fn open(path: &Path) -> Result<Dataset> {
     .into())
 }
 
+/// Checks a layout's offsets and, with `key_bound`, that every key is below it.
 fn validate_layout(
     layout: &Layout,
     entries: usize,
-    key_bound: usize,
+    key_bound: Option<usize>,
 ) -> std::result::Result<(), String> {
     let offsets: &[u64] = &layout.offsets;
     if offsets.first() != Some(&0) || *offsets.last().unwrap_or(&1) != entries as u64 {
@@ -373,7 +399,9 @@ fn validate_layout(
     if offsets.windows(2).any(|w| w[0] > w[1]) {
         return Err("offsets are not increasing".into());
     }
-    if layout.keys.par_iter().any(|&k| k as usize >= key_bound) {
+    if let Some(bound) = key_bound
+        && layout.keys.par_iter().any(|&k| k as usize >= bound)
+    {
         return Err("an index is out of range".into());
     }
     Ok(())
