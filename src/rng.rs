@@ -211,6 +211,21 @@ impl AliasTable {
     }
 }
 
+/// A fixed, nearly standard normal value for a key, without a generator: the standardized sum of
+/// the 8 bytes of the key's SplitMix64 hash (Irwin-Hall, so within +-4.9). For large tables of
+/// pseudo-random values that are cheaper to recompute than to store and look up.
+#[inline]
+pub fn hashed_normal(key: u64) -> f64 {
+    let mut x = key;
+    let sum: u32 = splitmix64(&mut x)
+        .to_le_bytes()
+        .iter()
+        .map(|&b| b as u32)
+        .sum();
+    // 8 uniform bytes: mean 8 x 127.5, variance 8 x (256^2 - 1)/12.
+    (sum as f64 - 1020.0) * (1.0 / 209.021_529_1)
+}
+
 /// Standard normal cumulative distribution function.
 pub fn normal_cdf(x: f64) -> f64 {
     0.5 * libm::erfc(-x / std::f64::consts::SQRT_2)
@@ -239,6 +254,22 @@ pub fn normal_quantile(p: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hashed_normal_is_standard_and_fixed() {
+        let n = 200_000u64;
+        let values: Vec<f64> = (0..n)
+            .map(|k| hashed_normal(k.wrapping_mul(77) ^ 5))
+            .collect();
+        let mean = values.iter().sum::<f64>() / n as f64;
+        let var = values.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n as f64;
+        assert!(mean.abs() < 0.01, "{mean}");
+        assert!((var - 1.0).abs() < 0.02, "{var}");
+        let above = values.iter().filter(|&&v| v > 1.0).count() as f64 / n as f64;
+        assert!((above - 0.1587).abs() < 0.005, "{above}");
+        assert_eq!(hashed_normal(42), hashed_normal(42));
+        assert_ne!(hashed_normal(42), hashed_normal(43));
+    }
 
     #[test]
     fn same_seed_same_stream_and_paths_differ() {
