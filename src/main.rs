@@ -63,7 +63,7 @@ struct ClusterArgs {
     #[arg(long, value_name = "SECS", default_value_t = 120)]
     connect_timeout: u64,
     /// Cluster mode: aux records per batch, one checkpoint record each (default: as many as fit
-    /// 256 MiB of score accumulators per worker, at most 1024).
+    /// 32 MiB of score accumulators per worker, at most 1024).
     #[arg(long, value_name = "N")]
     batch: Option<usize>,
 }
