@@ -341,7 +341,9 @@ fn run_worker(
             if failed.load(Ordering::SeqCst) {
                 return Err(Error::Cluster(SIBLING_FAILED.into()));
             }
-            worker.step();
+            // Park while nothing is to be done, rather than spin: a waiting worker must leave
+            // the cores to the workers and network threads it waits for.
+            worker.step_or_park(Some(Duration::from_millis(1)));
         }
         let mut all = inbox.borrow_mut();
         let (this, later): (Vec<_>, Vec<_>) = all.drain(..).partition(|m| m.1 == now);
