@@ -78,6 +78,11 @@ pub struct AttackReport {
 /// Runs an attack and writes its outputs; returns the summary and any warnings. In cluster
 /// mode only process 0 writes outputs and reports; the other processes return `None`.
 pub fn attack(job: &AttackJob) -> Result<Option<AttackReport>> {
+    if job.resume && job.cluster.is_none() {
+        return Err(Error::InvalidArgument(
+            "--resume applies to cluster runs (--workers/--processes)".into(),
+        ));
+    }
     let params = job.params.clone().validate()?;
     // A cluster process reads only its shards' share of the store.
     let release = Arc::new(match job.cluster {
@@ -108,11 +113,6 @@ pub fn attack(job: &AttackJob) -> Result<Option<AttackReport>> {
                 .to_string(),
         );
     }
-    if job.resume && job.cluster.is_none() {
-        return Err(Error::InvalidArgument(
-            "--resume applies to cluster runs (--workers/--processes)".into(),
-        ));
-    }
     let (found, checkpoint) = match &job.cluster {
         None => {
             let found =
@@ -120,17 +120,17 @@ pub fn attack(job: &AttackJob) -> Result<Option<AttackReport>> {
             (found, None)
         }
         Some(spec) => {
+            let tag = cluster::run_tag(&release, &queries, &params, "");
             // Every process names the journal (in its error messages); process 0 keeps it.
             let journal = Some(JournalSpec {
                 path: checkpoint::path_for(&job.output),
                 identity: if spec.process == 0 {
-                    run_identity(job, &params)?
+                    run_identity(&job.release, tag)?
                 } else {
                     String::new()
                 },
                 resume: job.resume,
             });
-            let tag = cluster::run_tag(&release, &queries, &params, "");
             let queries = Arc::new(queries);
             let ran = crate::progress::timed("attack (cluster)", || {
                 cluster::attack(release.clone(), queries, &params, spec, journal, tag)
@@ -160,23 +160,15 @@ pub fn attack(job: &AttackJob) -> Result<Option<AttackReport>> {
 }
 
 /// What a cluster run's checkpoint must agree on: the store's contents (the checksums its
-/// header records, so nothing but the header is read), the aux file, the item map and the
-/// parameters.
-fn run_identity(job: &AttackJob, params: &AttackParams) -> Result<String> {
-    let read = |p: &std::path::Path| std::fs::read(p).map_err(|e| Error::io(p, e));
-    let mut text: String = store::read_header(&job.release)?
+/// header records, so nothing but the header is read) and the run tag, which covers the resolved
+/// aux facts and the parameters (all the scoring depends on).
+fn run_identity(release: &std::path::Path, tag: u64) -> Result<String> {
+    let mut text: String = store::read_header(release)?
         .sections
         .iter()
         .map(|s| s.xxh3.clone())
         .collect();
-    text.push_str(&format!(
-        "{:016x}",
-        xxhash_rust::xxh3::xxh3_64(&read(&job.aux)?)
-    ));
-    if let Some(map) = &job.item_map {
-        text.push_str(&format!("{:016x}", xxhash_rust::xxh3::xxh3_64(&read(map)?)));
-    }
-    text.push_str(&format!("{params:?}"));
+    text.push_str(&format!("{tag:016x}"));
     Ok(format!(
         "{:032x}",
         xxhash_rust::xxh3::xxh3_128(text.as_bytes())

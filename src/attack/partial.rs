@@ -191,8 +191,6 @@ impl Summary {
                 self.tied,
                 self.second.max(later.best),
             )
-        } else if self.tied == 0 {
-            (later.best, later.best_record, later.tied, later.second)
         } else {
             // Equal bests: the earlier record stays first and the tie makes second = best.
             (

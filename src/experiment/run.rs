@@ -180,7 +180,6 @@ pub fn run(
 
     let cells = grid::cells(&config);
     let original = crate::progress::timed("load data", || load_data(&config))?;
-    let data_fingerprint = store::fingerprint(&original);
 
     let sparsity = match &config.sparsity {
         Some(spec) if writer => Some(
@@ -265,6 +264,7 @@ pub fn run(
     if !writer {
         return Ok(None);
     }
+    let data_fingerprint = store::fingerprint(&original);
     let mut results = Vec::with_capacity(cells.len());
     for c in &cells {
         let r: CellResult = load_json(&layout.cell(c.index))?
