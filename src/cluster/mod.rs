@@ -469,10 +469,10 @@ fn run_worker(
             .chunk_by(|a, b| a.0 == b.0)
             .map(|group| {
                 let aux = group[0].0;
+                // `merged` is in increasing aux order, as the sorted summaries were.
                 let summary = merged
-                    .iter()
-                    .find(|m| m.0 == aux)
-                    .map(|m| m.1)
+                    .binary_search_by_key(&aux, |m: &(u32, Summary)| m.0)
+                    .map(|k| merged[k].1)
                     .expect("summary of an owned aux record");
                 let spread = Spread::merge_all(group.iter().map(|s| s.2));
                 let outcome = scorer.finish(&queries[aux as usize], &summary, &spread);
