@@ -6,6 +6,8 @@
 //!   and weights into the accumulator), then a plain reset;
 //! - `kernel/scoreboard-rh/...`: the Scoreboard-RH scatter plus the pass that produces
 //!   eccentricity and entropic output and resets the accumulator;
+//! - `kernel/scoreboard-rh-norm/...`: the same with the length normalization (B = 0.75): one
+//!   more division per record;
 //! - `attack/scoreboard-rh/...`: the whole parallel engine over a batch of aux records.
 //!
 //! Throughput is in postings scanned (kernel) or aux records (attack). The data is a
@@ -15,8 +17,7 @@
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use deanon::attack::kernel::{self, RhContext};
-use deanon::attack::partial::Shard;
-use deanon::attack::{AttackParams, Scorer, query};
+use deanon::attack::{AttackParams, CheckedShard, ReleaseStats, Scorer, query};
 use deanon::auxiliary::sampler::{self, AuxParams};
 use deanon::dataset::Dataset;
 use deanon::dataset::generate::{GenerateParams, Preset, generate};
@@ -63,7 +64,8 @@ fn benches(c: &mut Criterion) {
         .map(|f| data.postings(f.item).len() as u64)
         .sum();
     let context = RhContext::new(&data, 1.5, 30.0);
-    let shard = Shard::whole(&data);
+    let shard = CheckedShard::whole(&data).unwrap();
+    let stats = ReleaseStats::of(&data);
 
     let mut group = c.benchmark_group("kernel");
     group.sample_size(10);
@@ -85,14 +87,29 @@ fn benches(c: &mut Criterion) {
             }
         })
     });
-    let scorer = Scorer::new(&data, &AttackParams::default());
+    let scorer = Scorer::new(&data, &AttackParams::defaults(), &stats, shard);
     group.bench_function(format!("scoreboard-rh/{label}/aux=8"), |b| {
         b.iter(|| {
             for (k, q) in queries.iter().enumerate() {
-                let summary = scorer.first_pass(&data, q, shard, &mut acc);
+                let summary = scorer.first_pass(&data, q, &mut acc);
                 let pass = scorer.plan_second_pass(k, q, &[summary])[0];
-                let spread = scorer.second_pass(shard, &mut acc, pass);
+                let spread = scorer.second_pass(&mut acc, pass);
                 std::hint::black_box(scorer.finish(q, &summary, &spread));
+            }
+        })
+    });
+    let norm = AttackParams::builder()
+        .algorithm("scoreboard-rh-norm".parse().unwrap())
+        .check()
+        .unwrap();
+    let norm_scorer = Scorer::new(&data, &norm, &stats, shard);
+    group.bench_function(format!("scoreboard-rh-norm/{label}/aux=8"), |b| {
+        b.iter(|| {
+            for (k, q) in queries.iter().enumerate() {
+                let summary = norm_scorer.first_pass(&data, q, &mut acc);
+                let pass = norm_scorer.plan_second_pass(k, q, &[summary])[0];
+                let spread = norm_scorer.second_pass(&mut acc, pass);
+                std::hint::black_box(norm_scorer.finish(q, &summary, &spread));
             }
         })
     });
@@ -101,9 +118,9 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("attack");
     group.sample_size(10);
     group.throughput(Throughput::Elements(queries.len() as u64));
-    let params = AttackParams::default();
+    let params = AttackParams::defaults();
     group.bench_function(format!("scoreboard-rh/{label}/aux=8"), |b| {
-        b.iter(|| deanon::attack::run(&data, &queries, &params))
+        b.iter(|| deanon::attack::local::run(&data, &queries, &params).unwrap())
     });
     group.finish();
 }

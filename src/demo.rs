@@ -10,11 +10,14 @@ use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::time::Instant;
 
-use crate::attack::{self, AttackParams, matches};
+use std::sync::Arc;
+
+use crate::attack::AttackParams;
 use crate::auxiliary::sampler::{self, AuxParams};
 use crate::dataset::generate::{GenerateParams, Preset, generate};
 use crate::dataset::{store, summary};
-use crate::{Error, Result, metrics};
+use crate::linkage::{self, AttackOptions, Executor};
+use crate::{Error, Result};
 
 /// What the demo runs on.
 #[derive(Clone, Debug)]
@@ -60,7 +63,7 @@ pub fn run(params: &DemoParams) -> Result<String> {
     let path = params.out_dir.join("netflix-like.deanon");
     store::save(&data, &path)?;
     drop(data);
-    let data = store::open(&path)?;
+    let data = Arc::new(store::open(&path)?);
     let _ = writeln!(
         report,
         "Generated a Netflix-like data set ({} people, seed {}) at {}:\n",
@@ -80,7 +83,11 @@ pub fn run(params: &DemoParams) -> Result<String> {
         "{:<8} {:>6} | {:>12} {:>16} {:>7} | {:>12} {:>16} {:>7}",
         "aux", "", "top-1 +-3d", "matched +-3d", "paper", "top-1 +-14d", "matched +-14d", "paper"
     );
-    let attack_params = AttackParams::default().validate()?;
+    let attack_params = AttackParams::defaults();
+    let options = AttackOptions {
+        resamples: 0,
+        ..AttackOptions::default()
+    };
     for (row, &(items, wrong, paper3, paper14)) in PAPER_FIG4.iter().enumerate() {
         let label = if wrong == 0 {
             format!("{items}")
@@ -99,10 +106,16 @@ pub fn run(params: &DemoParams) -> Result<String> {
                 ..AuxParams::default()
             };
             let aux = sampler::sample(&data, &aux_params, None)?.records;
-            let queries = attack::query::resolve(&data, &aux, None);
-            let found = attack::run(&data, &queries, &attack_params);
-            let outcomes = matches::outcomes(&data, &aux, &found, None);
-            let s = metrics::summarize(&outcomes, "scoreboard-rh", attack_params.phi, 0, 0);
+            let s = linkage::attack(
+                &data,
+                &aux,
+                None,
+                &attack_params,
+                &Executor::Local,
+                &options,
+            )?
+            .expect("a local attack reports")
+            .summary;
             cells.push((s.top1_rate.unwrap_or(0.0), s.matched_rate, s.precision));
         }
         let precision = |p: Option<f64>| p.map_or("-".to_string(), |p| format!("{p:.2}"));
@@ -133,7 +146,7 @@ pub fn run(params: &DemoParams) -> Result<String> {
     if experiment_dir.join("state.json").exists() {
         std::fs::remove_dir_all(&experiment_dir).map_err(|e| Error::io(&experiment_dir, e))?;
     }
-    crate::experiment::run_experiment(&config, &experiment_dir, false, None, None)?;
+    crate::experiment::run_experiment(&config, &experiment_dir, false, None, &Executor::Local)?;
     let _ = writeln!(
         report,
         "\nA small experiment (experiments/smoke.toml: two release policies x two aux settings x two date errors, \

@@ -46,6 +46,23 @@ pub enum Error {
     /// A parameter is out of its domain.
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
+    /// A named parameter is out of its domain. The message names the parameter; the command
+    /// line or the experiment file adds where the value came from (the flag, or file and key).
+    #[error("{message}")]
+    Parameter {
+        /// The parameter's name, as in the library and the experiment file (`rho0`).
+        name: &'static str,
+        /// What is wrong, naming the parameter and the value.
+        message: String,
+    },
+    /// No aux fact names an item of the release: nothing can be scored.
+    #[error(
+        "no aux item is an item of the release (a release of other data? then give an item map)"
+    )]
+    NoCommonItems,
+    /// Data in memory contradicts itself (a store's postings out of range): nothing is scored.
+    #[error("corrupt data: {0}")]
+    Corrupt(String),
     /// A cluster run could not start or finish.
     #[error("cluster: {0}")]
     Cluster(String),
@@ -53,6 +70,26 @@ pub enum Error {
 
 /// The library's result type.
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// Parses `text` as one of `all`, by `name`; else an error naming `what` and the choices. The
+/// library's enums implement `FromStr` with it, so their names are written once.
+pub(crate) fn parse_named<T: Copy>(
+    text: &str,
+    all: &[T],
+    name: impl Fn(T) -> &'static str,
+    what: &str,
+) -> Result<T> {
+    all.iter()
+        .copied()
+        .find(|&v| name(v) == text)
+        .ok_or_else(|| {
+            let names: Vec<&str> = all.iter().map(|&v| name(v)).collect();
+            Error::InvalidArgument(format!(
+                "unknown {what} '{text}' (expected one of: {})",
+                names.join(", ")
+            ))
+        })
+}
 
 impl Error {
     /// An I/O error on `path`.

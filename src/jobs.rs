@@ -1,16 +1,76 @@
-//! One function per file-level command (`aux`, `attack`, `sparsity`): read the inputs, run the
-//! library, write the outputs. The binary only parses arguments and calls these.
+//! One function per file-level command (`import`, `generate`, `info`, `export`, `release`,
+//! `aux`, `attack`, `sparsity`, `experiment`): read the inputs, run the library, write the outputs. The
+//! binary only parses arguments, calls these and prints what they return.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::attack::{self, AttackParams, ItemMap, matches};
+use crate::attack::{AttackParams, ItemMap, matches};
 use crate::auxiliary::{file, sampler};
-use crate::cluster::{self, ClusterSpec, JournalSpec, checkpoint};
-use crate::dataset::store;
-use crate::metrics::{self, AttackSummary};
-use crate::release::ReleaseKey;
+use crate::dataset::{ReleaseKey, store};
+use crate::linkage::{self, AttackOptions, Executor, Journal};
+use crate::metrics::AttackSummary;
 use crate::{Error, Result};
+
+/// How large a data set written by a command is.
+#[derive(Clone, Copy, Debug)]
+pub struct Written {
+    /// Entries.
+    pub entries: usize,
+    /// Records (people).
+    pub records: usize,
+    /// Items.
+    pub items: usize,
+}
+
+impl Written {
+    fn of(data: &crate::Dataset) -> Written {
+        Written {
+            entries: data.num_entries(),
+            records: data.num_records(),
+            items: data.num_items(),
+        }
+    }
+}
+
+/// `deanon import`: reads `path` in `format` and saves the store to `output`.
+pub fn import(
+    path: &Path,
+    format: crate::dataset::import::Format,
+    kind: crate::dataset::DatasetKind,
+    output: &Path,
+) -> Result<Written> {
+    let data = crate::dataset::import::import(path, format, kind)?;
+    crate::progress::timed("save", || store::save(&data, output))?;
+    Ok(Written::of(&data))
+}
+
+/// `deanon generate`: makes a synthetic data set and saves it to `output`.
+pub fn generate(
+    params: &crate::dataset::generate::GenerateParams,
+    output: &Path,
+) -> Result<Written> {
+    let data = crate::dataset::generate::generate(params)?;
+    store::save(&data, output)?;
+    Ok(Written::of(&data))
+}
+
+/// `deanon info`: the description of a store, as a table or as one JSON object.
+pub fn info(data: &Path, json: bool) -> Result<String> {
+    let dataset = store::open(data)?;
+    let s = crate::dataset::summary::summarize(&dataset);
+    Ok(if json {
+        serde_json::to_string_pretty(&s).expect("a summary serializes") + "\n"
+    } else {
+        s.to_text()
+    })
+}
+
+/// `deanon export`: a store as generic CSV.
+pub fn export(data: &Path, output: &Path) -> Result<()> {
+    let dataset = store::open(data)?;
+    crate::dataset::export::export_csv(&dataset, output)
+}
 
 /// `deanon aux`.
 #[derive(Clone, Debug)]
@@ -27,6 +87,12 @@ pub struct AuxJob {
 
 /// Samples aux records and writes them; returns (records written, targets skipped).
 pub fn sample_aux(job: &AuxJob) -> Result<(usize, usize)> {
+    if job.params.non_members > 0 && job.key.is_none() {
+        return Err(Error::InvalidArgument(
+            "--non-members needs --key (the release key: non-members are the people it leaves out)"
+                .into(),
+        ));
+    }
     let data = store::open(&job.data)?;
     let key = job.key.as_deref().map(ReleaseKey::read).transpose()?;
     let sampled = sampler::sample(&data, &job.params, key.as_ref())?;
@@ -51,7 +117,7 @@ pub struct AttackJob {
     pub key: Option<PathBuf>,
     /// Aux item -> release item map.
     pub item_map: Option<PathBuf>,
-    /// Attack parameters.
+    /// Attack parameters (checked).
     pub params: AttackParams,
     /// MATCHES.csv.
     pub output: PathBuf,
@@ -59,9 +125,9 @@ pub struct AttackJob {
     pub summary: Option<PathBuf>,
     /// Bootstrap resamples for the intervals.
     pub resamples: usize,
-    /// Run on timely dataflow workers (threads, processes, hosts) instead of this process's
-    /// thread pool.
-    pub cluster: Option<ClusterSpec>,
+    /// Where the scoring runs: this process, or timely dataflow workers (threads, processes,
+    /// hosts).
+    pub executor: Executor,
     /// Cluster mode: continue from the checkpoint of an interrupted run.
     pub resume: bool,
 }
@@ -78,34 +144,16 @@ pub struct AttackReport {
 /// Runs an attack and writes its outputs; returns the summary and any warnings. In cluster
 /// mode only process 0 writes outputs and reports; the other processes return `None`.
 pub fn attack(job: &AttackJob) -> Result<Option<AttackReport>> {
-    if job.resume && job.cluster.is_none() {
-        return Err(Error::InvalidArgument(
-            "--resume applies to cluster runs (--workers/--processes)".into(),
-        ));
-    }
-    let params = job.params.clone().validate()?;
-    // A cluster process reads only its shards' share of the store.
-    let release = Arc::new(match job.cluster {
-        None => store::open(&job.release)?,
-        Some(_) => store::open_for_shards(&job.release)?,
-    });
+    let executor = job.executor.clone().with_journal(Journal::beside(
+        &job.output,
+        &job.release,
+        job.resume,
+    ))?;
+    let release = Arc::new(executor.open(&job.release)?);
     let aux = file::read_aux(&job.aux)?;
     let key = job.key.as_deref().map(ReleaseKey::read).transpose()?;
     let item_map = job.item_map.as_deref().map(ItemMap::read).transpose()?;
-    let queries = attack::query::resolve(&release, &aux, item_map.as_ref());
-    if queries.iter().all(|q| q.facts.is_empty()) {
-        return Err(Error::input(
-            &job.aux,
-            "no aux item is an item of the release (a release of other data? then pass --item-map)",
-        ));
-    }
     let mut warnings = Vec::new();
-    let dropped: usize = queries.iter().map(|q| q.facts_dropped).sum();
-    if dropped > 0 {
-        warnings.push(format!(
-            "{dropped} aux facts name items the release does not hold; they add nothing"
-        ));
-    }
     if key.is_none() && release.is_pseudonymized() && aux.iter().any(|a| a.true_user.is_some()) {
         warnings.push(
             "this release has pseudonymous record ids and no --key was given: true_user (an original id) \
@@ -113,66 +161,55 @@ pub fn attack(job: &AttackJob) -> Result<Option<AttackReport>> {
                 .to_string(),
         );
     }
-    let (found, checkpoint) = match &job.cluster {
-        None => {
-            let found =
-                crate::progress::timed("attack", || attack::run(&release, &queries, &params));
-            (found, None)
-        }
-        Some(spec) => {
-            let tag = cluster::run_tag(&release, &queries, &params, "");
-            // Every process names the journal (in its error messages); process 0 keeps it.
-            let journal = Some(JournalSpec {
-                path: checkpoint::path_for(&job.output),
-                identity: if spec.process == 0 {
-                    run_identity(&job.release, tag)?
-                } else {
-                    String::new()
-                },
-                resume: job.resume,
-            });
-            let queries = Arc::new(queries);
-            let ran = crate::progress::timed("attack (cluster)", || {
-                cluster::attack(release.clone(), queries, &params, spec, journal, tag)
-            })?;
-            let Some((found, checkpoint)) = ran else {
-                return Ok(None);
-            };
-            (found, checkpoint)
-        }
+    let options = AttackOptions {
+        item_map: item_map.as_ref(),
+        resamples: job.resamples,
+        bootstrap_seed: job.params.seed(),
+        ..AttackOptions::default()
     };
-    let outcomes = matches::outcomes(&release, &aux, &found, key.as_ref());
-    matches::write_matches(&outcomes, &job.output)?;
-    let summary = metrics::summarize(
-        &outcomes,
-        params.algorithm.name(),
-        params.phi,
-        job.resamples,
-        params.seed,
-    );
+    let attacked = linkage::attack(
+        &release,
+        &aux,
+        key.as_ref(),
+        &job.params,
+        &executor,
+        &options,
+    )
+    .map_err(|e| match e {
+        Error::NoCommonItems => Error::input(&job.aux, format!("{e}: pass --item-map")),
+        e => e,
+    })?;
+    let Some(attacked) = attacked else {
+        return Ok(None);
+    };
+    if attacked.facts_dropped > 0 {
+        warnings.insert(
+            0,
+            format!(
+                "{} aux facts name items the release does not hold; they add nothing",
+                attacked.facts_dropped
+            ),
+        );
+    }
+    matches::write_matches(&attacked.outcomes, &job.output)?;
     if let Some(path) = &job.summary {
-        crate::atomic_file::write_json(path, &summary)?;
+        crate::atomic_file::write_json(path, &attacked.summary)?;
     }
-    if let Some(c) = checkpoint {
-        c.remove()?;
-    }
+    let summary = attacked.summary.clone();
+    attacked.outputs_written()?;
     Ok(Some(AttackReport { summary, warnings }))
 }
 
-/// What a cluster run's checkpoint must agree on: the store's contents (the checksums its
-/// header records, so nothing but the header is read) and the run tag, which covers the resolved
-/// aux facts and the parameters (all the scoring depends on).
-fn run_identity(release: &std::path::Path, tag: u64) -> Result<String> {
-    let mut text: String = store::read_header(release)?
-        .sections
-        .iter()
-        .map(|s| s.xxh3.clone())
-        .collect();
-    text.push_str(&format!("{tag:016x}"));
-    Ok(format!(
-        "{:032x}",
-        xxhash_rust::xxh3::xxh3_128(text.as_bytes())
-    ))
+/// `deanon experiment`: runs (or resumes) the experiment in `config` into `dir` on `executor`;
+/// returns a short summary for the terminal.
+pub fn experiment(
+    config: &Path,
+    dir: &Path,
+    resume: bool,
+    data: Option<&Path>,
+    executor: &Executor,
+) -> Result<String> {
+    crate::experiment::run_experiment(config, dir, resume, data, executor)
 }
 
 /// `deanon sparsity`: writes the curve (or returns it as CSV text when `output` is `None`).
@@ -183,7 +220,7 @@ pub fn sparsity(
     output: Option<&std::path::Path>,
 ) -> Result<String> {
     let dataset = store::open(data)?;
-    let s = attack::sparsity::measure(&dataset, sample, seed);
+    let s = crate::dataset::sparsity::measure(&dataset, sample, seed);
     match output {
         Some(path) => {
             s.write_csv(path)?;

@@ -28,6 +28,7 @@ pub mod demo;
 pub mod error;
 pub mod experiment;
 pub mod jobs;
+pub mod linkage;
 pub mod metrics;
 pub mod pairs_file;
 pub mod progress;

@@ -4,10 +4,13 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clap::{Parser, Subcommand, ValueEnum};
+use clap::{Parser, Subcommand};
+use deanon::attack::{Algorithm, AttackParams, defaults as attack_defaults};
+use deanon::auxiliary::sampler::{AuxParams, Selection, defaults as aux_defaults};
+use deanon::dataset::DatasetKind;
 use deanon::dataset::generate::{GenerateParams, Preset};
 use deanon::dataset::import::Format;
-use deanon::dataset::{DatasetKind, export, import, store, summary};
+use deanon::linkage::Executor;
 
 /// Measure how many people in an anonymized sparse data release can be re-identified.
 #[derive(Parser)]
@@ -21,27 +24,6 @@ struct Cli {
     threads: Option<usize>,
     #[command(subcommand)]
     command: Command,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum FormatArg {
-    Csv,
-    Netflix,
-    Movielens,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-enum KindArg {
-    Ratings,
-    Views,
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-#[allow(clippy::enum_variant_names)] // the names are the preset names users type
-enum PresetArg {
-    NetflixLike,
-    MovielensLike,
-    ViewsLike,
 }
 
 /// Cluster mode (timely dataflow): timely's -w/-n/-p/-h, spelled long so that -h stays help.
@@ -69,6 +51,11 @@ struct ClusterArgs {
 }
 
 impl ClusterArgs {
+    /// The executor the flags describe: local without any cluster flag.
+    fn executor(&self) -> Executor {
+        Executor::new(self.spec())
+    }
+
     /// The cluster spec, or `None` when no cluster flag is given.
     fn spec(&self) -> Option<deanon::cluster::ClusterSpec> {
         let any = self.workers.is_some()
@@ -106,20 +93,20 @@ enum Command {
         path: PathBuf,
         /// Input format: csv (header user,item[,rating][,date]), netflix (training_set folder or
         /// combined_data_*.txt), movielens (u.data, ratings.dat, ratings.csv, RecBole .inter).
-        #[arg(long, value_enum)]
-        format: FormatArg,
+        #[arg(long)]
+        format: Format,
         /// ratings: one entry per user and item (duplicates are errors); views: every event kept.
-        #[arg(long, value_enum, default_value = "ratings")]
-        kind: KindArg,
+        #[arg(long, default_value = "ratings")]
+        kind: DatasetKind,
         /// Output store.
         #[arg(short, long)]
         output: PathBuf,
     },
     /// Generate a synthetic data set.
     Generate {
-        /// The shape to imitate.
-        #[arg(long, value_enum)]
-        preset: PresetArg,
+        /// The shape to imitate: netflix-like, movielens-like or views-like.
+        #[arg(long)]
+        preset: Preset,
         /// Number of people (default: 480189 netflix-like, 6040 movielens-like, 100000 views-like).
         #[arg(long)]
         users: Option<usize>,
@@ -140,23 +127,7 @@ enum Command {
     },
     /// Release a data set under a policy: a pipeline of anonymization steps, then new random
     /// record ids. The key (released id -> original id) is written with mode 0600.
-    #[command(after_help = concat!(
-        "Steps (joined with '|', applied in order; pseudonymization always comes last):\n",
-        "  sample:fraction=F              keep each person with probability F\n",
-        "  drop:fraction=F                delete each rating with probability F\n",
-        "  insert:fraction=F              add F fake ratings per real one (item by popularity, rating and date by their distributions)\n",
-        "  rating-noise:scale=B[,dist=laplace|uniform]   noise in stars, rounded to the scale and clamped\n",
-        "  rating-drop                    release presence only\n",
-        "  date-noise:days=D[,dist=uniform|laplace]      shift dates\n",
-        "  date-coarsen:to=week|month|year                round dates down to Monday / the 1st / January 1st\n",
-        "  date-drop                      remove dates\n",
-        "  rare-items:min_support=K       suppress items held by fewer than K people\n",
-        "  truncate:max_per_record=T      keep at most T ratings per person (random subset)\n",
-        "  km-anonymity:k=K,m=M           suppress items until every set of up to M (1 or 2) items held by someone is held by >= K people\n",
-        "  microaggregate:k=K             ratings replaced by averages over k-means groups of >= K similar people\n",
-        "  dp:epsilon=E[,max_per_record=T][,presence=P]   E-DP per person: randomized response on presence, Laplace on ratings, dates dropped\n",
-        "Example: deanon release data.deanon --policy 'sample:fraction=0.1|date-coarsen:to=week' --seed 1 -o rel.deanon --key rel.key.csv"
-    ))]
+    #[command(after_help = deanon::release::spec::steps_help())]
     Release {
         /// The original data.
         data: PathBuf,
@@ -181,19 +152,19 @@ enum Command {
         /// The original data (not the release).
         data: PathBuf,
         /// Number of targets.
-        #[arg(long, default_value_t = 1000)]
+        #[arg(long, default_value_t = aux_defaults::TARGETS)]
         targets: usize,
         /// Facts per target (M).
-        #[arg(long, default_value_t = 8)]
+        #[arg(long, default_value_t = aux_defaults::ITEMS)]
         items: usize,
         /// Completely wrong facts among them (K): "M-K of M".
-        #[arg(long, default_value_t = 0)]
+        #[arg(long, default_value_t = aux_defaults::WRONG)]
         wrong: usize,
         /// Each kept rating moves by a uniform amount in [-R, R] stars.
-        #[arg(long, default_value_t = 0.0, value_name = "R")]
+        #[arg(long, default_value_t = aux_defaults::RATING_ERROR, value_name = "R")]
         rating_error: f64,
         /// Each kept date shifts uniformly in [-D, D] days.
-        #[arg(long, default_value_t = 14, value_name = "D")]
+        #[arg(long, default_value_t = aux_defaults::DATE_ERROR, value_name = "D")]
         date_error: u32,
         /// Facts carry no dates.
         #[arg(long)]
@@ -202,8 +173,8 @@ enum Command {
         #[arg(long)]
         no_ratings: bool,
         /// uniform, or rare:TOP (only items outside the TOP most-rated).
-        #[arg(long, default_value = "uniform")]
-        select: String,
+        #[arg(long, default_value = aux_defaults::SELECT)]
+        select: Selection,
         /// Release key: targets are drawn from people in the release.
         #[arg(long)]
         key: Option<PathBuf>,
@@ -211,16 +182,16 @@ enum Command {
         #[arg(long, default_value_t = 0)]
         non_members: usize,
         /// Also know each target's number of ratings within this relative error (e.g. 0.5).
-        #[arg(long, default_value_t = 0.0, value_name = "E")]
+        #[arg(long, default_value_t = aux_defaults::COUNT_ERROR, value_name = "E")]
         count_error: f64,
         /// Seed.
-        #[arg(long, default_value_t = 0)]
+        #[arg(long, default_value_t = aux_defaults::SEED)]
         seed: u64,
         /// Output aux CSV.
         #[arg(short, long)]
         output: PathBuf,
     },
-    /// Link aux records to released records (Scoreboard-RH or Scoreboard).
+    /// Link aux records to released records (Scoreboard-RH, Scoreboard-RH-norm or Scoreboard).
     Attack {
         /// The released data.
         release: PathBuf,
@@ -230,33 +201,36 @@ enum Command {
         /// Release key: report candidates and compare the truth in original ids.
         #[arg(long)]
         key: Option<PathBuf>,
-        /// scoreboard-rh or scoreboard.
-        #[arg(long, default_value = "scoreboard-rh")]
-        algorithm: String,
-        /// Rating scale of the similarity, stars (scoreboard-rh).
-        #[arg(long, default_value_t = 1.5)]
+        /// The linkage algorithm.
+        #[arg(long, default_value = attack_defaults::ALGORITHM, long_help = Algorithm::help())]
+        algorithm: Algorithm,
+        /// Rating scale of the similarity, stars (scoreboard-rh, scoreboard-rh-norm).
+        #[arg(long, default_value_t = attack_defaults::RHO0)]
         rho0: f64,
-        /// Date scale of the similarity, days (scoreboard-rh).
-        #[arg(long, default_value_t = 30.0)]
+        /// Date scale of the similarity, days (scoreboard-rh, scoreboard-rh-norm).
+        #[arg(long, default_value_t = attack_defaults::D0)]
         d0: f64,
-        /// Eccentricity needed to name a match (scoreboard-rh).
-        #[arg(long, default_value_t = 1.5)]
+        /// Eccentricity needed to name a match (scoreboard-rh, scoreboard-rh-norm).
+        #[arg(long, default_value_t = attack_defaults::PHI)]
         phi: f64,
+        /// B in [0, 1]: scores are divided by (1 - B) + B |r| / mean|r| (scoreboard-rh-norm).
+        #[arg(long, default_value_t = attack_defaults::LENGTH_NORM, value_name = "B")]
+        length_norm: f64,
         /// Rating tolerance, stars (scoreboard).
-        #[arg(long, default_value_t = 0.0)]
+        #[arg(long, default_value_t = attack_defaults::RATING_TOL)]
         rating_tol: f64,
         /// Date tolerance, days (scoreboard).
-        #[arg(long, default_value_t = 14)]
+        #[arg(long, default_value_t = attack_defaults::DATE_TOL)]
         date_tol: u32,
         /// Relative error of the aux `count` column: records with fewer than count/(1+E) or more
         /// than count/(1-E) entries are ruled out.
-        #[arg(long, default_value_t = 0.5, value_name = "E")]
+        #[arg(long, default_value_t = attack_defaults::COUNT_TOLERANCE, value_name = "E")]
         count_tolerance: f64,
         /// aux_item,release_item CSV linking another catalogue to the release's items.
         #[arg(long)]
         item_map: Option<PathBuf>,
         /// Seed (scoreboard's pick among candidates; bootstrap intervals).
-        #[arg(long, default_value_t = 0)]
+        #[arg(long, default_value_t = attack_defaults::SEED)]
         seed: u64,
         /// Bootstrap resamples for the 95% intervals.
         #[arg(long, default_value_t = 1000)]
@@ -318,7 +292,13 @@ fn main() -> ExitCode {
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("deanon: error: {e:#}");
+            // A parameter's error names the parameter; here it came from its flag.
+            match e.downcast_ref::<deanon::Error>() {
+                Some(deanon::Error::Parameter { name, .. }) => {
+                    eprintln!("deanon: error: --{}: {e:#}", name.replace('_', "-"))
+                }
+                _ => eprintln!("deanon: error: {e:#}"),
+            }
             ExitCode::FAILURE
         }
     }
@@ -353,23 +333,13 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             kind,
             output,
         } => {
-            let format = match format {
-                FormatArg::Csv => Format::Csv,
-                FormatArg::Netflix => Format::Netflix,
-                FormatArg::Movielens => Format::Movielens,
-            };
-            let kind = match kind {
-                KindArg::Ratings => DatasetKind::Ratings,
-                KindArg::Views => DatasetKind::Views,
-            };
-            let data = import::import(&path, format, kind)?;
-            deanon::progress::timed("save", || store::save(&data, &output))?;
+            let written = deanon::jobs::import(&path, format, kind, &output)?;
             if !cli.quiet {
                 eprintln!(
                     "imported {} entries of {} records and {} items into {}",
-                    data.num_entries(),
-                    data.num_records(),
-                    data.num_items(),
+                    written.entries,
+                    written.records,
+                    written.items,
                     output.display()
                 );
             }
@@ -380,34 +350,20 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             seed,
             output,
         } => {
-            let preset = match preset {
-                PresetArg::NetflixLike => Preset::NetflixLike,
-                PresetArg::MovielensLike => Preset::MovielensLike,
-                PresetArg::ViewsLike => Preset::ViewsLike,
-            };
             let mut params = GenerateParams::new(preset).seed(seed);
             params.users = users;
-            let data = deanon::dataset::generate::generate(&params)?;
-            store::save(&data, &output)?;
+            let written = deanon::jobs::generate(&params, &output)?;
             if !cli.quiet {
                 eprintln!(
                     "generated {} entries of {} records and {} items into {}",
-                    data.num_entries(),
-                    data.num_records(),
-                    data.num_items(),
+                    written.entries,
+                    written.records,
+                    written.items,
                     output.display()
                 );
             }
         }
-        Command::Info { data, json } => {
-            let dataset = store::open(&data)?;
-            let s = summary::summarize(&dataset);
-            if json {
-                println!("{}", serde_json::to_string_pretty(&s)?);
-            } else {
-                print!("{}", s.to_text());
-            }
-        }
+        Command::Info { data, json } => print!("{}", deanon::jobs::info(&data, json)?),
         Command::Aux {
             data,
             targets,
@@ -424,7 +380,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             seed,
             output,
         } => {
-            let params = deanon::auxiliary::sampler::AuxParams {
+            let params = AuxParams {
                 targets,
                 items,
                 wrong,
@@ -432,7 +388,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 date_error,
                 dates: !no_dates,
                 ratings: !no_ratings,
-                select: deanon::auxiliary::sampler::Selection::parse(&select)?,
+                select,
                 non_members,
                 count_error,
                 seed,
@@ -461,6 +417,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             rho0,
             d0,
             phi,
+            length_norm,
             rating_tol,
             date_tol,
             count_tolerance,
@@ -472,16 +429,17 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             cluster,
             resume,
         } => {
-            let params = deanon::attack::AttackParams {
-                algorithm: deanon::attack::Algorithm::parse(&algorithm)?,
-                rho0,
-                d0,
-                phi,
-                rating_tol,
-                date_tol,
-                seed,
-                count_tolerance,
-            };
+            let params = AttackParams::builder()
+                .algorithm(algorithm)
+                .rho0(rho0)
+                .d0(d0)
+                .phi(phi)
+                .length_norm(length_norm)
+                .rating_tol(rating_tol)
+                .date_tol(date_tol)
+                .seed(seed)
+                .count_tolerance(count_tolerance)
+                .check()?;
             let job = deanon::jobs::AttackJob {
                 release,
                 aux,
@@ -491,7 +449,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 output,
                 summary,
                 resamples: bootstrap,
-                cluster: cluster.spec(),
+                executor: cluster.executor(),
                 resume,
             };
             match deanon::jobs::attack(&job)? {
@@ -548,12 +506,12 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             data,
             cluster,
         } => {
-            let summary = deanon::experiment::run_experiment(
+            let summary = deanon::jobs::experiment(
                 &config,
                 &output,
                 resume,
                 data.as_deref(),
-                cluster.spec().as_ref(),
+                &cluster.executor(),
             )?;
             if !cli.quiet {
                 print!("{summary}");
@@ -570,10 +528,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 deanon::jobs::sparsity(&data, sample, seed, output.as_deref())?
             );
         }
-        Command::Export { data, output } => {
-            let dataset = store::open(&data)?;
-            export::export_csv(&dataset, &output)?;
-        }
+        Command::Export { data, output } => deanon::jobs::export(&data, &output)?,
     }
     Ok(())
 }

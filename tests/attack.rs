@@ -127,6 +127,181 @@ fn scoreboard_rh_matches_hand_computation() {
     assert!(close(num(x3, "runner_up"), wt * (-4.0f64 / 30.0).exp()));
 }
 
+/// Scoreboard-RH-norm by hand (DESIGN.md section 9): Score_B = Score_RH / ((1 - B) + B |r| /
+/// mean|r|), |r| the distinct items of record r; then sigma, eccentricity and the entropic
+/// output of Score_B exactly as Scoreboard-RH's.
+#[test]
+fn scoreboard_rh_norm_matches_hand_computation() {
+    let dir = tempdir();
+    // A view log: v1 watched A twice and B once (|r| = 2 distinct items), v2 watched A, C and
+    // D (3), v3 watched B (1). mean|r| = 2.
+    let input = write(
+        dir.path(),
+        "views.csv",
+        "user,item,date
+         v1,A,2005-01-01
+         v1,A,2005-01-20
+         v1,B,2005-01-10
+         v2,A,2005-01-05
+         v2,C,2005-02-01
+         v2,D,2005-02-03
+         v3,B,2005-01-12
+",
+    );
+    let store = dir.path().join("views.deanon");
+    ok(&[
+        "import",
+        s(&input),
+        "--format",
+        "csv",
+        "--kind",
+        "views",
+        "-o",
+        s(&store),
+    ]);
+    let aux = write(
+        dir.path(),
+        "aux.csv",
+        "aux_id,item,rating,date,true_user
+         x1,A,,2005-01-02,v1
+         x1,B,,2005-01-10,v1
+",
+    );
+    // supp(A) = supp(B) = 2: wt = 1 / ln 2. Dates only; v1's best event of A is 1 day off.
+    let wt = 1.0 / 2f64.ln();
+    let rh = [
+        wt * ((-1.0f64 / 30.0).exp() + 1.0), // v1: A 1 day off, B exact
+        wt * (-3.0f64 / 30.0).exp(),         // v2: A 3 days off
+        wt * (-2.0f64 / 30.0).exp(),         // v3: B 2 days off
+    ];
+    let lengths = [2.0, 3.0, 1.0];
+    let mean = 2.0;
+    for b in [0.0, 0.5, 1.0] {
+        let out = dir.path().join(format!("m{b}.csv"));
+        ok(&[
+            "attack",
+            s(&store),
+            "--aux",
+            s(&aux),
+            "--algorithm",
+            "scoreboard-rh-norm",
+            "--length-norm",
+            &b.to_string(),
+            "-o",
+            s(&out),
+        ]);
+        let scores: Vec<f64> = (0..3)
+            .map(|r| rh[r] / ((1.0 - b) + b * lengths[r] / mean))
+            .collect();
+        let mut order: Vec<usize> = (0..3).collect();
+        order.sort_by(|&x, &y| scores[y].total_cmp(&scores[x]));
+        let n = 3.0;
+        let mu = scores.iter().sum::<f64>() / n;
+        let sigma = (scores.iter().map(|s| (s - mu).powi(2)).sum::<f64>() / n).sqrt();
+        let ecc = (scores[order[0]] - scores[order[1]]) / sigma;
+        let z: f64 = scores.iter().map(|s| (s / sigma).exp()).sum();
+        let probs: Vec<f64> = scores.iter().map(|s| (s / sigma).exp() / z).collect();
+        let entropy: f64 = probs.iter().map(|p| -p * p.log2()).sum();
+        let m = &rows(&out)[0];
+        assert_eq!(m["candidate"], ["v1", "v2", "v3"][order[0]], "B = {b}");
+        assert!(
+            close(num(m, "score"), scores[order[0]]),
+            "B = {b}: {}",
+            m["score"]
+        );
+        assert!(close(num(m, "runner_up"), scores[order[1]]), "B = {b}");
+        assert!(close(num(m, "sigma"), sigma), "B = {b}");
+        assert!(
+            close(num(m, "eccentricity"), ecc),
+            "B = {b}: {} vs {ecc}",
+            m["eccentricity"]
+        );
+        assert!(close(num(m, "top_probability"), probs[order[0]]), "B = {b}");
+        assert!(close(num(m, "entropy_bits"), entropy), "B = {b}");
+    }
+    // B = 1 divides v3's score by 1/2 (|r| = 1 is half the mean): the runner-up's score doubles.
+    let m = &rows(&dir.path().join("m1.csv"))[0];
+    assert!(close(num(m, "runner_up"), rh[2] * 2.0));
+}
+
+/// B = 0 is Scoreboard-RH bit for bit (every divisor is exactly 1), with a key and
+/// non-members, and the length-normalized summary says which B it used.
+#[test]
+fn length_norm_zero_is_scoreboard_rh_byte_for_byte() {
+    let dir = tempdir();
+    let store = generated(dir.path(), "4000");
+    let released = dir.path().join("r.deanon");
+    let key = dir.path().join("r.key");
+    ok(&[
+        "release",
+        s(&store),
+        "--policy",
+        "sample:fraction=0.5",
+        "--seed",
+        "2",
+        "-o",
+        s(&released),
+        "--key",
+        s(&key),
+    ]);
+    let aux = dir.path().join("aux.csv");
+    ok(&[
+        "aux",
+        s(&store),
+        "--targets",
+        "200",
+        "--items",
+        "4",
+        "--wrong",
+        "1",
+        "--key",
+        s(&key),
+        "--non-members",
+        "100",
+        "--seed",
+        "3",
+        "-o",
+        s(&aux),
+    ]);
+    let run = |name: &str, extra: &[&str]| {
+        let out = dir.path().join(format!("{name}.csv"));
+        let summary = dir.path().join(format!("{name}.json"));
+        let base = [
+            "attack",
+            s(&released),
+            "--aux",
+            s(&aux),
+            "--key",
+            s(&key),
+            "-o",
+            s(&out),
+            "--summary",
+            s(&summary),
+        ];
+        ok(&[&base[..], extra].concat());
+        (std::fs::read(&out).unwrap(), read_json(&summary))
+    };
+    let (rh, rh_summary) = run("rh", &[]);
+    let (norm0, norm0_summary) = run(
+        "norm0",
+        &["--algorithm", "scoreboard-rh-norm", "--length-norm", "0"],
+    );
+    assert_eq!(rh, norm0, "MATCHES.csv of B = 0 and of Scoreboard-RH");
+    assert_eq!(norm0_summary["algorithm"], "scoreboard-rh-norm");
+    assert_eq!(norm0_summary["length_norm"], 0.0);
+    assert!(rh_summary.get("length_norm").is_none());
+    assert_eq!(rh_summary["top1_rate"], norm0_summary["top1_rate"]);
+    assert_eq!(
+        rh_summary["false_match_rate"],
+        norm0_summary["false_match_rate"]
+    );
+    let (norm1, _) = run(
+        "norm1",
+        &["--algorithm", "scoreboard-rh-norm", "--length-norm", "1"],
+    );
+    assert_ne!(rh, norm1, "B = 1 changes the scores");
+}
+
 #[test]
 fn tie_between_records_goes_to_the_smaller_index_with_zero_eccentricity() {
     let dir = tempdir();
@@ -249,7 +424,7 @@ fn results_do_not_depend_on_the_thread_count() {
         std::fs::read(&aux2).unwrap(),
         "aux sampling"
     );
-    for algorithm in ["scoreboard-rh", "scoreboard"] {
+    for algorithm in ["scoreboard-rh", "scoreboard-rh-norm", "scoreboard"] {
         let mut outputs = Vec::new();
         for threads in ["1", "2", "4"] {
             let out = dir.path().join(format!("m{threads}.csv"));
@@ -483,6 +658,41 @@ fn item_map_links_another_catalogue() {
     // Without the map nothing links: a clear error.
     let err = fails(&["attack", s(&store), "--aux", s(&aux), "-o", s(&out)]);
     assert!(err.contains("--item-map"), "{err}");
+}
+
+#[test]
+fn bad_parameters_name_their_flag() {
+    let dir = tempdir();
+    let store = tiny(dir.path());
+    let aux = write(dir.path(), "aux.csv", "aux_id,item,rating,date\nx,A,5,\n");
+    let out = dir.path().join("m.csv");
+    let base = ["attack", s(&store), "--aux", s(&aux), "-o", s(&out)];
+    for (flag, message) in [
+        (
+            "--rho0=-1",
+            "--rho0: rho0 must be a positive number, got -1",
+        ),
+        (
+            "--length-norm=1.5",
+            "--length-norm: length_norm must be in [0, 1], got 1.5",
+        ),
+        (
+            "--count-tolerance=1",
+            "--count-tolerance: count_tolerance must be in [0, 1), got 1",
+        ),
+    ] {
+        let err = fails(&[&base[..], &[flag]].concat());
+        assert!(err.contains(message), "{flag}: {err}");
+    }
+    assert!(!out.exists());
+    // An unknown algorithm is refused by the argument parser, which lists the registry.
+    let wrong = deanon(&[&base[..], &["--algorithm", "blur"]].concat());
+    let stderr = String::from_utf8_lossy(&wrong.stderr);
+    assert!(!wrong.status.success());
+    assert!(
+        stderr.contains("unknown algorithm 'blur'") && stderr.contains("scoreboard-rh-norm"),
+        "{stderr}"
+    );
 }
 
 #[test]

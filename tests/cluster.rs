@@ -106,7 +106,7 @@ fn read(path: &Path) -> String {
 fn every_cluster_shape_writes_the_single_process_matches() {
     let dir = tempdir();
     let (store, aux) = inputs(dir.path(), "400");
-    for algorithm in ["scoreboard-rh", "scoreboard"] {
+    for algorithm in ["scoreboard-rh", "scoreboard-rh-norm", "scoreboard"] {
         let single = dir.path().join(format!("{algorithm}-single.csv"));
         let base = [
             "attack",
@@ -262,7 +262,7 @@ fn experiment_cells_run_through_the_cluster_with_the_same_results() {
          [[policy]]\nname = \"none\"\nspec = \"pseudonymize\"\n\
          [[policy]]\nname = \"noisy\"\nspec = \"pseudonymize|date-noise:days=7\"\n\
          [aux]\nsettings = [{ items = 2, wrong = 0 }, { items = 4, wrong = 1 }]\ntargets = 150\n\
-         [attack]\nalgorithm = [\"scoreboard-rh\", \"scoreboard\"]\nbootstrap = 50\n",
+         [attack]\nalgorithm = [\"scoreboard-rh\", \"scoreboard-rh-norm\", \"scoreboard\"]\nlength_norm = [0.5, 1]\nbootstrap = 50\n",
     );
     let single = dir.path().join("single");
     ok(&["experiment", s(&config), "-o", s(&single)]);

@@ -175,6 +175,24 @@ fn bad_configs_are_clear_errors() {
             "[data]\ngenerate = { preset = \"netflix-like\" }\n[aux]\nitemz = [2]\n",
             "bad.toml:4:",
         ),
+        // Parameters are checked when the file is read, and the error names the file, the
+        // line, the table and the parameter.
+        (
+            "[data]\ngenerate = { preset = \"netflix-like\", users = 100 }\n[attack]\nphi = [1.5]\nrho0 = [1.5, -1]\n",
+            "bad.toml:5: [attack] rho0 must be a positive number, got -1",
+        ),
+        (
+            "[data]\ngenerate = { preset = \"netflix-like\", users = 100 }\n[attack]\nalgorithm = [\"scoreboard-rh-norm\"]\nlength_norm = [2]\n",
+            "bad.toml:5: [attack] length_norm must be in [0, 1], got 2",
+        ),
+        (
+            "[data]\ngenerate = { preset = \"netflix-like\", users = 100 }\n[attack]\nalgorithm = [\"blur\"]\n",
+            "unknown algorithm 'blur'",
+        ),
+        (
+            "[data]\ngenerate = { preset = \"netflix-like\", users = 100 }\n[aux]\nsettings = [{ items = 2, wrong = 3 }]\n",
+            "bad.toml:4: [aux] wrong must be at most items (2), got 3",
+        ),
     ];
     for (text, words) in cases {
         let config = write(dir.path(), "bad.toml", text);

@@ -17,9 +17,10 @@
 //! so they do not depend on the thread count. The passes are compiled twice, for plain x86-64
 //! and for AVX2, picked at run time; the arithmetic is the same, so are the results.
 
-use super::partial::{BLOCK, Shard, Summary, to_fixed};
+use super::partial::{Summary, to_fixed};
 use super::query::Query;
-use crate::dataset::{Dataset, DatasetKind, Entries, NO_DAY, NO_RATING};
+use super::shard::{BLOCK, CheckedShard, Shard, shard_postings};
+use crate::dataset::{Dataset, DatasetKind, NO_DAY, NO_RATING};
 
 /// wt(i) = 1 / ln(max(supp(i), 2)) for every item of the release.
 pub fn item_weights(release: &Dataset) -> Vec<f64> {
@@ -115,24 +116,10 @@ impl FactTables {
     }
 }
 
-/// The postings of `item` held by records of `shard` (postings are sorted by record).
-pub(crate) fn shard_postings(release: &Dataset, item: u32, shard: Shard) -> Entries<'_> {
-    let all = release.postings(item);
-    if shard.start == 0 && shard.end as usize == release.num_records() {
-        return all;
-    }
-    let lo = all.keys.partition_point(|&r| r < shard.start);
-    let hi = all.keys.partition_point(|&r| r < shard.end);
-    Entries {
-        keys: &all.keys[lo..hi],
-        ratings: all.ratings.map(|x| &x[lo..hi]),
-        days: all.days.map(|x| &x[lo..hi]),
-    }
-}
-
 /// Adds `sim(k)` for every posting `k` into `acc[records[k] - start]` (views: the best event of
 /// each record). Every record must lie in `[start, start + acc.len())`: the postings come from
-/// [`shard_postings`] for the shard `acc` covers, and the callers check `acc.len()`.
+/// [`shard_postings`] for a [`CheckedShard`] that `acc` covers, and the callers check
+/// `acc.len()`.
 #[inline(always)]
 fn add_postings(
     records: &[u32],
@@ -165,15 +152,17 @@ fn add_postings(
 }
 
 /// Adds one aux record's Scoreboard-RH scores of the records of `shard` into `acc` (all zero,
-/// one slot per record of the shard: record r at `r - shard.start`).
+/// one slot per record of the shard: record r at `r - shard.start`). `shard` must be a shard of
+/// `release`.
 pub fn scatter_rh(
     release: &Dataset,
     ctx: &RhContext,
     query: &Query,
-    shard: Shard,
+    shard: CheckedShard,
     acc: &mut [f32],
 ) {
     assert_eq!(acc.len(), shard.len(), "one accumulator slot per record");
+    let shard = shard.shard();
     let views = release.kind() == DatasetKind::Views;
     let first_day = ctx.first_day;
     for fact in &query.facts {
@@ -228,6 +217,16 @@ pub fn rule_out_by_count(release: &Dataset, shard: Shard, acc: &mut [f32], low: 
     }
 }
 
+/// Divides every score of a shard by its record's divisor (Scoreboard-RH-norm's length
+/// normalization). A division, not a multiplication by a reciprocal, so that a divisor of 1
+/// leaves every score's bits as they are.
+pub fn divide(acc: &mut [f32], divisors: &[f32]) {
+    assert_eq!(acc.len(), divisors.len(), "one divisor per record");
+    for (v, d) in acc.iter_mut().zip(divisors) {
+        *v /= *d;
+    }
+}
+
 /// The reference pass for benchmarks: reads the postings of every fact's item and adds a
 /// constant into `acc` (no similarity, no statistics). Returns the postings read. The caller
 /// resets `acc`.
@@ -242,16 +241,17 @@ pub fn plain_pass(release: &Dataset, query: &Query, acc: &mut [f32]) -> u64 {
     read
 }
 
-/// Scoreboard (Algorithm 1A) match counts: each record gains 1 per fact it matches within the
-/// tolerances (`rating_tol` in half stars; a value the aux lacks is not checked).
+/// Scoreboard (Algorithm 1A) match counts of the records of `shard` (a shard of `release`):
+/// each record gains 1 per fact it matches within the tolerances (`rating_tol` in half stars; a value the aux lacks is not checked).
 pub fn scatter_scoreboard(
     release: &Dataset,
     query: &Query,
     (rating_tol, date_tol): (u32, u32),
-    shard: Shard,
+    shard: CheckedShard,
     acc: &mut [f32],
 ) {
     assert_eq!(acc.len(), shard.len(), "one accumulator slot per record");
+    let shard = shard.shard();
     let views = release.kind() == DatasetKind::Views;
     for fact in &query.facts {
         let postings = shard_postings(release, fact.item, shard);
@@ -493,8 +493,8 @@ mod tests {
         let sigma = s.sigma();
         let (z, zx) = spread(acc, s.best, (1.0 / sigma) as f32);
         let (z, zx) = (
-            super::super::partial::from_fixed(z),
-            super::super::partial::from_fixed(zx),
+            crate::attack::partial::from_fixed(z),
+            crate::attack::partial::from_fixed(zx),
         );
         (s, (z.ln() - zx / z) / std::f64::consts::LN_2, 1.0 / z)
     }

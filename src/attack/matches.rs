@@ -7,12 +7,10 @@
 use std::io::Write;
 use std::path::Path;
 
-use super::engine::Match;
+use super::algorithm::Match;
 use crate::Result;
 use crate::atomic_file::write_atomically;
-use crate::auxiliary::AuxRecord;
-use crate::dataset::Dataset;
-use crate::release::ReleaseKey;
+use crate::dataset::{AuxRecord, Dataset, ReleaseKey};
 
 /// One aux record's outcome with ids resolved and the truth compared.
 #[derive(Clone, Debug)]

@@ -1,25 +1,36 @@
 //! The linkage engine: scores every aux record against every released record and reports the
-//! best guess, its eccentricity and the entropic output (DESIGN.md section 4, exactly).
+//! best guess, its eccentricity and the entropic output (DESIGN.md sections 4 and 9, exactly).
+//! It uses only `dataset` and the shared utilities.
 //!
-//! - [`params`]: algorithms and their validated parameters;
+//! - [`params`]: validated parameters (a builder, checked once) and their defaults;
+//! - [`algorithm`]: the [`LinkageAlgorithm`] trait, the registry of algorithms
+//!   (Scoreboard-RH, Scoreboard-RH-norm, Scoreboard) and [`Scorer`], the passes every executor
+//!   runs;
 //! - [`query`]: aux records resolved to the release's item indices (directly or via an item map);
-//! - [`kernel`]: Scoreboard-RH and Scoreboard over the inverted index into a dense accumulator;
-//! - [`partial`]: shards of a release, and the partial results of one shard with their merge;
-//! - [`engine`]: the per-shard passes ([`Scorer`]) and the single-process parallel driver;
-//! - [`matches`]: writes MATCHES.csv;
-//! - [`sparsity`]: the nearest-neighbour similarity curve of a dataset (paper Fig. 1).
+//! - [`shard`]: shards of a release, the checked shard the kernels require, release statistics;
+//! - [`kernel`]: the scatter of one shard's postings into a dense accumulator, and the passes
+//!   over it (sums for sigma + top two; entropic output + reset);
+//! - [`partial`]: what a shard's passes return (`Summary`, `Spread`) and their exact merge;
+//! - [`local`]: the single-process executor (rayon); the cluster executor is `crate::cluster`;
+//! - [`matches`]: outcomes in external ids, compared with the truth; MATCHES.csv.
+//!
+//! The one entry point for a whole attack (resolve, execute locally or on a cluster, outcomes,
+//! summary) is [`crate::linkage::attack`].
 //!
 //! Results never depend on the thread count: each aux record is scored by one task, records
 //! accumulate in aux-fact order, and sums over records run in record order in fixed lanes.
 
-pub mod engine;
+pub mod algorithm;
 pub mod kernel;
+pub mod local;
 pub mod matches;
 pub mod params;
 pub mod partial;
 pub mod query;
-pub mod sparsity;
+pub mod shard;
 
-pub use engine::{Match, Scorer, SecondPass, run};
-pub use params::{Algorithm, AttackParams};
+pub use algorithm::{Algorithm, LinkageAlgorithm, Match, Scorer};
+pub use params::{AttackParams, AttackParamsBuilder, defaults};
+pub use partial::SecondPass;
 pub use query::{ItemMap, Query};
+pub use shard::{CheckedShard, ReleaseStats, Shard};

@@ -1,8 +1,9 @@
-//! Shards of a release and the partial results of scoring one aux record against one shard,
-//! with their merge (the shape of tantivy's `Collector::merge_fruits`).
+//! The partial results of scoring one aux record against one shard of a release, with their
+//! merge (the shape of tantivy's `Collector::merge_fruits`), and what the owner of an aux record
+//! tells each shard between the passes ([`SecondPass`]).
 //!
-//! A shard is a contiguous range of record indices that starts on a multiple of [`BLOCK`]. The
-//! passes over a shard's scores sum in blocks of [`BLOCK`] records aligned to the global record
+//! A shard ([`super::shard`]) starts on a multiple of [`BLOCK`] records. The passes over a
+//! shard's scores sum in blocks of [`BLOCK`] records aligned to the global record
 //! index, and turn each block's f32 lane sums into 64.64 fixed point (`i128`) before adding
 //! them up. Integer addition is associative, and the blocks are the same whatever the
 //! partition, so merging the partials of any partition, in shard order, gives bit for bit what
@@ -11,10 +12,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::dataset::Dataset;
-
-/// Records summed together in f32 lanes before the lanes go into the fixed-point totals.
-pub const BLOCK: usize = 512;
+pub use super::shard::BLOCK;
 
 const FIXED_ONE: f64 = 18_446_744_073_709_551_616.0; // 2^64
 
@@ -53,95 +51,6 @@ pub fn to_fixed(v: f32) -> i128 {
 #[inline]
 pub fn from_fixed(v: i128) -> f64 {
     v as f64 / FIXED_ONE
-}
-
-/// A contiguous range of records `[start, end)`; `start` is a multiple of [`BLOCK`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Shard {
-    /// First record.
-    pub start: u32,
-    /// One past the last record.
-    pub end: u32,
-}
-
-impl Shard {
-    /// All records of `release` as one shard.
-    pub fn whole(release: &Dataset) -> Shard {
-        Shard {
-            start: 0,
-            end: release.num_records() as u32,
-        }
-    }
-
-    /// Number of records.
-    pub fn len(&self) -> usize {
-        (self.end - self.start) as usize
-    }
-
-    /// Whether the shard holds no record.
-    pub fn is_empty(&self) -> bool {
-        self.end == self.start
-    }
-}
-
-/// Splits the records of `release` into `parts` shards in record order, each starting on a
-/// multiple of [`BLOCK`], balancing the work of a shard: its postings (the scatter) plus its
-/// records (the passes over the scores). Shards may be empty when there are more parts than
-/// blocks.
-pub fn partition(release: &Dataset, parts: usize) -> Vec<Shard> {
-    let n = release.num_records();
-    let parts = parts.max(1);
-    let offsets: &[u64] = &release.by_record().offsets;
-    let work = |end: usize| offsets[end] + end as u64; // work of records [0, end)
-    let total = work(n);
-    let mut shards = Vec::with_capacity(parts);
-    let mut start = 0usize;
-    for p in 1..=parts {
-        let end = if p == parts {
-            n
-        } else {
-            let goal = total * p as u64 / parts as u64;
-            // The first block boundary whose prefix work reaches the goal.
-            let blocks = n / BLOCK;
-            let (mut lo, mut hi) = (start / BLOCK, blocks);
-            while lo < hi {
-                let mid = (lo + hi) / 2;
-                if work(mid * BLOCK) < goal {
-                    lo = mid + 1;
-                } else {
-                    hi = mid;
-                }
-            }
-            (lo * BLOCK).max(start)
-        };
-        shards.push(Shard {
-            start: start as u32,
-            end: end as u32,
-        });
-        start = end;
-    }
-    shards
-}
-
-/// Checks every posting the scoring of `shard` will use: within each item's postings, those of
-/// the shard's records are in record order and inside the shard. A store opened with
-/// `store::open_for_shards` is verified this way, shard by shard, before it is scored (the
-/// scatter indexes its accumulator without bounds checks).
-pub fn check_shard(release: &Dataset, shard: Shard) -> std::result::Result<(), String> {
-    for item in 0..release.num_items() as u32 {
-        let keys = super::kernel::shard_postings(release, item, shard).keys;
-        let in_order = keys.windows(2).all(|w| w[0] <= w[1]);
-        let inside = keys
-            .first()
-            .zip(keys.last())
-            .is_none_or(|(&a, &b)| a >= shard.start && b < shard.end);
-        if !in_order || !inside {
-            return Err(format!(
-                "the postings of item index {item} are out of order or out of range: the file is corrupt"
-            ));
-        }
-    }
-    Ok(())
 }
 
 /// The first pass's partial over one shard: sums for sigma and the top two.
@@ -227,6 +136,28 @@ impl Summary {
             .max(0.0)
             .sqrt()
     }
+}
+
+/// What a shard does in the second pass over one aux record's scores, as the owner of the aux
+/// record decides from the merged first-pass summaries.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub enum SecondPass {
+    /// The entropic sums against the best score and 1 / sigma.
+    Entropy {
+        /// The best score over all shards.
+        reference: f32,
+        /// 1 / sigma.
+        inv_sigma: f32,
+    },
+    /// Nothing to sum (all scores equal): reset.
+    Reset,
+    /// Return the `k`-th record of this shard whose score is `needed`.
+    Pick {
+        /// The score a candidate has (Scoreboard: the number of facts).
+        needed: f32,
+        /// Which candidate of this shard, if the pick fell here.
+        k: Option<u64>,
+    },
 }
 
 /// The second pass's partial over one shard: the entropic output's sums (Scoreboard-RH) or the
@@ -331,36 +262,5 @@ mod tests {
         assert_eq!(to_fixed(0.0), 0);
         assert_eq!(to_fixed(f32::MIN_POSITIVE / 4.0), 0);
         assert_eq!(to_fixed(1e-19), (1e-19f32 as f64 * FIXED_ONE) as i128);
-    }
-
-    #[test]
-    fn partition_is_block_aligned_and_covers_everything() {
-        let data = crate::dataset::generate::generate(
-            &crate::dataset::generate::GenerateParams::new(
-                crate::dataset::generate::Preset::NetflixLike,
-            )
-            .users(5000)
-            .seed(3),
-        )
-        .unwrap();
-        for parts in [1, 2, 3, 6, 9, 40] {
-            let shards = partition(&data, parts);
-            assert_eq!(shards.len(), parts);
-            assert_eq!(shards[0].start, 0);
-            assert_eq!(shards.last().unwrap().end as usize, data.num_records());
-            for w in shards.windows(2) {
-                assert_eq!(w[0].end, w[1].start);
-            }
-            for s in &shards {
-                assert_eq!(s.start as usize % BLOCK, 0, "{parts}: {s:?}");
-                assert!(s.start <= s.end);
-            }
-        }
-        // Balanced: with 3 parts no shard holds more than half the postings.
-        let offsets = &data.by_record().offsets;
-        for s in partition(&data, 3) {
-            let entries = offsets[s.end as usize] - offsets[s.start as usize];
-            assert!(entries * 2 < *offsets.last().unwrap(), "{s:?}");
-        }
     }
 }

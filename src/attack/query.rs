@@ -7,8 +7,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::Result;
-use crate::auxiliary::AuxRecord;
-use crate::dataset::{Dataset, NO_DAY, NO_RATING};
+use crate::dataset::{AuxRecord, Dataset, NO_DAY, NO_RATING};
 
 /// One resolved fact. Missing values use [`NO_RATING`] / [`NO_DAY`].
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -15,8 +15,7 @@
 use rayon::prelude::*;
 
 use super::{AuxFact, AuxRecord};
-use crate::dataset::{Dataset, RatingScale};
-use crate::release::ReleaseKey;
+use crate::dataset::{Dataset, RatingScale, ReleaseKey};
 use crate::rng::Rng;
 use crate::{Error, Result};
 
@@ -40,10 +39,63 @@ impl Selection {
         {
             return Ok(Selection::Rare(top));
         }
-        Err(Error::InvalidArgument(format!(
-            "--select must be 'uniform' or 'rare:TOP' (e.g. rare:500), got '{text}'"
-        )))
+        Err(Error::Parameter {
+            name: "select",
+            message: format!(
+                "select must be 'uniform' or 'rare:TOP' (e.g. rare:500), got '{text}'"
+            ),
+        })
     }
+
+    /// The name, as parsed.
+    pub fn name(&self) -> String {
+        match self {
+            Selection::Uniform => "uniform".to_string(),
+            Selection::Rare(top) => format!("rare:{top}"),
+        }
+    }
+}
+
+impl serde::Serialize for Selection {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.name())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Selection {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Selection::parse(&text).map_err(serde::de::Error::custom)
+    }
+}
+
+impl std::str::FromStr for Selection {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Selection> {
+        Selection::parse(text)
+    }
+}
+
+/// The default of every sampling parameter; the command line and the experiment file take
+/// them from here.
+pub mod defaults {
+    /// Targets.
+    pub const TARGETS: usize = 1000;
+    /// Facts per target (M).
+    pub const ITEMS: usize = 8;
+    /// Wrong facts among them (K).
+    pub const WRONG: usize = 0;
+    /// Rating error, stars.
+    pub const RATING_ERROR: f64 = 0.0;
+    /// Date error, days.
+    pub const DATE_ERROR: u32 = 14;
+    /// Fact selection.
+    pub const SELECT: &str = "uniform";
+    /// Relative error of the known rating count (0: not known).
+    pub const COUNT_ERROR: f64 = 0.0;
+    /// Seed.
+    pub const SEED: u64 = 0;
 }
 
 /// How to sample aux records.
@@ -77,18 +129,52 @@ pub struct AuxParams {
 impl Default for AuxParams {
     fn default() -> Self {
         AuxParams {
-            targets: 1000,
-            items: 8,
-            wrong: 0,
-            rating_error: 0.0,
-            date_error: 14,
+            targets: defaults::TARGETS,
+            items: defaults::ITEMS,
+            wrong: defaults::WRONG,
+            rating_error: defaults::RATING_ERROR,
+            date_error: defaults::DATE_ERROR,
             dates: true,
             ratings: true,
             select: Selection::Uniform,
             non_members: 0,
-            count_error: 0.0,
-            seed: 0,
+            count_error: defaults::COUNT_ERROR,
+            seed: defaults::SEED,
         }
+    }
+}
+
+impl AuxParams {
+    /// Checks every value's domain; errors name the parameter.
+    pub fn check(&self) -> Result<()> {
+        if self.items == 0 {
+            return Err(Error::Parameter {
+                name: "items",
+                message: "items must be at least 1, got 0".into(),
+            });
+        }
+        if self.wrong > self.items {
+            return Err(Error::Parameter {
+                name: "wrong",
+                message: format!(
+                    "wrong must be at most items ({}), got {}",
+                    self.items, self.wrong
+                ),
+            });
+        }
+        if !(self.rating_error.is_finite() && self.rating_error >= 0.0) {
+            return Err(Error::Parameter {
+                name: "rating_error",
+                message: format!("rating_error must be >= 0, got {}", self.rating_error),
+            });
+        }
+        if !(0.0..1.0).contains(&self.count_error) {
+            return Err(Error::Parameter {
+                name: "count_error",
+                message: format!("count_error must be in [0, 1), got {}", self.count_error),
+            });
+        }
+        Ok(())
     }
 }
 
@@ -164,22 +250,12 @@ impl Scale {
 
 /// Samples aux records from `original` (see the module docs).
 pub fn sample(original: &Dataset, params: &AuxParams, key: Option<&ReleaseKey>) -> Result<Sampled> {
-    if params.items == 0 || params.wrong > params.items {
-        return Err(Error::InvalidArgument(format!(
-            "--items must be at least 1 and --wrong at most --items (got {} and {})",
-            params.items, params.wrong
-        )));
-    }
-    if !(0.0..1.0).contains(&params.count_error) {
-        return Err(Error::InvalidArgument(format!(
-            "--count-error must be in [0, 1), got {}",
-            params.count_error
-        )));
-    }
+    params.check()?;
     if params.non_members > 0 && key.is_none() {
-        return Err(Error::InvalidArgument(
-            "--non-members needs --key (the release key)".into(),
-        ));
+        return Err(Error::Parameter {
+            name: "non_members",
+            message: "non_members needs the release key".into(),
+        });
     }
     let scale = Scale::of(original, params.select);
     let n = original.num_records();

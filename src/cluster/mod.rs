@@ -1,17 +1,18 @@
 //! Cluster mode: the linkage engine on timely dataflow, as threads, as several processes, or
 //! across hosts, with the same results as a single process.
 //!
-//! The release's records are split into one shard per worker ([`crate::attack::partial`]);
+//! The release's records are split into one shard per worker ([`crate::attack::shard`]);
 //! every process memory-maps the store and touches only its shards' postings, while supp(i) and
-//! the item weights come from the whole store, so every worker scores as a single process
+//! the item weights come from the whole store and the release statistics (date range, mean
+//! record length) are merged from every shard's, so every worker scores as a single process
 //! does. Aux records are known to every worker (each process reads the aux file) and go in
 //! batches. For each aux record, in four exchange rounds: every worker sends the summary of its
 //! shard to the record's owner (worker `aux % workers`); the owner merges them in worker order
 //! and sends each worker its second pass; every worker sends the spread of its shard back; the
 //! owner merges and sends the [`Match`] to worker 0. Each message is a few dozen bytes, so the
 //! traffic per aux record is O(workers), whatever N. Timely is only the transport and the
-//! barrier here: the scoring is [`Scorer`]'s pure functions, the same as in
-//! [`crate::attack::run`].
+//! barrier here: the scoring is [`Scorer`]'s, the same as in [`crate::attack::local::run`],
+//! whatever the algorithm. The entry point is [`crate::linkage::attack`].
 //!
 //! Timely has no fault tolerance: worker 0 journals each finished batch
 //! ([`checkpoint`]); a restarted run with `resume` skips those. A process that loses a peer
@@ -32,7 +33,8 @@ use timely::dataflow::operators::{Exchange, Inspect, Probe};
 use timely::dataflow::{InputHandleVec, ProbeHandle};
 use timely::worker::Worker;
 
-use crate::attack::partial::{self, Spread, Summary};
+use crate::attack::partial::{Spread, Summary};
+use crate::attack::shard::{self, CheckedShard, ReleaseStats};
 use crate::attack::{AttackParams, Match, Query, Scorer, SecondPass};
 use crate::dataset::Dataset;
 use crate::{Error, Result};
@@ -164,9 +166,8 @@ pub struct JournalSpec {
 enum Message {
     /// Worker 0 to all: its run tag and the aux records still to score, in order.
     Plan(u64, Vec<u32>),
-    /// Every worker to all: the first and last day of its shard's entries, or what is wrong
-    /// with its shard.
-    Days(std::result::Result<Option<(u16, u16)>, String>),
+    /// Every worker to all: the statistics of its shard, or what is wrong with its shard.
+    Stats(std::result::Result<ReleaseStats, String>),
     /// Shard to owner: the first pass over one aux record.
     First {
         aux: u32,
@@ -313,9 +314,9 @@ fn run_worker(
 ) -> Result<Option<(Vec<(u32, Match)>, Option<Checkpoint>)>> {
     let me = worker.index() as u32;
     let peers = worker.peers();
-    let shards = partial::partition(release, peers);
+    let shards = shard::partition(release, peers);
     let shard = shards[me as usize];
-    let shard_problem = partial::check_shard(release, shard).err();
+    let checked = CheckedShard::new(release, shard);
     let widest = shards.iter().map(|s| s.len()).max().unwrap_or(1).max(1);
     let batch = batch.unwrap_or((ACCUMULATOR_BUDGET / (4 * widest)).clamp(1, MAX_BATCH));
 
@@ -352,15 +353,15 @@ fn run_worker(
     };
     let owner = |aux: u32| aux % peers as u32;
 
-    // Round 0: worker 0's plan to all; every shard's date range to all.
+    // Round 0: worker 0's plan to all; every shard's statistics to all.
     // A corrupt shard is reported here, to everyone, so that no worker waits for another that
     // stopped (every worker then returns the error).
-    let days = match &shard_problem {
-        None => Ok(release.day_range_of_records(shard.start as usize, shard.end as usize)),
-        Some(problem) => Err(format!("worker {me}: the store: {problem}")),
+    let stats = match &checked {
+        Ok(_) => Ok(ReleaseStats::of_shard(release, shard)),
+        Err(problem) => Err(format!("worker {me}: the store: {problem}")),
     };
     let mut out: Vec<(u32, Message)> = (0..peers as u32)
-        .map(|d| (d, Message::Days(days.clone())))
+        .map(|d| (d, Message::Stats(stats.clone())))
         .collect();
     let mut checkpoint = None;
     if let Some((c, todo)) = state {
@@ -368,15 +369,13 @@ fn run_worker(
         out.extend((0..peers as u32).map(|d| (d, Message::Plan(tag, todo.clone()))));
     }
     let mut leader = None;
-    let mut day_range: Option<(u16, u16)> = None;
+    let mut merged_stats = ReleaseStats::default();
     let mut problems = Vec::new();
     for m in round(worker, out)? {
         match m {
             Message::Plan(t, p) => leader = Some((t, p)),
-            Message::Days(Ok(Some((a, b)))) => {
-                day_range = Some(day_range.map_or((a, b), |(x, y)| (x.min(a), y.max(b))));
-            }
-            Message::Days(Err(problem)) => problems.push(problem),
+            Message::Stats(Ok(s)) => merged_stats = merged_stats.merge(s),
+            Message::Stats(Err(problem)) => problems.push(problem),
             _ => {}
         }
     }
@@ -384,7 +383,8 @@ fn run_worker(
         return Err(Error::Cluster(problem));
     }
     let (leader_tag, plan) = leader.expect("worker 0 sends the plan");
-    let scorer = Scorer::with_day_range(release, params, day_range);
+    let checked = checked.expect("a corrupt shard was reported above");
+    let scorer = Scorer::new(release, params, &merged_stats, checked);
     if leader_tag != tag {
         return Err(Error::Cluster(format!(
             "worker {me} was given other inputs or parameters than process 0 \
@@ -403,7 +403,7 @@ fn run_worker(
             .iter()
             .zip(accs.iter_mut())
             .map(|(&aux, acc)| {
-                let summary = scorer.first_pass(release, &queries[aux as usize], shard, acc);
+                let summary = scorer.first_pass(release, &queries[aux as usize], acc);
                 (
                     owner(aux),
                     Message::First {
@@ -443,7 +443,7 @@ fn run_worker(
             .into_iter()
             .filter_map(|m| match m {
                 Message::Second { aux, pass } => {
-                    let spread = scorer.second_pass(shard, &mut accs[slot(aux)], pass);
+                    let spread = scorer.second_pass(&mut accs[slot(aux)], pass);
                     Some((
                         owner(aux),
                         Message::Spread {

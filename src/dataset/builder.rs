@@ -162,6 +162,8 @@ pub fn build(
         by_item,
         item_support: item_support.into(),
         pseudonymized: false,
+        // Built here from checked indices, sorted by construction.
+        indices_verified: true,
     })
 }
 
@@ -374,6 +376,8 @@ pub(crate) struct StoredParts {
     pub by_item: Layout,
     pub item_support: Column<u32>,
     pub pseudonymized: bool,
+    /// Whether every index in both layouts was checked against its bound.
+    pub indices_verified: bool,
 }
 
 impl From<StoredParts> for Dataset {
@@ -388,6 +392,7 @@ impl From<StoredParts> for Dataset {
             by_item: p.by_item,
             item_support: p.item_support,
             pseudonymized: p.pseudonymized,
+            indices_verified: p.indices_verified,
         }
     }
 }

@@ -61,17 +61,25 @@ pub enum Preset {
     ViewsLike,
 }
 
+impl std::str::FromStr for Preset {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Preset> {
+        Preset::from_name(text)
+    }
+}
+
 impl Preset {
+    /// Every preset.
+    pub const ALL: [Preset; 3] = [
+        Preset::NetflixLike,
+        Preset::MovielensLike,
+        Preset::ViewsLike,
+    ];
+
     /// Parses a preset name.
     pub fn from_name(name: &str) -> Result<Preset> {
-        match name {
-            "netflix-like" => Ok(Preset::NetflixLike),
-            "movielens-like" => Ok(Preset::MovielensLike),
-            "views-like" => Ok(Preset::ViewsLike),
-            other => Err(Error::InvalidArgument(format!(
-                "unknown preset '{other}' (expected netflix-like, movielens-like or views-like)"
-            ))),
-        }
+        crate::error::parse_named(name, &Preset::ALL, Preset::name, "preset")
     }
 
     /// The preset's name.

@@ -11,8 +11,15 @@
 //!
 //! Submodules: [`builder`] turns unordered entries into both layouts, [`store`] reads and writes
 //! the `.deanon` file, [`import`] reads CSV, Netflix Prize and MovieLens files, [`generate`]
-//! makes synthetic data, [`summary`] describes a dataset, [`export`] writes it back as CSV.
+//! makes synthetic data, [`summary`] describes a dataset and [`sparsity`] measures how far apart
+//! its records are (paper Fig. 1), [`export`] writes it back as CSV.
+//!
+//! Two types link a dataset to another one and sit here, at the bottom, so that the release
+//! side, the adversary side and the attack can all use them without importing each other:
+//! [`ReleaseKey`] (which released record is which original person) and [`AuxRecord`] (what an
+//! adversary knows about a person, in external ids).
 
+pub mod aux_record;
 pub mod builder;
 pub mod column;
 pub mod export;
@@ -20,14 +27,18 @@ pub mod generate;
 pub mod ids;
 pub mod import;
 pub(crate) mod memory;
+pub mod release_key;
+pub mod sparsity;
 pub mod store;
 pub mod summary;
 pub mod values;
 
 use serde::{Deserialize, Serialize};
 
+pub use aux_record::{AuxFact, AuxRecord};
 pub use column::Column;
 pub use ids::{IdKey, IdTable};
+pub use release_key::ReleaseKey;
 pub use values::{NO_DAY, NO_RATING, Rating};
 
 /// Dense index of a record (a person) in a dataset.
@@ -49,12 +60,23 @@ pub enum DatasetKind {
 }
 
 impl DatasetKind {
+    /// Every kind.
+    pub const ALL: [DatasetKind; 2] = [DatasetKind::Ratings, DatasetKind::Views];
+
     /// The name used on the command line and in files.
     pub fn name(self) -> &'static str {
         match self {
             DatasetKind::Ratings => "ratings",
             DatasetKind::Views => "views",
         }
+    }
+}
+
+impl std::str::FromStr for DatasetKind {
+    type Err = crate::Error;
+
+    fn from_str(text: &str) -> crate::Result<DatasetKind> {
+        crate::error::parse_named(text, &DatasetKind::ALL, DatasetKind::name, "kind")
     }
 }
 
@@ -158,9 +180,18 @@ pub struct Dataset {
     by_item: Layout,
     item_support: Column<u32>,
     pseudonymized: bool,
+    indices_verified: bool,
 }
 
 impl Dataset {
+    /// Whether every record and item index in both layouts is known to be in range: true for
+    /// data built in memory and for stores opened with [`store::open`]; false for stores opened
+    /// with [`store::open_for_shards`], whose per-entry arrays are checked only where they are
+    /// used.
+    pub fn indices_verified(&self) -> bool {
+        self.indices_verified
+    }
+
     /// Whether this is a release made by `deanon release` (record ids are pseudonyms; the
     /// original ids are in the release key).
     pub fn is_pseudonymized(&self) -> bool {

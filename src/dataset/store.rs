@@ -268,9 +268,9 @@ const ENTRY_SECTIONS: [usize; 6] = [5, 6, 7, 9, 10, 11];
 
 /// Opens a store for a cluster process that reads only its shards: maps it lazily and verifies
 /// the header and every small section (ids, offsets, supports) but not the per-entry arrays,
-/// which the process reads only in part. Their indices are NOT checked: the caller must check
-/// the entries it uses (the cluster checks every posting of its shards with
-/// `attack::partial::check_shard` before scoring).
+/// which the process reads only in part. Their indices are NOT checked
+/// ([`Dataset::indices_verified`] is false): the attack checks the postings of each shard it
+/// scores (`attack::CheckedShard`) before it reads them.
 pub fn open_for_shards(path: &Path) -> Result<Dataset> {
     open_verifying(path, false)
 }
@@ -382,6 +382,7 @@ fn open_verifying(path: &Path, everything: bool) -> Result<Dataset> {
         by_item,
         item_support,
         pseudonymized: header.pseudonymized,
+        indices_verified: everything,
     }
     .into())
 }

@@ -24,6 +24,10 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::attack::Algorithm;
+use crate::attack::defaults as attack_defaults;
+use crate::auxiliary::sampler::{Selection, defaults as aux_defaults};
+use crate::release::Policy;
 use crate::{Error, Result};
 
 /// Where the data comes from.
@@ -72,6 +76,9 @@ pub struct PolicySpec {
     pub name: String,
     /// The policy (`deanon release --policy` syntax).
     pub spec: String,
+    /// The policy, parsed from `spec` when the file is read.
+    #[serde(skip)]
+    pub policy: Policy,
 }
 
 /// One (items, wrong) pair.
@@ -89,28 +96,28 @@ fn one<T>(v: T) -> Vec<T> {
     vec![v]
 }
 fn d_items() -> Vec<usize> {
-    one(8)
+    one(aux_defaults::ITEMS)
 }
 fn d_wrong() -> Vec<usize> {
-    one(0)
+    one(aux_defaults::WRONG)
 }
 fn d_date_error() -> Vec<u32> {
-    one(14)
+    one(aux_defaults::DATE_ERROR)
 }
 fn d_rating_error() -> Vec<f64> {
-    one(0.0)
+    one(aux_defaults::RATING_ERROR)
 }
-fn d_select() -> Vec<String> {
-    one("uniform".to_string())
+fn d_select() -> Vec<Selection> {
+    one(Selection::Uniform)
 }
 fn d_true() -> Vec<bool> {
     one(true)
 }
 fn d_count_error() -> Vec<f64> {
-    one(0.0)
+    one(aux_defaults::COUNT_ERROR)
 }
 fn d_targets() -> usize {
-    1000
+    aux_defaults::TARGETS
 }
 fn d_repetitions() -> usize {
     1
@@ -136,7 +143,7 @@ pub struct AuxGrid {
     pub rating_error: Vec<f64>,
     /// uniform or rare:TOP.
     #[serde(default = "d_select")]
-    pub select: Vec<String>,
+    pub select: Vec<Selection>,
     /// Whether facts carry dates.
     #[serde(default = "d_true")]
     pub dates: Vec<bool>,
@@ -164,26 +171,29 @@ impl Default for AuxGrid {
     }
 }
 
-fn d_algorithm() -> Vec<String> {
-    one("scoreboard-rh".to_string())
+fn d_algorithm() -> Vec<Algorithm> {
+    one(Algorithm::default())
 }
 fn d_phi() -> Vec<f64> {
-    one(1.5)
+    one(attack_defaults::PHI)
 }
 fn d_rho0() -> Vec<f64> {
-    one(1.5)
+    one(attack_defaults::RHO0)
 }
 fn d_d0() -> Vec<f64> {
-    one(30.0)
+    one(attack_defaults::D0)
+}
+fn d_length_norm() -> Vec<f64> {
+    one(attack_defaults::LENGTH_NORM)
 }
 
 /// `[attack]`: the attack grid.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct AttackGrid {
-    /// scoreboard-rh, scoreboard.
+    /// Algorithms by name (`deanon attack --algorithm`).
     #[serde(default = "d_algorithm")]
-    pub algorithm: Vec<String>,
+    pub algorithm: Vec<Algorithm>,
     /// Eccentricity thresholds.
     #[serde(default = "d_phi")]
     pub phi: Vec<f64>,
@@ -193,6 +203,10 @@ pub struct AttackGrid {
     /// Date scales.
     #[serde(default = "d_d0")]
     pub d0: Vec<f64>,
+    /// B of the algorithms that normalize by record length (scoreboard-rh-norm); the other
+    /// algorithms ignore this axis.
+    #[serde(default = "d_length_norm")]
+    pub length_norm: Vec<f64>,
     /// Bootstrap resamples per cell.
     #[serde(default = "d_bootstrap")]
     pub bootstrap: usize,
@@ -245,6 +259,22 @@ pub struct Config {
     pub utility: bool,
 }
 
+/// The line of `key = ...` in `[table]` of `text` (1 when not found: the default applies).
+fn line_of(text: &str, table: &str, key: &str) -> u64 {
+    let mut in_table = false;
+    for (k, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.starts_with('[') {
+            in_table = line.trim_matches(|c| c == '[' || c == ']') == table;
+        } else if in_table
+            && (line.contains(&format!("{key} =")) || line.contains(&format!("{key}=")))
+        {
+            return k as u64 + 1;
+        }
+    }
+    1
+}
+
 impl Config {
     /// Reads and checks an experiment file.
     pub fn read(path: &Path) -> Result<(Config, String)> {
@@ -282,18 +312,25 @@ impl Config {
             config.policies.push(PolicySpec {
                 name: "none".into(),
                 spec: "pseudonymize".into(),
+                policy: Policy::default(),
             });
         }
-        for p in &config.policies {
-            crate::release::Policy::parse(&p.spec)
+        for p in &mut config.policies {
+            p.policy = Policy::parse(&p.spec)
                 .map_err(|e| Error::input(path, format!("policy '{}': {e}", p.name)))?;
         }
-        for a in &config.attack.algorithm {
-            crate::attack::Algorithm::parse(a).map_err(|e| Error::input(path, e.to_string()))?;
-        }
-        for s in &config.aux.select {
-            crate::auxiliary::sampler::Selection::parse(s)
-                .map_err(|e| Error::input(path, e.to_string()))?;
+        // Every setting of the grid, checked now: a bad value fails before any work.
+        let in_file = |table: &str, e: Error| match e {
+            Error::Parameter { name, message } => Error::parse(
+                path,
+                line_of(&text, table, name),
+                format!("[{table}] {message}"),
+            ),
+            e => Error::input(path, e.to_string()),
+        };
+        for cell in super::grid::cells(&config) {
+            cell.aux_params().check().map_err(|e| in_file("aux", e))?;
+            cell.attack_params().map_err(|e| in_file("attack", e))?;
         }
         Ok((config, text))
     }

@@ -23,9 +23,9 @@ pub fn run_experiment(
     dir: &Path,
     resume: bool,
     data: Option<&Path>,
-    cluster: Option<&crate::cluster::ClusterSpec>,
+    executor: &crate::linkage::Executor,
 ) -> Result<String> {
-    let Some(finished) = run::run(config, dir, resume, data, cluster)? else {
+    let Some(finished) = run::run(config, dir, resume, data, executor)? else {
         return Ok("done; process 0 writes the results\n".to_string());
     };
     output::write_csv(&finished, &dir.join("results.csv"))?;

@@ -31,54 +31,55 @@ fn quote(text: &str) -> String {
     }
 }
 
-fn csv_row(r: &CellResult, utility: Option<&crate::release::utility::Utility>) -> String {
+/// One row of results.csv; `with_norm` adds the `length_norm` value after `d0`.
+fn csv_row(
+    r: &CellResult,
+    utility: Option<&crate::release::utility::Utility>,
+    with_norm: bool,
+) -> String {
     let c = &r.cell;
     let s = &r.summary;
-    let ci = |x: Option<[f64; 2]>| (opt(x.map(|v| v[0])), opt(x.map(|v| v[1])));
-    let (t_lo, t_hi) = ci(s.top1_rate_ci);
-    let (m_lo, m_hi) = ci(s.matched_rate_ci);
-    let (p_lo, p_hi) = ci(s.precision_ci);
-    let (r_lo, r_hi) = ci(s.recall_ci);
-    let (f_lo, f_hi) = ci(s.false_match_rate_ci);
-    format!(
-        "{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{},{}",
-        c.index,
+    let ci = |x: Option<[f64; 2]>| [opt(x.map(|v| v[0])), opt(x.map(|v| v[1]))];
+    let mut row = vec![
+        c.index.to_string(),
         quote(&c.policy),
         quote(&c.policy_spec),
-        c.items,
-        c.wrong,
-        c.date_error,
-        c.rating_error,
-        quote(&c.select),
-        c.dates,
-        c.ratings,
-        c.count_error,
-        c.algorithm,
-        c.phi,
-        c.rho0,
-        c.d0,
-        c.repetition,
-        c.targets,
-        c.non_members,
-        s.aux_records,
-        s.members,
-        s.non_members,
-        r.skipped,
+        c.items.to_string(),
+        c.wrong.to_string(),
+        c.date_error.to_string(),
+        c.rating_error.to_string(),
+        quote(&c.select.name()),
+        c.dates.to_string(),
+        c.ratings.to_string(),
+        c.count_error.to_string(),
+        c.algorithm.to_string(),
+        c.phi.to_string(),
+        c.rho0.to_string(),
+        c.d0.to_string(),
+    ];
+    if with_norm {
+        row.push(opt(c.length_norm));
+    }
+    row.extend([
+        c.repetition.to_string(),
+        c.targets.to_string(),
+        c.non_members.to_string(),
+        s.aux_records.to_string(),
+        s.members.to_string(),
+        s.non_members.to_string(),
+        r.skipped.to_string(),
         opt(s.top1_rate),
-        t_lo,
-        t_hi,
-        s.matched_rate,
-        m_lo,
-        m_hi,
-        opt(s.precision),
-        p_lo,
-        p_hi,
-        opt(s.recall),
-        r_lo,
-        r_hi,
-        opt(s.false_match_rate),
-        f_lo,
-        f_hi,
+    ]);
+    row.extend(ci(s.top1_rate_ci));
+    row.push(s.matched_rate.to_string());
+    row.extend(ci(s.matched_rate_ci));
+    row.push(opt(s.precision));
+    row.extend(ci(s.precision_ci));
+    row.push(opt(s.recall));
+    row.extend(ci(s.recall_ci));
+    row.push(opt(s.false_match_rate));
+    row.extend(ci(s.false_match_rate_ci));
+    row.extend([
         opt(s.eer_phi),
         opt(s.entropy_bits.as_ref().map(|d| d.mean)),
         opt(s.entropy_bits.as_ref().map(|d| d.median)),
@@ -87,7 +88,8 @@ fn csv_row(r: &CellResult, utility: Option<&crate::release::utility::Utility>) -
         opt(utility.and_then(|u| u.rmse_original)),
         opt(utility.and_then(|u| u.rmse_cost)),
         opt(utility.map(|u| u.kept_fraction)),
-    )
+    ]);
+    row.join(",")
 }
 
 fn utility_of<'a>(f: &'a Finished, policy: &str) -> Option<&'a crate::release::utility::Utility> {
@@ -98,11 +100,23 @@ fn utility_of<'a>(f: &'a Finished, policy: &str) -> Option<&'a crate::release::u
 }
 
 /// Writes results.csv.
+/// The `length_norm` column (after `d0`) is there when a cell uses a length-normalized
+/// algorithm.
 pub fn write_csv(f: &Finished, path: &Path) -> Result<()> {
+    let with_norm = f.cells.iter().any(|r| r.cell.length_norm.is_some());
+    let header = if with_norm {
+        COLUMNS.replacen(",d0,", ",d0,length_norm,", 1)
+    } else {
+        COLUMNS.to_string()
+    };
     write_atomically(path, |w| {
-        writeln!(w, "{COLUMNS}")?;
+        writeln!(w, "{header}")?;
         for r in &f.cells {
-            writeln!(w, "{}", csv_row(r, utility_of(f, &r.cell.policy)))?;
+            writeln!(
+                w,
+                "{}",
+                csv_row(r, utility_of(f, &r.cell.policy), with_norm)
+            )?;
         }
         Ok(())
     })
@@ -239,9 +253,12 @@ pub fn report_markdown(f: &Finished, plots: &[(String, String)]) -> String {
             aux,
             c.date_error,
             c.rating_error,
-            c.select,
+            c.select.name(),
             c.dates,
-            c.algorithm,
+            match c.length_norm {
+                Some(b) => format!("{} (B = {b})", c.algorithm),
+                None => c.algorithm.to_string(),
+            },
             c.phi,
             c.repetition,
             ci(m.top1_rate, m.top1_rate_ci),

@@ -2,6 +2,7 @@
 //! (no system fonts needed): re-identification vs aux size (Fig. 4 style), entropy vs aux size
 //! (Fig. 6 style), the sparsity curve (Fig. 1 style) and the privacy-utility frontier.
 
+use crate::auxiliary::sampler::Selection;
 use std::collections::BTreeMap;
 use std::path::Path;
 
@@ -172,8 +173,8 @@ fn by_aux_size(
         if !c.dates {
             label = format!("{}, no dates", c.policy);
         }
-        if c.select != "uniform" {
-            label.push_str(&format!(", {}", c.select));
+        if c.select != Selection::Uniform {
+            label.push_str(&format!(", {}", c.select.name()));
         }
         if c.count_error > 0.0 {
             label.push_str(&format!(", count +-{}%", c.count_error * 100.0));
@@ -183,6 +184,9 @@ fn by_aux_size(
         }
         if f.config.attack.algorithm.len() > 1 {
             label.push_str(&format!(", {}", c.algorithm));
+        }
+        if let Some(b) = c.length_norm {
+            label.push_str(&format!(", B = {b}"));
         }
         let order = policy_order
             .iter()

@@ -14,12 +14,11 @@ use xxhash_rust::xxh3::xxh3_64;
 use super::config::Config;
 use super::grid::{self, Cell};
 use crate::atomic_file::write_json;
-use crate::attack::{self, Algorithm, AttackParams, matches};
-use crate::auxiliary::sampler::{self, AuxParams, Selection};
-use crate::cluster::{self, ClusterSpec};
-use crate::dataset::{Dataset, DatasetKind, store};
-use crate::metrics::{self, AttackSummary};
-use crate::release::{self, Policy};
+use crate::auxiliary::sampler;
+use crate::dataset::{Dataset, store};
+use crate::linkage::{self, AttackOptions, Executor};
+use crate::metrics::AttackSummary;
+use crate::release;
 use crate::{Error, Result};
 
 /// What one finished cell holds.
@@ -121,21 +120,8 @@ fn load_data(config: &Config) -> Result<Dataset> {
         return store::open(path);
     }
     if let Some(i) = &d.import {
-        let format = match i.format.as_str() {
-            "csv" => crate::dataset::import::Format::Csv,
-            "netflix" => crate::dataset::import::Format::Netflix,
-            "movielens" => crate::dataset::import::Format::Movielens,
-            other => {
-                return Err(Error::InvalidArgument(format!(
-                    "unknown import format '{other}'"
-                )));
-            }
-        };
-        let kind = match i.kind.as_deref() {
-            None | Some("ratings") => DatasetKind::Ratings,
-            Some("views") => DatasetKind::Views,
-            Some(other) => return Err(Error::InvalidArgument(format!("unknown kind '{other}'"))),
-        };
+        let format = i.format.parse()?;
+        let kind = i.kind.as_deref().unwrap_or("ratings").parse()?;
         return crate::dataset::import::import(&i.path, format, kind);
     }
     let g = d.generate.as_ref().expect("checked when read");
@@ -148,18 +134,18 @@ fn load_data(config: &Config) -> Result<Dataset> {
 /// Runs (or resumes) the experiment in `config_path` into `dir`. `data`, when given, replaces
 /// the configuration's `[data]` (to run a paper-figure config on the real data).
 ///
-/// With `cluster`, each cell's attack runs on the timely workers it describes. Every process
-/// runs the same command and computes the same releases and aux records; only process 0
-/// writes to `dir` and gets `Some`. The other processes read `dir` only to skip the cells
-/// already finished, so with more than one process `dir` must be on a file system they share.
+/// Each cell's attack runs on `executor`. On a cluster, every process runs the same command and
+/// computes the same releases and aux records; only process 0 writes to `dir` and gets `Some`.
+/// The other processes read `dir` only to skip the cells already finished, so with more than
+/// one process `dir` must be on a file system they share.
 pub fn run(
     config_path: &Path,
     dir: &Path,
     resume: bool,
     data: Option<&Path>,
-    cluster: Option<&ClusterSpec>,
+    executor: &Executor,
 ) -> Result<Option<Finished>> {
-    let writer = cluster.is_none_or(|c| c.process == 0);
+    let writer = executor.is_writer();
     let started = Instant::now();
     let (mut config, mut text) = Config::read(config_path)?;
     if let Some(path) = data {
@@ -187,7 +173,8 @@ pub fn run(
                 Some(curve) => curve,
                 None => {
                     let curve =
-                        attack::sparsity::measure(&original, spec.sample, config.seed).curve();
+                        crate::dataset::sparsity::measure(&original, spec.sample, config.seed)
+                            .curve();
                     write_json(&layout.sparsity(), &curve)?;
                     curve
                 }
@@ -216,16 +203,16 @@ pub fn run(
             }
             continue;
         }
-        let policy = Policy::parse(&p.spec)?;
+        let policy = &p.policy;
         let policy_seed = grid::policy_seed(config.seed, &p.spec);
-        let released = release::release(&original, &policy, policy_seed)?;
+        let released = release::release(&original, policy, policy_seed)?;
         if config.utility && writer {
             let u = match load_json::<PolicyUtility>(&layout.utility(pi))? {
                 Some(u) => u,
                 None => {
                     let u = PolicyUtility {
                         policy: p.name.clone(),
-                        utility: release::utility::measure(&original, &policy, policy_seed)?,
+                        utility: release::utility::measure(&original, policy, policy_seed)?,
                     };
                     write_json(&layout.utility(pi), &u)?;
                     u
@@ -243,7 +230,7 @@ pub fn run(
                 original: &original,
                 released: &released,
                 key: &key,
-                cluster,
+                executor,
             };
             let Some((summary, skipped)) = run_cell(&run, cell)? else {
                 continue;
@@ -326,70 +313,26 @@ struct CellRun<'a> {
     original: &'a Dataset,
     released: &'a Arc<Dataset>,
     key: &'a release::ReleaseKey,
-    cluster: Option<&'a ClusterSpec>,
+    executor: &'a Executor,
 }
 
 /// Samples a cell's aux records and attacks; `None` in the processes of a cluster other than 0.
 fn run_cell(run: &CellRun<'_>, cell: &Cell) -> Result<Option<(AttackSummary, usize)>> {
-    let (config, original, released) = (run.config, run.original, run.released);
-    let aux_params = AuxParams {
-        targets: cell.targets,
-        items: cell.items,
-        wrong: cell.wrong,
-        rating_error: cell.rating_error,
-        date_error: cell.date_error,
-        dates: cell.dates,
-        ratings: cell.ratings,
-        select: Selection::parse(&cell.select)?,
-        non_members: cell.non_members,
-        count_error: cell.count_error,
-        seed: cell.seed,
+    let sampled = sampler::sample(run.original, &cell.aux_params(), Some(run.key))?;
+    let options = AttackOptions {
+        resamples: run.config.attack.bootstrap,
+        bootstrap_seed: cell.seed,
+        label: format!("{}/{}", run.config_hash, cell.index),
+        require_common_items: false,
+        ..AttackOptions::default()
     };
-    let sampled = sampler::sample(original, &aux_params, Some(run.key))?;
-    let params = AttackParams {
-        algorithm: Algorithm::parse(&cell.algorithm)?,
-        rho0: cell.rho0,
-        d0: cell.d0,
-        phi: cell.phi,
-        seed: cell.seed,
-        count_tolerance: if cell.count_error > 0.0 {
-            cell.count_error
-        } else {
-            AttackParams::default().count_tolerance
-        },
-        ..AttackParams::default()
-    }
-    .validate()?;
-    let queries = attack::query::resolve(released, &sampled.records, None);
-    let found = match run.cluster {
-        None => attack::run(released, &queries, &params),
-        Some(spec) => {
-            let tag = cluster::run_tag(
-                released,
-                &queries,
-                &params,
-                &format!("{}/{}", run.config_hash, cell.index),
-            );
-            match cluster::attack(
-                released.clone(),
-                Arc::new(queries),
-                &params,
-                spec,
-                None,
-                tag,
-            )? {
-                Some((found, _)) => found,
-                None => return Ok(None),
-            }
-        }
-    };
-    let outcomes = matches::outcomes(released, &sampled.records, &found, Some(run.key));
-    let summary = metrics::summarize(
-        &outcomes,
-        params.algorithm.name(),
-        params.phi,
-        config.attack.bootstrap,
-        cell.seed,
-    );
-    Ok(Some((summary, sampled.skipped)))
+    let attacked = linkage::attack(
+        run.released,
+        &sampled.records,
+        Some(run.key),
+        &cell.attack_params()?,
+        run.executor,
+        &options,
+    )?;
+    Ok(attacked.map(|a| (a.summary, sampled.skipped)))
 }

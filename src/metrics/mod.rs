@@ -17,6 +17,7 @@ use std::fmt::Write as _;
 
 use serde::{Deserialize, Serialize};
 
+use crate::attack::AttackParams;
 use crate::attack::matches::Outcome;
 use crate::rng::Rng;
 
@@ -73,6 +74,9 @@ pub struct AttackSummary {
     pub algorithm: String,
     /// The threshold the rates are given at.
     pub phi: f64,
+    /// B of Scoreboard-RH-norm (absent for the other algorithms).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub length_norm: Option<f64>,
     /// Aux records scored.
     pub aux_records: usize,
     /// Aux records whose target is in the release.
@@ -157,15 +161,18 @@ fn percentile_interval(mut values: Vec<f64>) -> Option<[f64; 2]> {
     Some([at(0.025), at(0.975)])
 }
 
-/// Summarizes outcomes at `phi` with `resamples` bootstrap resamples drawn from `seed`.
+/// Summarizes the outcomes of an attack with `params` (matched at its phi) with `resamples`
+/// bootstrap resamples drawn from `seed`.
 pub fn summarize(
     outcomes: &[Outcome],
-    algorithm: &str,
-    phi: f64,
+    params: &AttackParams,
     resamples: usize,
     seed: u64,
 ) -> AttackSummary {
-    let rh = algorithm == "scoreboard-rh";
+    let algorithm = params.algorithm();
+    // Eccentricity (and so phi, the precision-recall trade-off and the equal-error phi) exists
+    // for the algorithms that rank by score; Scoreboard's is NaN.
+    let rh = outcomes.iter().any(|o| o.m.eccentricity.is_finite());
     let all: Vec<&Outcome> = outcomes.iter().collect();
     let at_phi = |o: &Outcome| o.m.matched;
     let point = rates(&all, at_phi);
@@ -230,8 +237,9 @@ pub fn summarize(
         .filter(|o| !o.member && o.true_user.is_some())
         .count();
     AttackSummary {
-        algorithm: algorithm.to_string(),
-        phi,
+        algorithm: algorithm.name().to_string(),
+        phi: params.phi(),
+        length_norm: algorithm.uses("length_norm").then(|| params.length_norm()),
         aux_records: outcomes.len(),
         members,
         non_members,
@@ -298,9 +306,12 @@ impl AttackSummary {
     /// The summary as a table.
     pub fn to_text(&self) -> String {
         let mut s = String::new();
+        let norm = self
+            .length_norm
+            .map_or(String::new(), |b| format!(" (B = {b})"));
         let _ = writeln!(
             s,
-            "{} at phi {}: {} aux records ({} members, {} non-members)",
+            "{}{norm} at phi {}: {} aux records ({} members, {} non-members)",
             self.algorithm, self.phi, self.aux_records, self.members, self.non_members
         );
         let rows = [

@@ -4,11 +4,10 @@
 //! working form ([`working::Working`]): sampling people, dropping or inserting entries, noise on
 //! ratings and dates, coarsening and dropping values, suppressing rare items, truncating
 //! profiles, k^m-anonymity ([`km`]). Pseudonymization always comes last: people get new random
-//! ids, and the release key ([`key::ReleaseKey`], written with mode 0600) is the only place
+//! ids, and the release key ([`ReleaseKey`], in `dataset`, written with mode 0600) is the only place
 //! the original ids appear. [`utility`] prices a policy by the RMSE of a baseline predictor.
 
 pub mod dp;
-pub mod key;
 pub mod km;
 pub mod microaggregate;
 pub mod spec;
@@ -16,7 +15,7 @@ pub mod steps;
 pub mod utility;
 pub mod working;
 
-pub use key::ReleaseKey;
+pub use crate::dataset::ReleaseKey;
 pub use spec::{Policy, Step};
 
 use crate::Result;

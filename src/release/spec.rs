@@ -104,17 +104,137 @@ pub enum Step {
 }
 
 /// A release policy: its steps in order.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Default)]
 pub struct Policy {
     /// The steps (without the implicit pseudonymization).
     pub steps: Vec<Step>,
 }
 
-/// The steps and their arguments, for messages and `--help`.
-pub const STEPS_HELP: &str = "pseudonymize | sample:fraction=F | drop:fraction=F | insert:fraction=F | \
-rating-noise:scale=B[,dist=laplace|uniform] | rating-drop | date-noise:days=D[,dist=uniform|laplace] | \
-date-coarsen:to=week|month|year | date-drop | rare-items:min_support=K | truncate:max_per_record=T | \
-km-anonymity:k=K,m=M (M = 1 or 2) | microaggregate:k=K | dp:epsilon=E[,max_per_record=T][,presence=P]";
+/// One release step as the policy language knows it: the table the parser checks names
+/// against and `deanon release --help` prints.
+pub struct StepInfo {
+    /// The step's name.
+    pub name: &'static str,
+    /// Its arguments, as written in a spec.
+    pub usage: &'static str,
+    /// What it does.
+    pub help: &'static str,
+    /// A spec of this step that parses.
+    pub example: &'static str,
+}
+
+/// Every release step, in the order `--help` lists them.
+pub const STEPS: &[StepInfo] = &[
+    StepInfo {
+        name: "pseudonymize",
+        usage: "pseudonymize",
+        help: "new random record ids (implicit; always last)",
+        example: "pseudonymize",
+    },
+    StepInfo {
+        name: "sample",
+        usage: "sample:fraction=F",
+        help: "keep each person with probability F",
+        example: "sample:fraction=0.1",
+    },
+    StepInfo {
+        name: "drop",
+        usage: "drop:fraction=F",
+        help: "delete each rating with probability F",
+        example: "drop:fraction=0.2",
+    },
+    StepInfo {
+        name: "insert",
+        usage: "insert:fraction=F",
+        help: "add F fake ratings per real one (item by popularity, rating and date by their distributions)",
+        example: "insert:fraction=0.1",
+    },
+    StepInfo {
+        name: "rating-noise",
+        usage: "rating-noise:scale=B[,dist=laplace|uniform]",
+        help: "noise in stars, rounded to the scale and clamped",
+        example: "rating-noise:scale=1,dist=uniform",
+    },
+    StepInfo {
+        name: "rating-drop",
+        usage: "rating-drop",
+        help: "release presence only",
+        example: "rating-drop",
+    },
+    StepInfo {
+        name: "date-noise",
+        usage: "date-noise:days=D[,dist=uniform|laplace]",
+        help: "shift dates",
+        example: "date-noise:days=7",
+    },
+    StepInfo {
+        name: "date-coarsen",
+        usage: "date-coarsen:to=week|month|year",
+        help: "round dates down to Monday / the 1st / January 1st",
+        example: "date-coarsen:to=month",
+    },
+    StepInfo {
+        name: "date-drop",
+        usage: "date-drop",
+        help: "remove dates",
+        example: "date-drop",
+    },
+    StepInfo {
+        name: "rare-items",
+        usage: "rare-items:min_support=K",
+        help: "suppress items held by fewer than K people",
+        example: "rare-items:min_support=5",
+    },
+    StepInfo {
+        name: "truncate",
+        usage: "truncate:max_per_record=T",
+        help: "keep at most T ratings per person (random subset)",
+        example: "truncate:max_per_record=50",
+    },
+    StepInfo {
+        name: "km-anonymity",
+        usage: "km-anonymity:k=K,m=M",
+        help: "suppress items until every set of up to M (1 or 2) items held by someone is held by >= K people",
+        example: "km-anonymity:k=5,m=2",
+    },
+    StepInfo {
+        name: "microaggregate",
+        usage: "microaggregate:k=K",
+        help: "ratings replaced by averages over k-means groups of >= K similar people",
+        example: "microaggregate:k=5",
+    },
+    StepInfo {
+        name: "dp",
+        usage: "dp:epsilon=E[,max_per_record=T][,presence=P]",
+        help: "E-DP per person: randomized response on presence, Laplace on ratings, dates dropped",
+        example: "dp:epsilon=1",
+    },
+];
+
+/// The steps' usages on one line, for error messages.
+pub fn steps_usage() -> String {
+    STEPS
+        .iter()
+        .map(|s| s.usage)
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+/// The steps, one a line with what each does, for `--help`.
+pub fn steps_help() -> String {
+    let width = STEPS.iter().map(|s| s.usage.len()).max().unwrap_or(0);
+    let mut text = String::from(
+        "Steps (joined with '|', applied in order; pseudonymization always comes last):\n",
+    );
+    for s in STEPS {
+        text.push_str(&format!("  {:<width$}  {}\n", s.usage, s.help));
+    }
+    text.push_str(
+        "Example: deanon release data.deanon --policy 'sample:fraction=0.1|date-coarsen:to=week' \
+         --seed 1 -o rel.deanon --key rel.key.csv",
+    );
+    text
+}
 
 struct Args<'a> {
     step: &'a str,
@@ -252,6 +372,12 @@ impl Policy {
         for raw in spec.split('|').map(str::trim).filter(|s| !s.is_empty()) {
             let (name, rest) = raw.split_once(':').unwrap_or((raw, ""));
             let name = name.trim();
+            if !STEPS.iter().any(|s| s.name == name) {
+                return Err(Error::InvalidArgument(format!(
+                    "unknown release step '{name}'; steps are: {}",
+                    steps_usage()
+                )));
+            }
             let a = Args::parse(name, rest)?;
             let step = match name {
                 "pseudonymize" => {
@@ -373,11 +499,7 @@ impl Policy {
                     }
                     Step::KmAnonymity { k, m }
                 }
-                other => {
-                    return Err(Error::InvalidArgument(format!(
-                        "unknown release step '{other}'; steps are: {STEPS_HELP}"
-                    )));
-                }
+                other => unreachable!("step '{other}' is in STEPS but not parsed"),
             };
             steps.push(step);
         }
@@ -388,6 +510,15 @@ impl Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_step_of_the_table_parses_its_example() {
+        for s in STEPS {
+            assert!(s.example.starts_with(s.name), "{}", s.name);
+            Policy::parse(s.example).unwrap_or_else(|e| panic!("{}: {e}", s.example));
+            assert!(steps_help().contains(s.usage));
+        }
+    }
 
     #[test]
     fn parses_pipelines_and_rejects_nonsense() {

@@ -36,6 +36,9 @@ pub enum Format {
 }
 
 impl Format {
+    /// Every format.
+    pub const ALL: [Format; 3] = [Format::Csv, Format::Netflix, Format::Movielens];
+
     /// The name used on the command line.
     pub fn name(self) -> &'static str {
         match self {
@@ -43,6 +46,14 @@ impl Format {
             Format::Netflix => "netflix",
             Format::Movielens => "movielens",
         }
+    }
+}
+
+impl std::str::FromStr for Format {
+    type Err = crate::Error;
+
+    fn from_str(text: &str) -> Result<Format> {
+        crate::error::parse_named(text, &Format::ALL, Format::name, "format")
     }
 }
 

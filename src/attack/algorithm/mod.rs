@@ -1,0 +1,323 @@
+//! Linkage algorithms: one type each behind one trait ([`LinkageAlgorithm`]), registered in one
+//! table ([`ALGORITHMS`]) that also gives the name used on the command line and in experiment
+//! files, and the help text.
+//!
+//! An algorithm is built for one shard of a release ([`CheckedShard`]) and has three jobs, the
+//! shape of tantivy's per-segment collectors merged in one place:
+//! 1. [`LinkageAlgorithm::score`]: score one aux record against its shard's records into a
+//!    dense accumulator (the engine then summarizes the scores: sums for sigma, the top two);
+//! 2. [`LinkageAlgorithm::plan_second_pass`]: at the aux record's owner, from the shards'
+//!    summaries merged in shard order, what each shard's second pass does ([`SecondPass`]: the
+//!    entropic sums, a reset, or a pick among candidates);
+//! 3. [`LinkageAlgorithm::finish`]: at the owner, the [`Match`] from the merged summary and
+//!    second-pass results.
+//!
+//! The executors (the rayon driver [`crate::attack::local`], and the cluster) call these
+//! through [`Scorer`] and never look at which algorithm runs.
+//!
+//! Adding an algorithm: a module here with its type and its `impl LinkageAlgorithm`, and one
+//! entry in [`ALGORITHMS`]. A new parameter also needs a field in
+//! [`crate::attack::AttackParamsBuilder`] with its check, a flag of `deanon attack`, and, to be
+//! a grid axis, a list in the experiment file's `[attack]` table.
+
+mod entropic;
+pub mod scoreboard;
+pub mod scoreboard_rh;
+pub mod scoreboard_rh_norm;
+
+use std::fmt;
+use std::str::FromStr;
+
+use serde::{Deserialize, Serialize};
+
+use super::kernel;
+use super::params::AttackParams;
+use super::partial::{SecondPass, Spread, Summary};
+use super::query::Query;
+use super::shard::{CheckedShard, ReleaseStats};
+use crate::Error;
+use crate::dataset::Dataset;
+
+/// The outcome for one aux record.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Match {
+    /// The top record (release index): Scoreboard-RH's best score (smaller index on ties),
+    /// Scoreboard's uniform pick among the candidates; `None` when Scoreboard finds none.
+    pub candidate: Option<u32>,
+    /// Its score (Scoreboard: facts matched).
+    pub score: f64,
+    /// The runner-up's score.
+    pub runner_up: f64,
+    /// (best - second) / sigma (Scoreboard-RH); NaN for Scoreboard.
+    pub eccentricity: f64,
+    /// Whether the adversary names the candidate: eccentricity >= phi (Scoreboard-RH), a single
+    /// candidate (Scoreboard).
+    pub matched: bool,
+    /// Entropy of the adversary's distribution over records, bits (Scoreboard: log2 of the
+    /// candidate-set size; NaN when the set is empty).
+    pub entropy_bits: f64,
+    /// Probability of the candidate under that distribution.
+    pub top_probability: f64,
+    /// Records tied at the best score (Scoreboard: the candidate-set size).
+    pub candidates: u64,
+    /// Standard deviation of the scores over all N records (Scoreboard-RH).
+    pub sigma: f64,
+    /// Facts scored (aux facts whose item the release holds).
+    pub facts_used: usize,
+}
+
+/// One linkage algorithm, built for one shard of a release (see the module docs).
+pub trait LinkageAlgorithm: Send + Sync {
+    /// Scores `query` against the records of this algorithm's shard of `release` into `acc`
+    /// (zero on entry, one slot per record of the shard).
+    fn score(&self, release: &Dataset, query: &Query, acc: &mut [f32]);
+
+    /// At the owner of aux record `aux_index`: from the shards' summaries, in shard order,
+    /// what each shard's second pass does.
+    fn plan_second_pass(
+        &self,
+        aux_index: usize,
+        query: &Query,
+        summaries: &[Summary],
+    ) -> Vec<SecondPass>;
+
+    /// At the owner: the match from the merged summary and the merged second-pass results.
+    fn finish(&self, query: &Query, summary: &Summary, spread: &Spread) -> Match;
+}
+
+/// How an algorithm is made for one shard.
+type Build = fn(&Dataset, &AttackParams, &ReleaseStats, CheckedShard) -> Box<dyn LinkageAlgorithm>;
+
+/// One entry of the registry.
+pub struct AlgorithmEntry {
+    /// The name on the command line (`--algorithm`) and in experiment files.
+    pub name: &'static str,
+    /// One line of help.
+    pub help: &'static str,
+    /// The parameters of [`AttackParams`] it reads.
+    pub parameters: &'static [&'static str],
+    build: Build,
+}
+
+/// Every algorithm, the default first.
+pub static ALGORITHMS: [AlgorithmEntry; 3] = [
+    AlgorithmEntry {
+        name: "scoreboard-rh",
+        help: "weighted similarity, best guess by eccentricity, entropic output (the paper's)",
+        parameters: &["rho0", "d0", "phi", "count_tolerance"],
+        build: |r, p, s, shard| Box::new(scoreboard_rh::ScoreboardRh::build(r, p, s, shard)),
+    },
+    AlgorithmEntry {
+        name: "scoreboard-rh-norm",
+        help: "Scoreboard-RH with scores divided by (1 - B) + B |r| / mean|r| (--length-norm B)",
+        parameters: &["rho0", "d0", "phi", "count_tolerance", "length_norm"],
+        build: |r, p, s, shard| {
+            Box::new(scoreboard_rh_norm::ScoreboardRhNorm::build(r, p, s, shard))
+        },
+    },
+    AlgorithmEntry {
+        name: "scoreboard",
+        help: "records matching every fact within --rating-tol and --date-tol (Algorithm 1A)",
+        parameters: &["rating_tol", "date_tol", "seed"],
+        build: |r, p, s, shard| Box::new(scoreboard::Scoreboard::build(r, p, s, shard)),
+    },
+];
+
+/// A registered algorithm, by name.
+#[derive(Clone, Copy)]
+pub struct Algorithm(&'static AlgorithmEntry);
+
+impl Algorithm {
+    /// Its name.
+    pub fn name(self) -> &'static str {
+        self.0.name
+    }
+
+    /// Whether it reads the parameter `name` (as in [`AlgorithmEntry::parameters`]).
+    pub fn uses(self, parameter: &str) -> bool {
+        self.0.parameters.contains(&parameter)
+    }
+
+    /// Builds the algorithm for `shard` of `release`.
+    pub fn build(
+        self,
+        release: &Dataset,
+        params: &AttackParams,
+        stats: &ReleaseStats,
+        shard: CheckedShard,
+    ) -> Box<dyn LinkageAlgorithm> {
+        (self.0.build)(release, params, stats, shard)
+    }
+
+    /// Every algorithm's name.
+    pub fn names() -> impl Iterator<Item = &'static str> {
+        ALGORITHMS.iter().map(|a| a.name)
+    }
+
+    /// The help of every algorithm, one line each.
+    pub fn help() -> String {
+        ALGORITHMS
+            .iter()
+            .map(|a| format!("{}: {}", a.name, a.help))
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
+}
+
+impl Default for Algorithm {
+    fn default() -> Self {
+        Algorithm(&ALGORITHMS[0])
+    }
+}
+
+impl PartialEq for Algorithm {
+    fn eq(&self, other: &Self) -> bool {
+        self.0.name == other.0.name
+    }
+}
+
+impl Eq for Algorithm {}
+
+impl fmt::Debug for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.name)
+    }
+}
+
+impl fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0.name)
+    }
+}
+
+impl FromStr for Algorithm {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Self, Error> {
+        ALGORITHMS
+            .iter()
+            .find(|a| a.name == text)
+            .map(Algorithm)
+            .ok_or_else(|| Error::Parameter {
+                name: "algorithm",
+                message: format!(
+                    "unknown algorithm '{text}' (expected one of: {})",
+                    Algorithm::names().collect::<Vec<_>>().join(", ")
+                ),
+            })
+    }
+}
+
+impl Serialize for Algorithm {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.0.name)
+    }
+}
+
+impl<'de> Deserialize<'de> for Algorithm {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// An algorithm built for one shard, with the passes every executor runs: for each aux
+/// record, [`Scorer::first_pass`] on every shard, [`Scorer::plan_second_pass`] at the owner,
+/// [`Scorer::second_pass`] on every shard, [`Scorer::finish`] at the owner.
+pub struct Scorer {
+    algorithm: Box<dyn LinkageAlgorithm>,
+    shard: CheckedShard,
+}
+
+impl Scorer {
+    /// The algorithm of `params` for `shard` of `release`, whose statistics (merged over every
+    /// shard) are `stats`.
+    pub fn new(
+        release: &Dataset,
+        params: &AttackParams,
+        stats: &ReleaseStats,
+        shard: CheckedShard,
+    ) -> Scorer {
+        Scorer {
+            algorithm: params.algorithm().build(release, params, stats, shard),
+            shard,
+        }
+    }
+
+    /// The shard it scores.
+    pub fn shard(&self) -> CheckedShard {
+        self.shard
+    }
+
+    /// Scores `query` into `acc` (zero on entry, one slot per record of the shard) and
+    /// summarizes the scores. `acc` keeps the scores for [`Scorer::second_pass`].
+    pub fn first_pass(&self, release: &Dataset, query: &Query, acc: &mut [f32]) -> Summary {
+        assert_eq!(
+            acc.len(),
+            self.shard.len(),
+            "one accumulator slot per record"
+        );
+        self.algorithm.score(release, query, acc);
+        kernel::summarize(acc, self.shard.shard())
+    }
+
+    /// See [`LinkageAlgorithm::plan_second_pass`].
+    pub fn plan_second_pass(
+        &self,
+        aux_index: usize,
+        query: &Query,
+        summaries: &[Summary],
+    ) -> Vec<SecondPass> {
+        self.algorithm.plan_second_pass(aux_index, query, summaries)
+    }
+
+    /// The second pass over the shard's scores; resets `acc` to zero.
+    pub fn second_pass(&self, acc: &mut [f32], pass: SecondPass) -> Spread {
+        match pass {
+            SecondPass::Entropy {
+                reference,
+                inv_sigma,
+            } => {
+                let (z, zx) = kernel::spread(acc, reference, inv_sigma);
+                Spread { z, zx, pick: None }
+            }
+            SecondPass::Reset => {
+                acc.fill(0.0);
+                Spread::EMPTY
+            }
+            SecondPass::Pick { needed, k } => Spread {
+                pick: kernel::pick_and_reset(acc, self.shard.shard(), needed, k),
+                ..Spread::EMPTY
+            },
+        }
+    }
+
+    /// See [`LinkageAlgorithm::finish`].
+    pub fn finish(&self, query: &Query, summary: &Summary, spread: &Spread) -> Match {
+        self.algorithm.finish(query, summary, spread)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn registry_names_parse_back_and_are_unique() {
+        let names: Vec<&str> = Algorithm::names().collect();
+        for name in &names {
+            let a: Algorithm = name.parse().unwrap();
+            assert_eq!(a.name(), *name);
+            assert_eq!(names.iter().filter(|n| *n == name).count(), 1);
+        }
+        assert_eq!(
+            Algorithm::default().name(),
+            crate::attack::params::defaults::ALGORITHM
+        );
+        let e = "blur".parse::<Algorithm>().unwrap_err().to_string();
+        assert!(
+            e.contains("unknown algorithm 'blur'") && e.contains("scoreboard-rh-norm"),
+            "{e}"
+        );
+    }
+}

@@ -1,0 +1,105 @@
+//! Scoreboard (Algorithm 1A, DESIGN.md section 4): a fact matches a record when the record
+//! holds its item with the rating within `rating_tol` stars and the date within `date_tol`
+//! days (a value the aux lacks is not checked); the candidates are the records matching every
+//! fact; the best guess is a seeded uniform pick among them, named when it is alone.
+
+use super::{LinkageAlgorithm, Match};
+use crate::attack::kernel;
+use crate::attack::params::AttackParams;
+use crate::attack::partial::{SecondPass, Spread, Summary};
+use crate::attack::query::Query;
+use crate::attack::shard::{CheckedShard, ReleaseStats};
+use crate::dataset::Dataset;
+use crate::rng::Rng;
+
+const STREAM_PICK: u64 = 21;
+
+/// Scoreboard on one shard.
+pub struct Scoreboard {
+    shard: CheckedShard,
+    /// Rating tolerance in half stars.
+    rating_tol: u32,
+    date_tol: u32,
+    seed: u64,
+}
+
+impl Scoreboard {
+    /// The algorithm for `shard`.
+    pub fn build(
+        _: &Dataset,
+        params: &AttackParams,
+        _: &ReleaseStats,
+        shard: CheckedShard,
+    ) -> Self {
+        Scoreboard {
+            shard,
+            rating_tol: (params.rating_tol() * 2.0).round() as u32,
+            date_tol: params.date_tol(),
+            seed: params.seed(),
+        }
+    }
+}
+
+impl LinkageAlgorithm for Scoreboard {
+    fn score(&self, release: &Dataset, query: &Query, acc: &mut [f32]) {
+        kernel::scatter_scoreboard(
+            release,
+            query,
+            (self.rating_tol, self.date_tol),
+            self.shard,
+            acc,
+        );
+    }
+
+    /// The pick: a seeded uniform draw among all candidates, told to the shard it falls in.
+    fn plan_second_pass(
+        &self,
+        aux_index: usize,
+        query: &Query,
+        summaries: &[Summary],
+    ) -> Vec<SecondPass> {
+        let needed = query.facts.len() as f32;
+        let counts: Vec<u64> = summaries
+            .iter()
+            .map(|s| if s.best == needed { s.tied } else { 0 })
+            .collect();
+        let total: u64 = counts.iter().sum();
+        let mut pick = (total > 0)
+            .then(|| Rng::derive(self.seed, &[STREAM_PICK, aux_index as u64]).below(total));
+        counts
+            .iter()
+            .map(|&c| {
+                let k = match pick {
+                    Some(g) if g < c => {
+                        pick = None;
+                        Some(g)
+                    }
+                    Some(g) => {
+                        pick = Some(g - c);
+                        None
+                    }
+                    None => None,
+                };
+                SecondPass::Pick { needed, k }
+            })
+            .collect()
+    }
+
+    fn finish(&self, query: &Query, s: &Summary, spread: &Spread) -> Match {
+        let needed = query.facts.len() as f32;
+        let count = if s.best == needed { s.tied } else { 0 };
+        let size = count as f64;
+        Match {
+            candidate: spread.pick,
+            score: s.best as f64,
+            runner_up: s.second as f64,
+            eccentricity: f64::NAN,
+            matched: count == 1,
+            entropy_bits: if count > 0 { size.log2() } else { f64::NAN },
+            top_probability: if count > 0 { 1.0 / size } else { 0.0 },
+            candidates: count,
+            sigma: f64::NAN,
+            facts_used: query.facts.len(),
+        }
+    }
+}

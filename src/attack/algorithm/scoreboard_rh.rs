@@ -1,0 +1,64 @@
+//! Scoreboard-RH (DESIGN.md section 4): Score = sum over facts of wt(i) * (exp(-|dr| / rho0) +
+//! exp(-|dd| / d0)); records whose number of entries contradicts the aux's `count` are ruled
+//! out (score 0); then the entropic machinery of [`super::entropic`].
+
+use super::{LinkageAlgorithm, Match, entropic};
+use crate::attack::kernel::{self, RhContext};
+use crate::attack::params::AttackParams;
+use crate::attack::partial::{SecondPass, Spread, Summary};
+use crate::attack::query::Query;
+use crate::attack::shard::{CheckedShard, ReleaseStats};
+use crate::dataset::Dataset;
+
+/// Scoreboard-RH on one shard.
+pub struct ScoreboardRh {
+    context: RhContext,
+    shard: CheckedShard,
+    phi: f64,
+    count_tolerance: f64,
+}
+
+impl ScoreboardRh {
+    /// The algorithm for `shard` of `release`.
+    pub fn build(
+        release: &Dataset,
+        params: &AttackParams,
+        stats: &ReleaseStats,
+        shard: CheckedShard,
+    ) -> Self {
+        ScoreboardRh {
+            context: RhContext::with_day_range(
+                release,
+                params.rho0(),
+                params.d0(),
+                stats.day_range,
+            ),
+            shard,
+            phi: params.phi(),
+            count_tolerance: params.count_tolerance(),
+        }
+    }
+}
+
+impl LinkageAlgorithm for ScoreboardRh {
+    fn score(&self, release: &Dataset, query: &Query, acc: &mut [f32]) {
+        kernel::scatter_rh(release, &self.context, query, self.shard, acc);
+        // count = round(n * f) with f in [1 - e, 1 + e], so n lies in
+        // [(count - 0.5) / (1 + e), (count + 0.5) / (1 - e)].
+        if let Some(c) = query.count {
+            let e = self.count_tolerance;
+            let c = c as f64;
+            let low = ((c - 0.5) / (1.0 + e)).ceil().max(0.0) as u64;
+            let high = ((c + 0.5) / (1.0 - e)).floor() as u64;
+            kernel::rule_out_by_count(release, self.shard.shard(), acc, low, high);
+        }
+    }
+
+    fn plan_second_pass(&self, _: usize, _: &Query, summaries: &[Summary]) -> Vec<SecondPass> {
+        entropic::plan(summaries)
+    }
+
+    fn finish(&self, query: &Query, summary: &Summary, spread: &Spread) -> Match {
+        entropic::finish(summary, spread, self.phi, query)
+    }
+}

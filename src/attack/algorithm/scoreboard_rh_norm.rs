@@ -1,0 +1,73 @@
+//! Scoreboard-RH-norm (DESIGN.md section 9): Scoreboard-RH's score divided by
+//! (1 - B) + B * |r| / mean|r|, |r| the number of distinct items of released record r and
+//! mean|r| its mean over all N released records. Heavy raters hold many items and collect
+//! chance matches; B discounts them (the length normalization of BM25). Everything after the
+//! score is Scoreboard-RH's. With B = 0 every divisor is exactly 1 and the scores keep their
+//! bits, so the output is Scoreboard-RH's byte for byte.
+//!
+//! A record without items scores 0 whatever B is (its divisor is taken as 1: with B = 1 the
+//! formula would divide 0 by 0).
+
+use super::scoreboard_rh::ScoreboardRh;
+use super::{LinkageAlgorithm, Match};
+use crate::attack::kernel;
+use crate::attack::params::AttackParams;
+use crate::attack::partial::{SecondPass, Spread, Summary};
+use crate::attack::query::Query;
+use crate::attack::shard::{CheckedShard, ReleaseStats, distinct_items};
+use crate::dataset::Dataset;
+
+/// Scoreboard-RH-norm on one shard.
+pub struct ScoreboardRhNorm {
+    rh: ScoreboardRh,
+    /// (1 - B) + B |r| / mean|r| for each record of the shard, computed in f64.
+    divisors: Vec<f32>,
+}
+
+impl ScoreboardRhNorm {
+    /// The algorithm for `shard` of `release`; `stats` gives mean|r| over the whole release.
+    pub fn build(
+        release: &Dataset,
+        params: &AttackParams,
+        stats: &ReleaseStats,
+        shard: CheckedShard,
+    ) -> Self {
+        let b = params.length_norm();
+        let mean = stats.mean_distinct_items();
+        let s = shard.shard();
+        let divisors = (s.start..s.end)
+            .map(|r| {
+                let length = distinct_items(release, r);
+                if length == 0 || mean == 0.0 {
+                    1.0
+                } else {
+                    ((1.0 - b) + b * length as f64 / mean) as f32
+                }
+            })
+            .collect();
+        ScoreboardRhNorm {
+            rh: ScoreboardRh::build(release, params, stats, shard),
+            divisors,
+        }
+    }
+}
+
+impl LinkageAlgorithm for ScoreboardRhNorm {
+    fn score(&self, release: &Dataset, query: &Query, acc: &mut [f32]) {
+        self.rh.score(release, query, acc);
+        kernel::divide(acc, &self.divisors);
+    }
+
+    fn plan_second_pass(
+        &self,
+        aux: usize,
+        query: &Query,
+        summaries: &[Summary],
+    ) -> Vec<SecondPass> {
+        self.rh.plan_second_pass(aux, query, summaries)
+    }
+
+    fn finish(&self, query: &Query, summary: &Summary, spread: &Spread) -> Match {
+        self.rh.finish(query, summary, spread)
+    }
+}

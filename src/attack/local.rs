@@ -1,0 +1,38 @@
+//! The single-process executor: rayon over aux records, one aux record per task, the whole
+//! release as one shard, one dense accumulator per thread (reused). Returns one [`Match`] per
+//! aux record in input order. The cluster executor (`crate::cluster`) runs the same
+//! [`Scorer`] on shards of the release, so both give the same bits.
+
+use rayon::prelude::*;
+
+use super::algorithm::{Match, Scorer};
+use super::params::AttackParams;
+use super::query::Query;
+use super::shard::{CheckedShard, ReleaseStats};
+use crate::Result;
+use crate::dataset::Dataset;
+
+/// Scores every query against `release` in this process. Fails, before scoring anything, when
+/// the release's postings are corrupt (possible only for a store opened for shards).
+pub fn run(release: &Dataset, queries: &[Query], params: &AttackParams) -> Result<Vec<Match>> {
+    let shard = CheckedShard::whole(release)?;
+    let scorer = Scorer::new(release, params, &ReleaseStats::of(release), shard);
+    let bar = crate::progress::bar(queries.len() as u64, "attacking");
+    let out: Vec<Match> = queries
+        .par_iter()
+        .enumerate()
+        .with_min_len(4)
+        .map_init(
+            || vec![0f32; shard.len()],
+            |acc, (k, query)| {
+                let summary = scorer.first_pass(release, query, acc);
+                let pass = scorer.plan_second_pass(k, query, &[summary])[0];
+                let spread = scorer.second_pass(acc, pass);
+                bar.inc(1);
+                scorer.finish(query, &summary, &spread)
+            },
+        )
+        .collect();
+    bar.finish_and_clear();
+    Ok(out)
+}

@@ -1,0 +1,27 @@
+//! What an adversary knows about one person: a few facts (an item, perhaps a rating and a
+//! date), in the external ids of the aux's own catalogue. Sampled by `auxiliary`, read from CSV
+//! by `auxiliary::file`, scored by `attack`.
+
+/// One fact the adversary knows: an item, perhaps with a rating and a date.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuxFact {
+    /// The item's external id (in the aux's own catalogue; see `attack --item-map`).
+    pub item: String,
+    /// Rating in half stars, if known.
+    pub rating: Option<u8>,
+    /// Day since 1970-01-01, if known.
+    pub day: Option<u16>,
+}
+
+/// What the adversary knows about one target.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuxRecord {
+    /// The aux record's id.
+    pub id: String,
+    /// The facts.
+    pub facts: Vec<AuxFact>,
+    /// The target's record id in the original data, when known (for scoring).
+    pub true_user: Option<String>,
+    /// Roughly how many ratings the target has, when the adversary knows it (paper Fig. 12).
+    pub count: Option<u32>,
+}
