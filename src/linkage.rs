@@ -4,6 +4,24 @@
 //! on timely dataflow workers), turning matches into outcomes in external ids and summarizing
 //! happen here and nowhere else: the demo, the command-line jobs and the experiments call this
 //! and never branch on the executor themselves.
+//!
+//! ```
+//! # fn main() -> deanon::Result<()> {
+//! use std::sync::Arc;
+//! use deanon::attack::AttackParams;
+//! use deanon::auxiliary::sampler::{self, AuxParams};
+//! use deanon::dataset::generate::{generate, GenerateParams, Preset};
+//! use deanon::linkage::{self, AttackOptions, Executor};
+//!
+//! let data = Arc::new(generate(&GenerateParams::new(Preset::NetflixLike).users(5000).seed(1))?);
+//! let aux = sampler::sample(&data, &AuxParams { targets: 200, items: 4, ..AuxParams::default() }, None)?;
+//! let params = AttackParams::builder().phi(2.0).check()?; // the engine takes checked parameters only
+//! let attacked = linkage::attack(&data, &aux.records, None, &params, &Executor::Local,
+//!                                &AttackOptions::default())?.expect("a local attack reports");
+//! assert!(attacked.summary.top1_rate.unwrap() > 0.5);
+//! # Ok(())
+//! # }
+//! ```
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

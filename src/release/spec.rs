@@ -222,12 +222,11 @@ pub fn steps_usage() -> String {
 
 /// The steps, one a line with what each does, for `--help`.
 pub fn steps_help() -> String {
-    let width = STEPS.iter().map(|s| s.usage.len()).max().unwrap_or(0);
     let mut text = String::from(
         "Steps (joined with '|', applied in order; pseudonymization always comes last):\n",
     );
     for s in STEPS {
-        text.push_str(&format!("  {:<width$}  {}\n", s.usage, s.help));
+        text.push_str(&format!("  {}\n      {}\n", s.usage, s.help));
     }
     text.push_str(
         "Example: deanon release data.deanon --policy 'sample:fraction=0.1|date-coarsen:to=week' \
