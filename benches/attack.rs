@@ -87,32 +87,21 @@ fn benches(c: &mut Criterion) {
             }
         })
     });
-    let scorer = Scorer::new(&data, &AttackParams::defaults(), &stats, shard);
-    group.bench_function(format!("scoreboard-rh/{label}/aux=8"), |b| {
-        b.iter(|| {
-            for (k, q) in queries.iter().enumerate() {
-                let summary = scorer.first_pass(&data, q, &mut acc);
-                let pass = scorer.plan_second_pass(k, q, &[summary])[0];
-                let spread = scorer.second_pass(&mut acc, pass);
-                std::hint::black_box(scorer.finish(q, &summary, &spread));
-            }
-        })
-    });
     let norm = AttackParams::builder()
         .algorithm("scoreboard-rh-norm".parse().unwrap())
         .check()
         .unwrap();
-    let norm_scorer = Scorer::new(&data, &norm, &stats, shard);
-    group.bench_function(format!("scoreboard-rh-norm/{label}/aux=8"), |b| {
-        b.iter(|| {
-            for (k, q) in queries.iter().enumerate() {
-                let summary = norm_scorer.first_pass(&data, q, &mut acc);
-                let pass = norm_scorer.plan_second_pass(k, q, &[summary])[0];
-                let spread = norm_scorer.second_pass(&mut acc, pass);
-                std::hint::black_box(norm_scorer.finish(q, &summary, &spread));
-            }
-        })
-    });
+    for params in [AttackParams::defaults(), norm] {
+        let scorer = Scorer::new(&data, &params, &stats, shard);
+        let name = params.algorithm().name();
+        group.bench_function(format!("{name}/{label}/aux=8"), |b| {
+            b.iter(|| {
+                for (k, q) in queries.iter().enumerate() {
+                    std::hint::black_box(scorer.score_alone(&data, k, q, &mut acc));
+                }
+            })
+        });
+    }
     group.finish();
 
     let mut group = c.benchmark_group("attack");

@@ -21,6 +21,22 @@ fn tiny(dir: &Path) -> std::path::PathBuf {
     store
 }
 
+/// Imports a view-log CSV beside it (`X.csv` -> `X.deanon`).
+fn import_views(csv: &Path) -> std::path::PathBuf {
+    let store = csv.with_extension("deanon");
+    ok(&[
+        "import",
+        s(csv),
+        "--format",
+        "csv",
+        "--kind",
+        "views",
+        "-o",
+        s(&store),
+    ]);
+    store
+}
+
 fn rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
     let text = std::fs::read_to_string(path).unwrap();
     let mut lines = text.lines();
@@ -148,17 +164,7 @@ fn scoreboard_rh_norm_matches_hand_computation() {
          v3,B,2005-01-12
 ",
     );
-    let store = dir.path().join("views.deanon");
-    ok(&[
-        "import",
-        s(&input),
-        "--format",
-        "csv",
-        "--kind",
-        "views",
-        "-o",
-        s(&store),
-    ]);
+    let store = import_views(&input);
     let aux = write(
         dir.path(),
         "aux.csv",
@@ -836,17 +842,7 @@ fn view_logs_are_attacked_on_each_persons_best_event() {
         "v.csv",
         "user,item,date\nu1,X,2020-01-01\nu1,X,2020-01-02\nu1,X,2020-01-03\nu2,X,2020-01-30\nu2,Y,2020-01-30\n",
     );
-    let store = dir.path().join("v.deanon");
-    ok(&[
-        "import",
-        s(&views),
-        "--format",
-        "csv",
-        "--kind",
-        "views",
-        "-o",
-        s(&store),
-    ]);
+    let store = import_views(&views);
     let aux = write(
         dir.path(),
         "aux.csv",

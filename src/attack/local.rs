@@ -25,11 +25,9 @@ pub fn run(release: &Dataset, queries: &[Query], params: &AttackParams) -> Resul
         .map_init(
             || vec![0f32; shard.len()],
             |acc, (k, query)| {
-                let summary = scorer.first_pass(release, query, acc);
-                let pass = scorer.plan_second_pass(k, query, &[summary])[0];
-                let spread = scorer.second_pass(acc, pass);
+                let found = scorer.score_alone(release, k, query, acc);
                 bar.inc(1);
-                scorer.finish(query, &summary, &spread)
+                found
             },
         )
         .collect();

@@ -296,6 +296,21 @@ impl Scorer {
     pub fn finish(&self, query: &Query, summary: &Summary, spread: &Spread) -> Match {
         self.algorithm.finish(query, summary, spread)
     }
+
+    /// All the passes over aux record `aux_index` when this scorer's shard is the whole
+    /// release (one process, no merge); leaves `acc` zero.
+    pub fn score_alone(
+        &self,
+        release: &Dataset,
+        aux_index: usize,
+        query: &Query,
+        acc: &mut [f32],
+    ) -> Match {
+        let summary = self.first_pass(release, query, acc);
+        let pass = self.plan_second_pass(aux_index, query, &[summary])[0];
+        let spread = self.second_pass(acc, pass);
+        self.finish(query, &summary, &spread)
+    }
 }
 
 #[cfg(test)]
