@@ -1,5 +1,5 @@
 //! One function per file-level command (`import`, `generate`, `info`, `export`, `release`,
-//! `aux`, `attack`, `sparsity`, `experiment`): read the inputs, run the library, write the outputs. The
+//! `aux`, `attack`, `sparsity`, `unicity`, `experiment`): read the inputs, run the library, write the outputs. The
 //! binary only parses arguments, calls these and prints what they return.
 
 use std::path::{Path, PathBuf};
@@ -210,6 +210,20 @@ pub fn experiment(
     executor: &Executor,
 ) -> Result<String> {
     crate::experiment::run_experiment(config, dir, resume, data, executor)
+}
+
+/// `deanon unicity`: measures unicity of a store and writes the CSV; returns the rows.
+pub fn unicity(
+    data: &Path,
+    params: &crate::dataset::unicity::UnicityParams,
+    output: &Path,
+) -> Result<Vec<crate::dataset::unicity::UnicityRow>> {
+    let dataset = store::open(data)?;
+    let rows = crate::progress::timed("unicity", || {
+        crate::dataset::unicity::measure(&dataset, params)
+    })?;
+    crate::dataset::unicity::write_csv(&rows, output)?;
+    Ok(rows)
 }
 
 /// `deanon sparsity`: writes the curve (or returns it as CSV text when `output` is `None`).

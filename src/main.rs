@@ -10,6 +10,7 @@ use deanon::auxiliary::sampler::{AuxParams, Selection, defaults as aux_defaults}
 use deanon::dataset::DatasetKind;
 use deanon::dataset::generate::{GenerateParams, Preset};
 use deanon::dataset::import::Format;
+use deanon::dataset::unicity::{Knowledge, UnicityParams, defaults as unicity_defaults};
 use deanon::linkage::Executor;
 
 /// Measure how many people in an anonymized sparse data release can be re-identified.
@@ -277,6 +278,34 @@ enum Command {
         #[arg(short, long)]
         output: Option<PathBuf>,
     },
+    /// Unicity (de Montjoye et al. 2013): how often p points of a person's data are theirs
+    /// alone.
+    Unicity {
+        /// The data.
+        data: PathBuf,
+        /// Points per draw, comma-separated.
+        #[arg(long, value_delimiter = ',', default_values_t = unicity_defaults::POINTS)]
+        points: Vec<usize>,
+        /// What a point holds besides the item, comma-separated: items, items+ratings,
+        /// items+days, items+ratings+days (default: every kind the data supports).
+        #[arg(long, value_delimiter = ',')]
+        knowledge: Vec<Knowledge>,
+        /// Days within which a point's day matches (items+days, items+ratings+days).
+        #[arg(long, default_value_t = unicity_defaults::DATE_TOL, value_name = "D")]
+        date_tol: u32,
+        /// People sampled (default: everyone).
+        #[arg(long, value_name = "N")]
+        sample: Option<usize>,
+        /// Draws per person (R).
+        #[arg(long, default_value_t = unicity_defaults::DRAWS, value_name = "R")]
+        draws: usize,
+        /// Seed.
+        #[arg(long, default_value_t = unicity_defaults::SEED)]
+        seed: u64,
+        /// Output CSV (knowledge,points,date_tol,people,draws,unique,unicity,unicity_lo,unicity_hi).
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Write a store as generic CSV (user,item,rating,date).
     Export {
         /// The store.
@@ -527,6 +556,30 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 "{}",
                 deanon::jobs::sparsity(&data, sample, seed, output.as_deref())?
             );
+        }
+        Command::Unicity {
+            data,
+            points,
+            knowledge,
+            date_tol,
+            sample,
+            draws,
+            seed,
+            output,
+        } => {
+            let params = UnicityParams {
+                points,
+                knowledge,
+                date_tol,
+                sample,
+                draws,
+                seed,
+                ..UnicityParams::default()
+            };
+            let rows = deanon::jobs::unicity(&data, &params, &output)?;
+            if !cli.quiet {
+                print!("{}", deanon::dataset::unicity::to_text(&rows));
+            }
         }
         Command::Export { data, output } => deanon::jobs::export(&data, &output)?,
     }

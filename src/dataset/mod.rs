@@ -31,6 +31,7 @@ pub mod release_key;
 pub mod sparsity;
 pub mod store;
 pub mod summary;
+pub mod unicity;
 pub mod values;
 
 use serde::{Deserialize, Serialize};

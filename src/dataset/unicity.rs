@@ -1,0 +1,648 @@
+//! Unicity (de Montjoye et al., "Unique in the Crowd", Sci. Rep. 2013; DESIGN.md section 9):
+//! how often p points of a person's data are theirs alone.
+//!
+//! For each sampled person with at least p distinct items, R independent draws of p distinct
+//! items of theirs, one entry of each (a view log may hold several events of an item: one is
+//! drawn); a draw is unique when no other record holds all p points. A point is the item plus,
+//! by the knowledge kind, the exact rating, the day within +-D days, both, or nothing. Unicity =
+//! unique draws / draws, with a 95% interval from a bootstrap over people.
+//!
+//! A draw is checked against the postings of its rarest item only: every record holding that
+//! point is a candidate, and the first candidate that also holds the other points ends the
+//! search (binary search in its record-major entries, which are sorted by item). The same items
+//! and entries are drawn for every knowledge kind (the generator depends on the person, p and
+//! the draw, not on the kind), so the kinds' curves differ only by what the adversary knows.
+
+use std::fmt;
+use std::io::Write;
+use std::path::Path;
+use std::str::FromStr;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{Dataset, NO_DAY, NO_RATING};
+use crate::atomic_file::write_atomically;
+use crate::rng::Rng;
+use crate::{Error, Result};
+
+/// What the adversary knows of each point besides the item.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Knowledge {
+    /// The item alone.
+    Items,
+    /// The item and the exact rating.
+    ItemsRatings,
+    /// The item and the day within +-D days.
+    ItemsDays,
+    /// The item, the exact rating and the day within +-D days.
+    ItemsRatingsDays,
+}
+
+impl Knowledge {
+    /// Every kind.
+    pub const ALL: [Knowledge; 4] = [
+        Knowledge::Items,
+        Knowledge::ItemsRatings,
+        Knowledge::ItemsDays,
+        Knowledge::ItemsRatingsDays,
+    ];
+
+    /// The name on the command line and in files.
+    pub fn name(self) -> &'static str {
+        match self {
+            Knowledge::Items => "items",
+            Knowledge::ItemsRatings => "items+ratings",
+            Knowledge::ItemsDays => "items+days",
+            Knowledge::ItemsRatingsDays => "items+ratings+days",
+        }
+    }
+
+    /// Whether a point carries the rating.
+    pub fn ratings(self) -> bool {
+        matches!(self, Knowledge::ItemsRatings | Knowledge::ItemsRatingsDays)
+    }
+
+    /// Whether a point carries the day.
+    pub fn days(self) -> bool {
+        matches!(self, Knowledge::ItemsDays | Knowledge::ItemsRatingsDays)
+    }
+
+    /// The kinds that `data` supports (ratings only with ratings, days only with dates).
+    pub fn supported_by(data: &Dataset) -> Vec<Knowledge> {
+        Knowledge::ALL
+            .into_iter()
+            .filter(|k| (!k.ratings() || data.has_ratings()) && (!k.days() || data.has_dates()))
+            .collect()
+    }
+}
+
+impl fmt::Display for Knowledge {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl FromStr for Knowledge {
+    type Err = Error;
+
+    fn from_str(text: &str) -> Result<Knowledge> {
+        crate::error::parse_named(text, &Knowledge::ALL, Knowledge::name, "knowledge kind")
+    }
+}
+
+impl Serialize for Knowledge {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Knowledge {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        text.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// The default of every unicity parameter.
+pub mod defaults {
+    /// Points per draw: 1 to 8.
+    pub const POINTS: [usize; 8] = [1, 2, 3, 4, 5, 6, 7, 8];
+    /// Day tolerance, days.
+    pub const DATE_TOL: u32 = 0;
+    /// Draws per person.
+    pub const DRAWS: usize = 1;
+    /// Seed.
+    pub const SEED: u64 = 0;
+    /// Bootstrap resamples behind the intervals.
+    pub const RESAMPLES: usize = 1000;
+}
+
+/// What to measure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct UnicityParams {
+    /// Numbers of points per draw.
+    pub points: Vec<usize>,
+    /// Knowledge kinds; empty: every kind the data supports.
+    pub knowledge: Vec<Knowledge>,
+    /// Day tolerance D (points with days).
+    pub date_tol: u32,
+    /// People sampled (`None`: everyone).
+    pub sample: Option<usize>,
+    /// Draws per person, R.
+    pub draws: usize,
+    /// Seed of the sample, the draws and the bootstrap.
+    pub seed: u64,
+    /// Bootstrap resamples behind the intervals.
+    pub resamples: usize,
+}
+
+impl Default for UnicityParams {
+    fn default() -> Self {
+        UnicityParams {
+            points: defaults::POINTS.to_vec(),
+            knowledge: Vec::new(),
+            date_tol: defaults::DATE_TOL,
+            sample: None,
+            draws: defaults::DRAWS,
+            seed: defaults::SEED,
+            resamples: defaults::RESAMPLES,
+        }
+    }
+}
+
+impl UnicityParams {
+    /// Checks the values against `data`; errors name the parameter.
+    pub fn check(&self, data: &Dataset) -> Result<()> {
+        let bad = |name: &'static str, message: String| Err(Error::Parameter { name, message });
+        if self.points.is_empty() || self.points.contains(&0) {
+            return bad("points", "points must be a list of numbers >= 1".into());
+        }
+        if self.draws == 0 {
+            return bad("draws", "draws must be at least 1, got 0".into());
+        }
+        if self.sample == Some(0) {
+            return bad("sample", "sample must be at least 1, got 0".into());
+        }
+        for k in &self.knowledge {
+            if (k.ratings() && !data.has_ratings()) || (k.days() && !data.has_dates()) {
+                return bad(
+                    "knowledge",
+                    format!(
+                        "knowledge '{k}' needs {} the data does not have",
+                        if k.ratings() && !data.has_ratings() {
+                            "ratings"
+                        } else {
+                            "dates"
+                        }
+                    ),
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// One row of the result: one knowledge kind and number of points.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UnicityRow {
+    /// The knowledge kind.
+    pub knowledge: Knowledge,
+    /// Points per draw.
+    pub points: usize,
+    /// Day tolerance.
+    pub date_tol: u32,
+    /// Sampled people with at least `points` distinct items.
+    pub people: usize,
+    /// Draws (people x R).
+    pub draws: usize,
+    /// Unique draws.
+    pub unique: usize,
+    /// unique / draws (null without people).
+    pub unicity: Option<f64>,
+    /// 95% bootstrap interval over people, low end.
+    pub unicity_lo: Option<f64>,
+    /// 95% bootstrap interval over people, high end.
+    pub unicity_hi: Option<f64>,
+}
+
+const STREAM_SAMPLE: u64 = 51;
+const STREAM_DRAW: u64 = 52;
+const STREAM_BOOTSTRAP: u64 = 53;
+
+/// The people measured: everyone, or `sample` of them drawn with `seed`, in record order.
+pub fn sample_people(data: &Dataset, sample: Option<usize>, seed: u64) -> Vec<u32> {
+    let n = data.num_records();
+    let mut people: Vec<u32> = (0..n as u32).collect();
+    if let Some(take) = sample.filter(|&s| s < n) {
+        let mut rng = Rng::derive(seed, &[STREAM_SAMPLE]);
+        for k in 0..take {
+            let j = k + rng.below((n - k) as u64) as usize;
+            people.swap(k, j);
+        }
+        people.truncate(take);
+        people.sort_unstable();
+    }
+    people
+}
+
+/// One drawn point: an entry of the person.
+#[derive(Clone, Copy, Debug)]
+struct Point {
+    item: u32,
+    rating: u8,
+    day: u16,
+}
+
+/// The first entry index of each distinct item of a record (its entries are sorted by item).
+fn distinct_starts(items: &[u32]) -> Vec<usize> {
+    (0..items.len())
+        .filter(|&k| k == 0 || items[k] != items[k - 1])
+        .collect()
+}
+
+/// Draws `p` distinct items of `record` (and one entry of each); `starts` from
+/// [`distinct_starts`], `p <= starts.len()`.
+fn draw_points(
+    data: &Dataset,
+    record: u32,
+    starts: &[usize],
+    p: usize,
+    rng: &mut Rng,
+) -> Vec<Point> {
+    let e = data.record(record);
+    let mut order: Vec<usize> = (0..starts.len()).collect();
+    let mut points = Vec::with_capacity(p);
+    for k in 0..p {
+        let j = k + rng.below((order.len() - k) as u64) as usize;
+        order.swap(k, j);
+        let first = starts[order[k]];
+        let end = starts.get(order[k] + 1).copied().unwrap_or(e.len());
+        let at = first + rng.below((end - first) as u64) as usize;
+        points.push(Point {
+            item: e.keys[at],
+            rating: e.ratings.map_or(NO_RATING, |r| r[at]),
+            day: e.days.map_or(NO_DAY, |d| d[at]),
+        });
+    }
+    points
+}
+
+/// Whether an entry (rating, day) matches a point under `knowledge`.
+#[inline]
+fn entry_matches(point: &Point, rating: u8, day: u16, knowledge: Knowledge, tol: u32) -> bool {
+    (!knowledge.ratings() || (rating != NO_RATING && rating == point.rating))
+        && (!knowledge.days()
+            || (day != NO_DAY
+                && point.day != NO_DAY
+                && (day as i32 - point.day as i32).unsigned_abs() <= tol))
+}
+
+/// Whether record `r` holds `point`.
+fn record_holds(data: &Dataset, r: u32, point: &Point, knowledge: Knowledge, tol: u32) -> bool {
+    let e = data.record(r);
+    let lo = e.keys.partition_point(|&i| i < point.item);
+    let hi = lo + e.keys[lo..].partition_point(|&i| i == point.item);
+    (lo..hi).any(|k| {
+        entry_matches(
+            point,
+            e.ratings.map_or(NO_RATING, |x| x[k]),
+            e.days.map_or(NO_DAY, |x| x[k]),
+            knowledge,
+            tol,
+        )
+    })
+}
+
+/// Holders of the rarest point checked at once against the other points (binary search in
+/// their records): a draw that is not unique usually shows it among them.
+const QUICK_CHECKS: usize = 32;
+
+/// Whether no record but `owner` holds every one of `points` (sorted rarest first).
+///
+/// The holders of the rarest point are the candidates; the first [`QUICK_CHECKS`] of them are
+/// checked whole at once, then the candidates are intersected with the holders of each further
+/// point by galloping through that point's postings (both sorted by record), which reads the
+/// postings in order instead of jumping into every candidate's record.
+fn is_unique(data: &Dataset, owner: u32, points: &[Point], knowledge: Knowledge, tol: u32) -> bool {
+    let (first, rest) = points.split_first().expect("at least one point");
+    let postings = data.postings(first.item);
+    let mut candidates = Vec::new();
+    let mut quick = 0;
+    let mut previous = u32::MAX;
+    for k in 0..postings.len() {
+        let r = postings.keys[k];
+        if r == owner || r == previous {
+            continue;
+        }
+        let rating = postings.ratings.map_or(NO_RATING, |x| x[k]);
+        let day = postings.days.map_or(NO_DAY, |x| x[k]);
+        if !entry_matches(first, rating, day, knowledge, tol) {
+            continue;
+        }
+        // r holds the first point (a view log may list r again: skip its other events).
+        previous = r;
+        if quick < QUICK_CHECKS {
+            quick += 1;
+            if rest
+                .iter()
+                .all(|p| record_holds(data, r, p, knowledge, tol))
+            {
+                return false;
+            }
+        } else {
+            candidates.push(r);
+        }
+    }
+    for point in rest {
+        if candidates.is_empty() {
+            return true;
+        }
+        candidates = holders_among(data, &candidates, point, knowledge, tol);
+    }
+    candidates.is_empty()
+}
+
+/// The records of `candidates` (sorted) that hold `point`.
+fn holders_among(
+    data: &Dataset,
+    candidates: &[u32],
+    point: &Point,
+    knowledge: Knowledge,
+    tol: u32,
+) -> Vec<u32> {
+    let postings = data.postings(point.item);
+    let keys = postings.keys;
+    let mut out = Vec::new();
+    let mut j = 0;
+    for &c in candidates {
+        j = lower_bound_from(keys, j, c);
+        if j == keys.len() {
+            break;
+        }
+        let mut k = j;
+        while k < keys.len() && keys[k] == c {
+            let rating = postings.ratings.map_or(NO_RATING, |x| x[k]);
+            let day = postings.days.map_or(NO_DAY, |x| x[k]);
+            if entry_matches(point, rating, day, knowledge, tol) {
+                out.push(c);
+                break;
+            }
+            k += 1;
+        }
+    }
+    out
+}
+
+/// The first index at or after `start` whose key is >= `target` (`keys` sorted): exponential
+/// then binary search, so a walk over increasing targets costs O(log gap) per step.
+fn lower_bound_from(keys: &[u32], start: usize, target: u32) -> usize {
+    let (mut lo, mut hi, mut step) = (start, start, 1);
+    while hi < keys.len() && keys[hi] < target {
+        lo = hi + 1;
+        hi = start + step;
+        step *= 2;
+    }
+    let hi = hi.min(keys.len());
+    lo + keys[lo..hi].partition_point(|&x| x < target)
+}
+
+/// Measures unicity of `data` (see the module docs). Rows in the order of `params.points`, then
+/// of the knowledge kinds.
+pub fn measure(data: &Dataset, params: &UnicityParams) -> Result<Vec<UnicityRow>> {
+    params.check(data)?;
+    let kinds = if params.knowledge.is_empty() {
+        Knowledge::supported_by(data)
+    } else {
+        params.knowledge.clone()
+    };
+    let people = sample_people(data, params.sample, params.seed);
+    let bar = crate::progress::bar(people.len() as u64, "unicity");
+    // Per person: for each (p, kind), unique draws (None when the person has fewer than p items).
+    let per_person: Vec<Vec<Option<u32>>> = people
+        .par_iter()
+        .with_min_len(16)
+        .map(|&r| {
+            let e = data.record(r);
+            let starts = distinct_starts(e.keys);
+            let mut counts = Vec::with_capacity(params.points.len() * kinds.len());
+            for &p in &params.points {
+                if starts.len() < p {
+                    counts.extend(kinds.iter().map(|_| None));
+                    continue;
+                }
+                let mut unique = vec![0u32; kinds.len()];
+                for draw in 0..params.draws {
+                    let mut rng =
+                        Rng::derive(params.seed, &[STREAM_DRAW, r as u64, p as u64, draw as u64]);
+                    let mut points = draw_points(data, r, &starts, p, &mut rng);
+                    points.sort_by_key(|pt| (data.support(pt.item), pt.item));
+                    for (slot, &kind) in unique.iter_mut().zip(&kinds) {
+                        *slot += is_unique(data, r, &points, kind, params.date_tol) as u32;
+                    }
+                }
+                counts.extend(unique.into_iter().map(Some));
+            }
+            bar.inc(1);
+            counts
+        })
+        .collect();
+    bar.finish_and_clear();
+
+    let mut rows = Vec::new();
+    for (pi, &p) in params.points.iter().enumerate() {
+        for (ki, &kind) in kinds.iter().enumerate() {
+            let slot = pi * kinds.len() + ki;
+            let uniques: Vec<u32> = per_person.iter().filter_map(|c| c[slot]).collect();
+            let draws = uniques.len() * params.draws;
+            let unique: usize = uniques.iter().map(|&u| u as usize).sum();
+            let unicity = (draws > 0).then(|| unique as f64 / draws as f64);
+            let interval = bootstrap(&uniques, params.draws, params.resamples, params.seed, slot);
+            rows.push(UnicityRow {
+                knowledge: kind,
+                points: p,
+                date_tol: params.date_tol,
+                people: uniques.len(),
+                draws,
+                unique,
+                unicity,
+                unicity_lo: interval.map(|i| i[0]),
+                unicity_hi: interval.map(|i| i[1]),
+            });
+        }
+    }
+    Ok(rows)
+}
+
+/// A 95% percentile interval of unicity from `resamples` resamples of the people.
+fn bootstrap(
+    uniques: &[u32],
+    draws: usize,
+    resamples: usize,
+    seed: u64,
+    slot: usize,
+) -> Option<[f64; 2]> {
+    if uniques.is_empty() || resamples == 0 {
+        return None;
+    }
+    let n = uniques.len();
+    let mut rng = Rng::derive(seed, &[STREAM_BOOTSTRAP, slot as u64]);
+    let mut values: Vec<f64> = (0..resamples)
+        .map(|_| {
+            let total: u64 = (0..n)
+                .map(|_| uniques[rng.below(n as u64) as usize] as u64)
+                .sum();
+            total as f64 / (n * draws) as f64
+        })
+        .collect();
+    values.sort_by(f64::total_cmp);
+    let at =
+        |q: f64| values[((q * (values.len() - 1) as f64).round() as usize).min(values.len() - 1)];
+    Some([at(0.025), at(0.975)])
+}
+
+fn number(x: Option<f64>) -> String {
+    x.map_or(String::new(), |v| format!("{v}"))
+}
+
+/// Writes the rows as CSV `knowledge,points,date_tol,people,draws,unique,unicity,unicity_lo,
+/// unicity_hi`.
+pub fn write_csv(rows: &[UnicityRow], path: &Path) -> Result<()> {
+    write_atomically(path, |w| {
+        writeln!(
+            w,
+            "knowledge,points,date_tol,people,draws,unique,unicity,unicity_lo,unicity_hi"
+        )?;
+        for r in rows {
+            writeln!(
+                w,
+                "{},{},{},{},{},{},{},{},{}",
+                r.knowledge,
+                r.points,
+                r.date_tol,
+                r.people,
+                r.draws,
+                r.unique,
+                number(r.unicity),
+                number(r.unicity_lo),
+                number(r.unicity_hi)
+            )?;
+        }
+        Ok(())
+    })
+}
+
+/// The rows as a table for the terminal.
+pub fn to_text(rows: &[UnicityRow]) -> String {
+    let mut s = format!(
+        "{:<20} {:>6} {:>9} {:>10} {:>9}  95% interval\n",
+        "knowledge", "points", "people", "unique", "unicity"
+    );
+    for r in rows {
+        let interval = match (r.unicity_lo, r.unicity_hi) {
+            (Some(a), Some(b)) => format!("[{a:.3}, {b:.3}]"),
+            _ => String::new(),
+        };
+        s.push_str(&format!(
+            "{:<20} {:>6} {:>9} {:>10} {:>9}  {interval}\n",
+            r.knowledge.name(),
+            r.points,
+            r.people,
+            r.unique,
+            r.unicity.map_or("-".to_string(), |u| format!("{u:.3}")),
+        ));
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::builder::{EntryChunk, build};
+    use crate::dataset::{IdKey, IdTable};
+
+    /// Counts unique draws by brute force: every other record checked against every point.
+    fn brute_force(
+        data: &Dataset,
+        owner: u32,
+        points: &[Point],
+        kind: Knowledge,
+        tol: u32,
+    ) -> bool {
+        (0..data.num_records() as u32)
+            .filter(|&r| r != owner)
+            .all(|r| {
+                !points
+                    .iter()
+                    .all(|p| record_holds_slowly(data, r, p, kind, tol))
+            })
+    }
+
+    fn record_holds_slowly(data: &Dataset, r: u32, p: &Point, kind: Knowledge, tol: u32) -> bool {
+        let e = data.record(r);
+        (0..e.len()).any(|k| {
+            e.keys[k] == p.item
+                && entry_matches(
+                    p,
+                    e.ratings.map_or(NO_RATING, |x| x[k]),
+                    e.days.map_or(NO_DAY, |x| x[k]),
+                    kind,
+                    tol,
+                )
+        })
+    }
+
+    #[test]
+    fn unique_draws_agree_with_a_brute_force_count() {
+        for views in [false, true] {
+            // Dense, so that both unique and shared draws are common, and each item has more
+            // holders than QUICK_CHECKS (the intersection path runs).
+            let mut rng = Rng::derive(7, &[views as u64]);
+            let mut chunk = EntryChunk::default();
+            for r in 0..220u32 {
+                for i in 0..12u32 {
+                    if rng.f64() < 0.45 {
+                        let events = if views { 1 + rng.below(3) } else { 1 };
+                        for _ in 0..events {
+                            let rating = 2 + 2 * rng.below(5) as u8;
+                            chunk.push(r, i, rating, 13_000 + rng.below(6) as u16);
+                        }
+                    }
+                }
+            }
+            let kind = if views {
+                crate::dataset::DatasetKind::Views
+            } else {
+                crate::dataset::DatasetKind::Ratings
+            };
+            let ids = |n: u64| IdTable::from_keys(&(0..n).map(IdKey::Num).collect::<Vec<_>>());
+            let data = build(kind, ids(220), ids(12), vec![chunk]).unwrap();
+            assert!(
+                data.supports()
+                    .iter()
+                    .all(|&s| s as usize > 2 * QUICK_CHECKS)
+            );
+            let mut checked = [0usize; 2];
+            for r in 0..data.num_records() as u32 {
+                let starts = distinct_starts(data.record(r).keys);
+                for p in 1..=4 {
+                    if starts.len() < p {
+                        continue;
+                    }
+                    let mut rng = Rng::derive(1, &[r as u64, p as u64]);
+                    let mut points = draw_points(&data, r, &starts, p, &mut rng);
+                    points.sort_by_key(|pt| (data.support(pt.item), pt.item));
+                    for kind in Knowledge::ALL {
+                        for tol in [0, 1] {
+                            let fast = is_unique(&data, r, &points, kind, tol);
+                            assert_eq!(
+                                fast,
+                                brute_force(&data, r, &points, kind, tol),
+                                "{r} {p} {kind} {tol}"
+                            );
+                            checked[fast as usize] += 1;
+                        }
+                    }
+                }
+            }
+            assert!(
+                checked[0] > 50 && checked[1] > 50,
+                "both outcomes exercised: {checked:?}"
+            );
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn galloping_finds_the_lower_bound(
+            mut keys in proptest::collection::vec(0u32..500, 0..200),
+            start in 0usize..200,
+            target in 0u32..520,
+        ) {
+            keys.sort_unstable();
+            let start = start.min(keys.len());
+            let want = start + keys[start..].partition_point(|&x| x < target);
+            proptest::prop_assert_eq!(lower_bound_from(&keys, start, target), want);
+        }
+    }
+}
