@@ -1,5 +1,5 @@
 //! One function per file-level command (`import`, `generate`, `info`, `export`, `release`,
-//! `aux`, `attack`, `sparsity`, `unicity`, `experiment`): read the inputs, run the library, write the outputs. The
+//! `aux`, `attack`, `sparsity`, `unicity`, `experiment`, `audit`): read the inputs, run the library, write the outputs. The
 //! binary only parses arguments, calls these and prints what they return.
 
 use std::path::{Path, PathBuf};
@@ -224,6 +224,24 @@ pub fn unicity(
     })?;
     crate::dataset::unicity::write_csv(&rows, output)?;
     Ok(rows)
+}
+
+/// `deanon audit`: audits the original data `data` into `dir` (the adversaries of
+/// `adversaries`, a TOML file, replace the standard battery); returns the audit in the process
+/// that writes it.
+pub fn audit(
+    data: &Path,
+    params: &crate::audit::AuditParams,
+    adversaries: Option<&Path>,
+    dir: &Path,
+    resume: bool,
+    executor: &Executor,
+) -> Result<Option<crate::audit::Audit>> {
+    let mut params = params.clone();
+    if let Some(path) = adversaries {
+        params.adversaries = crate::audit::Adversary::read(path)?;
+    }
+    crate::audit::run(data, &params, dir, resume, executor)
 }
 
 /// `deanon sparsity`: writes the curve (or returns it as CSV text when `output` is `None`).

@@ -21,6 +21,7 @@
 
 pub mod atomic_file;
 pub mod attack;
+pub mod audit;
 pub mod auxiliary;
 pub mod cluster;
 pub mod dataset;
@@ -31,6 +32,7 @@ pub mod jobs;
 pub mod linkage;
 pub mod metrics;
 pub mod pairs_file;
+pub mod plot;
 pub mod progress;
 pub mod release;
 pub mod rng;

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use deanon::attack::{Algorithm, AttackParams, defaults as attack_defaults};
+use deanon::audit::{AuditParams, defaults as audit_defaults};
 use deanon::auxiliary::sampler::{AuxParams, Selection, defaults as aux_defaults};
 use deanon::dataset::DatasetKind;
 use deanon::dataset::generate::{GenerateParams, Preset};
@@ -277,6 +278,42 @@ enum Command {
         /// Output CSV (x,items_only,exact_ratings); standard output when absent.
         #[arg(short, long)]
         output: Option<PathBuf>,
+    },
+    /// Audit a data set before release: per-person risk under a battery of adversaries, unicity,
+    /// the cost of each candidate policy, a recommendation, and a report for the browser.
+    Audit {
+        /// The original data (not a release).
+        data: PathBuf,
+        /// A candidate release policy (repeat for several); the baseline, pseudonymization
+        /// only, is always audited.
+        #[arg(long = "policy", value_name = "SPEC")]
+        policies: Vec<String>,
+        /// A TOML file of [[adversary]] tables replacing the standard battery.
+        #[arg(long, value_name = "FILE.toml")]
+        adversaries: Option<PathBuf>,
+        /// The highest acceptable re-identification rate (upper end of its 95% interval).
+        #[arg(long, default_value_t = audit_defaults::TARGET_RISK, value_name = "T")]
+        target_risk: f64,
+        /// People sampled.
+        #[arg(long, default_value_t = audit_defaults::SAMPLE, value_name = "N")]
+        sample: usize,
+        /// Aux draws per person and adversary.
+        #[arg(long, default_value_t = audit_defaults::DRAWS, value_name = "R")]
+        draws: usize,
+        /// Every person instead of a sample.
+        #[arg(long)]
+        everyone: bool,
+        /// Seed.
+        #[arg(long, default_value_t = audit_defaults::SEED)]
+        seed: u64,
+        /// Finish an interrupted audit: compute only the missing policies.
+        #[arg(long)]
+        resume: bool,
+        /// Output folder (report.html, audit.json, risk.csv, plots).
+        #[arg(short, long)]
+        output: PathBuf,
+        #[command(flatten)]
+        cluster: ClusterArgs,
     },
     /// Unicity (de Montjoye et al. 2013): how often p points of a person's data are theirs
     /// alone.
@@ -556,6 +593,47 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 "{}",
                 deanon::jobs::sparsity(&data, sample, seed, output.as_deref())?
             );
+        }
+        Command::Audit {
+            data,
+            policies,
+            adversaries,
+            target_risk,
+            sample,
+            draws,
+            everyone,
+            seed,
+            resume,
+            output,
+            cluster,
+        } => {
+            let params = AuditParams {
+                policies,
+                target_risk,
+                sample,
+                draws,
+                everyone,
+                seed,
+                ..AuditParams::default()
+            };
+            let audit = deanon::jobs::audit(
+                &data,
+                &params,
+                adversaries.as_deref(),
+                &output,
+                resume,
+                &cluster.executor(),
+            )?;
+            if let Some(audit) = audit
+                && !cli.quiet
+            {
+                println!("{}", audit.verdict);
+                println!(
+                    "report: {}\nresults: audit.json, risk.csv (names people: mode 0600), plots (SVG and PNG) in {}",
+                    output.join("report.html").display(),
+                    output.display()
+                );
+            }
         }
         Command::Unicity {
             data,

@@ -248,6 +248,68 @@ impl Scale {
     }
 }
 
+const STREAM_PERSON: u64 = 14;
+
+/// One target's aux record with id `id`, or `None` when the target has too few usable facts.
+fn aux_record(
+    original: &Dataset,
+    scale: &Scale,
+    params: &AuxParams,
+    target: u32,
+    rng: &mut Rng,
+    id: String,
+) -> Option<AuxRecord> {
+    sample_one(original, scale, params, target, rng).map(|facts| {
+        let n = original.record(target).len() as f64;
+        let count = (params.count_error > 0.0).then(|| {
+            (n * (1.0 + (2.0 * rng.f64() - 1.0) * params.count_error))
+                .round()
+                .max(0.0) as u32
+        });
+        AuxRecord {
+            id,
+            facts,
+            true_user: Some(original.record_ids().get(target as usize).to_string()),
+            count,
+        }
+    })
+}
+
+/// `draws` aux records of each of `people` (record indices of `original`), each drawn from a
+/// generator derived from the seed, the person and the draw, so a person's draws do not depend
+/// on who else is sampled. Returns (person, record) for the draws with enough usable facts;
+/// record ids are `person_index.draw`. `params.targets` and `params.non_members` are not used.
+pub fn sample_people(
+    original: &Dataset,
+    params: &AuxParams,
+    people: &[u32],
+    draws: usize,
+) -> Result<Vec<(u32, AuxRecord)>> {
+    params.check()?;
+    let scale = Scale::of(original, params.select);
+    let out: Vec<Vec<(u32, AuxRecord)>> = people
+        .par_iter()
+        .map(|&person| {
+            (0..draws)
+                .filter_map(|d| {
+                    let mut rng =
+                        Rng::derive(params.seed, &[STREAM_PERSON, person as u64, d as u64]);
+                    aux_record(
+                        original,
+                        &scale,
+                        params,
+                        person,
+                        &mut rng,
+                        format!("{person}.{d}"),
+                    )
+                    .map(|r| (person, r))
+                })
+                .collect()
+        })
+        .collect();
+    Ok(out.into_iter().flatten().collect())
+}
+
 /// Samples aux records from `original` (see the module docs).
 pub fn sample(original: &Dataset, params: &AuxParams, key: Option<&ReleaseKey>) -> Result<Sampled> {
     params.check()?;
@@ -288,20 +350,14 @@ pub fn sample(original: &Dataset, params: &AuxParams, key: Option<&ReleaseKey>) 
             .enumerate()
             .map(|(k, &target)| {
                 let mut rng = Rng::derive(params.seed, &[stream, k as u64]);
-                sample_one(original, &scale, params, target, &mut rng).map(|facts| {
-                    let n = original.record(target).len() as f64;
-                    let count = (params.count_error > 0.0).then(|| {
-                        (n * (1.0 + (2.0 * rng.f64() - 1.0) * params.count_error))
-                            .round()
-                            .max(0.0) as u32
-                    });
-                    AuxRecord {
-                        id: format!("{prefix}{}", k + 1),
-                        facts,
-                        true_user: Some(ids.get(target as usize).to_string()),
-                        count,
-                    }
-                })
+                aux_record(
+                    original,
+                    &scale,
+                    params,
+                    target,
+                    &mut rng,
+                    format!("{prefix}{}", k + 1),
+                )
             })
             .collect()
     };

@@ -2,161 +2,13 @@
 //! (no system fonts needed): re-identification vs aux size (Fig. 4 style), entropy vs aux size
 //! (Fig. 6 style), the sparsity curve (Fig. 1 style) and the privacy-utility frontier.
 
-use crate::auxiliary::sampler::Selection;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use plotters::prelude::*;
-
 use super::run::Finished;
-use crate::{Error, Result};
-
-const SIZE: (u32, u32) = (900, 560);
-
-fn font() {
-    static REGISTERED: std::sync::Once = std::sync::Once::new();
-    REGISTERED.call_once(|| {
-        let _ = plotters::style::register_font(
-            "sans-serif",
-            FontStyle::Normal,
-            dejavu::sans::regular(),
-        );
-    });
-}
-
-/// A line: its label and its (x, y) points.
-type Series = (String, Vec<(f64, f64)>);
-
-/// What a plot shows besides its data.
-struct Plot<'a> {
-    /// File name without extension.
-    name: &'a str,
-    title: &'a str,
-    x_desc: &'a str,
-    y_desc: &'a str,
-    /// Fixed top of the y axis (else 110% of the largest value).
-    y_max: Option<f64>,
-    /// Lines through the points (else points alone).
-    lines: bool,
-}
-
-fn palette(k: usize) -> RGBColor {
-    const COLORS: [RGBColor; 8] = [
-        RGBColor(31, 119, 180),
-        RGBColor(255, 127, 14),
-        RGBColor(44, 160, 44),
-        RGBColor(214, 39, 40),
-        RGBColor(148, 103, 189),
-        RGBColor(140, 86, 75),
-        RGBColor(227, 119, 194),
-        RGBColor(127, 127, 127),
-    ];
-    COLORS[k % COLORS.len()]
-}
-
-fn draw<DB: DrawingBackend>(
-    root: DrawingArea<DB, plotters::coord::Shift>,
-    plot: &Plot,
-    series: &[Series],
-) -> std::result::Result<(), String>
-where
-    DB::ErrorType: 'static,
-{
-    let e = |x: DrawingAreaErrorKind<DB::ErrorType>| x.to_string();
-    root.fill(&WHITE).map_err(e)?;
-    let xs = series.iter().flat_map(|s| s.1.iter().map(|p| p.0));
-    let (x0, x1) = xs.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| {
-        (a.min(x), b.max(x))
-    });
-    let (x0, x1) = if x0.is_finite() {
-        (x0, if x1 > x0 { x1 } else { x0 + 1.0 })
-    } else {
-        (0.0, 1.0)
-    };
-    let pad = (x1 - x0) * 0.05;
-    let (title, x_desc, y_desc, lines) = (plot.title, plot.x_desc, plot.y_desc, plot.lines);
-    let y1 = plot.y_max.unwrap_or_else(|| {
-        series
-            .iter()
-            .flat_map(|s| s.1.iter().map(|p| p.1))
-            .fold(0.0f64, f64::max)
-            .max(1e-9)
-            * 1.1
-    });
-    let mut chart = ChartBuilder::on(&root)
-        .caption(title, ("sans-serif", 22))
-        .margin(15)
-        .x_label_area_size(45)
-        .y_label_area_size(60)
-        .build_cartesian_2d(x0 - pad..x1 + pad, 0f64..y1)
-        .map_err(e)?;
-    chart
-        .configure_mesh()
-        .x_desc(x_desc)
-        .y_desc(y_desc)
-        .label_style(("sans-serif", 14))
-        .draw()
-        .map_err(e)?;
-    for (k, (label, points)) in series.iter().enumerate() {
-        let color = palette(k);
-        if lines {
-            chart
-                .draw_series(LineSeries::new(
-                    points.iter().copied(),
-                    color.stroke_width(2),
-                ))
-                .map_err(e)?
-                .label(label)
-                .legend(move |(x, y)| {
-                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(2))
-                });
-            chart
-                .draw_series(points.iter().map(|&p| Circle::new(p, 3, color.filled())))
-                .map_err(e)?;
-        } else {
-            chart
-                .draw_series(points.iter().map(|&p| Circle::new(p, 5, color.filled())))
-                .map_err(e)?
-                .label(label)
-                .legend(move |(x, y)| Circle::new((x + 10, y), 5, color.filled()));
-        }
-    }
-    chart
-        .configure_series_labels()
-        .label_font(("sans-serif", 14))
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .position(SeriesLabelPosition::LowerRight)
-        .draw()
-        .map_err(e)?;
-    root.present().map_err(e)?;
-    Ok(())
-}
-
-/// Draws one plot as `dir/name.svg` and `dir/name.png` (each written to a temporary name, then
-/// renamed).
-fn both(dir: &Path, plot: &Plot, series: &[Series]) -> Result<()> {
-    font();
-    let name = plot.name;
-    let fail = |m: String| Error::input(&dir.join(name), format!("could not draw the plot: {m}"));
-    let svg_tmp = dir.join(format!(".tmp-{name}.svg"));
-    draw(
-        SVGBackend::new(&svg_tmp, SIZE).into_drawing_area(),
-        plot,
-        series,
-    )
-    .map_err(fail)?;
-    std::fs::rename(&svg_tmp, dir.join(format!("{name}.svg"))).map_err(|e| Error::io(dir, e))?;
-    let png_tmp = dir.join(format!(".tmp-{name}.png"));
-    draw(
-        BitMapBackend::new(&png_tmp, SIZE).into_drawing_area(),
-        plot,
-        series,
-    )
-    .map_err(fail)?;
-    std::fs::rename(&png_tmp, dir.join(format!("{name}.png"))).map_err(|e| Error::io(dir, e))?;
-    Ok(())
-}
+use crate::Result;
+use crate::auxiliary::sampler::Selection;
+use crate::plot::{Plot, Series, Style, both};
 
 /// Series over aux size: one per (policy, date error, everything else), averaged over
 /// repetitions; y from `metric`.
@@ -227,7 +79,9 @@ pub fn draw_all(f: &Finished, dir: &Path) -> Result<Vec<(String, String)>> {
                 x_desc: "facts the adversary knows",
                 y_desc: "fraction of targets",
                 y_max: Some(1.0),
-                lines: true,
+                style: Style::Lines,
+                hline: None,
+                legend_upper_left: false,
             },
             &reid,
         )?;
@@ -246,7 +100,9 @@ pub fn draw_all(f: &Finished, dir: &Path) -> Result<Vec<(String, String)>> {
                 x_desc: "facts the adversary knows",
                 y_desc: "mean entropy (bits)",
                 y_max: None,
-                lines: true,
+                style: Style::Lines,
+                hline: None,
+                legend_upper_left: false,
             },
             &entropy,
         )?;
@@ -271,7 +127,9 @@ pub fn draw_all(f: &Finished, dir: &Path) -> Result<Vec<(String, String)>> {
                 x_desc: "similarity x",
                 y_desc: "fraction of records with nearest >= x",
                 y_max: Some(1.0),
-                lines: true,
+                style: Style::Lines,
+                hline: None,
+                legend_upper_left: false,
             },
             &series,
         )?;
@@ -309,7 +167,9 @@ pub fn draw_all(f: &Finished, dir: &Path) -> Result<Vec<(String, String)>> {
                     x_desc: "RMSE cost (stars)",
                     y_desc: "re-identified (mean over cells)",
                     y_max: Some(1.0),
-                    lines: false,
+                    style: Style::Points,
+                    hline: None,
+                    legend_upper_left: false,
                 },
                 &series,
             )?;

@@ -1,0 +1,157 @@
+//! The adversaries an audit measures: what each knows about a target (the aux settings of
+//! `deanon aux`), the standard battery, and the TOML file that replaces it.
+//!
+//! ```toml
+//! [[adversary]]
+//! name = "8 ratings, dates +-14 days"
+//! facts = 8
+//! wrong = 0            # optional, default 0
+//! date_error = 14      # optional, default 14
+//! rating_error = 0     # optional, default 0
+//! dates = true         # optional, default true
+//! ratings = true       # optional, default true
+//! select = "uniform"   # optional: uniform or rare:TOP
+//! ```
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::auxiliary::sampler::{AuxParams, Selection};
+use crate::dataset::Dataset;
+use crate::{Error, Result};
+
+/// What one adversary knows about a target.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Adversary {
+    /// A short name for tables.
+    pub name: String,
+    /// Facts known (M).
+    pub facts: usize,
+    /// Completely wrong facts among them (K).
+    #[serde(default)]
+    pub wrong: usize,
+    /// Date error, days.
+    #[serde(default = "fourteen")]
+    pub date_error: u32,
+    /// Rating error, stars.
+    #[serde(default)]
+    pub rating_error: f64,
+    /// Whether facts carry dates.
+    #[serde(default = "yes")]
+    pub dates: bool,
+    /// Whether facts carry ratings.
+    #[serde(default = "yes")]
+    pub ratings: bool,
+    /// Which items facts come from.
+    #[serde(default = "uniform")]
+    pub select: Selection,
+}
+
+fn fourteen() -> u32 {
+    14
+}
+fn yes() -> bool {
+    true
+}
+fn uniform() -> Selection {
+    Selection::Uniform
+}
+
+impl Adversary {
+    fn new(name: &str, facts: usize, wrong: usize, date_error: u32) -> Adversary {
+        Adversary {
+            name: name.to_string(),
+            facts,
+            wrong,
+            date_error,
+            rating_error: 0.0,
+            dates: true,
+            ratings: true,
+            select: Selection::Uniform,
+        }
+    }
+
+    /// The standard battery: 2 facts, dates +-3 days; 3 of 4, +-14; 6 of 8, +-14; 6 facts
+    /// outside the top 500, no dates; 4 facts with ratings +-1 and no dates.
+    pub fn battery() -> Vec<Adversary> {
+        vec![
+            Adversary::new("2 facts, dates +-3 d", 2, 0, 3),
+            Adversary::new("3 of 4 facts, dates +-14 d", 4, 1, 14),
+            Adversary::new("6 of 8 facts, dates +-14 d", 8, 2, 14),
+            Adversary {
+                dates: false,
+                select: Selection::Rare(500),
+                ..Adversary::new("6 rare facts (outside the top 500), no dates", 6, 0, 0)
+            },
+            Adversary {
+                dates: false,
+                rating_error: 1.0,
+                ..Adversary::new("4 facts, ratings +-1, no dates", 4, 0, 0)
+            },
+        ]
+    }
+
+    /// Reads a `[[adversary]]` file.
+    pub fn read(path: &Path) -> Result<Vec<Adversary>> {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct File {
+            adversary: Vec<Adversary>,
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+        let file: File = toml::from_str(&text).map_err(|e| {
+            let line = e
+                .span()
+                .map(|s| text[..s.start].matches('\n').count() as u64 + 1)
+                .unwrap_or(1);
+            Error::parse(path, line, e.message().to_string())
+        })?;
+        if file.adversary.is_empty() {
+            return Err(Error::input(path, "lists no [[adversary]]"));
+        }
+        for a in &file.adversary {
+            a.aux_params(0)
+                .check()
+                .map_err(|e| Error::input(path, format!("adversary '{}': {e}", a.name)))?;
+        }
+        Ok(file.adversary)
+    }
+
+    /// The adversary against `release`: a kind of fact the release has dropped (dates,
+    /// ratings) is of no use and is left out. Returns the adjusted adversary and what was left
+    /// out, if anything.
+    pub fn against(&self, release: &Dataset) -> (Adversary, Option<String>) {
+        let mut a = self.clone();
+        let mut dropped = Vec::new();
+        if a.dates && !release.has_dates() {
+            a.dates = false;
+            dropped.push("dates");
+        }
+        if a.ratings && !release.has_ratings() {
+            a.ratings = false;
+            dropped.push("ratings");
+        }
+        let note = (!dropped.is_empty()).then(|| {
+            let what = dropped.join(" and ");
+            format!("the release has no {what}: this adversary's {what} are left out")
+        });
+        (a, note)
+    }
+
+    /// The sampling parameters of this adversary's aux records, with `seed`.
+    pub fn aux_params(&self, seed: u64) -> AuxParams {
+        AuxParams {
+            items: self.facts,
+            wrong: self.wrong,
+            rating_error: self.rating_error,
+            date_error: self.date_error,
+            dates: self.dates,
+            ratings: self.ratings,
+            select: self.select,
+            seed,
+            ..AuxParams::default()
+        }
+    }
+}

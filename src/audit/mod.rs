@@ -1,0 +1,689 @@
+//! The audit: is releasing this data safe, who in it is at risk, and what should be released
+//! instead?
+//!
+//! For the baseline (pseudonymization only) and each candidate policy: release the data, price
+//! the release (`release::utility`), attack it with a battery of adversaries ([`adversary`]),
+//! each sampled person getting R aux draws ([`risk`]: per-person risk), and measure the unicity
+//! of the release (`dataset::unicity`). Then recommend the cheapest candidate whose worst
+//! adversary's re-identification rate (the upper end of its 95% interval) is at most the target,
+//! and write `audit.json`, `risk.csv` (mode 0600: it names people), the plots and
+//! `report.html` ([`report`]). Each finished policy is written at once to `DIR/parts/`, so
+//! `--resume` computes only the missing ones; every attack runs through
+//! [`crate::linkage::attack`] on the executor given (threads or a cluster).
+
+pub mod adversary;
+pub mod report;
+pub mod risk;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use serde::{Deserialize, Serialize};
+
+use crate::atomic_file::{write_atomically_with_mode, write_json};
+use crate::dataset::unicity::{self, Knowledge, UnicityParams};
+use crate::dataset::{Dataset, store};
+use crate::linkage::Executor;
+use crate::release::{self, Policy};
+use crate::rng::Rng;
+use crate::{Error, Result};
+pub use adversary::Adversary;
+use risk::{AdversaryRisk, Target};
+
+/// The defaults of an audit.
+pub mod defaults {
+    /// The re-identification rate a release may reach: 0.09, the threshold for the public
+    /// release of clinical-trial data used by the European Medicines Agency (Policy 0070) and
+    /// Health Canada. A convention, not a law of nature.
+    pub const TARGET_RISK: f64 = 0.09;
+    /// People sampled.
+    pub const SAMPLE: usize = 1000;
+    /// Aux draws per person and adversary.
+    pub const DRAWS: usize = 5;
+    /// Seed.
+    pub const SEED: u64 = 0;
+    /// Bootstrap resamples behind the intervals.
+    pub const RESAMPLES: usize = 1000;
+}
+
+/// What to audit.
+#[derive(Clone, Debug)]
+pub struct AuditParams {
+    /// Candidate policies (specs); the baseline `pseudonymize` is always audited first.
+    pub policies: Vec<String>,
+    /// The adversaries (default: [`Adversary::battery`]).
+    pub adversaries: Vec<Adversary>,
+    /// The re-identification rate a candidate may reach.
+    pub target_risk: f64,
+    /// People sampled (ignored with `everyone`).
+    pub sample: usize,
+    /// Aux draws per person and adversary (R).
+    pub draws: usize,
+    /// Every person, not a sample.
+    pub everyone: bool,
+    /// Seed of everything random.
+    pub seed: u64,
+}
+
+impl Default for AuditParams {
+    fn default() -> Self {
+        AuditParams {
+            policies: Vec::new(),
+            adversaries: Adversary::battery(),
+            target_risk: defaults::TARGET_RISK,
+            sample: defaults::SAMPLE,
+            draws: defaults::DRAWS,
+            everyone: false,
+            seed: defaults::SEED,
+        }
+    }
+}
+
+impl AuditParams {
+    /// Checks the values and parses the policies.
+    fn check(&self) -> Result<Vec<(String, Policy)>> {
+        let bad = |name: &'static str, message: String| Error::Parameter { name, message };
+        if !(self.target_risk > 0.0 && self.target_risk < 1.0) {
+            return Err(bad(
+                "target_risk",
+                format!("target_risk must be in (0, 1), got {}", self.target_risk),
+            ));
+        }
+        if self.draws == 0 {
+            return Err(bad("draws", "draws must be at least 1, got 0".into()));
+        }
+        if self.sample == 0 && !self.everyone {
+            return Err(bad("sample", "sample must be at least 1, got 0".into()));
+        }
+        if self.adversaries.is_empty() {
+            return Err(bad("adversaries", "adversaries: none given".into()));
+        }
+        let mut policies = vec![("pseudonymize".to_string(), Policy::default())];
+        for spec in &self.policies {
+            let policy = Policy::parse(spec)
+                .map_err(|e| Error::InvalidArgument(format!("policy '{spec}': {e}")))?;
+            if policies.iter().any(|(s, _)| s == spec) {
+                continue;
+            }
+            policies.push((spec.clone(), policy));
+        }
+        Ok(policies)
+    }
+}
+
+/// One adversary's result against one release (audit.json).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct AdversaryResult {
+    /// The adversary's name.
+    pub name: String,
+    /// Facts known.
+    pub facts: usize,
+    /// Wrong facts among them.
+    pub wrong: usize,
+    /// Date error, days.
+    pub date_error: u32,
+    /// Rating error, stars.
+    pub rating_error: f64,
+    /// Whether its facts carry dates (against this release).
+    pub dates: bool,
+    /// Whether its facts carry ratings (against this release).
+    pub ratings: bool,
+    /// Fact selection.
+    pub select: String,
+    /// Re-identification rate: the mean of per-person risk.
+    pub reidentified: Option<f64>,
+    /// Its 95% bootstrap interval over people.
+    pub reidentified_ci: Option<[f64; 2]>,
+    /// Best-guess rate: the mean share of draws in which the person is the top record.
+    pub best_guess: Option<f64>,
+    /// People with at least one usable draw.
+    pub people: usize,
+    /// Non-members named (wrongly) / non-members attacked; null when none.
+    pub false_match_rate: Option<f64>,
+    /// What of the adversary's knowledge the release made useless.
+    pub note: Option<String>,
+}
+
+/// One unicity point (audit.json).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct UnicityPoint {
+    /// Knowledge kind.
+    pub knowledge: Knowledge,
+    /// Points.
+    pub points: usize,
+    /// Unicity (null without people).
+    pub unicity: Option<f64>,
+    /// People measured.
+    pub people: usize,
+}
+
+/// The per-person risk distribution under a policy's worst adversary (audit.json).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct RiskSummary {
+    /// Mean risk.
+    pub mean: Option<f64>,
+    /// Share of people with risk >= 0.5.
+    pub share_at_least_half: Option<f64>,
+    /// Mean risk by decile of activity (entries per person), lightest first.
+    pub by_activity_decile: Vec<Option<f64>>,
+    /// Mean risk by decile of taste rarity (median supp(i) of a person's items), rarest first.
+    pub by_rarity_decile: Vec<Option<f64>>,
+    /// People per risk bin [0, 0.1), [0.1, 0.2), ..., [0.9, 1.0].
+    pub histogram: Vec<usize>,
+}
+
+/// One policy's result (audit.json).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct PolicyResult {
+    /// The spec (`pseudonymize` for the baseline).
+    pub policy: String,
+    /// RMSE cost of the baseline predictor (null without ratings).
+    pub rmse_cost: Option<f64>,
+    /// Share of entries kept.
+    pub kept_fraction: f64,
+    /// The adversary with the highest re-identification rate.
+    pub worst_adversary: Option<String>,
+    /// Its rate.
+    pub worst_reidentified: Option<f64>,
+    /// Its 95% interval.
+    pub worst_reidentified_ci: Option<[f64; 2]>,
+    /// Sampled people in the release.
+    pub members: usize,
+    /// Sampled people left out of it.
+    pub non_members: usize,
+    /// Every adversary's result.
+    pub adversaries: Vec<AdversaryResult>,
+    /// Unicity of the release, p = 1..8, for the kinds it keeps.
+    pub unicity: Vec<UnicityPoint>,
+    /// Per-person risk under the worst adversary.
+    pub risk: RiskSummary,
+}
+
+/// One row of risk.csv.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+struct RiskRow {
+    adversary: usize,
+    person: u32,
+    risk: f64,
+    best_guess: f64,
+}
+
+/// A policy's part file: its result and its people's risks (mode 0600).
+#[derive(Serialize, Deserialize)]
+struct Part {
+    result: PolicyResult,
+    rows: Vec<RiskRow>,
+}
+
+/// The data audited (aggregates only).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct DataSummary {
+    /// People.
+    pub records: usize,
+    /// Items.
+    pub items: usize,
+    /// Entries.
+    pub entries: usize,
+    /// Whether it has ratings.
+    pub has_ratings: bool,
+    /// Whether it has dates.
+    pub has_dates: bool,
+    /// Sparsity curve (x, items only, exact ratings) at x = 0, 0.05, ..., 1.
+    pub sparsity: Vec<(f64, f64, f64)>,
+}
+
+/// What the audit was run with and on (audit.json).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Provenance {
+    /// deanon's version.
+    pub version: String,
+    /// The commit it was built from.
+    pub git_commit: String,
+    /// Seed.
+    pub seed: u64,
+    /// Fingerprint of the data.
+    pub data_fingerprint: String,
+    /// People sampled (null: everyone).
+    pub sample: Option<usize>,
+    /// Draws per person and adversary.
+    pub draws: usize,
+    /// Eccentricity threshold of the attacks.
+    pub phi: f64,
+}
+
+/// audit.json.
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct Audit {
+    /// The target re-identification rate.
+    pub target_risk: f64,
+    /// The recommended policy, or null when none meets the target.
+    pub recommended: Option<String>,
+    /// When none meets the target: the candidate whose worst adversary's interval reaches
+    /// lowest.
+    pub closest: Option<String>,
+    /// The verdict in words.
+    pub verdict: String,
+    /// The data.
+    pub data: DataSummary,
+    /// Baseline first, then the candidates.
+    pub policies: Vec<PolicyResult>,
+    /// Settings and provenance.
+    pub provenance: Provenance,
+}
+
+const STREAM_PEOPLE: u64 = 71;
+
+/// Where everything of an audit goes.
+struct Layout {
+    dir: PathBuf,
+}
+
+impl Layout {
+    fn parts(&self) -> PathBuf {
+        self.dir.join("parts")
+    }
+    fn part(&self, k: usize) -> PathBuf {
+        self.parts().join(format!("policy-{k:03}.json"))
+    }
+    fn state(&self) -> PathBuf {
+        self.dir.join("state.json")
+    }
+}
+
+#[derive(Serialize, Deserialize, PartialEq)]
+struct State {
+    settings: String,
+}
+
+/// Runs (or with `resume` finishes) the audit of the store `data` into `dir`; returns the
+/// audit in the process that writes (all but a cluster's processes other than 0).
+pub fn run(
+    data: &Path,
+    params: &AuditParams,
+    dir: &Path,
+    resume: bool,
+    executor: &Executor,
+) -> Result<Option<Audit>> {
+    let started = Instant::now();
+    let policies = params.check()?;
+    let original = store::open(data)?;
+    if original.is_pseudonymized() {
+        return Err(Error::input(
+            data,
+            "is a release (pseudonymized by deanon release): audit the original data, which the candidate policies then release",
+        ));
+    }
+    if original.num_records() == 0 {
+        return Err(Error::input(data, "holds no records"));
+    }
+    let writer = executor.is_writer();
+    let layout = Layout {
+        dir: dir.to_path_buf(),
+    };
+    let fingerprint = store::fingerprint(&original);
+    let settings = format!(
+        "{fingerprint}|{:?}|{:?}|{}|{}|{}|{}",
+        policies.iter().map(|p| &p.0).collect::<Vec<_>>(),
+        params.adversaries,
+        params.sample,
+        params.draws,
+        params.everyone,
+        params.seed
+    );
+    if writer {
+        prepare_dir(&layout, &settings, resume)?;
+    }
+    let people = sampled_people(&original, params);
+    let bar = crate::progress::bar(policies.len() as u64, "policies audited");
+    let mut parts = Vec::new();
+    for (k, (spec, policy)) in policies.iter().enumerate() {
+        if let Some(part) = load_part(&layout.part(k))? {
+            parts.push(part);
+            bar.inc(1);
+            continue;
+        }
+        let Some(part) = audit_policy(&original, params, (k, spec, policy), &people, executor)?
+        else {
+            bar.inc(1);
+            continue;
+        };
+        if writer {
+            write_private_json(&layout.part(k), &part)?;
+        }
+        parts.push(part);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    if !writer {
+        return Ok(None);
+    }
+    let sparsity =
+        crate::dataset::sparsity::measure(&original, params.sample.min(1000), params.seed)
+            .curve()
+            .into_iter()
+            .step_by(5)
+            .collect();
+    let results: Vec<PolicyResult> = parts.iter().map(|p| p.result.clone()).collect();
+    let (recommended, closest) = recommend(&results, params.target_risk);
+    let mut audit = Audit {
+        target_risk: params.target_risk,
+        recommended,
+        closest,
+        verdict: String::new(),
+        data: DataSummary {
+            records: original.num_records(),
+            items: original.num_items(),
+            entries: original.num_entries(),
+            has_ratings: original.has_ratings(),
+            has_dates: original.has_dates(),
+            sparsity,
+        },
+        policies: results,
+        provenance: Provenance {
+            version: env!("CARGO_PKG_VERSION").to_string(),
+            git_commit: env!("DEANON_GIT_COMMIT").to_string(),
+            seed: params.seed,
+            data_fingerprint: fingerprint,
+            sample: (!params.everyone).then_some(params.sample),
+            draws: params.draws,
+            phi: crate::attack::defaults::PHI,
+        },
+    };
+    audit.verdict = report::verdict(&audit, &params.adversaries);
+    write_json(&dir.join("audit.json"), &audit)?;
+    write_risk_csv(
+        &original,
+        &policies,
+        &params.adversaries,
+        &parts,
+        &dir.join("risk.csv"),
+    )?;
+    // Everything but the time taken is the same for a seed whatever the thread count: the time
+    // is in the report's provenance alone.
+    report::write(
+        &audit,
+        &params.adversaries,
+        started.elapsed().as_secs_f64(),
+        dir,
+    )?;
+    Ok(Some(audit))
+}
+
+/// The people audited: everyone, or a seeded sample of the original's records, sorted.
+fn sampled_people(original: &Dataset, params: &AuditParams) -> Vec<u32> {
+    let n = original.num_records();
+    let mut people: Vec<u32> = (0..n as u32).collect();
+    if !params.everyone && params.sample < n {
+        let mut rng = Rng::derive(params.seed, &[STREAM_PEOPLE]);
+        for k in 0..params.sample {
+            let j = k + rng.below((n - k) as u64) as usize;
+            people.swap(k, j);
+        }
+        people.truncate(params.sample);
+        people.sort_unstable();
+    }
+    people
+}
+
+/// Releases the data under one policy and measures it.
+fn audit_policy(
+    original: &Dataset,
+    params: &AuditParams,
+    (index, spec, policy): (usize, &str, &Policy),
+    people: &[u32],
+    executor: &Executor,
+) -> Result<Option<Part>> {
+    let seed = xxhash_rust::xxh3::xxh3_64(format!("{}|release|{spec}", params.seed).as_bytes());
+    let released = release::release(original, policy, seed)?;
+    let utility = release::utility::measure(original, policy, seed)?;
+    let key = released.key;
+    let released = Arc::new(released.data);
+    let ids = original.record_ids();
+    let (members, non_members): (Vec<u32>, Vec<u32>) = people
+        .iter()
+        .partition(|&&r| key.is_member(ids.get(r as usize)));
+    let target = Target {
+        original,
+        released: &released,
+        key: &key,
+        members: &members,
+        non_members: &non_members,
+        draws: params.draws,
+        executor,
+    };
+    let mut adversaries = Vec::new();
+    let mut risks: Vec<AdversaryRisk> = Vec::new();
+    for (a, adversary) in params.adversaries.iter().enumerate() {
+        let (effective, note) = adversary.against(&released);
+        let aux_seed = params.seed ^ (a as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let Some(r) = risk::measure(&target, &effective, aux_seed, format!("audit/{index}/{a}"))?
+        else {
+            return Ok(None);
+        };
+        let values: Vec<f64> = r.people.iter().map(|p| p.risk).collect();
+        let mean = |v: &[f64]| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
+        let best: Vec<f64> = r.people.iter().map(|p| p.best_guess).collect();
+        adversaries.push(AdversaryResult {
+            name: adversary.name.clone(),
+            facts: effective.facts,
+            wrong: effective.wrong,
+            date_error: effective.date_error,
+            rating_error: effective.rating_error,
+            dates: effective.dates,
+            ratings: effective.ratings,
+            select: effective.select.name(),
+            reidentified: mean(&values),
+            reidentified_ci: risk::mean_interval(&values, defaults::RESAMPLES, aux_seed),
+            best_guess: mean(&best),
+            people: r.people.len(),
+            false_match_rate: (r.non_members > 0)
+                .then(|| r.false_matches as f64 / r.non_members as f64),
+            note,
+        });
+        risks.push(r);
+    }
+    let worst = adversaries
+        .iter()
+        .enumerate()
+        .filter(|(_, a)| a.reidentified.is_some())
+        .max_by(|x, y| {
+            (x.1.reidentified, x.1.best_guess)
+                .partial_cmp(&(y.1.reidentified, y.1.best_guess))
+                .expect("finite rates")
+        })
+        .map(|(k, _)| k);
+    let unicity_params = UnicityParams {
+        points: unicity::defaults::POINTS.to_vec(),
+        knowledge: Knowledge::supported_by(&released),
+        sample: (!params.everyone).then_some(params.sample),
+        draws: 1,
+        seed: params.seed,
+        resamples: 0,
+        ..UnicityParams::default()
+    };
+    let unicity = unicity::measure(&released, &unicity_params)?
+        .into_iter()
+        .map(|r| UnicityPoint {
+            knowledge: r.knowledge,
+            points: r.points,
+            unicity: r.unicity,
+            people: r.people,
+        })
+        .collect();
+    let risk = match worst {
+        Some(w) => risk_summary(original, &risks[w].people),
+        None => risk_summary(original, &[]),
+    };
+    let rows = risks
+        .iter()
+        .enumerate()
+        .flat_map(|(a, r)| {
+            r.people.iter().map(move |p| RiskRow {
+                adversary: a,
+                person: p.person,
+                risk: p.risk,
+                best_guess: p.best_guess,
+            })
+        })
+        .collect();
+    let w = worst.map(|k| &adversaries[k]);
+    Ok(Some(Part {
+        result: PolicyResult {
+            policy: spec.to_string(),
+            rmse_cost: utility.rmse_cost,
+            kept_fraction: utility.kept_fraction,
+            worst_adversary: w.map(|a| a.name.clone()),
+            worst_reidentified: w.and_then(|a| a.reidentified),
+            worst_reidentified_ci: w.and_then(|a| a.reidentified_ci),
+            members: members.len(),
+            non_members: non_members.len(),
+            unicity,
+            risk,
+            adversaries,
+        },
+        rows,
+    }))
+}
+
+/// The distribution of per-person risk, by activity and taste rarity.
+fn risk_summary(original: &Dataset, people: &[risk::PersonRisk]) -> RiskSummary {
+    let n = people.len();
+    let mean = (n > 0).then(|| people.iter().map(|p| p.risk).sum::<f64>() / n as f64);
+    let by = |key: &dyn Fn(u32) -> f64| -> Vec<Option<f64>> {
+        let mut order: Vec<(f64, f64)> = people.iter().map(|p| (key(p.person), p.risk)).collect();
+        order.sort_by(|a, b| a.0.total_cmp(&b.0));
+        (0..10)
+            .map(|d| {
+                let group = &order[d * n / 10..(d + 1) * n / 10];
+                (!group.is_empty())
+                    .then(|| group.iter().map(|g| g.1).sum::<f64>() / group.len() as f64)
+            })
+            .collect()
+    };
+    let activity = |r: u32| original.record(r).len() as f64;
+    let rarity = |r: u32| {
+        let mut supports: Vec<u32> = original
+            .record(r)
+            .keys
+            .iter()
+            .map(|&i| original.support(i))
+            .collect();
+        supports.sort_unstable();
+        supports.get(supports.len() / 2).copied().unwrap_or(0) as f64
+    };
+    let mut histogram = vec![0usize; 10];
+    for p in people {
+        histogram[((p.risk * 10.0) as usize).min(9)] += 1;
+    }
+    RiskSummary {
+        mean,
+        share_at_least_half: (n > 0)
+            .then(|| people.iter().filter(|p| p.risk >= 0.5).count() as f64 / n as f64),
+        by_activity_decile: by(&activity),
+        by_rarity_decile: by(&rarity),
+        histogram,
+    }
+}
+
+/// The cheapest policy whose worst adversary's interval stays at or below the target (cost:
+/// RMSE, or the share of entries lost without ratings); else the closest one.
+pub fn recommend(results: &[PolicyResult], target: f64) -> (Option<String>, Option<String>) {
+    let cost = |p: &PolicyResult| p.rmse_cost.unwrap_or(1.0 - p.kept_fraction);
+    let upper = |p: &PolicyResult| p.worst_reidentified_ci.map_or(f64::INFINITY, |c| c[1]);
+    let meets = results
+        .iter()
+        .filter(|p| upper(p) <= target)
+        .min_by(|a, b| cost(a).total_cmp(&cost(b)));
+    match meets {
+        Some(p) => (Some(p.policy.clone()), None),
+        None => (
+            None,
+            results
+                .iter()
+                .min_by(|a, b| upper(a).total_cmp(&upper(b)))
+                .map(|p| p.policy.clone()),
+        ),
+    }
+}
+
+fn prepare_dir(layout: &Layout, settings: &str, resume: bool) -> Result<()> {
+    let dir = &layout.dir;
+    std::fs::create_dir_all(layout.parts()).map_err(|e| Error::io(&layout.parts(), e))?;
+    let state = State {
+        settings: format!("{:016x}", xxhash_rust::xxh3::xxh3_64(settings.as_bytes())),
+    };
+    if let Some(old) = load_json::<State>(&layout.state())? {
+        if old != state {
+            return Err(Error::input(
+                dir,
+                "holds an audit of other data or settings; use another output folder",
+            ));
+        }
+        if !resume {
+            return Err(Error::input(
+                dir,
+                "holds this audit already; pass --resume to finish or reuse it",
+            ));
+        }
+    }
+    write_json(&layout.state(), &state)
+}
+
+fn load_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Option<T>> {
+    match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes)
+            .map(Some)
+            .map_err(|e| Error::input(path, format!("unreadable ({e}); delete it to recompute"))),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+fn load_part(path: &Path) -> Result<Option<Part>> {
+    load_json(path)
+}
+
+/// JSON of a file that names people: mode 0600.
+fn write_private_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
+    write_atomically_with_mode(path, Some(0o600), |w| {
+        serde_json::to_writer(&mut *w, value).map_err(std::io::Error::other)?;
+        writeln!(w)
+    })
+}
+
+/// risk.csv: `policy,adversary,person,entries,risk,best_guess`, mode 0600.
+fn write_risk_csv(
+    original: &Dataset,
+    policies: &[(String, Policy)],
+    adversaries: &[Adversary],
+    parts: &[Part],
+    path: &Path,
+) -> Result<()> {
+    let quote = |t: &str| {
+        if t.contains([',', '"', '|']) {
+            format!("\"{}\"", t.replace('"', "\"\""))
+        } else {
+            t.to_string()
+        }
+    };
+    write_atomically_with_mode(path, Some(0o600), |w| {
+        writeln!(w, "policy,adversary,person,entries,risk,best_guess")?;
+        for (part, (spec, _)) in parts.iter().zip(policies) {
+            for row in &part.rows {
+                writeln!(
+                    w,
+                    "{},{},{},{},{},{}",
+                    quote(spec),
+                    quote(&adversaries[row.adversary].name),
+                    quote(original.record_ids().get(row.person as usize)),
+                    original.record(row.person).len(),
+                    row.risk,
+                    row.best_guess
+                )?;
+            }
+        }
+        Ok(())
+    })
+}

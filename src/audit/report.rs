@@ -1,0 +1,490 @@
+//! The audit's report: one self-contained `report.html` (CSS and SVG inline; nothing from the
+//! network; print CSS for PDF) that a non-specialist reads, verdict first; and the plots as SVG
+//! and PNG files beside it. Aggregates only: no person's id appears.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use super::{Adversary, Audit, PolicyResult};
+use crate::Result;
+use crate::plot::{self, Plot, Series, Style};
+
+fn pct(x: Option<f64>) -> String {
+    x.map_or("-".to_string(), |v| {
+        if v > 0.0 && v < 0.01 {
+            format!("{:.1}%", v * 100.0)
+        } else {
+            format!("{:.0}%", v * 100.0)
+        }
+    })
+}
+
+fn pct_ci(x: Option<[f64; 2]>) -> String {
+    x.map_or(String::new(), |[a, b]| {
+        format!("[{}, {}]", pct1(a), pct1(b))
+    })
+}
+
+fn pct1(v: f64) -> String {
+    format!("{:.1}%", v * 100.0)
+}
+
+fn cost(p: &PolicyResult) -> String {
+    match p.rmse_cost {
+        Some(c) => format!("{c:+.3}"),
+        None => format!("{:.1}% of entries removed", (1.0 - p.kept_fraction) * 100.0),
+    }
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// The verdict in words and numbers.
+pub fn verdict(audit: &Audit, _adversaries: &[Adversary]) -> String {
+    let mut s = String::new();
+    if let Some(base) = audit.policies.first() {
+        let _ = write!(
+            s,
+            "Released as it is (pseudonymized only), {} {} of people are re-identified by the strongest adversary measured ({}).",
+            pct1(base.worst_reidentified.unwrap_or(0.0)),
+            pct_ci(base.worst_reidentified_ci),
+            base.worst_adversary.as_deref().unwrap_or("none")
+        );
+    }
+    let find = |spec: &str| audit.policies.iter().find(|p| p.policy == spec);
+    match (&audit.recommended, &audit.closest) {
+        (Some(spec), _) => {
+            let p = find(spec).expect("recommended is audited");
+            let _ = write!(
+                s,
+                " Recommended: {spec}, {} {} at an RMSE cost of {} (target: at most {}).",
+                pct1(p.worst_reidentified.unwrap_or(0.0)),
+                pct_ci(p.worst_reidentified_ci),
+                cost(p),
+                pct1(audit.target_risk)
+            );
+        }
+        (None, Some(spec)) => {
+            let p = find(spec).expect("closest is audited");
+            let _ = write!(
+                s,
+                " No candidate meets the target of {}; the closest is {spec}, {} {} at an RMSE cost of {}.",
+                pct1(audit.target_risk),
+                pct1(p.worst_reidentified.unwrap_or(0.0)),
+                pct_ci(p.worst_reidentified_ci),
+                cost(p)
+            );
+        }
+        _ => s.push_str(" No candidate was audited."),
+    }
+    s
+}
+
+/// One plot of the report.
+struct Figure {
+    title: String,
+    /// File name without extension.
+    name: String,
+    style: Style,
+    series: Vec<Series>,
+    /// A horizontal target line.
+    target: Option<f64>,
+    x_desc: String,
+    y_desc: String,
+}
+
+fn figure(
+    title: String,
+    name: String,
+    style: Style,
+    series: Vec<Series>,
+    target: Option<f64>,
+    x_desc: String,
+    y_desc: String,
+) -> Figure {
+    Figure {
+        title,
+        name,
+        style,
+        series,
+        target,
+        x_desc,
+        y_desc,
+    }
+}
+
+/// The report's plots.
+fn figures(audit: &Audit) -> Vec<Figure> {
+    let mut out = Vec::new();
+    let shown: Vec<&PolicyResult> = audit
+        .policies
+        .iter()
+        .enumerate()
+        .filter(|(k, p)| {
+            *k == 0
+                || audit.recommended.as_deref() == Some(&p.policy)
+                || audit.closest.as_deref() == Some(&p.policy)
+        })
+        .map(|(_, p)| p)
+        .collect();
+    let frontier: Vec<Series> = audit
+        .policies
+        .iter()
+        .filter_map(|p| {
+            let y = p.worst_reidentified?;
+            let x = p.rmse_cost.unwrap_or(1.0 - p.kept_fraction);
+            let marker = if audit.recommended.as_deref() == Some(&p.policy) {
+                " (recommended)"
+            } else {
+                ""
+            };
+            Some((format!("{}{marker}", p.policy), vec![(x, y)]))
+        })
+        .collect();
+    out.push(figure(
+        "Privacy-utility frontier: worst adversary against cost".to_string(),
+        "frontier".to_string(),
+        Style::Points,
+        frontier,
+        Some(audit.target_risk),
+        if audit.data.has_ratings {
+            "RMSE cost (stars)"
+        } else {
+            "share of entries removed"
+        }
+        .to_string(),
+        "re-identified (worst adversary)".to_string(),
+    ));
+    let mut unicity = Vec::new();
+    for p in &shown {
+        let mut kinds: Vec<_> = p.unicity.iter().map(|u| u.knowledge).collect();
+        kinds.dedup();
+        kinds.sort();
+        kinds.dedup();
+        for k in kinds {
+            unicity.push((
+                format!("{}: {k}", p.policy),
+                p.unicity
+                    .iter()
+                    .filter(|u| u.knowledge == k)
+                    .filter_map(|u| Some((u.points as f64, u.unicity?)))
+                    .collect(),
+            ));
+        }
+    }
+    out.push(figure(
+        "Unicity: share of people whom p points single out".to_string(),
+        "unicity".to_string(),
+        Style::Lines,
+        unicity,
+        None,
+        "points known (p)".to_string(),
+        "unicity".to_string(),
+    ));
+    let histogram: Vec<Series> = shown
+        .iter()
+        .map(|p| {
+            let n = p.risk.histogram.iter().sum::<usize>().max(1) as f64;
+            (
+                p.policy.clone(),
+                p.risk
+                    .histogram
+                    .iter()
+                    .enumerate()
+                    .map(|(b, &c)| (b as f64 + 1.0, c as f64 / n))
+                    .collect(),
+            )
+        })
+        .collect();
+    out.push(figure(
+        "Per-person risk under the worst adversary".to_string(),
+        "risk-histogram".to_string(),
+        Style::Bars,
+        histogram,
+        None,
+        "risk in tenths (1: named in under 10% of draws, 10: in 90% or more)".to_string(),
+        "share of people".to_string(),
+    ));
+    let deciles: Vec<Series> = shown
+        .iter()
+        .map(|p| {
+            (
+                p.policy.clone(),
+                p.risk
+                    .by_activity_decile
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(d, v)| Some((d as f64 + 1.0, (*v)?)))
+                    .collect(),
+            )
+        })
+        .collect();
+    out.push(figure(
+        "Risk by activity decile (1: the lightest raters)".to_string(),
+        "risk-by-activity".to_string(),
+        Style::Bars,
+        deciles,
+        None,
+        "decile of entries per person".to_string(),
+        "mean risk".to_string(),
+    ));
+    out.push(figure(
+        "Sparsity: similarity to the nearest other record".to_string(),
+        "sparsity".to_string(),
+        Style::Lines,
+        vec![
+            (
+                "items only".to_string(),
+                audit.data.sparsity.iter().map(|c| (c.0, c.1)).collect(),
+            ),
+            (
+                "exact ratings".to_string(),
+                audit.data.sparsity.iter().map(|c| (c.0, c.2)).collect(),
+            ),
+        ],
+        None,
+        "similarity x".to_string(),
+        "share of people whose nearest other record is >= x".to_string(),
+    ));
+    out
+}
+
+const CSS: &str = "body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}\
+h1{font-size:1.6em}h2{font-size:1.25em;margin-top:1.8em;border-bottom:1px solid #ccc}\
+.verdict{font-size:1.15em;padding:1em 1.2em;border-left:6px solid #c0392b;background:#fdf2f0}\
+.verdict.ok{border-color:#27ae60;background:#eefaf2}\
+table{border-collapse:collapse;width:100%;font-size:.92em;margin:.6em 0}th,td{border:1px solid #ddd;padding:.3em .5em;text-align:left}\
+th{background:#f4f4f4}tr.rec{background:#eefaf2;font-weight:600}td.n{text-align:right;font-variant-numeric:tabular-nums}\
+figure{margin:1em 0}figure svg{width:100%;height:auto}figcaption{font-size:.9em;color:#555}\
+.note{color:#666;font-size:.9em}code{background:#f4f4f4;padding:0 .2em}\
+@media print{body{max-width:none;margin:0}h2{page-break-after:avoid}figure,table{page-break-inside:avoid}}";
+
+/// Writes `dir/report.html` and the plots (`dir/*.svg`, `dir/*.png`).
+pub fn write(audit: &Audit, adversaries: &[Adversary], seconds: f64, dir: &Path) -> Result<()> {
+    let mut svgs = Vec::new();
+    for Figure {
+        title,
+        name,
+        style,
+        series,
+        target,
+        x_desc: x,
+        y_desc: y,
+    } in figures(audit)
+    {
+        if series.iter().all(|s| s.1.is_empty()) {
+            continue;
+        }
+        let target_label = format!("target {}", pct1(audit.target_risk));
+        let p = Plot {
+            name: &name,
+            title: &title,
+            x_desc: &x,
+            y_desc: &y,
+            y_max: if name == "sparsity" || name == "unicity" {
+                Some(1.0)
+            } else {
+                None
+            },
+            style,
+            hline: target.map(|t| (target_label.as_str(), t)),
+            legend_upper_left: name == "unicity" || name == "risk-histogram",
+        };
+        plot::both(dir, &p, &series)?;
+        let svg = plot::svg_string(&p, &series)?;
+        svgs.push((
+            name.clone(),
+            format!(
+                "<figure>{svg}<figcaption>{}</figcaption></figure>",
+                escape(&title)
+            ),
+        ));
+    }
+    let html = page(audit, adversaries, seconds, &svgs);
+    crate::atomic_file::write_atomically(&dir.join("report.html"), |w| {
+        std::io::Write::write_all(w, html.as_bytes())
+    })
+}
+
+fn page(
+    audit: &Audit,
+    adversaries: &[Adversary],
+    seconds: f64,
+    svgs: &[(String, String)],
+) -> String {
+    let figure = |name: &str| {
+        svgs.iter()
+            .find(|(n, _)| n == name)
+            .map_or(String::new(), |(_, f)| f.clone())
+    };
+    let mut h = String::new();
+    let ok = audit.recommended.is_some();
+    let _ = write!(
+        h,
+        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>deanon audit</title><style>{CSS}</style></head><body>"
+    );
+    let _ = write!(h, "<h1>Re-identification audit</h1>");
+    let _ = write!(
+        h,
+        "<p class=\"verdict{}\" id=\"verdict\">{}</p>",
+        if ok { " ok" } else { "" },
+        escape(&audit.verdict)
+    );
+    if let Some(rec) = &audit.recommended {
+        let _ = write!(
+            h,
+            "<p>Recommended policy: <code id=\"recommended\">{}</code></p>",
+            escape(rec)
+        );
+    }
+    let _ = write!(
+        h,
+        "<p class=\"note\">A policy meets the target when the upper end of the 95% interval of its strongest adversary's re-identification rate is at most {}. That threshold is the one the European Medicines Agency (Policy 0070) and Health Canada use for the public release of clinical-trial data: a convention, not a law of nature.</p>",
+        pct1(audit.target_risk)
+    );
+
+    let _ = write!(
+        h,
+        "<h2>Policies</h2><table><tr><th>policy</th><th>RMSE cost</th><th>entries kept</th><th>strongest adversary</th><th>re-identified</th><th>95% interval</th><th>people in the release</th></tr>"
+    );
+    for p in &audit.policies {
+        let rec = audit.recommended.as_deref() == Some(&p.policy);
+        let _ = write!(
+            h,
+            "<tr{}><td><code>{}</code>{}</td><td class=\"n\">{}</td><td class=\"n\">{:.1}%</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            if rec { " class=\"rec\"" } else { "" },
+            escape(&p.policy),
+            if rec { " (recommended)" } else { "" },
+            p.rmse_cost.map_or("-".to_string(), |c| format!("{c:+.3}")),
+            p.kept_fraction * 100.0,
+            escape(p.worst_adversary.as_deref().unwrap_or("-")),
+            p.worst_reidentified.map_or("-".to_string(), pct1),
+            pct_ci(p.worst_reidentified_ci),
+            p.members
+        );
+    }
+    h.push_str("</table>");
+    h.push_str(&figure("frontier"));
+
+    let _ = write!(
+        h,
+        "<h2>Adversaries</h2><p>What each adversary knows about a target, and how often it names the target correctly (re-identified: eccentricity at least {}, the attack's threshold) or ranks them first (best guess). False matches: how often it names somebody for a person who is not in the release.</p>",
+        audit.provenance.phi
+    );
+    let _ = write!(
+        h,
+        "<table><tr><th>policy</th><th>adversary</th><th>re-identified</th><th>95% interval</th><th>best guess</th><th>false matches</th><th>people</th></tr>"
+    );
+    for p in &audit.policies {
+        for a in &p.adversaries {
+            let _ = write!(
+                h,
+                "<tr><td><code>{}</code></td><td>{}{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                escape(&p.policy),
+                escape(&a.name),
+                a.note.as_ref().map_or(String::new(), |n| format!(
+                    "<br><span class=\"note\">{}</span>",
+                    escape(n)
+                )),
+                pct(a.reidentified),
+                pct_ci(a.reidentified_ci),
+                pct(a.best_guess),
+                pct(a.false_match_rate),
+                a.people
+            );
+        }
+    }
+    h.push_str("</table>");
+    let _ = write!(h, "<p class=\"note\">The adversaries: ");
+    for (k, a) in adversaries.iter().enumerate() {
+        let _ = write!(
+            h,
+            "{}{}: {} facts ({} wrong), {}, {}, items {}",
+            if k > 0 { "; " } else { "" },
+            escape(&a.name),
+            a.facts,
+            a.wrong,
+            if a.dates {
+                format!("dates within {} days", a.date_error)
+            } else {
+                "no dates".into()
+            },
+            if a.ratings {
+                format!("ratings within {} stars", a.rating_error)
+            } else {
+                "no ratings".into()
+            },
+            escape(&a.select.name())
+        );
+    }
+    h.push_str(".</p>");
+    h.push_str(&figure("unicity"));
+
+    let _ = write!(
+        h,
+        "<h2>Who is at risk</h2><table><tr><th>policy</th><th>mean risk</th><th>people with risk at least 50%</th><th>by activity decile (lightest first)</th><th>by taste rarity decile (rarest first)</th></tr>"
+    );
+    for p in &audit.policies {
+        let deciles = |v: &[Option<f64>]| v.iter().map(|x| pct(*x)).collect::<Vec<_>>().join(" ");
+        let _ = write!(
+            h,
+            "<tr><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td><td>{}</td></tr>",
+            escape(&p.policy),
+            pct(p.risk.mean),
+            pct(p.risk.share_at_least_half),
+            deciles(&p.risk.by_activity_decile),
+            deciles(&p.risk.by_rarity_decile)
+        );
+    }
+    h.push_str("</table>");
+    h.push_str(&figure("risk-histogram"));
+    h.push_str(&figure("risk-by-activity"));
+
+    let d = &audit.data;
+    let _ = write!(
+        h,
+        "<h2>The data</h2><p>{} people, {} items, {} entries ({:.3}% of all person-item pairs); {}, {}.</p>",
+        d.records,
+        d.items,
+        d.entries,
+        100.0 * d.entries as f64 / (d.records as f64 * d.items as f64).max(1.0),
+        if d.has_ratings {
+            "with ratings"
+        } else {
+            "without ratings"
+        },
+        if d.has_dates {
+            "with dates"
+        } else {
+            "without dates"
+        }
+    );
+    h.push_str(&figure("sparsity"));
+
+    let _ = write!(
+        h,
+        "<h2>Method</h2>\
+<p>Each policy is applied to the data, then attacked as Narayanan and Shmatikov attacked the Netflix Prize data (\"Robust De-anonymization of Large Sparse Datasets\", IEEE S&amp;P 2008). For a sampled person in the release, the adversary knows a few of their entries (items, perhaps with a rating and a date, with the errors listed above) and scores every released record: Score = &sum; wt(i) (e<sup>-|&Delta;rating|/&rho;<sub>0</sub></sup> + e<sup>-|&Delta;days|/d<sub>0</sub></sup>), with wt(i) = 1 / ln supp(i), so that rare items weigh more. The adversary names the top record when it stands out: (best &minus; second) / &sigma; &ge; &phi; = {}, &sigma; the standard deviation of all scores. A person's <em>risk</em> is the share of {} independent draws of such knowledge in which the adversary names them; a policy's re-identification rate is the mean risk, with a 95% bootstrap interval over people.</p>\
+<p><em>Unicity</em> (de Montjoye et al., \"Unique in the Crowd\", Scientific Reports 2013) is the share of people whom p of their points single out: no other record holds all p (a point is an item, with the exact rating and/or the day where the release keeps them).</p>\
+<p><em>Utility</em> is the RMSE of a baseline rating predictor (global mean plus person and item biases) trained on the release, minus the same trained on the original data, on held-out ratings.</p>",
+        audit.provenance.phi, audit.provenance.draws
+    );
+    let pv = &audit.provenance;
+    let _ = write!(
+        h,
+        "<h2>Provenance</h2><table><tr><th>deanon</th><td>{} (commit {})</td></tr><tr><th>seed</th><td>{}</td></tr><tr><th>data fingerprint</th><td><code>{}</code></td></tr><tr><th>people sampled</th><td>{}</td></tr><tr><th>draws per person and adversary</th><td>{}</td></tr><tr><th>time taken</th><td>{:.1} s</td></tr></table>",
+        escape(&pv.version),
+        escape(&pv.git_commit),
+        pv.seed,
+        escape(&pv.data_fingerprint),
+        pv.sample.map_or("everyone".to_string(), |s| s.to_string()),
+        pv.draws,
+        seconds
+    );
+    h.push_str("</body></html>\n");
+    h
+}
