@@ -51,8 +51,19 @@ pub struct Plot<'a> {
     pub style: Style,
     /// A labelled horizontal line (a target, a threshold).
     pub hline: Option<(&'a str, f64)>,
-    /// The legend in the upper left corner (else the lower right).
-    pub legend_upper_left: bool,
+    /// Where the legend goes.
+    pub legend: Legend,
+}
+
+/// Where a plot's legend goes: where the data leaves room.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Legend {
+    /// The lower right corner.
+    LowerRight,
+    /// The upper left corner.
+    UpperLeft,
+    /// The middle of the plot.
+    Middle,
 }
 
 fn palette(k: usize) -> RGBColor {
@@ -168,10 +179,10 @@ where
         .label_font(("sans-serif", 14))
         .background_style(WHITE.mix(0.85))
         .border_style(BLACK)
-        .position(if plot.legend_upper_left {
-            SeriesLabelPosition::UpperLeft
-        } else {
-            SeriesLabelPosition::LowerRight
+        .position(match plot.legend {
+            Legend::LowerRight => SeriesLabelPosition::LowerRight,
+            Legend::UpperLeft => SeriesLabelPosition::UpperLeft,
+            Legend::Middle => SeriesLabelPosition::MiddleMiddle,
         })
         .draw()
         .map_err(e)?;

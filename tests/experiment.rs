@@ -159,6 +159,57 @@ fn shipped_smoke_config_runs() {
 }
 
 #[test]
+fn unicity_in_a_config_equals_the_unicity_command() {
+    let dir = tempdir();
+    let data = dir.path().join("d.deanon");
+    ok(&[
+        "generate",
+        "--preset",
+        "netflix-like",
+        "--users",
+        "2000",
+        "--seed",
+        "3",
+        "-o",
+        s(&data),
+    ]);
+    let config = write(
+        dir.path(),
+        "u.toml",
+        &format!(
+            "seed = 11\n[data]\npath = \"{}\"\n[aux]\nitems = [2]\ntargets = 50\n\
+             [unicity]\npoints = [1, 3]\nknowledge = [\"items+days\"]\ndate_tol = 2\nsample = 400\n",
+            s(&data)
+        ),
+    );
+    let out = dir.path().join("out");
+    ok(&["experiment", s(&config), "-o", s(&out)]);
+    let direct = dir.path().join("u.csv");
+    ok(&[
+        "unicity",
+        s(&data),
+        "--points",
+        "1,3",
+        "--knowledge",
+        "items+days",
+        "--date-tol",
+        "2",
+        "--sample",
+        "400",
+        "--seed",
+        "11",
+        "-o",
+        s(&direct),
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(out.join("unicity.csv")).unwrap(),
+        std::fs::read_to_string(&direct).unwrap()
+    );
+    let results = read_json(&out.join("results.json"));
+    assert_eq!(results["unicity"].as_array().unwrap().len(), 2);
+}
+
+#[test]
 fn bad_configs_are_clear_errors() {
     let dir = tempdir();
     let cases = [

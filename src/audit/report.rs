@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::{Adversary, Audit, PolicyResult};
 use crate::Result;
-use crate::plot::{self, Plot, Series, Style};
+use crate::plot::{self, Legend, Plot, Series, Style};
 
 fn pct(x: Option<f64>) -> String {
     x.map_or("-".to_string(), |v| {
@@ -285,14 +285,18 @@ pub fn write(audit: &Audit, adversaries: &[Adversary], seconds: f64, dir: &Path)
             title: &title,
             x_desc: &x,
             y_desc: &y,
-            y_max: if name == "sparsity" || name == "unicity" {
+            y_max: if matches!(name.as_str(), "sparsity" | "unicity" | "frontier") {
                 Some(1.0)
             } else {
                 None
             },
             style,
             hline: target.map(|t| (target_label.as_str(), t)),
-            legend_upper_left: name == "unicity" || name == "risk-histogram",
+            legend: match name.as_str() {
+                "unicity" | "risk-histogram" => Legend::UpperLeft,
+                "frontier" => Legend::Middle,
+                _ => Legend::LowerRight,
+            },
         };
         plot::both(dir, &p, &series)?;
         let svg = plot::svg_string(&p, &series)?;
@@ -469,7 +473,7 @@ fn page(
         h,
         "<h2>Method</h2>\
 <p>Each policy is applied to the data, then attacked as Narayanan and Shmatikov attacked the Netflix Prize data (\"Robust De-anonymization of Large Sparse Datasets\", IEEE S&amp;P 2008). For a sampled person in the release, the adversary knows a few of their entries (items, perhaps with a rating and a date, with the errors listed above) and scores every released record: Score = &sum; wt(i) (e<sup>-|&Delta;rating|/&rho;<sub>0</sub></sup> + e<sup>-|&Delta;days|/d<sub>0</sub></sup>), with wt(i) = 1 / ln supp(i), so that rare items weigh more. The adversary names the top record when it stands out: (best &minus; second) / &sigma; &ge; &phi; = {}, &sigma; the standard deviation of all scores. A person's <em>risk</em> is the share of {} independent draws of such knowledge in which the adversary names them; a policy's re-identification rate is the mean risk, with a 95% bootstrap interval over people.</p>\
-<p><em>Unicity</em> (de Montjoye et al., \"Unique in the Crowd\", Scientific Reports 2013) is the share of people whom p of their points single out: no other record holds all p (a point is an item, with the exact rating and/or the day where the release keeps them).</p>\
+<p><em>Unicity</em> (de Montjoye et al., \"Unique in the Crowd\", Scientific Reports 2013) is the share of people whom p of their points single out: no other record holds all p (a point is an item, with the exact rating and/or the day where the release keeps them). It counts points as the release shows them; noise that makes released values more diverse can raise it while it lowers the risk above, which is measured against what people really did.</p>\
 <p><em>Utility</em> is the RMSE of a baseline rating predictor (global mean plus person and item biases) trained on the release, minus the same trained on the original data, on held-out ratings.</p>",
         audit.provenance.phi, audit.provenance.draws
     );

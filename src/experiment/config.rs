@@ -230,6 +230,33 @@ pub struct SparsitySpec {
     pub sample: usize,
 }
 
+/// `[unicity]`: also measure the data's unicity (de Montjoye et al. 2013; `deanon unicity`).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct UnicitySpec {
+    /// Points per draw (default 1..8).
+    #[serde(default = "d_points")]
+    pub points: Vec<usize>,
+    /// Knowledge kinds (default: every kind the data supports).
+    #[serde(default)]
+    pub knowledge: Vec<crate::dataset::unicity::Knowledge>,
+    /// Day tolerance.
+    #[serde(default)]
+    pub date_tol: u32,
+    /// People sampled (default: everyone).
+    pub sample: Option<usize>,
+    /// Draws per person.
+    #[serde(default = "d_draws")]
+    pub draws: usize,
+}
+
+fn d_points() -> Vec<usize> {
+    crate::dataset::unicity::defaults::POINTS.to_vec()
+}
+fn d_draws() -> usize {
+    crate::dataset::unicity::defaults::DRAWS
+}
+
 /// The whole experiment file.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -254,6 +281,9 @@ pub struct Config {
     /// The sparsity curve, when wanted.
     #[serde(default)]
     pub sparsity: Option<SparsitySpec>,
+    /// Unicity, when wanted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unicity: Option<UnicitySpec>,
     /// Whether to price each policy (RMSE of the baseline predictor).
     #[serde(default)]
     pub utility: bool,

@@ -30,6 +30,9 @@ pub fn run_experiment(
     };
     output::write_csv(&finished, &dir.join("results.csv"))?;
     output::write_json(&finished, &dir.join("results.json"))?;
+    if let Some(rows) = &finished.unicity {
+        crate::dataset::unicity::write_csv(rows, &dir.join("unicity.csv"))?;
+    }
     let plots = plots::draw_all(&finished, dir)?;
     let report = output::report_markdown(&finished, &plots);
     crate::atomic_file::write_atomically(&dir.join("report.md"), |w| {

@@ -130,6 +130,8 @@ struct ResultsJson<'a> {
     cells: Vec<CellJson<'a>>,
     utilities: &'a [super::run::PolicyUtility],
     sparsity: Option<&'a [(f64, f64, f64)]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    unicity: Option<&'a [crate::dataset::unicity::UnicityRow]>,
 }
 
 #[derive(Serialize)]
@@ -156,6 +158,7 @@ pub fn write_json(f: &Finished, path: &Path) -> Result<()> {
             .collect(),
         utilities: &f.utilities,
         sparsity: f.sparsity.as_deref(),
+        unicity: f.unicity.as_deref(),
     };
     crate::atomic_file::write_json(path, &doc)
 }

@@ -8,7 +8,7 @@ use std::path::Path;
 use super::run::Finished;
 use crate::Result;
 use crate::auxiliary::sampler::Selection;
-use crate::plot::{Plot, Series, Style, both};
+use crate::plot::{Legend, Plot, Series, Style, both};
 
 /// Series over aux size: one per (policy, date error, everything else), averaged over
 /// repetitions; y from `metric`.
@@ -81,7 +81,7 @@ pub fn draw_all(f: &Finished, dir: &Path) -> Result<Vec<(String, String)>> {
                 y_max: Some(1.0),
                 style: Style::Lines,
                 hline: None,
-                legend_upper_left: false,
+                legend: Legend::LowerRight,
             },
             &reid,
         )?;
@@ -102,7 +102,7 @@ pub fn draw_all(f: &Finished, dir: &Path) -> Result<Vec<(String, String)>> {
                 y_max: None,
                 style: Style::Lines,
                 hline: None,
-                legend_upper_left: false,
+                legend: Legend::LowerRight,
             },
             &entropy,
         )?;
@@ -129,7 +129,7 @@ pub fn draw_all(f: &Finished, dir: &Path) -> Result<Vec<(String, String)>> {
                 y_max: Some(1.0),
                 style: Style::Lines,
                 hline: None,
-                legend_upper_left: false,
+                legend: Legend::LowerRight,
             },
             &series,
         )?;
@@ -169,7 +169,7 @@ pub fn draw_all(f: &Finished, dir: &Path) -> Result<Vec<(String, String)>> {
                     y_max: Some(1.0),
                     style: Style::Points,
                     hline: None,
-                    legend_upper_left: false,
+                    legend: Legend::LowerRight,
                 },
                 &series,
             )?;

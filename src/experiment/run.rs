@@ -64,6 +64,9 @@ impl Layout {
     fn sparsity(&self) -> PathBuf {
         self.cells().join("sparsity.json")
     }
+    fn unicity(&self) -> PathBuf {
+        self.cells().join("unicity.json")
+    }
     fn state(&self) -> PathBuf {
         self.dir.join("state.json")
     }
@@ -88,6 +91,8 @@ pub struct Finished {
     pub utilities: Vec<PolicyUtility>,
     /// The sparsity curve (x, items only, exact ratings), when configured.
     pub sparsity: Option<Vec<(f64, f64, f64)>>,
+    /// Unicity of the data, when configured.
+    pub unicity: Option<Vec<crate::dataset::unicity::UnicityRow>>,
     /// Seconds the whole run took (this invocation).
     pub wall_seconds: f64,
     /// Cells computed by this invocation.
@@ -183,6 +188,27 @@ pub fn run(
         _ => None,
     };
 
+    let unicity = match &config.unicity {
+        Some(spec) if writer => Some(match load_json(&layout.unicity())? {
+            Some(rows) => rows,
+            None => {
+                let params = crate::dataset::unicity::UnicityParams {
+                    points: spec.points.clone(),
+                    knowledge: spec.knowledge.clone(),
+                    date_tol: spec.date_tol,
+                    sample: spec.sample,
+                    draws: spec.draws,
+                    seed: config.seed,
+                    ..Default::default()
+                };
+                let rows = crate::dataset::unicity::measure(&original, &params)?;
+                write_json(&layout.unicity(), &rows)?;
+                rows
+            }
+        }),
+        _ => None,
+    };
+
     let bar = crate::progress::bar(cells.len() as u64, "cells");
     let mut computed = 0;
     let mut utilities = Vec::new();
@@ -271,6 +297,7 @@ pub fn run(
         cells: results,
         utilities,
         sparsity,
+        unicity,
         wall_seconds: started.elapsed().as_secs_f64(),
         computed,
     }))
