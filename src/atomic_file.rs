@@ -62,3 +62,18 @@ pub fn write_json<T: serde::Serialize + ?Sized>(path: &Path, value: &T) -> Resul
         w.write_all(b"\n")
     })
 }
+
+/// Reads a JSON file written by [`write_json`] (a result kept for `--resume`): `None` when it
+/// does not exist; an unreadable one is an error that says to delete it.
+pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T>> {
+    match std::fs::read(path) {
+        Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
+            Error::input(
+                path,
+                format!("unreadable result file ({e}); delete it to recompute"),
+            )
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}

@@ -215,6 +215,15 @@ fn audit_is_the_same_for_any_thread_count_and_resumes_to_the_same_bytes() {
         let first = a.lines().zip(b.lines()).position(|(x, y)| x != y);
         assert!(a == b, "{file} differs at line {first:?}");
     }
+    // On timely dataflow workers (the cluster executor), the same bytes.
+    let cluster = dir.path().join("cluster");
+    audit(&data, &cluster, &["--workers", "2"]);
+    for file in ["audit.json", "risk.csv"] {
+        assert!(
+            std::fs::read(one.join(file)).unwrap() == std::fs::read(cluster.join(file)).unwrap(),
+            "{file}: cluster executor"
+        );
+    }
     // Again into the same folder: refused without --resume.
     let err = fails(&[
         "audit",

@@ -138,6 +138,8 @@ pub struct AdversaryResult {
     pub reidentified_ci: Option<[f64; 2]>,
     /// Best-guess rate: the mean share of draws in which the person is the top record.
     pub best_guess: Option<f64>,
+    /// Its 95% bootstrap interval over people.
+    pub best_guess_ci: Option<[f64; 2]>,
     /// People with at least one usable draw.
     pub people: usize,
     /// Non-members named (wrongly) / non-members attacked; null when none.
@@ -477,6 +479,7 @@ fn audit_policy(
             reidentified: mean(&values),
             reidentified_ci: risk::mean_interval(&values, defaults::RESAMPLES, aux_seed),
             best_guess: mean(&best),
+            best_guess_ci: risk::mean_interval(&best, defaults::RESAMPLES, aux_seed ^ 1),
             people: r.people.len(),
             false_match_rate: (r.non_members > 0)
                 .then(|| r.false_matches as f64 / r.non_members as f64),
@@ -614,7 +617,7 @@ fn prepare_dir(layout: &Layout, settings: &str, resume: bool) -> Result<()> {
     let state = State {
         settings: format!("{:016x}", xxhash_rust::xxh3::xxh3_64(settings.as_bytes())),
     };
-    if let Some(old) = load_json::<State>(&layout.state())? {
+    if let Some(old) = crate::atomic_file::read_json::<State>(&layout.state())? {
         if old != state {
             return Err(Error::input(
                 dir,
@@ -631,18 +634,8 @@ fn prepare_dir(layout: &Layout, settings: &str, resume: bool) -> Result<()> {
     write_json(&layout.state(), &state)
 }
 
-fn load_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Option<T>> {
-    match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes)
-            .map(Some)
-            .map_err(|e| Error::input(path, format!("unreadable ({e}); delete it to recompute"))),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::io(path, e)),
-    }
-}
-
 fn load_part(path: &Path) -> Result<Option<Part>> {
-    load_json(path)
+    crate::atomic_file::read_json(path)
 }
 
 /// JSON of a file that names people: mode 0600.

@@ -97,26 +97,6 @@ struct Figure {
     y_desc: String,
 }
 
-fn figure(
-    title: String,
-    name: String,
-    style: Style,
-    series: Vec<Series>,
-    target: Option<f64>,
-    x_desc: String,
-    y_desc: String,
-) -> Figure {
-    Figure {
-        title,
-        name,
-        style,
-        series,
-        target,
-        x_desc,
-        y_desc,
-    }
-}
-
 /// The report's plots.
 fn figures(audit: &Audit) -> Vec<Figure> {
     let mut out = Vec::new();
@@ -145,20 +125,20 @@ fn figures(audit: &Audit) -> Vec<Figure> {
             Some((format!("{}{marker}", p.policy), vec![(x, y)]))
         })
         .collect();
-    out.push(figure(
-        "Privacy-utility frontier: worst adversary against cost".to_string(),
-        "frontier".to_string(),
-        Style::Points,
-        frontier,
-        Some(audit.target_risk),
-        if audit.data.has_ratings {
+    out.push(Figure {
+        title: "Privacy-utility frontier: worst adversary against cost".to_string(),
+        name: "frontier".to_string(),
+        style: Style::Points,
+        series: frontier,
+        target: Some(audit.target_risk),
+        x_desc: if audit.data.has_ratings {
             "RMSE cost (stars)"
         } else {
             "share of entries removed"
         }
         .to_string(),
-        "re-identified (worst adversary)".to_string(),
-    ));
+        y_desc: "re-identified (worst adversary)".to_string(),
+    });
     let mut unicity = Vec::new();
     for p in &shown {
         let mut kinds: Vec<_> = p.unicity.iter().map(|u| u.knowledge).collect();
@@ -176,15 +156,15 @@ fn figures(audit: &Audit) -> Vec<Figure> {
             ));
         }
     }
-    out.push(figure(
-        "Unicity: share of people whom p points single out".to_string(),
-        "unicity".to_string(),
-        Style::Lines,
-        unicity,
-        None,
-        "points known (p)".to_string(),
-        "unicity".to_string(),
-    ));
+    out.push(Figure {
+        title: "Unicity: share of people whom p points single out".to_string(),
+        name: "unicity".to_string(),
+        style: Style::Lines,
+        series: unicity,
+        target: None,
+        x_desc: "points known (p)".to_string(),
+        y_desc: "unicity".to_string(),
+    });
     let histogram: Vec<Series> = shown
         .iter()
         .map(|p| {
@@ -200,15 +180,15 @@ fn figures(audit: &Audit) -> Vec<Figure> {
             )
         })
         .collect();
-    out.push(figure(
-        "Per-person risk under the worst adversary".to_string(),
-        "risk-histogram".to_string(),
-        Style::Bars,
-        histogram,
-        None,
-        "risk in tenths (1: named in under 10% of draws, 10: in 90% or more)".to_string(),
-        "share of people".to_string(),
-    ));
+    out.push(Figure {
+        title: "Per-person risk under the worst adversary".to_string(),
+        name: "risk-histogram".to_string(),
+        style: Style::Bars,
+        series: histogram,
+        target: None,
+        x_desc: "risk in tenths (1: named in under 10% of draws, 10: in 90% or more)".to_string(),
+        y_desc: "share of people".to_string(),
+    });
     let deciles: Vec<Series> = shown
         .iter()
         .map(|p| {
@@ -223,20 +203,20 @@ fn figures(audit: &Audit) -> Vec<Figure> {
             )
         })
         .collect();
-    out.push(figure(
-        "Risk by activity decile (1: the lightest raters)".to_string(),
-        "risk-by-activity".to_string(),
-        Style::Bars,
-        deciles,
-        None,
-        "decile of entries per person".to_string(),
-        "mean risk".to_string(),
-    ));
-    out.push(figure(
-        "Sparsity: similarity to the nearest other record".to_string(),
-        "sparsity".to_string(),
-        Style::Lines,
-        vec![
+    out.push(Figure {
+        title: "Risk by activity decile (1: the lightest raters)".to_string(),
+        name: "risk-by-activity".to_string(),
+        style: Style::Bars,
+        series: deciles,
+        target: None,
+        x_desc: "decile of entries per person".to_string(),
+        y_desc: "mean risk".to_string(),
+    });
+    out.push(Figure {
+        title: "Sparsity: similarity to the nearest other record".to_string(),
+        name: "sparsity".to_string(),
+        style: Style::Lines,
+        series: vec![
             (
                 "items only".to_string(),
                 audit.data.sparsity.iter().map(|c| (c.0, c.1)).collect(),
@@ -246,10 +226,10 @@ fn figures(audit: &Audit) -> Vec<Figure> {
                 audit.data.sparsity.iter().map(|c| (c.0, c.2)).collect(),
             ),
         ],
-        None,
-        "similarity x".to_string(),
-        "share of people whose nearest other record is >= x".to_string(),
-    ));
+        target: None,
+        x_desc: "similarity x".to_string(),
+        y_desc: "share of people whose nearest other record is >= x".to_string(),
+    });
     out
 }
 

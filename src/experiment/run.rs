@@ -13,7 +13,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::config::Config;
 use super::grid::{self, Cell};
-use crate::atomic_file::write_json;
+use crate::atomic_file::{read_json, write_json};
 use crate::auxiliary::sampler;
 use crate::dataset::{Dataset, store};
 use crate::linkage::{self, AttackOptions, Executor};
@@ -99,19 +99,6 @@ pub struct Finished {
     pub computed: usize,
 }
 
-fn load_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Result<Option<T>> {
-    match std::fs::read(path) {
-        Ok(bytes) => serde_json::from_slice(&bytes).map(Some).map_err(|e| {
-            Error::input(
-                path,
-                format!("unreadable result file ({e}); delete it to recompute"),
-            )
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::io(path, e)),
-    }
-}
-
 /// Peak resident memory of this process, KiB (Linux).
 pub fn peak_rss_kib() -> Option<u64> {
     let status = std::fs::read_to_string("/proc/self/status").ok()?;
@@ -174,7 +161,7 @@ pub fn run(
 
     let sparsity = match &config.sparsity {
         Some(spec) if writer => Some(
-            match load_json::<Vec<(f64, f64, f64)>>(&layout.sparsity())? {
+            match read_json::<Vec<(f64, f64, f64)>>(&layout.sparsity())? {
                 Some(curve) => curve,
                 None => {
                     let curve =
@@ -189,7 +176,7 @@ pub fn run(
     };
 
     let unicity = match &config.unicity {
-        Some(spec) if writer => Some(match load_json(&layout.unicity())? {
+        Some(spec) if writer => Some(match read_json(&layout.unicity())? {
             Some(rows) => rows,
             None => {
                 let params = crate::dataset::unicity::UnicityParams {
@@ -225,7 +212,7 @@ pub fn run(
         let utility_done = !config.utility || !writer || layout.utility(pi).exists();
         if missing.is_empty() && utility_done {
             if config.utility && writer {
-                utilities.push(load_json(&layout.utility(pi))?.expect("exists"));
+                utilities.push(read_json(&layout.utility(pi))?.expect("exists"));
             }
             continue;
         }
@@ -233,7 +220,7 @@ pub fn run(
         let policy_seed = grid::policy_seed(config.seed, &p.spec);
         let released = release::release(&original, policy, policy_seed)?;
         if config.utility && writer {
-            let u = match load_json::<PolicyUtility>(&layout.utility(pi))? {
+            let u = match read_json::<PolicyUtility>(&layout.utility(pi))? {
                 Some(u) => u,
                 None => {
                     let u = PolicyUtility {
@@ -280,7 +267,7 @@ pub fn run(
     let data_fingerprint = store::fingerprint(&original);
     let mut results = Vec::with_capacity(cells.len());
     for c in &cells {
-        let r: CellResult = load_json(&layout.cell(c.index))?
+        let r: CellResult = read_json(&layout.cell(c.index))?
             .ok_or_else(|| Error::input(&layout.cell(c.index), "missing cell result"))?;
         if r.cell != *c {
             return Err(Error::input(
@@ -308,7 +295,7 @@ pub fn run(
 fn prepare_dir(layout: &Layout, config_hash: &str, text: &str, resume: bool) -> Result<()> {
     let dir = &layout.dir;
     std::fs::create_dir_all(layout.cells()).map_err(|e| Error::io(&layout.cells(), e))?;
-    match load_json::<State>(&layout.state())? {
+    match read_json::<State>(&layout.state())? {
         Some(state) if state.config_hash != config_hash => {
             return Err(Error::input(
                 dir,
