@@ -77,3 +77,31 @@ pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T
         Err(e) => Err(Error::io(path, e)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Regression: serde_json's default float parser is not correctly rounded, so rates re-read
+    /// from cell files came back one ulp off (0.1811811811811812 for 181/999). A result file
+    /// must give back the bits it was written with.
+    #[test]
+    fn json_results_read_back_bit_for_bit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.json");
+        let values: Vec<f64> = (1..2000u32)
+            .map(|k| k as f64 / 999.0)
+            .chain([181.0 / 999.0, 0.1 + 0.2, 1e-300, 2.971928885375168e-18])
+            .collect();
+        write_json(&path, &values).unwrap();
+        let back: Vec<f64> = read_json(&path).unwrap().unwrap();
+        for (a, b) in values.iter().zip(&back) {
+            assert_eq!(a.to_bits(), b.to_bits(), "{a} came back as {b}");
+        }
+        assert!(
+            read_json::<Vec<f64>>(&dir.path().join("none.json"))
+                .unwrap()
+                .is_none()
+        );
+    }
+}
