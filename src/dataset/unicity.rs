@@ -8,10 +8,12 @@
 //! unique draws / draws, with a 95% interval from a bootstrap over people.
 //!
 //! A draw is checked against the postings of its rarest item only: every record holding that
-//! point is a candidate, and the first candidate that also holds the other points ends the
-//! search (binary search in its record-major entries, which are sorted by item). The same items
-//! and entries are drawn for every knowledge kind (the generator depends on the person, p and
-//! the draw, not on the kind), so the kinds' curves differ only by what the adversary knows.
+//! point is a candidate; a few are checked whole, the rest are intersected with the holders of
+//! each further point. Draws are nested: a person's draw orders their items at random once,
+//! and its p points are the first p (each p still a uniform random p-subset), so a draw that is
+//! unique with p points is unique with more and is not checked again. The same items and
+//! entries are drawn for every knowledge kind (the generator depends on the person and the
+//! draw, not on the kind), so the kinds' curves differ only by what the adversary knows.
 
 use std::fmt;
 use std::io::Write;
@@ -403,28 +405,38 @@ pub fn measure(data: &Dataset, params: &UnicityParams) -> Result<Vec<UnicityRow>
         .par_iter()
         .with_min_len(16)
         .map(|&r| {
-            let e = data.record(r);
-            let starts = distinct_starts(e.keys);
-            let mut counts = Vec::with_capacity(params.points.len() * kinds.len());
-            for &p in &params.points {
-                if starts.len() < p {
-                    counts.extend(kinds.iter().map(|_| None));
-                    continue;
-                }
-                let mut unique = vec![0u32; kinds.len()];
+            let starts = distinct_starts(data.record(r).keys);
+            let slots = params.points.len() * kinds.len();
+            let mut unique = vec![0u32; slots];
+            // The point counts this person can be drawn for, smallest first.
+            let mut order: Vec<usize> = (0..params.points.len())
+                .filter(|&pi| params.points[pi] <= starts.len())
+                .collect();
+            order.sort_by_key(|&pi| params.points[pi]);
+            if let Some(&largest) = order.last() {
                 for draw in 0..params.draws {
-                    let mut rng =
-                        Rng::derive(params.seed, &[STREAM_DRAW, r as u64, p as u64, draw as u64]);
-                    let mut points = draw_points(data, r, &starts, p, &mut rng);
-                    points.sort_by_key(|pt| (data.support(pt.item), pt.item));
-                    for (slot, &kind) in unique.iter_mut().zip(&kinds) {
-                        *slot += is_unique(data, r, &points, kind, params.date_tol) as u32;
+                    let mut rng = Rng::derive(params.seed, &[STREAM_DRAW, r as u64, draw as u64]);
+                    let drawn = draw_points(data, r, &starts, params.points[largest], &mut rng);
+                    for (ki, &kind) in kinds.iter().enumerate() {
+                        // Unique with p points: unique with any superset of them too.
+                        let mut settled = false;
+                        for &pi in &order {
+                            if !settled {
+                                let mut points = drawn[..params.points[pi]].to_vec();
+                                points.sort_by_key(|pt| (data.support(pt.item), pt.item));
+                                settled = is_unique(data, r, &points, kind, params.date_tol);
+                            }
+                            unique[pi * kinds.len() + ki] += settled as u32;
+                        }
                     }
                 }
-                counts.extend(unique.into_iter().map(Some));
             }
             bar.inc(1);
-            counts
+            (0..slots)
+                .map(|slot| {
+                    (params.points[slot / kinds.len()] <= starts.len()).then_some(unique[slot])
+                })
+                .collect::<Vec<Option<u32>>>()
         })
         .collect();
     bar.finish_and_clear();
@@ -644,5 +656,65 @@ mod tests {
             let want = start + keys[start..].partition_point(|&x| x < target);
             proptest::prop_assert_eq!(lower_bound_from(&keys, start, target), want);
         }
+    }
+
+    #[test]
+    fn measure_counts_what_brute_force_counts_on_each_nested_draw() {
+        let mut rng = Rng::derive(3, &[]);
+        let mut chunk = EntryChunk::default();
+        for r in 0..150u32 {
+            for i in 0..14u32 {
+                if rng.f64() < 0.4 {
+                    chunk.push(
+                        r,
+                        i,
+                        2 + 2 * rng.below(5) as u8,
+                        13_000 + rng.below(5) as u16,
+                    );
+                }
+            }
+        }
+        let ids = |n: u64| IdTable::from_keys(&(0..n).map(IdKey::Num).collect::<Vec<_>>());
+        let data = build(
+            crate::dataset::DatasetKind::Ratings,
+            ids(150),
+            ids(14),
+            vec![chunk],
+        )
+        .unwrap();
+        let params = UnicityParams {
+            points: vec![3, 1, 5],
+            draws: 2,
+            date_tol: 1,
+            seed: 9,
+            resamples: 0,
+            ..UnicityParams::default()
+        };
+        let rows = measure(&data, &params).unwrap();
+        for row in &rows {
+            let (mut people, mut unique) = (0, 0);
+            for r in 0..150u32 {
+                let starts = distinct_starts(data.record(r).keys);
+                if starts.len() < row.points {
+                    continue;
+                }
+                people += 1;
+                let largest = params
+                    .points
+                    .iter()
+                    .copied()
+                    .filter(|&p| p <= starts.len())
+                    .max()
+                    .unwrap();
+                for draw in 0..params.draws {
+                    let mut rng = Rng::derive(params.seed, &[STREAM_DRAW, r as u64, draw as u64]);
+                    let drawn = draw_points(&data, r, &starts, largest, &mut rng);
+                    unique +=
+                        brute_force(&data, r, &drawn[..row.points], row.knowledge, 1) as usize;
+                }
+            }
+            assert_eq!((row.people, row.unique), (people, unique), "{row:?}");
+        }
+        assert!(rows.iter().any(|r| r.unique > 0 && r.unique < r.draws));
     }
 }
