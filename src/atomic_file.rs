@@ -1,4 +1,5 @@
-//! Output files that appear whole or not at all.
+//! Output files that appear whole or not at all, and the readers of the tool's own JSON results
+//! and TOML files.
 //!
 //! Every file the tool writes goes to a temporary file in the destination's folder first and is
 //! renamed over the destination only once complete, so an error or a kill never leaves a
@@ -76,6 +77,20 @@ pub fn read_json<T: serde::de::DeserializeOwned>(path: &Path) -> Result<Option<T
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Error::io(path, e)),
     }
+}
+
+/// Reads the TOML file `path` into `T`; a syntax or schema error names the file and the line.
+/// Returns the value and the file's text.
+pub fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<(T, String)> {
+    let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
+    let value = toml::from_str(&text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start].matches('\n').count() as u64 + 1)
+            .unwrap_or(1);
+        Error::parse(path, line, e.message().to_string())
+    })?;
+    Ok((value, text))
 }
 
 #[cfg(test)]

@@ -100,14 +100,7 @@ impl Adversary {
         struct File {
             adversary: Vec<Adversary>,
         }
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let file: File = toml::from_str(&text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| text[..s.start].matches('\n').count() as u64 + 1)
-                .unwrap_or(1);
-            Error::parse(path, line, e.message().to_string())
-        })?;
+        let (file, _): (File, String) = crate::atomic_file::read_toml(path)?;
         if file.adversary.is_empty() {
             return Err(Error::input(path, "lists no [[adversary]]"));
         }

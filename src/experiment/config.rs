@@ -308,14 +308,7 @@ fn line_of(text: &str, table: &str, key: &str) -> u64 {
 impl Config {
     /// Reads and checks an experiment file.
     pub fn read(path: &Path) -> Result<(Config, String)> {
-        let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-        let mut config: Config = toml::from_str(&text).map_err(|e| {
-            let line = e
-                .span()
-                .map(|s| text[..s.start].matches('\n').count() as u64 + 1)
-                .unwrap_or(1);
-            Error::parse(path, line, e.message().to_string())
-        })?;
+        let (mut config, text): (Config, String) = crate::atomic_file::read_toml(path)?;
         let base = path.parent().unwrap_or(Path::new("."));
         if let Some(p) = &mut config.data.path
             && p.is_relative()
