@@ -213,6 +213,40 @@ impl AliasTable {
 
 /// A fixed, nearly standard normal value for a key, without a generator: the standardized sum of
 /// the 8 bytes of the key's SplitMix64 hash (Irwin-Hall, so within +-4.9). For large tables of
+/// The 2.5th and 97.5th percentiles of `values` (a bootstrap distribution): a 95% interval;
+/// `None` when there are none.
+pub fn percentile_interval(mut values: Vec<f64>) -> Option<[f64; 2]> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(f64::total_cmp);
+    let at =
+        |q: f64| values[((q * (values.len() - 1) as f64).round() as usize).min(values.len() - 1)];
+    Some([at(0.025), at(0.975)])
+}
+
+/// A 95% percentile-bootstrap interval of the mean of `values`: `resamples` resamples with
+/// replacement drawn from `rng`; `None` without values or resamples.
+pub fn bootstrap_mean_interval(
+    values: &[f64],
+    resamples: usize,
+    rng: &mut Rng,
+) -> Option<[f64; 2]> {
+    if values.is_empty() || resamples == 0 {
+        return None;
+    }
+    let n = values.len();
+    let means = (0..resamples)
+        .map(|_| {
+            (0..n)
+                .map(|_| values[rng.below(n as u64) as usize])
+                .sum::<f64>()
+                / n as f64
+        })
+        .collect();
+    percentile_interval(means)
+}
+
 /// pseudo-random values that are cheaper to recompute than to store and look up.
 #[inline]
 pub fn hashed_normal(key: u64) -> f64 {

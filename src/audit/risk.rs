@@ -40,24 +40,9 @@ pub struct AdversaryRisk {
     pub false_matches: usize,
 }
 
-/// A seeded 95% percentile-bootstrap interval of the mean of `values` (over people).
+/// A seeded 95% bootstrap interval of the mean of `values` (over people).
 pub fn mean_interval(values: &[f64], resamples: usize, seed: u64) -> Option<[f64; 2]> {
-    if values.is_empty() || resamples == 0 {
-        return None;
-    }
-    let n = values.len();
-    let mut rng = Rng::derive(seed, &[61]);
-    let mut means: Vec<f64> = (0..resamples)
-        .map(|_| {
-            (0..n)
-                .map(|_| values[rng.below(n as u64) as usize])
-                .sum::<f64>()
-                / n as f64
-        })
-        .collect();
-    means.sort_by(f64::total_cmp);
-    let at = |q: f64| means[((q * (resamples - 1) as f64).round() as usize).min(resamples - 1)];
-    Some([at(0.025), at(0.975)])
+    crate::rng::bootstrap_mean_interval(values, resamples, &mut Rng::derive(seed, &[61]))
 }
 
 /// What one measurement needs besides the adversary.

@@ -441,56 +441,36 @@ pub fn measure(data: &Dataset, params: &UnicityParams) -> Result<Vec<UnicityRow>
         .collect();
     bar.finish_and_clear();
 
-    let mut rows = Vec::new();
-    for (pi, &p) in params.points.iter().enumerate() {
-        for (ki, &kind) in kinds.iter().enumerate() {
-            let slot = pi * kinds.len() + ki;
+    // One row per (p, kind); each row's bootstrap draws from its own generator, so the rows
+    // run in parallel and the result does not depend on the thread count.
+    let rows = (0..params.points.len() * kinds.len())
+        .into_par_iter()
+        .map(|slot| {
+            let (p, kind) = (params.points[slot / kinds.len()], kinds[slot % kinds.len()]);
             let uniques: Vec<u32> = per_person.iter().filter_map(|c| c[slot]).collect();
             let draws = uniques.len() * params.draws;
             let unique: usize = uniques.iter().map(|&u| u as usize).sum();
-            let unicity = (draws > 0).then(|| unique as f64 / draws as f64);
-            let interval = bootstrap(&uniques, params.draws, params.resamples, params.seed, slot);
-            rows.push(UnicityRow {
+            // Unicity is the mean over people of each person's share of unique draws.
+            let shares: Vec<f64> = uniques
+                .iter()
+                .map(|&u| u as f64 / params.draws as f64)
+                .collect();
+            let mut rng = Rng::derive(params.seed, &[STREAM_BOOTSTRAP, slot as u64]);
+            let interval = crate::rng::bootstrap_mean_interval(&shares, params.resamples, &mut rng);
+            UnicityRow {
                 knowledge: kind,
                 points: p,
                 date_tol: params.date_tol,
                 people: uniques.len(),
                 draws,
                 unique,
-                unicity,
+                unicity: (draws > 0).then(|| unique as f64 / draws as f64),
                 unicity_lo: interval.map(|i| i[0]),
                 unicity_hi: interval.map(|i| i[1]),
-            });
-        }
-    }
-    Ok(rows)
-}
-
-/// A 95% percentile interval of unicity from `resamples` resamples of the people.
-fn bootstrap(
-    uniques: &[u32],
-    draws: usize,
-    resamples: usize,
-    seed: u64,
-    slot: usize,
-) -> Option<[f64; 2]> {
-    if uniques.is_empty() || resamples == 0 {
-        return None;
-    }
-    let n = uniques.len();
-    let mut rng = Rng::derive(seed, &[STREAM_BOOTSTRAP, slot as u64]);
-    let mut values: Vec<f64> = (0..resamples)
-        .map(|_| {
-            let total: u64 = (0..n)
-                .map(|_| uniques[rng.below(n as u64) as usize] as u64)
-                .sum();
-            total as f64 / (n * draws) as f64
+            }
         })
         .collect();
-    values.sort_by(f64::total_cmp);
-    let at =
-        |q: f64| values[((q * (values.len() - 1) as f64).round() as usize).min(values.len() - 1)];
-    Some([at(0.025), at(0.975)])
+    Ok(rows)
 }
 
 fn number(x: Option<f64>) -> String {

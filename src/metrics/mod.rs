@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::attack::AttackParams;
 use crate::attack::matches::Outcome;
-use crate::rng::Rng;
+use crate::rng::{Rng, percentile_interval};
 
 /// Quantiles of a real-valued distribution.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -149,16 +149,6 @@ fn rates(outcomes: &[&Outcome], matched: impl Fn(&Outcome) -> bool) -> Rates {
         recall: ratio(m_correct, members),
         false_match: ratio(m_non, non_members),
     }
-}
-
-fn percentile_interval(mut values: Vec<f64>) -> Option<[f64; 2]> {
-    if values.is_empty() {
-        return None;
-    }
-    values.sort_by(f64::total_cmp);
-    let at =
-        |q: f64| values[((q * (values.len() - 1) as f64).round() as usize).min(values.len() - 1)];
-    Some([at(0.025), at(0.975)])
 }
 
 /// Summarizes the outcomes of an attack with `params` (matched at its phi) with `resamples`
