@@ -66,6 +66,20 @@ pub enum Error {
     /// A cluster run could not start or finish.
     #[error("cluster: {0}")]
     Cluster(String),
+    /// A value in row `row` (counted from 0) of an in-memory table (a DataFrame handed over by
+    /// the Python package) is unusable.
+    #[error("{table} row {row}: {message}")]
+    Row {
+        /// Which table (`data`, `aux`).
+        table: &'static str,
+        /// The row's position, from 0.
+        row: u64,
+        /// What is wrong.
+        message: String,
+    },
+    /// The caller asked the work to stop ([`crate::cancel::request`]).
+    #[error("interrupted")]
+    Interrupted,
 }
 
 /// The library's result type.

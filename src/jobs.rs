@@ -153,14 +153,6 @@ pub fn attack(job: &AttackJob) -> Result<Option<AttackReport>> {
     let aux = file::read_aux(&job.aux)?;
     let key = job.key.as_deref().map(ReleaseKey::read).transpose()?;
     let item_map = job.item_map.as_deref().map(ItemMap::read).transpose()?;
-    let mut warnings = Vec::new();
-    if key.is_none() && release.is_pseudonymized() && aux.iter().any(|a| a.true_user.is_some()) {
-        warnings.push(
-            "this release has pseudonymous record ids and no --key was given: true_user (an original id) \
-             is compared with pseudonyms, so `correct` and the rates are meaningless; pass the release's --key"
-                .to_string(),
-        );
-    }
     let options = AttackOptions {
         item_map: item_map.as_ref(),
         resamples: job.resamples,
@@ -182,15 +174,7 @@ pub fn attack(job: &AttackJob) -> Result<Option<AttackReport>> {
     let Some(attacked) = attacked else {
         return Ok(None);
     };
-    if attacked.facts_dropped > 0 {
-        warnings.insert(
-            0,
-            format!(
-                "{} aux facts name items the release does not hold; they add nothing",
-                attacked.facts_dropped
-            ),
-        );
-    }
+    let warnings = attack_warnings(&release, &aux, key.is_some(), attacked.facts_dropped);
     matches::write_matches(&attacked.outcomes, &job.output)?;
     if let Some(path) = &job.summary {
         crate::atomic_file::write_json(path, &attacked.summary)?;
@@ -198,6 +182,31 @@ pub fn attack(job: &AttackJob) -> Result<Option<AttackReport>> {
     let summary = attacked.summary.clone();
     attacked.outputs_written()?;
     Ok(Some(AttackReport { summary, warnings }))
+}
+
+/// What the user of an attack should know about its inputs, one line each: facts that add
+/// nothing, and truth that cannot be compared without the release key.
+pub fn attack_warnings(
+    release: &crate::Dataset,
+    aux: &[crate::dataset::AuxRecord],
+    has_key: bool,
+    facts_dropped: usize,
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if facts_dropped > 0 {
+        warnings.push(format!(
+            "{facts_dropped} aux facts name items the release does not hold; they add nothing"
+        ));
+    }
+    if !has_key && release.is_pseudonymized() && aux.iter().any(|a| a.true_user.is_some()) {
+        warnings.push(
+            "this release has pseudonymous record ids and no release key was given: true_user (an original id) \
+             is compared with pseudonyms, so `correct` and the rates are meaningless; pass the release's key \
+             (--key; key= in Python)"
+                .to_string(),
+        );
+    }
+    warnings
 }
 
 /// `deanon experiment`: runs (or resumes) the experiment in `config` into `dir` on `executor`;
@@ -258,13 +267,7 @@ pub fn sparsity(
             s.write_csv(path)?;
             Ok(String::new())
         }
-        None => {
-            let mut text = String::from("x,items_only,exact_ratings\n");
-            for (x, a, b) in s.curve() {
-                text.push_str(&format!("{x:.2},{a},{b}\n"));
-            }
-            Ok(text)
-        }
+        None => Ok(s.to_csv()),
     }
 }
 

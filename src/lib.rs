@@ -23,6 +23,7 @@ pub mod atomic_file;
 pub mod attack;
 pub mod audit;
 pub mod auxiliary;
+pub mod cancel;
 pub mod cluster;
 pub mod dataset;
 pub mod demo;

@@ -13,24 +13,26 @@ use crate::Result;
 use crate::dataset::Dataset;
 
 /// Scores every query against `release` in this process. Fails, before scoring anything, when
-/// the release's postings are corrupt (possible only for a store opened for shards).
+/// the release's postings are corrupt (possible only for a store opened for shards), and with
+/// [`crate::Error::Interrupted`] soon after [`crate::cancel::request`].
 pub fn run(release: &Dataset, queries: &[Query], params: &AttackParams) -> Result<Vec<Match>> {
     let shard = CheckedShard::whole(release)?;
     let scorer = Scorer::new(release, params, &ReleaseStats::of(release), shard);
     let bar = crate::progress::bar(queries.len() as u64, "attacking");
-    let out: Vec<Match> = queries
+    let out: Result<Vec<Match>> = queries
         .par_iter()
         .enumerate()
         .with_min_len(4)
         .map_init(
             || vec![0f32; shard.len()],
             |acc, (k, query)| {
+                crate::cancel::check()?;
                 let found = scorer.score_alone(release, k, query, acc);
                 bar.inc(1);
-                found
+                Ok(found)
             },
         )
         .collect();
     bar.finish_and_clear();
-    Ok(out)
+    out
 }

@@ -38,6 +38,13 @@ pub struct ItemMap {
 }
 
 impl ItemMap {
+    /// A map from (aux item, release item) pairs.
+    pub fn from_pairs(pairs: impl IntoIterator<Item = (String, String)>) -> Self {
+        ItemMap {
+            map: pairs.into_iter().collect(),
+        }
+    }
+
     /// Reads an `aux_item,release_item` CSV.
     pub fn read(path: &Path) -> Result<Self> {
         let map = crate::pairs_file::read_pairs(path, ["aux_item", "release_item"], "an item map")?;

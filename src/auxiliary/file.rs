@@ -10,7 +10,9 @@ use std::path::Path;
 
 use super::{AuxFact, AuxRecord};
 use crate::atomic_file::write_atomically;
+use crate::dataset::import::columns::{Dates, Ids, Ratings};
 use crate::dataset::values::{format_day, format_rating, parse_date, parse_rating};
+use crate::dataset::{NO_DAY, NO_RATING};
 use crate::{Error, Result};
 
 /// Writes aux records, facts in order.
@@ -59,6 +61,130 @@ pub fn write_aux(records: &[AuxRecord], path: &Path) -> Result<()> {
     })
 }
 
+/// Groups aux rows (one fact each) into records, in order of first appearance of their id, and
+/// checks that a record's rows agree on `true_user` and `count`. Used by [`read_aux`] and by the
+/// Python package for a DataFrame.
+#[derive(Debug, Default)]
+pub struct AuxRows {
+    records: Vec<AuxRecord>,
+    index: HashMap<String, usize>,
+}
+
+impl AuxRows {
+    /// Adds one fact of record `id`; the error says what disagrees.
+    pub fn push(
+        &mut self,
+        id: &str,
+        fact: AuxFact,
+        truth: Option<String>,
+        count: Option<u32>,
+    ) -> std::result::Result<(), String> {
+        let records = &mut self.records;
+        let slot = *self.index.entry(id.to_string()).or_insert_with(|| {
+            records.push(AuxRecord {
+                id: id.to_string(),
+                facts: Vec::new(),
+                true_user: truth.clone(),
+                count,
+            });
+            records.len() - 1
+        });
+        let record = &mut self.records[slot];
+        if record.count != count {
+            return Err(format!("aux record {id} gives two different counts"));
+        }
+        if record.true_user != truth {
+            return Err(format!(
+                "aux record {id} names two different true_user values"
+            ));
+        }
+        record.facts.push(fact);
+        Ok(())
+    }
+
+    /// The records.
+    pub fn finish(self) -> Vec<AuxRecord> {
+        self.records
+    }
+}
+
+/// An aux table held in memory (a DataFrame handed over by the Python package): the columns of
+/// an aux file, all of one length.
+#[derive(Clone, Copy, Debug)]
+pub struct AuxColumns<'a> {
+    /// The aux record each fact belongs to.
+    pub aux_id: Ids<'a>,
+    /// The fact's item.
+    pub item: Ids<'a>,
+    /// Its rating, if known.
+    pub rating: Option<Ratings<'a>>,
+    /// Its date, if known.
+    pub date: Option<Dates<'a>>,
+    /// The target's original id, if known.
+    pub true_user: Option<Ids<'a>>,
+    /// Roughly how many ratings the target has (NaN: not known).
+    pub count: Option<&'a [f64]>,
+}
+
+/// The records of an aux table, checked as [`read_aux`] checks a file; errors name the row
+/// (from 0).
+pub fn records_from_columns(columns: &AuxColumns<'_>) -> Result<Vec<AuxRecord>> {
+    let n = columns.aux_id.len();
+    let mut lengths = vec![("item", columns.item.len())];
+    lengths.extend(columns.rating.map(|c| ("rating", c.len())));
+    lengths.extend(columns.date.map(|c| ("date", c.len())));
+    lengths.extend(columns.true_user.map(|c| ("true_user", c.len())));
+    lengths.extend(columns.count.map(|c| ("count", c.len())));
+    crate::dataset::import::columns::check_lengths("aux_id", n, &lengths)?;
+    let mut rows = AuxRows::default();
+    let (mut id, mut item, mut truth) = (Vec::new(), Vec::new(), Vec::new());
+    for row in 0..n {
+        let fact = (|| {
+            columns.aux_id.text_at(row, &mut id);
+            columns.item.text_at(row, &mut item);
+            if id.is_empty() {
+                return Err("empty aux_id".to_string());
+            }
+            if item.is_empty() {
+                return Err("empty item".to_string());
+            }
+            let rating = columns.rating.map_or(Ok(NO_RATING), |c| c.at(row))?;
+            let day = columns.date.map_or(Ok(NO_DAY), |c| c.at(row))?;
+            let truth = match columns.true_user {
+                Some(c) => {
+                    c.text_at(row, &mut truth);
+                    (!truth.is_empty()).then(|| String::from_utf8_lossy(&truth).into_owned())
+                }
+                None => None,
+            };
+            let count = match columns.count.map(|c| c[row]) {
+                Some(c) if c.is_nan() => None,
+                Some(c) if c >= 0.0 && c.fract() == 0.0 && c <= u32::MAX as f64 => Some(c as u32),
+                Some(c) => return Err(format!("count '{c}' is not a whole number")),
+                None => None,
+            };
+            let fact = AuxFact {
+                item: String::from_utf8_lossy(&item).into_owned(),
+                rating: (rating != NO_RATING).then_some(rating),
+                day: (day != NO_DAY).then_some(day),
+            };
+            rows.push(&String::from_utf8_lossy(&id), fact, truth, count)
+        })();
+        fact.map_err(|message| Error::Row {
+            table: "aux",
+            row: row as u64,
+            message,
+        })?;
+    }
+    let records = rows.finish();
+    if records.is_empty() {
+        return Err(Error::InvalidArgument(
+            "the aux table holds no facts".into(),
+        ));
+    }
+    Ok(records)
+}
+
 /// Reads an aux file. Records come in order of first appearance of their id.
 pub fn read_aux(path: &Path) -> Result<Vec<AuxRecord>> {
     let mut reader = csv::ReaderBuilder::new()
@@ -84,8 +210,7 @@ pub fn read_aux(path: &Path) -> Result<Vec<AuxRecord>> {
     };
     let (c_rating, c_date, c_truth) = (column("rating"), column("date"), column("true_user"));
     let c_count = column("count");
-    let mut records: Vec<AuxRecord> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
+    let mut rows = AuxRows::default();
     for (k, row) in reader.records().enumerate() {
         let line = k as u64 + 2;
         let row = row.map_err(|e| Error::parse(path, line, e.to_string()))?;
@@ -112,35 +237,15 @@ pub fn read_aux(path: &Path) -> Result<Vec<AuxRecord>> {
             })
             .transpose()
             .map_err(|m| Error::parse(path, line, m))?;
-        let slot = *index.entry(id.to_string()).or_insert_with(|| {
-            records.push(AuxRecord {
-                id: id.to_string(),
-                facts: Vec::new(),
-                true_user: truth.clone(),
-                count,
-            });
-            records.len() - 1
-        });
-        if records[slot].count != count {
-            return Err(Error::parse(
-                path,
-                line,
-                format!("aux record {id} gives two different counts"),
-            ));
-        }
-        if records[slot].true_user != truth {
-            return Err(Error::parse(
-                path,
-                line,
-                format!("aux record {id} names two different true_user values"),
-            ));
-        }
-        records[slot].facts.push(AuxFact {
+        let fact = AuxFact {
             item: item.to_string(),
             rating,
             day,
-        });
+        };
+        rows.push(id, fact, truth, count)
+            .map_err(|m| Error::parse(path, line, m))?;
     }
+    let records = rows.finish();
     if records.is_empty() {
         return Err(Error::input(path, "the aux file holds no facts"));
     }

@@ -56,10 +56,20 @@ impl ReleaseKey {
         Ok(ReleaseKey::from_pairs(pairs))
     }
 
+    /// The (released, original) pairs sorted by released id, as the key file lists them.
+    pub fn pairs_sorted(&self) -> Vec<(String, String)> {
+        let mut rows: Vec<(String, String)> = self
+            .to_original
+            .iter()
+            .map(|(r, o)| (r.clone(), o.clone()))
+            .collect();
+        rows.sort();
+        rows
+    }
+
     /// Writes the key with mode 0600, rows sorted by released id for reproducible files.
     pub fn write(&self, path: &Path) -> Result<()> {
-        let mut rows: Vec<(&String, &String)> = self.to_original.iter().collect();
-        rows.sort();
+        let rows = self.pairs_sorted();
         write_atomically_with_mode(path, Some(0o600), |w| {
             writeln!(w, "released_id,original_id")?;
             for (released, original) in rows {

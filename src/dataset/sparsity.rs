@@ -115,15 +115,18 @@ impl Sparsity {
             .collect()
     }
 
-    /// Writes the curve as CSV `x,items_only,exact_ratings`.
+    /// The curve as CSV `x,items_only,exact_ratings`.
+    pub fn to_csv(&self) -> String {
+        let mut s = String::from("x,items_only,exact_ratings\n");
+        for (x, a, b) in self.curve() {
+            s.push_str(&format!("{x:.2},{a},{b}\n"));
+        }
+        s
+    }
+
+    /// Writes [`Sparsity::to_csv`] to `path`.
     pub fn write_csv(&self, path: &Path) -> Result<()> {
-        let curve = self.curve();
-        write_atomically(path, |w| {
-            writeln!(w, "x,items_only,exact_ratings")?;
-            for (x, a, b) in curve {
-                writeln!(w, "{x:.2},{a},{b}")?;
-            }
-            Ok(())
-        })
+        let text = self.to_csv();
+        write_atomically(path, |w| w.write_all(text.as_bytes()))
     }
 }

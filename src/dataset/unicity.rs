@@ -405,6 +405,7 @@ pub fn measure(data: &Dataset, params: &UnicityParams) -> Result<Vec<UnicityRow>
         .par_iter()
         .with_min_len(16)
         .map(|&r| {
+            crate::cancel::check()?;
             let starts = distinct_starts(data.record(r).keys);
             let slots = params.points.len() * kinds.len();
             let mut unique = vec![0u32; slots];
@@ -432,13 +433,13 @@ pub fn measure(data: &Dataset, params: &UnicityParams) -> Result<Vec<UnicityRow>
                 }
             }
             bar.inc(1);
-            (0..slots)
+            Ok((0..slots)
                 .map(|slot| {
                     (params.points[slot / kinds.len()] <= starts.len()).then_some(unique[slot])
                 })
-                .collect::<Vec<Option<u32>>>()
+                .collect::<Vec<Option<u32>>>())
         })
-        .collect();
+        .collect::<Result<_>>()?;
     bar.finish_and_clear();
 
     // One row per (p, kind); each row's bootstrap draws from its own generator, so the rows
@@ -477,31 +478,33 @@ fn number(x: Option<f64>) -> String {
     x.map_or(String::new(), |v| format!("{v}"))
 }
 
-/// Writes the rows as CSV `knowledge,points,date_tol,people,draws,unique,unicity,unicity_lo,
-/// unicity_hi`.
+/// The rows as CSV `knowledge,points,date_tol,people,draws,unique,unicity,unicity_lo,
+/// unicity_hi` (what [`write_csv`] writes).
+pub fn to_csv(rows: &[UnicityRow]) -> String {
+    let mut s = String::from(
+        "knowledge,points,date_tol,people,draws,unique,unicity,unicity_lo,unicity_hi\n",
+    );
+    for r in rows {
+        s.push_str(&format!(
+            "{},{},{},{},{},{},{},{},{}\n",
+            r.knowledge,
+            r.points,
+            r.date_tol,
+            r.people,
+            r.draws,
+            r.unique,
+            number(r.unicity),
+            number(r.unicity_lo),
+            number(r.unicity_hi)
+        ));
+    }
+    s
+}
+
+/// Writes [`to_csv`] to `path`.
 pub fn write_csv(rows: &[UnicityRow], path: &Path) -> Result<()> {
-    write_atomically(path, |w| {
-        writeln!(
-            w,
-            "knowledge,points,date_tol,people,draws,unique,unicity,unicity_lo,unicity_hi"
-        )?;
-        for r in rows {
-            writeln!(
-                w,
-                "{},{},{},{},{},{},{},{},{}",
-                r.knowledge,
-                r.points,
-                r.date_tol,
-                r.people,
-                r.draws,
-                r.unique,
-                number(r.unicity),
-                number(r.unicity_lo),
-                number(r.unicity_hi)
-            )?;
-        }
-        Ok(())
-    })
+    let text = to_csv(rows);
+    write_atomically(path, |w| w.write_all(text.as_bytes()))
 }
 
 /// The rows as a table for the terminal.

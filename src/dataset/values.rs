@@ -69,6 +69,21 @@ pub fn parse_rating(text: &[u8]) -> Result<u8, String> {
     Ok(halves as u8)
 }
 
+/// A rating given as a number of stars (as a DataFrame holds it), checked as [`parse_rating`]
+/// checks its text: half-star steps from 0 to 127. NaN is a missing rating ([`NO_RATING`]).
+pub fn rating_from_stars(stars: f64) -> Result<u8, String> {
+    if stars.is_nan() {
+        return Ok(NO_RATING);
+    }
+    let halves = stars * 2.0;
+    if halves.fract() != 0.0 || !(0.0..(NO_RATING as f64)).contains(&halves) {
+        return Err(format!(
+            "rating '{stars}' is not a number of stars in half-star steps from 0 to 127"
+        ));
+    }
+    Ok(halves as u8)
+}
+
 /// Writes a rating in its shortest text form (`4`, `3.5`).
 pub fn format_rating(halves: u8, out: &mut Vec<u8>) {
     push_u64(out, (halves / 2) as u64);
@@ -198,6 +213,27 @@ pub fn parse_unix_seconds(text: &[u8]) -> Result<u16, String> {
         seconds
     };
     checked_day(seconds_floor.div_euclid(86_400), text)
+}
+
+/// A day given as days since 1970-01-01 (a datetime64 column cast to days), checked to lie
+/// in the store's range; the message shows the date.
+pub fn day_from_days(days: i64) -> Result<u16, String> {
+    let (y, m, d) = civil_from_days(days.clamp(-1_000_000_000, 1_000_000_000));
+    checked_day(days, format!("{y:04}-{m:02}-{d:02}").as_bytes())
+}
+
+/// A day given as Unix seconds (an integer or float column), floored to the day as
+/// [`parse_unix_seconds`] floors its text.
+pub fn day_from_unix_seconds(seconds: f64) -> Result<u16, String> {
+    if !seconds.is_finite() {
+        return Err(format!(
+            "timestamp '{seconds}' is not a number of Unix seconds"
+        ));
+    }
+    checked_day(
+        (seconds / 86_400.0).floor() as i64,
+        format!("{seconds}").as_bytes(),
+    )
 }
 
 /// Parses a date in either accepted form: `YYYY-MM-DD` or Unix seconds.

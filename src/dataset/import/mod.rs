@@ -8,6 +8,7 @@
 //! in parallel parsing the first error in input order is the one reported, so the message does
 //! not depend on the thread count.
 
+pub mod columns;
 mod delimited;
 mod netflix;
 mod segments;

@@ -1,0 +1,453 @@
+"""deanon: how many people in an "anonymized" sparse data release can be re-identified.
+
+The engine of the ``deanon`` command line (Narayanan & Shmatikov, "Robust De-anonymization of
+Large Sparse Datasets", IEEE S&P 2008), on pandas data, with no files in between. Every call
+gives the same answers as the command with the same inputs and seeds, whatever ``threads`` is.
+
+>>> import deanon
+>>> ds = deanon.generate("netflix-like", users=2000, seed=1)
+>>> released, key = ds.release("pseudonymize|sample:fraction=0.5", seed=1)
+>>> aux = deanon.sample_aux(ds, targets=200, items=4, key=key, seed=2)
+>>> matches, summary = deanon.attack(released, aux, key=key)
+>>> round(summary["recall"], 2)  # re-identified: matched and correct  # doctest: +SKIP
+0.5
+
+Long calls release the GIL and stop at Ctrl-C (between batches); ``threads`` (default: all
+cores) sizes the thread pool. Errors are :class:`DeanonError`, a ``ValueError`` carrying the
+engine's message (naming the row, file or parameter).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+
+import numpy as np
+import pandas as pd
+
+from . import _frames
+from . import _native
+from ._native import DeanonError, __version__
+
+__all__ = [
+    "Dataset",
+    "DeanonError",
+    "attack",
+    "audit",
+    "experiment",
+    "generate",
+    "sample_aux",
+    "sparsity",
+    "unicity",
+    "__version__",
+]
+
+PathLike = Union[str, "os.PathLike[str]"]
+
+
+# pandas before 3.0 parses floats to the nearest value only when asked; 3.0 always does.
+_EXACT = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+
+
+def _read_csv(source) -> pd.DataFrame:
+    """A CSV written by the engine, floats read back bit for bit."""
+    return pd.read_csv(source, **_EXACT)
+
+
+def _csv(text: str) -> pd.DataFrame:
+    return _read_csv(io.StringIO(text))
+
+
+class Dataset:
+    """A data set in the engine's layout: people (records), items, and their entries.
+
+    Make one with :meth:`from_pandas`, :meth:`open` (a ``.deanon`` store, memory-mapped) or
+    :func:`generate`.
+
+    >>> import pandas as pd, deanon
+    >>> df = pd.DataFrame({"user": [1, 1, 2], "item": ["a", "b", "a"], "rating": [4, 3.5, 5]})
+    >>> deanon.Dataset.from_pandas(df).num_entries
+    3
+    """
+
+    def __init__(self, native: "_native.NativeDataset") -> None:
+        self._native = native
+
+    @classmethod
+    def from_pandas(
+        cls, df: pd.DataFrame, kind: str = "ratings", threads: Optional[int] = None
+    ) -> "Dataset":
+        """A data set from a DataFrame with columns ``user``, ``item`` and optionally
+        ``rating`` (stars) and ``date``; other columns are ignored.
+
+        ``kind`` is ``"ratings"`` (one entry per user and item) or ``"views"`` (a log: an item
+        may recur). Values are checked as ``deanon import`` checks a CSV file; an error names
+        the row (counted from 0, as ``df.iloc``).
+
+        >>> import pandas as pd, deanon
+        >>> df = pd.DataFrame({"user": ["u1", "u2"], "item": [10, 20],
+        ...                    "date": pd.to_datetime(["2005-01-02", "2005-03-04"])})
+        >>> deanon.Dataset.from_pandas(df).num_records
+        2
+        """
+        _frames.require(df, ["user", "item"], "the data")
+        native = _native.from_columns(
+            kind,
+            _frames.ids(df["user"]),
+            _frames.ids(df["item"]),
+            rating=_frames.optional(df, "rating", _frames.ratings),
+            date=_frames.optional(df, "date", _frames.dates),
+            threads=threads,
+        )
+        return cls(native)
+
+    @classmethod
+    def open(cls, path: PathLike) -> "Dataset":
+        """Opens a ``.deanon`` store (made by ``deanon import``/``generate`` or :meth:`save`).
+
+        >>> ds = deanon.Dataset.open("ml100k.deanon")  # doctest: +SKIP
+        """
+        return cls(_native.open(Path(path)))
+
+    def save(self, path: PathLike) -> None:
+        """Saves the data set as a ``.deanon`` store, which the command line reads.
+
+        >>> deanon.generate("movielens-like", users=100).save("small.deanon")  # doctest: +SKIP
+        """
+        self._native.save(Path(path))
+
+    def to_pandas(self) -> pd.DataFrame:
+        """The entries as a DataFrame ``user, item[, rating][, date]``, in the order of
+        ``deanon export`` (person, then item, then day). Ids are int64 when every id of that
+        column is a whole number, else ``str``; ratings are float stars; dates datetime64.
+
+        >>> deanon.generate("views-like", users=50).to_pandas().columns.tolist()  # doctest: +SKIP
+        ['user', 'item', 'date']
+        """
+        cols = self._native.columns()
+        out = {
+            "user": _frames.id_values(cols["user"]),
+            "item": _frames.id_values(cols["item"]),
+        }
+        if "rating" in cols:
+            out["rating"] = cols["rating"]
+        if "date" in cols:
+            out["date"] = _frames.days_to_datetimes(cols["date"])
+        return pd.DataFrame(out)
+
+    def info(self) -> Dict[str, Any]:
+        """The description ``deanon info --json`` prints (sizes, sparsity, rating scale, dates).
+
+        >>> deanon.generate("netflix-like", users=500).info()["records"]  # doctest: +SKIP
+        500
+        """
+        return json.loads(self._native.info_json())
+
+    def release(
+        self, policy: str, seed: int = 0, threads: Optional[int] = None
+    ) -> Tuple["Dataset", pd.DataFrame]:
+        """Applies a release policy (``deanon release --policy``): the released data set and
+        its key, a DataFrame ``released_id, original_id`` (it names people: keep it private).
+
+        >>> released, key = ds.release("pseudonymize|date-noise:days=7", seed=1)  # doctest: +SKIP
+        """
+        native, pairs = self._native.release(policy, seed=seed, threads=threads)
+        key = pd.DataFrame(pairs, columns=["released_id", "original_id"], dtype=object)
+        return Dataset(native), key
+
+    def utility(self, policy: str, seed: int = 0, threads: Optional[int] = None) -> Dict[str, Any]:
+        """What a policy costs (``deanon release --utility``), as a dict.
+
+        >>> ds.utility("pseudonymize|sample:fraction=0.5")["rmse_increase"]  # doctest: +SKIP
+        """
+        return json.loads(self._native.utility(policy, seed=seed, threads=threads))
+
+    def fingerprint(self) -> str:
+        """A checksum of the content: equal fingerprints, equal data sets."""
+        return self._native.fingerprint()
+
+    @property
+    def num_records(self) -> int:
+        """People (records)."""
+        return self._native.num_records
+
+    @property
+    def num_items(self) -> int:
+        """Items."""
+        return self._native.num_items
+
+    @property
+    def num_entries(self) -> int:
+        """Entries (ratings or events)."""
+        return self._native.num_entries
+
+    @property
+    def kind(self) -> str:
+        """``"ratings"`` or ``"views"``."""
+        return self._native.kind
+
+    @property
+    def path(self) -> Optional[Path]:
+        """The store this data set was opened from, if any."""
+        return self._native.path
+
+    def __repr__(self) -> str:
+        return (
+            f"<deanon.Dataset {self.kind}: {self.num_records:,} records, "
+            f"{self.num_items:,} items, {self.num_entries:,} entries>"
+        )
+
+
+def generate(
+    preset: str, users: Optional[int] = None, seed: int = 0, threads: Optional[int] = None
+) -> Dataset:
+    """A synthetic data set (``deanon generate``): ``netflix-like`` (the calibrated twin of
+    the Netflix Prize data), ``movielens-like`` or ``views-like``; ``users`` defaults to the
+    preset's size.
+
+    >>> deanon.generate("netflix-like", users=1000, seed=7).num_records
+    1000
+    """
+    return Dataset(_native.generate(preset, users=users, seed=seed, threads=threads))
+
+
+def _key_pairs(key: Optional[pd.DataFrame]):
+    return _frames.pairs(key, "released_id", "original_id", "the release key")
+
+
+def sample_aux(
+    ds: Dataset,
+    targets: int,
+    items: int,
+    wrong: int = 0,
+    rating_error: float = 0,
+    date_error: int = 14,
+    dates: bool = True,
+    ratings: bool = True,
+    select: str = "uniform",
+    key: Optional[pd.DataFrame] = None,
+    non_members: int = 0,
+    count_error: float = 0,
+    seed: int = 0,
+    threads: Optional[int] = None,
+) -> pd.DataFrame:
+    """What an adversary knows (``deanon aux``): ``items`` facts about each of ``targets``
+    people of the original data ``ds`` (members of the release when ``key`` is given, plus
+    ``non_members`` people it left out), ``wrong`` of them false, ratings off by up to
+    ``rating_error`` stars and dates by up to ``date_error`` days. The same records as the
+    command with the same seed: a DataFrame ``aux_id, item, rating, date, true_user`` (and
+    ``count`` with ``count_error``).
+
+    >>> aux = deanon.sample_aux(ds, targets=100, items=4, seed=1)  # doctest: +SKIP
+    """
+    cols, skipped = _native.sample_aux(
+        ds._native,
+        targets,
+        items,
+        wrong=wrong,
+        rating_error=float(rating_error),
+        date_error=date_error,
+        dates=dates,
+        ratings=ratings,
+        select=select,
+        key=_key_pairs(key),
+        non_members=non_members,
+        count_error=float(count_error),
+        seed=seed,
+        threads=threads,
+    )
+    if skipped:
+        import warnings as _warnings
+
+        _warnings.warn(f"skipped {skipped} targets with fewer than {items} usable facts", stacklevel=2)
+    out = {
+        "aux_id": cols["aux_id"],
+        "item": cols["item"],
+        "rating": cols["rating"],
+        "date": _frames.days_to_datetimes(cols["date"]),
+    }
+    if "true_user" in cols:
+        out["true_user"] = cols["true_user"]
+    if "count" in cols:
+        out["count"] = cols["count"]
+    return pd.DataFrame(out)
+
+
+def attack(
+    release: Dataset,
+    aux: pd.DataFrame,
+    key: Optional[pd.DataFrame] = None,
+    algorithm: str = "scoreboard-rh",
+    phi: float = 1.5,
+    rho0: float = 1.5,
+    d0: float = 30,
+    rating_tol: float = 0,
+    date_tol: int = 14,
+    length_norm: float = 0.75,
+    count_tolerance: float = 0.5,
+    item_map: Optional[pd.DataFrame] = None,
+    resamples: int = 1000,
+    seed: int = 0,
+    threads: Optional[int] = None,
+) -> Tuple[pd.DataFrame, Dict[str, Any]]:
+    """Links each aux record to the release (``deanon attack``): ``(matches, summary)``.
+
+    ``matches`` has MATCHES.csv's columns and values (``aux_id, candidate, score, runner_up,
+    eccentricity, matched, entropy_bits, top_probability[, true_user, correct], candidates,
+    facts_used, sigma``; blanks are NaN/None); ``summary`` is the summary JSON as a dict
+    (``recall``: the re-identification rate, matched and correct; ``precision``,
+    ``top1_rate``, ``false_match_rate``, their 95% intervals, ...). With ``key`` candidates
+    are original ids. ``item_map`` (``aux_item, release_item``) links another catalogue.
+
+    >>> matches, summary = deanon.attack(released, aux, key=key, phi=1.5)  # doctest: +SKIP
+    >>> summary["recall"]  # doctest: +SKIP
+    """
+    _frames.require(aux, ["aux_id", "item"], "the aux table")
+    count = None
+    if "count" in aux.columns:
+        count = np.ascontiguousarray(pd.to_numeric(aux["count"]).to_numpy(), dtype=np.float64)
+    cols, summary, warnings = _native.attack(
+        release._native,
+        _frames.ids(aux["aux_id"]),
+        _frames.ids(aux["item"]),
+        rating=_frames.optional(aux, "rating", _frames.ratings),
+        date=_frames.optional(aux, "date", _frames.dates),
+        true_user=_frames.optional(aux, "true_user", _frames.ids),
+        count=count,
+        key=_key_pairs(key),
+        item_map=_frames.pairs(item_map, "aux_item", "release_item", "the item map"),
+        algorithm=algorithm,
+        phi=float(phi),
+        rho0=float(rho0),
+        d0=float(d0),
+        rating_tol=float(rating_tol),
+        date_tol=date_tol,
+        length_norm=float(length_norm),
+        count_tolerance=float(count_tolerance),
+        resamples=resamples,
+        seed=seed,
+        threads=threads,
+    )
+    if warnings:
+        import warnings as _warnings
+
+        for w in warnings:
+            _warnings.warn(w, stacklevel=2)
+    return pd.DataFrame(cols), json.loads(summary)
+
+
+def unicity(
+    ds: Dataset,
+    points: Sequence[int] = (1, 2, 4),
+    knowledge: Optional[Sequence[str]] = ("items+days",),
+    date_tol: int = 0,
+    sample: Optional[int] = None,
+    draws: int = 1,
+    resamples: int = 1000,
+    seed: int = 0,
+    threads: Optional[int] = None,
+) -> pd.DataFrame:
+    """Unicity (``deanon unicity``; de Montjoye et al. 2013): the share of draws of ``points``
+    of a person's data that no one else's record holds, for each kind of ``knowledge``
+    (``items``, ``items+ratings``, ``items+days``, ``items+ratings+days``; None: every kind the
+    data holds), dates matched within ``date_tol`` days. The command's columns.
+
+    >>> deanon.unicity(ds, points=[2, 4], sample=500)  # doctest: +SKIP
+    """
+    csv = _native.unicity(
+        ds._native,
+        list(points),
+        list(knowledge or []),
+        date_tol=date_tol,
+        sample=sample,
+        draws=draws,
+        resamples=resamples,
+        seed=seed,
+        threads=threads,
+    )
+    return _csv(csv)
+
+
+def sparsity(
+    ds: Dataset, sample: int = 1000, seed: int = 0, threads: Optional[int] = None
+) -> pd.DataFrame:
+    """The sparsity curve (``deanon sparsity``; paper Fig. 1): for x = 0.00 .. 1.00, the share
+    of ``sample`` people whose nearest neighbour's similarity is at least x
+    (``x, items_only, exact_ratings``).
+
+    >>> deanon.sparsity(ds, sample=500).head()  # doctest: +SKIP
+    """
+    return _csv(_native.sparsity(ds._native, sample=sample, seed=seed, threads=threads))
+
+
+def experiment(
+    config_path: PathLike,
+    out: PathLike,
+    resume: bool = False,
+    data: Optional[PathLike] = None,
+    threads: Optional[int] = None,
+) -> pd.DataFrame:
+    """Runs an experiment config (``deanon experiment CONFIG -o OUT``) and returns its
+    results.csv as a DataFrame (also written to ``out`` with the plots).
+
+    >>> results = deanon.experiment("experiments/smoke.toml", "smoke-out")  # doctest: +SKIP
+    """
+    _native.experiment(
+        Path(config_path),
+        Path(out),
+        resume=resume,
+        data=None if data is None else Path(data),
+        threads=threads,
+    )
+    return _read_csv(Path(out) / "results.csv")
+
+
+def audit(
+    ds: Dataset,
+    policies: Sequence[str],
+    out: Optional[PathLike] = None,
+    adversaries: Optional[PathLike] = None,
+    target: float = 0.09,
+    sample: Optional[int] = None,
+    draws: Optional[int] = None,
+    everyone: bool = False,
+    seed: int = 0,
+    threads: Optional[int] = None,
+) -> Dict[str, Any]:
+    """Audits ``ds`` before release (``deanon audit``): per-person risk under each candidate
+    policy against a battery of adversaries (or those of the TOML file ``adversaries``),
+    unicity, utility cost, and the policy recommended for re-identification at most
+    ``target``. Returns audit.json as a dict; with ``out`` the report (report.html, plots,
+    and risk.csv, mode 0600) stays there, without it the files go to a temporary folder.
+
+    >>> a = deanon.audit(ds, ["pseudonymize|sample:fraction=0.5"], sample=200)  # doctest: +SKIP
+    >>> a["recommended"]  # doctest: +SKIP
+    """
+
+    def run(data: Path, folder: Path) -> Dict[str, Any]:
+        _native.audit(
+            data,
+            folder,
+            list(policies),
+            adversaries=None if adversaries is None else Path(adversaries),
+            target=float(target),
+            sample=sample,
+            draws=draws,
+            everyone=everyone,
+            seed=seed,
+            threads=threads,
+        )
+        with open(folder / "audit.json", encoding="utf-8") as f:
+            return json.load(f)
+
+    with tempfile.TemporaryDirectory(prefix="deanon-audit-") as scratch:
+        data = ds.path
+        if data is None:
+            data = Path(scratch) / "data.deanon"
+            ds.save(data)
+        folder = Path(out) if out is not None else Path(scratch) / "audit"
+        return run(Path(data), folder)

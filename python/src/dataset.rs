@@ -1,0 +1,246 @@
+//! `NativeDataset`: a [`deanon::Dataset`] held by Python (opened by memory map, generated, built
+//! from columns or released), with its path when it came from a store file; and the functions
+//! that make one.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use numpy::{IntoPyArray, PyArray1};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+use deanon::Dataset;
+use deanon::dataset::import::columns::{Columns, import_columns};
+use deanon::dataset::{DatasetKind, store};
+
+use crate::columns::{DateColumn, IdColumn, RatingColumn, optional};
+use crate::errors::{invalid, to_py};
+use crate::run::detached;
+
+/// A data set in the engine's layout.
+#[pyclass(module = "deanon._native", frozen)]
+pub struct NativeDataset {
+    pub data: Arc<Dataset>,
+    /// The store it was opened from, if any (the audit and experiments read stores).
+    pub path: Option<PathBuf>,
+}
+
+impl NativeDataset {
+    pub fn new(data: Dataset, path: Option<PathBuf>) -> Self {
+        NativeDataset {
+            data: Arc::new(data),
+            path,
+        }
+    }
+}
+
+fn kind_of(name: &str) -> PyResult<DatasetKind> {
+    name.parse::<DatasetKind>().map_err(to_py)
+}
+
+/// Builds a data set from `(tag, values)` columns (see `columns`).
+#[pyfunction]
+#[pyo3(signature = (kind, user, item, rating=None, date=None, threads=None))]
+pub fn from_columns(
+    py: Python<'_>,
+    kind: &str,
+    user: &Bound<'_, PyAny>,
+    item: &Bound<'_, PyAny>,
+    rating: Option<&Bound<'_, PyAny>>,
+    date: Option<&Bound<'_, PyAny>>,
+    threads: Option<usize>,
+) -> PyResult<NativeDataset> {
+    let kind = kind_of(kind)?;
+    let user = IdColumn::extract("user", user)?;
+    let item = IdColumn::extract("item", item)?;
+    let rating = optional(rating, RatingColumn::extract)?;
+    let date = optional(date, DateColumn::extract)?;
+    let columns = Columns {
+        user: user.view()?,
+        item: item.view()?,
+        rating: rating.as_ref().map(|r| r.view()).transpose()?,
+        date: date.as_ref().map(|d| d.view()).transpose()?,
+    };
+    let data = detached(py, threads, || import_columns(kind, &columns))?;
+    Ok(NativeDataset::new(data, None))
+}
+
+/// Opens a `.deanon` store.
+#[pyfunction]
+pub fn open(py: Python<'_>, path: PathBuf) -> PyResult<NativeDataset> {
+    let data = detached(py, None, || store::open(&path))?;
+    Ok(NativeDataset::new(data, Some(path)))
+}
+
+/// Generates a synthetic data set.
+#[pyfunction]
+#[pyo3(signature = (preset, users=None, seed=0, threads=None))]
+pub fn generate(
+    py: Python<'_>,
+    preset: &str,
+    users: Option<usize>,
+    seed: u64,
+    threads: Option<usize>,
+) -> PyResult<NativeDataset> {
+    use deanon::dataset::generate::{GenerateParams, Preset};
+    let preset: Preset = preset.parse().map_err(to_py)?;
+    let params = GenerateParams {
+        preset,
+        users,
+        seed,
+    };
+    let data = detached(py, threads, || deanon::dataset::generate::generate(&params))?;
+    Ok(NativeDataset::new(data, None))
+}
+
+/// Ids of one axis per entry: int64 when every id is a canonical number, else codes and the
+/// ids as text (the caller takes them, which costs one object per distinct id, not per entry).
+fn ids_column<'py>(
+    py: Python<'py>,
+    table: &deanon::dataset::IdTable,
+    codes: Vec<u32>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let numbers: Option<Vec<i64>> = (0..table.len())
+        .map(|i| {
+            deanon::dataset::ids::canonical_number(table.get(i).as_bytes())
+                .and_then(|n| i64::try_from(n).ok())
+        })
+        .collect();
+    match numbers {
+        Some(numbers) => {
+            let per_entry: Vec<i64> = codes.iter().map(|&c| numbers[c as usize]).collect();
+            Ok(per_entry.into_pyarray(py).into_any())
+        }
+        None => {
+            let names = PyList::new(py, (0..table.len()).map(|i| table.get(i)))?;
+            Ok((codes.into_pyarray(py), names)
+                .into_pyobject(py)?
+                .into_any())
+        }
+    }
+}
+
+#[pymethods]
+impl NativeDataset {
+    /// Saves the store to `path` (atomically).
+    fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
+        let data = self.data.clone();
+        detached(py, None, move || store::save(&data, &path))
+    }
+
+    /// `deanon info --json` as text.
+    fn info_json(&self, py: Python<'_>) -> PyResult<String> {
+        let data = self.data.clone();
+        let summary = detached(py, None, move || {
+            Ok(deanon::dataset::summary::summarize(&data))
+        })?;
+        serde_json::to_string(&summary).map_err(|e| invalid(e.to_string()))
+    }
+
+    /// The columns in record order, then item, then day (as `deanon export` writes them):
+    /// a dict of `user`, `item` (see `ids_column`), `rating` (float64 stars, NaN missing),
+    /// `date` (int64 days, minimum for missing).
+    fn columns<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let data = self.data.clone();
+        let (users, items, ratings, days) = detached(py, None, move || {
+            let n = data.num_entries();
+            let (mut users, mut items) = (Vec::with_capacity(n), Vec::with_capacity(n));
+            let mut ratings = data.has_ratings().then(|| Vec::with_capacity(n));
+            let mut days = data.has_dates().then(|| Vec::with_capacity(n));
+            for r in 0..data.num_records() {
+                let entries = data.record(r as u32);
+                for k in 0..entries.len() {
+                    users.push(r as u32);
+                    items.push(entries.keys[k]);
+                    if let Some(v) = ratings.as_mut() {
+                        v.push(entries.rating(k).map_or(f64::NAN, |x| x.stars()));
+                    }
+                    if let Some(v) = days.as_mut() {
+                        v.push(entries.day(k).map_or(i64::MIN, i64::from));
+                    }
+                }
+            }
+            Ok((users, items, ratings, days))
+        })?;
+        let out = PyDict::new(py);
+        out.set_item("user", ids_column(py, self.data.record_ids(), users)?)?;
+        out.set_item("item", ids_column(py, self.data.item_ids(), items)?)?;
+        if let Some(v) = ratings {
+            out.set_item("rating", PyArray1::from_vec(py, v))?;
+        }
+        if let Some(v) = days {
+            out.set_item("date", PyArray1::from_vec(py, v))?;
+        }
+        Ok(out)
+    }
+
+    /// Applies a release policy: `(released, [(released_id, original_id), ...])`.
+    #[pyo3(signature = (policy, seed=0, threads=None))]
+    fn release(
+        &self,
+        py: Python<'_>,
+        policy: &str,
+        seed: u64,
+        threads: Option<usize>,
+    ) -> PyResult<(NativeDataset, Vec<(String, String)>)> {
+        let data = self.data.clone();
+        let policy = policy.to_string();
+        let released = detached(py, threads, move || {
+            let policy = deanon::release::Policy::from_arg(&policy)?;
+            deanon::release::utility::check(&data)?;
+            deanon::release::release(&data, &policy, seed)
+        })?;
+        let pairs = released.key.pairs_sorted();
+        Ok((NativeDataset::new(released.data, None), pairs))
+    }
+
+    /// The utility report of a policy, as JSON text.
+    #[pyo3(signature = (policy, seed=0, threads=None))]
+    fn utility(
+        &self,
+        py: Python<'_>,
+        policy: &str,
+        seed: u64,
+        threads: Option<usize>,
+    ) -> PyResult<String> {
+        let data = self.data.clone();
+        let policy = policy.to_string();
+        let utility = detached(py, threads, move || {
+            let policy = deanon::release::Policy::from_arg(&policy)?;
+            deanon::release::utility::check(&data)?;
+            deanon::release::utility::measure(&data, &policy, seed)
+        })?;
+        serde_json::to_string(&utility).map_err(|e| invalid(e.to_string()))
+    }
+
+    /// The store's fingerprint (equal fingerprints: equal data sets).
+    fn fingerprint(&self, py: Python<'_>) -> PyResult<String> {
+        let data = self.data.clone();
+        detached(py, None, move || Ok(store::fingerprint(&data)))
+    }
+
+    #[getter]
+    fn num_records(&self) -> usize {
+        self.data.num_records()
+    }
+
+    #[getter]
+    fn num_items(&self) -> usize {
+        self.data.num_items()
+    }
+
+    #[getter]
+    fn num_entries(&self) -> usize {
+        self.data.num_entries()
+    }
+
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.data.kind().name()
+    }
+
+    #[getter]
+    fn path(&self) -> Option<PathBuf> {
+        self.path.clone()
+    }
+}

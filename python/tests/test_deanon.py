@@ -1,0 +1,266 @@
+"""The Python package against the command line, on the same inputs and seeds.
+
+Needs the command-line binary (``DEANON_BIN``, default ``target/release/deanon`` of this
+repository) and the package installed (``pip install ./python``).
+"""
+
+import json
+import os
+import signal
+import stat
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import deanon
+
+ROOT = Path(__file__).resolve().parents[2]
+BIN = Path(os.environ.get("DEANON_BIN", ROOT / "target" / "release" / "deanon"))
+POLICY = "pseudonymize|sample:fraction=0.7|date-noise:days=3"
+
+
+def cli(*args):
+    if not BIN.exists():
+        raise RuntimeError(f"the deanon binary is missing at {BIN}: build it (cargo build --release)")
+    subprocess.run([str(BIN), *map(str, args), "--quiet"], check=True)
+
+
+def read_csv(path):
+    """A CSV written by the command, ids as text, floats read back bit for bit."""
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
+
+
+def text(v):
+    """A value as the command line writes it (floats are compared as numbers, not here)."""
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    if isinstance(v, (bool, np.bool_)):
+        return "true" if v else "false"
+    if isinstance(v, pd.Timestamp):
+        return v.strftime("%Y-%m-%d")
+    return str(v)
+
+
+def assert_same(df, path):
+    """``df`` holds the values of the CSV file the command wrote: text columns as written,
+    float columns bit for bit (Python and Rust may print a tie of shortest forms differently)."""
+    want = read_csv(path)
+    assert list(df.columns) == list(want.columns)
+    assert len(df) == len(want)
+    for name in df.columns:
+        ours = df[name]
+        if pd.api.types.is_float_dtype(ours.dtype):
+            theirs = np.array([float(x) if x != "" else np.nan for x in want[name]])
+            np.testing.assert_array_equal(ours.to_numpy(), theirs, err_msg=name)
+        else:
+            assert ours.map(text).tolist() == want[name].tolist(), name
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory):
+    """One original data set, its release, key, aux and attack, made by the command line."""
+    d = tmp_path_factory.mktemp("cli")
+    cli("generate", "--preset", "netflix-like", "--users", 3000, "--seed", 5, "-o", d / "orig.deanon")
+    cli("release", d / "orig.deanon", "--policy", POLICY, "--seed", 9, "-o", d / "rel.deanon", "--key", d / "key.csv")
+    cli("aux", d / "orig.deanon", "--targets", 300, "--items", 4, "--key", d / "key.csv", "--non-members", 50, "--date-error", 7, "--seed", 11, "-o", d / "aux.csv")
+    cli("attack", d / "rel.deanon", "--aux", d / "aux.csv", "--key", d / "key.csv", "-o", d / "MATCHES.csv", "--summary", d / "summary.json")
+    return d
+
+
+def test_release_aux_and_attack_equal_the_command_line(world):
+    original = deanon.Dataset.open(world / "orig.deanon")
+    released, key = original.release(POLICY, seed=9)
+    assert released.fingerprint() == deanon.Dataset.open(world / "rel.deanon").fingerprint()
+    pd.testing.assert_frame_equal(key, read_csv(world / "key.csv"), check_dtype=False)
+
+    aux = deanon.sample_aux(original, targets=300, items=4, key=key, non_members=50, date_error=7, seed=11)
+    assert_same(aux, world / "aux.csv")
+
+    matches, summary = deanon.attack(released, aux, key=key)
+    assert_same(matches, world / "MATCHES.csv")
+    assert summary == json.loads((world / "summary.json").read_text())
+    assert 0 < summary["recall"] <= 1 and summary["non_members"] == 50
+
+
+def test_the_aux_file_read_by_pandas_gives_the_same_attack(world):
+    released = deanon.Dataset.open(world / "rel.deanon")
+    key = pd.read_csv(world / "key.csv", dtype=str)
+    aux = pd.read_csv(world / "aux.csv")  # dates as text, ids as integers
+    matches, _ = deanon.attack(released, aux, key=key)
+    assert_same(matches, world / "MATCHES.csv")
+
+
+def test_pandas_round_trip_and_the_store_of_the_command_line(world, tmp_path):
+    original = deanon.Dataset.open(world / "orig.deanon")
+    df = original.to_pandas()
+    assert list(df.columns) == ["user", "item", "rating", "date"]
+    assert df["user"].dtype == np.int64 and str(df["date"].dtype).startswith("datetime64")
+    again = deanon.Dataset.from_pandas(df)
+    assert again.fingerprint() == original.fingerprint()
+    # The export CSV, read by pandas, is the same data set too.
+    cli("export", world / "orig.deanon", "-o", tmp_path / "export.csv")
+    assert deanon.Dataset.from_pandas(pd.read_csv(tmp_path / "export.csv")).fingerprint() == original.fingerprint()
+    again.save(tmp_path / "again.deanon")
+    info = json.loads(subprocess.run([str(BIN), "info", "--json", str(tmp_path / "again.deanon")], check=True, capture_output=True, text=True).stdout)
+    assert info == original.info()
+    assert (again.num_records, again.num_items, again.num_entries) == (original.num_records, original.num_items, original.num_entries)
+
+
+def test_views_round_trip_keeps_repeated_events():
+    views = deanon.generate("views-like", users=300, seed=3)
+    df = views.to_pandas()
+    assert "rating" not in df.columns and df.duplicated(["user", "item"]).any()
+    assert deanon.Dataset.from_pandas(df, kind="views").fingerprint() == views.fingerprint()
+    with pytest.raises(deanon.DeanonError, match=r"data row \d+: user .* rated item .* twice.*first at row \d+"):
+        deanon.Dataset.from_pandas(df, kind="ratings")
+
+
+def test_date_and_id_columns_in_every_form_give_the_same_data():
+    base = pd.DataFrame(
+        {
+            "user": [7, 7, 8, 9],
+            "item": ["a", "b", "a", "c"],
+            "rating": [4.0, 3.5, np.nan, 1.0],
+            "date": pd.to_datetime(["2005-01-02", "2005-01-03", "2006-12-31", None]),
+        }
+    )
+    want = deanon.Dataset.from_pandas(base).fingerprint()
+    forms = {
+        "datetime64[s]": base["date"].astype("datetime64[s]"),
+        "tz-aware": base["date"].dt.tz_localize("Europe/Paris"),
+        "date objects": pd.Series([d.date() if pd.notna(d) else None for d in base["date"]], dtype=object),
+        "ISO strings": pd.Series(["2005-01-02", "2005-01-03", "2006-12-31", None], dtype=object),
+        "string dtype": pd.Series(["2005-01-02", "2005-01-03", "2006-12-31", None], dtype="string"),
+        "unix seconds": pd.Series([1104624000, 1104710400 + 3600, 1167523200, np.nan]),
+        "unix seconds as text": pd.Series(["1104624000", "1104710400", "1167523200", ""], dtype=object),
+    }
+    for name, dates in forms.items():
+        df = base.assign(date=dates)
+        assert deanon.Dataset.from_pandas(df).fingerprint() == want, name
+    assert deanon.Dataset.from_pandas(base.assign(user=["7", "7", "8", "9"])).fingerprint() == want
+    assert deanon.Dataset.from_pandas(base.assign(user=[7.0, 7.0, 8.0, 9.0])).fingerprint() == want
+    assert deanon.Dataset.from_pandas(base.assign(user=pd.Categorical([7, 7, 8, 9]))).fingerprint() == want
+    assert deanon.Dataset.from_pandas(base.assign(rating=["4", "3.5", None, "1"])).fingerprint() == want
+    nullable = pd.array([4.0, 3.5, None, 1.0], dtype="Float64")
+    assert deanon.Dataset.from_pandas(base.assign(rating=nullable)).fingerprint() == want
+
+
+def test_errors_are_deanon_errors_naming_the_row_or_parameter(world):
+    assert issubclass(deanon.DeanonError, ValueError)
+    bad = pd.DataFrame({"user": [1, 2, 3], "item": [1, 2, 3], "date": ["2005-01-01", "2005-13-01", "2005-01-03"]})
+    with pytest.raises(deanon.DeanonError, match=r"^data row 1: date '2005-13-01' is not a valid YYYY-MM-DD date$"):
+        deanon.Dataset.from_pandas(bad)
+    with pytest.raises(deanon.DeanonError, match="before 1970-01-01"):
+        deanon.Dataset.from_pandas(bad.assign(date=pd.to_datetime(["1969-12-31", "2005-01-01", "2005-01-01"])))
+    with pytest.raises(deanon.DeanonError, match="needs the columns user, item; missing item"):
+        deanon.Dataset.from_pandas(pd.DataFrame({"user": [1]}))
+    with pytest.raises(deanon.DeanonError, match="unknown preset 'netflix'"):
+        deanon.generate("netflix")
+    released = deanon.Dataset.open(world / "rel.deanon")
+    aux = pd.read_csv(world / "aux.csv")
+    with pytest.raises(deanon.DeanonError, match="phi must be"):
+        deanon.attack(released, aux, phi=-1)
+    with pytest.raises(deanon.DeanonError, match=r"^aux row 0: empty item$"):
+        deanon.attack(released, aux.assign(item=[None] + list(aux["item"][1:])))
+    with pytest.raises(deanon.DeanonError, match="unknown release step 'no-such-step'"):
+        released.release("no-such-step", seed=1)
+    with pytest.raises(deanon.DeanonError, match="threads must be at least 1"):
+        deanon.sparsity(released, threads=0)
+    with pytest.raises(deanon.DeanonError, match="no such file|No such file"):
+        deanon.Dataset.open(world / "missing.deanon")
+
+
+def test_answers_do_not_depend_on_the_thread_count(world):
+    released = deanon.Dataset.open(world / "rel.deanon")
+    original = deanon.Dataset.open(world / "orig.deanon")
+    key = pd.read_csv(world / "key.csv", dtype=str)
+    aux = deanon.sample_aux(original, targets=200, items=3, key=key, seed=4, threads=1)
+    pd.testing.assert_frame_equal(aux, deanon.sample_aux(original, targets=200, items=3, key=key, seed=4, threads=3))
+    one = deanon.attack(released, aux, key=key, threads=1)
+    three = deanon.attack(released, aux, key=key, threads=3)
+    pd.testing.assert_frame_equal(one[0], three[0])
+    assert one[1] == three[1]
+    pd.testing.assert_frame_equal(
+        deanon.unicity(original, points=[1, 3], sample=400, threads=1),
+        deanon.unicity(original, points=[1, 3], sample=400, threads=2),
+    )
+
+
+def test_unicity_and_sparsity_equal_the_command_line(world, tmp_path):
+    original = deanon.Dataset.open(world / "orig.deanon")
+    cli("unicity", world / "orig.deanon", "--points", "1,2,4", "--knowledge", "items+days", "--sample", 500, "--seed", 3, "-o", tmp_path / "u.csv")
+    pd.testing.assert_frame_equal(deanon.unicity(original, sample=500, seed=3), deanon._read_csv(tmp_path / "u.csv"))
+    cli("sparsity", world / "orig.deanon", "--sample", 300, "--seed", 2, "-o", tmp_path / "s.csv")
+    pd.testing.assert_frame_equal(deanon.sparsity(original, sample=300, seed=2), deanon._read_csv(tmp_path / "s.csv"))
+
+
+def test_the_gil_is_released_during_long_work():
+    ds = deanon.generate("netflix-like", users=20000, seed=1)
+    ticks = 0
+    done = threading.Event()
+
+    def work():
+        deanon.unicity(ds, points=[1, 2, 4, 8], knowledge=None, draws=3)
+        done.set()
+
+    worker = threading.Thread(target=work)
+    started = time.perf_counter()
+    worker.start()
+    while not done.is_set():
+        ticks += 1
+        time.sleep(0.001)
+    worker.join()
+    elapsed = time.perf_counter() - started
+    assert elapsed > 0.2, "the call was too short to tell"
+    # With the GIL held the loop above could not run while the engine works.
+    assert ticks > elapsed * 100, (ticks, elapsed)
+
+
+def test_ctrl_c_stops_a_long_call():
+    ds = deanon.generate("netflix-like", users=30000, seed=1)
+    timer = threading.Timer(0.5, lambda: os.kill(os.getpid(), signal.SIGINT))
+    started = time.perf_counter()
+    timer.start()
+    with pytest.raises(KeyboardInterrupt):
+        deanon.unicity(ds, points=[1, 2, 4, 8, 16], knowledge=None, draws=50)
+    stopped = time.perf_counter() - started
+    assert stopped < 3.0, stopped
+    # The next call runs normally.
+    assert len(deanon.unicity(ds, points=[1], sample=100)) == 1
+
+
+def test_experiment_returns_results_csv(tmp_path):
+    ds = deanon.generate("netflix-like", users=1500, seed=2)
+    ds.save(tmp_path / "twin.deanon")
+    config = tmp_path / "tiny.toml"
+    config.write_text(
+        f"""
+name = "tiny"
+seed = 1
+[data]
+path = "twin.deanon"
+[aux]
+settings = [{{ items = 2, wrong = 0 }}, {{ items = 4, wrong = 0 }}]
+targets = 100
+[attack]
+algorithm = ["scoreboard-rh"]
+"""
+    )
+    results = deanon.experiment(config, tmp_path / "out")
+    assert len(results) == 2 and sorted(results["items"]) == [2, 4]
+    pd.testing.assert_frame_equal(results, deanon._read_csv(tmp_path / "out" / "results.csv"))
+
+
+def test_audit_of_a_dataframe(tmp_path):
+    ds = deanon.generate("movielens-like", users=400, seed=4)
+    df = ds.to_pandas()
+    audit = deanon.audit(deanon.Dataset.from_pandas(df), ["pseudonymize|sample:fraction=0.5"], out=tmp_path / "audit", sample=100, draws=1)
+    assert "recommended" in audit and audit["target_risk"] == 0.09
+    assert (tmp_path / "audit" / "report.html").exists()
+    assert stat.S_IMODE((tmp_path / "audit" / "risk.csv").stat().st_mode) == 0o600
+    assert "subject" not in json.dumps(audit)
