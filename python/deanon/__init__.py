@@ -155,8 +155,8 @@ class Dataset:
 
         >>> released, key = ds.release("pseudonymize|date-noise:days=7", seed=1)  # doctest: +SKIP
         """
-        native, pairs = self._native.release(policy, seed=seed, threads=threads)
-        key = pd.DataFrame(pairs, columns=["released_id", "original_id"], dtype=object)
+        native, (released, original) = self._native.release(policy, seed=seed, threads=threads)
+        key = pd.DataFrame({"released_id": released, "original_id": original}, dtype=object)
         return Dataset(native), key
 
     def utility(self, policy: str, seed: int = 0, threads: Optional[int] = None) -> Dict[str, Any]:

@@ -27,7 +27,10 @@ def _texts(series: pd.Series) -> list:
     """A list of ``str`` (``None`` where missing)."""
     values = series.astype(object)
     mask = pd.isna(values).to_numpy()
-    out = [str(v) for v in values.tolist()]
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        out = values.tolist()  # already text: no per-value conversion
+    else:
+        out = [str(v) for v in values.tolist()]
     for i in np.flatnonzero(mask):
         out[i] = None
     return out
@@ -122,12 +125,12 @@ def days_to_datetimes(days: np.ndarray) -> np.ndarray:
 
 
 def pairs(df: Optional[pd.DataFrame], left: str, right: str, what: str):
-    """A two-column DataFrame (release key, item map) as a list of (str, str)."""
+    """A two-column DataFrame (release key, item map) as two lists of ``str``."""
     if df is None:
         return None
     require(df, [left, right], what)
-    a, b = _texts(df[left]), _texts(df[right])
-    for k, (x, y) in enumerate(zip(a, b)):
-        if x is None or y is None:
-            raise DeanonError(f"{what} row {k}: empty {left if x is None else right}")
-    return list(zip(a, b))
+    for name in (left, right):
+        missing = np.flatnonzero(pd.isna(df[name]).to_numpy())
+        if len(missing):
+            raise DeanonError(f"{what} row {missing[0]}: empty {name}")
+    return _texts(df[left]), _texts(df[right])

@@ -7,7 +7,7 @@ import numpy as np
 import numpy.typing as npt
 
 Column = Tuple[str, Any]
-Pairs = List[Tuple[str, str]]
+Pairs = Tuple[List[str], List[str]]
 Path_ = Union[str, "PathLike[str]"]
 
 __version__: str

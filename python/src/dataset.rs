@@ -174,7 +174,8 @@ impl NativeDataset {
         Ok(out)
     }
 
-    /// Applies a release policy: `(released, [(released_id, original_id), ...])`.
+    /// Applies a release policy: `(released, (released_ids, original_ids))`, the key's two
+    /// columns sorted by released id as the key file lists them.
     #[pyo3(signature = (policy, seed=0, threads=None))]
     fn release(
         &self,
@@ -182,7 +183,7 @@ impl NativeDataset {
         policy: &str,
         seed: u64,
         threads: Option<usize>,
-    ) -> PyResult<(NativeDataset, Vec<(String, String)>)> {
+    ) -> PyResult<(NativeDataset, (Vec<String>, Vec<String>))> {
         let data = self.data.clone();
         let policy = policy.to_string();
         let released = detached(py, threads, move || {
@@ -190,8 +191,8 @@ impl NativeDataset {
             deanon::release::utility::check(&data)?;
             deanon::release::release(&data, &policy, seed)
         })?;
-        let pairs = released.key.pairs_sorted();
-        Ok((NativeDataset::new(released.data, None), pairs))
+        let key = released.key.pairs_sorted().into_iter().unzip();
+        Ok((NativeDataset::new(released.data, None), key))
     }
 
     /// The utility report of a policy, as JSON text.

@@ -19,8 +19,15 @@ use crate::dataset::NativeDataset;
 use crate::errors::{invalid, to_py};
 use crate::run::detached;
 
-fn key_of(pairs: Option<Vec<(String, String)>>) -> Option<ReleaseKey> {
-    pairs.map(ReleaseKey::from_pairs)
+/// Two columns of text (a release key, an item map), as pairs.
+type Pairs = (Vec<String>, Vec<String>);
+
+fn zipped(columns: Pairs) -> impl Iterator<Item = (String, String)> {
+    columns.0.into_iter().zip(columns.1)
+}
+
+fn key_of(columns: Option<Pairs>) -> Option<ReleaseKey> {
+    columns.map(|c| ReleaseKey::from_pairs(zipped(c)))
 }
 
 /// Samples aux records (`deanon aux`): a dict of columns `aux_id`, `item`, `rating` (float64
@@ -41,7 +48,7 @@ pub fn sample_aux<'py>(
     dates: bool,
     ratings: bool,
     select: &str,
-    key: Option<Vec<(String, String)>>,
+    key: Option<Pairs>,
     non_members: usize,
     count_error: f64,
     seed: u64,
@@ -130,8 +137,8 @@ pub fn attack<'py>(
     date: Option<&Bound<'py, PyAny>>,
     true_user: Option<&Bound<'py, PyAny>>,
     count: Option<numpy::PyReadonlyArray1<'py, f64>>,
-    key: Option<Vec<(String, String)>>,
-    item_map: Option<Vec<(String, String)>>,
+    key: Option<Pairs>,
+    item_map: Option<Pairs>,
     algorithm: &str,
     phi: f64,
     rho0: f64,
@@ -175,7 +182,7 @@ pub fn attack<'py>(
             .map_err(|_| invalid("count is not contiguous"))?,
     };
     let key = key_of(key);
-    let item_map = item_map.map(ItemMap::from_pairs);
+    let item_map = item_map.map(|c| ItemMap::from_pairs(zipped(c)));
     let data = release.data.clone();
     let (outcomes, summary, warnings) = detached(py, threads, || {
         let aux = records_from_columns(&columns)?;
