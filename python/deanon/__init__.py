@@ -167,7 +167,11 @@ class Dataset:
         return json.loads(self._native.utility(policy, seed=seed, threads=threads))
 
     def fingerprint(self) -> str:
-        """A checksum of the content: equal fingerprints, equal data sets."""
+        """A checksum of the content: equal fingerprints, equal data sets.
+
+        >>> deanon.Dataset.from_pandas(ds.to_pandas()).fingerprint() == ds.fingerprint()  # doctest: +SKIP
+        True
+        """
         return self._native.fingerprint()
 
     @property
@@ -193,7 +197,8 @@ class Dataset:
     @property
     def path(self) -> Optional[Path]:
         """The store this data set was opened from, if any."""
-        return self._native.path
+        path = self._native.path
+        return None if path is None else Path(path)
 
     def __repr__(self) -> str:
         return (

@@ -205,7 +205,7 @@ def test_the_gil_is_released_during_long_work():
     done = threading.Event()
 
     def work():
-        deanon.unicity(ds, points=[1, 2, 4, 8], knowledge=None, draws=3)
+        deanon.unicity(ds, points=[1, 2, 4, 8], knowledge=None, draws=3, threads=1)
         done.set()
 
     worker = threading.Thread(target=work)
@@ -217,8 +217,9 @@ def test_the_gil_is_released_during_long_work():
     worker.join()
     elapsed = time.perf_counter() - started
     assert elapsed > 0.2, "the call was too short to tell"
-    # With the GIL held the loop above could not run while the engine works.
-    assert ticks > elapsed * 100, (ticks, elapsed)
+    # With the GIL held the loop above could not run while the engine works (a tick or two);
+    # released, it ticks hundreds of times a second (20 leaves room for a loaded machine).
+    assert ticks > elapsed * 20, (ticks, elapsed)
 
 
 def test_ctrl_c_stops_a_long_call():
