@@ -24,6 +24,7 @@ pub mod attack;
 pub mod audit;
 pub mod auxiliary;
 pub mod cluster;
+pub mod cohort;
 pub mod dataset;
 pub mod demo;
 pub mod error;
