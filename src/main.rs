@@ -488,6 +488,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     written.items,
                     output.display()
                 );
+                if let Some(title) = deanon::dataset::generate::seasonal_title(&params) {
+                    eprintln!(
+                        "seasonal title (binged every day for weeks in December by a few): {title}"
+                    );
+                }
             }
         }
         Command::Info { data, json } => print!("{}", deanon::jobs::info(&data, json)?),

@@ -374,7 +374,7 @@ pub fn analyse(data: &Arc<Dataset>, params: &CohortParams) -> Result<CohortRepor
             draws: k.draws,
             max_targets: k.targets,
             seed: k.seed,
-            in_cohort_candidates: "the cohort's records alone, as a release of them (supports, sigma and the entropic output over the cohort)",
+            in_cohort_candidates: "the cohort's records, scored against the whole data: the entropic output conditioned on the cohort (renormalized over its members), eccentricity with the population's sigma",
         },
         targets: found.as_ref().map_or(0, |f| f.targets),
         targets_skipped: found

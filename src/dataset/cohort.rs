@@ -11,13 +11,11 @@
 //!
 //! [`Subject::AnyItem`] applies a streak or a count to every item at once (`--item '*'`: "rated
 //! something on each of 30 consecutive days"), the form that makes sense on ratings, where a
-//! person holds each item once. Also here: [`restrict`], the data set of some records only (the
-//! release an adversary searches once they know the target is in the cohort).
+//! person holds each item once.
 
 use rayon::prelude::*;
 
-use super::builder::{self, EntryChunk};
-use super::{Dataset, Day, IdKey, IdTable, ItemIdx, NO_DAY, NO_RATING, RecordIdx};
+use super::{Dataset, Day, ItemIdx, RecordIdx};
 use crate::{Error, Result};
 
 /// What a streak or a count is about.
@@ -226,37 +224,6 @@ pub fn select(data: &Dataset, rule: &Rule, window: &Window) -> Vec<RecordIdx> {
                 .collect()
         }
     }
-}
-
-/// The data set of `records` only (sorted, distinct), with their ids and every item of `data`
-/// (items none of them holds stay, with support 0).
-pub fn restrict(data: &Dataset, records: &[RecordIdx]) -> Result<Dataset> {
-    let ids = |table: &IdTable, index: &mut dyn Iterator<Item = usize>| -> Vec<IdKey> {
-        index
-            .map(|i| IdKey::from_bytes(table.get(i).as_bytes()).expect("stored ids are valid"))
-            .collect()
-    };
-    let record_ids = ids(data.record_ids(), &mut records.iter().map(|&r| r as usize));
-    let item_ids = ids(data.item_ids(), &mut (0..data.num_items()));
-    let mut chunk = EntryChunk::default();
-    for (new, &r) in records.iter().enumerate() {
-        let e = data.record(r);
-        for k in 0..e.len() {
-            chunk.push(
-                new as u32,
-                e.keys[k],
-                e.rating(k).map_or(NO_RATING, |x| x.0),
-                e.day(k).unwrap_or(NO_DAY),
-            );
-        }
-    }
-    builder::build(
-        data.kind(),
-        IdTable::from_keys(&record_ids),
-        IdTable::from_keys(&item_ids),
-        vec![chunk],
-    )
-    .map_err(|d| Error::Corrupt(format!("a record holds an entry twice: {d:?}")))
 }
 
 #[cfg(test)]
