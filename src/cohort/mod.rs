@@ -306,6 +306,7 @@ fn describe(kind: DatasetKind, statement: &Statement, size: usize) -> String {
                 what(item)
             )
         }
+        Statement::Times { item, count: 1 } => format!("{size} {people} {verb} {}", what(item)),
         Statement::Times { item, count } => {
             format!(
                 "{size} {people} {verb} {} at least {count} times",
