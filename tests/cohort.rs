@@ -153,10 +153,11 @@ fn times_count_every_event_any_of_counts_distinct_items() {
         let report = cohort(
             &store,
             &format!("any{k}"),
-            &["--any-of", "a,c,e,xmas", "--at-least", &k.to_string()],
+            &["--any-of", "a, c,e,xmas,", "--at-least", &k.to_string()],
         );
         assert_eq!(size(&report), want, "any-of at least {k}");
         assert_eq!(report["rule"], "any-of");
+        assert_eq!(report["items"], serde_json::json!(["a", "c", "e", "xmas"]));
     }
     assert!(
         held.values().any(|s| s.len() >= 3),

@@ -326,6 +326,16 @@ fn describe(kind: DatasetKind, statement: &Statement, size: usize) -> String {
 /// list, epsilon <= 0) name the parameter.
 pub fn analyse(data: &Arc<Dataset>, params: &CohortParams) -> Result<CohortReport> {
     check_params(params)?;
+    let mut params = params.clone();
+    if let Statement::AnyOf { items, .. } = &mut params.statement {
+        // `--any-of 'a, b,'`: the ids without blanks.
+        *items = items
+            .iter()
+            .map(|i| i.trim().to_string())
+            .filter(|i| !i.is_empty())
+            .collect();
+    }
+    let params = &params;
     let (rule, items) = rule(data, &params.statement)?;
     let window = Window {
         from: day(data, &params.from, "from")?,
