@@ -1,5 +1,5 @@
 //! One function per file-level command (`import`, `generate`, `info`, `export`, `release`,
-//! `aux`, `attack`, `sparsity`, `unicity`, `experiment`, `audit`): read the inputs, run the library, write the outputs. The
+//! `aux`, `attack`, `sparsity`, `unicity`, `experiment`, `audit`, `cohort`): read the inputs, run the library, write the outputs. The
 //! binary only parses arguments, calls these and prints what they return.
 
 use std::path::{Path, PathBuf};
@@ -53,6 +53,29 @@ pub fn generate(
     let data = crate::dataset::generate::generate(params)?;
     store::save(&data, output)?;
     Ok(Written::of(&data))
+}
+
+/// `deanon cohort`: selects the statement's cohort in the store `data`, measures what publishing
+/// it reveals and writes the report to `output` (JSON); returns it, and the text to print: the
+/// JSON itself with `json`, else the short table. Nothing is written on an error.
+pub fn cohort(
+    data: &Path,
+    params: &crate::cohort::CohortParams,
+    output: &Path,
+    json: bool,
+) -> Result<(crate::cohort::CohortReport, String)> {
+    let dataset = Arc::new(store::open(data)?);
+    let report = crate::cohort::analyse(&dataset, params)?;
+    crate::atomic_file::write_json(output, &report)?;
+    let text = if json {
+        let mut text = serde_json::to_string_pretty(&report)
+            .map_err(|e| Error::InvalidArgument(format!("cannot format the report: {e}")))?;
+        text.push('\n');
+        text
+    } else {
+        report.to_text()
+    };
+    Ok((report, text))
 }
 
 /// `deanon info`: the description of a store, as a table or as one JSON object.

@@ -25,6 +25,7 @@ pub mod audit;
 pub mod auxiliary;
 pub mod cancel;
 pub mod cluster;
+pub mod cohort;
 pub mod dataset;
 pub mod demo;
 pub mod error;

@@ -8,6 +8,7 @@ use clap::{Parser, Subcommand};
 use deanon::attack::{Algorithm, AttackParams, defaults as attack_defaults};
 use deanon::audit::{AuditParams, defaults as audit_defaults};
 use deanon::auxiliary::sampler::{AuxParams, Selection, defaults as aux_defaults};
+use deanon::cohort::{CohortParams, Statement, defaults as cohort_defaults};
 use deanon::dataset::DatasetKind;
 use deanon::dataset::generate::{GenerateParams, Preset};
 use deanon::dataset::import::Format;
@@ -343,6 +344,66 @@ enum Command {
         #[arg(short, long)]
         output: PathBuf,
     },
+    /// What a published statement about a group reveals ("the 53 people who watched A Christmas
+    /// Prince every day for 18 days"): the cohort's size, whether it singles people out, a
+    /// differentially private count, and how far it narrows the search for one of them.
+    Cohort {
+        /// The data (a store).
+        data: PathBuf,
+        /// The statement's item (its id in the data; '*' for any item), with --streak or --times.
+        #[arg(long, value_name = "ITEM", conflicts_with = "any_of")]
+        item: Option<String>,
+        /// People with an event of ITEM on each of at least K consecutive days in the window.
+        #[arg(long, value_name = "K", requires = "item", conflicts_with = "times")]
+        streak: Option<u32>,
+        /// People with at least K events of ITEM in the window.
+        #[arg(long, value_name = "K", requires = "item")]
+        times: Option<u32>,
+        /// People holding at least --at-least K distinct items of this list (in the window).
+        #[arg(
+            long,
+            value_name = "ITEM,ITEM,...",
+            value_delimiter = ',',
+            requires = "at_least"
+        )]
+        any_of: Option<Vec<String>>,
+        /// K for --any-of.
+        #[arg(long, value_name = "K", requires = "any_of")]
+        at_least: Option<u32>,
+        /// First day of the window (YYYY-MM-DD; default: the data's first day).
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Last day of the window (YYYY-MM-DD; default: the data's last day).
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// Minimum cell size: a smaller cohort singles its members out.
+        #[arg(long, default_value_t = cohort_defaults::MIN_CELL, value_name = "C")]
+        min_cell: u64,
+        /// Also release the count with the two-sided geometric mechanism at this epsilon.
+        #[arg(long, value_name = "E")]
+        epsilon: Option<f64>,
+        /// Facts of the target the adversary knows besides the statement (other items).
+        #[arg(long, default_value_t = cohort_defaults::FACTS, value_name = "M")]
+        facts: usize,
+        /// Error of those facts' dates, days.
+        #[arg(long, default_value_t = cohort_defaults::DATE_ERROR, value_name = "D")]
+        date_error: u32,
+        /// Cohort members attacked at most (a seeded sample of larger cohorts).
+        #[arg(long, default_value_t = cohort_defaults::TARGETS, value_name = "N")]
+        targets: usize,
+        /// Aux draws per member attacked.
+        #[arg(long, default_value_t = cohort_defaults::DRAWS, value_name = "R")]
+        draws: usize,
+        /// Seed.
+        #[arg(long, default_value_t = cohort_defaults::SEED)]
+        seed: u64,
+        /// Print the JSON report instead of the table.
+        #[arg(long)]
+        json: bool,
+        /// Output JSON report.
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Write a store as generic CSV (user,item,rating,date).
     Export {
         /// The store.
@@ -427,6 +488,11 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                     written.items,
                     output.display()
                 );
+                if let Some(title) = deanon::dataset::generate::seasonal_title(&params) {
+                    eprintln!(
+                        "seasonal title (binged every day for weeks in December by a few): {title}"
+                    );
+                }
             }
         }
         Command::Info { data, json } => print!("{}", deanon::jobs::info(&data, json)?),
@@ -657,6 +723,53 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             let rows = deanon::jobs::unicity(&data, &params, &output)?;
             if !cli.quiet {
                 print!("{}", deanon::dataset::unicity::to_text(&rows));
+            }
+        }
+        Command::Cohort {
+            data,
+            item,
+            streak,
+            times,
+            any_of,
+            at_least,
+            from,
+            to,
+            min_cell,
+            epsilon,
+            facts,
+            date_error,
+            targets,
+            draws,
+            seed,
+            json,
+            output,
+        } => {
+            let statement = match (item, streak, times, any_of, at_least) {
+                (Some(item), Some(days), None, None, None) => Statement::Streak { item, days },
+                (Some(item), None, Some(count), None, None) => Statement::Times { item, count },
+                (None, None, None, Some(items), Some(at_least)) => {
+                    Statement::AnyOf { items, at_least }
+                }
+                (Some(_), None, None, _, _) => {
+                    anyhow::bail!("--item needs --streak K or --times K")
+                }
+                _ => anyhow::bail!(
+                    "give the statement: --item ITEM with --streak K or --times K, or --any-of ITEM,ITEM,... with --at-least K"
+                ),
+            };
+            let mut params = CohortParams::new(statement);
+            params.from = from;
+            params.to = to;
+            params.min_cell = min_cell;
+            params.epsilon = epsilon;
+            params.knowledge.facts = facts;
+            params.knowledge.date_error = date_error;
+            params.knowledge.targets = targets;
+            params.knowledge.draws = draws;
+            params.knowledge.seed = seed;
+            let (_, text) = deanon::jobs::cohort(&data, &params, &output, json)?;
+            if json || !cli.quiet {
+                print!("{text}");
             }
         }
         Command::Export { data, output } => deanon::jobs::export(&data, &output)?,

@@ -19,6 +19,15 @@ fn demo_runs_end_to_end() {
     ] {
         assert!(out.join("experiment").join(file).exists(), "{file}");
     }
+    // It ends with a published statement about a small group on a views-like log.
+    assert!(
+        text.contains("published statement") && text.contains("every day for 18 days"),
+        "{text}"
+    );
+    let cohort = read_json(&out.join("cohort.json"));
+    assert_eq!(cohort["rule"], "streak");
+    assert_eq!(cohort["k"], 18);
+    assert!(cohort["cohort_size"].is_u64() && cohort["dp_count"].is_i64());
     // Running it again into the same folder works (the demo starts its experiment afresh).
     ok(&["demo", "-o", s(&out), "--users", "4000"]);
 }

@@ -203,7 +203,8 @@ struct Scale {
 }
 
 impl Scale {
-    fn of(data: &Dataset, select: Selection) -> Scale {
+    /// The scale of `data`; facts may come from the items `select` allows, except `except`.
+    fn of(data: &Dataset, select: Selection, except: &[u32]) -> Scale {
         // Unused when the data lacks ratings (dates): facts then carry none.
         let ratings = data.rating_scale().unwrap_or(RatingScale {
             min: 2,
@@ -219,6 +220,9 @@ impl Scale {
             for &i in by_support.iter().take(top) {
                 allowed[i as usize] = false;
             }
+        }
+        for &i in except {
+            allowed[i as usize] = false;
         }
         let allowed_items = (0..m as u32).filter(|&i| allowed[i as usize]).collect();
         Scale {
@@ -285,8 +289,20 @@ pub fn sample_people(
     people: &[u32],
     draws: usize,
 ) -> Result<Vec<(u32, AuxRecord)>> {
+    sample_people_except(original, params, people, draws, &[])
+}
+
+/// [`sample_people`] with facts drawn from items other than `except` (item indices of
+/// `original`): what the adversary knows besides a statement about those items.
+pub fn sample_people_except(
+    original: &Dataset,
+    params: &AuxParams,
+    people: &[u32],
+    draws: usize,
+    except: &[u32],
+) -> Result<Vec<(u32, AuxRecord)>> {
     params.check()?;
-    let scale = Scale::of(original, params.select);
+    let scale = Scale::of(original, params.select, except);
     let out: Vec<Vec<(u32, AuxRecord)>> = people
         .par_iter()
         .map(|&person| {
@@ -319,7 +335,7 @@ pub fn sample(original: &Dataset, params: &AuxParams, key: Option<&ReleaseKey>) 
             message: "non_members needs the release key".into(),
         });
     }
-    let scale = Scale::of(original, params.select);
+    let scale = Scale::of(original, params.select, &[]);
     let n = original.num_records();
     let ids = original.record_ids();
     let (members, others): (Vec<u32>, Vec<u32>) = match key {

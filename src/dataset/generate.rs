@@ -10,7 +10,13 @@
 //!   user (mean ~166, median ~96), the ML-1M rating mix, dates 2000-04-25 to 2003-02-28. Items
 //!   are drawn from one Zipf-like popularity, without tastes.
 //! - `views-like`: a viewing log without ratings: people binge a title on runs of consecutive
-//!   days and rewatch favourites; 1 title per 20 users, 2019-2023. Zipf-like popularity.
+//!   days and rewatch favourites; 1 title per 20 users, 2019-2023. Zipf-like popularity. One
+//!   title, the *seasonal title* ([`seasonal_title`]: the 300th most popular), is also watched
+//!   every day for two or three weeks in December by 0.3% of people: each of them picks a
+//!   December of 2019-2023, starts between 28 November and 5 December and watches it on each of
+//!   14 to 21 consecutive days (twice on some days), the material of statements like "the 53
+//!   people who watched A Christmas Prince every day for 18 days". These binges come from a
+//!   generator of their own, so the rest of the log is what it was without them.
 //!
 //! Taste communities (netflix-like). Items have a Zipf-like base popularity (weight
 //! 1/(rank+90)^1.4) and a *reach* 1/(1 + (rank/5000)^5): obscure films, past the first few
@@ -136,6 +142,7 @@ impl Preset {
                     item_weight: 0.6,
                     opinion_weight: 0.7,
                 }),
+                seasonal: None,
             },
             Preset::MovielensLike => Shape {
                 items_per_user: 3_706.0 / 6_040.0,
@@ -150,6 +157,7 @@ impl Preset {
                 window_mean_days: 60.0,
                 join_skew: 0.5,
                 tastes: None,
+                seasonal: None,
             },
             Preset::ViewsLike => Shape {
                 items_per_user: 1.0 / 20.0,
@@ -164,6 +172,14 @@ impl Preset {
                 window_mean_days: 500.0,
                 join_skew: 1.0,
                 tastes: None,
+                seasonal: Some(Seasonal {
+                    rank: 300,
+                    share: 0.003,
+                    start_min: -3,
+                    start_max: 4,
+                    days: (14, 21),
+                    twice: 0.3,
+                }),
             },
         }
     }
@@ -187,6 +203,25 @@ struct Shape {
     join_skew: f64,
     /// Taste communities; `None`: every user draws from the base popularity alone.
     tastes: Option<Tastes>,
+    /// A title some people watch every day for weeks in December (views only).
+    seasonal: Option<Seasonal>,
+}
+
+/// The seasonal title's December binges (see the module documentation).
+#[derive(Clone, Copy, Debug)]
+struct Seasonal {
+    /// Its popularity rank.
+    rank: usize,
+    /// Share of people who binge it (in one December).
+    share: f64,
+    /// First possible start, days from 1 December (negative: November).
+    start_min: i64,
+    /// Last possible start, days from 1 December.
+    start_max: i64,
+    /// Shortest and longest binge, days.
+    days: (i64, i64),
+    /// Probability that a day of the binge has a second viewing.
+    twice: f64,
 }
 
 /// Taste communities (see the module documentation). Ranks are base popularity ranks.
@@ -267,6 +302,29 @@ const USERS_PER_BLOCK: usize = 2048;
 const STREAM_ITEMS: u64 = 1;
 const STREAM_USERS: u64 = 2;
 const STREAM_TASTES: u64 = 3;
+const STREAM_SEASONAL: u64 = 4;
+
+/// The number of items generated for `users` people of `preset`.
+fn item_count(preset: Preset, users: usize) -> usize {
+    ((users as f64 * preset.shape().items_per_user).round() as usize).max(20)
+}
+
+/// Item indices by popularity rank: a random permutation, so ids say nothing of popularity.
+fn popularity_order(items: usize, rng: &mut Rng) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..items).collect();
+    rng.shuffle(&mut order);
+    order
+}
+
+/// The id of the title that `params` makes some people watch every day for weeks in December
+/// (views-like only; see the module documentation).
+pub fn seasonal_title(params: &GenerateParams) -> Option<String> {
+    let seasonal = params.preset.shape().seasonal?;
+    let users = params.users.unwrap_or(params.preset.default_users());
+    let items = item_count(params.preset, users);
+    let order = popularity_order(items, &mut Rng::derive(params.seed, &[STREAM_ITEMS]));
+    Some((order[seasonal.rank.min(items - 1)] + 1).to_string())
+}
 
 /// Generates a data set.
 pub fn generate(params: &GenerateParams) -> Result<Dataset> {
@@ -278,7 +336,7 @@ pub fn generate(params: &GenerateParams) -> Result<Dataset> {
         )));
     }
     let shape = params.preset.shape();
-    let items = ((users as f64 * shape.items_per_user).round() as usize).max(20);
+    let items = item_count(params.preset, users);
     let world = World::new(&shape, items, params.seed);
     let blocks = users.div_ceil(USERS_PER_BLOCK);
     let bar = crate::progress::bar(users as u64, "generating");
@@ -293,7 +351,11 @@ pub fn generate(params: &GenerateParams) -> Result<Dataset> {
                 for u in lo..hi {
                     let mut rng = Rng::derive(params.seed, &[STREAM_USERS, u as u64]);
                     match params.preset {
-                        Preset::ViewsLike => world.viewer(u as u32, &mut rng, seen, &mut chunk),
+                        Preset::ViewsLike => {
+                            world.viewer(u as u32, &mut rng, seen, &mut chunk);
+                            let mut rng = Rng::derive(params.seed, &[STREAM_SEASONAL, u as u64]);
+                            world.seasonal_binge(u as u32, &mut rng, &mut chunk);
+                        }
                         _ => world.rater(u as u32, &mut rng, seen, &mut chunk),
                     }
                 }
@@ -325,6 +387,8 @@ struct World<'a> {
     activity_mu: f64,
     activity_sigma: f64,
     tastes: Option<TasteWorld>,
+    /// The seasonal title's item index.
+    seasonal_item: Option<u32>,
 }
 
 /// The shared taste structure: communities, their cores and opinions, the head and the tail.
@@ -587,9 +651,8 @@ struct Taste {
 impl<'a> World<'a> {
     fn new(shape: &'a Shape, items: usize, seed: u64) -> Self {
         let mut rng = Rng::derive(seed, &[STREAM_ITEMS]);
-        // Popularity rank -> item index: a random permutation, so ids say nothing of popularity.
-        let mut order: Vec<usize> = (0..items).collect();
-        rng.shuffle(&mut order);
+        let order = popularity_order(items, &mut rng);
+        let seasonal_item = shape.seasonal.map(|s| order[s.rank.min(items - 1)] as u32);
         let mut weights = vec![0.0; items];
         let mut ranks = vec![0u32; items];
         for (rank, &item) in order.iter().enumerate() {
@@ -623,6 +686,7 @@ impl<'a> World<'a> {
             activity_mu,
             activity_sigma,
             tastes,
+            seasonal_item,
         }
     }
 
@@ -695,6 +759,29 @@ impl<'a> World<'a> {
                 + noise * rng.normal();
             let day = rng.range_inclusive(start, end) as u16;
             chunk.push(user, item, self.stars(z) * 2, day);
+        }
+    }
+
+    /// The seasonal title's December binge, for the share of people who have one.
+    fn seasonal_binge(&self, user: u32, rng: &mut Rng, chunk: &mut EntryChunk) {
+        let (Some(s), Some(item)) = (self.shape.seasonal, self.seasonal_item) else {
+            return;
+        };
+        if !rng.bernoulli(s.share) {
+            return;
+        }
+        let (first, last) = (self.shape.first_day as i64, self.shape.last_day as i64);
+        let (first_year, _, _) = super::values::civil_from_days(first);
+        let (last_year, _, _) = super::values::civil_from_days(last);
+        let year = rng.range_inclusive(first_year, last_year);
+        let start = super::values::days_from_civil(year, 12, 1)
+            + rng.range_inclusive(s.start_min, s.start_max);
+        let length = rng.range_inclusive(s.days.0, s.days.1);
+        for day in start.max(first)..(start + length).min(last + 1) {
+            let views = 1 + rng.bernoulli(s.twice) as usize;
+            for _ in 0..views {
+                chunk.push(user, item, NO_RATING, day as u16);
+            }
         }
     }
 
@@ -848,6 +935,47 @@ mod tests {
         assert!(same > 1.5 * other, "followers' Jaccard: {same} vs {other}");
         let (_, _, same, other) = measure(false);
         assert!(same > other + 0.15, "rating agreement: {same} vs {other}");
+    }
+
+    #[test]
+    fn views_like_seasonal_title_is_binged_in_december() {
+        use crate::dataset::cohort::{self, Rule, Subject, Window};
+        use crate::dataset::values::days_from_civil;
+        let params = GenerateParams::new(Preset::ViewsLike).users(20_000).seed(3);
+        let d = generate(&params).unwrap();
+        let title = seasonal_title(&params).unwrap();
+        let item = cohort::item_index(&d, &title, "item").unwrap();
+        // Its popularity rank is 300 (of 1,000): a title many watch the usual way too.
+        assert!(d.support(item) > 100, "supp {}", d.support(item));
+        let streak = |days: u32, from: i64, to: i64| {
+            let window = Window {
+                from: Some(from as u16),
+                to: Some(to as u16),
+            };
+            let rule = Rule::Streak {
+                subject: Subject::Item(item),
+                days,
+            };
+            cohort::select(&d, &rule, &window).len()
+        };
+        // 0.3% of 20,000: about 60 binges of 14 to 21 days over five Decembers (starting
+        // 28 November to 5 December); ordinary runs of 14 days are rare (0.65^13 = 0.4%).
+        let december = |year: i64, days: u32| {
+            streak(
+                days,
+                days_from_civil(year, 11, 28),
+                days_from_civil(year, 12, 31),
+            )
+        };
+        let binges: usize = (2019..=2023).map(|y| december(y, 14)).sum();
+        assert!((35..=95).contains(&binges), "{binges} December binges");
+        let long: usize = (2019..=2023).map(|y| december(y, 22)).sum();
+        assert!(long <= 2, "{long} binges longer than 21 days");
+        // Outside December (here: the whole of June of each year) 14-day streaks are rare.
+        let june: usize = (2019..=2023)
+            .map(|y| streak(14, days_from_civil(y, 6, 1), days_from_civil(y, 6, 30)))
+            .sum();
+        assert!(june * 5 < binges, "{june} June streaks vs {binges}");
     }
 
     #[test]

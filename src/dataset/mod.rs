@@ -21,6 +21,7 @@
 
 pub mod aux_record;
 pub mod builder;
+pub mod cohort;
 pub mod column;
 pub mod export;
 pub mod generate;
