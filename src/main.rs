@@ -744,19 +744,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             json,
             output,
         } => {
-            let statement = match (item, streak, times, any_of, at_least) {
-                (Some(item), Some(days), None, None, None) => Statement::Streak { item, days },
-                (Some(item), None, Some(count), None, None) => Statement::Times { item, count },
-                (None, None, None, Some(items), Some(at_least)) => {
-                    Statement::AnyOf { items, at_least }
-                }
-                (Some(_), None, None, _, _) => {
-                    anyhow::bail!("--item needs --streak K or --times K")
-                }
-                _ => anyhow::bail!(
-                    "give the statement: --item ITEM with --streak K or --times K, or --any-of ITEM,ITEM,... with --at-least K"
-                ),
-            };
+            let statement = Statement::from_options(item, streak, times, any_of, at_least)?;
             let mut params = CohortParams::new(statement);
             params.from = from;
             params.to = to;

@@ -38,6 +38,7 @@ __all__ = [
     "DeanonError",
     "attack",
     "audit",
+    "cohort",
     "experiment",
     "generate",
     "sample_aux",
@@ -456,3 +457,63 @@ def audit(
             ds.save(data)
         folder = Path(out) if out is not None else Path(scratch) / "audit"
         return run(Path(data), folder)
+
+
+def _day(value) -> Optional[str]:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def cohort(
+    ds: Dataset,
+    item: Optional[Union[str, int]] = None,
+    streak: Optional[int] = None,
+    times: Optional[int] = None,
+    any_of: Optional[Sequence[Union[str, int]]] = None,
+    at_least: Optional[int] = None,
+    from_date: Any = None,
+    to_date: Any = None,
+    min_cell: int = 10,
+    epsilon: Optional[float] = None,
+    facts: int = 2,
+    date_error: int = 3,
+    targets: int = 1000,
+    draws: int = 10,
+    seed: int = 0,
+    threads: Optional[int] = None,
+) -> Dict[str, Any]:
+    """What a published statement about a small group reveals (``deanon cohort``): "the N
+    people who watched ``item`` on each of ``streak`` consecutive days" (or at least ``times``
+    times, or at least ``at_least`` items of ``any_of``) between ``from_date`` and ``to_date``.
+    Returns the report as a dict: ``cohort_size``, ``singles_out`` (below ``min_cell``),
+    ``dp_count`` with ``epsilon``, and the adversary who knows the statement plus ``facts``
+    other facts: ``reidentified_in_cohort`` against ``reidentified_in_population`` and the
+    anonymity sets.
+
+    >>> views = deanon.generate("views-like", users=100_000)  # doctest: +SKIP
+    >>> deanon.cohort(views, item=230, streak=18, from_date="2022-12-01", to_date="2022-12-31",
+    ...               epsilon=1)["cohort_size"]  # doctest: +SKIP
+    23
+    """
+    report = _native.cohort(
+        ds._native,
+        item=None if item is None else str(item),
+        streak=streak,
+        times=times,
+        any_of=None if any_of is None else [str(i) for i in any_of],
+        at_least=at_least,
+        from_date=_day(from_date),
+        to_date=_day(to_date),
+        min_cell=min_cell,
+        epsilon=None if epsilon is None else float(epsilon),
+        facts=facts,
+        date_error=date_error,
+        targets=targets,
+        draws=draws,
+        seed=seed,
+        threads=threads,
+    )
+    return json.loads(report)

@@ -118,3 +118,21 @@ def audit(
     seed: int = 0,
     threads: Optional[int] = None,
 ) -> None: ...
+def cohort(
+    data: NativeDataset,
+    item: Optional[str] = None,
+    streak: Optional[int] = None,
+    times: Optional[int] = None,
+    any_of: Optional[List[str]] = None,
+    at_least: Optional[int] = None,
+    from_date: Optional[str] = None,
+    to_date: Optional[str] = None,
+    min_cell: int = 10,
+    epsilon: Optional[float] = None,
+    facts: int = 2,
+    date_error: int = 3,
+    targets: int = 1000,
+    draws: int = 10,
+    seed: int = 0,
+    threads: Optional[int] = None,
+) -> str: ...

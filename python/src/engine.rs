@@ -373,3 +373,48 @@ pub fn audit(
         .map(|_| ())
     })
 }
+
+/// What a published statement about a group reveals (`deanon cohort`), as the report's JSON.
+#[pyfunction]
+#[pyo3(signature = (data, item=None, streak=None, times=None, any_of=None, at_least=None,
+    from_date=None, to_date=None, min_cell=10, epsilon=None, facts=2, date_error=3,
+    targets=1000, draws=10, seed=0, threads=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn cohort(
+    py: Python<'_>,
+    data: &NativeDataset,
+    item: Option<String>,
+    streak: Option<u32>,
+    times: Option<u32>,
+    any_of: Option<Vec<String>>,
+    at_least: Option<u32>,
+    from_date: Option<String>,
+    to_date: Option<String>,
+    min_cell: u64,
+    epsilon: Option<f64>,
+    facts: usize,
+    date_error: u32,
+    targets: usize,
+    draws: usize,
+    seed: u64,
+    threads: Option<usize>,
+) -> PyResult<String> {
+    use deanon::cohort::{CohortParams, Statement};
+    let statement =
+        Statement::from_options(item, streak, times, any_of, at_least).map_err(to_py)?;
+    let mut params = CohortParams::new(statement);
+    params.from = from_date;
+    params.to = to_date;
+    params.min_cell = min_cell;
+    params.epsilon = epsilon;
+    params.knowledge.facts = facts;
+    params.knowledge.date_error = date_error;
+    params.knowledge.targets = targets;
+    params.knowledge.draws = draws;
+    params.knowledge.seed = seed;
+    let dataset = data.data.clone();
+    let report = detached(py, threads, move || {
+        deanon::cohort::analyse(&dataset, &params)
+    })?;
+    serde_json::to_string(&report).map_err(|e| invalid(e.to_string()))
+}

@@ -26,6 +26,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(engine::sparsity, m)?)?;
     m.add_function(wrap_pyfunction!(engine::experiment, m)?)?;
     m.add_function(wrap_pyfunction!(engine::audit, m)?)?;
+    m.add_function(wrap_pyfunction!(engine::cohort, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

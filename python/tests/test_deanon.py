@@ -265,3 +265,21 @@ def test_audit_of_a_dataframe(tmp_path):
     assert (tmp_path / "audit" / "report.html").exists()
     assert stat.S_IMODE((tmp_path / "audit" / "risk.csv").stat().st_mode) == 0o600
     assert "subject" not in json.dumps(audit)
+
+
+def test_cohort_equals_the_command_line(tmp_path):
+    views = deanon.generate("views-like", users=20000, seed=0)
+    views.save(tmp_path / "views.deanon")
+    info = views.info()
+    # The seasonal title is the item most people watch in December.
+    df = views.to_pandas()
+    december = df[(df["date"] >= "2022-12-01") & (df["date"] <= "2022-12-31")]
+    busiest = december.groupby("item")["user"].nunique().idxmax()
+    cli("cohort", tmp_path / "views.deanon", "--item", busiest, "--times", 3, "--from", "2022-12-01",
+        "--to", "2022-12-31", "--epsilon", 1, "--targets", 50, "--draws", 2, "-o", tmp_path / "c.json")
+    report = deanon.cohort(views, item=busiest, times=3, from_date=pd.Timestamp("2022-12-01"),
+                           to_date="2022-12-31", epsilon=1, targets=50, draws=2)
+    assert report == json.loads((tmp_path / "c.json").read_text())
+    assert report["cohort_size"] > 0 and report["population"] == info["records"] == 20000
+    with pytest.raises(deanon.DeanonError, match="item= needs streak= or times="):
+        deanon.cohort(views, item=busiest)

@@ -73,6 +73,36 @@ pub enum Statement {
     },
 }
 
+impl Statement {
+    /// The statement the command line's (or the Python package's) options describe: `item`
+    /// with `streak` or `times`, or `any_of` with `at_least`; any other mix is an error that
+    /// says what to give.
+    pub fn from_options(
+        item: Option<String>,
+        streak: Option<u32>,
+        times: Option<u32>,
+        any_of: Option<Vec<String>>,
+        at_least: Option<u32>,
+    ) -> Result<Statement> {
+        match (item, streak, times, any_of, at_least) {
+            (Some(item), Some(days), None, None, None) => Ok(Statement::Streak { item, days }),
+            (Some(item), None, Some(count), None, None) => Ok(Statement::Times { item, count }),
+            (None, None, None, Some(items), Some(at_least)) => {
+                Ok(Statement::AnyOf { items, at_least })
+            }
+            (Some(_), None, None, None, None) => Err(Error::InvalidArgument(
+                "--item needs --streak K or --times K (in Python: item= needs streak= or times=)"
+                    .into(),
+            )),
+            _ => Err(Error::InvalidArgument(
+                "give the statement: --item ITEM with --streak K or --times K, or --any-of ITEM,ITEM,... with --at-least K \
+                 (in Python: item= with streak= or times=, or any_of= with at_least=)"
+                    .into(),
+            )),
+        }
+    }
+}
+
 /// What to analyse.
 #[derive(Clone, Debug)]
 pub struct CohortParams {
