@@ -11,6 +11,9 @@ use deanon::dataset::import::columns::{Dates, Ids, Ratings};
 
 use crate::errors::invalid;
 
+/// Two columns of text (a release key, an item map): the first and second values of each pair.
+pub type Pairs = (Vec<String>, Vec<String>);
+
 /// A borrowed numpy array or an extracted list of text.
 pub enum Column<'py> {
     Int(PyReadonlyArray1<'py, i64>),

@@ -13,7 +13,7 @@ use deanon::Dataset;
 use deanon::dataset::import::columns::{Columns, import_columns};
 use deanon::dataset::{DatasetKind, store};
 
-use crate::columns::{DateColumn, IdColumn, RatingColumn, optional};
+use crate::columns::{DateColumn, IdColumn, Pairs, RatingColumn, optional};
 use crate::errors::{invalid, to_py};
 use crate::run::detached;
 
@@ -183,7 +183,7 @@ impl NativeDataset {
         policy: &str,
         seed: u64,
         threads: Option<usize>,
-    ) -> PyResult<(NativeDataset, (Vec<String>, Vec<String>))> {
+    ) -> PyResult<(NativeDataset, Pairs)> {
         let data = self.data.clone();
         let policy = policy.to_string();
         let released = detached(py, threads, move || {

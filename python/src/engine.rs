@@ -14,13 +14,10 @@ use deanon::auxiliary::sampler::{self, AuxParams, Selection};
 use deanon::dataset::{AuxRecord, ReleaseKey};
 use deanon::linkage::{AttackOptions, Executor};
 
-use crate::columns::{DateColumn, IdColumn, RatingColumn, optional};
+use crate::columns::{DateColumn, IdColumn, Pairs, RatingColumn, optional};
 use crate::dataset::NativeDataset;
 use crate::errors::{invalid, to_py};
 use crate::run::detached;
-
-/// Two columns of text (a release key, an item map), as pairs.
-type Pairs = (Vec<String>, Vec<String>);
 
 fn zipped(columns: Pairs) -> impl Iterator<Item = (String, String)> {
     columns.0.into_iter().zip(columns.1)
