@@ -277,10 +277,7 @@ impl Scorer {
             SecondPass::Entropy {
                 reference,
                 inv_sigma,
-            } => {
-                let (z, zx) = kernel::spread(acc, reference, inv_sigma);
-                Spread { z, zx, pick: None }
-            }
+            } => kernel::spread(acc, reference, inv_sigma),
             SecondPass::Reset => {
                 acc.fill(0.0);
                 Spread::EMPTY
