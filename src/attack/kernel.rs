@@ -10,12 +10,27 @@
 //! entry without a rating or a date contributes 0 for that term. For view logs, a record's
 //! postings of one item are consecutive, and only its best event counts.
 //!
-//! After scattering, two streaming passes: the sum and sum of squares (sigma), then one pass for
-//! the top two (ties: the smaller record index stays first), the entropic output (Pr[r]
-//! proportional to exp(score / sigma) over all N records, with the running maximum as reference,
-//! rescaling when it grows) and the reset. Sums run in record order, in fixed lanes and blocks,
-//! so they do not depend on the thread count. The passes are compiled twice, for plain x86-64
-//! and for AVX2, picked at run time; the arithmetic is the same, so are the results.
+//! After scattering, two streaming passes, both in blocks of [`BLOCK`] records aligned to the
+//! global record index, with f32 sums in 16 fixed lanes per block, added in a fixed order and
+//! turned into 64.64 fixed point once per block ([`super::partial`]), so that no result depends
+//! on the thread count or the partition:
+//! 1. [`summarize`]: the sum and sum of squares (sigma) and the top two (ties: the smaller
+//!    record index stays first; a block is rescanned only when its maximum reaches the running
+//!    second). Four blocks are summed at once (each in its own lanes, the same bits as one at a
+//!    time) so that their dependency chains overlap;
+//! 2. [`spread`]: the entropic output's sums (Pr[r] proportional to exp(score / sigma), the best
+//!    score as reference) and the reset. Each block's nonzero scores are packed, in record
+//!    order, into a small buffer while the block is zeroed, and exp() runs over the packed
+//!    scores only; the records scoring 0 (most of them: an aux record of 8 facts gives a nonzero
+//!    score to about 28% of the full-scale twin's records) are counted, and their terms, all
+//!    equal, are added by the owner in closed form.
+//!
+//! The passes are compiled three times, for plain x86-64, AVX2 and AVX-512F, picked at run
+//! time; the arithmetic is the same, and so are the results (the packing moves values only).
+//!
+//! Every block of 512 records is touched by an aux record of 8 facts on the full-scale twin
+//! (popular items have postings in every block), so the passes do not skip untouched blocks: a
+//! bit per block would cost a store per posting and skip nothing there.
 
 use super::partial::{Spread, Summary, to_fixed};
 use super::query::Query;
@@ -452,38 +467,127 @@ fn lanes_to_fixed(mut l: [f32; LANES]) -> i128 {
 /// Full blocks whose first-pass sums run interleaved.
 const GROUP: usize = 4;
 
-#[inline(always)]
-fn summary_lanes(acc: &[f32], start: u32) -> Summary {
-    let mut top = Top2::EMPTY;
-    let (mut sum, mut sum_squares) = (0i128, 0i128);
-    let mut fold = |b: usize, sums: &BlockSums| {
-        sum += lanes_to_fixed(sums.sum);
-        sum_squares += lanes_to_fixed(sums.squares);
-        if sums.block_max() >= top.second {
-            let first = start + (b * BLOCK) as u32;
-            for (k, &v) in acc[b * BLOCK..].iter().take(BLOCK).enumerate() {
-                top.see(first + k as u32, v);
+/// The first pass's running state over the blocks of a shard, in record order.
+struct Summing {
+    top: Top2,
+    sum: i128,
+    sum_squares: i128,
+    /// The shard's first record.
+    start: u32,
+}
+
+impl Summing {
+    fn new(start: u32) -> Summing {
+        Summing {
+            top: Top2::EMPTY,
+            sum: 0,
+            sum_squares: 0,
+            start,
+        }
+    }
+
+    /// Adds the blocks `blocks` (whole blocks but perhaps the shard's last), the first of which
+    /// is block `first_block` of the shard: groups of [`GROUP`] at once, then one at a time.
+    #[inline(always)]
+    fn blocks(&mut self, blocks: &[f32], first_block: usize) {
+        let groups = blocks.len() / (GROUP * BLOCK);
+        for (g, group) in blocks.chunks_exact(GROUP * BLOCK).enumerate() {
+            for (k, sums) in BlockSums::of_group(group).iter().enumerate() {
+                let b = g * GROUP + k;
+                self.fold(first_block + b, &blocks[b * BLOCK..(b + 1) * BLOCK], sums);
             }
         }
-    };
-    let groups = acc.len() / (GROUP * BLOCK);
-    for (g, blocks) in acc.chunks_exact(GROUP * BLOCK).enumerate() {
-        for (k, sums) in BlockSums::of_group(blocks).iter().enumerate() {
-            fold(g * GROUP + k, sums);
+        let rest = groups * GROUP;
+        for (k, block) in blocks[rest * BLOCK..].chunks(BLOCK).enumerate() {
+            self.fold(first_block + rest + k, block, &BlockSums::of(block));
         }
     }
-    for (k, block) in acc[groups * GROUP * BLOCK..].chunks(BLOCK).enumerate() {
-        fold(groups * GROUP + k, &BlockSums::of(block));
+
+    #[inline(always)]
+    fn fold(&mut self, b: usize, block: &[f32], sums: &BlockSums) {
+        self.sum += lanes_to_fixed(sums.sum);
+        self.sum_squares += lanes_to_fixed(sums.squares);
+        if sums.block_max() >= self.top.second {
+            let first = self.start + (b * BLOCK) as u32;
+            for (k, &v) in block.iter().enumerate() {
+                self.top.see(first + k as u32, v);
+            }
+        }
     }
-    Summary {
-        records: acc.len() as u64,
-        sum,
-        sum_squares,
-        best: top.best,
-        best_record: top.best_idx,
-        second: top.second,
-        tied: top.tied,
+
+    fn finish(self, records: usize) -> Summary {
+        Summary {
+            records: records as u64,
+            sum: self.sum,
+            sum_squares: self.sum_squares,
+            best: self.top.best,
+            best_record: self.top.best_idx,
+            second: self.top.second,
+            tied: self.top.tied,
+        }
     }
+}
+
+#[inline(always)]
+fn summary_lanes(acc: &[f32], start: u32) -> Summary {
+    let mut summing = Summing::new(start);
+    summing.blocks(acc, 0);
+    summing.finish(acc.len())
+}
+
+/// The first pass of the Scoreboard-RH family over a shard's scores: [`summarize`], and each
+/// block's nonzero scores packed to its front, in record order, the rest of the block zeroed
+/// (while the block is still in the L1 cache), for [`spread`]. Record indices are lost: only
+/// for algorithms whose second pass needs the scores' values alone.
+pub fn summarize_and_pack(acc: &mut [f32], shard: Shard) -> Summary {
+    assert_eq!(acc.len(), shard.len(), "one accumulator slot per record");
+    assert_eq!(shard.start as usize % BLOCK, 0, "shards start on a block");
+    #[cfg(target_arch = "x86_64")]
+    {
+        let popcnt = std::arch::is_x86_feature_detected!("popcnt");
+        if popcnt && std::arch::is_x86_feature_detected!("avx512f") {
+            // SAFETY: the CPU supports AVX-512F and POPCNT (checked just above).
+            return unsafe { summary_pack_avx512(acc, shard.start) };
+        }
+        if popcnt && std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2 and POPCNT (checked just above).
+            return unsafe { summary_pack_avx2(acc, shard.start) };
+        }
+    }
+    summary_pack_lanes(acc, shard.start, pack::scalar)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,popcnt")]
+unsafe fn summary_pack_avx512(acc: &mut [f32], start: u32) -> Summary {
+    // SAFETY (of the packing): this function runs only where AVX-512F and POPCNT are.
+    summary_pack_lanes(acc, start, |b, out| unsafe { pack::avx512(b, out) })
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,popcnt")]
+unsafe fn summary_pack_avx2(acc: &mut [f32], start: u32) -> Summary {
+    // SAFETY (of the packing): this function runs only where AVX2 and POPCNT are.
+    summary_pack_lanes(acc, start, |b, out| unsafe { pack::avx2(b, out) })
+}
+
+#[inline(always)]
+fn summary_pack_lanes(
+    acc: &mut [f32],
+    start: u32,
+    pack: impl Fn(&mut [f32], &mut pack::Packed) -> usize,
+) -> Summary {
+    let records = acc.len();
+    let mut summing = Summing::new(start);
+    let mut packed = [0f32; pack::PACKED];
+    for (g, group) in acc.chunks_mut(GROUP * BLOCK).enumerate() {
+        summing.blocks(group, g * GROUP);
+        for block in group.chunks_mut(BLOCK) {
+            let m = pack(block, &mut packed);
+            block[..m].copy_from_slice(&packed[..m]);
+        }
+    }
+    summing.finish(records)
 }
 
 /// exp(x) for x <= 0 in f32 (relative error below 5e-7), written to vectorize: Cody-Waite
@@ -508,63 +612,40 @@ fn exp_nonpositive(x: f32) -> f32 {
     p * f32::from_bits(((n + 127) as u32) << 23)
 }
 
-/// The second pass of Scoreboard-RH over a shard's scores: the entropic output's sums over the
-/// records whose score is not 0 (sum of exp(x) and of x exp(x), x = (score - reference) *
-/// inv_sigma, 64.64 fixed point), with `reference` the best score over all shards, so every
-/// exponent is <= 0, and the number of records whose score is 0: their terms are all
-/// exp((0 - reference) * inv_sigma), which the owner adds in closed form
+/// The second pass of Scoreboard-RH over a shard's scores, packed by [`summarize_and_pack`]:
+/// the entropic output's sums over the records whose score is not 0 (sum of exp(x) and of
+/// x exp(x), x = (score - reference) * inv_sigma, 64.64 fixed point), with `reference` the best
+/// score over all shards, so every exponent is <= 0, and the number of records whose score is
+/// 0: their terms are all exp((0 - reference) * inv_sigma), which the owner adds in closed form
 /// ([`Spread::entropic_sums`]). Resets `acc`.
 ///
-/// Block by block: the block's nonzero scores are packed, in record order, into a buffer
-/// (AVX-512 or AVX2 compress when the CPU has it, else a scalar loop: the same values in the
-/// same order) while the block is reset, and exp() runs over the packed scores only, the k-th
-/// of them in lane k mod 16. On the full-scale twin 72% of the records
-/// score 0 for an aux record of 8 facts.
+/// Block by block, only the packed scores are read (and zeroed): exp() runs over them, the k-th
+/// of a block in lane k mod 16. On the full-scale twin 72% of the records score 0 for an aux
+/// record of 8 facts.
 ///
 /// [`Spread::entropic_sums`]: super::partial::Spread::entropic_sums
 pub fn spread(acc: &mut [f32], reference: f32, inv_sigma: f32) -> Spread {
-    #[cfg(target_arch = "x86_64")]
-    {
-        let popcnt = std::arch::is_x86_feature_detected!("popcnt");
-        if popcnt && std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU supports AVX-512F and POPCNT (checked just above).
-            return unsafe { spread_avx512(acc, reference, inv_sigma) };
-        }
-        if popcnt && std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2 and POPCNT (checked just above).
-            return unsafe { spread_avx2(acc, reference, inv_sigma) };
-        }
-    }
-    spread_lanes(acc, reference, inv_sigma, pack::scalar)
+    spread_pass(acc, reference, inv_sigma)
 }
 
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,popcnt")]
-unsafe fn spread_avx512(acc: &mut [f32], reference: f32, inv: f32) -> Spread {
-    // SAFETY (of the packing): this function runs only where AVX-512F and POPCNT are.
-    spread_lanes(acc, reference, inv, |b, out| unsafe {
-        pack::avx512(b, out)
-    })
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx2,popcnt")]
-unsafe fn spread_avx2(acc: &mut [f32], reference: f32, inv: f32) -> Spread {
-    // SAFETY (of the packing): this function runs only where AVX2 and POPCNT are.
-    spread_lanes(acc, reference, inv, |b, out| unsafe { pack::avx2(b, out) })
-}
+dispatch_simd!(spread_pass, (acc: &mut [f32], reference: f32, inv: f32) -> Spread, spread_lanes);
 
 #[inline(always)]
-fn spread_lanes(
-    acc: &mut [f32],
-    reference: f32,
-    inv: f32,
-    pack: impl Fn(&mut [f32], &mut pack::Packed) -> usize,
-) -> Spread {
+fn spread_lanes(acc: &mut [f32], reference: f32, inv: f32) -> Spread {
     let (mut z, mut zx, mut zeros) = (0i128, 0i128, 0u64);
     let mut packed = [0f32; pack::PACKED];
     for block in acc.chunks_mut(BLOCK) {
-        let m = pack(block, &mut packed);
+        // The packed prefix: nonzero scores, then only zeros; a chunk holding a zero ends it.
+        let mut m = 0;
+        for c in block.chunks(LANES) {
+            let nonzero = c.iter().filter(|&&v| v != 0.0).count();
+            m += nonzero;
+            if nonzero < c.len() {
+                break;
+            }
+        }
+        packed[..m].copy_from_slice(&block[..m]);
+        block[..m].fill(0.0);
         zeros += (block.len() - m) as u64;
         let mut bz = [0f32; LANES];
         let mut bzx = [0f32; LANES];
@@ -808,6 +889,7 @@ mod tests {
             end: acc.len() as u32,
         };
         let s = summarize(acc, shard);
+        assert_eq!(summarize_and_pack(acc, shard), s);
         let inv = (1.0 / s.sigma()) as f32;
         let (z, zx) = spread(acc, s.best, inv).entropic_sums(s.best, inv);
         (s, (z.ln() - zx / z) / std::f64::consts::LN_2, 1.0 / z)
@@ -896,6 +978,7 @@ mod tests {
                     end: w[1],
                 })
                 .collect();
+            let part_of = |s: &Shard| scores[s.start as usize..s.end as usize].to_vec();
             let parts: Vec<Summary> = shards
                 .iter()
                 .map(|s| summarize(&scores[s.start as usize..s.end as usize], *s))
@@ -904,14 +987,23 @@ mod tests {
             assert_eq!(merged, single, "{cuts:?}");
             let inv = (1.0 / merged.sigma()) as f32;
             let spreads = Spread::merge_all(shards.iter().map(|s| {
-                spread(
-                    &mut scores[s.start as usize..s.end as usize].to_vec(),
-                    merged.best,
-                    inv,
-                )
+                let mut part = scores[s.start as usize..s.end as usize].to_vec();
+                assert_eq!(
+                    summarize_and_pack(&mut part, *s),
+                    summarize(&part_of(s), *s)
+                );
+                spread(&mut part, merged.best, inv)
             }));
             let mut again = scores.clone();
+            summarize_and_pack(
+                &mut again,
+                Shard {
+                    start: 0,
+                    end: 7000,
+                },
+            );
             assert_eq!(spreads, spread(&mut again, single.best, inv), "{cuts:?}");
+            assert!(again.iter().all(|&v| v == 0.0));
         }
     }
 }

@@ -3,12 +3,13 @@
 //! tells each shard between the passes ([`SecondPass`]).
 //!
 //! A shard ([`super::shard`]) starts on a multiple of [`BLOCK`] records. The passes over a
-//! shard's scores sum in blocks of [`BLOCK`] records aligned to the global record
-//! index, and turn each block's f32 lane sums into 64.64 fixed point (`i128`) before adding
-//! them up. Integer addition is associative, and the blocks are the same whatever the
-//! partition, so merging the partials of any partition, in shard order, gives bit for bit what
-//! a single pass over all N records gives. Nothing in a partial grows with N: a partial is a
-//! few dozen bytes whatever the size of the release.
+//! shard's scores sum in blocks of [`BLOCK`] records aligned to the global record index, add
+//! each block's f32 lane sums in a fixed order and turn the block's total into 64.64 fixed
+//! point (`i128`) before adding them up. Integer addition is associative, and the blocks are
+//! the same whatever the partition, so merging the partials of any partition, in shard order,
+//! gives bit for bit what a single pass over all N records gives. The records scoring 0 enter
+//! the entropic sums through their count ([`Spread::zeros`]), an integer too. Nothing in a
+//! partial grows with N: a partial is a few dozen bytes whatever the size of the release.
 
 use serde::{Deserialize, Serialize};
 
