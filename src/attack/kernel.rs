@@ -17,16 +17,18 @@
 //! 1. [`summarize`]: the sum and sum of squares (sigma) and the top two (ties: the smaller
 //!    record index stays first; a block is rescanned only when its maximum reaches the running
 //!    second). Four blocks are summed at once (each in its own lanes, the same bits as one at a
-//!    time) so that their dependency chains overlap;
+//!    time) so that their dependency chains overlap. For the Scoreboard-RH family,
+//!    [`summarize_and_pack`] also packs each block's nonzero scores to its front, in record
+//!    order, while the block is in the L1 cache, and zeroes the rest;
 //! 2. [`spread`]: the entropic output's sums (Pr[r] proportional to exp(score / sigma), the best
-//!    score as reference) and the reset. Each block's nonzero scores are packed, in record
-//!    order, into a small buffer while the block is zeroed, and exp() runs over the packed
-//!    scores only; the records scoring 0 (most of them: an aux record of 8 facts gives a nonzero
-//!    score to about 28% of the full-scale twin's records) are counted, and their terms, all
-//!    equal, are added by the owner in closed form.
+//!    score as reference) and the reset, reading only the packed scores: exp() runs over those,
+//!    and the records scoring 0 (most of them: an aux record of 8 facts gives a nonzero score
+//!    to about 28% of the full-scale twin's records) are counted, their terms, all equal, added
+//!    by the owner in closed form.
 //!
-//! The passes are compiled three times, for plain x86-64, AVX2 and AVX-512F, picked at run
-//! time; the arithmetic is the same, and so are the results (the packing moves values only).
+//! The passes are compiled twice, for plain x86-64 and for AVX2, picked at run time; the
+//! arithmetic is the same, and so are the results (the packing moves values only). AVX-512
+//! (a compress instruction, 16-lane vectors) would need Rust 1.89; the crate's MSRV is 1.85.
 //!
 //! Every block of 512 records is touched by an aux record of 8 facts on the full-scale twin
 //! (popular items have postings in every block), so the passes do not skip untouched blocks: a
@@ -306,27 +308,19 @@ pub fn scatter_scoreboard(
     }
 }
 
-/// f32 lanes of the passes' sums: one AVX-512 vector, two AVX2 ones.
+/// f32 lanes of the passes' sums (two AVX2 vectors).
 const LANES: usize = 16;
 
-/// Runs `$body` (a call of an `#[inline(always)]` function) compiled for AVX-512F or AVX2 when
-/// the CPU has it, else for baseline x86-64; the same arithmetic either way.
+/// Runs `$body` (a call of an `#[inline(always)]` function) compiled for AVX2 when the CPU has
+/// it, else for baseline x86-64; the same arithmetic either way.
 macro_rules! dispatch_simd {
     ($name:ident, ($($arg:ident: $ty:ty),*) -> $ret:ty, $body:ident) => {
         fn $name($($arg: $ty),*) -> $ret {
             #[cfg(target_arch = "x86_64")]
             {
-                #[target_feature(enable = "avx512f")]
-                unsafe fn with_avx512($($arg: $ty),*) -> $ret {
-                    $body($($arg),*)
-                }
                 #[target_feature(enable = "avx2")]
                 unsafe fn with_avx2($($arg: $ty),*) -> $ret {
                     $body($($arg),*)
-                }
-                if std::arch::is_x86_feature_detected!("avx512f") {
-                    // SAFETY: the CPU supports AVX-512F (checked just above).
-                    return unsafe { with_avx512($($arg),*) };
                 }
                 if std::arch::is_x86_feature_detected!("avx2") {
                     // SAFETY: the CPU supports AVX2 (checked just above).
@@ -399,6 +393,7 @@ impl BlockSums {
 
     /// Adds [`LANES`] consecutive scores (one per lane).
     #[inline(always)]
+    #[allow(clippy::needless_range_loop)] // lane l of four arrays: the form that vectorizes
     fn add(&mut self, c: &[f32]) {
         for l in 0..LANES {
             self.sum[l] += c[l];
@@ -545,23 +540,12 @@ pub fn summarize_and_pack(acc: &mut [f32], shard: Shard) -> Summary {
     #[cfg(target_arch = "x86_64")]
     {
         let popcnt = std::arch::is_x86_feature_detected!("popcnt");
-        if popcnt && std::arch::is_x86_feature_detected!("avx512f") {
-            // SAFETY: the CPU supports AVX-512F and POPCNT (checked just above).
-            return unsafe { summary_pack_avx512(acc, shard.start) };
-        }
         if popcnt && std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU supports AVX2 and POPCNT (checked just above).
             return unsafe { summary_pack_avx2(acc, shard.start) };
         }
     }
     summary_pack_lanes(acc, shard.start, pack::scalar)
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx512f,popcnt")]
-unsafe fn summary_pack_avx512(acc: &mut [f32], start: u32) -> Summary {
-    // SAFETY (of the packing): this function runs only where AVX-512F and POPCNT are.
-    summary_pack_lanes(acc, start, |b, out| unsafe { pack::avx512(b, out) })
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -673,11 +657,11 @@ fn spread_lanes(acc: &mut [f32], reference: f32, inv: f32) -> Spread {
 }
 
 /// Packing a block's nonzero scores to the front of a buffer, in record order, and resetting
-/// the block: three implementations with the same result.
+/// the block: two implementations with the same result.
 mod pack {
     use super::BLOCK;
 
-    /// The buffer: a block, plus room for one full vector store past the last packed score.
+    /// The buffer: a block, plus room for a full vector past the last packed score.
     pub const PACKED: usize = BLOCK + 16;
     pub type Packed = [f32; PACKED];
 
@@ -693,33 +677,6 @@ mod pack {
             *v = 0.0;
         }
         m
-    }
-
-    /// The same with AVX-512F compress, 16 scores at a time.
-    ///
-    /// # Safety
-    /// The CPU must support AVX-512F and POPCNT.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx512f,popcnt")]
-    pub unsafe fn avx512(block: &mut [f32], out: &mut Packed) -> usize {
-        use std::arch::x86_64::*;
-        assert!(block.len() <= BLOCK);
-        let full = block.len() / 16;
-        let zero = _mm512_setzero_ps();
-        let mut m = 0usize;
-        for i in 0..full {
-            // SAFETY: i * 16 + 16 <= block.len(); m <= i * 16, so m + 16 <= BLOCK <= PACKED.
-            unsafe {
-                let p = block.as_mut_ptr().add(i * 16);
-                let v = _mm512_loadu_ps(p);
-                // Not equal, or unordered: Rust's `!=`, as in the scalar version.
-                let keep = _mm512_cmp_ps_mask::<_CMP_NEQ_UQ>(v, zero);
-                _mm512_storeu_ps(out.as_mut_ptr().add(m), _mm512_maskz_compress_ps(keep, v));
-                _mm512_storeu_ps(p, zero);
-                m += keep.count_ones() as usize;
-            }
-        }
-        m + scalar_tail(&mut block[full * 16..], &mut out[m..])
     }
 
     /// The same with AVX2: 8 scores at a time, moved into place by a permutation from a table
@@ -806,16 +763,12 @@ mod pack {
                         })
                         .collect();
                     let want: Vec<f32> = block.iter().copied().filter(|&v| v != 0.0).collect();
-                    let mut runs: Vec<(&str, fn(&mut [f32], &mut Packed) -> usize)> =
-                        vec![("scalar", scalar)];
+                    type Packing = fn(&mut [f32], &mut Packed) -> usize;
+                    let mut runs: Vec<(&str, Packing)> = vec![("scalar", scalar)];
                     let popcnt = std::arch::is_x86_feature_detected!("popcnt");
                     if popcnt && std::arch::is_x86_feature_detected!("avx2") {
                         // SAFETY: AVX2 and POPCNT are available.
                         runs.push(("avx2", |b, o| unsafe { avx2(b, o) }));
-                    }
-                    if popcnt && std::arch::is_x86_feature_detected!("avx512f") {
-                        // SAFETY: AVX-512F and POPCNT are available.
-                        runs.push(("avx512", |b, o| unsafe { avx512(b, o) }));
                     }
                     for (name, run) in runs {
                         let mut b = block.clone();
