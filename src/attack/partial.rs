@@ -3,12 +3,13 @@
 //! tells each shard between the passes ([`SecondPass`]).
 //!
 //! A shard ([`super::shard`]) starts on a multiple of [`BLOCK`] records. The passes over a
-//! shard's scores sum in blocks of [`BLOCK`] records aligned to the global record
-//! index, and turn each block's f32 lane sums into 64.64 fixed point (`i128`) before adding
-//! them up. Integer addition is associative, and the blocks are the same whatever the
-//! partition, so merging the partials of any partition, in shard order, gives bit for bit what
-//! a single pass over all N records gives. Nothing in a partial grows with N: a partial is a
-//! few dozen bytes whatever the size of the release.
+//! shard's scores sum in blocks of [`BLOCK`] records aligned to the global record index, add
+//! each block's f32 lane sums in a fixed order and turn the block's total into 64.64 fixed
+//! point (`i128`) before adding them up. Integer addition is associative, and the blocks are
+//! the same whatever the partition, so merging the partials of any partition, in shard order,
+//! gives bit for bit what a single pass over all N records gives. The records scoring 0 enter
+//! the entropic sums through their count ([`Spread::zeros`]), an integer too. Nothing in a
+//! partial grows with N: a partial is a few dozen bytes whatever the size of the release.
 
 use serde::{Deserialize, Serialize};
 
@@ -164,10 +165,14 @@ pub enum SecondPass {
 /// picked candidate (Scoreboard).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Spread {
-    /// Sum of exp(x), x = (score - best) / sigma, 64.64 fixed point.
+    /// Sum of exp(x), x = (score - best) / sigma, over the records whose score is not 0, 64.64
+    /// fixed point.
     pub z: i128,
-    /// Sum of x exp(x), 64.64 fixed point.
+    /// Sum of x exp(x) over the same records, 64.64 fixed point.
     pub zx: i128,
+    /// Records whose score is 0: their terms, all equal, are added in closed form
+    /// ([`Spread::entropic_sums`]).
+    pub zeros: u64,
     /// Scoreboard: the candidate picked in this shard, if the pick fell here.
     pub pick: Option<u32>,
 }
@@ -177,6 +182,7 @@ impl Spread {
     pub const EMPTY: Spread = Spread {
         z: 0,
         zx: 0,
+        zeros: 0,
         pick: None,
     };
 
@@ -185,6 +191,7 @@ impl Spread {
         Spread {
             z: self.z + later.z,
             zx: self.zx + later.zx,
+            zeros: self.zeros + later.zeros,
             pick: self.pick.or(later.pick),
         }
     }
@@ -192,6 +199,20 @@ impl Spread {
     /// Merges partials given in shard order.
     pub fn merge_all(parts: impl IntoIterator<Item = Spread>) -> Spread {
         parts.into_iter().fold(Spread::EMPTY, Spread::merge)
+    }
+
+    /// The entropic output's sums over all records, (sum of exp(x), sum of x exp(x)), from the
+    /// merged partial of a second pass run against `reference` and `inv_sigma`: the nonzero
+    /// scores' sums, plus the zero scores' in closed form, `zeros` times exp(x0) and x0
+    /// exp(x0), x0 = (0 - reference) * inv_sigma as the pass computes it (in f32), exp in f64.
+    pub fn entropic_sums(&self, reference: f32, inv_sigma: f32) -> (f64, f64) {
+        let x0 = (0.0 - reference) * inv_sigma;
+        let e0 = libm::exp(x0 as f64);
+        let zeros = self.zeros as f64;
+        (
+            from_fixed(self.z) + zeros * e0,
+            from_fixed(self.zx) + zeros * (x0 as f64 * e0),
+        )
     }
 }
 

@@ -3,22 +3,26 @@
 //! the entropic output Pr[r] proportional to exp(Score / sigma).
 
 use super::Match;
-use crate::attack::partial::{SecondPass, Spread, Summary, from_fixed};
+use crate::attack::partial::{SecondPass, Spread, Summary};
 use crate::attack::query::Query;
 
 /// Every shard sums exp((score - best) / sigma), or resets when all scores are equal.
 pub(super) fn plan(summaries: &[Summary]) -> Vec<SecondPass> {
     let merged = Summary::merge_all(summaries.iter().copied());
-    let sigma = merged.sigma();
-    let pass = if sigma > 0.0 {
-        SecondPass::Entropy {
-            reference: merged.best,
-            inv_sigma: (1.0 / sigma) as f32,
-        }
-    } else {
-        SecondPass::Reset
+    let pass = match scale(&merged) {
+        Some((reference, inv_sigma)) => SecondPass::Entropy {
+            reference,
+            inv_sigma,
+        },
+        None => SecondPass::Reset,
     };
     vec![pass; summaries.len()]
+}
+
+/// The reference score and 1 / sigma of the entropic sums, or `None` when all scores are equal.
+fn scale(merged: &Summary) -> Option<(f32, f32)> {
+    let sigma = merged.sigma();
+    (sigma > 0.0).then(|| (merged.best, (1.0 / sigma) as f32))
 }
 
 /// The match: eccentricity, the named candidate at `phi`, entropy and the top probability.
@@ -31,9 +35,9 @@ pub(super) fn finish(s: &Summary, spread: &Spread, phi: f64, query: &Query) -> M
         0.0
     };
     let n = s.records as f64;
-    let (entropy_bits, top_probability) = if sigma > 0.0 {
+    let (entropy_bits, top_probability) = if let Some((reference, inv_sigma)) = scale(s) {
         // The reference was the best score, whose term is exp(0) = 1.
-        let (z, zx) = (from_fixed(spread.z), from_fixed(spread.zx));
+        let (z, zx) = spread.entropic_sums(reference, inv_sigma);
         let nats = z.ln() - zx / z;
         (nats.max(0.0) / std::f64::consts::LN_2, 1.0 / z)
     } else {

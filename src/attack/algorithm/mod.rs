@@ -83,6 +83,13 @@ pub trait LinkageAlgorithm: Send + Sync {
 
     /// At the owner: the match from the merged summary and the merged second-pass results.
     fn finish(&self, query: &Query, summary: &Summary, spread: &Spread) -> Match;
+
+    /// Whether the second pass needs the scores' values alone, not which record holds which
+    /// (the entropic sums): the first pass then packs each block's nonzero scores
+    /// ([`kernel::summarize_and_pack`]), which [`SecondPass::Entropy`] requires.
+    fn values_only(&self) -> bool {
+        false
+    }
 }
 
 /// How an algorithm is made for one shard.
@@ -258,7 +265,11 @@ impl Scorer {
             "one accumulator slot per record"
         );
         self.algorithm.score(release, query, acc);
-        kernel::summarize(acc, self.shard.shard())
+        if self.algorithm.values_only() {
+            kernel::summarize_and_pack(acc, self.shard.shard())
+        } else {
+            kernel::summarize(acc, self.shard.shard())
+        }
     }
 
     /// See [`LinkageAlgorithm::plan_second_pass`].
@@ -277,10 +288,7 @@ impl Scorer {
             SecondPass::Entropy {
                 reference,
                 inv_sigma,
-            } => {
-                let (z, zx) = kernel::spread(acc, reference, inv_sigma);
-                Spread { z, zx, pick: None }
-            }
+            } => kernel::spread(acc, reference, inv_sigma),
             SecondPass::Reset => {
                 acc.fill(0.0);
                 Spread::EMPTY

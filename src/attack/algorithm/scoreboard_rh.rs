@@ -61,4 +61,8 @@ impl LinkageAlgorithm for ScoreboardRh {
     fn finish(&self, query: &Query, summary: &Summary, spread: &Spread) -> Match {
         entropic::finish(summary, spread, self.phi, query)
     }
+
+    fn values_only(&self) -> bool {
+        true
+    }
 }

@@ -70,4 +70,8 @@ impl LinkageAlgorithm for ScoreboardRhNorm {
     fn finish(&self, query: &Query, summary: &Summary, spread: &Spread) -> Match {
         self.rh.finish(query, summary, spread)
     }
+
+    fn values_only(&self) -> bool {
+        true
+    }
 }
