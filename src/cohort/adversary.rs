@@ -171,8 +171,7 @@ pub fn score(
             || vec![0f32; shard.len()],
             |acc, (k, query)| {
                 // The passes of `Scorer::score_alone`, reading the cohort's scores in between.
-                let summary = scorer.first_pass(data, query, acc);
-                let scores: Vec<f64> = cohort.iter().map(|&r| acc[r as usize] as f64).collect();
+                let (summary, scores) = scorer.first_pass_reading(data, query, acc, cohort);
                 let pass = scorer.plan_second_pass(k, query, &[summary])[0];
                 let spread = scorer.second_pass(acc, pass);
                 let found = scorer.finish(query, &summary, &spread);

@@ -257,14 +257,33 @@ impl Scorer {
     }
 
     /// Scores `query` into `acc` (zero on entry, one slot per record of the shard) and
-    /// summarizes the scores. `acc` keeps the scores for [`Scorer::second_pass`].
+    /// summarizes the scores. `acc` keeps what [`Scorer::second_pass`] reads (for the
+    /// Scoreboard-RH family each block's nonzero scores, packed to its front).
     pub fn first_pass(&self, release: &Dataset, query: &Query, acc: &mut [f32]) -> Summary {
+        self.first_pass_reading(release, query, acc, &[]).0
+    }
+
+    /// [`Scorer::first_pass`], also returning the scores of `records` (shard positions), read
+    /// before the pass packs the accumulator (the cohort analysis conditions on them).
+    pub fn first_pass_reading(
+        &self,
+        release: &Dataset,
+        query: &Query,
+        acc: &mut [f32],
+        records: &[u32],
+    ) -> (Summary, Vec<f64>) {
         assert_eq!(
             acc.len(),
             self.shard.len(),
             "one accumulator slot per record"
         );
         self.algorithm.score(release, query, acc);
+        let scores = records.iter().map(|&r| acc[r as usize] as f64).collect();
+        let summary = self.summarize(acc);
+        (summary, scores)
+    }
+
+    fn summarize(&self, acc: &mut [f32]) -> Summary {
         if self.algorithm.values_only() {
             kernel::summarize_and_pack(acc, self.shard.shard())
         } else {
