@@ -163,7 +163,7 @@ class Dataset:
     def utility(self, policy: str, seed: int = 0, threads: Optional[int] = None) -> Dict[str, Any]:
         """What a policy costs (``deanon release --utility``), as a dict.
 
-        >>> ds.utility("pseudonymize|sample:fraction=0.5")["rmse_increase"]  # doctest: +SKIP
+        >>> ds.utility("pseudonymize|sample:fraction=0.5")["rmse_cost"]  # doctest: +SKIP
         """
         return json.loads(self._native.utility(policy, seed=seed, threads=threads))
 

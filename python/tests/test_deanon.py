@@ -87,6 +87,14 @@ def test_release_aux_and_attack_equal_the_command_line(world):
     assert 0 < summary["recall"] <= 1 and summary["non_members"] == 50
 
 
+def test_utility_equals_the_command_line(world, tmp_path):
+    cli("release", world / "orig.deanon", "--policy", POLICY, "--seed", 9, "-o", tmp_path / "r.deanon",
+        "--key", tmp_path / "k.csv", "--utility", tmp_path / "u.json")
+    utility = deanon.Dataset.open(world / "orig.deanon").utility(POLICY, seed=9)
+    assert utility == json.loads((tmp_path / "u.json").read_text())
+    assert 0 < utility["kept_fraction"] < 1
+
+
 def test_the_aux_file_read_by_pandas_gives_the_same_attack(world):
     released = deanon.Dataset.open(world / "rel.deanon")
     key = pd.read_csv(world / "key.csv", dtype=str)
