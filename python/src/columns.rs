@@ -2,7 +2,7 @@
 //! in place (no copy), text columns arrive as lists of `str`/`None`. The tags:
 //! ids `int` (int64), `float` (float64), `str`; ratings `stars` (float64), `str`; dates `days`
 //! (int64 days since 1970, NaT as the minimum), `seconds` (int64), `seconds_float` (float64),
-//! `str`. Each owned form lends the library's borrowed view (`deanon::dataset::import::columns`).
+//! `str`. Each owned form lends one of the library's borrowed views (`deanon::dataset::import::columns`).
 
 use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
@@ -15,28 +15,63 @@ use crate::errors::invalid;
 pub type Pairs = (Vec<String>, Vec<String>);
 
 /// A borrowed numpy array or an extracted list of text.
-pub enum Column<'py> {
+enum Data<'py> {
     Int(PyReadonlyArray1<'py, i64>),
     Float(PyReadonlyArray1<'py, f64>),
     Text(Vec<Option<String>>),
 }
 
+/// A column as handed over: its tag and its values. The tag decides which view the library
+/// gets ([`Column::ids`], [`Column::ratings`], [`Column::dates`]).
+pub struct Column<'py> {
+    tag: String,
+    data: Data<'py>,
+}
+
 impl<'py> Column<'py> {
     /// Reads a `(tag, values)` pair; `name` is the column's name for messages.
-    pub fn extract(name: &str, pair: &Bound<'py, PyAny>) -> PyResult<(String, Column<'py>)> {
+    pub fn extract(name: &str, pair: &Bound<'py, PyAny>) -> PyResult<Column<'py>> {
         let (tag, values): (String, Bound<'py, PyAny>) = pair.extract()?;
-        let column = match tag.as_str() {
-            "int" | "days" | "seconds" => Column::Int(values.extract()?),
-            "float" | "stars" | "seconds_float" => Column::Float(values.extract()?),
-            "str" => Column::Text(values.extract()?),
+        let data = match tag.as_str() {
+            "int" | "days" | "seconds" => Data::Int(values.extract()?),
+            "float" | "stars" | "seconds_float" => Data::Float(values.extract()?),
+            "str" => Data::Text(values.extract()?),
             other => return Err(invalid(format!("column {name}: unknown form '{other}'"))),
         };
-        Ok((tag, column))
+        Ok(Column { tag, data })
+    }
+
+    /// An id column.
+    pub fn ids(&self) -> PyResult<Ids<'_>> {
+        Ok(match self.tag.as_str() {
+            "int" => Ids::Int(self.ints()?),
+            "float" => Ids::Float(self.floats()?),
+            _ => Ids::Text(self.texts()?),
+        })
+    }
+
+    /// A rating column.
+    pub fn ratings(&self) -> PyResult<Ratings<'_>> {
+        Ok(match self.tag.as_str() {
+            "stars" | "float" => Ratings::Stars(self.floats()?),
+            "int" => Ratings::Int(self.ints()?),
+            _ => Ratings::Text(self.texts()?),
+        })
+    }
+
+    /// A date column.
+    pub fn dates(&self) -> PyResult<Dates<'_>> {
+        Ok(match self.tag.as_str() {
+            "days" => Dates::Days(self.ints()?),
+            "seconds" | "int" => Dates::UnixSeconds(self.ints()?),
+            "seconds_float" | "float" => Dates::UnixSecondsFloat(self.floats()?),
+            _ => Dates::Text(self.texts()?),
+        })
     }
 
     fn ints(&self) -> PyResult<&[i64]> {
-        match self {
-            Column::Int(a) => a
+        match &self.data {
+            Data::Int(a) => a
                 .as_slice()
                 .map_err(|_| invalid("a column's array is not contiguous")),
             _ => Err(invalid("expected an int64 array")),
@@ -44,8 +79,8 @@ impl<'py> Column<'py> {
     }
 
     fn floats(&self) -> PyResult<&[f64]> {
-        match self {
-            Column::Float(a) => a
+        match &self.data {
+            Data::Float(a) => a
                 .as_slice()
                 .map_err(|_| invalid("a column's array is not contiguous")),
             _ => Err(invalid("expected a float64 array")),
@@ -53,75 +88,20 @@ impl<'py> Column<'py> {
     }
 
     fn texts(&self) -> PyResult<&[Option<String>]> {
-        match self {
-            Column::Text(v) => Ok(v),
+        match &self.data {
+            Data::Text(v) => Ok(v),
             _ => Err(invalid("expected a list of str")),
         }
     }
 }
 
-/// An id column.
-pub struct IdColumn<'py>(String, Column<'py>);
-
-impl<'py> IdColumn<'py> {
-    pub fn extract(name: &str, pair: &Bound<'py, PyAny>) -> PyResult<Self> {
-        let (tag, column) = Column::extract(name, pair)?;
-        Ok(IdColumn(tag, column))
-    }
-
-    pub fn view(&self) -> PyResult<Ids<'_>> {
-        Ok(match self.0.as_str() {
-            "int" => Ids::Int(self.1.ints()?),
-            "float" => Ids::Float(self.1.floats()?),
-            _ => Ids::Text(self.1.texts()?),
-        })
-    }
-}
-
-/// A rating column.
-pub struct RatingColumn<'py>(String, Column<'py>);
-
-impl<'py> RatingColumn<'py> {
-    pub fn extract(pair: &Bound<'py, PyAny>) -> PyResult<Self> {
-        let (tag, column) = Column::extract("rating", pair)?;
-        Ok(RatingColumn(tag, column))
-    }
-
-    pub fn view(&self) -> PyResult<Ratings<'_>> {
-        Ok(match self.0.as_str() {
-            "stars" | "float" => Ratings::Stars(self.1.floats()?),
-            "int" => Ratings::Int(self.1.ints()?),
-            _ => Ratings::Text(self.1.texts()?),
-        })
-    }
-}
-
-/// A date column.
-pub struct DateColumn<'py>(String, Column<'py>);
-
-impl<'py> DateColumn<'py> {
-    pub fn extract(pair: &Bound<'py, PyAny>) -> PyResult<Self> {
-        let (tag, column) = Column::extract("date", pair)?;
-        Ok(DateColumn(tag, column))
-    }
-
-    pub fn view(&self) -> PyResult<Dates<'_>> {
-        Ok(match self.0.as_str() {
-            "days" => Dates::Days(self.1.ints()?),
-            "seconds" | "int" => Dates::UnixSeconds(self.1.ints()?),
-            "seconds_float" | "float" => Dates::UnixSecondsFloat(self.1.floats()?),
-            _ => Dates::Text(self.1.texts()?),
-        })
-    }
-}
-
-/// Extracts an optional column.
-pub fn optional<'py, T>(
+/// Extracts an optional column (absent or `None`: no column).
+pub fn optional<'py>(
+    name: &str,
     pair: Option<&Bound<'py, PyAny>>,
-    extract: impl Fn(&Bound<'py, PyAny>) -> PyResult<T>,
-) -> PyResult<Option<T>> {
+) -> PyResult<Option<Column<'py>>> {
     match pair {
-        Some(p) if !p.is_none() => Ok(Some(extract(p)?)),
+        Some(p) if !p.is_none() => Ok(Some(Column::extract(name, p)?)),
         _ => Ok(None),
     }
 }

@@ -13,7 +13,7 @@ use deanon::Dataset;
 use deanon::dataset::import::columns::{Columns, import_columns};
 use deanon::dataset::{DatasetKind, store};
 
-use crate::columns::{DateColumn, IdColumn, Pairs, RatingColumn, optional};
+use crate::columns::{Column, Pairs, optional};
 use crate::errors::{invalid, to_py};
 use crate::run::detached;
 
@@ -51,15 +51,15 @@ pub fn from_columns(
     threads: Option<usize>,
 ) -> PyResult<NativeDataset> {
     let kind = kind_of(kind)?;
-    let user = IdColumn::extract("user", user)?;
-    let item = IdColumn::extract("item", item)?;
-    let rating = optional(rating, RatingColumn::extract)?;
-    let date = optional(date, DateColumn::extract)?;
+    let user = Column::extract("user", user)?;
+    let item = Column::extract("item", item)?;
+    let rating = optional("rating", rating)?;
+    let date = optional("date", date)?;
     let columns = Columns {
-        user: user.view()?,
-        item: item.view()?,
-        rating: rating.as_ref().map(|r| r.view()).transpose()?,
-        date: date.as_ref().map(|d| d.view()).transpose()?,
+        user: user.ids()?,
+        item: item.ids()?,
+        rating: rating.as_ref().map(Column::ratings).transpose()?,
+        date: date.as_ref().map(Column::dates).transpose()?,
     };
     let data = detached(py, threads, || import_columns(kind, &columns))?;
     Ok(NativeDataset::new(data, None))

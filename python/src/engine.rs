@@ -14,7 +14,7 @@ use deanon::auxiliary::sampler::{self, AuxParams, Selection};
 use deanon::dataset::{AuxRecord, ReleaseKey};
 use deanon::linkage::{AttackOptions, Executor};
 
-use crate::columns::{DateColumn, IdColumn, Pairs, RatingColumn, optional};
+use crate::columns::{Column, Pairs, optional};
 use crate::dataset::NativeDataset;
 use crate::errors::{invalid, to_py};
 use crate::run::detached;
@@ -161,17 +161,17 @@ pub fn attack<'py>(
     }
     .check()
     .map_err(to_py)?;
-    let aux_id = IdColumn::extract("aux_id", aux_id)?;
-    let item = IdColumn::extract("item", item)?;
-    let rating = optional(rating, RatingColumn::extract)?;
-    let date = optional(date, DateColumn::extract)?;
-    let true_user = optional(true_user, |p| IdColumn::extract("true_user", p))?;
+    let aux_id = Column::extract("aux_id", aux_id)?;
+    let item = Column::extract("item", item)?;
+    let rating = optional("rating", rating)?;
+    let date = optional("date", date)?;
+    let true_user = optional("true_user", true_user)?;
     let columns = AuxColumns {
-        aux_id: aux_id.view()?,
-        item: item.view()?,
-        rating: rating.as_ref().map(|c| c.view()).transpose()?,
-        date: date.as_ref().map(|c| c.view()).transpose()?,
-        true_user: true_user.as_ref().map(|c| c.view()).transpose()?,
+        aux_id: aux_id.ids()?,
+        item: item.ids()?,
+        rating: rating.as_ref().map(Column::ratings).transpose()?,
+        date: date.as_ref().map(Column::dates).transpose()?,
+        true_user: true_user.as_ref().map(Column::ids).transpose()?,
         count: count
             .as_ref()
             .map(|c| c.as_slice())
