@@ -110,12 +110,6 @@ pub struct AuxJob {
 
 /// Samples aux records and writes them; returns (records written, targets skipped).
 pub fn sample_aux(job: &AuxJob) -> Result<(usize, usize)> {
-    if job.params.non_members > 0 && job.key.is_none() {
-        return Err(Error::InvalidArgument(
-            "--non-members needs --key (the release key: non-members are the people it leaves out)"
-                .into(),
-        ));
-    }
     let data = store::open(&job.data)?;
     let key = job.key.as_deref().map(ReleaseKey::read).transpose()?;
     let sampled = sampler::sample(&data, &job.params, key.as_ref())?;

@@ -65,12 +65,6 @@ pub fn sample_aux<'py>(
         count_error,
         seed,
     };
-    params.check().map_err(to_py)?;
-    if non_members > 0 && key.is_none() {
-        return Err(invalid(
-            "non_members needs key (the release key: non-members are the people it leaves out)",
-        ));
-    }
     let key = key_of(key);
     let original = data.data.clone();
     let sampled = detached(py, threads, move || {

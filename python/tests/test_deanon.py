@@ -177,6 +177,8 @@ def test_errors_are_deanon_errors_naming_the_row_or_parameter(world):
         deanon.attack(released, aux.assign(item=[None] + list(aux["item"][1:])))
     with pytest.raises(deanon.DeanonError, match="unknown release step 'no-such-step'"):
         released.release("no-such-step", seed=1)
+    with pytest.raises(deanon.DeanonError, match="^non_members needs the release key"):
+        deanon.sample_aux(deanon.Dataset.open(world / "orig.deanon"), targets=5, items=2, non_members=3)
     with pytest.raises(deanon.DeanonError, match="threads must be at least 1"):
         deanon.sparsity(released, threads=0)
     with pytest.raises(deanon.DeanonError, match="no such file|No such file"):

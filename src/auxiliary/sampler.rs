@@ -332,7 +332,8 @@ pub fn sample(original: &Dataset, params: &AuxParams, key: Option<&ReleaseKey>) 
     if params.non_members > 0 && key.is_none() {
         return Err(Error::Parameter {
             name: "non_members",
-            message: "non_members needs the release key".into(),
+            message: "non_members needs the release key (--key; key= in Python): non-members are the people it leaves out"
+                .into(),
         });
     }
     let scale = Scale::of(original, params.select, &[]);
