@@ -19,12 +19,12 @@
 //!    second). Four blocks are summed at once (each in its own lanes, the same bits as one at a
 //!    time) so that their dependency chains overlap. For the Scoreboard-RH family,
 //!    [`summarize_and_pack`] also packs each block's nonzero scores to its front, in record
-//!    order, while the block is in the L1 cache, and zeroes the rest;
+//!    order, in place while the block is in the L1 cache, and zeroes the rest;
 //! 2. [`spread`]: the entropic output's sums (Pr[r] proportional to exp(score / sigma), the best
-//!    score as reference) and the reset, reading only the packed scores: exp() runs over those,
-//!    and the records scoring 0 (most of them: an aux record of 8 facts gives a nonzero score
-//!    to about 28% of the full-scale twin's records) are counted, their terms, all equal, added
-//!    by the owner in closed form.
+//!    score as reference) and the reset, reading only the packed scores, vector by vector up to
+//!    the first vector that ends in a 0: exp() runs over those, and the records scoring 0 (most
+//!    of them: an aux record of 8 facts gives a nonzero score to about 28% of the full-scale
+//!    twin's records) are counted, their terms, all equal, added by the owner in closed form.
 //!
 //! The passes are compiled twice, for plain x86-64 and for AVX2, picked at run time; the
 //! arithmetic is the same, and so are the results (the packing moves values only). AVX-512
@@ -552,23 +552,17 @@ pub fn summarize_and_pack(acc: &mut [f32], shard: Shard) -> Summary {
 #[target_feature(enable = "avx2,popcnt")]
 unsafe fn summary_pack_avx2(acc: &mut [f32], start: u32) -> Summary {
     // SAFETY (of the packing): this function runs only where AVX2 and POPCNT are.
-    summary_pack_lanes(acc, start, |b, out| unsafe { pack::avx2(b, out) })
+    summary_pack_lanes(acc, start, |b| unsafe { pack::avx2(b) })
 }
 
 #[inline(always)]
-fn summary_pack_lanes(
-    acc: &mut [f32],
-    start: u32,
-    pack: impl Fn(&mut [f32], &mut pack::Packed) -> usize,
-) -> Summary {
+fn summary_pack_lanes(acc: &mut [f32], start: u32, pack: impl Fn(&mut [f32]) -> usize) -> Summary {
     let records = acc.len();
     let mut summing = Summing::new(start);
-    let mut packed = [0f32; pack::PACKED];
     for (g, group) in acc.chunks_mut(GROUP * BLOCK).enumerate() {
         summing.blocks(group, g * GROUP);
         for block in group.chunks_mut(BLOCK) {
-            let m = pack(block, &mut packed);
-            block[..m].copy_from_slice(&packed[..m]);
+            pack(block);
         }
     }
     summing.finish(records)
@@ -603,9 +597,9 @@ fn exp_nonpositive(x: f32) -> f32 {
 /// 0: their terms are all exp((0 - reference) * inv_sigma), which the owner adds in closed form
 /// ([`Spread::entropic_sums`]). Resets `acc`.
 ///
-/// Block by block, only the packed scores are read (and zeroed): exp() runs over them, the k-th
-/// of a block in lane k mod 16. On the full-scale twin 72% of the records score 0 for an aux
-/// record of 8 facts.
+/// Block by block, only the packed scores are read (and zeroed), in place: exp() runs over them,
+/// the k-th of a block in lane k mod 16. On the full-scale twin 72% of the records score 0 for
+/// an aux record of 8 facts.
 ///
 /// [`Spread::entropic_sums`]: super::partial::Spread::entropic_sums
 pub fn spread(acc: &mut [f32], reference: f32, inv_sigma: f32) -> Spread {
@@ -617,34 +611,17 @@ dispatch_simd!(spread_pass, (acc: &mut [f32], reference: f32, inv: f32) -> Sprea
 #[inline(always)]
 fn spread_lanes(acc: &mut [f32], reference: f32, inv: f32) -> Spread {
     let (mut z, mut zx, mut zeros) = (0i128, 0i128, 0u64);
-    let mut packed = [0f32; pack::PACKED];
     for block in acc.chunks_mut(BLOCK) {
-        // The packed prefix: nonzero scores, then only zeros; a chunk holding a zero ends it.
-        let mut m = 0;
-        for c in block.chunks(LANES) {
-            let nonzero = c.iter().filter(|&&v| v != 0.0).count();
-            m += nonzero;
-            if nonzero < c.len() {
-                break;
-            }
-        }
-        packed[..m].copy_from_slice(&block[..m]);
-        block[..m].fill(0.0);
-        zeros += (block.len() - m) as u64;
-        let mut bz = [0f32; LANES];
-        let mut bzx = [0f32; LANES];
-        // Whole vectors: the last one reads past the packed scores (into the buffer's slack,
-        // finite values) and drops those lanes' terms, so that no scalar tail is needed.
-        for (c, from) in packed.chunks_exact(LANES).zip((0..m).step_by(LANES)) {
-            let live = m - from;
-            for l in 0..LANES {
-                let x = (c[l] - reference) * inv;
-                let e = exp_nonpositive(x);
-                let (e, xe) = if l < live { (e, x * e) } else { (0.0, 0.0) };
-                bz[l] += e;
-                bzx[l] += xe;
-            }
-        }
+        let (bz, bzx, nonzero) = if block.len() == BLOCK {
+            entropic_lanes(block, reference, inv)
+        } else {
+            // The shard's last block, short: whole vectors from a copy.
+            let mut copy = [0f32; BLOCK];
+            copy[..block.len()].copy_from_slice(block);
+            block.fill(0.0);
+            entropic_lanes(&mut copy, reference, inv)
+        };
+        zeros += (block.len() - nonzero) as u64;
         z += lanes_to_fixed(bz);
         zx += lanes_to_fixed(bzx);
     }
@@ -656,67 +633,98 @@ fn spread_lanes(acc: &mut [f32], reference: f32, inv: f32) -> Spread {
     }
 }
 
-/// Packing a block's nonzero scores to the front of a buffer, in record order, and resetting
-/// the block: two implementations with the same result.
+/// Over a packed block (its nonzero scores first, then zeros; a multiple of [`LANES`] long):
+/// the lane sums of exp(x) and x exp(x), x = (v - reference) * inv, over the nonzero scores v,
+/// the k-th in lane k mod [`LANES`], and how many there are. Reads whole vectors up to the
+/// first that ends in a zero, and zeroes them.
+#[inline(always)]
+#[allow(clippy::needless_range_loop)] // lane l of several arrays: the form that vectorizes
+fn entropic_lanes(
+    block: &mut [f32],
+    reference: f32,
+    inv: f32,
+) -> ([f32; LANES], [f32; LANES], usize) {
+    let mut bz = [0f32; LANES];
+    let mut bzx = [0f32; LANES];
+    let mut count = [0u32; LANES];
+    for c in block.chunks_exact_mut(LANES) {
+        let last = c[LANES - 1];
+        for l in 0..LANES {
+            let v = c[l];
+            let x = (v - reference) * inv;
+            let e = exp_nonpositive(x);
+            let keep = v != 0.0;
+            let (e, xe) = if keep { (e, x * e) } else { (0.0, 0.0) };
+            bz[l] += e;
+            bzx[l] += xe;
+            count[l] += keep as u32;
+            c[l] = 0.0;
+        }
+        // Packed: a vector ending in a nonzero score may be followed by more.
+        if last == 0.0 {
+            break;
+        }
+    }
+    (bz, bzx, count.iter().sum::<u32>() as usize)
+}
+
+/// Packing a block's nonzero scores to its front, in place and in record order, and zeroing the
+/// rest: two implementations with the same result.
 mod pack {
     use super::BLOCK;
 
-    /// The buffer: a block, plus room for a full vector past the last packed score.
-    pub const PACKED: usize = BLOCK + 16;
-    pub type Packed = [f32; PACKED];
-
-    /// Packs the nonzero values of `block` (at most [`BLOCK`]) into `out`, zeroes `block`,
-    /// returns how many were packed.
-    pub fn scalar(block: &mut [f32], out: &mut Packed) -> usize {
+    /// Packs the nonzero values of `block` (at most [`BLOCK`]) to its front, in order, zeroes
+    /// the rest, returns how many were packed.
+    pub fn scalar(block: &mut [f32]) -> usize {
         assert!(block.len() <= BLOCK);
         let mut m = 0;
-        for v in block.iter_mut() {
-            // Branch-free: the value is written, and kept when it is not 0 (m < BLOCK here).
-            out[m] = *v;
-            m += (*v != 0.0) as usize;
-            *v = 0.0;
+        for k in 0..block.len() {
+            // Branch-free: after step k, block[..m] holds the packed values and block[m..=k]
+            // zeros (m <= k).
+            let v = block[k];
+            block[k] = 0.0;
+            block[m] = v;
+            m += (v != 0.0) as usize;
         }
         m
     }
 
     /// The same with AVX2: 8 scores at a time, moved into place by a permutation from a table
-    /// indexed by the mask of nonzero lanes.
+    /// indexed by the mask of nonzero lanes (its unused lanes pick a zero lane).
     ///
     /// # Safety
     /// The CPU must support AVX2 and POPCNT.
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2,popcnt")]
-    pub unsafe fn avx2(block: &mut [f32], out: &mut Packed) -> usize {
+    pub unsafe fn avx2(block: &mut [f32]) -> usize {
         use std::arch::x86_64::*;
         assert!(block.len() <= BLOCK);
         let full = block.len() / 8;
         let zero = _mm256_setzero_ps();
         let mut m = 0usize;
         for i in 0..full {
-            // SAFETY: i * 8 + 8 <= block.len(); m <= i * 8, so m + 8 <= BLOCK <= PACKED; the
-            // mask is below 256.
+            // SAFETY: i * 8 + 8 <= block.len(), and m <= i * 8: the store at m ends inside the
+            // vector just loaded (read before), which it overwrites with its nonzero values
+            // then zeros; the mask is below 256.
             unsafe {
                 let p = block.as_mut_ptr().add(i * 8);
                 let v = _mm256_loadu_ps(p);
                 let keep = _mm256_movemask_ps(_mm256_cmp_ps::<_CMP_NEQ_UQ>(v, zero)) as usize;
                 let order = _mm256_loadu_si256(PERMUTATIONS[keep].as_ptr().cast());
-                _mm256_storeu_ps(out.as_mut_ptr().add(m), _mm256_permutevar8x32_ps(v, order));
                 _mm256_storeu_ps(p, zero);
+                _mm256_storeu_ps(
+                    block.as_mut_ptr().add(m),
+                    _mm256_permutevar8x32_ps(v, order),
+                );
                 m += keep.count_ones() as usize;
             }
         }
-        m + scalar_tail(&mut block[full * 8..], &mut out[m..])
-    }
-
-    /// The scalar packing of the few scores after the last full vector.
-    #[cfg(target_arch = "x86_64")]
-    #[inline(always)]
-    fn scalar_tail(tail: &mut [f32], out: &mut [f32]) -> usize {
-        let mut m = 0;
-        for v in tail.iter_mut() {
-            out[m] = *v;
-            m += (*v != 0.0) as usize;
-            *v = 0.0;
+        // The few scores after the last full vector, as in `scalar` (block[m..full * 8] is 0).
+        for k in full * 8..block.len() {
+            let v = block[k];
+            block[k] = 0.0;
+            block[m] = v;
+            m += (v != 0.0) as usize;
         }
         m
     }
@@ -730,13 +738,20 @@ mod pack {
         let mut table = [[0u32; 8]; 256];
         let mut mask = 0;
         while mask < 256 {
-            let (mut lane, mut k) = (0, 0);
+            let (mut lane, mut k, mut unset) = (0, 0, 0);
             while lane < 8 {
                 if mask & (1 << lane) != 0 {
                     table[mask][k] = lane as u32;
                     k += 1;
+                } else {
+                    unset = lane as u32;
                 }
                 lane += 1;
+            }
+            // The unused lanes read a lane whose value is 0.
+            while k < 8 {
+                table[mask][k] = unset;
+                k += 1;
             }
             mask += 1;
         }
@@ -763,19 +778,18 @@ mod pack {
                         })
                         .collect();
                     let want: Vec<f32> = block.iter().copied().filter(|&v| v != 0.0).collect();
-                    type Packing = fn(&mut [f32], &mut Packed) -> usize;
+                    type Packing = fn(&mut [f32]) -> usize;
                     let mut runs: Vec<(&str, Packing)> = vec![("scalar", scalar)];
                     let popcnt = std::arch::is_x86_feature_detected!("popcnt");
                     if popcnt && std::arch::is_x86_feature_detected!("avx2") {
                         // SAFETY: AVX2 and POPCNT are available.
-                        runs.push(("avx2", |b, o| unsafe { avx2(b, o) }));
+                        runs.push(("avx2", |b| unsafe { avx2(b) }));
                     }
                     for (name, run) in runs {
                         let mut b = block.clone();
-                        let mut out = [f32::NAN; PACKED];
-                        let m = run(&mut b, &mut out);
-                        assert_eq!(&out[..m], &want[..], "{name} len {len} density {density}");
-                        assert!(b.iter().all(|&v| v == 0.0), "{name}");
+                        let m = run(&mut b);
+                        assert_eq!(&b[..m], &want[..], "{name} len {len} density {density}");
+                        assert!(b[m..].iter().all(|&v| v == 0.0), "{name}");
                     }
                 }
             }
@@ -880,7 +894,9 @@ mod tests {
                 }
             })
             .collect();
-        for acc in [spread_out, mostly_zero, zero_blocks] {
+        // No score 0: every block packed full.
+        let all_nonzero: Vec<f32> = (0..5000).map(|i| 1.0 + (i % 7) as f32 / 3.0).collect();
+        for acc in [spread_out, mostly_zero, zero_blocks, all_nonzero] {
             entropy_matches(acc);
         }
     }
