@@ -148,6 +148,22 @@ impl CheckedShard {
     pub fn is_empty(&self) -> bool {
         self.shard.is_empty()
     }
+
+    /// The shard cut into consecutive tiles of `records` records (a multiple of [`BLOCK`]; the
+    /// last tile may be shorter), in record order. A tile of a checked shard is checked: its
+    /// postings are the shard's postings of a sub-range, in record order and inside it.
+    pub fn tiles(&self, records: usize) -> impl Iterator<Item = CheckedShard> + use<> {
+        assert!(records > 0 && records % BLOCK == 0, "tiles of whole blocks");
+        let Shard { start, end } = self.shard;
+        (start as usize..end as usize)
+            .step_by(records)
+            .map(move |a| CheckedShard {
+                shard: Shard {
+                    start: a as u32,
+                    end: (a + records).min(end as usize) as u32,
+                },
+            })
+    }
 }
 
 fn check_postings(release: &Dataset, shard: Shard) -> std::result::Result<(), String> {

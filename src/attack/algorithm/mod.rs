@@ -34,7 +34,11 @@ use super::kernel;
 use super::params::AttackParams;
 use super::partial::{SecondPass, Spread, Summary};
 use super::query::Query;
-use super::shard::{CheckedShard, ReleaseStats};
+use super::shard::{BLOCK, CheckedShard, ReleaseStats, Shard};
+
+/// Records scored and summarized together by [`Scorer::first_pass`]: their accumulator slice
+/// (512 KiB) stays in a core's L2 cache while the postings stream past.
+const TILE: usize = 256 * BLOCK;
 use crate::Error;
 use crate::dataset::Dataset;
 
@@ -68,9 +72,10 @@ pub struct Match {
 
 /// One linkage algorithm, built for one shard of a release (see the module docs).
 pub trait LinkageAlgorithm: Send + Sync {
-    /// Scores `query` against the records of this algorithm's shard of `release` into `acc`
-    /// (zero on entry, one slot per record of the shard).
-    fn score(&self, release: &Dataset, query: &Query, acc: &mut [f32]);
+    /// Scores `query` against the records of `tile`, a tile of this algorithm's shard of
+    /// `release` ([`CheckedShard::tiles`]), into `acc` (zero on entry, one slot per record of the
+    /// tile). The scores of a record must not depend on how the shard is tiled.
+    fn score(&self, release: &Dataset, query: &Query, tile: CheckedShard, acc: &mut [f32]);
 
     /// At the owner of aux record `aux_index`: from the shards' summaries, in shard order,
     /// what each shard's second pass does.
@@ -272,22 +277,48 @@ impl Scorer {
         acc: &mut [f32],
         records: &[u32],
     ) -> (Summary, Vec<f64>) {
+        self.first_pass_in_tiles(release, query, acc, records, TILE)
+    }
+
+    /// The first pass in tiles of `tile` records.
+    fn first_pass_in_tiles(
+        &self,
+        release: &Dataset,
+        query: &Query,
+        acc: &mut [f32],
+        records: &[u32],
+        tile: usize,
+    ) -> (Summary, Vec<f64>) {
         assert_eq!(
             acc.len(),
             self.shard.len(),
             "one accumulator slot per record"
         );
-        self.algorithm.score(release, query, acc);
-        let scores = records.iter().map(|&r| acc[r as usize] as f64).collect();
-        let summary = self.summarize(acc);
-        (summary, scores)
+        let start = self.shard.shard().start;
+        let mut scores = vec![0.0; records.len()];
+        let mut summaries = Vec::new();
+        // Tile by tile, so that a tile's slice of the accumulator stays in the CPU's cache
+        // between its scoring and its summary; the tiles' summaries merge to the bits of one
+        // summary of the whole shard (see `partial`).
+        for tile in self.shard.tiles(tile) {
+            let range = (tile.shard().start - start) as usize..(tile.shard().end - start) as usize;
+            let part = &mut acc[range.clone()];
+            self.algorithm.score(release, query, tile, part);
+            for (score, &r) in scores.iter_mut().zip(records) {
+                if range.contains(&(r as usize)) {
+                    *score = part[r as usize - range.start] as f64;
+                }
+            }
+            summaries.push(self.summarize(part, tile.shard()));
+        }
+        (Summary::merge_all(summaries), scores)
     }
 
-    fn summarize(&self, acc: &mut [f32]) -> Summary {
+    fn summarize(&self, acc: &mut [f32], tile: Shard) -> Summary {
         if self.algorithm.values_only() {
-            kernel::summarize_and_pack(acc, self.shard.shard())
+            kernel::summarize_and_pack(acc, tile)
         } else {
-            kernel::summarize(acc, self.shard.shard())
+            kernel::summarize(acc, tile)
         }
     }
 
@@ -343,6 +374,66 @@ impl Scorer {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// However the shard is tiled, the first pass gives the same summary, scores and packed
+    /// accumulator, for every algorithm (tiles of one block against one tile of everything).
+    #[test]
+    fn tiling_does_not_change_the_first_pass() {
+        use crate::auxiliary::sampler::{self, AuxParams};
+        use crate::dataset::generate::{GenerateParams, Preset, generate};
+        let data = generate(&GenerateParams::new(Preset::NetflixLike).users(3000).seed(5)).unwrap();
+        let aux = sampler::sample(
+            &data,
+            &AuxParams {
+                targets: 20,
+                items: 6,
+                date_error: 14,
+                count_error: 0.1,
+                seed: 3,
+                ..AuxParams::default()
+            },
+            None,
+        )
+        .unwrap()
+        .records;
+        let queries = crate::attack::query::resolve(&data, &aux, None);
+        assert!(
+            queries.iter().all(|q| q.count.is_some()),
+            "count rule-out exercised"
+        );
+        let stats = ReleaseStats::of(&data);
+        let whole = CheckedShard::whole(&data).unwrap();
+        let n = data.num_records() as u32;
+        let shards = [
+            whole,
+            CheckedShard::new(
+                &data,
+                Shard {
+                    start: 1024,
+                    end: n - 1,
+                },
+            )
+            .unwrap(),
+        ];
+        let records: Vec<u32> = vec![0, 3, 600, 1500];
+        for name in Algorithm::names() {
+            let params = AttackParams::builder()
+                .algorithm(name.parse().unwrap())
+                .check()
+                .unwrap();
+            for shard in shards {
+                let scorer = Scorer::new(&data, &params, &stats, shard);
+                for q in &queries {
+                    let mut one = vec![0f32; shard.len()];
+                    let mut tiled = vec![0f32; shard.len()];
+                    let a = scorer.first_pass_in_tiles(&data, q, &mut one, &records, 1 << 30);
+                    let b = scorer.first_pass_in_tiles(&data, q, &mut tiled, &records, BLOCK);
+                    assert_eq!(a, b, "{name} {:?}", shard.shard());
+                    assert_eq!(one, tiled, "{name}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn registry_names_parse_back_and_are_unique() {

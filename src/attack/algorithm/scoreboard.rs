@@ -16,7 +16,6 @@ const STREAM_PICK: u64 = 21;
 
 /// Scoreboard on one shard.
 pub struct Scoreboard {
-    shard: CheckedShard,
     /// Rating tolerance in half stars.
     rating_tol: u32,
     date_tol: u32,
@@ -29,10 +28,9 @@ impl Scoreboard {
         _: &Dataset,
         params: &AttackParams,
         _: &ReleaseStats,
-        shard: CheckedShard,
+        _shard: CheckedShard,
     ) -> Self {
         Scoreboard {
-            shard,
             rating_tol: (params.rating_tol() * 2.0).round() as u32,
             date_tol: params.date_tol(),
             seed: params.seed(),
@@ -41,14 +39,8 @@ impl Scoreboard {
 }
 
 impl LinkageAlgorithm for Scoreboard {
-    fn score(&self, release: &Dataset, query: &Query, acc: &mut [f32]) {
-        kernel::scatter_scoreboard(
-            release,
-            query,
-            (self.rating_tol, self.date_tol),
-            self.shard,
-            acc,
-        );
+    fn score(&self, release: &Dataset, query: &Query, tile: CheckedShard, acc: &mut [f32]) {
+        kernel::scatter_scoreboard(release, query, (self.rating_tol, self.date_tol), tile, acc);
     }
 
     /// The pick: a seeded uniform draw among all candidates, told to the shard it falls in.

@@ -13,7 +13,6 @@ use crate::dataset::Dataset;
 /// Scoreboard-RH on one shard.
 pub struct ScoreboardRh {
     context: RhContext,
-    shard: CheckedShard,
     phi: f64,
     count_tolerance: f64,
 }
@@ -24,7 +23,7 @@ impl ScoreboardRh {
         release: &Dataset,
         params: &AttackParams,
         stats: &ReleaseStats,
-        shard: CheckedShard,
+        _shard: CheckedShard,
     ) -> Self {
         ScoreboardRh {
             context: RhContext::with_day_range(
@@ -33,7 +32,6 @@ impl ScoreboardRh {
                 params.d0(),
                 stats.day_range,
             ),
-            shard,
             phi: params.phi(),
             count_tolerance: params.count_tolerance(),
         }
@@ -41,8 +39,8 @@ impl ScoreboardRh {
 }
 
 impl LinkageAlgorithm for ScoreboardRh {
-    fn score(&self, release: &Dataset, query: &Query, acc: &mut [f32]) {
-        kernel::scatter_rh(release, &self.context, query, self.shard, acc);
+    fn score(&self, release: &Dataset, query: &Query, tile: CheckedShard, acc: &mut [f32]) {
+        kernel::scatter_rh(release, &self.context, query, tile, acc);
         // count = round(n * f) with f in [1 - e, 1 + e], so n lies in
         // [(count - 0.5) / (1 + e), (count + 0.5) / (1 - e)].
         if let Some(c) = query.count {
@@ -50,7 +48,7 @@ impl LinkageAlgorithm for ScoreboardRh {
             let c = c as f64;
             let low = ((c - 0.5) / (1.0 + e)).ceil().max(0.0) as u64;
             let high = ((c + 0.5) / (1.0 - e)).floor() as u64;
-            kernel::rule_out_by_count(release, self.shard.shard(), acc, low, high);
+            kernel::rule_out_by_count(release, tile.shard(), acc, low, high);
         }
     }
 

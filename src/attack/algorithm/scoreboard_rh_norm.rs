@@ -22,6 +22,8 @@ pub struct ScoreboardRhNorm {
     rh: ScoreboardRh,
     /// (1 - B) + B |r| / mean|r| for each record of the shard, computed in f64.
     divisors: Vec<f32>,
+    /// The shard's first record.
+    start: u32,
 }
 
 impl ScoreboardRhNorm {
@@ -48,14 +50,16 @@ impl ScoreboardRhNorm {
         ScoreboardRhNorm {
             rh: ScoreboardRh::build(release, params, stats, shard),
             divisors,
+            start: s.start,
         }
     }
 }
 
 impl LinkageAlgorithm for ScoreboardRhNorm {
-    fn score(&self, release: &Dataset, query: &Query, acc: &mut [f32]) {
-        self.rh.score(release, query, acc);
-        kernel::divide(acc, &self.divisors);
+    fn score(&self, release: &Dataset, query: &Query, tile: CheckedShard, acc: &mut [f32]) {
+        self.rh.score(release, query, tile, acc);
+        let from = (tile.shard().start - self.start) as usize;
+        kernel::divide(acc, &self.divisors[from..from + acc.len()]);
     }
 
     fn plan_second_pass(
