@@ -1,7 +1,7 @@
 //! The kernel benches' measurements interleaved round by round, for a machine whose speed
 //! drifts: each round times the plain pass, the Scoreboard-RH scatter alone, the scatter plus
-//! the first pass, and the whole Scoreboard-RH kernel over the same 200 aux records (8 facts,
-//! dates +-14 days, seed 1, as `benches/attack.rs`), and the ratios are taken within a round.
+//! the first pass, and the whole Scoreboard-RH kernel over the same aux records (those of
+//! `benches/attack.rs`), and the ratios are taken within a round.
 //!
 //! ```text
 //! cargo run --release --example kernel_rounds -- STORE [ROUNDS]
@@ -10,12 +10,12 @@
 //! Prints, per measurement, the minimum and median time of a round, and the median over rounds
 //! of the plain pass's time divided by each (the "of the plain pass" figures of the README).
 
+mod common;
+
 use std::hint::black_box;
 use std::time::Instant;
 
 use deanon::attack::kernel::{self, RhContext};
-use deanon::attack::{AttackParams, CheckedShard, ReleaseStats, Scorer, query};
-use deanon::auxiliary::sampler::{self, AuxParams};
 
 fn main() {
     let mut args = std::env::args().skip(1);
@@ -26,30 +26,15 @@ fn main() {
     let rounds: usize = args
         .next()
         .map_or(21, |r| r.parse().expect("ROUNDS: a number"));
-    let data = deanon::dataset::store::open(std::path::Path::new(&path)).expect("a store");
-    let params = AuxParams {
-        targets: 200,
-        items: 8,
-        date_error: 14,
-        seed: 1,
-        ..AuxParams::default()
-    };
-    let aux = sampler::sample(&data, &params, None).expect("aux").records;
-    let queries = query::resolve(&data, &aux, None);
-    let postings: usize = queries
-        .iter()
-        .flat_map(|q| &q.facts)
-        .map(|f| data.postings(f.item).len())
-        .sum();
-    let context = RhContext::new(&data, 1.5, 30.0);
-    let shard = CheckedShard::whole(&data).expect("a verified store");
-    let scorer = Scorer::new(
-        &data,
-        &AttackParams::defaults(),
-        &ReleaseStats::of(&data),
+    let common::Setup {
+        data,
+        queries,
         shard,
-    );
-    let mut acc = vec![0f32; data.num_records()];
+        scorer,
+        mut acc,
+        postings,
+    } = common::Setup::open(&path);
+    let context = RhContext::new(&data, 1.5, 30.0);
     let names = [
         "plain-pass",
         "scoreboard-rh-scatter-only",
@@ -88,10 +73,6 @@ fn main() {
             }
         });
     }
-    let median = |mut v: Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
     println!(
         "{} records, {} aux records, {postings} postings, {rounds} rounds",
         data.num_records(),
@@ -99,10 +80,10 @@ fn main() {
     );
     for (k, name) in names.iter().enumerate() {
         let min = times[k].iter().copied().fold(f64::INFINITY, f64::min);
-        let ratio = median((0..rounds).map(|i| times[0][i] / times[k][i]).collect());
+        let ratio = common::median((0..rounds).map(|i| times[0][i] / times[k][i]).collect());
         println!(
             "{name:<28} min {min:7.1} ms  median {:7.1} ms  of the plain pass {ratio:.3}",
-            median(times[k].clone())
+            common::median(times[k].clone())
         );
     }
 }

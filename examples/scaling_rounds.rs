@@ -1,60 +1,19 @@
 //! Time per aux record on two releases, interleaved round by round: does the Scoreboard-RH
 //! kernel's cost grow with the postings an aux record reads, not with N? Each round runs the
-//! plain pass and the whole Scoreboard-RH kernel over 200 aux records (8 facts, dates +-14 days,
-//! seed 1, as `benches/attack.rs`) drawn from each release; the ratios are taken within a round.
+//! plain pass and the whole Scoreboard-RH kernel over the aux records of `benches/attack.rs`
+//! drawn from each release; the ratios are taken within a round.
 //!
 //! ```text
 //! cargo run --release --example scaling_rounds -- SMALL_STORE LARGE_STORE [ROUNDS]
 //! ```
 
+mod common;
+
 use std::hint::black_box;
 use std::time::Instant;
 
+use common::{Setup, median};
 use deanon::attack::kernel;
-use deanon::attack::{AttackParams, CheckedShard, Query, ReleaseStats, Scorer, query};
-use deanon::auxiliary::sampler::{self, AuxParams};
-use deanon::dataset::Dataset;
-
-struct Setup {
-    data: Dataset,
-    queries: Vec<Query>,
-    scorer: Scorer,
-    acc: Vec<f32>,
-    postings: usize,
-}
-
-fn setup(path: &str) -> Setup {
-    let data = deanon::dataset::store::open(std::path::Path::new(path)).expect("a store");
-    let params = AuxParams {
-        targets: 200,
-        items: 8,
-        date_error: 14,
-        seed: 1,
-        ..AuxParams::default()
-    };
-    let aux = sampler::sample(&data, &params, None).expect("aux").records;
-    let queries = query::resolve(&data, &aux, None);
-    let postings = queries
-        .iter()
-        .flat_map(|q| &q.facts)
-        .map(|f| data.postings(f.item).len())
-        .sum();
-    let shard = CheckedShard::whole(&data).expect("a verified store");
-    let scorer = Scorer::new(
-        &data,
-        &AttackParams::defaults(),
-        &ReleaseStats::of(&data),
-        shard,
-    );
-    let acc = vec![0f32; data.num_records()];
-    Setup {
-        data,
-        queries,
-        scorer,
-        acc,
-        postings,
-    }
-}
 
 /// (plain pass, Scoreboard-RH) seconds per aux record.
 fn round(s: &mut Setup) -> (f64, f64) {
@@ -81,8 +40,8 @@ fn main() {
     let rounds: usize = args
         .get(2)
         .map_or(15, |r| r.parse().expect("ROUNDS: a number"));
-    let mut small = setup(&args[0]);
-    let mut large = setup(&args[1]);
+    let mut small = Setup::open(&args[0]);
+    let mut large = Setup::open(&args[1]);
     let per_aux = |s: &Setup| s.postings as f64 / s.queries.len() as f64;
     println!(
         "records {} -> {}; postings per aux record {:.0} -> {:.0} (x{:.3}); {rounds} rounds",
@@ -102,10 +61,6 @@ fn main() {
         small_rh.push(rs * 1e3);
         large_rh.push(rl * 1e3);
     }
-    let median = |mut v: Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
     println!(
         "scoreboard-rh per aux record: median {:.3} ms -> {:.3} ms; ratio within a round: median x{:.3}",
         median(small_rh),
