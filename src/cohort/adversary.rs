@@ -170,11 +170,7 @@ pub fn score(
         .map_init(
             || vec![0f32; shard.len()],
             |acc, (k, query)| {
-                // The passes of `Scorer::score_alone`, reading the cohort's scores in between.
-                let (summary, scores) = scorer.first_pass_reading(data, query, acc, cohort);
-                let pass = scorer.plan_second_pass(k, query, &[summary])[0];
-                let spread = scorer.second_pass(acc, pass);
-                let found = scorer.finish(query, &summary, &spread);
+                let (found, scores) = scorer.score_alone_reading(data, k, query, acc, cohort);
                 let guess = conditional_guess(cohort, &scores, found.sigma, params.phi());
                 (found, guess)
             },

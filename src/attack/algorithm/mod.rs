@@ -364,10 +364,24 @@ impl Scorer {
         query: &Query,
         acc: &mut [f32],
     ) -> Match {
-        let summary = self.first_pass(release, query, acc);
+        self.score_alone_reading(release, aux_index, query, acc, &[])
+            .0
+    }
+
+    /// [`Scorer::score_alone`], also returning the scores of `records` as
+    /// [`Scorer::first_pass_reading`] reads them.
+    pub fn score_alone_reading(
+        &self,
+        release: &Dataset,
+        aux_index: usize,
+        query: &Query,
+        acc: &mut [f32],
+        records: &[u32],
+    ) -> (Match, Vec<f64>) {
+        let (summary, scores) = self.first_pass_reading(release, query, acc, records);
         let pass = self.plan_second_pass(aux_index, query, &[summary])[0];
         let spread = self.second_pass(acc, pass);
-        self.finish(query, &summary, &spread)
+        (self.finish(query, &summary, &spread), scores)
     }
 }
 
