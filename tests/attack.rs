@@ -536,7 +536,7 @@ fn key_gives_original_ids_and_non_members_measure_false_matches() {
     for line in text.lines().skip(1) {
         let (user, rest) = line.split_once(',').unwrap();
         let id: u64 = user.parse().unwrap();
-        if id % 2 == 0 {
+        if id.is_multiple_of(2) {
             released.push_str(&format!("p{}", id * 7 + 1));
             released.push(',');
             released.push_str(rest);

@@ -153,7 +153,10 @@ impl CheckedShard {
     /// last tile may be shorter), in record order. A tile of a checked shard is checked: its
     /// postings are the shard's postings of a sub-range, in record order and inside it.
     pub fn tiles(&self, records: usize) -> impl Iterator<Item = CheckedShard> + use<> {
-        assert!(records > 0 && records % BLOCK == 0, "tiles of whole blocks");
+        assert!(
+            records > 0 && records.is_multiple_of(BLOCK),
+            "tiles of whole blocks"
+        );
         let Shard { start, end } = self.shard;
         (start as usize..end as usize)
             .step_by(records)

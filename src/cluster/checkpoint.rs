@@ -193,11 +193,11 @@ mod tests {
 
     fn m(k: u32) -> Match {
         Match {
-            candidate: (k % 2 == 0).then_some(k),
+            candidate: k.is_multiple_of(2).then_some(k),
             score: k as f64 / 3.0,
             runner_up: 0.1,
             eccentricity: f64::NAN,
-            matched: k % 3 == 0,
+            matched: k.is_multiple_of(3),
             entropy_bits: 1.0 / 7.0,
             top_probability: 0.5,
             candidates: k as u64,

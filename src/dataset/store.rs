@@ -326,7 +326,7 @@ fn open_verifying(path: &Path, everything: bool) -> Result<Dataset> {
         expected: Option<usize>,
     ) -> std::result::Result<Column<T>, String> {
         let size = size_of::<T>() as u64;
-        if s.bytes % size != 0 {
+        if !s.bytes.is_multiple_of(size) {
             return Err(format!("section {} has a partial element", s.name));
         }
         let len = (s.bytes / size) as usize;
