@@ -72,10 +72,20 @@ pub struct Match {
 
 /// One linkage algorithm, built for one shard of a release (see the module docs).
 pub trait LinkageAlgorithm: Send + Sync {
-    /// Scores `query` against the records of `tile`, a tile of this algorithm's shard of
-    /// `release` ([`CheckedShard::tiles`]), into `acc` (zero on entry, one slot per record of the
-    /// tile). The scores of a record must not depend on how the shard is tiled.
-    fn score(&self, release: &Dataset, query: &Query, tile: CheckedShard, acc: &mut [f32]);
+    /// Scores `query` against the records of this algorithm's shard of `release`, tile by tile:
+    /// `tiles` cut the shard in record order ([`CheckedShard::tiles`]), and `acc` (zero on
+    /// entry) has one slot per record of the shard. Right after scoring a tile into its slice
+    /// of `acc`, calls `visit` with them, while the slice is still in the cache. The scores of a
+    /// record must not depend on the tiling. [`score_tile_by_tile`] runs a kernel that scores
+    /// one tile at a time.
+    fn score(
+        &self,
+        release: &Dataset,
+        query: &Query,
+        tiles: &[CheckedShard],
+        acc: &mut [f32],
+        visit: &mut dyn FnMut(CheckedShard, &mut [f32]),
+    );
 
     /// At the owner of aux record `aux_index`: from the shards' summaries, in shard order,
     /// what each shard's second pass does.
@@ -94,6 +104,37 @@ pub trait LinkageAlgorithm: Send + Sync {
     /// ([`kernel::summarize_and_pack`]), which [`SecondPass::Entropy`] requires.
     fn values_only(&self) -> bool {
         false
+    }
+}
+
+/// [`LinkageAlgorithm::score`] for a kernel that scores one tile at a time: `score(tile,
+/// slice)` then `visit(tile, slice)`, for each tile in order.
+pub fn score_tile_by_tile(
+    tiles: &[CheckedShard],
+    acc: &mut [f32],
+    mut score: impl FnMut(CheckedShard, &mut [f32]),
+    visit: &mut dyn FnMut(CheckedShard, &mut [f32]),
+) {
+    for_each_tile(tiles, acc, |tile, part| {
+        score(tile, part);
+        visit(tile, part);
+    });
+}
+
+/// Calls `f` with each tile and its slice of `acc` (one slot per record of the tiles, which
+/// cut a shard in record order).
+pub fn for_each_tile(
+    tiles: &[CheckedShard],
+    acc: &mut [f32],
+    mut f: impl FnMut(CheckedShard, &mut [f32]),
+) {
+    let Some(first) = tiles.first() else {
+        return;
+    };
+    let start = first.shard().start;
+    for &tile in tiles {
+        let from = (tile.shard().start - start) as usize;
+        f(tile, &mut acc[from..from + tile.len()]);
     }
 }
 
@@ -239,6 +280,8 @@ impl<'de> Deserialize<'de> for Algorithm {
 pub struct Scorer {
     algorithm: Box<dyn LinkageAlgorithm>,
     shard: CheckedShard,
+    /// The shard in tiles of [`TILE`] records.
+    tiles: Vec<CheckedShard>,
 }
 
 impl Scorer {
@@ -253,6 +296,7 @@ impl Scorer {
         Scorer {
             algorithm: params.algorithm().build(release, params, stats, shard),
             shard,
+            tiles: shard.tiles(TILE).collect(),
         }
     }
 
@@ -277,17 +321,17 @@ impl Scorer {
         acc: &mut [f32],
         records: &[u32],
     ) -> (Summary, Vec<f64>) {
-        self.first_pass_in_tiles(release, query, acc, records, TILE)
+        self.first_pass_in_tiles(release, query, acc, records, &self.tiles)
     }
 
-    /// The first pass in tiles of `tile` records.
+    /// The first pass in `tiles`, which cut the shard in record order.
     fn first_pass_in_tiles(
         &self,
         release: &Dataset,
         query: &Query,
         acc: &mut [f32],
         records: &[u32],
-        tile: usize,
+        tiles: &[CheckedShard],
     ) -> (Summary, Vec<f64>) {
         assert_eq!(
             acc.len(),
@@ -296,21 +340,22 @@ impl Scorer {
         );
         let start = self.shard.shard().start;
         let mut scores = vec![0.0; records.len()];
-        let mut summaries = Vec::new();
+        let mut summaries = Vec::with_capacity(tiles.len());
         // Tile by tile, so that a tile's slice of the accumulator stays in the CPU's cache
         // between its scoring and its summary; the tiles' summaries merge to the bits of one
         // summary of the whole shard (see `partial`).
-        for tile in self.shard.tiles(tile) {
-            let range = (tile.shard().start - start) as usize..(tile.shard().end - start) as usize;
-            let part = &mut acc[range.clone()];
-            self.algorithm.score(release, query, tile, part);
-            for (score, &r) in scores.iter_mut().zip(records) {
-                if range.contains(&(r as usize)) {
-                    *score = part[r as usize - range.start] as f64;
+        self.algorithm
+            .score(release, query, tiles, acc, &mut |tile, part| {
+                let from = (tile.shard().start - start) as usize;
+                let range = from..from + part.len();
+                for (score, &r) in scores.iter_mut().zip(records) {
+                    if range.contains(&(r as usize)) {
+                        *score = part[r as usize - from] as f64;
+                    }
                 }
-            }
-            summaries.push(self.summarize(part, tile.shard()));
-        }
+                summaries.push(self.summarize(part, tile.shard()));
+            });
+        assert_eq!(summaries.len(), tiles.len(), "every tile scored");
         (Summary::merge_all(summaries), scores)
     }
 
@@ -440,8 +485,10 @@ mod tests {
                 for q in &queries {
                     let mut one = vec![0f32; shard.len()];
                     let mut tiled = vec![0f32; shard.len()];
-                    let a = scorer.first_pass_in_tiles(&data, q, &mut one, &records, 1 << 30);
-                    let b = scorer.first_pass_in_tiles(&data, q, &mut tiled, &records, BLOCK);
+                    let whole: Vec<_> = shard.tiles(1 << 30).collect();
+                    let blocks: Vec<_> = shard.tiles(BLOCK).collect();
+                    let a = scorer.first_pass_in_tiles(&data, q, &mut one, &records, &whole);
+                    let b = scorer.first_pass_in_tiles(&data, q, &mut tiled, &records, &blocks);
                     assert_eq!(a, b, "{name} {:?}", shard.shard());
                     assert_eq!(one, tiled, "{name}");
                 }

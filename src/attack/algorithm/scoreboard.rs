@@ -3,7 +3,7 @@
 //! days (a value the aux lacks is not checked); the candidates are the records matching every
 //! fact; the best guess is a seeded uniform pick among them, named when it is alone.
 
-use super::{LinkageAlgorithm, Match};
+use super::{LinkageAlgorithm, Match, score_tile_by_tile};
 use crate::attack::kernel;
 use crate::attack::params::AttackParams;
 use crate::attack::partial::{SecondPass, Spread, Summary};
@@ -39,8 +39,19 @@ impl Scoreboard {
 }
 
 impl LinkageAlgorithm for Scoreboard {
-    fn score(&self, release: &Dataset, query: &Query, tile: CheckedShard, acc: &mut [f32]) {
-        kernel::scatter_scoreboard(release, query, (self.rating_tol, self.date_tol), tile, acc);
+    fn score(
+        &self,
+        release: &Dataset,
+        query: &Query,
+        tiles: &[CheckedShard],
+        acc: &mut [f32],
+        visit: &mut dyn FnMut(CheckedShard, &mut [f32]),
+    ) {
+        let tolerances = (self.rating_tol, self.date_tol);
+        let score = |tile, part: &mut [f32]| {
+            kernel::scatter_scoreboard(release, query, tolerances, tile, part)
+        };
+        score_tile_by_tile(tiles, acc, score, visit);
     }
 
     /// The pick: a seeded uniform draw among all candidates, told to the shard it falls in.

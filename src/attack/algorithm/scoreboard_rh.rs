@@ -2,7 +2,7 @@
 //! exp(-|dd| / d0)); records whose number of entries contradicts the aux's `count` are ruled
 //! out (score 0); then the entropic machinery of [`super::entropic`].
 
-use super::{LinkageAlgorithm, Match, entropic};
+use super::{LinkageAlgorithm, Match, entropic, for_each_tile};
 use crate::attack::kernel::{self, RhContext};
 use crate::attack::params::AttackParams;
 use crate::attack::partial::{SecondPass, Spread, Summary};
@@ -15,6 +15,8 @@ pub struct ScoreboardRh {
     context: RhContext,
     phi: f64,
     count_tolerance: f64,
+    /// The shard it scores.
+    shard: CheckedShard,
 }
 
 impl ScoreboardRh {
@@ -23,7 +25,7 @@ impl ScoreboardRh {
         release: &Dataset,
         params: &AttackParams,
         stats: &ReleaseStats,
-        _shard: CheckedShard,
+        shard: CheckedShard,
     ) -> Self {
         ScoreboardRh {
             context: RhContext::with_day_range(
@@ -34,22 +36,35 @@ impl ScoreboardRh {
             ),
             phi: params.phi(),
             count_tolerance: params.count_tolerance(),
+            shard,
         }
     }
 }
 
 impl LinkageAlgorithm for ScoreboardRh {
-    fn score(&self, release: &Dataset, query: &Query, tile: CheckedShard, acc: &mut [f32]) {
-        kernel::scatter_rh(release, &self.context, query, tile, acc);
-        // count = round(n * f) with f in [1 - e, 1 + e], so n lies in
-        // [(count - 0.5) / (1 + e), (count + 0.5) / (1 - e)].
-        if let Some(c) = query.count {
+    fn score(
+        &self,
+        release: &Dataset,
+        query: &Query,
+        tiles: &[CheckedShard],
+        acc: &mut [f32],
+        visit: &mut dyn FnMut(CheckedShard, &mut [f32]),
+    ) {
+        let mut scatter = kernel::RhScatter::new(release, &self.context, query, self.shard);
+        let bounds = query.count.map(|c| {
             let e = self.count_tolerance;
             let c = c as f64;
             let low = ((c - 0.5) / (1.0 + e)).ceil().max(0.0) as u64;
             let high = ((c + 0.5) / (1.0 - e)).floor() as u64;
-            kernel::rule_out_by_count(release, tile.shard(), acc, low, high);
-        }
+            (low, high)
+        });
+        for_each_tile(tiles, acc, |tile, part| {
+            scatter.tile(tile, part);
+            if let Some((low, high)) = bounds {
+                kernel::rule_out_by_count(release, tile.shard(), part, low, high);
+            }
+            visit(tile, part);
+        });
     }
 
     fn plan_second_pass(&self, _: usize, _: &Query, summaries: &[Summary]) -> Vec<SecondPass> {

@@ -56,10 +56,20 @@ impl ScoreboardRhNorm {
 }
 
 impl LinkageAlgorithm for ScoreboardRhNorm {
-    fn score(&self, release: &Dataset, query: &Query, tile: CheckedShard, acc: &mut [f32]) {
-        self.rh.score(release, query, tile, acc);
-        let from = (tile.shard().start - self.start) as usize;
-        kernel::divide(acc, &self.divisors[from..from + acc.len()]);
+    fn score(
+        &self,
+        release: &Dataset,
+        query: &Query,
+        tiles: &[CheckedShard],
+        acc: &mut [f32],
+        visit: &mut dyn FnMut(CheckedShard, &mut [f32]),
+    ) {
+        self.rh
+            .score(release, query, tiles, acc, &mut |tile, part| {
+                let from = (tile.shard().start - self.start) as usize;
+                kernel::divide(part, &self.divisors[from..from + part.len()]);
+                visit(tile, part);
+            });
     }
 
     fn plan_second_pass(

@@ -37,7 +37,9 @@
 use super::partial::{Spread, Summary, to_fixed};
 use super::query::Query;
 use super::shard::{BLOCK, CheckedShard, Shard, shard_postings};
-use crate::dataset::{Dataset, DatasetKind, NO_DAY, NO_RATING};
+use crate::dataset::{Dataset, DatasetKind, Entries, NO_DAY, NO_RATING};
+
+mod wide;
 
 /// wt(i) = 1 / ln(max(supp(i), 2)) for every item of the release.
 pub fn item_weights(release: &Dataset) -> Vec<f64> {
@@ -98,6 +100,12 @@ struct FactTables {
 }
 
 impl FactTables {
+    /// No tables (a fact whose term is a constant).
+    const NONE: FactTables = FactTables {
+        rating: [0.0; 256],
+        day: Vec::new(),
+    };
+
     fn new(ctx: &RhContext, weight: f64, rating: u8, day: u16) -> Self {
         let mut rating_table = [0f32; 256];
         if rating != NO_RATING {
@@ -151,29 +159,32 @@ impl FactTables {
 }
 
 /// Adds `sim(k)` for every posting `k` into `acc[records[k] - start]` (views: the best event of
-/// each record). Every record must lie in `[start, start + acc.len())`: the postings come from
-/// [`shard_postings`] for a [`CheckedShard`] that `acc` covers, and the callers check
-/// `acc.len()`.
+/// each record), up to the first posting whose record is `end` or more; returns how many
+/// postings it took. Every record it takes must be `start` or more and every slot below
+/// `acc.len()`: the postings come from [`shard_postings`] for a [`CheckedShard`] that `acc`
+/// covers from `start` to `end` (the callers check `acc.len()`), in record order.
 #[inline(always)]
 fn add_postings(
     records: &[u32],
-    start: u32,
+    (start, end): (u32, u32),
     acc: &mut [f32],
     views: bool,
     sim: impl Fn(usize) -> f32,
-) {
-    if !views {
-        for (k, &r) in records.iter().enumerate() {
-            let slot = r.wrapping_sub(start) as usize;
-            debug_assert!(slot < acc.len());
-            // SAFETY: start <= r < start + acc.len() (see above). This is the attack's hot loop,
-            // where the bounds check cost a measured 10-15%.
-            unsafe { *acc.get_unchecked_mut(slot) += sim(k) };
-        }
-        return;
-    }
+) -> usize {
+    debug_assert!(acc.len() >= (end - start) as usize);
     let mut k = 0;
-    while k < records.len() {
+    if !views {
+        while k < records.len() && records[k] < end {
+            let slot = records[k].wrapping_sub(start) as usize;
+            debug_assert!(slot < acc.len());
+            // SAFETY: start <= records[k] < end <= start + acc.len() (see above). This is the
+            // attack's hot loop, where the bounds check cost a measured 10-15%.
+            unsafe { *acc.get_unchecked_mut(slot) += sim(k) };
+            k += 1;
+        }
+        return k;
+    }
+    while k < records.len() && records[k] < end {
         let r = records[k];
         let mut best = sim(k);
         k += 1;
@@ -183,11 +194,12 @@ fn add_postings(
         }
         acc[(r - start) as usize] += best;
     }
+    k
 }
 
 /// Adds one aux record's Scoreboard-RH scores of the records of `shard` into `acc` (all zero,
 /// one slot per record of the shard: record r at `r - shard.start`). `shard` must be a shard of
-/// `release`.
+/// `release`. [`RhScatter`] in one tile.
 pub fn scatter_rh(
     release: &Dataset,
     ctx: &RhContext,
@@ -195,46 +207,177 @@ pub fn scatter_rh(
     shard: CheckedShard,
     acc: &mut [f32],
 ) {
-    assert_eq!(acc.len(), shard.len(), "one accumulator slot per record");
-    let shard = shard.shard();
-    let views = release.kind() == DatasetKind::Views;
-    let first_day = ctx.first_day;
-    for fact in &query.facts {
-        let postings = shard_postings(release, fact.item, shard);
-        let weight = ctx.weights[fact.item as usize];
-        let use_rating = fact.rating != NO_RATING && postings.ratings.is_some();
-        let use_day = fact.day != NO_DAY && postings.days.is_some();
-        let keys = postings.keys;
-        if !use_rating && !use_day {
-            if fact.rating == NO_RATING && fact.day == NO_DAY {
-                let w = weight as f32;
-                add_postings(keys, shard.start, acc, views, |_| w);
-            }
-            // Otherwise the aux has a value the release lacks entirely: 0 for everyone.
-            continue;
-        }
-        let t = FactTables::new(ctx, weight, fact.rating, fact.day);
-        match (use_rating, use_day) {
-            (true, true) => {
-                let (rs, ds) = (
-                    postings.ratings.expect("checked"),
-                    postings.days.expect("checked"),
-                );
-                let (rs, ds) = (&rs[..keys.len()], &ds[..keys.len()]);
-                add_postings(keys, shard.start, acc, views, |k| {
-                    // SAFETY: k < keys.len() = rs.len() = ds.len() (sliced above).
-                    let (x, d) = unsafe { (*rs.get_unchecked(k), *ds.get_unchecked(k)) };
-                    t.rating(x) + t.day(first_day, d)
+    RhScatter::new(release, ctx, query, shard).tile(shard, acc);
+}
+
+/// What one fact adds per posting.
+#[derive(Clone, Copy)]
+enum Term {
+    /// The rating and the day terms.
+    Both,
+    Rating,
+    Day,
+    /// The weight alone (the aux has neither value).
+    Constant(f32),
+}
+
+/// One fact of an aux record, ready to scatter.
+struct FactScatter<'a> {
+    /// The shard's postings of the fact's item.
+    postings: Entries<'a>,
+    term: Term,
+    tables: FactTables,
+    /// The first posting not yet scattered (the tiles before have taken the rest).
+    next: usize,
+}
+
+/// One aux record's Scoreboard-RH scatter over a shard, tile by tile: the facts' similarity
+/// tables are built once, and each fact keeps a cursor into its postings: a tile takes the
+/// postings from the cursor up to the first beyond the tile, checked as the loop goes. (Two
+/// binary searches per tile and fact over an item's postings cost 7% of the kernel on the
+/// full-scale twin, every probe a cache miss.)
+///
+/// With AVX-512 ([`simd::level`]) and ratings data, 16 postings are added at a time: their
+/// similarity terms gathered from the tables and their records' scores gathered, added to and
+/// scattered back. The postings of one item name distinct records in ratings data (the store
+/// holds one entry per record and item), so no two lanes of a scatter collide; view logs, whose
+/// records may repeat, keep the scalar loop. Each score receives the same additions in the same
+/// order at every level, so the results are bit for bit the same.
+pub struct RhScatter<'a> {
+    facts: Vec<FactScatter<'a>>,
+    views: bool,
+    first_day: u16,
+    level: Simd,
+    /// Where the next tile must start; the shard's end.
+    next_start: u32,
+    end: u32,
+}
+
+impl<'a> RhScatter<'a> {
+    /// The scatter of `query` over `shard` of `release`.
+    pub fn new(
+        release: &'a Dataset,
+        ctx: &RhContext,
+        query: &Query,
+        shard: CheckedShard,
+    ) -> RhScatter<'a> {
+        let views = release.kind() == DatasetKind::Views;
+        let facts = query
+            .facts
+            .iter()
+            .filter_map(|fact| {
+                let postings = shard_postings(release, fact.item, shard.shard());
+                let weight = ctx.weights[fact.item as usize];
+                let use_rating = fact.rating != NO_RATING && postings.ratings.is_some();
+                let use_day = fact.day != NO_DAY && postings.days.is_some();
+                let term = match (use_rating, use_day) {
+                    (true, true) => Term::Both,
+                    (true, false) => Term::Rating,
+                    (false, true) => Term::Day,
+                    (false, false) if fact.rating == NO_RATING && fact.day == NO_DAY => {
+                        Term::Constant(weight as f32)
+                    }
+                    // The aux has a value the release lacks entirely: 0 for everyone.
+                    (false, false) => return None,
+                };
+                let tables = match term {
+                    Term::Constant(_) => FactTables::NONE,
+                    _ => FactTables::new(ctx, weight, fact.rating, fact.day),
+                };
+                Some(FactScatter {
+                    postings,
+                    term,
+                    tables,
+                    next: 0,
                 })
+            })
+            .collect();
+        RhScatter {
+            facts,
+            views,
+            first_day: ctx.first_day,
+            level: simd::level(),
+            next_start: shard.shard().start,
+            end: shard.shard().end,
+        }
+    }
+
+    /// Adds the scores of the records of `tile` into `acc` (one slot per record of the tile,
+    /// zero on entry). The tiles must come in record order and cover the shard from its start
+    /// ([`CheckedShard::tiles`]).
+    pub fn tile(&mut self, tile: CheckedShard, acc: &mut [f32]) {
+        let Shard { start, end } = tile.shard();
+        assert!(
+            start == self.next_start && end <= self.end,
+            "tiles come in order"
+        );
+        assert_eq!(acc.len(), tile.len(), "one accumulator slot per record");
+        self.next_start = end;
+        let (views, first_day) = (self.views, self.first_day);
+        for fact in &mut self.facts {
+            // Every posting before `next` names a record below `start` (earlier tiles), and the
+            // shard's postings are sorted: the tile's postings are the next ones below `end`.
+            let from = fact.next;
+            let keys = &fact.postings.keys[from..];
+            let t = &fact.tables;
+            let rs = fact.postings.ratings.map(|x| &x[from..]);
+            let ds = fact.postings.days.map(|x| &x[from..]);
+            let bounds = (start, end);
+            #[cfg(target_arch = "x86_64")]
+            if self.level == Simd::Avx512 && !views {
+                // SAFETY: AVX-512F is available (the level); the keys are distinct (ratings
+                // data), sorted and at least `start`; rs and ds are as long as keys.
+                fact.next += unsafe {
+                    match fact.term {
+                        Term::Both => wide::add_both(
+                            keys,
+                            rs.expect("Term::Both has ratings"),
+                            ds.expect("Term::Both has days"),
+                            bounds,
+                            acc,
+                            t,
+                            first_day,
+                        ),
+                        Term::Rating => wide::add_rating(
+                            keys,
+                            rs.expect("Term::Rating has ratings"),
+                            bounds,
+                            acc,
+                            t,
+                        ),
+                        Term::Day => wide::add_day(
+                            keys,
+                            ds.expect("Term::Day has days"),
+                            bounds,
+                            acc,
+                            t,
+                            first_day,
+                        ),
+                        Term::Constant(w) => wide::add_constant(keys, bounds, acc, w),
+                    }
+                };
+                continue;
             }
-            (true, false) => {
-                let rs = &postings.ratings.expect("checked")[..keys.len()];
-                add_postings(keys, shard.start, acc, views, |k| t.rating(rs[k]))
-            }
-            _ => {
-                let ds = &postings.days.expect("checked")[..keys.len()];
-                add_postings(keys, shard.start, acc, views, |k| t.day(first_day, ds[k]))
-            }
+            fact.next += match fact.term {
+                Term::Both => {
+                    let (rs, ds) = (rs.expect("checked"), ds.expect("checked"));
+                    let (rs, ds) = (&rs[..keys.len()], &ds[..keys.len()]);
+                    add_postings(keys, bounds, acc, views, |k| {
+                        // SAFETY: k < keys.len() = rs.len() = ds.len() (sliced above).
+                        let (x, d) = unsafe { (*rs.get_unchecked(k), *ds.get_unchecked(k)) };
+                        t.rating(x) + t.day(first_day, d)
+                    })
+                }
+                Term::Rating => {
+                    let rs = rs.expect("checked");
+                    add_postings(keys, bounds, acc, views, |k| t.rating(rs[k]))
+                }
+                Term::Day => {
+                    let ds = ds.expect("checked");
+                    add_postings(keys, bounds, acc, views, |k| t.day(first_day, ds[k]))
+                }
+                Term::Constant(w) => add_postings(keys, bounds, acc, views, |_| w),
+            };
         }
     }
 }
@@ -294,7 +437,7 @@ pub fn scatter_scoreboard(
         let check_day = fact.day != NO_DAY;
         let rs = postings.ratings;
         let ds = postings.days;
-        add_postings(postings.keys, shard.start, acc, views, |k| {
+        add_postings(postings.keys, (shard.start, shard.end), acc, views, |k| {
             let rating_ok = !check_rating
                 || rs.is_some_and(|rs| {
                     rs[k] != NO_RATING && (ra - rs[k] as i32).unsigned_abs() <= rating_tol
@@ -311,22 +454,31 @@ pub fn scatter_scoreboard(
 /// f32 lanes of the passes' sums (two AVX2 vectors).
 const LANES: usize = 16;
 
-/// Runs `$body` (a call of an `#[inline(always)]` function) compiled for AVX2 when the CPU has
-/// it, else for baseline x86-64; the same arithmetic either way.
+/// Defines `$name(level, args)`, which runs `$body` (an `#[inline(always)]` function) compiled
+/// for the instruction set `level` names (which the CPU must have: [`simd::level`] or one of
+/// [`Simd::supported`]); the same arithmetic at every level.
 macro_rules! dispatch_simd {
     ($name:ident, ($($arg:ident: $ty:ty),*) -> $ret:ty, $body:ident) => {
-        fn $name($($arg: $ty),*) -> $ret {
+        fn $name(level: Simd, $($arg: $ty),*) -> $ret {
             #[cfg(target_arch = "x86_64")]
             {
-                #[target_feature(enable = "avx2")]
+                #[target_feature(enable = "avx512f,avx2,popcnt")]
+                unsafe fn with_avx512($($arg: $ty),*) -> $ret {
+                    $body($($arg),*)
+                }
+                #[target_feature(enable = "avx2,popcnt")]
                 unsafe fn with_avx2($($arg: $ty),*) -> $ret {
                     $body($($arg),*)
                 }
-                if std::arch::is_x86_feature_detected!("avx2") {
-                    // SAFETY: the CPU supports AVX2 (checked just above).
-                    return unsafe { with_avx2($($arg),*) };
+                match level {
+                    // SAFETY: the CPU supports the level (the caller's contract, checked by
+                    // `Simd::detected`).
+                    Simd::Avx512 => return unsafe { with_avx512($($arg),*) },
+                    Simd::Avx2 => return unsafe { with_avx2($($arg),*) },
+                    Simd::Baseline => {}
                 }
             }
+            let _ = level;
             $body($($arg),*)
         }
     };
@@ -373,7 +525,7 @@ impl Top2 {
 pub fn summarize(acc: &[f32], shard: Shard) -> Summary {
     assert_eq!(acc.len(), shard.len(), "one accumulator slot per record");
     assert_eq!(shard.start as usize % BLOCK, 0, "shards start on a block");
-    summary_pass(acc, shard.start)
+    summary_pass(simd::level(), acc, shard.start)
 }
 
 /// The sums of one block's scores: f32 lane sums and sums of squares, and the block maximum.
@@ -502,7 +654,9 @@ impl Summing {
     fn fold(&mut self, b: usize, block: &[f32], sums: &BlockSums) {
         self.sum += lanes_to_fixed(sums.sum);
         self.sum_squares += lanes_to_fixed(sums.squares);
-        if sums.block_max() >= self.top.second {
+        let max = sums.block_max();
+        // A block can change the top two only with a score above the second, or tie the best.
+        if max > self.top.second || max == self.top.best {
             let first = self.start + (b * BLOCK) as u32;
             for (k, &v) in block.iter().enumerate() {
                 self.top.see(first + k as u32, v);
@@ -535,15 +689,19 @@ fn summary_lanes(acc: &[f32], start: u32) -> Summary {
 /// (while the block is still in the L1 cache), for [`spread`]. Record indices are lost: only
 /// for algorithms whose second pass needs the scores' values alone.
 pub fn summarize_and_pack(acc: &mut [f32], shard: Shard) -> Summary {
+    summarize_and_pack_at(simd::level(), acc, shard)
+}
+
+/// [`summarize_and_pack`] at `level` (which the CPU must support).
+fn summarize_and_pack_at(level: Simd, acc: &mut [f32], shard: Shard) -> Summary {
     assert_eq!(acc.len(), shard.len(), "one accumulator slot per record");
     assert_eq!(shard.start as usize % BLOCK, 0, "shards start on a block");
     #[cfg(target_arch = "x86_64")]
-    {
-        let popcnt = std::arch::is_x86_feature_detected!("popcnt");
-        if popcnt && std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2 and POPCNT (checked just above).
-            return unsafe { summary_pack_avx2(acc, shard.start) };
-        }
+    match level {
+        // SAFETY: the CPU supports the level (the caller's contract).
+        Simd::Avx512 => return unsafe { summary_pack_avx512(acc, shard.start) },
+        Simd::Avx2 => return unsafe { summary_pack_avx2(acc, shard.start) },
+        Simd::Baseline => {}
     }
     summary_pack_lanes(acc, shard.start, pack::scalar)
 }
@@ -553,6 +711,13 @@ pub fn summarize_and_pack(acc: &mut [f32], shard: Shard) -> Summary {
 unsafe fn summary_pack_avx2(acc: &mut [f32], start: u32) -> Summary {
     // SAFETY (of the packing): this function runs only where AVX2 and POPCNT are.
     summary_pack_lanes(acc, start, |b| unsafe { pack::avx2(b) })
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx512f,avx2,popcnt")]
+unsafe fn summary_pack_avx512(acc: &mut [f32], start: u32) -> Summary {
+    // SAFETY (of the packing): this function runs only where AVX-512F and POPCNT are.
+    summary_pack_lanes(acc, start, |b| unsafe { pack::avx512(b) })
 }
 
 #[inline(always)]
@@ -603,7 +768,7 @@ fn exp_nonpositive(x: f32) -> f32 {
 ///
 /// [`Spread::entropic_sums`]: super::partial::Spread::entropic_sums
 pub fn spread(acc: &mut [f32], reference: f32, inv_sigma: f32) -> Spread {
-    spread_pass(acc, reference, inv_sigma)
+    spread_pass(simd::level(), acc, reference, inv_sigma)
 }
 
 dispatch_simd!(spread_pass, (acc: &mut [f32], reference: f32, inv: f32) -> Spread, spread_lanes);
@@ -668,134 +833,10 @@ fn entropic_lanes(
     (bz, bzx, count.iter().sum::<u32>() as usize)
 }
 
-/// Packing a block's nonzero scores to its front, in place and in record order, and zeroing the
-/// rest: two implementations with the same result.
-mod pack {
-    use super::BLOCK;
+mod pack;
+pub mod simd;
 
-    /// Packs the nonzero values of `block` (at most [`BLOCK`]) to its front, in order, zeroes
-    /// the rest, returns how many were packed.
-    pub fn scalar(block: &mut [f32]) -> usize {
-        assert!(block.len() <= BLOCK);
-        let mut m = 0;
-        for k in 0..block.len() {
-            // Branch-free: after step k, block[..m] holds the packed values and block[m..=k]
-            // zeros (m <= k).
-            let v = block[k];
-            block[k] = 0.0;
-            block[m] = v;
-            m += (v != 0.0) as usize;
-        }
-        m
-    }
-
-    /// The same with AVX2: 8 scores at a time, moved into place by a permutation from a table
-    /// indexed by the mask of nonzero lanes (its unused lanes pick a zero lane).
-    ///
-    /// # Safety
-    /// The CPU must support AVX2 and POPCNT.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2,popcnt")]
-    pub unsafe fn avx2(block: &mut [f32]) -> usize {
-        use std::arch::x86_64::*;
-        assert!(block.len() <= BLOCK);
-        let full = block.len() / 8;
-        let zero = _mm256_setzero_ps();
-        let mut m = 0usize;
-        for i in 0..full {
-            // SAFETY: i * 8 + 8 <= block.len(), and m <= i * 8: the store at m ends inside the
-            // vector just loaded (read before), which it overwrites with its nonzero values
-            // then zeros; the mask is below 256.
-            unsafe {
-                let p = block.as_mut_ptr().add(i * 8);
-                let v = _mm256_loadu_ps(p);
-                let keep = _mm256_movemask_ps(_mm256_cmp_ps::<_CMP_NEQ_UQ>(v, zero)) as usize;
-                let order = _mm256_loadu_si256(PERMUTATIONS[keep].as_ptr().cast());
-                _mm256_storeu_ps(p, zero);
-                _mm256_storeu_ps(
-                    block.as_mut_ptr().add(m),
-                    _mm256_permutevar8x32_ps(v, order),
-                );
-                m += keep.count_ones() as usize;
-            }
-        }
-        // The few scores after the last full vector, as in `scalar` (block[m..full * 8] is 0).
-        for k in full * 8..block.len() {
-            let v = block[k];
-            block[k] = 0.0;
-            block[m] = v;
-            m += (v != 0.0) as usize;
-        }
-        m
-    }
-
-    /// For each 8-bit mask, the lanes set in it, in order, then zeros.
-    #[cfg(target_arch = "x86_64")]
-    static PERMUTATIONS: [[u32; 8]; 256] = permutations();
-
-    #[cfg(target_arch = "x86_64")]
-    const fn permutations() -> [[u32; 8]; 256] {
-        let mut table = [[0u32; 8]; 256];
-        let mut mask = 0;
-        while mask < 256 {
-            let (mut lane, mut k, mut unset) = (0, 0, 0);
-            while lane < 8 {
-                if mask & (1 << lane) != 0 {
-                    table[mask][k] = lane as u32;
-                    k += 1;
-                } else {
-                    unset = lane as u32;
-                }
-                lane += 1;
-            }
-            // The unused lanes read a lane whose value is 0.
-            while k < 8 {
-                table[mask][k] = unset;
-                k += 1;
-            }
-            mask += 1;
-        }
-        table
-    }
-
-    #[cfg(all(test, target_arch = "x86_64"))]
-    mod tests {
-        use super::*;
-
-        /// Every implementation the CPU can run packs the same values and resets the block.
-        #[test]
-        fn the_packings_agree() {
-            for len in [0, 1, 7, 8, 15, 16, 17, 100, 511, 512] {
-                for density in [0u32, 1, 3, 8] {
-                    let block: Vec<f32> = (0..len as u32)
-                        .map(|i| {
-                            let h = i.wrapping_mul(2_654_435_761) >> 24;
-                            if h % 8 < density {
-                                (h + 1) as f32 / 7.0
-                            } else {
-                                0.0
-                            }
-                        })
-                        .collect();
-                    let want: Vec<f32> = block.iter().copied().filter(|&v| v != 0.0).collect();
-                    type Packing = fn(&mut [f32]) -> usize;
-                    let mut runs: Vec<(&str, Packing)> = vec![("scalar", scalar)];
-                    let popcnt = std::arch::is_x86_feature_detected!("popcnt");
-                    if popcnt && std::arch::is_x86_feature_detected!("avx2") {
-                        // SAFETY: AVX2 and POPCNT are available.
-                        runs.push(("avx2", |b| unsafe { avx2(b) }));
-                    }
-                    for (name, run) in runs {
-                        let mut b = block.clone();
-                        let m = run(&mut b);
-                        assert_eq!(&b[..m], &want[..], "{name} len {len} density {density}");
-                        assert!(b[m..].iter().all(|&v| v == 0.0), "{name}");
-                    }
-                }
-            }
-        }
-    }
-}
+use simd::Simd;
 
 /// Scoreboard's second pass over a shard: the `k`-th record (0-based, in record order) whose
 /// count equals `needed`, when `k` is given. Resets `acc`.
@@ -834,6 +875,94 @@ mod tests {
                 assert_eq!(v, (0.3 * ctx.day_sim[d]) as f32, "day {day} slot {j}");
             }
             assert_eq!(t.day[50], 0.0);
+        }
+    }
+
+    /// Every instruction set the CPU has scatters, summarizes and spreads to the same bits,
+    /// whatever the tiling and wherever the shard starts: on ratings, with aux facts lacking
+    /// the rating, the day or both (every kind of term), and on view logs.
+    #[test]
+    fn every_simd_level_gives_the_same_bits() {
+        use crate::attack::query::{self, QueryFact};
+        use crate::auxiliary::sampler::{self, AuxParams};
+        use crate::dataset::generate::{GenerateParams, Preset, generate};
+        let levels: Vec<Simd> = Simd::supported().collect();
+        for preset in [Preset::NetflixLike, Preset::ViewsLike] {
+            let data = generate(&GenerateParams::new(preset).users(3000).seed(5)).unwrap();
+            let aux = sampler::sample(
+                &data,
+                &AuxParams {
+                    targets: 12,
+                    items: 6,
+                    date_error: 14,
+                    seed: 3,
+                    ..AuxParams::default()
+                },
+                None,
+            )
+            .unwrap()
+            .records;
+            let mut queries = query::resolve(&data, &aux, None);
+            let lacking = |f: fn(&mut QueryFact)| {
+                let mut q = queries[0].clone();
+                q.facts.iter_mut().for_each(f);
+                q
+            };
+            let more = [
+                lacking(|f| f.rating = NO_RATING),
+                lacking(|f| f.day = NO_DAY),
+                lacking(|f| (f.rating, f.day) = (NO_RATING, NO_DAY)),
+            ];
+            queries.extend(more);
+            let ctx = RhContext::new(&data, 1.5, 30.0);
+            let n = data.num_records() as u32;
+            let shards = [
+                CheckedShard::whole(&data).unwrap(),
+                CheckedShard::new(
+                    &data,
+                    Shard {
+                        start: 1024,
+                        end: n - 5,
+                    },
+                )
+                .unwrap(),
+            ];
+            for shard in shards {
+                for q in &queries {
+                    let mut first = None;
+                    for &level in &levels {
+                        for tile in [BLOCK, 1 << 30] {
+                            let mut acc = vec![0f32; shard.len()];
+                            let mut scatter = RhScatter::new(&data, &ctx, q, shard);
+                            scatter.level = level;
+                            let start = shard.shard().start;
+                            for t in shard.tiles(tile) {
+                                let from = (t.shard().start - start) as usize;
+                                scatter.tile(t, &mut acc[from..from + t.len()]);
+                            }
+                            let scores: Vec<u32> = acc.iter().map(|v| v.to_bits()).collect();
+                            let summary = summary_pass(level, &acc, start);
+                            assert_eq!(
+                                summarize_and_pack_at(level, &mut acc, shard.shard()),
+                                summary
+                            );
+                            let inv = (1.0 / summary.sigma().max(1e-3)) as f32;
+                            let spread = spread_pass(level, &mut acc, summary.best, inv);
+                            assert!(acc.iter().all(|&v| v == 0.0), "reset");
+                            assert!(scores.iter().any(|&v| v != 0), "something scored");
+                            let got = (scores, summary, spread);
+                            match &first {
+                                None => first = Some(got),
+                                Some(want) => assert!(
+                                    *want == got,
+                                    "{preset:?} {level:?} tile {tile} shard {:?}",
+                                    shard.shard()
+                                ),
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 

@@ -1,0 +1,192 @@
+//! The Scoreboard-RH scatter with AVX-512: 16 postings of one fact at a time, their similarity
+//! terms gathered from the fact's tables, their records' scores gathered, added to and
+//! scattered back. The same additions in the same order as the scalar loop, per record; the
+//! postings after the last whole vector go through that loop.
+//!
+//! Each function takes the postings from the first up to the first whose record is `end` or
+//! more (`(start, end)`: the tile), and returns how many it took. Every function here requires
+//! that the keys be sorted, distinct (two lanes of one scatter must not write the same slot)
+//! and at least `start`, that `acc` have a slot for every record of `start..end`, and that the
+//! value slices be at least as long as `keys`.
+
+#![cfg(target_arch = "x86_64")]
+
+use std::arch::x86_64::*;
+
+use super::FactTables;
+
+/// The slots of 16 keys, `keys[k..k + 16] - start`.
+///
+/// # Safety
+/// AVX-512F; `k + 16 <= keys.len()`.
+#[inline(always)]
+unsafe fn slots(keys: &[u32], k: usize, start: __m512i) -> __m512i {
+    unsafe { _mm512_sub_epi32(_mm512_loadu_si512(keys.as_ptr().add(k).cast()), start) }
+}
+
+/// The rating terms of `rs[k..k + 16]`.
+///
+/// # Safety
+/// AVX-512F; `k + 16 <= rs.len()`.
+#[inline(always)]
+unsafe fn rating_terms(rs: &[u8], k: usize, t: &FactTables) -> __m512 {
+    unsafe {
+        let x = _mm512_cvtepu8_epi32(_mm_loadu_si128(rs.as_ptr().add(k).cast()));
+        // Every u8 indexes the 256-slot table.
+        _mm512_i32gather_ps::<4>(x, t.rating.as_ptr())
+    }
+}
+
+/// The day terms of `ds[k..k + 16]`: slot min(d - first_day (mod 2^16), len - 1), as
+/// [`FactTables::day`].
+///
+/// # Safety
+/// AVX-512F and AVX2; `k + 16 <= ds.len()`; `t.day` is not empty.
+#[inline(always)]
+unsafe fn day_terms(ds: &[u16], k: usize, t: &FactTables, first_day: __m256i) -> __m512 {
+    unsafe {
+        let d = _mm256_sub_epi16(_mm256_loadu_si256(ds.as_ptr().add(k).cast()), first_day);
+        let last = _mm512_set1_epi32(t.day.len() as i32 - 1);
+        let j = _mm512_min_epu32(_mm512_cvtepu16_epi32(d), last);
+        _mm512_i32gather_ps::<4>(j, t.day.as_ptr())
+    }
+}
+
+/// `acc[slot] += sim` for 16 distinct slots.
+///
+/// # Safety
+/// AVX-512F; the slots are distinct and below `acc.len()`.
+#[inline(always)]
+unsafe fn add_at(acc: &mut [f32], slot: __m512i, sim: __m512) {
+    unsafe {
+        let old = _mm512_i32gather_ps::<4>(slot, acc.as_ptr());
+        _mm512_i32scatter_ps::<4>(acc.as_mut_ptr(), slot, _mm512_add_ps(old, sim));
+    }
+}
+
+/// `acc[keys[k] - start] += rating[rs[k]] + day[ds[k]]`, as the scalar loop.
+///
+/// # Safety
+/// See the module docs; AVX-512F and AVX2.
+#[target_feature(enable = "avx512f,avx2")]
+pub unsafe fn add_both(
+    keys: &[u32],
+    rs: &[u8],
+    ds: &[u16],
+    (start, end): (u32, u32),
+    acc: &mut [f32],
+    t: &FactTables,
+    first_day: u16,
+) -> usize {
+    assert!(acc.len() >= (end - start) as usize);
+    let (rs, ds) = (&rs[..keys.len()], &ds[..keys.len()]);
+    let start_v = _mm512_set1_epi32(start as i32);
+    let first_day_v = _mm256_set1_epi16(first_day as i16);
+    let mut k = 0;
+    while k + 16 <= keys.len() && keys[k + 15] < end {
+        // SAFETY: k + 16 <= keys.len() = rs.len() = ds.len(); the keys are sorted, so all 16
+        // are below `end`, and at least `start` (the caller's contract): distinct slots below
+        // acc.len().
+        unsafe {
+            let sim = _mm512_add_ps(rating_terms(rs, k, t), day_terms(ds, k, t, first_day_v));
+            add_at(acc, slots(keys, k, start_v), sim);
+        }
+        k += 16;
+    }
+    while k < keys.len() && keys[k] < end {
+        acc[(keys[k] - start) as usize] += t.rating(rs[k]) + t.day(first_day, ds[k]);
+        k += 1;
+    }
+    k
+}
+
+/// `acc[keys[k] - start] += rating[rs[k]]`.
+///
+/// # Safety
+/// See the module docs; AVX-512F.
+#[target_feature(enable = "avx512f")]
+pub unsafe fn add_rating(
+    keys: &[u32],
+    rs: &[u8],
+    (start, end): (u32, u32),
+    acc: &mut [f32],
+    t: &FactTables,
+) -> usize {
+    assert!(acc.len() >= (end - start) as usize);
+    let rs = &rs[..keys.len()];
+    let start_v = _mm512_set1_epi32(start as i32);
+    let mut k = 0;
+    while k + 16 <= keys.len() && keys[k + 15] < end {
+        // SAFETY: as in `add_both`.
+        unsafe { add_at(acc, slots(keys, k, start_v), rating_terms(rs, k, t)) };
+        k += 16;
+    }
+    while k < keys.len() && keys[k] < end {
+        acc[(keys[k] - start) as usize] += t.rating(rs[k]);
+        k += 1;
+    }
+    k
+}
+
+/// `acc[keys[k] - start] += day[ds[k]]`.
+///
+/// # Safety
+/// See the module docs; AVX-512F and AVX2.
+#[target_feature(enable = "avx512f,avx2")]
+pub unsafe fn add_day(
+    keys: &[u32],
+    ds: &[u16],
+    (start, end): (u32, u32),
+    acc: &mut [f32],
+    t: &FactTables,
+    first_day: u16,
+) -> usize {
+    assert!(acc.len() >= (end - start) as usize);
+    let ds = &ds[..keys.len()];
+    let start_v = _mm512_set1_epi32(start as i32);
+    let first_day_v = _mm256_set1_epi16(first_day as i16);
+    let mut k = 0;
+    while k + 16 <= keys.len() && keys[k + 15] < end {
+        // SAFETY: as in `add_both`.
+        unsafe {
+            add_at(
+                acc,
+                slots(keys, k, start_v),
+                day_terms(ds, k, t, first_day_v),
+            )
+        };
+        k += 16;
+    }
+    while k < keys.len() && keys[k] < end {
+        acc[(keys[k] - start) as usize] += t.day(first_day, ds[k]);
+        k += 1;
+    }
+    k
+}
+
+/// `acc[keys[k] - start] += w`.
+///
+/// # Safety
+/// See the module docs; AVX-512F.
+#[target_feature(enable = "avx512f")]
+pub unsafe fn add_constant(
+    keys: &[u32],
+    (start, end): (u32, u32),
+    acc: &mut [f32],
+    w: f32,
+) -> usize {
+    assert!(acc.len() >= (end - start) as usize);
+    let start_v = _mm512_set1_epi32(start as i32);
+    let w_v = _mm512_set1_ps(w);
+    let mut k = 0;
+    while k + 16 <= keys.len() && keys[k + 15] < end {
+        // SAFETY: as in `add_both`.
+        unsafe { add_at(acc, slots(keys, k, start_v), w_v) };
+        k += 16;
+    }
+    while k < keys.len() && keys[k] < end {
+        acc[(keys[k] - start) as usize] += w;
+        k += 1;
+    }
+    k
+}
