@@ -657,9 +657,19 @@ impl Summing {
         let max = sums.block_max();
         // A block can change the top two only with a score above the second, or tie the best.
         if max > self.top.second || max == self.top.best {
+            // Then only the vectors holding such a score, in order (the second only grows, so
+            // a vector skipped under the current top two could not have changed them).
             let first = self.start + (b * BLOCK) as u32;
-            for (k, &v) in block.iter().enumerate() {
-                self.top.see(first + k as u32, v);
+            for (c, chunk) in block.chunks(LANES).enumerate() {
+                let (second, best) = (self.top.second, self.top.best);
+                if chunk
+                    .iter()
+                    .fold(false, |any, &v| any | (v > second) | (v == best))
+                {
+                    for (k, &v) in chunk.iter().enumerate() {
+                        self.top.see(first + (c * LANES + k) as u32, v);
+                    }
+                }
             }
         }
     }

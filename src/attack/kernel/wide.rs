@@ -24,16 +24,45 @@ unsafe fn slots(keys: &[u32], k: usize, start: __m512i) -> __m512i {
     unsafe { _mm512_sub_epi32(_mm512_loadu_si512(keys.as_ptr().add(k).cast()), start) }
 }
 
-/// The rating terms of `rs[k..k + 16]`.
+/// The rating table's first 32 slots, in two vectors for a two-register permute.
+pub struct RatingLanes {
+    low: __m512,
+    high: __m512,
+}
+
+impl RatingLanes {
+    /// # Safety
+    /// AVX-512F.
+    #[inline(always)]
+    pub unsafe fn new(t: &FactTables) -> RatingLanes {
+        unsafe {
+            RatingLanes {
+                low: _mm512_loadu_ps(t.rating.as_ptr()),
+                high: _mm512_loadu_ps(t.rating.as_ptr().add(16)),
+            }
+        }
+    }
+}
+
+/// The rating terms of `rs[k..k + 16]`: `t.rating[x]`, by a permute of the table's first 32
+/// slots (every rating of a scale up to 15.5 stars), 0 for the missing value 255 (its slot),
+/// and from the table itself for the rest (none on the usual scales).
 ///
 /// # Safety
-/// AVX-512F; `k + 16 <= rs.len()`.
+/// AVX-512F; `k + 16 <= rs.len()`; `lanes` are `t`'s.
 #[inline(always)]
-unsafe fn rating_terms(rs: &[u8], k: usize, t: &FactTables) -> __m512 {
+unsafe fn rating_terms(rs: &[u8], k: usize, t: &FactTables, lanes: &RatingLanes) -> __m512 {
     unsafe {
         let x = _mm512_cvtepu8_epi32(_mm_loadu_si128(rs.as_ptr().add(k).cast()));
-        // Every u8 indexes the 256-slot table.
-        _mm512_i32gather_ps::<4>(x, t.rating.as_ptr())
+        let small = _mm512_cmplt_epu32_mask(x, _mm512_set1_epi32(32));
+        let terms = _mm512_maskz_permutex2var_ps(small, lanes.low, x, lanes.high);
+        let other = !small & _mm512_cmpneq_epi32_mask(x, _mm512_set1_epi32(255));
+        if other == 0 {
+            terms
+        } else {
+            // Every u8 indexes the 256-slot table.
+            _mm512_mask_i32gather_ps::<4>(terms, other, x, t.rating.as_ptr())
+        }
     }
 }
 
@@ -80,6 +109,8 @@ pub unsafe fn add_both(
 ) -> usize {
     assert!(acc.len() >= (end - start) as usize);
     let (rs, ds) = (&rs[..keys.len()], &ds[..keys.len()]);
+    // SAFETY: AVX-512F (this function's target features).
+    let lanes = unsafe { RatingLanes::new(t) };
     let start_v = _mm512_set1_epi32(start as i32);
     let first_day_v = _mm256_set1_epi16(first_day as i16);
     let mut k = 0;
@@ -88,7 +119,10 @@ pub unsafe fn add_both(
         // are below `end`, and at least `start` (the caller's contract): distinct slots below
         // acc.len().
         unsafe {
-            let sim = _mm512_add_ps(rating_terms(rs, k, t), day_terms(ds, k, t, first_day_v));
+            let sim = _mm512_add_ps(
+                rating_terms(rs, k, t, &lanes),
+                day_terms(ds, k, t, first_day_v),
+            );
             add_at(acc, slots(keys, k, start_v), sim);
         }
         k += 16;
@@ -114,11 +148,13 @@ pub unsafe fn add_rating(
 ) -> usize {
     assert!(acc.len() >= (end - start) as usize);
     let rs = &rs[..keys.len()];
+    // SAFETY: AVX-512F (this function's target features).
+    let lanes = unsafe { RatingLanes::new(t) };
     let start_v = _mm512_set1_epi32(start as i32);
     let mut k = 0;
     while k + 16 <= keys.len() && keys[k + 15] < end {
         // SAFETY: as in `add_both`.
-        unsafe { add_at(acc, slots(keys, k, start_v), rating_terms(rs, k, t)) };
+        unsafe { add_at(acc, slots(keys, k, start_v), rating_terms(rs, k, t, &lanes)) };
         k += 16;
     }
     while k < keys.len() && keys[k] < end {
@@ -189,4 +225,43 @@ pub unsafe fn add_constant(
         k += 1;
     }
     k
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attack::kernel::simd::Simd;
+
+    /// The permute, the missing value and the gather for the rest give the table's slot for
+    /// every rating value, in every lane. (Runs where the CPU has AVX-512, the only place this
+    /// code runs.)
+    #[test]
+    fn rating_terms_are_the_table_for_every_value() {
+        if Simd::detected() < Simd::Avx512 {
+            eprintln!("no AVX-512 here: the AVX-512 rating lookup cannot run on this CPU");
+            return;
+        }
+        let mut rating = [0f32; 256];
+        for (x, slot) in rating.iter_mut().enumerate().take(255) {
+            *slot = 1.0 + x as f32 / 4.0;
+        }
+        let t = FactTables {
+            rating,
+            day: vec![0.0],
+        };
+        // Every value, then mixes of small, large and missing values within one vector.
+        let mut rs: Vec<u8> = (0..=255).collect();
+        rs.extend((0..64u32).map(|i| [3u8, 255, 40, 31, 32, 200, 0, 10][(i * 7 % 8) as usize]));
+        // SAFETY: AVX-512F is available (checked above); k + 16 <= rs.len().
+        unsafe {
+            let lanes = RatingLanes::new(&t);
+            for k in (0..rs.len()).step_by(16) {
+                let mut got = [0f32; 16];
+                _mm512_storeu_ps(got.as_mut_ptr(), rating_terms(&rs, k, &t, &lanes));
+                for (l, &v) in got.iter().enumerate() {
+                    assert_eq!(v, t.rating(rs[k + l]), "rating {}", rs[k + l]);
+                }
+            }
+        }
+    }
 }
