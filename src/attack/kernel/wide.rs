@@ -93,6 +93,38 @@ unsafe fn add_at(acc: &mut [f32], slot: __m512i, sim: __m512) {
     }
 }
 
+/// Adds `vector(k)`, the terms of the 16 postings from `k`, at their records' slots while the
+/// last of them is below `end`, then `scalar(k)` one posting at a time up to the first at
+/// `end` or beyond; returns how many postings it took.
+///
+/// # Safety
+/// AVX-512F; the module docs' contract; `vector(k)` must be sound for `k + 16 <= keys.len()`.
+#[inline(always)]
+unsafe fn add_terms(
+    keys: &[u32],
+    (start, end): (u32, u32),
+    acc: &mut [f32],
+    vector: impl Fn(usize) -> __m512,
+    scalar: impl Fn(usize) -> f32,
+) -> usize {
+    assert!(acc.len() >= (end - start) as usize);
+    // SAFETY: AVX-512F (the caller's contract).
+    let start_v = unsafe { _mm512_set1_epi32(start as i32) };
+    let mut k = 0;
+    while k + 16 <= keys.len() && keys[k + 15] < end {
+        // SAFETY: k + 16 <= keys.len(); the keys are sorted, so all 16 are below `end`, and
+        // they are distinct and at least `start` (the caller's contract): distinct slots below
+        // acc.len().
+        unsafe { add_at(acc, slots(keys, k, start_v), vector(k)) };
+        k += 16;
+    }
+    while k < keys.len() && keys[k] < end {
+        acc[(keys[k] - start) as usize] += scalar(k);
+        k += 1;
+    }
+    k
+}
+
 /// `acc[keys[k] - start] += rating[rs[k]] + day[ds[k]]`, as the scalar loop.
 ///
 /// # Safety
@@ -102,36 +134,30 @@ pub unsafe fn add_both(
     keys: &[u32],
     rs: &[u8],
     ds: &[u16],
-    (start, end): (u32, u32),
+    bounds: (u32, u32),
     acc: &mut [f32],
     t: &FactTables,
     first_day: u16,
 ) -> usize {
-    assert!(acc.len() >= (end - start) as usize);
     let (rs, ds) = (&rs[..keys.len()], &ds[..keys.len()]);
-    // SAFETY: AVX-512F (this function's target features).
-    let lanes = unsafe { RatingLanes::new(t) };
-    let start_v = _mm512_set1_epi32(start as i32);
-    let first_day_v = _mm256_set1_epi16(first_day as i16);
-    let mut k = 0;
-    while k + 16 <= keys.len() && keys[k + 15] < end {
-        // SAFETY: k + 16 <= keys.len() = rs.len() = ds.len(); the keys are sorted, so all 16
-        // are below `end`, and at least `start` (the caller's contract): distinct slots below
-        // acc.len().
-        unsafe {
-            let sim = _mm512_add_ps(
-                rating_terms(rs, k, t, &lanes),
-                day_terms(ds, k, t, first_day_v),
-            );
-            add_at(acc, slots(keys, k, start_v), sim);
-        }
-        k += 16;
+    // SAFETY: AVX-512F and AVX2 (this function's target features); k + 16 <= keys.len() =
+    // rs.len() = ds.len() in `vector`.
+    unsafe {
+        let lanes = RatingLanes::new(t);
+        let first_day_v = _mm256_set1_epi16(first_day as i16);
+        add_terms(
+            keys,
+            bounds,
+            acc,
+            |k| {
+                _mm512_add_ps(
+                    rating_terms(rs, k, t, &lanes),
+                    day_terms(ds, k, t, first_day_v),
+                )
+            },
+            |k| t.rating(rs[k]) + t.day(first_day, ds[k]),
+        )
     }
-    while k < keys.len() && keys[k] < end {
-        acc[(keys[k] - start) as usize] += t.rating(rs[k]) + t.day(first_day, ds[k]);
-        k += 1;
-    }
-    k
 }
 
 /// `acc[keys[k] - start] += rating[rs[k]]`.
@@ -142,26 +168,22 @@ pub unsafe fn add_both(
 pub unsafe fn add_rating(
     keys: &[u32],
     rs: &[u8],
-    (start, end): (u32, u32),
+    bounds: (u32, u32),
     acc: &mut [f32],
     t: &FactTables,
 ) -> usize {
-    assert!(acc.len() >= (end - start) as usize);
     let rs = &rs[..keys.len()];
-    // SAFETY: AVX-512F (this function's target features).
-    let lanes = unsafe { RatingLanes::new(t) };
-    let start_v = _mm512_set1_epi32(start as i32);
-    let mut k = 0;
-    while k + 16 <= keys.len() && keys[k + 15] < end {
-        // SAFETY: as in `add_both`.
-        unsafe { add_at(acc, slots(keys, k, start_v), rating_terms(rs, k, t, &lanes)) };
-        k += 16;
+    // SAFETY: as in `add_both`.
+    unsafe {
+        let lanes = RatingLanes::new(t);
+        add_terms(
+            keys,
+            bounds,
+            acc,
+            |k| rating_terms(rs, k, t, &lanes),
+            |k| t.rating(rs[k]),
+        )
     }
-    while k < keys.len() && keys[k] < end {
-        acc[(keys[k] - start) as usize] += t.rating(rs[k]);
-        k += 1;
-    }
-    k
 }
 
 /// `acc[keys[k] - start] += day[ds[k]]`.
@@ -172,32 +194,23 @@ pub unsafe fn add_rating(
 pub unsafe fn add_day(
     keys: &[u32],
     ds: &[u16],
-    (start, end): (u32, u32),
+    bounds: (u32, u32),
     acc: &mut [f32],
     t: &FactTables,
     first_day: u16,
 ) -> usize {
-    assert!(acc.len() >= (end - start) as usize);
     let ds = &ds[..keys.len()];
-    let start_v = _mm512_set1_epi32(start as i32);
-    let first_day_v = _mm256_set1_epi16(first_day as i16);
-    let mut k = 0;
-    while k + 16 <= keys.len() && keys[k + 15] < end {
-        // SAFETY: as in `add_both`.
-        unsafe {
-            add_at(
-                acc,
-                slots(keys, k, start_v),
-                day_terms(ds, k, t, first_day_v),
-            )
-        };
-        k += 16;
+    // SAFETY: as in `add_both`.
+    unsafe {
+        let first_day_v = _mm256_set1_epi16(first_day as i16);
+        add_terms(
+            keys,
+            bounds,
+            acc,
+            |k| day_terms(ds, k, t, first_day_v),
+            |k| t.day(first_day, ds[k]),
+        )
     }
-    while k < keys.len() && keys[k] < end {
-        acc[(keys[k] - start) as usize] += t.day(first_day, ds[k]);
-        k += 1;
-    }
-    k
 }
 
 /// `acc[keys[k] - start] += w`.
@@ -205,26 +218,12 @@ pub unsafe fn add_day(
 /// # Safety
 /// See the module docs; AVX-512F.
 #[target_feature(enable = "avx512f")]
-pub unsafe fn add_constant(
-    keys: &[u32],
-    (start, end): (u32, u32),
-    acc: &mut [f32],
-    w: f32,
-) -> usize {
-    assert!(acc.len() >= (end - start) as usize);
-    let start_v = _mm512_set1_epi32(start as i32);
-    let w_v = _mm512_set1_ps(w);
-    let mut k = 0;
-    while k + 16 <= keys.len() && keys[k + 15] < end {
-        // SAFETY: as in `add_both`.
-        unsafe { add_at(acc, slots(keys, k, start_v), w_v) };
-        k += 16;
+pub unsafe fn add_constant(keys: &[u32], bounds: (u32, u32), acc: &mut [f32], w: f32) -> usize {
+    // SAFETY: as in `add_both`.
+    unsafe {
+        let w_v = _mm512_set1_ps(w);
+        add_terms(keys, bounds, acc, |_| w_v, |_| w)
     }
-    while k < keys.len() && keys[k] < end {
-        acc[(keys[k] - start) as usize] += w;
-        k += 1;
-    }
-    k
 }
 
 #[cfg(test)]
