@@ -1,7 +1,9 @@
 //! Time per aux record on two releases, interleaved round by round: does the Scoreboard-RH
 //! kernel's cost grow with the postings an aux record reads, not with N? Each round runs the
 //! plain pass and the whole Scoreboard-RH kernel over the aux records of `benches/attack.rs`
-//! drawn from each release; the ratios are taken within a round.
+//! drawn from each release, and the kernel's phases apart (the scatter tile by tile, then with
+//! the first pass; the second pass is the whole kernel less those); the ratios are taken within
+//! a round.
 //!
 //! ```text
 //! cargo run --release --example scaling_rounds -- SMALL_STORE LARGE_STORE [ROUNDS]
@@ -13,22 +15,72 @@ use std::hint::black_box;
 use std::time::Instant;
 
 use common::{Setup, median};
-use deanon::attack::kernel;
+use deanon::attack::CheckedShard;
+use deanon::attack::algorithm::TILE;
+use deanon::attack::kernel::{self, RhContext, RhScatter};
 
-/// (plain pass, Scoreboard-RH) seconds per aux record.
-fn round(s: &mut Setup) -> (f64, f64) {
+/// One round's seconds per aux record.
+struct Round {
+    plain: f64,
+    /// Scoreboard-RH's scatter alone, tile by tile as the scorer runs it (its reset, a memset
+    /// timed apart, taken out).
+    scatter: f64,
+    /// The scatter and the first pass, tile by tile (the reset taken out).
+    first: f64,
+    /// The whole kernel.
+    rh: f64,
+}
+
+/// One phase's time in a round.
+type Phase = fn(&Round) -> f64;
+
+fn round(s: &mut Setup, context: &RhContext) -> Round {
     let n = s.queries.len() as f64;
-    let start = Instant::now();
-    for q in &s.queries {
-        kernel::plain_pass(&s.data, q, &mut s.acc);
-        s.acc.fill(0.0);
+    let tiles: Vec<CheckedShard> = s.shard.tiles(TILE).collect();
+    let mut time = |run: &mut dyn FnMut(&mut Setup)| {
+        let start = Instant::now();
+        run(s);
+        start.elapsed().as_secs_f64() / n
+    };
+    let plain = time(&mut |s| {
+        for q in &s.queries {
+            kernel::plain_pass(&s.data, q, &mut s.acc);
+            s.acc.fill(0.0);
+        }
+    });
+    let reset = time(&mut |s| {
+        for _ in &s.queries {
+            s.acc.fill(0.0);
+            black_box(&mut s.acc);
+        }
+    });
+    let tiled = |s: &mut Setup, first_pass: bool| {
+        for q in &s.queries {
+            let mut scatter = RhScatter::new(&s.data, context, q, s.shard);
+            for tile in &tiles {
+                let from = tile.shard().start as usize;
+                let part = &mut s.acc[from..from + tile.len()];
+                scatter.tile(*tile, part);
+                if first_pass {
+                    black_box(kernel::summarize_and_pack(part, tile.shard()));
+                }
+            }
+            s.acc.fill(0.0);
+        }
+    };
+    let scatter = time(&mut |s| tiled(s, false)) - reset;
+    let first = time(&mut |s| tiled(s, true)) - reset;
+    let rh = time(&mut |s| {
+        for (k, q) in s.queries.iter().enumerate() {
+            black_box(s.scorer.score_alone(&s.data, k, q, &mut s.acc));
+        }
+    });
+    Round {
+        plain,
+        scatter,
+        first,
+        rh,
     }
-    let plain = start.elapsed().as_secs_f64() / n;
-    let start = Instant::now();
-    for (k, q) in s.queries.iter().enumerate() {
-        black_box(s.scorer.score_alone(&s.data, k, q, &mut s.acc));
-    }
-    (plain, start.elapsed().as_secs_f64() / n)
 }
 
 fn main() {
@@ -51,24 +103,38 @@ fn main() {
         per_aux(&large),
         per_aux(&large) / per_aux(&small)
     );
-    let (mut plain, mut rh) = (Vec::new(), Vec::new());
-    let (mut small_rh, mut large_rh) = (Vec::new(), Vec::new());
+    let small_context = RhContext::new(&small.data, 1.5, 30.0);
+    let large_context = RhContext::new(&large.data, 1.5, 30.0);
+    let mut rounds_small = Vec::new();
+    let mut rounds_large = Vec::new();
     for _ in 0..rounds {
-        let (ps, rs) = round(&mut small);
-        let (pl, rl) = round(&mut large);
-        plain.push(pl / ps);
-        rh.push(rl / rs);
-        small_rh.push(rs * 1e3);
-        large_rh.push(rl * 1e3);
+        rounds_small.push(round(&mut small, &small_context));
+        rounds_large.push(round(&mut large, &large_context));
     }
+    let pairs = || rounds_small.iter().zip(&rounds_large);
+    let ratio = |f: Phase| median(pairs().map(|(s, l)| f(l) / f(s)).collect());
+    let ms = |rounds: &[Round], f: Phase| median(rounds.iter().map(f).collect()) * 1e3;
     println!(
         "scoreboard-rh per aux record: median {:.3} ms -> {:.3} ms; ratio within a round: median x{:.3}",
-        median(small_rh),
-        median(large_rh),
-        median(rh)
+        ms(&rounds_small, |r| r.rh),
+        ms(&rounds_large, |r| r.rh),
+        ratio(|r| r.rh)
     );
     println!(
         "plain pass per aux record: ratio within a round: median x{:.3}",
-        median(plain)
+        ratio(|r| r.plain)
     );
+    let phases: [(&str, Phase); 3] = [
+        ("scatter (tiled)", |r| r.scatter),
+        ("first pass", |r| r.first - r.scatter),
+        ("second pass", |r| r.rh - r.first),
+    ];
+    for (name, f) in phases {
+        println!(
+            "  {name:<16} median {:.3} ms -> {:.3} ms; ratio within a round: median x{:.3}",
+            ms(&rounds_small, f),
+            ms(&rounds_large, f),
+            ratio(f)
+        );
+    }
 }

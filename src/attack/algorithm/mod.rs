@@ -38,7 +38,7 @@ use super::shard::{BLOCK, CheckedShard, ReleaseStats, Shard};
 
 /// Records scored and summarized together by [`Scorer::first_pass`]: their accumulator slice
 /// (512 KiB) stays in a core's L2 cache while the postings stream past.
-const TILE: usize = 256 * BLOCK;
+pub const TILE: usize = 256 * BLOCK;
 use crate::Error;
 use crate::dataset::Dataset;
 
