@@ -790,7 +790,11 @@ dispatch_simd!(spread_pass, (acc: &mut [f32], reference: f32, inv: f32) -> Sprea
 #[inline(always)]
 fn spread_lanes(acc: &mut [f32], reference: f32, inv: f32) -> Spread {
     let (mut z, mut zx, mut zeros) = (0i128, 0i128, 0u64);
-    for block in acc.chunks_mut(BLOCK) {
+    // Last block first: the first pass left the shard's last tiles in the cache, and reading
+    // them before the rest hits there (in record order, an accumulator about the cache's size
+    // would evict each block just before it is read). The sums are integers: any order gives
+    // the same bits.
+    for block in acc.chunks_mut(BLOCK).rev() {
         let (bz, bzx, nonzero) = if block.len() == BLOCK {
             entropic_lanes(block, reference, inv)
         } else {
