@@ -24,8 +24,9 @@
 //!    packs each block's nonzero scores to its front, in record order, in place while the block
 //!    is in the L1 cache, and zeroes the rest;
 //! 2. [`spread`]: the entropic output's sums (Pr[r] proportional to exp(score / sigma), the best
-//!    score as reference) and the reset, reading only the packed scores, vector by vector up to
-//!    the first vector that ends in a 0: exp() runs over those, and the records scoring 0 (most
+//!    score as reference) and the reset, reading only the packed scores (last block first,
+//!    where the first pass left them in the cache), vector by vector up to the first vector
+//!    that ends in a 0: exp() runs over those, and the records scoring 0 (most
 //!    of them: an aux record of 8 facts gives a nonzero score to about 28% of the full-scale
 //!    twin's records) are counted, their terms, all equal, added by the owner in closed form.
 //!
