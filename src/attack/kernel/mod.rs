@@ -10,7 +10,7 @@
 //! entry without a rating or a date contributes 0 for that term. For view logs, a record's
 //! postings of one item are consecutive, and only its best event counts. [`RhScatter`] scatters
 //! a shard tile by tile, the tables built once per aux record and a cursor kept per fact; with
-//! AVX-512 on ratings data, 16 postings at a time by gather and scatter ([`wide`]).
+//! AVX-512 on ratings data, 16 postings at a time by gather and scatter (`wide.rs`).
 //!
 //! After scattering, two streaming passes, both in blocks of [`BLOCK`] records aligned to the
 //! global record index, with f32 sums in 16 fixed lanes per block, added in a fixed order and
