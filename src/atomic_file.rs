@@ -3,7 +3,8 @@
 //!
 //! Every file the tool writes goes to a temporary file in the destination's folder first and is
 //! renamed over the destination only once complete, so an error or a kill never leaves a
-//! half-written output behind.
+//! half-written output behind. A destination that exists and is not a regular file (a device
+//! such as /dev/null, a FIFO) is written in place.
 
 use std::io::{BufWriter, Write};
 use std::path::Path;
@@ -29,6 +30,18 @@ where
     };
     if path.is_dir() {
         return Err(Error::input(path, "is a folder; give a file name"));
+    }
+    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
+        // A device (`-o /dev/null`), a FIFO or a terminal is written in place: renaming a
+        // temporary file over it would replace it with a regular file (as root, /dev/null
+        // itself). A stream cannot be written atomically anyway.
+        let mut file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| Error::io(path, e))?;
+        let mut w = BufWriter::with_capacity(1 << 16, &mut file);
+        write(&mut w).map_err(|e| Error::io(path, e))?;
+        return w.flush().map_err(|e| Error::io(path, e));
     }
     let mut tmp = tempfile::Builder::new()
         .prefix(".deanon-tmp-")
@@ -100,6 +113,32 @@ mod tests {
     /// Regression: serde_json's default float parser is not correctly rounded, so rates re-read
     /// from cell files came back one ulp off (0.1811811811811812 for 181/999). A result file
     /// must give back the bits it was written with.
+    /// Regression: `-o /dev/null` renamed a temporary file over /dev/null, which (run as root)
+    /// replaced the device with a regular file that later readers of /dev/null read back. A
+    /// special file is written in place and stays what it was; here a FIFO.
+    #[cfg(unix)]
+    #[test]
+    fn a_special_file_is_written_in_place_not_replaced() {
+        use std::os::unix::fs::FileTypeExt;
+        let dir = tempfile::tempdir().unwrap();
+        let fifo = dir.path().join("out.fifo");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.unwrap().success(), "mkfifo");
+        let reader = {
+            let fifo = fifo.clone();
+            std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+        };
+        write_atomically(&fifo, |w| w.write_all(b"hello\n")).unwrap();
+        let kind = std::fs::metadata(&fifo).unwrap().file_type();
+        assert!(kind.is_fifo(), "still a FIFO, not {kind:?}");
+        assert_eq!(reader.join().unwrap(), "hello\n");
+        assert_eq!(
+            std::fs::read_dir(dir.path()).unwrap().count(),
+            1,
+            "no temporary left"
+        );
+    }
+
     #[test]
     fn json_results_read_back_bit_for_bit() {
         let dir = tempfile::tempdir().unwrap();
