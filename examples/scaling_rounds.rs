@@ -16,7 +16,7 @@ use std::time::Instant;
 
 use common::{Setup, median};
 use deanon::attack::CheckedShard;
-use deanon::attack::algorithm::TILE;
+use deanon::attack::algorithm::{TILE, for_each_tile};
 use deanon::attack::kernel::{self, RhContext, RhScatter};
 
 /// One round's seconds per aux record.
@@ -57,14 +57,12 @@ fn round(s: &mut Setup, context: &RhContext) -> Round {
     let tiled = |s: &mut Setup, first_pass: bool| {
         for q in &s.queries {
             let mut scatter = RhScatter::new(&s.data, context, q, s.shard);
-            for tile in &tiles {
-                let from = tile.shard().start as usize;
-                let part = &mut s.acc[from..from + tile.len()];
-                scatter.tile(*tile, part);
+            for_each_tile(&tiles, &mut s.acc, |tile, part| {
+                scatter.tile(tile, part);
                 if first_pass {
                     black_box(kernel::summarize_and_pack(part, tile.shard()));
                 }
-            }
+            });
             s.acc.fill(0.0);
         }
     };

@@ -110,9 +110,6 @@ pub fn read_toml<T: serde::de::DeserializeOwned>(path: &Path) -> Result<(T, Stri
 mod tests {
     use super::*;
 
-    /// Regression: serde_json's default float parser is not correctly rounded, so rates re-read
-    /// from cell files came back one ulp off (0.1811811811811812 for 181/999). A result file
-    /// must give back the bits it was written with.
     /// Regression: `-o /dev/null` renamed a temporary file over /dev/null, which (run as root)
     /// replaced the device with a regular file that later readers of /dev/null read back. A
     /// special file is written in place and stays what it was; here a FIFO.
@@ -139,6 +136,9 @@ mod tests {
         );
     }
 
+    /// Regression: serde_json's default float parser is not correctly rounded, so rates re-read
+    /// from cell files came back one ulp off (0.1811811811811812 for 181/999). A result file
+    /// must give back the bits it was written with.
     #[test]
     fn json_results_read_back_bit_for_bit() {
         let dir = tempfile::tempdir().unwrap();

@@ -13,10 +13,10 @@ use crate::dataset::Dataset;
 /// Scoreboard-RH on one shard.
 pub struct ScoreboardRh {
     context: RhContext,
+    /// The shard it scores.
+    pub(super) shard: CheckedShard,
     phi: f64,
     count_tolerance: f64,
-    /// The shard it scores.
-    shard: CheckedShard,
 }
 
 impl ScoreboardRh {
@@ -34,9 +34,9 @@ impl ScoreboardRh {
                 params.d0(),
                 stats.day_range,
             ),
+            shard,
             phi: params.phi(),
             count_tolerance: params.count_tolerance(),
-            shard,
         }
     }
 }

@@ -22,8 +22,6 @@ pub struct ScoreboardRhNorm {
     rh: ScoreboardRh,
     /// (1 - B) + B |r| / mean|r| for each record of the shard, computed in f64.
     divisors: Vec<f32>,
-    /// The shard's first record.
-    start: u32,
 }
 
 impl ScoreboardRhNorm {
@@ -50,7 +48,6 @@ impl ScoreboardRhNorm {
         ScoreboardRhNorm {
             rh: ScoreboardRh::build(release, params, stats, shard),
             divisors,
-            start: s.start,
         }
     }
 }
@@ -66,7 +63,7 @@ impl LinkageAlgorithm for ScoreboardRhNorm {
     ) {
         self.rh
             .score(release, query, tiles, acc, &mut |tile, part| {
-                let from = (tile.shard().start - self.start) as usize;
+                let from = (tile.shard().start - self.rh.shard.shard().start) as usize;
                 kernel::divide(part, &self.divisors[from..from + part.len()]);
                 visit(tile, part);
             });

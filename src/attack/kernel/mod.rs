@@ -44,7 +44,11 @@ use super::query::Query;
 use super::shard::{BLOCK, CheckedShard, Shard, shard_postings};
 use crate::dataset::{Dataset, DatasetKind, Entries, NO_DAY, NO_RATING};
 
+mod pack;
+pub mod simd;
 mod wide;
+
+use simd::Simd;
 
 /// wt(i) = 1 / ln(max(supp(i), 2)) for every item of the release.
 pub fn item_weights(release: &Dataset) -> Vec<f64> {
@@ -852,11 +856,6 @@ fn entropic_lanes(
     (bz, bzx, count.iter().sum::<u32>() as usize)
 }
 
-mod pack;
-pub mod simd;
-
-use simd::Simd;
-
 /// Scoreboard's second pass over a shard: the `k`-th record (0-based, in record order) whose
 /// count equals `needed`, when `k` is given. Resets `acc`.
 pub fn pick_and_reset(acc: &mut [f32], shard: Shard, needed: f32, k: Option<u64>) -> Option<u32> {
@@ -902,6 +901,7 @@ mod tests {
     /// the rating, the day or both (every kind of term), and on view logs.
     #[test]
     fn every_simd_level_gives_the_same_bits() {
+        use crate::attack::algorithm::for_each_tile;
         use crate::attack::query::{self, QueryFact};
         use crate::auxiliary::sampler::{self, AuxParams};
         use crate::dataset::generate::{GenerateParams, Preset, generate};
@@ -954,11 +954,9 @@ mod tests {
                             let mut acc = vec![0f32; shard.len()];
                             let mut scatter = RhScatter::new(&data, &ctx, q, shard);
                             scatter.level = level;
+                            let tiles: Vec<_> = shard.tiles(tile).collect();
+                            for_each_tile(&tiles, &mut acc, |t, part| scatter.tile(t, part));
                             let start = shard.shard().start;
-                            for t in shard.tiles(tile) {
-                                let from = (t.shard().start - start) as usize;
-                                scatter.tile(t, &mut acc[from..from + t.len()]);
-                            }
                             let scores: Vec<u32> = acc.iter().map(|v| v.to_bits()).collect();
                             let summary = summary_pass(level, &acc, start);
                             assert_eq!(
