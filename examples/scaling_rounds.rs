@@ -103,6 +103,25 @@ fn main() {
     );
     let small_context = RhContext::new(&small.data, 1.5, 30.0);
     let large_context = RhContext::new(&large.data, 1.5, 30.0);
+    // Records an aux record gives a nonzero score: the least the passes must visit (each
+    // enters sigma's sums and the entropic sums by its own value).
+    let scored = |s: &mut Setup, context: &RhContext| {
+        let mut scored = 0usize;
+        for q in &s.queries {
+            kernel::scatter_rh(&s.data, context, q, s.shard, &mut s.acc);
+            scored += s.acc.iter().filter(|v| **v != 0.0).count();
+            s.acc.fill(0.0);
+        }
+        scored as f64 / s.queries.len() as f64
+    };
+    let (scored_small, scored_large) = (
+        scored(&mut small, &small_context),
+        scored(&mut large, &large_context),
+    );
+    println!(
+        "records scored (nonzero) per aux record {scored_small:.0} -> {scored_large:.0} (x{:.3})",
+        scored_large / scored_small
+    );
     let mut rounds_small = Vec::new();
     let mut rounds_large = Vec::new();
     for _ in 0..rounds {
