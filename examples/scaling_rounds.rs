@@ -82,16 +82,9 @@ fn round(s: &mut Setup, context: &RhContext) -> Round {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.len() < 2 {
-        eprintln!("usage: scaling_rounds SMALL_STORE LARGE_STORE [ROUNDS]");
-        std::process::exit(2);
-    }
-    let rounds: usize = args
-        .get(2)
-        .map_or(15, |r| r.parse().expect("ROUNDS: a number"));
-    let mut small = Setup::open(&args[0]);
-    let mut large = Setup::open(&args[1]);
+    let (small, large, rounds) = common::two_stores_and_rounds("scaling_rounds", 15);
+    let mut small = Setup::open(&small);
+    let mut large = Setup::open(&large);
     let per_aux = |s: &Setup| s.postings as f64 / s.queries.len() as f64;
     println!(
         "records {} -> {}; postings per aux record {:.0} -> {:.0} (x{:.3}); {rounds} rounds",

@@ -290,16 +290,9 @@ impl Probe {
 }
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.len() < 2 {
-        eprintln!("usage: sweep_probe SMALL_STORE LARGE_STORE [ROUNDS]");
-        std::process::exit(2);
-    }
-    let rounds: usize = args
-        .get(2)
-        .map_or(11, |r| r.parse().expect("ROUNDS: a number"));
+    let (small, large, rounds) = common::two_stores_and_rounds("sweep_probe", 11);
     let level = simd::level();
-    let mut probes = [Probe::open(&args[0]), Probe::open(&args[1])];
+    let mut probes = [Probe::open(&small), Probe::open(&large)];
     let mut times: [Vec<Round>; 2] = [Vec::new(), Vec::new()];
     for _ in 0..rounds {
         for (probe, times) in probes.iter_mut().zip(&mut times) {

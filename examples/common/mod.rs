@@ -62,3 +62,17 @@ pub fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
 }
+
+/// The command line of an example comparing two stores: `NAME SMALL_STORE LARGE_STORE
+/// [ROUNDS]` (exits with a usage line when a store is missing).
+pub fn two_stores_and_rounds(name: &str, default_rounds: usize) -> (String, String, usize) {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.len() < 2 {
+        eprintln!("usage: {name} SMALL_STORE LARGE_STORE [ROUNDS]");
+        std::process::exit(2);
+    }
+    let rounds = args
+        .get(2)
+        .map_or(default_rounds, |r| r.parse().expect("ROUNDS: a number"));
+    (args[0].clone(), args[1].clone(), rounds)
+}
