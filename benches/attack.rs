@@ -94,7 +94,17 @@ fn benches(c: &mut Criterion) {
     for params in [AttackParams::defaults(), norm] {
         let scorer = Scorer::new(&data, &params, &stats, shard);
         let name = params.algorithm().name();
+        // In a tile-sized accumulator with a stash, as the attack runs it.
+        let mut space = scorer.workspace();
         group.bench_function(format!("{name}/{label}/aux=8"), |b| {
+            b.iter(|| {
+                for (k, q) in queries.iter().enumerate() {
+                    std::hint::black_box(scorer.score_stashed(&data, k, q, &mut space));
+                }
+            })
+        });
+        // In an accumulator over the whole release (the cluster's order).
+        group.bench_function(format!("{name}-whole-accumulator/{label}/aux=8"), |b| {
             b.iter(|| {
                 for (k, q) in queries.iter().enumerate() {
                     std::hint::black_box(scorer.score_alone(&data, k, q, &mut acc));

@@ -1,7 +1,8 @@
 //! The kernel benches' measurements interleaved round by round, for a machine whose speed
 //! drifts: each round times the plain pass, the Scoreboard-RH scatter alone, the scatter plus
 //! the first pass, and the whole Scoreboard-RH kernel over the same aux records (those of
-//! `benches/attack.rs`), and the ratios are taken within a round.
+//! `benches/attack.rs`), stashed as the attack runs it and over a whole-release accumulator,
+//! and the ratios are taken within a round.
 //!
 //! ```text
 //! cargo run --release --example kernel_rounds -- STORE [ROUNDS]
@@ -40,7 +41,9 @@ fn main() {
         "scoreboard-rh-scatter-only",
         "scatter + first pass",
         "scoreboard-rh",
+        "scoreboard-rh, whole accumulator",
     ];
+    let mut space = scorer.workspace();
     let mut times: Vec<Vec<f64>> = vec![Vec::new(); names.len()];
     for _ in 0..rounds {
         let mut time = |k: usize, run: &mut dyn FnMut()| {
@@ -69,6 +72,11 @@ fn main() {
         });
         time(3, &mut || {
             for (k, q) in queries.iter().enumerate() {
+                black_box(scorer.score_stashed(&data, k, q, &mut space));
+            }
+        });
+        time(4, &mut || {
+            for (k, q) in queries.iter().enumerate() {
                 black_box(scorer.score_alone(&data, k, q, &mut acc));
             }
         });
@@ -82,7 +90,7 @@ fn main() {
         let min = times[k].iter().copied().fold(f64::INFINITY, f64::min);
         let ratio = common::median((0..rounds).map(|i| times[0][i] / times[k][i]).collect());
         println!(
-            "{name:<28} min {min:7.1} ms  median {:7.1} ms  of the plain pass {ratio:.3}",
+            "{name:<30} min {min:7.1} ms  median {:7.1} ms  of the plain pass {ratio:.3}",
             common::median(times[k].clone())
         );
     }

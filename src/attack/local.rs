@@ -1,5 +1,6 @@
 //! The single-process executor: rayon over aux records, one aux record per task, the whole
-//! release as one shard, one dense accumulator per thread (reused). Returns one [`Match`] per
+//! release as one shard, one tile-sized accumulator and stash per thread (reused;
+//! [`Scorer::score_stashed`]). Returns one [`Match`] per
 //! aux record in input order. The cluster executor (`crate::cluster`) runs the same
 //! [`Scorer`] on shards of the release, so both give the same bits.
 
@@ -24,10 +25,10 @@ pub fn run(release: &Dataset, queries: &[Query], params: &AttackParams) -> Resul
         .enumerate()
         .with_min_len(4)
         .map_init(
-            || vec![0f32; shard.len()],
-            |acc, (k, query)| {
+            || scorer.workspace(),
+            |space, (k, query)| {
                 crate::cancel::check()?;
-                let found = scorer.score_alone(release, k, query, acc);
+                let found = scorer.score_stashed(release, k, query, space);
                 bar.inc(1);
                 Ok(found)
             },

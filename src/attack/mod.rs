@@ -29,7 +29,7 @@ pub mod partial;
 pub mod query;
 pub mod shard;
 
-pub use algorithm::{Algorithm, LinkageAlgorithm, Match, Scorer};
+pub use algorithm::{Algorithm, LinkageAlgorithm, Match, Scorer, TileScorer, Workspace};
 pub use params::{AttackParams, AttackParamsBuilder, defaults};
 pub use partial::SecondPass;
 pub use query::{ItemMap, Query};

@@ -4,8 +4,9 @@
 //!
 //! An algorithm is built for one shard of a release ([`CheckedShard`]) and has three jobs, the
 //! shape of tantivy's per-segment collectors merged in one place:
-//! 1. [`LinkageAlgorithm::score`]: score one aux record against its shard's records into a
-//!    dense accumulator (the engine then summarizes the scores: sums for sigma, the top two);
+//! 1. [`LinkageAlgorithm::tile_scorer`]: score one aux record against its shard's records,
+//!    tile by tile, into a dense accumulator (the engine summarizes each tile: sums for sigma,
+//!    the top two);
 //! 2. [`LinkageAlgorithm::plan_second_pass`]: at the aux record's owner, from the shards'
 //!    summaries merged in shard order, what each shard's second pass does ([`SecondPass`]: the
 //!    entropic sums, a reset, or a pick among candidates);
@@ -13,10 +14,12 @@
 //!    second-pass results.
 //!
 //! The executors (the rayon driver [`crate::attack::local`], and the cluster) call these
-//! through [`Scorer`] and never look at which algorithm runs.
+//! through [`Scorer`] and never look at which algorithm runs; the rayon driver scores each
+//! aux record in a tile-sized accumulator with a stash (`stashed.rs`), the cluster in an
+//! accumulator of its whole shard: the same bits.
 //!
-//! Adding an algorithm: a module here with its type and its `impl LinkageAlgorithm`, and one
-//! entry in [`ALGORITHMS`]. A new parameter also needs a field in
+//! Adding an algorithm: a module here with its type, its `impl LinkageAlgorithm` and the
+//! [`TileScorer`] it makes, and one entry in [`ALGORITHMS`]. A new parameter also needs a field in
 //! [`crate::attack::AttackParamsBuilder`] with its check, a flag of `deanon attack`, and, to be
 //! a grid axis, a list in the experiment file's `[attack]` table.
 
@@ -24,11 +27,14 @@ mod entropic;
 pub mod scoreboard;
 pub mod scoreboard_rh;
 pub mod scoreboard_rh_norm;
+mod stashed;
 
 use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+
+pub use stashed::Workspace;
 
 use super::kernel;
 use super::params::AttackParams;
@@ -70,22 +76,27 @@ pub struct Match {
     pub facts_used: usize,
 }
 
+/// One aux record's scoring over a shard, a tile at a time: made by
+/// [`LinkageAlgorithm::tile_scorer`], it keeps what the tiles share (an aux record's similarity
+/// tables, a cursor per fact).
+pub trait TileScorer {
+    /// Scores the aux record against the records of `tile` into `acc` (zero on entry, one slot
+    /// per record of the tile). The tiles come in record order and cut the shard from its
+    /// start ([`CheckedShard::tiles`]); the scores of a record must not depend on the tiling.
+    fn tile(&mut self, tile: CheckedShard, acc: &mut [f32]);
+}
+
 /// One linkage algorithm, built for one shard of a release (see the module docs).
 pub trait LinkageAlgorithm: Send + Sync {
-    /// Scores `query` against the records of this algorithm's shard of `release`, tile by tile:
-    /// `tiles` cut the shard in record order ([`CheckedShard::tiles`]), and `acc` (zero on
-    /// entry) has one slot per record of the shard. Right after scoring a tile into its slice
-    /// of `acc`, calls `visit` with them, while the slice is still in the cache. The scores of a
-    /// record must not depend on the tiling. [`score_tile_by_tile`] runs a kernel that scores
-    /// one tile at a time.
-    fn score(
-        &self,
-        release: &Dataset,
-        query: &Query,
-        tiles: &[CheckedShard],
-        acc: &mut [f32],
-        visit: &mut dyn FnMut(CheckedShard, &mut [f32]),
-    );
+    /// The scoring of `query` against the records of this algorithm's shard of `release`, tile
+    /// by tile. The engine summarizes each tile right after scoring it, while the tile's slice
+    /// of the accumulator is in the cache, and may interleave the tiles of several aux records
+    /// (each scorer sees its own tiles in order).
+    fn tile_scorer<'a>(
+        &'a self,
+        release: &'a Dataset,
+        query: &'a Query,
+    ) -> Box<dyn TileScorer + 'a>;
 
     /// At the owner of aux record `aux_index`: from the shards' summaries, in shard order,
     /// what each shard's second pass does.
@@ -105,20 +116,6 @@ pub trait LinkageAlgorithm: Send + Sync {
     fn values_only(&self) -> bool {
         false
     }
-}
-
-/// [`LinkageAlgorithm::score`] for a kernel that scores one tile at a time: `score(tile,
-/// slice)` then `visit(tile, slice)`, for each tile in order.
-pub fn score_tile_by_tile(
-    tiles: &[CheckedShard],
-    acc: &mut [f32],
-    mut score: impl FnMut(CheckedShard, &mut [f32]),
-    visit: &mut dyn FnMut(CheckedShard, &mut [f32]),
-) {
-    for_each_tile(tiles, acc, |tile, part| {
-        score(tile, part);
-        visit(tile, part);
-    });
 }
 
 /// Calls `f` with each tile and its slice of `acc` (one slot per record of the tiles, which
@@ -344,17 +341,18 @@ impl Scorer {
         // Tile by tile, so that a tile's slice of the accumulator stays in the CPU's cache
         // between its scoring and its summary; the tiles' summaries merge to the bits of one
         // summary of the whole shard (see `partial`).
-        self.algorithm
-            .score(release, query, tiles, acc, &mut |tile, part| {
-                let from = (tile.shard().start - start) as usize;
-                let range = from..from + part.len();
-                for (score, &r) in scores.iter_mut().zip(records) {
-                    if range.contains(&(r as usize)) {
-                        *score = part[r as usize - from] as f64;
-                    }
+        let mut scorer = self.algorithm.tile_scorer(release, query);
+        for_each_tile(tiles, acc, |tile, part| {
+            scorer.tile(tile, part);
+            let from = (tile.shard().start - start) as usize;
+            let range = from..from + part.len();
+            for (score, &r) in scores.iter_mut().zip(records) {
+                if range.contains(&(r as usize)) {
+                    *score = part[r as usize - from] as f64;
                 }
-                summaries.push(self.summarize(part, tile.shard()));
-            });
+            }
+            summaries.push(self.summarize(part, tile.shard()));
+        });
         assert_eq!(summaries.len(), tiles.len(), "every tile scored");
         (Summary::merge_all(summaries), scores)
     }

@@ -3,7 +3,7 @@
 //! days (a value the aux lacks is not checked); the candidates are the records matching every
 //! fact; the best guess is a seeded uniform pick among them, named when it is alone.
 
-use super::{LinkageAlgorithm, Match, score_tile_by_tile};
+use super::{LinkageAlgorithm, Match, TileScorer};
 use crate::attack::kernel;
 use crate::attack::params::AttackParams;
 use crate::attack::partial::{SecondPass, Spread, Summary};
@@ -38,20 +38,31 @@ impl Scoreboard {
     }
 }
 
+/// Scoreboard's scoring of one aux record: match counts, tile by tile.
+struct Counts<'a> {
+    release: &'a Dataset,
+    query: &'a Query,
+    /// Rating (half stars) and date tolerances.
+    tolerances: (u32, u32),
+}
+
+impl TileScorer for Counts<'_> {
+    fn tile(&mut self, tile: CheckedShard, acc: &mut [f32]) {
+        kernel::scatter_scoreboard(self.release, self.query, self.tolerances, tile, acc);
+    }
+}
+
 impl LinkageAlgorithm for Scoreboard {
-    fn score(
-        &self,
-        release: &Dataset,
-        query: &Query,
-        tiles: &[CheckedShard],
-        acc: &mut [f32],
-        visit: &mut dyn FnMut(CheckedShard, &mut [f32]),
-    ) {
-        let tolerances = (self.rating_tol, self.date_tol);
-        let score = |tile, part: &mut [f32]| {
-            kernel::scatter_scoreboard(release, query, tolerances, tile, part)
-        };
-        score_tile_by_tile(tiles, acc, score, visit);
+    fn tile_scorer<'a>(
+        &'a self,
+        release: &'a Dataset,
+        query: &'a Query,
+    ) -> Box<dyn TileScorer + 'a> {
+        Box::new(Counts {
+            release,
+            query,
+            tolerances: (self.rating_tol, self.date_tol),
+        })
     }
 
     /// The pick: a seeded uniform draw among all candidates, told to the shard it falls in.

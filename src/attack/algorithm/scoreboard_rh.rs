@@ -2,7 +2,7 @@
 //! exp(-|dd| / d0)); records whose number of entries contradicts the aux's `count` are ruled
 //! out (score 0); then the entropic machinery of [`super::entropic`].
 
-use super::{LinkageAlgorithm, Match, entropic, for_each_tile};
+use super::{LinkageAlgorithm, Match, TileScorer, entropic};
 use crate::attack::kernel::{self, RhContext};
 use crate::attack::params::AttackParams;
 use crate::attack::partial::{SecondPass, Spread, Summary};
@@ -41,30 +41,42 @@ impl ScoreboardRh {
     }
 }
 
+/// Scoreboard-RH's scoring of one aux record: the scatter, tile by tile, then the count
+/// rule-out.
+struct RhTiles<'a> {
+    release: &'a Dataset,
+    scatter: kernel::RhScatter<'a>,
+    /// The numbers of entries outside which records are ruled out.
+    count_bounds: Option<(u64, u64)>,
+}
+
+impl TileScorer for RhTiles<'_> {
+    fn tile(&mut self, tile: CheckedShard, acc: &mut [f32]) {
+        self.scatter.tile(tile, acc);
+        if let Some((low, high)) = self.count_bounds {
+            kernel::rule_out_by_count(self.release, tile.shard(), acc, low, high);
+        }
+    }
+}
+
 impl LinkageAlgorithm for ScoreboardRh {
-    fn score(
-        &self,
-        release: &Dataset,
-        query: &Query,
-        tiles: &[CheckedShard],
-        acc: &mut [f32],
-        visit: &mut dyn FnMut(CheckedShard, &mut [f32]),
-    ) {
-        let mut scatter = kernel::RhScatter::new(release, &self.context, query, self.shard);
-        let bounds = query.count.map(|c| {
+    fn tile_scorer<'a>(
+        &'a self,
+        release: &'a Dataset,
+        query: &'a Query,
+    ) -> Box<dyn TileScorer + 'a> {
+        let count_bounds = query.count.map(|c| {
             let e = self.count_tolerance;
             let c = c as f64;
             let low = ((c - 0.5) / (1.0 + e)).ceil().max(0.0) as u64;
             let high = ((c + 0.5) / (1.0 - e)).floor() as u64;
             (low, high)
         });
-        for_each_tile(tiles, acc, |tile, part| {
-            scatter.tile(tile, part);
-            if let Some((low, high)) = bounds {
-                kernel::rule_out_by_count(release, tile.shard(), part, low, high);
-            }
-            visit(tile, part);
-        });
+        Box::new(RhTiles {
+            release,
+            scatter: kernel::RhScatter::new(release, &self.context, query, self.shard),
+            count_bounds,
+        })
     }
 
     fn plan_second_pass(&self, _: usize, _: &Query, summaries: &[Summary]) -> Vec<SecondPass> {

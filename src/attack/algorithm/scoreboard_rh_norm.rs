@@ -9,7 +9,7 @@
 //! formula would divide 0 by 0).
 
 use super::scoreboard_rh::ScoreboardRh;
-use super::{LinkageAlgorithm, Match};
+use super::{LinkageAlgorithm, Match, TileScorer};
 use crate::attack::kernel;
 use crate::attack::params::AttackParams;
 use crate::attack::partial::{SecondPass, Spread, Summary};
@@ -52,21 +52,34 @@ impl ScoreboardRhNorm {
     }
 }
 
+/// Scoreboard-RH-norm's scoring of one aux record: Scoreboard-RH's, each tile then divided by
+/// its records' divisors.
+struct NormTiles<'a> {
+    rh: Box<dyn TileScorer + 'a>,
+    divisors: &'a [f32],
+    /// The shard's first record.
+    start: u32,
+}
+
+impl TileScorer for NormTiles<'_> {
+    fn tile(&mut self, tile: CheckedShard, acc: &mut [f32]) {
+        self.rh.tile(tile, acc);
+        let from = (tile.shard().start - self.start) as usize;
+        kernel::divide(acc, &self.divisors[from..from + acc.len()]);
+    }
+}
+
 impl LinkageAlgorithm for ScoreboardRhNorm {
-    fn score(
-        &self,
-        release: &Dataset,
-        query: &Query,
-        tiles: &[CheckedShard],
-        acc: &mut [f32],
-        visit: &mut dyn FnMut(CheckedShard, &mut [f32]),
-    ) {
-        self.rh
-            .score(release, query, tiles, acc, &mut |tile, part| {
-                let from = (tile.shard().start - self.rh.shard.shard().start) as usize;
-                kernel::divide(part, &self.divisors[from..from + part.len()]);
-                visit(tile, part);
-            });
+    fn tile_scorer<'a>(
+        &'a self,
+        release: &'a Dataset,
+        query: &'a Query,
+    ) -> Box<dyn TileScorer + 'a> {
+        Box::new(NormTiles {
+            rh: self.rh.tile_scorer(release, query),
+            divisors: &self.divisors,
+            start: self.rh.shard.shard().start,
+        })
     }
 
     fn plan_second_pass(

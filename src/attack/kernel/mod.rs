@@ -708,48 +708,91 @@ fn summary_lanes(acc: &[f32], start: u32) -> Summary {
 /// (while the block is still in the L1 cache), for [`spread`]. Record indices are lost: only
 /// for algorithms whose second pass needs the scores' values alone.
 pub fn summarize_and_pack(acc: &mut [f32], shard: Shard) -> Summary {
-    summarize_and_pack_at(simd::level(), acc, shard)
+    summarize_and_pack_at(simd::level(), acc, shard, None)
 }
 
-/// [`summarize_and_pack`] at `level` (which the CPU must support).
-fn summarize_and_pack_at(level: Simd, acc: &mut [f32], shard: Shard) -> Summary {
+/// [`summarize_and_pack`], each block's packed scores then moved to the end of `stash`, as
+/// [`spread`] would read them (whole vectors of [`LANES`] up to the first that ends in a 0, a
+/// short block's last vector padded with zeros), leaving `acc` zero: [`spread_stash`] reads
+/// the same vectors and gives the same sums. A batch of aux records can then score one
+/// tile-sized accumulator, which stays in the cache, each keeping only its packed scores for
+/// the second pass.
+pub fn summarize_and_stash(acc: &mut [f32], shard: Shard, stash: &mut Vec<f32>) -> Summary {
+    summarize_and_pack_at(simd::level(), acc, shard, Some(stash))
+}
+
+/// [`summarize_and_pack`] at `level` (which the CPU must support), stashing when `stash` is
+/// given ([`summarize_and_stash`]).
+fn summarize_and_pack_at(
+    level: Simd,
+    acc: &mut [f32],
+    shard: Shard,
+    stash: Option<&mut Vec<f32>>,
+) -> Summary {
     assert_eq!(acc.len(), shard.len(), "one accumulator slot per record");
     assert_eq!(shard.start as usize % BLOCK, 0, "shards start on a block");
     #[cfg(target_arch = "x86_64")]
     match level {
         // SAFETY: the CPU supports the level (the caller's contract).
-        Simd::Avx512 => return unsafe { summary_pack_avx512(acc, shard.start) },
-        Simd::Avx2 => return unsafe { summary_pack_avx2(acc, shard.start) },
+        Simd::Avx512 => return unsafe { summary_pack_avx512(acc, shard.start, stash) },
+        Simd::Avx2 => return unsafe { summary_pack_avx2(acc, shard.start, stash) },
         Simd::Baseline => {}
     }
-    summary_pack_lanes(acc, shard.start, pack::scalar)
+    summary_pack_lanes(acc, shard.start, stash, pack::scalar)
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2,popcnt")]
-unsafe fn summary_pack_avx2(acc: &mut [f32], start: u32) -> Summary {
+unsafe fn summary_pack_avx2(acc: &mut [f32], start: u32, stash: Option<&mut Vec<f32>>) -> Summary {
     // SAFETY (of the packing): this function runs only where AVX2 and POPCNT are.
-    summary_pack_lanes(acc, start, |b| unsafe { pack::avx2(b) })
+    summary_pack_lanes(acc, start, stash, |b| unsafe { pack::avx2(b) })
 }
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx512f,avx2,popcnt")]
-unsafe fn summary_pack_avx512(acc: &mut [f32], start: u32) -> Summary {
+unsafe fn summary_pack_avx512(
+    acc: &mut [f32],
+    start: u32,
+    stash: Option<&mut Vec<f32>>,
+) -> Summary {
     // SAFETY (of the packing): this function runs only where AVX-512F and POPCNT are.
-    summary_pack_lanes(acc, start, |b| unsafe { pack::avx512(b) })
+    summary_pack_lanes(acc, start, stash, |b| unsafe { pack::avx512(b) })
 }
 
 #[inline(always)]
-fn summary_pack_lanes(acc: &mut [f32], start: u32, pack: impl Fn(&mut [f32]) -> usize) -> Summary {
+fn summary_pack_lanes(
+    acc: &mut [f32],
+    start: u32,
+    mut stash: Option<&mut Vec<f32>>,
+    pack: impl Fn(&mut [f32]) -> usize,
+) -> Summary {
     let records = acc.len();
+    if let Some(stash) = stash.as_deref_mut() {
+        stash.reserve(records + LANES);
+    }
     let mut summing = Summing::new(start);
     for (g, group) in acc.chunks_mut(GROUP * BLOCK).enumerate() {
         summing.blocks(group, g * GROUP);
         for block in group.chunks_mut(BLOCK) {
-            pack(block);
+            let packed = pack(block);
+            if let Some(stash) = stash.as_deref_mut() {
+                stash_block(block, packed, stash);
+            }
         }
     }
     summing.finish(records)
+}
+
+/// Moves a packed block's vectors, as [`entropic_lanes`] reads them, to the end of `stash`, and
+/// zeroes them: up to the first vector that ends in a 0 (the one holding the `packed`-th
+/// score, or the next), at most the block's, the last padded to a whole vector.
+#[inline(always)]
+fn stash_block(block: &mut [f32], packed: usize, stash: &mut Vec<f32>) {
+    let vectors = (packed / LANES + 1).min(block.len().div_ceil(LANES));
+    let values = (vectors * LANES).min(block.len());
+    stash.extend_from_slice(&block[..values]);
+    stash.resize(stash.len() + vectors * LANES - values, 0.0);
+    block[..values].fill(0.0);
 }
 
 /// exp(x) for x <= 0 in f32 (relative error below 5e-7), written to vectorize: Cody-Waite
@@ -794,48 +837,96 @@ dispatch_simd!(spread_pass, (acc: &mut [f32], reference: f32, inv: f32) -> Sprea
 
 #[inline(always)]
 fn spread_lanes(acc: &mut [f32], reference: f32, inv: f32) -> Spread {
-    let (mut z, mut zx, mut zeros) = (0i128, 0i128, 0u64);
+    let mut sums = EntropicSums::default();
     // Last block first: the first pass left the shard's last tiles in the cache, and reading
     // them before the rest hits there (in record order, an accumulator about the cache's size
     // would evict each block just before it is read). The sums are integers: any order gives
     // the same bits.
     for block in acc.chunks_mut(BLOCK).rev() {
-        let (bz, bzx, nonzero) = if block.len() == BLOCK {
-            entropic_lanes(block, reference, inv)
+        if block.len() == BLOCK {
+            let read = sums.block(block, BLOCK, reference, inv);
+            block[..read].fill(0.0);
         } else {
             // The shard's last block, short: whole vectors from a copy.
             let mut copy = [0f32; BLOCK];
             copy[..block.len()].copy_from_slice(block);
             block.fill(0.0);
-            entropic_lanes(&mut copy, reference, inv)
-        };
-        zeros += (block.len() - nonzero) as u64;
-        z += lanes_to_fixed(bz);
-        zx += lanes_to_fixed(bzx);
+            sums.block(&copy, block.len(), reference, inv);
+        }
     }
-    Spread {
-        z,
-        zx,
-        zeros,
-        pick: None,
+    sums.spread()
+}
+
+/// The second pass of the Scoreboard-RH family over a shard's packed scores moved out of the
+/// accumulator by [`summarize_and_stash`]: the same sums as [`spread`] over the accumulator they came from,
+/// bit for bit. `records`: the shard's length.
+pub fn spread_stash(stash: &[f32], records: usize, reference: f32, inv_sigma: f32) -> Spread {
+    spread_stash_pass(simd::level(), stash, records, reference, inv_sigma)
+}
+
+dispatch_simd!(spread_stash_pass, (stash: &[f32], records: usize, reference: f32, inv: f32) -> Spread, spread_stash_lanes);
+
+#[inline(always)]
+fn spread_stash_lanes(stash: &[f32], records: usize, reference: f32, inv: f32) -> Spread {
+    let mut sums = EntropicSums::default();
+    let mut at = 0;
+    for first in (0..records).step_by(BLOCK) {
+        let len = BLOCK.min(records - first);
+        at += sums.block(&stash[at..], len, reference, inv);
+    }
+    assert_eq!(at, stash.len(), "the stash holds one shard's packed blocks");
+    sums.spread()
+}
+
+/// The entropic output's sums over packed blocks, block by block.
+#[derive(Default)]
+struct EntropicSums {
+    z: i128,
+    zx: i128,
+    zeros: u64,
+}
+
+impl EntropicSums {
+    /// Adds the packed block of `records` records whose vectors start `block` (at least as many
+    /// vectors as it reads; a whole block's are read up to the first that ends in a zero, at
+    /// most `records` rounded up to vectors): see [`entropic_lanes`]. Returns the number of
+    /// values read.
+    #[inline(always)]
+    fn block(&mut self, block: &[f32], records: usize, reference: f32, inv: f32) -> usize {
+        let values = (records.div_ceil(LANES) * LANES).min(block.len());
+        let (bz, bzx, nonzero, read) = entropic_lanes(&block[..values], reference, inv);
+        self.zeros += (records - nonzero) as u64;
+        self.z += lanes_to_fixed(bz);
+        self.zx += lanes_to_fixed(bzx);
+        read
+    }
+
+    fn spread(self) -> Spread {
+        Spread {
+            z: self.z,
+            zx: self.zx,
+            zeros: self.zeros,
+            pick: None,
+        }
     }
 }
 
 /// Over a packed block (its nonzero scores first, then zeros; a multiple of [`LANES`] long):
 /// the lane sums of exp(x) and x exp(x), x = (v - reference) * inv, over the nonzero scores v,
-/// the k-th in lane k mod [`LANES`], and how many there are. Reads whole vectors up to the
-/// first that ends in a zero, and zeroes them.
+/// the k-th in lane k mod [`LANES`], how many there are, and how many values it read: whole
+/// vectors up to the first that ends in a zero, or all of them.
 #[inline(always)]
 #[allow(clippy::needless_range_loop)] // lane l of several arrays: the form that vectorizes
 fn entropic_lanes(
-    block: &mut [f32],
+    block: &[f32],
     reference: f32,
     inv: f32,
-) -> ([f32; LANES], [f32; LANES], usize) {
+) -> ([f32; LANES], [f32; LANES], usize, usize) {
     let mut bz = [0f32; LANES];
     let mut bzx = [0f32; LANES];
     let mut count = [0u32; LANES];
-    for c in block.chunks_exact_mut(LANES) {
+    let mut read = 0;
+    for c in block.chunks_exact(LANES) {
         let last = c[LANES - 1];
         for l in 0..LANES {
             let v = c[l];
@@ -846,14 +937,14 @@ fn entropic_lanes(
             bz[l] += e;
             bzx[l] += xe;
             count[l] += keep as u32;
-            c[l] = 0.0;
         }
+        read += LANES;
         // Packed: a vector ending in a nonzero score may be followed by more.
         if last == 0.0 {
             break;
         }
     }
-    (bz, bzx, count.iter().sum::<u32>() as usize)
+    (bz, bzx, count.iter().sum::<u32>() as usize, read)
 }
 
 /// Scoreboard's second pass over a shard: the `k`-th record (0-based, in record order) whose
@@ -959,13 +1050,31 @@ mod tests {
                             let start = shard.shard().start;
                             let scores: Vec<u32> = acc.iter().map(|v| v.to_bits()).collect();
                             let summary = summary_pass(level, &acc, start);
+                            // The batches' order: each tile packed and stashed.
+                            let mut tiled = acc.clone();
+                            let mut stashed = Vec::new();
+                            let mut summaries = Vec::new();
+                            for_each_tile(&tiles, &mut tiled, |t, part| {
+                                let stash = Some(&mut stashed);
+                                summaries.push(summarize_and_pack_at(
+                                    level,
+                                    part,
+                                    t.shard(),
+                                    stash,
+                                ));
+                            });
+                            assert!(tiled.iter().all(|&v| v == 0.0), "stashing resets");
+                            assert_eq!(Summary::merge_all(summaries), summary);
                             assert_eq!(
-                                summarize_and_pack_at(level, &mut acc, shard.shard()),
+                                summarize_and_pack_at(level, &mut acc, shard.shard(), None),
                                 summary
                             );
                             let inv = (1.0 / summary.sigma().max(1e-3)) as f32;
                             let spread = spread_pass(level, &mut acc, summary.best, inv);
                             assert!(acc.iter().all(|&v| v == 0.0), "reset");
+                            let from_stash =
+                                spread_stash_pass(level, &stashed, shard.len(), summary.best, inv);
+                            assert_eq!(from_stash, spread, "{level:?} tile {tile}");
                             assert!(scores.iter().any(|&v| v != 0), "something scored");
                             let got = (scores, summary, spread);
                             match &first {
@@ -979,6 +1088,52 @@ mod tests {
                         }
                     }
                 }
+            }
+        }
+    }
+
+    /// The stash holds each block's packed vectors as the in-place second pass reads them,
+    /// whatever a block holds: nothing, whole vectors of scores (with and without room for a
+    /// vector of zeros after them), a full block, and a shard's short last block with scores
+    /// up to its end (in whole vectors and not).
+    #[test]
+    fn the_stash_gives_the_sums_of_the_accumulator() {
+        let score = |k: usize| 0.25 + (k % 7) as f32 * 0.5;
+        for (nonzero, last) in [
+            ([0, 16, 496, 512, 37], (96, 96)),
+            ([512, 512, 512, 512, 0], (100, 100)),
+            ([5, 0, 512, 480, 1], (100, 96)),
+            ([512, 512, 512, 512, 512], (1, 1)),
+        ] {
+            let (last_len, last_nonzero) = last;
+            let mut acc = vec![0f32; nonzero.len() * BLOCK + last_len];
+            let counts = nonzero.iter().copied().chain([last_nonzero]);
+            for (block, n) in acc.chunks_mut(BLOCK).zip(counts) {
+                // Scores spread through the block (packing moves them to its front).
+                let len = block.len();
+                for k in 0..n {
+                    block[(k * 7) % len] = score(k);
+                }
+                assert_eq!(block.iter().filter(|v| **v != 0.0).count(), n);
+            }
+            let shard = Shard {
+                start: 0,
+                end: acc.len() as u32,
+            };
+            for level in Simd::supported() {
+                let mut a = acc.clone();
+                let summary = summarize_and_pack_at(level, &mut a, shard, None);
+                let mut stashed = Vec::new();
+                let mut b = acc.clone();
+                let stash = Some(&mut stashed);
+                assert_eq!(summarize_and_pack_at(level, &mut b, shard, stash), summary);
+                assert!(b.iter().all(|&v| v == 0.0), "stashing resets");
+                assert_eq!(stashed.len() % LANES, 0, "whole vectors");
+                let spread = spread_pass(level, &mut a, summary.best, 0.7);
+                let got = spread_stash_pass(level, &stashed, acc.len(), summary.best, 0.7);
+                assert_eq!(got, spread, "{nonzero:?} {last:?} {level:?}");
+                let scored: usize = nonzero.iter().sum::<usize>() + last_nonzero;
+                assert_eq!(got.zeros, (acc.len() - scored) as u64);
             }
         }
     }
