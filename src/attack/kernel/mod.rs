@@ -30,6 +30,10 @@
 //!    of them: an aux record of 8 facts gives a nonzero score to about 28% of the full-scale
 //!    twin's records) are counted, their terms, all equal, added by the owner in closed form.
 //!
+//! The single-process attack scores an aux record in one tile's accumulator instead:
+//! [`summarize_and_stash`] moves each block's packed scores to a stash as it packs them, and
+//! [`spread_stash`] reads the same vectors there (the same sums, bit for bit).
+//!
 //! Everything is compiled for baseline x86-64, AVX2 and AVX-512, the level picked at run time
 //! ([`simd`]); the arithmetic is the same at every level, and so are the results, bit for bit
 //! (the packing moves values only; the gathers and scatters add the same terms in the same
@@ -714,9 +718,9 @@ pub fn summarize_and_pack(acc: &mut [f32], shard: Shard) -> Summary {
 /// [`summarize_and_pack`], each block's packed scores then moved to the end of `stash`, as
 /// [`spread`] would read them (whole vectors of [`LANES`] up to the first that ends in a 0, a
 /// short block's last vector padded with zeros), leaving `acc` zero: [`spread_stash`] reads
-/// the same vectors and gives the same sums. A batch of aux records can then score one
-/// tile-sized accumulator, which stays in the cache, each keeping only its packed scores for
-/// the second pass.
+/// the same vectors and gives the same sums. An aux record can then be scored in one
+/// tile-sized accumulator, which stays in the cache, keeping only its packed scores for the
+/// second pass.
 pub fn summarize_and_stash(acc: &mut [f32], shard: Shard, stash: &mut Vec<f32>) -> Summary {
     summarize_and_pack_at(simd::level(), acc, shard, Some(stash))
 }
@@ -858,8 +862,8 @@ fn spread_lanes(acc: &mut [f32], reference: f32, inv: f32) -> Spread {
 }
 
 /// The second pass of the Scoreboard-RH family over a shard's packed scores moved out of the
-/// accumulator by [`summarize_and_stash`]: the same sums as [`spread`] over the accumulator they came from,
-/// bit for bit. `records`: the shard's length.
+/// accumulator by [`summarize_and_stash`]: the same sums as [`spread`] over the accumulator
+/// they came from, bit for bit. `records`: the shard's length.
 pub fn spread_stash(stash: &[f32], records: usize, reference: f32, inv_sigma: f32) -> Spread {
     spread_stash_pass(simd::level(), stash, records, reference, inv_sigma)
 }
@@ -1050,7 +1054,7 @@ mod tests {
                             let start = shard.shard().start;
                             let scores: Vec<u32> = acc.iter().map(|v| v.to_bits()).collect();
                             let summary = summary_pass(level, &acc, start);
-                            // The batches' order: each tile packed and stashed.
+                            // The stashed order: each tile packed and stashed.
                             let mut tiled = acc.clone();
                             let mut stashed = Vec::new();
                             let mut summaries = Vec::new();
