@@ -716,7 +716,7 @@ pub fn summarize_and_pack(acc: &mut [f32], shard: Shard) -> Summary {
 }
 
 /// [`summarize_and_pack`], each block's packed scores then moved to the end of `stash`, as
-/// [`spread`] would read them (whole vectors of [`LANES`] up to the first that ends in a 0, a
+/// [`spread`] would read them (whole vectors of 16 scores up to the first that ends in a 0, a
 /// short block's last vector padded with zeros), leaving `acc` zero: [`spread_stash`] reads
 /// the same vectors and gives the same sums. An aux record can then be scored in one
 /// tile-sized accumulator, which stays in the cache, keeping only its packed scores for the
