@@ -90,7 +90,7 @@ fn main() {
         let min = times[k].iter().copied().fold(f64::INFINITY, f64::min);
         let ratio = common::median((0..rounds).map(|i| times[0][i] / times[k][i]).collect());
         println!(
-            "{name:<30} min {min:7.1} ms  median {:7.1} ms  of the plain pass {ratio:.3}",
+            "{name:<32} min {min:7.1} ms  median {:7.1} ms  of the plain pass {ratio:.3}",
             common::median(times[k].clone())
         );
     }
