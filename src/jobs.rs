@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::attack::{AttackParams, ItemMap, matches};
 use crate::auxiliary::{file, sampler};
-use crate::dataset::{ReleaseKey, store};
+use crate::dataset::{AuxRecord, Dataset, ReleaseKey, store};
 use crate::linkage::{self, AttackOptions, Executor, Journal};
 use crate::metrics::AttackSummary;
 use crate::{Error, Result};
@@ -136,6 +136,8 @@ pub struct AttackJob {
     pub item_map: Option<PathBuf>,
     /// Attack parameters (checked).
     pub params: AttackParams,
+    /// Know the release's recorded policy ([`informed`]).
+    pub informed: bool,
     /// MATCHES.csv.
     pub output: PathBuf,
     /// Summary JSON.
@@ -168,19 +170,25 @@ pub fn attack(job: &AttackJob) -> Result<Option<AttackReport>> {
     ))?;
     let release = Arc::new(executor.open(&job.release)?);
     let aux = file::read_aux(&job.aux)?;
+    let (aux, params) = if job.informed {
+        informed(&release, &aux, &job.params)
+            .map_err(|message| Error::input(&job.release, message))?
+    } else {
+        (aux, job.params.clone())
+    };
     let key = job.key.as_deref().map(ReleaseKey::read).transpose()?;
     let item_map = job.item_map.as_deref().map(ItemMap::read).transpose()?;
     let options = AttackOptions {
         item_map: item_map.as_ref(),
         resamples: job.resamples,
-        bootstrap_seed: job.params.seed(),
+        bootstrap_seed: params.seed(),
         ..AttackOptions::default()
     };
     let attacked = linkage::attack(
         &release,
         &aux,
         key.as_ref(),
-        &job.params,
+        &params,
         &executor,
         &options,
     )
@@ -193,12 +201,37 @@ pub fn attack(job: &AttackJob) -> Result<Option<AttackReport>> {
     };
     let warnings = attack_warnings(&release, &aux, key.is_some(), attacked.facts_dropped);
     matches::write_matches(&attacked.outcomes, &job.output)?;
+    let mut summary = attacked.summary.clone();
+    summary.informed = job.informed;
     if let Some(path) = &job.summary {
-        crate::atomic_file::write_json(path, &attacked.summary)?;
+        crate::atomic_file::write_json(path, &summary)?;
     }
-    let summary = attacked.summary.clone();
     attacked.outputs_written()?;
     Ok(Some(AttackReport { summary, warnings }))
+}
+
+/// The aux and parameters of an adversary who knows `release`'s published policy (recorded in
+/// the release by `deanon release`): the facts mapped into the release's representation
+/// ([`crate::release::PolicyKnowledge`]), rho0, d0 and the Scoreboard tolerances widened by the
+/// policy's noise ([`crate::attack::search::Widening`]). An error message (for the release)
+/// when the release records no policy.
+pub fn informed(
+    release: &Dataset,
+    aux: &[AuxRecord],
+    params: &AttackParams,
+) -> std::result::Result<(Vec<AuxRecord>, AttackParams), String> {
+    let spec = release.release_policy().ok_or_else(|| {
+        "records no release policy (only releases written by `deanon release` of this version do):          --informed needs it"
+            .to_string()
+    })?;
+    let policy = crate::release::Policy::parse(spec)
+        .map_err(|e| format!("its recorded policy '{spec}' does not parse: {e}"))?;
+    let knowledge = crate::release::PolicyKnowledge::of(&policy, release);
+    let widened = crate::audit::search::widening(&knowledge)
+        .widen(params.to_builder())
+        .check()
+        .map_err(|e| format!("--informed widened a parameter out of its domain: {e}"))?;
+    Ok((knowledge.map(aux), widened))
 }
 
 /// What the user of an attack should know about its inputs, one line each: facts that add

@@ -232,6 +232,11 @@ enum Command {
         /// aux_item,release_item CSV linking another catalogue to the release's items.
         #[arg(long)]
         item_map: Option<PathBuf>,
+        /// Know the release's published policy (recorded in the release by `deanon release`):
+        /// map the aux facts into the release's representation (dates rounded to its unit,
+        /// kinds it dropped left out) and widen rho0, d0 and the tolerances by its noise.
+        #[arg(long)]
+        informed: bool,
         /// Seed (scoreboard's pick among candidates; bootstrap intervals).
         #[arg(long, default_value_t = attack_defaults::SEED)]
         seed: u64,
@@ -307,6 +312,14 @@ enum Command {
         /// Seed.
         #[arg(long, default_value_t = audit_defaults::SEED)]
         seed: u64,
+        /// The policy-blind battery with the default attack only, as audits of earlier versions
+        /// ran it: no adversary knows the published policy, none searches its attack.
+        #[arg(long)]
+        naive: bool,
+        /// Tuning people per policy (one draw each, never among the people reported), on whom
+        /// each adversary chooses its attack.
+        #[arg(long, default_value_t = audit_defaults::TUNING, value_name = "N")]
+        tuning: usize,
         /// Finish an interrupted audit: compute only the missing policies.
         #[arg(long)]
         resume: bool,
@@ -554,6 +567,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             date_tol,
             count_tolerance,
             item_map,
+            informed,
             seed,
             bootstrap,
             output,
@@ -578,6 +592,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 key,
                 item_map,
                 params,
+                informed,
                 output,
                 summary,
                 resamples: bootstrap,
@@ -669,6 +684,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             draws,
             everyone,
             seed,
+            naive,
+            tuning,
             resume,
             output,
             cluster,
@@ -680,6 +697,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
                 draws,
                 everyone,
                 seed,
+                naive,
+                tuning,
                 ..AuditParams::default()
             };
             let audit = deanon::jobs::audit(

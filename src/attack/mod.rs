@@ -12,6 +12,8 @@
 //!   over it (sums for sigma + top two; entropic output + reset);
 //! - [`partial`]: what a shard's passes return (`Summary`, `Spread`) and their exact merge;
 //! - [`local`]: the single-process executor (rayon); the cluster executor is `crate::cluster`;
+//! - [`search`]: the configurations an adversary tries (each algorithm's grid) and how a
+//!   published policy's noise widens them;
 //! - [`matches`]: outcomes in external ids, compared with the truth; MATCHES.csv.
 //!
 //! The one entry point for a whole attack (resolve, execute locally or on a cluster, outcomes,
@@ -27,6 +29,7 @@ pub mod matches;
 pub mod params;
 pub mod partial;
 pub mod query;
+pub mod search;
 pub mod shard;
 
 pub use algorithm::{Algorithm, LinkageAlgorithm, Match, Scorer, TileScorer, Workspace};

@@ -197,6 +197,30 @@ impl AttackParams {
     pub fn count_tolerance(&self) -> f64 {
         self.0.count_tolerance
     }
+
+    /// The parameter `name`'s value, by its name in [`crate::attack::Algorithm::parameters`].
+    pub fn value(&self, name: &str) -> Option<f64> {
+        Some(match name {
+            "rho0" => self.rho0(),
+            "d0" => self.d0(),
+            "phi" => self.phi(),
+            "rating_tol" => self.rating_tol(),
+            "date_tol" => self.date_tol() as f64,
+            "length_norm" => self.length_norm(),
+            "seed" => self.seed() as f64,
+            "count_tolerance" => self.count_tolerance(),
+            _ => return None,
+        })
+    }
+
+    /// The parameters the algorithm reads, with their values, in the registry's order.
+    pub fn read_by_algorithm(&self) -> Vec<(&'static str, f64)> {
+        self.algorithm()
+            .parameters()
+            .iter()
+            .map(|&name| (name, self.value(name).expect("a registered parameter")))
+            .collect()
+    }
 }
 
 #[cfg(test)]

@@ -14,6 +14,7 @@
 pub mod adversary;
 pub mod report;
 pub mod risk;
+pub mod search;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -26,11 +27,12 @@ use crate::atomic_file::{write_atomically_with_mode, write_json};
 use crate::dataset::unicity::{self, Knowledge, UnicityParams};
 use crate::dataset::{Dataset, store};
 use crate::linkage::Executor;
-use crate::release::{self, Policy};
+use crate::release::{self, Policy, PolicyKnowledge};
 use crate::rng::Rng;
 use crate::{Error, Result};
 pub use adversary::Adversary;
 use risk::{AdversaryRisk, Target};
+use search::{AttackConfig, Search, Tuning};
 
 /// The defaults of an audit.
 pub mod defaults {
@@ -46,6 +48,8 @@ pub mod defaults {
     pub const SEED: u64 = 0;
     /// Bootstrap resamples behind the intervals.
     pub const RESAMPLES: usize = 1000;
+    /// Tuning people per policy (one draw each), on whom the attack is chosen.
+    pub const TUNING: usize = 500;
 }
 
 /// What to audit.
@@ -65,6 +69,11 @@ pub struct AuditParams {
     pub everyone: bool,
     /// Seed of everything random.
     pub seed: u64,
+    /// The policy-blind battery with the default attack only (the audit of earlier versions):
+    /// no adversary knows the policy, none searches.
+    pub naive: bool,
+    /// Tuning people per policy on whom each adversary chooses its attack.
+    pub tuning: usize,
 }
 
 impl Default for AuditParams {
@@ -77,6 +86,8 @@ impl Default for AuditParams {
             draws: defaults::DRAWS,
             everyone: false,
             seed: defaults::SEED,
+            naive: false,
+            tuning: defaults::TUNING,
         }
     }
 }
@@ -96,6 +107,9 @@ impl AuditParams {
         }
         if self.sample == 0 && !self.everyone {
             return Err(bad("sample", "sample must be at least 1, got 0".into()));
+        }
+        if self.tuning == 0 && !self.naive {
+            return Err(bad("tuning", "tuning must be at least 1, got 0".into()));
         }
         if self.adversaries.is_empty() {
             return Err(bad("adversaries", "adversaries: none given".into()));
@@ -146,6 +160,35 @@ pub struct AdversaryResult {
     pub false_match_rate: Option<f64>,
     /// What of the adversary's knowledge the release made useless.
     pub note: Option<String>,
+    /// Whether the adversary knows the published policy (not its seed): false in a `--naive`
+    /// audit.
+    #[serde(default)]
+    pub knows_policy: bool,
+    /// The attack chosen (cross-fit: on the first half of the people, measuring the second).
+    #[serde(default)]
+    pub attack: Option<AttackConfig>,
+    /// Cross-fit: the attack chosen on the second half, measuring the first.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attack_other_half: Option<AttackConfig>,
+    /// Attack configurations tried.
+    #[serde(default)]
+    pub searched: usize,
+    /// How the attack was chosen: `disjoint` (tuning people outside the reported sample),
+    /// `cross-fit` (the reported people in two halves), or `none` (`--naive`).
+    #[serde(default)]
+    pub tuning: String,
+    /// Tuning people with a usable draw.
+    #[serde(default)]
+    pub tuning_people: usize,
+    /// The chosen attack's rate on its tuning people (optimistic: it was chosen on them).
+    #[serde(default)]
+    pub tuning_reidentified: Option<f64>,
+    /// The policy-blind default attack's rate on the same people and draws.
+    #[serde(default)]
+    pub blind_reidentified: Option<f64>,
+    /// Its 95% interval.
+    #[serde(default)]
+    pub blind_reidentified_ci: Option<[f64; 2]>,
 }
 
 /// One unicity point (audit.json).
@@ -253,6 +296,13 @@ pub struct Provenance {
     pub draws: usize,
     /// Eccentricity threshold of the attacks.
     pub phi: f64,
+    /// Whether the adversaries knew the published policies and searched their attacks (false:
+    /// `--naive`).
+    #[serde(default)]
+    pub adversaries_know_policy: bool,
+    /// Tuning people per policy (0 with `--naive`).
+    #[serde(default)]
+    pub tuning: usize,
 }
 
 /// audit.json.
@@ -334,10 +384,15 @@ pub fn run(
         params.everyone,
         params.seed
     );
+    let settings = if params.naive {
+        settings
+    } else {
+        format!("{settings}|informed|{}", params.tuning)
+    };
     if writer {
         prepare_dir(&layout, &settings, resume)?;
     }
-    let people = sampled_people(&original, params);
+    let (people, others) = sampled_people(&original, params);
     let bar = crate::progress::bar(policies.len() as u64, "policies audited");
     let mut parts = Vec::new();
     for (k, (spec, policy)) in policies.iter().enumerate() {
@@ -346,7 +401,11 @@ pub fn run(
             bar.inc(1);
             continue;
         }
-        let Some(part) = audit_policy(&original, params, (k, spec, policy), &people, executor)?
+        let sample = Sample {
+            people: &people,
+            others: &others,
+        };
+        let Some(part) = audit_policy(&original, params, (k, spec, policy), &sample, executor)?
         else {
             bar.inc(1);
             continue;
@@ -391,6 +450,8 @@ pub fn run(
             sample: (!params.everyone).then_some(params.sample),
             draws: params.draws,
             phi: crate::attack::defaults::PHI,
+            adversaries_know_policy: !params.naive,
+            tuning: if params.naive { 0 } else { params.tuning },
         },
     };
     audit.verdict = report::verdict(&audit, &params.adversaries);
@@ -413,28 +474,54 @@ pub fn run(
     Ok(Some(audit))
 }
 
-/// The people audited: everyone, or a seeded sample of the original's records, sorted.
-fn sampled_people(original: &Dataset, params: &AuditParams) -> Vec<u32> {
+/// The people audited (everyone, or a seeded sample of the original's records, sorted), and
+/// everyone else in a seeded order (where tuning people are drawn from).
+fn sampled_people(original: &Dataset, params: &AuditParams) -> (Vec<u32>, Vec<u32>) {
     let n = original.num_records();
     let mut people: Vec<u32> = (0..n as u32).collect();
-    if !params.everyone && params.sample < n {
-        let mut rng = Rng::derive(params.seed, &[STREAM_PEOPLE]);
-        for k in 0..params.sample {
+    if params.everyone || params.sample >= n {
+        return (people, Vec::new());
+    }
+    let mut rng = Rng::derive(params.seed, &[STREAM_PEOPLE]);
+    for k in 0..params.sample {
+        let j = k + rng.below((n - k) as u64) as usize;
+        people.swap(k, j);
+    }
+    // The shuffle goes on past the sample, from the same generator: the sample is the one the
+    // audit always drew, and the rest is in a seeded order of its own.
+    if !params.naive {
+        for k in params.sample..n {
             let j = k + rng.below((n - k) as u64) as usize;
             people.swap(k, j);
         }
-        people.truncate(params.sample);
-        people.sort_unstable();
     }
-    people
+    let others = people.split_off(params.sample);
+    people.sort_unstable();
+    (people, others)
 }
+
+/// The people of an audit: those whose risk is reported, and the others in a seeded order.
+struct Sample<'a> {
+    people: &'a [u32],
+    others: &'a [u32],
+}
+
+/// Which half of the reported people a person falls in when tuning is cross-fit: a seeded hash
+/// of the person, so that halves do not depend on the policy or the adversary.
+fn first_half(seed: u64, person: u32) -> bool {
+    let mut rng = Rng::derive(seed, &[STREAM_HALVES, person as u64]);
+    rng.below(2) == 0
+}
+
+const STREAM_HALVES: u64 = 73;
+const STREAM_TUNING: u64 = 75;
 
 /// Releases the data under one policy and measures it.
 fn audit_policy(
     original: &Dataset,
     params: &AuditParams,
     (index, spec, policy): (usize, &str, &Policy),
-    people: &[u32],
+    sample: &Sample<'_>,
     executor: &Executor,
 ) -> Result<Option<Part>> {
     let seed = xxhash_rust::xxh3::xxh3_64(format!("{}|release|{spec}", params.seed).as_bytes());
@@ -442,10 +529,30 @@ fn audit_policy(
     let utility = release::utility::measure(original, policy, seed)?;
     let key = released.key;
     let released = Arc::new(released.data);
+    let knowledge = PolicyKnowledge::of(policy, &released);
     let ids = original.record_ids();
-    let (members, non_members): (Vec<u32>, Vec<u32>) = people
-        .iter()
-        .partition(|&&r| key.is_member(ids.get(r as usize)));
+    let is_member = |r: u32| key.is_member(ids.get(r as usize));
+    let (members, non_members): (Vec<u32>, Vec<u32>) =
+        sample.people.iter().partition(|&&r| is_member(r));
+    // Tuning people: members outside the sample, in the seeded order; too few, and the reported
+    // people are cross-fit in two halves.
+    let outside: Vec<u32> = if params.naive {
+        Vec::new()
+    } else {
+        sample
+            .others
+            .iter()
+            .copied()
+            .filter(|&r| is_member(r))
+            .take(params.tuning)
+            .collect()
+    };
+    let halves = |r: u32| first_half(params.seed, r);
+    let tuning = if outside.len() >= params.tuning {
+        Tuning::Disjoint(&outside)
+    } else {
+        Tuning::CrossFit(&halves)
+    };
     let target = Target {
         original,
         released: &released,
@@ -460,13 +567,37 @@ fn audit_policy(
     for (a, adversary) in params.adversaries.iter().enumerate() {
         let (effective, note) = adversary.against(&released);
         let aux_seed = params.seed ^ (a as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
-        let Some(r) = risk::measure(&target, &effective, aux_seed, format!("audit/{index}/{a}"))?
+        let label = format!("audit/{index}/{a}");
+        let sampled = risk::Sampled::draw(&target, &effective, aux_seed)?;
+        let blind_attack = risk::Attack {
+            params: &crate::attack::AttackParams::defaults(),
+            knowledge: None,
+        };
+        let Some(blind) = risk::score(&target, &sampled, blind_attack, executor, label.clone())?
         else {
             return Ok(None);
         };
+        let searched = if params.naive {
+            None
+        } else {
+            let search = Search {
+                target: &target,
+                adversary: &effective,
+                knowledge: &knowledge,
+                tuning_seed: Rng::derive(aux_seed, &[STREAM_TUNING]).next_u64(),
+                tuning: params.tuning,
+                label: label.clone(),
+            };
+            match search.run(tuning, &sampled, &blind)? {
+                Some(s) => Some(s),
+                None => return Ok(None),
+            }
+        };
+        let r = searched.as_ref().map_or(&blind, |s| &s.risk);
         let values: Vec<f64> = r.people.iter().map(|p| p.risk).collect();
         let mean = |v: &[f64]| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
         let best: Vec<f64> = r.people.iter().map(|p| p.best_guess).collect();
+        let blind_values: Vec<f64> = blind.people.iter().map(|p| p.risk).collect();
         adversaries.push(AdversaryResult {
             name: adversary.name.clone(),
             facts: effective.facts,
@@ -481,11 +612,34 @@ fn audit_policy(
             best_guess: mean(&best),
             best_guess_ci: risk::mean_interval(&best, defaults::RESAMPLES, aux_seed ^ 1),
             people: r.people.len(),
-            false_match_rate: (r.non_members > 0)
-                .then(|| r.false_matches as f64 / r.non_members as f64),
+            false_match_rate: r.false_match_rate(),
             note,
+            knows_policy: !params.naive,
+            attack: Some(
+                searched
+                    .as_ref()
+                    .map_or_else(|| search::Candidate::naive().config(), |s| s.chosen.config()),
+            ),
+            attack_other_half: searched
+                .as_ref()
+                .and_then(|s| s.chosen_other_half.as_ref().map(|c| c.config())),
+            searched: searched.as_ref().map_or(1, |s| s.searched),
+            tuning: match (&searched, &tuning) {
+                (None, _) => "none",
+                (Some(_), Tuning::Disjoint(_)) => "disjoint",
+                (Some(_), Tuning::CrossFit(_)) => "cross-fit",
+            }
+            .to_string(),
+            tuning_people: searched.as_ref().map_or(0, |s| s.tuning_people),
+            tuning_reidentified: searched.as_ref().and_then(|s| s.tuning_rate),
+            blind_reidentified: mean(&blind_values),
+            blind_reidentified_ci: risk::mean_interval(
+                &blind_values,
+                defaults::RESAMPLES,
+                aux_seed,
+            ),
         });
-        risks.push(r);
+        risks.push(searched.map_or(blind, |s| s.risk));
     }
     let worst = adversaries
         .iter()

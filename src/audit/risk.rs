@@ -1,4 +1,4 @@
-//! Per-person risk under one adversary model (DESIGN.md section 9): each sampled person in the
+//! Per-person risk under one adversary model: each sampled person in the
 //! release gets R aux draws; their risk is the share of draws in which the attack names them
 //! (eccentricity >= phi) and is right, their best-guess share the share in which they are the
 //! top record. People left out of the release cannot be found; one draw each measures how often
@@ -12,7 +12,8 @@ use super::adversary::Adversary;
 use crate::Result;
 use crate::attack::AttackParams;
 use crate::auxiliary::sampler;
-use crate::dataset::{Dataset, ReleaseKey};
+use crate::dataset::{AuxRecord, Dataset, ReleaseKey};
+use crate::release::PolicyKnowledge;
 use crate::linkage::{self, AttackOptions, Executor};
 use crate::rng::Rng;
 
@@ -34,10 +35,9 @@ pub struct PersonRisk {
 pub struct AdversaryRisk {
     /// The members' risks, in person order.
     pub people: Vec<PersonRisk>,
-    /// Non-members attacked (one draw each).
-    pub non_members: usize,
-    /// Non-members for whom the adversary named a record (all wrong by construction).
-    pub false_matches: usize,
+    /// The non-members attacked (one draw each) and whether the adversary named a record for
+    /// them (wrongly, by construction), in person order.
+    pub innocents: Vec<(u32, bool)>,
 }
 
 /// A seeded 95% bootstrap interval of the mean of `values` (over people).
@@ -63,26 +63,105 @@ pub struct Target<'a> {
     pub executor: &'a Executor,
 }
 
-/// Attacks `target` as `adversary` would; `None` in the cluster processes other than 0.
+/// One adversary's aux draws for the people of a [`Target`]: `draws` for each member, then one
+/// for each non-member.
+pub struct Sampled {
+    /// The person (original record index) each aux record is about.
+    owners: Vec<u32>,
+    /// The aux records, members' first.
+    records: Vec<AuxRecord>,
+    /// How many of them are members' draws.
+    members_drawn: usize,
+}
+
+impl Sampled {
+    /// Draws `adversary`'s aux records for the people of `target` with `seed`. A person's
+    /// draws depend on the person, the draw and the seed only, not on who else is drawn.
+    pub fn draw(target: &Target<'_>, adversary: &Adversary, seed: u64) -> Result<Sampled> {
+        let params = adversary.aux_params(seed);
+        let mut aux =
+            sampler::sample_people(target.original, &params, target.members, target.draws)?;
+        let members_drawn = aux.len();
+        aux.extend(sampler::sample_people(
+            target.original,
+            &params,
+            target.non_members,
+            1,
+        )?);
+        let (owners, records) = aux.into_iter().unzip();
+        Ok(Sampled {
+            owners,
+            records,
+            members_drawn,
+        })
+    }
+
+    /// The draws of the people for whom `keep` holds.
+    pub fn only(&self, keep: impl Fn(u32) -> bool) -> Sampled {
+        let mut out = Sampled {
+            owners: Vec::new(),
+            records: Vec::new(),
+            members_drawn: 0,
+        };
+        for (k, (&owner, record)) in self.owners.iter().zip(&self.records).enumerate() {
+            if keep(owner) {
+                out.owners.push(owner);
+                out.records.push(record.clone());
+                if k < self.members_drawn {
+                    out.members_drawn += 1;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// How one configuration attacks: its parameters, and the policy knowledge it maps its facts
+/// with (none: the facts as the adversary knows them).
+#[derive(Clone, Copy)]
+pub struct Attack<'a> {
+    /// The attack's parameters.
+    pub params: &'a AttackParams,
+    /// The mapping of the facts into the release's representation.
+    pub knowledge: Option<&'a PolicyKnowledge>,
+}
+
+/// Attacks `target` as `adversary` would, with the default attack and no knowledge of the
+/// policy; `None` in the cluster processes other than 0.
 pub fn measure(
     target: &Target<'_>,
     adversary: &Adversary,
     seed: u64,
     label: String,
 ) -> Result<Option<AdversaryRisk>> {
-    let params = adversary.aux_params(seed);
-    let mut aux = sampler::sample_people(target.original, &params, target.members, target.draws)?;
-    let members_drawn = aux.len();
-    aux.extend(sampler::sample_people(
-        target.original,
-        &params,
-        target.non_members,
-        1,
-    )?);
-    let (owners, records): (Vec<u32>, Vec<_>) = aux.into_iter().unzip();
-    if records.is_empty() {
+    let sampled = Sampled::draw(target, adversary, seed)?;
+    let attack = Attack {
+        params: &AttackParams::defaults(),
+        knowledge: None,
+    };
+    score(target, &sampled, attack, target.executor, label)
+}
+
+/// Scores the draws `sampled` of `target`'s people with `attack` on `executor`; `None` in the
+/// cluster processes other than 0.
+pub fn score(
+    target: &Target<'_>,
+    sampled: &Sampled,
+    attack: Attack<'_>,
+    executor: &Executor,
+    label: String,
+) -> Result<Option<AdversaryRisk>> {
+    if sampled.records.is_empty() {
         return Ok(Some(AdversaryRisk::default()));
     }
+    let mapped;
+    let records = match attack.knowledge {
+        Some(k) => {
+            mapped = k.map(&sampled.records);
+            &mapped
+        }
+        None => &sampled.records,
+    };
     let options = AttackOptions {
         resamples: 0,
         label,
@@ -91,18 +170,19 @@ pub fn measure(
     };
     let Some(attacked) = linkage::attack(
         target.released,
-        &records,
+        records,
         Some(target.key),
-        &AttackParams::defaults(),
-        target.executor,
+        attack.params,
+        executor,
         &options,
     )?
     else {
         return Ok(None);
     };
     let outcomes = &attacked.outcomes;
+    let members_drawn = sampled.members_drawn;
     let mut people: Vec<PersonRisk> = Vec::new();
-    for (k, &person) in owners[..members_drawn].iter().enumerate() {
+    for (k, &person) in sampled.owners[..members_drawn].iter().enumerate() {
         let o = &outcomes[k];
         if people.last().is_none_or(|p| p.person != person) {
             people.push(PersonRisk {
@@ -121,10 +201,41 @@ pub fn measure(
         p.risk /= p.draws as f64;
         p.best_guess /= p.draws as f64;
     }
-    let innocent = &outcomes[members_drawn..];
-    Ok(Some(AdversaryRisk {
-        people,
-        non_members: innocent.len(),
-        false_matches: innocent.iter().filter(|o| o.m.matched).count(),
-    }))
+    let innocents = sampled.owners[members_drawn..]
+        .iter()
+        .zip(&outcomes[members_drawn..])
+        .map(|(&person, o)| (person, o.m.matched))
+        .collect();
+    Ok(Some(AdversaryRisk { people, innocents }))
+}
+
+impl AdversaryRisk {
+    /// The results of two disjoint groups of people as one, in person order.
+    pub fn merge(mut self, other: AdversaryRisk) -> AdversaryRisk {
+        self.people.extend(other.people);
+        self.people.sort_by_key(|p| p.person);
+        self.innocents.extend(other.innocents);
+        self.innocents.sort_unstable();
+        self
+    }
+
+    /// The result restricted to the people for whom `keep` holds.
+    pub fn only(&self, keep: impl Fn(u32) -> bool) -> AdversaryRisk {
+        AdversaryRisk {
+            people: self.people.iter().copied().filter(|p| keep(p.person)).collect(),
+            innocents: self.innocents.iter().copied().filter(|p| keep(p.0)).collect(),
+        }
+    }
+
+    /// Non-members named (wrongly) / non-members attacked; `None` when none was attacked.
+    pub fn false_match_rate(&self) -> Option<f64> {
+        let named = self.innocents.iter().filter(|p| p.1).count();
+        (!self.innocents.is_empty()).then(|| named as f64 / self.innocents.len() as f64)
+    }
+
+    /// The members' mean risk, if any member was scored.
+    pub fn mean_risk(&self) -> Option<f64> {
+        (!self.people.is_empty())
+            .then(|| self.people.iter().map(|p| p.risk).sum::<f64>() / self.people.len() as f64)
+    }
 }

@@ -162,6 +162,7 @@ pub fn build(
         by_item,
         item_support: item_support.into(),
         pseudonymized: false,
+        policy: None,
         // Built here from checked indices, sorted by construction.
         indices_verified: true,
     })
@@ -376,6 +377,8 @@ pub(crate) struct StoredParts {
     pub by_item: Layout,
     pub item_support: Column<u32>,
     pub pseudonymized: bool,
+    /// The release policy recorded in the store.
+    pub policy: Option<String>,
     /// Whether every index in both layouts was checked against its bound.
     pub indices_verified: bool,
 }
@@ -392,6 +395,7 @@ impl From<StoredParts> for Dataset {
             by_item: p.by_item,
             item_support: p.item_support,
             pseudonymized: p.pseudonymized,
+            policy: p.policy,
             indices_verified: p.indices_verified,
         }
     }

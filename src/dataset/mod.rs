@@ -182,6 +182,7 @@ pub struct Dataset {
     by_item: Layout,
     item_support: Column<u32>,
     pseudonymized: bool,
+    policy: Option<String>,
     indices_verified: bool,
 }
 
@@ -247,6 +248,18 @@ impl Dataset {
     /// Marks the dataset as a pseudonymized release.
     pub fn mark_pseudonymized(&mut self) {
         self.pseudonymized = true;
+    }
+
+    /// The release policy that made this dataset, as its canonical spec (the public part: no
+    /// seed, no key); `None` for data that is not a release, or a release made before releases
+    /// recorded their policy.
+    pub fn release_policy(&self) -> Option<&str> {
+        self.policy.as_deref()
+    }
+
+    /// Records the release policy that made this dataset (its canonical spec).
+    pub fn record_release_policy(&mut self, spec: String) {
+        self.policy = Some(spec);
     }
 
     /// Ratings or views.

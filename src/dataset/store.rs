@@ -62,6 +62,10 @@ pub struct Header {
     /// Whether this is a pseudonymized release (absent in older files: false).
     #[serde(default)]
     pub pseudonymized: bool,
+    /// The release policy that made this store (its canonical spec; absent for data that is
+    /// not a release, and in releases written before releases recorded it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
     /// The arrays, in file order.
     pub sections: Vec<Section>,
 }
@@ -154,7 +158,9 @@ pub fn save(data: &Dataset, path: &Path) -> Result<()> {
     // The header's length depends on the offsets it lists: lay out with a generous fixed
     // reservation, then pad the header to it.
     let mut sections = Vec::with_capacity(parts.len());
-    let reserve = 4096usize;
+    let policy = data.release_policy().map(str::to_string);
+    // JSON escapes a character into at most 6 bytes.
+    let reserve = 4096 + 6 * policy.as_ref().map_or(0, String::len);
     let mut position = PREAMBLE + reserve;
     position += padding(position);
     for (k, bytes) in parts.iter().enumerate() {
@@ -176,6 +182,7 @@ pub fn save(data: &Dataset, path: &Path) -> Result<()> {
         items: data.num_items() as u64,
         entries: data.num_entries() as u64,
         pseudonymized: data.is_pseudonymized(),
+        policy,
         sections,
     };
     let mut header_bytes = serde_json::to_vec(&header).expect("header serializes");
@@ -382,6 +389,7 @@ fn open_verifying(path: &Path, everything: bool) -> Result<Dataset> {
         by_item,
         item_support,
         pseudonymized: header.pseudonymized,
+        policy: header.policy,
         indices_verified: everything,
     }
     .into())

@@ -74,6 +74,9 @@ pub struct Summary {
     pub has_dates: bool,
     /// Whether this is a pseudonymized release.
     pub pseudonymized: bool,
+    /// The release policy that made this release (its canonical spec), or null for data that
+    /// is not a release.
+    pub policy: Option<String>,
     /// First date, ISO, or null.
     pub date_min: Option<String>,
     /// Last date, ISO, or null.
@@ -152,6 +155,7 @@ pub fn summarize(data: &Dataset) -> Summary {
         has_ratings: data.has_ratings(),
         has_dates: data.has_dates(),
         pseudonymized: data.is_pseudonymized(),
+        policy: data.release_policy().map(str::to_string),
         date_min,
         date_max,
         rating_histogram,
@@ -171,6 +175,9 @@ impl Summary {
         let _ = writeln!(s, "items             {}", self.items);
         let _ = writeln!(s, "entries           {}", self.entries);
         let _ = writeln!(s, "density           {:.6}", self.density);
+        if let Some(policy) = &self.policy {
+            let _ = writeln!(s, "release policy    {policy}");
+        }
         let _ = writeln!(
             s,
             "dates             {} .. {}{}",

@@ -77,6 +77,9 @@ pub struct AttackSummary {
     /// B of Scoreboard-RH-norm (absent for the other algorithms).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub length_norm: Option<f64>,
+    /// Whether the adversary knew the release's policy (`--informed`; absent when not).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub informed: bool,
     /// Aux records scored.
     pub aux_records: usize,
     /// Aux records whose target is in the release.
@@ -230,6 +233,7 @@ pub fn summarize(
         algorithm: algorithm.name().to_string(),
         phi: params.phi(),
         length_norm: algorithm.uses("length_norm").then(|| params.length_norm()),
+        informed: false,
         aux_records: outcomes.len(),
         members,
         non_members,

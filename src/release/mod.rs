@@ -9,6 +9,7 @@
 
 pub mod dp;
 pub mod km;
+pub mod knowledge;
 pub mod microaggregate;
 pub mod spec;
 pub mod steps;
@@ -16,6 +17,7 @@ pub mod utility;
 pub mod working;
 
 pub use crate::dataset::ReleaseKey;
+pub use knowledge::PolicyKnowledge;
 pub use spec::{Policy, Step};
 
 use crate::Result;
@@ -39,6 +41,7 @@ pub fn release(original: &Dataset, policy: &Policy, seed: u64) -> Result<Release
     }
     let (mut data, originals) = w.into_release(original, seed)?;
     data.mark_pseudonymized();
+    data.record_release_policy(policy.to_string());
     let key = ReleaseKey::from_pairs((0..data.num_records()).map(|r| {
         (
             data.record_ids().get(r).to_string(),

@@ -2,6 +2,8 @@
 //! `sample:fraction=0.1|rating-noise:scale=1|date-coarsen:to=week`. Pseudonymization always
 //! happens (last, whatever the spec says); `pseudonymize` may be written and is accepted.
 
+use std::fmt;
+
 use crate::{Error, Result};
 
 /// How noise is drawn.
@@ -102,6 +104,98 @@ pub enum Step {
         m: u32,
     },
 }
+
+impl fmt::Display for Noise {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Noise::Laplace => "laplace",
+            Noise::Uniform => "uniform",
+        })
+    }
+}
+
+impl fmt::Display for Unit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Unit::Week => "week",
+            Unit::Month => "month",
+            Unit::Year => "year",
+        })
+    }
+}
+
+/// A step as the policy language writes it, arguments at their defaults left out:
+/// `sample:fraction=0.1`, `rating-noise:scale=1`, `date-noise:days=7,dist=laplace`. Parsing
+/// the text gives the step back.
+impl fmt::Display for Step {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Step::Pseudonymize => write!(f, "pseudonymize"),
+            Step::Sample { fraction } => write!(f, "sample:fraction={fraction}"),
+            Step::Drop { fraction } => write!(f, "drop:fraction={fraction}"),
+            Step::Insert { fraction } => write!(f, "insert:fraction={fraction}"),
+            Step::RatingNoise { scale, noise } => {
+                write!(f, "rating-noise:scale={scale}")?;
+                if *noise != Noise::Laplace {
+                    write!(f, ",dist={noise}")?;
+                }
+                Ok(())
+            }
+            Step::RatingDrop => write!(f, "rating-drop"),
+            Step::DateNoise { days, noise } => {
+                write!(f, "date-noise:days={days}")?;
+                if *noise != Noise::Uniform {
+                    write!(f, ",dist={noise}")?;
+                }
+                Ok(())
+            }
+            Step::DateCoarsen { to } => write!(f, "date-coarsen:to={to}"),
+            Step::DateDrop => write!(f, "date-drop"),
+            Step::RareItems { min_support } => write!(f, "rare-items:min_support={min_support}"),
+            Step::Truncate { max_per_record } => {
+                write!(f, "truncate:max_per_record={max_per_record}")
+            }
+            Step::Dp {
+                epsilon,
+                max_per_record,
+                presence,
+            } => {
+                write!(f, "dp:epsilon={epsilon}")?;
+                if *max_per_record != DP_MAX_PER_RECORD {
+                    write!(f, ",max_per_record={max_per_record}")?;
+                }
+                if *presence != DP_PRESENCE {
+                    write!(f, ",presence={presence}")?;
+                }
+                Ok(())
+            }
+            Step::Microaggregate { k } => write!(f, "microaggregate:k={k}"),
+            Step::KmAnonymity { k, m } => write!(f, "km-anonymity:k={k},m={m}"),
+        }
+    }
+}
+
+/// The policy's canonical spec: its steps joined with `|`, or `pseudonymize` for a policy of
+/// no steps. This is what a release records and `deanon info` shows.
+impl fmt::Display for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.steps.is_empty() {
+            return write!(f, "pseudonymize");
+        }
+        for (k, step) in self.steps.iter().enumerate() {
+            if k > 0 {
+                f.write_str("|")?;
+            }
+            write!(f, "{step}")?;
+        }
+        Ok(())
+    }
+}
+
+/// `dp`'s default contribution bound.
+const DP_MAX_PER_RECORD: usize = 20;
+/// `dp`'s default share of epsilon spent on presence.
+const DP_PRESENCE: f64 = 0.5;
 
 /// A release policy: its steps in order.
 #[derive(Clone, Debug, PartialEq, Default)]
@@ -465,12 +559,12 @@ impl Policy {
                     let max_per_record = if a.get("max_per_record").is_some() {
                         a.number("max_per_record")? as usize
                     } else {
-                        20
+                        DP_MAX_PER_RECORD
                     };
                     let presence = if a.get("presence").is_some() {
                         a.number("presence")?
                     } else {
-                        0.5
+                        DP_PRESENCE
                     };
                     if epsilon <= 0.0
                         || max_per_record == 0
@@ -517,6 +611,23 @@ mod tests {
             Policy::parse(s.example).unwrap_or_else(|e| panic!("{}: {e}", s.example));
             assert!(steps_help().contains(s.usage));
         }
+    }
+
+    #[test]
+    fn a_policy_prints_as_a_spec_that_parses_back_to_it() {
+        for s in STEPS {
+            let p = Policy::parse(s.example).unwrap();
+            assert_eq!(Policy::parse(&p.to_string()).unwrap(), p, "{}", s.example);
+        }
+        let spec = "sample:fraction=0.1|rating-noise:scale=1|date-noise:days=7,dist=laplace|dp:epsilon=2,max_per_record=10|km-anonymity:k=5,m=2";
+        assert_eq!(Policy::parse(spec).unwrap().to_string(), spec);
+        assert_eq!(
+            Policy::parse("rating-noise:scale=1.50,dist=laplace|date-coarsen:to=year")
+                .unwrap()
+                .to_string(),
+            "rating-noise:scale=1.5|date-coarsen:to=year"
+        );
+        assert_eq!(Policy::parse("pseudonymize").unwrap().to_string(), "pseudonymize");
     }
 
     #[test]

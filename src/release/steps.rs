@@ -4,6 +4,7 @@
 
 use rayon::prelude::*;
 
+use super::knowledge::{FactMap, PolicyKnowledge};
 use super::spec::{Noise, Step, Unit};
 use super::working::{Entry, Working};
 use crate::dataset::values::{MAX_DAY, civil_from_days, days_from_civil};
@@ -99,11 +100,59 @@ pub fn apply(w: &mut Working, step: &Step, index: usize, seed: u64) -> Result<()
     }
     if w.people.is_empty() {
         return Err(Error::InvalidArgument(format!(
-            "release step {} ({step:?}) left nobody in the release",
+            "release step {} ({step}) left nobody in the release",
             index + 1
         )));
     }
     Ok(())
+}
+
+/// What an adversary who knows `step` does with it (see [`PolicyKnowledge`]): how it maps its
+/// facts into the release's representation and how far the step moves released values from the
+/// truth. `rating_range` is the release's rating range, stars (it sizes `dp`'s noise). One arm
+/// per step, beside [`apply`]: a step that changes values says so here.
+pub fn inform(step: &Step, k: &mut PolicyKnowledge, rating_range: f64) {
+    // Mean absolute value and a bound covering most draws of a noise of scale `scale`: Laplace
+    // (b, b; P(|X| > 3b) = 5%) or uniform in [-s, s] (s / 2, s).
+    let spread = |kind: Noise, scale: f64| match kind {
+        Noise::Laplace => (scale, 3.0 * scale),
+        Noise::Uniform => (scale / 2.0, scale),
+    };
+    match *step {
+        // These remove or add people or entries: the released values are the true ones.
+        Step::Pseudonymize
+        | Step::Sample { .. }
+        | Step::Drop { .. }
+        | Step::Insert { .. }
+        | Step::RareItems { .. }
+        | Step::Truncate { .. }
+        | Step::KmAnonymity { .. } => {}
+        Step::RatingNoise { scale, noise: kind } => {
+            let (mean, bound) = spread(kind, scale);
+            k.widen_ratings(mean, bound);
+        }
+        Step::RatingDrop => k.push_map(FactMap::DropRating),
+        Step::DateNoise { days, noise: kind } => {
+            let (mean, bound) = spread(kind, days);
+            k.widen_dates(mean, bound);
+        }
+        Step::DateCoarsen { to } => k.coarsen_dates(to),
+        Step::DateDrop => k.push_map(FactMap::DropDate),
+        // A rating becomes its group's mean for the item: about one star from the truth on a
+        // five-star scale (the spread of ratings around an item's mean), rarely more than two.
+        Step::Microaggregate { .. } => k.widen_ratings(1.0, 2.0),
+        // Dates dropped; ratings carry Laplace noise of scale 2T x range / ((1 - P) E) stars
+        // (the `dp` module's mechanism); presence is randomized, which maps nothing.
+        Step::Dp {
+            epsilon,
+            max_per_record,
+            presence,
+        } => {
+            k.push_map(FactMap::DropDate);
+            let scale = 2.0 * max_per_record as f64 * rating_range / ((1.0 - presence) * epsilon);
+            k.widen_ratings(scale, 3.0 * scale);
+        }
+    }
 }
 
 /// The first day of the week (Monday), month or year holding `day`.

@@ -37,7 +37,8 @@ use serde::{Deserialize, Serialize};
 pub use stashed::Workspace;
 
 use super::kernel;
-use super::params::AttackParams;
+use super::params::{AttackParams, AttackParamsBuilder};
+use super::search::Widening;
 use super::partial::{SecondPass, Spread, Summary};
 use super::query::Query;
 use super::shard::{BLOCK, CheckedShard, ReleaseStats, Shard};
@@ -146,6 +147,9 @@ pub struct AlgorithmEntry {
     pub help: &'static str,
     /// The parameters of [`AttackParams`] it reads.
     pub parameters: &'static [&'static str],
+    /// Its search grid: the configurations an adversary tries, given how far the release's
+    /// policy moves values ([`crate::attack::search`]).
+    pub search: fn(&Widening) -> Vec<AttackParamsBuilder>,
     build: Build,
 }
 
@@ -155,12 +159,14 @@ pub static ALGORITHMS: [AlgorithmEntry; 3] = [
         name: "scoreboard-rh",
         help: "weighted similarity, best guess by eccentricity, entropic output (the paper's)",
         parameters: &["rho0", "d0", "phi", "count_tolerance"],
+        search: scoreboard_rh::search_grid,
         build: |r, p, s, shard| Box::new(scoreboard_rh::ScoreboardRh::build(r, p, s, shard)),
     },
     AlgorithmEntry {
         name: "scoreboard-rh-norm",
         help: "Scoreboard-RH with scores divided by (1 - B) + B |r| / mean|r| (--length-norm B)",
         parameters: &["rho0", "d0", "phi", "count_tolerance", "length_norm"],
+        search: scoreboard_rh_norm::search_grid,
         build: |r, p, s, shard| {
             Box::new(scoreboard_rh_norm::ScoreboardRhNorm::build(r, p, s, shard))
         },
@@ -169,6 +175,7 @@ pub static ALGORITHMS: [AlgorithmEntry; 3] = [
         name: "scoreboard",
         help: "records matching every fact within --rating-tol and --date-tol (Algorithm 1A)",
         parameters: &["rating_tol", "date_tol", "seed"],
+        search: scoreboard::search_grid,
         build: |r, p, s, shard| Box::new(scoreboard::Scoreboard::build(r, p, s, shard)),
     },
 ];
@@ -181,6 +188,11 @@ impl Algorithm {
     /// Its name.
     pub fn name(self) -> &'static str {
         self.0.name
+    }
+
+    /// The parameters of [`AttackParams`] it reads.
+    pub fn parameters(self) -> &'static [&'static str] {
+        self.0.parameters
     }
 
     /// Whether it reads the parameter `name` (as in [`AlgorithmEntry::parameters`]).

@@ -5,7 +5,8 @@
 
 use super::{LinkageAlgorithm, Match, TileScorer};
 use crate::attack::kernel;
-use crate::attack::params::AttackParams;
+use crate::attack::params::{AttackParams, AttackParamsBuilder};
+use crate::attack::search::Widening;
 use crate::attack::partial::{SecondPass, Spread, Summary};
 use crate::attack::query::Query;
 use crate::attack::shard::{CheckedShard, ReleaseStats};
@@ -13,6 +14,21 @@ use crate::dataset::Dataset;
 use crate::rng::Rng;
 
 const STREAM_PICK: u64 = 21;
+
+/// Scoreboard's search grid: its default tolerances, and the same widened by the policy's noise
+/// bounds.
+pub fn search_grid(w: &Widening) -> Vec<AttackParamsBuilder> {
+    let base = AttackParams::builder().algorithm("scoreboard".parse().expect("registered"));
+    let widened = base
+        .clone()
+        .rating_tol(base.rating_tol + w.rating_bound)
+        .date_tol(base.date_tol.saturating_add(w.date_bound.ceil() as u32));
+    if widened == base {
+        vec![base]
+    } else {
+        vec![base, widened]
+    }
+}
 
 /// Scoreboard on one shard.
 pub struct Scoreboard {

@@ -4,11 +4,31 @@
 
 use super::{LinkageAlgorithm, Match, TileScorer, entropic};
 use crate::attack::kernel::{self, RhContext};
-use crate::attack::params::AttackParams;
+use crate::attack::params::{AttackParams, AttackParamsBuilder, defaults};
+use crate::attack::search::{Widening, distinct};
 use crate::attack::partial::{SecondPass, Spread, Summary};
 use crate::attack::query::Query;
 use crate::attack::shard::{CheckedShard, ReleaseStats};
 use crate::dataset::Dataset;
+
+/// Scoreboard-RH's search grid: rho0 at its default and widened by the policy's rating noise,
+/// times d0 at its default, widened by the date noise, and at the unit dates are rounded to
+/// (so that released dates one unit apart still count), each value once.
+pub fn search_grid(w: &Widening) -> Vec<AttackParamsBuilder> {
+    let rho0s = distinct([defaults::RHO0, defaults::RHO0 + w.rating_spread]);
+    let d0s = distinct(
+        [defaults::D0, defaults::D0 + w.date_spread]
+            .into_iter()
+            .chain(w.date_unit.map(|unit| unit + w.date_spread)),
+    );
+    let mut grid = Vec::new();
+    for &rho0 in &rho0s {
+        for &d0 in &d0s {
+            grid.push(AttackParams::builder().rho0(rho0).d0(d0));
+        }
+    }
+    grid
+}
 
 /// Scoreboard-RH on one shard.
 pub struct ScoreboardRh {

@@ -11,11 +11,30 @@
 use super::scoreboard_rh::ScoreboardRh;
 use super::{LinkageAlgorithm, Match, TileScorer};
 use crate::attack::kernel;
-use crate::attack::params::AttackParams;
+use crate::attack::params::{AttackParams, AttackParamsBuilder, defaults};
+use crate::attack::search::Widening;
 use crate::attack::partial::{SecondPass, Spread, Summary};
 use crate::attack::query::Query;
 use crate::attack::shard::{CheckedShard, ReleaseStats, distinct_items};
 use crate::dataset::Dataset;
+
+/// Scoreboard-RH-norm's search grid: B = 0.25, 0.5 and 0.75, with Scoreboard-RH's scales
+/// widened by the policy's noise.
+pub fn search_grid(w: &Widening) -> Vec<AttackParamsBuilder> {
+    [0.25, 0.5, 0.75]
+        .into_iter()
+        .map(|b| {
+            AttackParams::builder()
+                .algorithm(ALGORITHM.parse().expect("registered"))
+                .length_norm(b)
+                .rho0(defaults::RHO0 + w.rating_spread)
+                .d0(defaults::D0 + w.date_spread)
+        })
+        .collect()
+}
+
+/// Its name in the registry.
+const ALGORITHM: &str = "scoreboard-rh-norm";
 
 /// Scoreboard-RH-norm on one shard.
 pub struct ScoreboardRhNorm {

@@ -1,0 +1,226 @@
+//! What an adversary who knows a release's published policy does with it (Kerckhoffs'
+//! principle: the policy is public, its seed is not).
+//!
+//! Each step says, next to what it does ([`super::steps::inform`]), how such an adversary maps
+//! its facts into the release's representation (dates coarsened to the release's unit, kinds the
+//! release dropped left out) and how much the step moves released values away from the truth
+//! (the rating and date spreads, which widen the attack's similarity scales and tolerances).
+//! [`PolicyKnowledge::of`] folds the steps of a policy in order; [`PolicyKnowledge::map`]
+//! applies the mapping to aux records. Steps that only remove people or entries (sampling,
+//! dropping, suppression, truncation, k^m-anonymity) or add them map nothing.
+
+use serde::Serialize;
+
+use super::spec::{Policy, Unit};
+use crate::dataset::{AuxFact, AuxRecord, Dataset};
+
+/// One change an informed adversary makes to each of its facts, in policy order.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum FactMap {
+    /// Round the fact's date down to the unit, as the release did.
+    Coarsen(Unit),
+    /// Forget the fact's date: the release holds none.
+    DropDate,
+    /// Forget the fact's rating: the release holds none.
+    DropRating,
+}
+
+/// What knowing a release policy tells an adversary.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct PolicyKnowledge {
+    /// The mapping of the adversary's facts, in policy order.
+    #[serde(skip)]
+    pub maps: Vec<FactMap>,
+    /// The mean absolute change the policy makes to a rating, stars.
+    pub rating_spread: f64,
+    /// A change that covers most of the policy's rating changes (the uniform noise's bound, three
+    /// Laplace scales), stars: what Scoreboard's rating tolerance widens by.
+    pub rating_bound: f64,
+    /// The mean absolute change the policy makes to a date, days.
+    pub date_spread: f64,
+    /// A change that covers most of the policy's date changes, days.
+    pub date_bound: f64,
+    /// The longest unit the policy rounds dates to, days (7, 30.44 or 365.25), if any: two
+    /// released dates differ by a whole number of units.
+    pub date_unit: Option<f64>,
+}
+
+impl PolicyKnowledge {
+    /// What knowing `policy` tells an adversary who attacks `release` (the release's rating
+    /// range sizes `dp`'s noise).
+    pub fn of(policy: &Policy, release: &Dataset) -> PolicyKnowledge {
+        let rating_range = release
+            .rating_scale()
+            .map_or(4.0, |s| (s.max - s.min) as f64 / 2.0);
+        let mut knowledge = PolicyKnowledge::default();
+        for step in &policy.steps {
+            super::steps::inform(step, &mut knowledge, rating_range);
+        }
+        knowledge
+    }
+
+    /// Whether the policy changes anything an adversary would do.
+    pub fn changes_anything(&self) -> bool {
+        *self != PolicyKnowledge::default()
+    }
+
+    /// A fact's mapping into the release's representation.
+    pub(super) fn push_map(&mut self, map: FactMap) {
+        self.maps.push(map);
+    }
+
+    /// Adds an independent noise of mean absolute value `spread` and bound `bound` to ratings.
+    pub(super) fn widen_ratings(&mut self, spread: f64, bound: f64) {
+        self.rating_spread += spread;
+        self.rating_bound += bound;
+    }
+
+    /// Adds an independent noise of mean absolute value `spread` and bound `bound` to dates.
+    pub(super) fn widen_dates(&mut self, spread: f64, bound: f64) {
+        self.date_spread += spread;
+        self.date_bound += bound;
+    }
+
+    /// Dates are rounded to `unit`.
+    pub(super) fn coarsen_dates(&mut self, unit: Unit) {
+        let days = match unit {
+            Unit::Week => 7.0,
+            Unit::Month => 30.44,
+            Unit::Year => 365.25,
+        };
+        self.date_unit = Some(self.date_unit.map_or(days, |d: f64| d.max(days)));
+        self.push_map(FactMap::Coarsen(unit));
+    }
+
+    /// The aux records as an adversary who knows the policy writes them.
+    pub fn map(&self, records: &[AuxRecord]) -> Vec<AuxRecord> {
+        records.iter().map(|r| self.map_record(r)).collect()
+    }
+
+    /// One aux record as an adversary who knows the policy writes it.
+    pub fn map_record(&self, record: &AuxRecord) -> AuxRecord {
+        AuxRecord {
+            facts: record.facts.iter().map(|f| self.map_fact(f)).collect(),
+            ..record.clone()
+        }
+    }
+
+    fn map_fact(&self, fact: &AuxFact) -> AuxFact {
+        let mut fact = fact.clone();
+        for map in &self.maps {
+            match *map {
+                FactMap::Coarsen(unit) => fact.day = fact.day.map(|d| super::steps::coarsen(d, unit)),
+                FactMap::DropDate => fact.day = None,
+                FactMap::DropRating => fact.rating = None,
+            }
+        }
+        fact
+    }
+
+    /// The knowledge in words, for reports: `dates rounded to the year; ratings +-1 star`.
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        for map in &self.maps {
+            parts.push(match map {
+                FactMap::Coarsen(unit) => format!("dates rounded down to the {unit}"),
+                FactMap::DropDate => "dates left out".to_string(),
+                FactMap::DropRating => "ratings left out".to_string(),
+            });
+        }
+        if self.rating_spread > 0.0 {
+            parts.push(format!(
+                "ratings moved by {:.2} stars on average",
+                self.rating_spread
+            ));
+        }
+        if self.date_spread > 0.0 {
+            parts.push(format!(
+                "dates moved by {:.1} days on average",
+                self.date_spread
+            ));
+        }
+        if parts.is_empty() {
+            "nothing to map: the policy only removes or adds people or entries".to_string()
+        } else {
+            parts.join("; ")
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::values::{day_to_iso, parse_iso_date};
+
+    fn knowledge(spec: &str) -> PolicyKnowledge {
+        let mut k = PolicyKnowledge::default();
+        for step in &Policy::parse(spec).unwrap().steps {
+            super::super::steps::inform(step, &mut k, 4.0);
+        }
+        k
+    }
+
+    fn fact(day: &str) -> AuxFact {
+        AuxFact {
+            item: "1".into(),
+            rating: Some(8),
+            day: Some(parse_iso_date(day.as_bytes()).unwrap()),
+        }
+    }
+
+    #[test]
+    fn coarsening_maps_aux_dates_to_the_released_unit() {
+        let k = knowledge("date-coarsen:to=year|rating-noise:scale=1");
+        let mapped = k.map_fact(&fact("2005-06-15"));
+        assert_eq!(day_to_iso(mapped.day.unwrap()), "2005-01-01");
+        assert_eq!(mapped.rating, Some(8));
+        assert_eq!(k.date_unit, Some(365.25));
+        assert_eq!((k.rating_spread, k.rating_bound), (1.0, 3.0));
+        // Week then month: the month of the Monday, as the release computed it.
+        let k = knowledge("date-coarsen:to=week|date-coarsen:to=month");
+        assert_eq!(
+            day_to_iso(k.map_fact(&fact("2005-06-01")).day.unwrap()),
+            "2005-05-01"
+        );
+        assert_eq!(k.date_unit, Some(30.44));
+    }
+
+    #[test]
+    fn each_step_maps_what_it_changes_and_nothing_else() {
+        for spec in [
+            "pseudonymize",
+            "sample:fraction=0.1",
+            "drop:fraction=0.2",
+            "insert:fraction=0.1",
+            "rare-items:min_support=5",
+            "truncate:max_per_record=50",
+            "km-anonymity:k=5,m=2",
+        ] {
+            assert!(!knowledge(spec).changes_anything(), "{spec}");
+        }
+        let k = knowledge("date-drop|rating-drop");
+        let mapped = k.map_fact(&fact("2005-06-15"));
+        assert_eq!((mapped.rating, mapped.day), (None, None));
+        let k = knowledge("date-noise:days=7");
+        assert_eq!((k.date_spread, k.date_bound), (3.5, 7.0));
+        assert!(k.maps.is_empty());
+        let k = knowledge("date-noise:days=2,dist=laplace|rating-noise:scale=1,dist=uniform");
+        assert_eq!((k.date_spread, k.date_bound), (2.0, 6.0));
+        assert_eq!((k.rating_spread, k.rating_bound), (0.5, 1.0));
+        let k = knowledge("microaggregate:k=5");
+        assert_eq!((k.rating_spread, k.rating_bound), (1.0, 2.0));
+        // dp: dates dropped, ratings widened by its Laplace scale (2T x range / ((1 - P) E)).
+        let k = knowledge("dp:epsilon=4,max_per_record=10");
+        assert_eq!(k.maps, vec![FactMap::DropDate]);
+        assert_eq!(k.rating_spread, 2.0 * 10.0 * 4.0 / (0.5 * 4.0));
+    }
+
+    #[test]
+    fn the_description_says_what_the_adversary_does() {
+        assert_eq!(
+            knowledge("date-coarsen:to=year|rating-noise:scale=1").describe(),
+            "dates rounded down to the year; ratings moved by 1.00 stars on average"
+        );
+        assert!(knowledge("sample:fraction=0.1").describe().starts_with("nothing"));
+    }
+}
