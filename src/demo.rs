@@ -49,9 +49,10 @@ impl Default for DemoParams {
 const SMOKE_EXPERIMENT: &str = include_str!("../experiments/smoke.toml");
 
 /// The candidate policies the demo's audit compares with the baseline.
-const DEMO_AUDIT_POLICIES: [&str; 2] = [
+const DEMO_AUDIT_POLICIES: [&str; 3] = [
     "sample:fraction=0.5|date-coarsen:to=month",
     "date-coarsen:to=year|rating-noise:scale=1",
+    "date-drop|rating-drop|truncate:max_per_record=5",
 ];
 
 /// One row of the paper's Fig. 4: (facts, wrong, top-1 rate at +-3 days, at +-14 days).

@@ -227,7 +227,7 @@ pub fn informed(
     let policy = crate::release::Policy::parse(spec)
         .map_err(|e| format!("its recorded policy '{spec}' does not parse: {e}"))?;
     let knowledge = crate::release::PolicyKnowledge::of(&policy, release);
-    let widened = crate::audit::search::widening(&knowledge)
+    let widened = crate::search::widening(&knowledge)
         .widen(params.to_builder())
         .check()
         .map_err(|e| format!("--informed widened a parameter out of its domain: {e}"))?;

@@ -38,6 +38,7 @@ pub mod plot;
 pub mod progress;
 pub mod release;
 pub mod rng;
+pub mod search;
 
 pub use dataset::Dataset;
 pub use error::{Error, Result};

@@ -298,6 +298,7 @@ def attack(
     item_map: Optional[pd.DataFrame] = None,
     resamples: int = 1000,
     seed: int = 0,
+    informed: bool = False,
     threads: Optional[int] = None,
 ) -> Tuple[pd.DataFrame, Dict[str, Any]]:
     """Links each aux record to the release (``deanon attack``): ``(matches, summary)``.
@@ -308,6 +309,9 @@ def attack(
     (``recall``: the re-identification rate, matched and correct; ``precision``,
     ``top1_rate``, ``false_match_rate``, their 95% intervals, ...). With ``key`` candidates
     are original ids. ``item_map`` (``aux_item, release_item``) links another catalogue.
+    ``informed=True`` is the adversary who knows the release's published policy (recorded in
+    the release): the aux facts are mapped into the release's representation and rho0, d0 and
+    the tolerances widened by the policy's noise (``deanon attack --informed``).
 
     >>> matches, summary = deanon.attack(released, aux, key=key, phi=1.5)  # doctest: +SKIP
     >>> summary["recall"]  # doctest: +SKIP
@@ -336,6 +340,7 @@ def attack(
         count_tolerance=float(count_tolerance),
         resamples=resamples,
         seed=seed,
+        informed=informed,
         threads=threads,
     )
     if warnings:
@@ -422,6 +427,7 @@ def audit(
     draws: Optional[int] = None,
     everyone: bool = False,
     seed: int = 0,
+    naive: bool = False,
     threads: Optional[int] = None,
 ) -> Dict[str, Any]:
     """Audits ``ds`` before release (``deanon audit``): per-person risk under each candidate
@@ -429,6 +435,9 @@ def audit(
     unicity, utility cost, and the policy recommended for re-identification at most
     ``target``. Returns audit.json as a dict; with ``out`` the report (report.html, plots,
     and risk.csv, mode 0600) stays there, without it the files go to a temporary folder.
+    The adversaries know each published policy and choose their strongest attack on other
+    people; ``naive=True`` runs the policy-blind battery with the default attack instead
+    (``deanon audit --naive``).
 
     >>> a = deanon.audit(ds, ["pseudonymize|sample:fraction=0.5"], sample=200)  # doctest: +SKIP
     >>> a["recommended"]  # doctest: +SKIP
@@ -445,6 +454,7 @@ def audit(
             draws=draws,
             everyone=everyone,
             seed=seed,
+            naive=naive,
             threads=threads,
         )
         with open(folder / "audit.json", encoding="utf-8") as f:

@@ -82,6 +82,7 @@ def attack(
     count_tolerance: float = 0.5,
     resamples: int = 1000,
     seed: int = 0,
+    informed: bool = False,
     threads: Optional[int] = None,
 ) -> Tuple[Dict[str, Any], str, List[str]]: ...
 def unicity(
@@ -116,6 +117,7 @@ def audit(
     everyone: bool = False,
     resume: bool = False,
     seed: int = 0,
+    naive: bool = False,
     threads: Optional[int] = None,
 ) -> None: ...
 def cohort(

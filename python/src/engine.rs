@@ -117,7 +117,8 @@ fn aux_columns<'py>(py: Python<'py>, records: &[AuxRecord]) -> PyResult<Bound<'p
 #[pyfunction]
 #[pyo3(signature = (release, aux_id, item, rating=None, date=None, true_user=None, count=None,
     key=None, item_map=None, algorithm="scoreboard-rh", phi=1.5, rho0=1.5, d0=30.0, rating_tol=0.0,
-    date_tol=14, length_norm=0.75, count_tolerance=0.5, resamples=1000, seed=0, threads=None))]
+    date_tol=14, length_norm=0.75, count_tolerance=0.5, resamples=1000, seed=0, informed=false,
+    threads=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn attack<'py>(
     py: Python<'py>,
@@ -140,6 +141,7 @@ pub fn attack<'py>(
     count_tolerance: f64,
     resamples: usize,
     seed: u64,
+    informed: bool,
     threads: Option<usize>,
 ) -> PyResult<(Bound<'py, PyDict>, String, Vec<String>)> {
     let params = AttackParamsBuilder {
@@ -177,6 +179,13 @@ pub fn attack<'py>(
     let data = release.data.clone();
     let (outcomes, summary, warnings) = detached(py, threads, || {
         let aux = records_from_columns(&columns)?;
+        let (aux, params) = if informed {
+            deanon::jobs::informed(&data, &aux, &params).map_err(|message| {
+                deanon::Error::InvalidArgument(format!("informed=True: the release {message}"))
+            })?
+        } else {
+            (aux, params.clone())
+        };
         let options = AttackOptions {
             item_map: item_map.as_ref(),
             resamples,
@@ -194,7 +203,9 @@ pub fn attack<'py>(
         .expect("a local attack always answers");
         let warnings =
             deanon::jobs::attack_warnings(&data, &aux, key.is_some(), attacked.facts_dropped);
-        Ok((attacked.outcomes, attacked.summary, warnings))
+        let mut summary = attacked.summary;
+        summary.informed = informed;
+        Ok((attacked.outcomes, summary, warnings))
     })?;
     let summary = serde_json::to_string(&summary).map_err(|e| invalid(e.to_string()))?;
     Ok((matches_columns(py, &outcomes)?, summary, warnings))
@@ -326,7 +337,7 @@ pub fn experiment(
 /// Audits the store at `data` into `out` (`deanon audit`).
 #[pyfunction]
 #[pyo3(signature = (data, out, policies, adversaries=None, target=0.09, sample=None, draws=None,
-    everyone=false, resume=false, seed=0, threads=None))]
+    everyone=false, resume=false, seed=0, naive=false, threads=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn audit(
     py: Python<'_>,
@@ -340,6 +351,7 @@ pub fn audit(
     everyone: bool,
     resume: bool,
     seed: u64,
+    naive: bool,
     threads: Option<usize>,
 ) -> PyResult<()> {
     let defaults = deanon::audit::AuditParams::default();
@@ -350,6 +362,7 @@ pub fn audit(
         draws: draws.unwrap_or(defaults.draws),
         everyone,
         seed,
+        naive,
         ..defaults
     };
     detached(py, threads, move || {

@@ -32,7 +32,8 @@ use crate::rng::Rng;
 use crate::{Error, Result};
 pub use adversary::Adversary;
 use risk::{AdversaryRisk, Target};
-use search::{AttackConfig, Search, Tuning};
+use crate::search::{AttackConfig, Candidate};
+use search::{Search, Searched, Tuning};
 
 /// The defaults of an audit.
 pub mod defaults {
@@ -615,23 +616,20 @@ fn audit_policy(
             false_match_rate: r.false_match_rate(),
             note,
             knows_policy: !params.naive,
-            attack: Some(
-                searched
-                    .as_ref()
-                    .map_or_else(|| search::Candidate::naive().config(), |s| s.chosen.config()),
-            ),
+            attack: Some(searched.as_ref().map_or_else(
+                || Candidate::naive().config(),
+                |s| s.chosen.candidate.config(),
+            )),
             attack_other_half: searched
                 .as_ref()
-                .and_then(|s| s.chosen_other_half.as_ref().map(|c| c.config())),
-            searched: searched.as_ref().map_or(1, |s| s.searched),
-            tuning: match (&searched, &tuning) {
-                (None, _) => "none",
-                (Some(_), Tuning::Disjoint(_)) => "disjoint",
-                (Some(_), Tuning::CrossFit(_)) => "cross-fit",
-            }
-            .to_string(),
-            tuning_people: searched.as_ref().map_or(0, |s| s.tuning_people),
-            tuning_reidentified: searched.as_ref().and_then(|s| s.tuning_rate),
+                .and_then(|s| s.chosen_other_half.as_ref().map(|c| c.candidate.config())),
+            searched: searched.as_ref().map_or(1, |s| s.chosen.tried),
+            tuning: searched
+                .as_ref()
+                .map_or("none", |_| tuning.name())
+                .to_string(),
+            tuning_people: searched.as_ref().map_or(0, Searched::tuning_people),
+            tuning_reidentified: searched.as_ref().and_then(|s| s.chosen.rate),
             blind_reidentified: mean(&blind_values),
             blind_reidentified_ci: risk::mean_interval(
                 &blind_values,

@@ -5,6 +5,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use crate::search::AttackConfig;
 use super::{Adversary, Audit, PolicyResult};
 use crate::Result;
 use crate::plot::{self, Legend, Plot, Series, Style};
@@ -81,7 +82,62 @@ pub fn verdict(audit: &Audit, _adversaries: &[Adversary]) -> String {
         }
         _ => s.push_str(" No candidate was audited."),
     }
+    if audit.provenance.adversaries_know_policy {
+        let tried = audit
+            .policies
+            .iter()
+            .flat_map(|p| &p.adversaries)
+            .map(|a| a.searched)
+            .max()
+            .unwrap_or(0);
+        let _ = write!(
+            s,
+            " Each adversary knows the published policy (not its seed) and uses the strongest of up to {tried} attacks, chosen on other people: these rates are lower bounds on the risk."
+        );
+    }
     s
+}
+
+/// An attack configuration in words: `scoreboard-rh-norm (B 0.25, rho0 2.5, d0 30), facts
+/// mapped by the policy`.
+pub fn attack_words(a: &AttackConfig) -> String {
+    fn name(p: &str) -> &str {
+        match p {
+            "length_norm" => "B",
+            "rating_tol" => "rating tolerance",
+            "date_tol" => "date tolerance",
+            other => other,
+        }
+    }
+    let shown: Vec<String> = a
+        .parameters
+        .iter()
+        .filter(|(p, _)| !matches!(p.as_str(), "phi" | "count_tolerance" | "seed"))
+        .map(|(p, v)| format!("{} {v}", name(p)))
+        .collect();
+    format!(
+        "{}{}{}",
+        a.algorithm,
+        if shown.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", shown.join(", "))
+        },
+        if a.informed {
+            ", facts mapped by the policy"
+        } else {
+            ""
+        }
+    )
+}
+
+/// The strongest policy-blind default attack's rate against a policy (the `--naive` audit's
+/// figure, measured on the same people and draws).
+fn blind_worst(p: &PolicyResult) -> Option<f64> {
+    p.adversaries
+        .iter()
+        .filter_map(|a| a.blind_reidentified)
+        .max_by(f64::total_cmp)
 }
 
 /// One plot of the report.
@@ -331,15 +387,42 @@ fn page(
         pct1(audit.target_risk)
     );
 
+    let informed = audit.provenance.adversaries_know_policy;
+    if informed {
+        let tuning = audit
+            .policies
+            .iter()
+            .flat_map(|p| &p.adversaries)
+            .map(|a| a.tuning.as_str())
+            .find(|t| *t == "cross-fit")
+            .map_or(
+                format!(
+                    "on {} other people of the release (one draw each), never on the people whose risk is reported",
+                    audit.provenance.tuning
+                ),
+                |_| "on one half of the people and measured on the other, and back (too few other people were left to tune on)".to_string(),
+            );
+        let _ = write!(
+            h,
+            "<h2>Threat model</h2><p id=\"threat-model\">A release policy is published with the data, so every adversary here knows it (Kerckhoffs' principle); it does not know the policy's seed. Knowing the policy, an adversary writes what it knows the way the release does (dates rounded to the release's unit, kinds of facts the release dropped left out) and allows for the policy's noise. Each adversary tries every linkage algorithm deanon has over a small grid of its parameters, and the policy-blind attack besides; the attack that names the most people correctly is chosen {tuning}. The figures are what the strongest adversary we tried achieves: a lower bound on the risk, not a guarantee that no stronger attack exists. The <em>blind</em> column shows what the same people's draws give to an adversary who ignores the policy and uses the default attack (the figure of a <code>--naive</code> audit).</p>"
+        );
+    } else {
+        let _ = write!(
+            h,
+            "<h2>Threat model</h2><p id=\"threat-model\">This is a <code>--naive</code> audit: the adversaries do not know the published policy and use the default attack (Scoreboard-RH with its default parameters). An adversary who knows the policy can do much better; the default audit measures that one.</p>"
+        );
+    }
+
     let _ = write!(
         h,
-        "<h2>Policies</h2><table><tr><th>policy</th><th>RMSE cost</th><th>entries kept</th><th>strongest adversary</th><th>re-identified</th><th>95% interval</th><th>people in the release</th></tr>"
+        "<h2>Policies</h2><table><tr><th>policy</th><th>RMSE cost</th><th>entries kept</th><th>strongest adversary</th><th>re-identified</th><th>95% interval</th>{}<th>people in the release</th></tr>",
+        if informed { "<th>blind adversary</th>" } else { "" }
     );
     for p in &audit.policies {
         let rec = audit.recommended.as_deref() == Some(&p.policy);
         let _ = write!(
             h,
-            "<tr{}><td><code>{}</code>{}</td><td class=\"n\">{}</td><td class=\"n\">{:.1}%</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+            "<tr{}><td><code>{}</code>{}</td><td class=\"n\">{}</td><td class=\"n\">{:.1}%</td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>{}<td class=\"n\">{}</td></tr>",
             if rec { " class=\"rec\"" } else { "" },
             escape(&p.policy),
             if rec { " (recommended)" } else { "" },
@@ -348,6 +431,11 @@ fn page(
             escape(p.worst_adversary.as_deref().unwrap_or("-")),
             p.worst_reidentified.map_or("-".to_string(), pct1),
             pct_ci(p.worst_reidentified_ci),
+            if informed {
+                format!("<td class=\"n\">{}</td>", blind_worst(p).map_or("-".to_string(), pct1))
+            } else {
+                String::new()
+            },
             p.members
         );
     }
@@ -361,13 +449,38 @@ fn page(
     );
     let _ = write!(
         h,
-        "<table><tr><th>policy</th><th>adversary</th><th>re-identified</th><th>95% interval</th><th>best guess</th><th>false matches</th><th>people</th></tr>"
+        "<table><tr><th>policy</th><th>adversary</th><th>re-identified</th><th>95% interval</th><th>best guess</th><th>false matches</th>{}<th>people</th></tr>",
+        if informed {
+            "<th>blind</th><th>gain</th><th>attack chosen (of those tried)</th>"
+        } else {
+            ""
+        }
     );
     for p in &audit.policies {
         for a in &p.adversaries {
+            let extra = if informed {
+                let gain = match (a.reidentified, a.blind_reidentified) {
+                    (Some(x), Some(b)) => format!("{:+.1} pts", (x - b) * 100.0),
+                    _ => "-".to_string(),
+                };
+                let chosen = a.attack.as_ref().map_or("-".to_string(), attack_words);
+                let other = a
+                    .attack_other_half
+                    .as_ref()
+                    .map_or(String::new(), |o| format!("; other half: {}", attack_words(o)));
+                format!(
+                    "<td class=\"n\">{}</td><td class=\"n\">{gain}</td><td>{} ({} tried){}</td>",
+                    pct(a.blind_reidentified),
+                    escape(&chosen),
+                    a.searched,
+                    escape(&other)
+                )
+            } else {
+                String::new()
+            };
             let _ = write!(
                 h,
-                "<tr><td><code>{}</code></td><td>{}{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td></tr>",
+                "<tr><td><code>{}</code></td><td>{}{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td>{extra}<td class=\"n\">{}</td></tr>",
                 escape(&p.policy),
                 escape(&a.name),
                 a.note.as_ref().map_or(String::new(), |n| format!(

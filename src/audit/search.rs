@@ -1,104 +1,14 @@
-//! The strongest adversary an audit tries: one who knows the published policy (not its seed)
-//! and picks its best attack.
-//!
-//! For each adversary of the battery, the candidates are the policy-blind default attack and
-//! every registered algorithm's search grid ([`crate::attack::search`]) with the adversary's
-//! facts mapped into the release's representation and the scales widened by the policy's noise
-//! ([`PolicyKnowledge`]). The candidate that names the most tuning people correctly (eccentricity
-//! at least phi, and right) is chosen; ties go to the earlier candidate. The tuning people are
-//! never the people whose risk is reported: a disjoint sample of members when there are enough
-//! ([`Tuning::Disjoint`]), else the reported people split in two halves, each measured with the
-//! attack chosen on the other ([`Tuning::CrossFit`]).
-
-use std::collections::BTreeMap;
-
-use serde::{Deserialize, Serialize};
+//! The audit's side of the strongest adversary ([`crate::search`]): for one adversary of the
+//! battery against one release, choose the attack on tuning people and measure the reported
+//! people with it. The tuning people are never the people whose risk is reported: a disjoint
+//! sample of members when there are enough ([`Tuning::Disjoint`]), else the reported people in
+//! two halves, each measured with the attack chosen on the other ([`Tuning::CrossFit`]).
 
 use super::adversary::Adversary;
 use super::risk::{self, AdversaryRisk, Attack, Sampled, Target};
 use crate::Result;
-use crate::attack::AttackParams;
-use crate::attack::search::{Widening, grid};
-use crate::linkage::Executor;
 use crate::release::PolicyKnowledge;
-
-/// One attack the adversary may choose.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Candidate {
-    /// The attack's parameters.
-    pub params: AttackParams,
-    /// Whether the facts are mapped into the release's representation.
-    pub informed: bool,
-}
-
-impl Candidate {
-    /// The policy-blind default attack (the `--naive` audit's only one).
-    pub fn naive() -> Candidate {
-        Candidate {
-            params: AttackParams::defaults(),
-            informed: false,
-        }
-    }
-
-    /// As audit.json writes it.
-    pub fn config(&self) -> AttackConfig {
-        AttackConfig {
-            algorithm: self.params.algorithm().name().to_string(),
-            informed: self.informed,
-            parameters: self
-                .params
-                .read_by_algorithm()
-                .into_iter()
-                .map(|(name, value)| (name.to_string(), value))
-                .collect(),
-        }
-    }
-
-    fn attack<'a>(&'a self, knowledge: &'a PolicyKnowledge) -> Attack<'a> {
-        Attack {
-            params: &self.params,
-            knowledge: self.informed.then_some(knowledge),
-        }
-    }
-}
-
-/// An attack configuration in audit.json: the algorithm, whether the facts were mapped by the
-/// policy, and the parameters the algorithm reads.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct AttackConfig {
-    /// The algorithm's name.
-    pub algorithm: String,
-    /// Whether the adversary mapped its facts into the release's representation.
-    pub informed: bool,
-    /// The parameters it reads.
-    #[serde(flatten)]
-    pub parameters: BTreeMap<String, f64>,
-}
-
-/// How far the knowledge of a policy widens an attack.
-pub fn widening(knowledge: &PolicyKnowledge) -> Widening {
-    Widening {
-        rating_spread: knowledge.rating_spread,
-        rating_bound: knowledge.rating_bound,
-        date_spread: knowledge.date_spread,
-        date_bound: knowledge.date_bound,
-        date_unit: knowledge.date_unit,
-    }
-}
-
-/// The candidates against a release made by a policy known as `knowledge`: the blind default
-/// first, then every algorithm's grid, informed by the policy; each once.
-pub fn candidates(knowledge: &PolicyKnowledge) -> Vec<Candidate> {
-    let informed = !knowledge.maps.is_empty();
-    let mut out = vec![Candidate::naive()];
-    for params in grid(&widening(knowledge)) {
-        let c = Candidate { params, informed };
-        if !out.contains(&c) {
-            out.push(c);
-        }
-    }
-    out
-}
+use crate::search::{Arena, Candidate, Choice, candidates, choose};
 
 /// Where the tuning people come from.
 #[derive(Clone, Copy)]
@@ -109,20 +19,31 @@ pub enum Tuning<'a> {
     CrossFit(&'a dyn Fn(u32) -> bool),
 }
 
+impl Tuning<'_> {
+    /// As audit.json names it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Tuning::Disjoint(_) => "disjoint",
+            Tuning::CrossFit(_) => "cross-fit",
+        }
+    }
+}
+
 /// What the search found for one adversary.
 pub struct Searched {
     /// The risk measured on the reported people with the chosen attack(s).
     pub risk: AdversaryRisk,
-    /// The chosen attack (cross-fit: the one chosen on the first half, measuring the second).
-    pub chosen: Candidate,
-    /// Cross-fit: the one chosen on the second half, measuring the first.
-    pub chosen_other_half: Option<Candidate>,
-    /// Candidates tried.
-    pub searched: usize,
-    /// Tuning people (members with a usable draw), summed over the halves when cross-fit.
-    pub tuning_people: usize,
-    /// The chosen attack's rate on its tuning people.
-    pub tuning_rate: Option<f64>,
+    /// The choice (cross-fit: on the first half of the people, measuring the second).
+    pub chosen: Choice,
+    /// Cross-fit: the choice on the second half, measuring the first.
+    pub chosen_other_half: Option<Choice>,
+}
+
+impl Searched {
+    /// Tuning people with a usable draw, over both halves when cross-fit.
+    pub fn tuning_people(&self) -> usize {
+        self.chosen.people + self.chosen_other_half.as_ref().map_or(0, |c| c.people)
+    }
 }
 
 /// The search's inputs for one adversary against one release.
@@ -142,40 +63,45 @@ pub struct Search<'a> {
 }
 
 impl Search<'_> {
-    /// Chooses the attack on tuning people and measures the reported ones with it. `measured`
-    /// holds the reported people's draws and the blind default's result on them (so that the
-    /// blind attack, when chosen, is not run again). `None` in the cluster processes other than
-    /// 0. The tuning attacks run in this process in every process of a cluster (they are small,
-    /// and every process must know the choice); the measurement runs on the target's executor.
+    /// Chooses the attack and measures the reported people with it. `sampled` holds the
+    /// reported people's draws, `blind` the policy-blind default's result on them (reused when
+    /// that attack is chosen). `None` in the cluster processes other than 0.
     pub fn run(
         &self,
         tuning: Tuning<'_>,
         sampled: &Sampled,
         blind: &AdversaryRisk,
     ) -> Result<Option<Searched>> {
-        let candidates = candidates(self.knowledge);
         let t = self.target;
+        let arena = Arena {
+            original: t.original,
+            released: t.released,
+            key: t.key,
+            knowledge: self.knowledge,
+        };
+        let candidates = candidates(self.knowledge, crate::attack::defaults::PHI);
+        let aux = self.adversary.aux_params(self.tuning_seed);
+        let measure = |choice: &Choice, part: &Sampled, keep: &dyn Fn(u32) -> bool, stage: &str| {
+            if choice.candidate == Candidate::naive() {
+                return Ok(Some(blind.only(keep)));
+            }
+            let attack = Attack {
+                params: &choice.candidate.params,
+                knowledge: choice.candidate.informed.then_some(self.knowledge),
+            };
+            risk::score(t, part, attack, t.executor, format!("{}/{stage}", self.label))
+        };
         match tuning {
             Tuning::Disjoint(people) => {
                 let people = &people[..people.len().min(self.tuning)];
-                let (chosen, rate, used) = self.choose(&candidates, people, "tune")?;
-                let risk = if chosen == Candidate::naive() {
-                    blind.clone()
-                } else {
-                    let attack = chosen.attack(self.knowledge);
-                    let label = format!("{}/measure", self.label);
-                    match risk::score(t, sampled, attack, t.executor, label)? {
-                        Some(r) => r,
-                        None => return Ok(None),
-                    }
+                let chosen = choose(&arena, &candidates, people, &aux, &format!("{}/tune", self.label))?;
+                let Some(risk) = measure(&chosen, sampled, &|_| true, "measure")? else {
+                    return Ok(None);
                 };
                 Ok(Some(Searched {
                     risk,
                     chosen,
                     chosen_other_half: None,
-                    searched: candidates.len(),
-                    tuning_people: used,
-                    tuning_rate: rate,
                 }))
             }
             Tuning::CrossFit(first_half) => {
@@ -187,73 +113,38 @@ impl Search<'_> {
                         .take(self.tuning)
                         .collect()
                 };
-                let (on_first, rate, used_first) =
-                    self.choose(&candidates, &half(true), "tune-first")?;
-                let (on_second, _, used_second) =
-                    self.choose(&candidates, &half(false), "tune-second")?;
-                let mut risk = AdversaryRisk::default();
-                for (chosen, measured_first) in [(&on_first, false), (&on_second, true)] {
-                    let part = sampled.only(|p| first_half(p) == measured_first);
-                    let r = if *chosen == Candidate::naive() {
-                        blind.only(|p| first_half(p) == measured_first)
-                    } else {
-                        let label = format!("{}/measure-{measured_first}", self.label);
-                        let attack = chosen.attack(self.knowledge);
-                        match risk::score(t, &part, attack, t.executor, label)? {
-                            Some(r) => r,
-                            None => return Ok(None),
-                        }
-                    };
-                    risk = risk.merge(r);
-                }
+                let on_first = choose(
+                    &arena,
+                    &candidates,
+                    &half(true),
+                    &aux,
+                    &format!("{}/tune-first", self.label),
+                )?;
+                let on_second = choose(
+                    &arena,
+                    &candidates,
+                    &half(false),
+                    &aux,
+                    &format!("{}/tune-second", self.label),
+                )?;
+                let in_second = |p: u32| !first_half(p);
+                let in_first = |p: u32| first_half(p);
+                let Some(second) =
+                    measure(&on_first, &sampled.only(in_second), &in_second, "measure-second")?
+                else {
+                    return Ok(None);
+                };
+                let Some(first) =
+                    measure(&on_second, &sampled.only(in_first), &in_first, "measure-first")?
+                else {
+                    return Ok(None);
+                };
                 Ok(Some(Searched {
-                    risk,
+                    risk: second.merge(first),
                     chosen: on_first,
                     chosen_other_half: Some(on_second),
-                    searched: candidates.len(),
-                    tuning_people: used_first + used_second,
-                    tuning_rate: rate,
                 }))
             }
         }
-    }
-
-    /// The candidate naming the most of `people` (one draw each) correctly, its rate, and the
-    /// number of people with a usable draw.
-    fn choose(
-        &self,
-        candidates: &[Candidate],
-        people: &[u32],
-        stage: &str,
-    ) -> Result<(Candidate, Option<f64>, usize)> {
-        let target = Target {
-            members: people,
-            non_members: &[],
-            draws: 1,
-            ..*self.target
-        };
-        let sampled = Sampled::draw(&target, self.adversary, self.tuning_seed)?;
-        let mut best: Option<(usize, f64, usize)> = None;
-        for (k, c) in candidates.iter().enumerate() {
-            let label = format!("{}/{stage}/{k}", self.label);
-            let r = risk::score(
-                &target,
-                &sampled,
-                c.attack(self.knowledge),
-                &Executor::Local,
-                label,
-            )?
-            .expect("a local attack reports");
-            let named: f64 = r.people.iter().map(|p| p.risk).sum();
-            if best.is_none_or(|(_, b, _)| named > b) {
-                best = Some((k, named, r.people.len()));
-            }
-        }
-        let (k, named, used) = best.expect("at least the blind candidate");
-        Ok((
-            candidates[k].clone(),
-            (used > 0).then(|| named / used as f64),
-            used,
-        ))
     }
 }

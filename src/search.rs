@@ -1,0 +1,196 @@
+//! The strongest adversary deanon knows how to be: one who knows the published release policy
+//! (not its seed) and picks its best attack. Shared by the audit and by experiments with
+//! `search = true`.
+//!
+//! The candidates ([`candidates`]) are the policy-blind default attack and every registered
+//! algorithm's search grid ([`crate::attack::search`]), with the adversary's facts mapped into
+//! the release's representation and the scales widened by the policy's noise
+//! ([`PolicyKnowledge`]). [`choose`] keeps the candidate that names the most tuning people
+//! correctly (eccentricity at least phi, and right; ties go to the earlier candidate). The
+//! callers take the tuning people outside the people whose risk they report.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::Result;
+use crate::attack::AttackParams;
+use crate::attack::search::{Widening, grid};
+use crate::auxiliary::sampler::{self, AuxParams};
+use crate::dataset::{AuxRecord, Dataset, ReleaseKey};
+use crate::linkage::{self, AttackOptions, Executor};
+use crate::release::PolicyKnowledge;
+
+/// One attack the adversary may choose.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidate {
+    /// The attack's parameters.
+    pub params: AttackParams,
+    /// Whether the facts are mapped into the release's representation.
+    pub informed: bool,
+}
+
+impl Candidate {
+    /// The policy-blind default attack (the `--naive` audit's only one).
+    pub fn naive() -> Candidate {
+        Candidate {
+            params: AttackParams::defaults(),
+            informed: false,
+        }
+    }
+
+    /// As audit.json writes it.
+    pub fn config(&self) -> AttackConfig {
+        AttackConfig {
+            algorithm: self.params.algorithm().name().to_string(),
+            informed: self.informed,
+            parameters: self
+                .params
+                .read_by_algorithm()
+                .into_iter()
+                .map(|(name, value)| (name.to_string(), value))
+                .collect(),
+        }
+    }
+
+    /// The aux records as this candidate scores them: mapped by the policy when informed.
+    pub fn records<'a>(
+        &self,
+        knowledge: &PolicyKnowledge,
+        records: &'a [AuxRecord],
+    ) -> std::borrow::Cow<'a, [AuxRecord]> {
+        if self.informed {
+            std::borrow::Cow::Owned(knowledge.map(records))
+        } else {
+            std::borrow::Cow::Borrowed(records)
+        }
+    }
+}
+
+/// An attack configuration in audit.json: the algorithm, whether the facts were mapped by the
+/// policy, and the parameters the algorithm reads.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AttackConfig {
+    /// The algorithm's name.
+    pub algorithm: String,
+    /// Whether the adversary mapped its facts into the release's representation.
+    pub informed: bool,
+    /// The parameters it reads.
+    #[serde(flatten)]
+    pub parameters: BTreeMap<String, f64>,
+}
+
+/// How far the knowledge of a policy widens an attack.
+pub fn widening(knowledge: &PolicyKnowledge) -> Widening {
+    Widening {
+        rating_spread: knowledge.rating_spread,
+        rating_bound: knowledge.rating_bound,
+        date_spread: knowledge.date_spread,
+        date_bound: knowledge.date_bound,
+        date_unit: knowledge.date_unit,
+    }
+}
+
+/// The candidates against a release made by a policy known as `knowledge`, each with
+/// eccentricity threshold `phi`: the blind default first, then every algorithm's grid, informed
+/// by the policy; each once.
+pub fn candidates(knowledge: &PolicyKnowledge, phi: f64) -> Vec<Candidate> {
+    let with_phi = |p: AttackParams| {
+        p.to_builder()
+            .phi(phi)
+            .check()
+            .expect("phi was checked with the attack's parameters")
+    };
+    let informed = !knowledge.maps.is_empty();
+    let mut out = vec![Candidate {
+        params: with_phi(AttackParams::defaults()),
+        informed: false,
+    }];
+    for params in grid(&widening(knowledge)) {
+        let c = Candidate {
+            params: with_phi(params),
+            informed,
+        };
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The release a search attacks, and what its adversary knows.
+pub struct Arena<'a> {
+    /// The original data (the tuning people's facts are drawn from it).
+    pub original: &'a Dataset,
+    /// The release.
+    pub released: &'a Arc<Dataset>,
+    /// Its key (whether a guess is right).
+    pub key: &'a ReleaseKey,
+    /// What the published policy tells the adversary.
+    pub knowledge: &'a PolicyKnowledge,
+}
+
+/// What [`choose`] found.
+#[derive(Clone, Debug)]
+pub struct Choice {
+    /// The chosen candidate.
+    pub candidate: Candidate,
+    /// Candidates tried.
+    pub tried: usize,
+    /// Tuning people with a usable draw.
+    pub people: usize,
+    /// The chosen candidate's rate on them (optimistic: it was chosen on them).
+    pub rate: Option<f64>,
+}
+
+/// The candidate naming the most of `people` correctly, each drawn once with `aux` (its seed
+/// included). The attacks run in this process, whatever executor the caller measures on: they
+/// are small, and in a cluster every process must know the choice.
+pub fn choose(
+    arena: &Arena<'_>,
+    candidates: &[Candidate],
+    people: &[u32],
+    aux: &AuxParams,
+    label: &str,
+) -> Result<Choice> {
+    let records: Vec<AuxRecord> = sampler::sample_people(arena.original, aux, people, 1)?
+        .into_iter()
+        .map(|(_, r)| r)
+        .collect();
+    let mut best: Option<(usize, usize)> = None;
+    if !records.is_empty() {
+        for (k, c) in candidates.iter().enumerate() {
+            let options = AttackOptions {
+                resamples: 0,
+                label: format!("{label}/{k}"),
+                require_common_items: false,
+                ..AttackOptions::default()
+            };
+            let attacked = linkage::attack(
+                arena.released,
+                &c.records(arena.knowledge, &records),
+                Some(arena.key),
+                &c.params,
+                &Executor::Local,
+                &options,
+            )?
+            .expect("a local attack reports");
+            let named = attacked
+                .outcomes
+                .iter()
+                .filter(|o| o.correct && o.m.matched)
+                .count();
+            if best.is_none_or(|(_, b)| named > b) {
+                best = Some((k, named));
+            }
+        }
+    }
+    let (k, named) = best.unwrap_or((0, 0));
+    Ok(Choice {
+        candidate: candidates[k].clone(),
+        tried: candidates.len(),
+        people: records.len(),
+        rate: (!records.is_empty()).then(|| named as f64 / records.len() as f64),
+    })
+}
