@@ -22,6 +22,9 @@ use crate::dataset::{AuxRecord, Dataset, ReleaseKey};
 use crate::linkage::{self, AttackOptions, Executor};
 use crate::release::PolicyKnowledge;
 
+/// Tuning people per search by default (one draw each).
+pub const TUNING_PEOPLE: usize = 500;
+
 /// One attack the adversary may choose.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Candidate {

@@ -50,7 +50,7 @@ pub mod defaults {
     /// Bootstrap resamples behind the intervals.
     pub const RESAMPLES: usize = 1000;
     /// Tuning people per policy (one draw each), on whom the attack is chosen.
-    pub const TUNING: usize = 500;
+    pub const TUNING: usize = crate::search::TUNING_PEOPLE;
 }
 
 /// What to audit.

@@ -210,6 +210,12 @@ pub struct AttackGrid {
     /// Bootstrap resamples per cell.
     #[serde(default = "d_bootstrap")]
     pub bootstrap: usize,
+    /// Each cell's adversary knows the cell's release policy and chooses its strongest attack
+    /// (every registered algorithm over its search grid, and the blind default) on tuning
+    /// people outside the cell's targets; the cell reports that attack. The algorithm, rho0,
+    /// d0 and length_norm axes are then left out.
+    #[serde(default)]
+    pub search: bool,
 }
 
 fn d_bootstrap() -> usize {
@@ -341,6 +347,24 @@ impl Config {
         for p in &mut config.policies {
             p.policy = Policy::parse(&p.spec)
                 .map_err(|e| Error::input(path, format!("policy '{}': {e}", p.name)))?;
+        }
+        let a = &config.attack;
+        if a.search {
+            let given = [
+                ("algorithm", a.algorithm != d_algorithm()),
+                ("rho0", a.rho0 != d_rho0()),
+                ("d0", a.d0 != d_d0()),
+                ("length_norm", a.length_norm != d_length_norm()),
+            ];
+            if let Some((name, _)) = given.iter().find(|g| g.1) {
+                return Err(Error::parse(
+                    path,
+                    line_of(&text, "attack", name),
+                    format!(
+                        "[attack] {name}: search = true chooses the algorithm and its parameters for each cell; leave {name} out"
+                    ),
+                ));
+            }
         }
         // Every setting of the grid, checked now: a bad value fails before any work.
         let in_file = |table: &str, e: Error| match e {

@@ -57,6 +57,10 @@ pub struct Cell {
     pub non_members: usize,
     /// The cell's seed.
     pub seed: u64,
+    /// Whether the cell's attack is chosen by the search (`[attack] search = true`); the
+    /// algorithm and parameter fields then hold the attack chosen, once the cell has run.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub search: bool,
 }
 
 /// The aux part of a cell.
@@ -187,6 +191,7 @@ pub fn cells(config: &Config) -> Vec<Cell> {
                         targets: a.targets,
                         non_members: a.non_members,
                         seed: 0,
+                        search: config.attack.search,
                     };
                     cell.seed = cell_seed(config.seed, &cell);
                     out.push(cell);
@@ -198,6 +203,23 @@ pub fn cells(config: &Config) -> Vec<Cell> {
 }
 
 impl Cell {
+    /// Whether a finished cell `self` is the cell `configured` of the grid: equal, but for the
+    /// attack a search chose (algorithm, phi, rho0, d0, length_norm) in a searching cell.
+    pub fn same_setting(&self, configured: &Cell) -> bool {
+        if !configured.search {
+            return self == configured;
+        }
+        let blank = |c: &Cell| Cell {
+            algorithm: Algorithm::default(),
+            phi: 0.0,
+            rho0: 0.0,
+            d0: 0.0,
+            length_norm: None,
+            ..c.clone()
+        };
+        blank(self) == blank(configured)
+    }
+
     /// The cell's aux sampling parameters.
     pub fn aux_params(&self) -> AuxParams {
         AuxParams {

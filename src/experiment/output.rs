@@ -31,11 +31,13 @@ fn quote(text: &str) -> String {
     }
 }
 
-/// One row of results.csv; `with_norm` adds the `length_norm` value after `d0`.
+/// One row of results.csv; `with_norm` adds the `length_norm` value after `d0`, `searched`
+/// the `informed` and `searched` values at the end.
 fn csv_row(
     r: &CellResult,
     utility: Option<&crate::release::utility::Utility>,
     with_norm: bool,
+    searched: bool,
 ) -> String {
     let c = &r.cell;
     let s = &r.summary;
@@ -89,6 +91,16 @@ fn csv_row(
         opt(utility.and_then(|u| u.rmse_cost)),
         opt(utility.map(|u| u.kept_fraction)),
     ]);
+    if searched {
+        row.extend([
+            r.chosen
+                .as_ref()
+                .map_or(String::new(), |c| c.attack.informed.to_string()),
+            r.chosen
+                .as_ref()
+                .map_or(String::new(), |c| c.searched.to_string()),
+        ]);
+    }
     row.join(",")
 }
 
@@ -101,21 +113,26 @@ fn utility_of<'a>(f: &'a Finished, policy: &str) -> Option<&'a crate::release::u
 
 /// Writes results.csv.
 /// The `length_norm` column (after `d0`) is there when a cell uses a length-normalized
-/// algorithm.
+/// algorithm; `informed` and `searched` (last) when the cells' attacks were searched (the
+/// algorithm and parameter columns then hold the attack chosen).
 pub fn write_csv(f: &Finished, path: &Path) -> Result<()> {
     let with_norm = f.cells.iter().any(|r| r.cell.length_norm.is_some());
-    let header = if with_norm {
+    let searched = f.cells.iter().any(|r| r.chosen.is_some());
+    let mut header = if with_norm {
         COLUMNS.replacen(",d0,", ",d0,length_norm,", 1)
     } else {
         COLUMNS.to_string()
     };
+    if searched {
+        header.push_str(",informed,searched");
+    }
     write_atomically(path, |w| {
         writeln!(w, "{header}")?;
         for r in &f.cells {
             writeln!(
                 w,
                 "{}",
-                csv_row(r, utility_of(f, &r.cell.policy), with_norm)
+                csv_row(r, utility_of(f, &r.cell.policy), with_norm, searched)
             )?;
         }
         Ok(())

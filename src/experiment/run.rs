@@ -14,8 +14,11 @@ use xxhash_rust::xxh3::xxh3_64;
 use super::config::Config;
 use super::grid::{self, Cell};
 use crate::atomic_file::{read_json, write_json};
-use crate::auxiliary::sampler;
-use crate::dataset::{Dataset, store};
+use crate::attack::AttackParams;
+use crate::auxiliary::sampler::{self, AuxParams};
+use crate::dataset::{AuxRecord, Dataset, store};
+use crate::release::PolicyKnowledge;
+use crate::rng::Rng;
 use crate::linkage::{self, AttackOptions, Executor};
 use crate::metrics::AttackSummary;
 use crate::release;
@@ -34,6 +37,22 @@ pub struct CellResult {
     pub wall_seconds: f64,
     /// Peak resident memory of the process so far, KiB (provenance only).
     pub peak_rss_kib: Option<u64>,
+    /// With `[attack] search = true`: the attack chosen and how.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub chosen: Option<ChosenAttack>,
+}
+
+/// The attack a search chose for a cell.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ChosenAttack {
+    /// The configuration.
+    pub attack: crate::search::AttackConfig,
+    /// Configurations tried.
+    pub searched: usize,
+    /// Tuning people with a usable draw.
+    pub tuning_people: usize,
+    /// The chosen attack's rate on them (optimistic: it was chosen on them).
+    pub tuning_rate: Option<f64>,
 }
 
 /// The utility of one policy.
@@ -245,17 +264,35 @@ pub fn run(
                 key: &key,
                 executor,
             };
-            let Some((summary, skipped)) = run_cell(&run, cell)? else {
+            let Some((summary, skipped, chosen)) = run_cell(&run, cell)? else {
                 continue;
             };
+            let mut cell = (*cell).clone();
+            if let Some(c) = &chosen {
+                cell.algorithm = c.params.algorithm();
+                cell.phi = c.params.phi();
+                cell.rho0 = c.params.rho0();
+                cell.d0 = c.params.d0();
+                cell.length_norm = c
+                    .params
+                    .algorithm()
+                    .uses("length_norm")
+                    .then(|| c.params.length_norm());
+            }
             let result = CellResult {
-                cell: (*cell).clone(),
+                cell,
                 summary,
                 skipped,
                 wall_seconds: cell_started.elapsed().as_secs_f64(),
                 peak_rss_kib: peak_rss_kib(),
+                chosen: chosen.map(|c| ChosenAttack {
+                    attack: c.config(),
+                    searched: c.tried,
+                    tuning_people: c.people,
+                    tuning_rate: c.rate,
+                }),
             };
-            write_json(&layout.cell(cell.index), &result)?;
+            write_json(&layout.cell(result.cell.index), &result)?;
             computed += 1;
             bar.inc(1);
         }
@@ -269,7 +306,7 @@ pub fn run(
     for c in &cells {
         let r: CellResult = read_json(&layout.cell(c.index))?
             .ok_or_else(|| Error::input(&layout.cell(c.index), "missing cell result"))?;
-        if r.cell != *c {
+        if !r.cell.same_setting(c) {
             return Err(Error::input(
                 &layout.cell(c.index),
                 "cell result does not match the configuration",
@@ -330,8 +367,31 @@ struct CellRun<'a> {
     executor: &'a Executor,
 }
 
-/// Samples a cell's aux records and attacks; `None` in the processes of a cluster other than 0.
-fn run_cell(run: &CellRun<'_>, cell: &Cell) -> Result<Option<(AttackSummary, usize)>> {
+/// A search's choice, with the candidate's parameters.
+struct Chosen {
+    params: AttackParams,
+    informed: bool,
+    tried: usize,
+    people: usize,
+    rate: Option<f64>,
+}
+
+impl Chosen {
+    fn config(&self) -> crate::search::AttackConfig {
+        crate::search::Candidate {
+            params: self.params.clone(),
+            informed: self.informed,
+        }
+        .config()
+    }
+}
+
+/// Samples a cell's aux records and attacks (with the attack a search chooses, for a cell that
+/// searches); `None` in the processes of a cluster other than 0.
+fn run_cell(
+    run: &CellRun<'_>,
+    cell: &Cell,
+) -> Result<Option<(AttackSummary, usize, Option<Chosen>)>> {
     let sampled = sampler::sample(run.original, &cell.aux_params(), Some(run.key))?;
     let options = AttackOptions {
         resamples: run.config.attack.bootstrap,
@@ -340,13 +400,95 @@ fn run_cell(run: &CellRun<'_>, cell: &Cell) -> Result<Option<(AttackSummary, usi
         require_common_items: false,
         ..AttackOptions::default()
     };
+    let (params, records, chosen) = if cell.search {
+        let chosen = search_cell(run, cell, &sampled.records)?;
+        let records = if chosen.informed {
+            run.knowledge(cell).map(&sampled.records)
+        } else {
+            sampled.records.clone()
+        };
+        (chosen.params.clone(), records, Some(chosen))
+    } else {
+        (cell.attack_params()?, sampled.records, None)
+    };
     let attacked = linkage::attack(
         run.released,
-        &sampled.records,
+        &records,
         Some(run.key),
-        &cell.attack_params()?,
+        &params,
         run.executor,
         &options,
     )?;
-    Ok(attacked.map(|a| (a.summary, sampled.skipped)))
+    Ok(attacked.map(|a| (a.summary, sampled.skipped, chosen)))
 }
+
+impl CellRun<'_> {
+    /// What the cell's release policy tells its adversary.
+    fn knowledge(&self, cell: &Cell) -> PolicyKnowledge {
+        let policy = self
+            .config
+            .policies
+            .iter()
+            .find(|p| p.name == cell.policy)
+            .map(|p| p.policy.clone())
+            .unwrap_or_default();
+        PolicyKnowledge::of(&policy, self.released)
+    }
+}
+
+/// Chooses a searching cell's attack on tuning people: members of the release outside the
+/// cell's targets, in a seeded order, as many as the cell has targets (at most
+/// [`crate::search::TUNING_PEOPLE`]), one draw each with the cell's aux settings.
+fn search_cell(run: &CellRun<'_>, cell: &Cell, targets: &[AuxRecord]) -> Result<Chosen> {
+    let knowledge = run.knowledge(cell);
+    let ids = run.original.record_ids();
+    let taken: std::collections::HashSet<&str> =
+        targets.iter().filter_map(|r| r.true_user.as_deref()).collect();
+    let mut order: Vec<u32> = (0..run.original.num_records() as u32).collect();
+    Rng::derive(cell.seed, &[STREAM_TUNING]).shuffle(&mut order);
+    let wanted = cell.targets.clamp(1, crate::search::TUNING_PEOPLE);
+    let people: Vec<u32> = order
+        .into_iter()
+        .filter(|&r| {
+            let id = ids.get(r as usize);
+            run.key.is_member(id) && !taken.contains(id)
+        })
+        .take(wanted)
+        .collect();
+    let base = cell.attack_params()?;
+    let candidates: Vec<crate::search::Candidate> =
+        crate::search::candidates(&knowledge, cell.phi)
+            .into_iter()
+            .map(|c| crate::search::Candidate {
+                params: c
+                    .params
+                    .to_builder()
+                    .seed(base.seed())
+                    .count_tolerance(base.count_tolerance())
+                    .check()
+                    .expect("values checked with the cell"),
+                ..c
+            })
+            .collect();
+    let arena = crate::search::Arena {
+        original: run.original,
+        released: run.released,
+        key: run.key,
+        knowledge: &knowledge,
+    };
+    let aux = AuxParams {
+        seed: Rng::derive(cell.seed, &[STREAM_TUNING]).next_u64(),
+        ..cell.aux_params()
+    };
+    let label = format!("{}/{}/tune", run.config_hash, cell.index);
+    let choice = crate::search::choose(&arena, &candidates, &people, &aux, &label)?;
+    Ok(Chosen {
+        params: choice.candidate.params,
+        informed: choice.candidate.informed,
+        tried: choice.tried,
+        people: choice.people,
+        rate: choice.rate,
+    })
+}
+
+const STREAM_TUNING: u64 = 0x5ea7c4;
