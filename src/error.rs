@@ -9,13 +9,14 @@ use std::path::{Path, PathBuf};
 /// Everything that can go wrong in the library.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The operating system refused a read or a write.
-    #[error("{}: {source}", path.display())]
+    /// The operating system refused a read or a write. The message holds the system's own
+    /// (it is not also chained as a source, which printed it twice).
+    #[error("{}: {error}", path.display())]
     Io {
         /// The file or folder concerned.
         path: PathBuf,
         /// The underlying error.
-        source: std::io::Error,
+        error: std::io::Error,
     },
     /// A line of an input file could not be used.
     #[error("{}:{line}: {message}", path.display())]
@@ -110,7 +111,7 @@ impl Error {
     pub fn io(path: &Path, source: std::io::Error) -> Self {
         Error::Io {
             path: path.to_path_buf(),
-            source,
+            error: source,
         }
     }
 

@@ -221,7 +221,7 @@ pub fn informed(
     params: &AttackParams,
 ) -> std::result::Result<(Vec<AuxRecord>, AttackParams), String> {
     let spec = release.release_policy().ok_or_else(|| {
-        "records no release policy (only releases written by `deanon release` of this version do):          --informed needs it"
+        "records no release policy (it was not made by `deanon release`, or by a version before releases recorded theirs): --informed needs it"
             .to_string()
     })?;
     let policy = crate::release::Policy::parse(spec)
@@ -299,6 +299,7 @@ pub fn audit(
     let mut params = params.clone();
     if let Some(path) = adversaries {
         params.adversaries = crate::audit::Adversary::read(path)?;
+        params.adversaries_file = Some(path.to_path_buf());
     }
     crate::audit::run(data, &params, dir, resume, executor)
 }

@@ -153,7 +153,7 @@ fn times_count_every_event_any_of_counts_distinct_items() {
         let report = cohort(
             &store,
             &format!("any{k}"),
-            &["--any-of", "a, c,e,xmas,", "--at-least", &k.to_string()],
+            &["--any-of", "a, c,e,xmas", "--at-least", &k.to_string()],
         );
         assert_eq!(size(&report), want, "any-of at least {k}");
         assert_eq!(report["rule"], "any-of");
@@ -382,6 +382,18 @@ fn bad_input_gives_one_line_naming_the_problem_and_no_output() {
         &["--at-least", "at least 1"],
     );
     bad(&["--any-of", "", "--at-least", "1"], &["--any-of", "empty"]);
+    bad(
+        &["--any-of", "a,a,a", "--at-least", "1"],
+        &["--any-of", "'a' twice"],
+    );
+    bad(
+        &["--any-of", "a,b,", "--at-least", "1"],
+        &["--any-of", "empty item name"],
+    );
+    bad(
+        &["--item", "xmas", "--times", "1", "--epsilon", "1e-300"],
+        &["--epsilon", "smallest accepted is 0.000000001"],
+    );
     bad(
         &[
             "--item",

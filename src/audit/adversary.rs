@@ -104,10 +104,27 @@ impl Adversary {
         if file.adversary.is_empty() {
             return Err(Error::input(path, "lists no [[adversary]]"));
         }
-        for a in &file.adversary {
-            a.aux_params(0)
-                .check()
-                .map_err(|e| Error::input(path, format!("adversary '{}': {e}", a.name)))?;
+        for (k, a) in file.adversary.iter().enumerate() {
+            a.aux_params(0).check().map_err(|e| {
+                // The sampler names its own parameters; the file calls M `facts`.
+                let message = match e {
+                    Error::Parameter {
+                        name: "items",
+                        message,
+                    } => message.replacen("items", "facts", 1),
+                    e => e.to_string(),
+                };
+                Error::input(path, format!("adversary '{}': {message}", a.name))
+            })?;
+            if file.adversary[..k].iter().any(|b| b.name == a.name) {
+                return Err(Error::input(
+                    path,
+                    format!(
+                        "two adversaries are named '{}' (name must be unique: risk.csv rows are told apart by it)",
+                        a.name
+                    ),
+                ));
+            }
         }
         Ok(file.adversary)
     }

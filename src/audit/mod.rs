@@ -75,6 +75,8 @@ pub struct AuditParams {
     pub naive: bool,
     /// Tuning people per policy on whom each adversary chooses its attack.
     pub tuning: usize,
+    /// The file the adversaries were read from, if any (named in errors about them).
+    pub adversaries_file: Option<PathBuf>,
 }
 
 impl Default for AuditParams {
@@ -89,6 +91,7 @@ impl Default for AuditParams {
             seed: defaults::SEED,
             naive: false,
             tuning: defaults::TUNING,
+            adversaries_file: None,
         }
     }
 }
@@ -371,6 +374,7 @@ pub fn run(
     if original.num_records() == 0 {
         return Err(Error::input(data, "holds no records"));
     }
+    check_facts(&original, params)?;
     let writer = executor.is_writer();
     let layout = Layout {
         dir: dir.to_path_buf(),
@@ -473,6 +477,31 @@ pub fn run(
         dir,
     )?;
     Ok(Some(audit))
+}
+
+/// Refuses an adversary who knows more facts than anyone in the data holds: it could sample
+/// nobody, and the audit would report no risk for want of targets.
+fn check_facts(original: &Dataset, params: &AuditParams) -> Result<()> {
+    let most = (0..original.num_records() as u32)
+        .map(|r| original.record(r).len())
+        .max()
+        .unwrap_or(0);
+    for a in &params.adversaries {
+        if a.facts > most {
+            let message = format!(
+                "adversary '{}': facts = {} is more than anyone in the data holds (at most {most} entries)",
+                a.name, a.facts
+            );
+            return Err(match &params.adversaries_file {
+                Some(file) => Error::input(file, message),
+                None => Error::Parameter {
+                    name: "facts",
+                    message,
+                },
+            });
+        }
+    }
+    Ok(())
 }
 
 /// The people audited (everyone, or a seeded sample of the original's records, sorted), and

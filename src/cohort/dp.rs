@@ -7,10 +7,22 @@
 use crate::rng::Rng;
 use crate::{Error, Result};
 
-/// Checks epsilon: a finite positive number.
+/// The smallest epsilon accepted. Below it the noise's scale (about 1 / epsilon) passes a
+/// billion, far beyond any count, and a = exp(-epsilon) approaches 1 in f64 (at epsilon below
+/// 1.1e-16 it is 1 exactly, and neither the error bound nor the noise can be computed).
+pub const MIN_EPSILON: f64 = 1e-9;
+
+/// Checks epsilon: a finite number of at least [`MIN_EPSILON`].
 pub fn check_epsilon(epsilon: f64) -> Result<()> {
-    if epsilon.is_finite() && epsilon > 0.0 {
+    if epsilon.is_finite() && epsilon >= MIN_EPSILON {
         Ok(())
+    } else if epsilon.is_finite() && epsilon > 0.0 {
+        Err(Error::Parameter {
+            name: "epsilon",
+            message: format!(
+                "epsilon {epsilon} is too small for its noise to be drawn or bounded; the smallest accepted is {MIN_EPSILON}"
+            ),
+        })
     } else {
         Err(Error::Parameter {
             name: "epsilon",
@@ -59,6 +71,19 @@ pub fn variance(epsilon: f64) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_smallest_epsilon_is_bounded_and_drawn_and_smaller_ones_are_refused() {
+        check_epsilon(MIN_EPSILON).unwrap();
+        let t = error_95(MIN_EPSILON);
+        assert!(t > 1_000_000_000 && tail(MIN_EPSILON, t) <= 0.05);
+        let mut rng = Rng::seed_from(1);
+        let _ = noisy_count(5, MIN_EPSILON, &mut rng);
+        for tiny in [1e-300, 1e-12, MIN_EPSILON / 2.0] {
+            let e = check_epsilon(tiny).unwrap_err().to_string();
+            assert!(e.contains("smallest accepted is 0.000000001"), "{e}");
+        }
+    }
 
     #[test]
     fn error_bound_is_the_smallest_that_covers_95_percent() {

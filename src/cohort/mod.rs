@@ -298,6 +298,24 @@ fn check_params(params: &CohortParams) -> Result<()> {
     if let Some(e) = params.epsilon {
         dp::check_epsilon(e)?;
     }
+    if let Statement::AnyOf { items, .. } = &params.statement {
+        let mut seen = std::collections::HashSet::new();
+        for item in items {
+            let item = item.trim();
+            if item.is_empty() {
+                return Err(Error::Parameter {
+                    name: "any_of",
+                    message: "any_of holds an empty item name (a stray comma?)".into(),
+                });
+            }
+            if !seen.insert(item) {
+                return Err(Error::Parameter {
+                    name: "any_of",
+                    message: format!("any_of lists item '{item}' twice"),
+                });
+            }
+        }
+    }
     let k = &params.knowledge;
     for (name, value) in [
         ("min_cell", params.min_cell as usize),
@@ -358,12 +376,8 @@ pub fn analyse(data: &Arc<Dataset>, params: &CohortParams) -> Result<CohortRepor
     check_params(params)?;
     let mut params = params.clone();
     if let Statement::AnyOf { items, .. } = &mut params.statement {
-        // `--any-of 'a, b,'`: the ids without blanks.
-        *items = items
-            .iter()
-            .map(|i| i.trim().to_string())
-            .filter(|i| !i.is_empty())
-            .collect();
+        // `--any-of 'a, b'`: the ids without the blanks around them.
+        *items = items.iter().map(|i| i.trim().to_string()).collect();
     }
     let params = &params;
     let (rule, items) = rule(data, &params.statement)?;
