@@ -197,3 +197,38 @@ pub fn choose(
         rate: (!records.is_empty()).then(|| named as f64 / records.len() as f64),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::release::Policy;
+
+    fn knowledge(spec: &str) -> PolicyKnowledge {
+        let data = crate::dataset::generate::generate(
+            &crate::dataset::generate::GenerateParams::new(
+                crate::dataset::generate::Preset::NetflixLike,
+            )
+            .users(50)
+            .seed(1),
+        )
+        .unwrap();
+        PolicyKnowledge::of(&Policy::parse(spec).unwrap(), &data)
+    }
+
+    #[test]
+    fn the_blind_default_comes_first_and_every_candidate_once() {
+        let plain = candidates(&knowledge("sample:fraction=0.5"), 1.5);
+        assert_eq!(plain[0], Candidate::naive());
+        assert!(plain.iter().all(|c| !c.informed), "nothing to map");
+        assert_eq!(plain.len(), 5, "rh, norm x3, scoreboard: the default rh is the blind one");
+        let coarse = candidates(&knowledge("date-coarsen:to=year|rating-noise:scale=1"), 2.0);
+        assert!(!coarse[0].informed && coarse[1..].iter().all(|c| c.informed));
+        assert!(coarse.iter().all(|c| c.params.phi() == 2.0));
+        for (k, c) in coarse.iter().enumerate() {
+            assert!(!coarse[..k].contains(c), "{c:?} twice");
+        }
+        let config = coarse[1].config();
+        assert_eq!(config.algorithm, "scoreboard-rh");
+        assert!(config.parameters.contains_key("rho0") && !config.parameters.contains_key("length_norm"));
+    }
+}

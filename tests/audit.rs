@@ -334,3 +334,201 @@ fn an_adversary_file_replaces_the_battery_and_dropped_facts_are_said() {
             .all(|u| !u["knowledge"].as_str().unwrap().contains("days"))
     );
 }
+
+/// The measured case, small: on this twin, year coarsening and rating noise defeat the blind
+/// battery (a naive audit recommends the policy) but not an adversary who knows the policy.
+#[test]
+fn an_informed_audit_refuses_the_policy_a_blind_audit_recommends() {
+    let dir = tempdir();
+    let data = dir.path().join("t.deanon");
+    ok(&[
+        "generate", "--preset", "netflix-like", "--users", "5000", "--seed", "4", "-o", s(&data),
+    ]);
+    let policy = "date-coarsen:to=year|rating-noise:scale=1";
+    let run = |name: &str, extra: &[&str]| {
+        let out = dir.path().join(name);
+        let base = [
+            "audit", s(&data), "--policy", policy, "--sample", "200", "--draws", "2", "--tuning",
+            "200", "-o", s(&out),
+        ];
+        ok(&[&base[..], extra].concat());
+        (read_json(&out.join("audit.json")), out)
+    };
+    let (naive, _) = run("naive", &["--naive"]);
+    assert_eq!(naive["recommended"], policy, "the blind battery passes it");
+    assert_eq!(naive["provenance"]["adversaries_know_policy"], false);
+    let (informed, out) = run("informed", &[]);
+    assert!(informed["recommended"].is_null(), "{}", informed["verdict"]);
+    let upper = informed["policies"][1]["worst_reidentified_ci"][1]
+        .as_f64()
+        .unwrap();
+    assert!(upper > 0.09, "the informed adversary breaks it: {upper}");
+    assert!(
+        informed["verdict"]
+            .as_str()
+            .unwrap()
+            .contains("knows the published policy")
+    );
+    for (k, p) in informed["policies"].as_array().unwrap().iter().enumerate() {
+        for (a, adv) in p["adversaries"].as_array().unwrap().iter().enumerate() {
+            assert_eq!(adv["knows_policy"], true);
+            assert_eq!(adv["tuning"], "disjoint");
+            assert!(adv["searched"].as_u64().unwrap() >= 5, "{adv}");
+            if adv["people"] == 0 {
+                // (This small twin has too few items for the rare-facts adversary.)
+                assert_eq!(adv["tuning_people"], 0, "{adv}");
+                continue;
+            }
+            assert!(adv["tuning_people"].as_u64().unwrap() > 100, "{adv}");
+            assert!(adv["attack"]["algorithm"].is_string());
+            // The blind figure is the naive audit's, measured on the same people and draws.
+            assert_eq!(
+                adv["blind_reidentified"],
+                naive["policies"][k]["adversaries"][a]["reidentified"],
+                "{adv}"
+            );
+            assert!(adv["reidentified"].as_f64() >= Some(0.0));
+        }
+    }
+    // Against the coarsened release, the strongest adversary maps its dates.
+    let worst = &informed["policies"][1];
+    let name = worst["worst_adversary"].as_str().unwrap();
+    let chosen = worst["adversaries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == name)
+        .unwrap();
+    assert_eq!(chosen["attack"]["informed"], true, "{chosen}");
+    assert!(chosen["reidentified"].as_f64() > chosen["blind_reidentified"].as_f64());
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(report.contains("id=\"threat-model\"") && report.contains("Kerckhoffs"));
+    assert!(report.contains("blind adversary"));
+}
+
+/// Today's (policy-blind) audit, committed as a fixture from the binary of commit 628a0fd: the
+/// same numbers, risk.csv byte for byte.
+#[test]
+fn a_naive_audit_reproduces_the_blind_audit_of_earlier_versions() {
+    let dir = tempdir();
+    let data = dir.path().join("fx.deanon");
+    ok(&[
+        "generate", "--preset", "netflix-like", "--users", "2000", "--seed", "21", "-o", s(&data),
+    ]);
+    let out = dir.path().join("a");
+    ok(&[
+        "audit",
+        s(&data),
+        "--policy",
+        "sample:fraction=0.5|date-coarsen:to=month",
+        "--policy",
+        "date-coarsen:to=year|rating-noise:scale=1",
+        "--sample",
+        "80",
+        "--draws",
+        "2",
+        "--seed",
+        "3",
+        "--naive",
+        "-o",
+        s(&out),
+    ]);
+    let fixture = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/naive-audit");
+    assert!(
+        std::fs::read(fixture.join("risk.csv")).unwrap()
+            == std::fs::read(out.join("risk.csv")).unwrap(),
+        "risk.csv differs from the fixture"
+    );
+    // Every value the fixture holds, the same (new fields may be added; the commit it was built
+    // from differs).
+    fn same(old: &serde_json::Value, new: &serde_json::Value, path: &str) {
+        match old {
+            serde_json::Value::Object(fields) => {
+                for (k, v) in fields {
+                    if path == "/provenance" && k == "git_commit" {
+                        continue;
+                    }
+                    let n = new.get(k).unwrap_or_else(|| panic!("{path}/{k} is gone"));
+                    same(v, n, &format!("{path}/{k}"));
+                }
+            }
+            serde_json::Value::Array(items) => {
+                let n = new.as_array().unwrap();
+                assert_eq!(items.len(), n.len(), "{path}");
+                for (k, (a, b)) in items.iter().zip(n).enumerate() {
+                    same(a, b, &format!("{path}/{k}"));
+                }
+            }
+            v => assert_eq!(v, new, "{path}"),
+        }
+    }
+    same(
+        &read_json(&fixture.join("audit.json")),
+        &read_json(&out.join("audit.json")),
+        "",
+    );
+}
+
+/// With everyone audited, no disjoint people are left: the people are split in two halves, each
+/// measured with the attack chosen on the other.
+#[test]
+fn with_everyone_the_attack_is_cross_fit() {
+    let dir = tempdir();
+    let data = dir.path().join("t.deanon");
+    ok(&[
+        "generate", "--preset", "netflix-like", "--users", "400", "--seed", "5", "-o", s(&data),
+    ]);
+    let out = dir.path().join("a");
+    ok(&[
+        "audit", s(&data), "--everyone", "--draws", "1", "--tuning", "100", "-o", s(&out),
+    ]);
+    let a = read_json(&out.join("audit.json"));
+    let adversaries = a["policies"][0]["adversaries"].as_array().unwrap();
+    assert!(adversaries.iter().filter(|a| a["people"] != 0).count() >= 4);
+    for adv in adversaries.iter().filter(|a| a["people"] != 0) {
+        assert_eq!(adv["tuning"], "cross-fit", "{adv}");
+        assert!(adv["attack_other_half"]["algorithm"].is_string(), "{adv}");
+        let tuned = adv["tuning_people"].as_u64().unwrap();
+        assert!(tuned > 0 && tuned <= 200, "{adv}");
+        // Every person is measured, by the attack chosen on the other half.
+        assert!(adv["people"].as_u64().unwrap() > 300, "{adv}");
+    }
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(report.contains("on one half of the people"));
+}
+
+#[test]
+fn bad_adversaries_get_clear_errors_and_nothing_is_written() {
+    let dir = tempdir();
+    let data = dir.path().join("t.deanon");
+    ok(&[
+        "generate", "--preset", "netflix-like", "--users", "300", "--seed", "5", "-o", s(&data),
+    ]);
+    let out = dir.path().join("x");
+    let bad = |name: &str, toml: &str, wants: &[&str]| {
+        let file = write(dir.path(), name, toml);
+        let err = fails(&["audit", s(&data), "--adversaries", s(&file), "-o", s(&out)]);
+        for w in wants {
+            assert!(err.contains(w), "'{w}' not in {err}");
+        }
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(!out.exists(), "{name} left an output");
+    };
+    bad(
+        "twins.toml",
+        "[[adversary]]\nname = \"a\"\nfacts = 2\n[[adversary]]\nname = \"a\"\nfacts = 3\n",
+        &["twins.toml", "two adversaries are named 'a'"],
+    );
+    bad(
+        "many.toml",
+        "[[adversary]]\nname = \"m\"\nfacts = 5000\n",
+        &["many.toml", "facts = 5000", "more than anyone"],
+    );
+    bad(
+        "zero.toml",
+        "[[adversary]]\nname = \"z\"\nfacts = 0\n",
+        &["zero.toml", "facts must be at least 1"],
+    );
+    let err = fails(&["audit", s(&data), "--tuning", "0", "-o", s(&out)]);
+    assert!(err.contains("--tuning"), "{err}");
+}

@@ -251,3 +251,58 @@ fn bad_configs_are_clear_errors() {
         assert!(err.contains(words), "{text:?}: {err}");
     }
 }
+
+/// `[attack] search = true`: each cell's adversary knows the cell's policy and picks its attack;
+/// results.csv shows the attack chosen. The same bytes for any thread count.
+#[test]
+fn a_searching_experiment_reports_the_strongest_attack_per_cell() {
+    let dir = tempdir();
+    let config = write(
+        dir.path(),
+        "search.toml",
+        r#"
+seed = 3
+[data]
+generate = { preset = "netflix-like", users = 4000, seed = 4 }
+[[policy]]
+name = "none"
+spec = "pseudonymize"
+[[policy]]
+name = "coarse+noise"
+spec = "date-coarsen:to=year|rating-noise:scale=1"
+[aux]
+settings = [{ items = 8, wrong = 2 }]
+date_error = [14]
+targets = 200
+[attack]
+search = true
+bootstrap = 50
+"#,
+    );
+    let one = dir.path().join("one");
+    let two = dir.path().join("two");
+    ok(&["experiment", s(&config), "-o", s(&one), "--threads", "1"]);
+    ok(&["experiment", s(&config), "-o", s(&two), "--threads", "2"]);
+    assert_eq!(outputs(&one), outputs(&two));
+    let csv = std::fs::read_to_string(one.join("results.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(&header[header.len() - 2..], ["informed", "searched"]);
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    assert_eq!(rows.len(), 2);
+    // Against the coarsened release the chosen attack maps its dates.
+    let coarse = rows.iter().find(|r| r.contains(&"coarse+noise")).unwrap();
+    assert_eq!(coarse[col("informed")], "true", "{coarse:?}");
+    assert!(coarse[col("searched")].parse::<usize>().unwrap() >= 5);
+    let recall: f64 = coarse[col("recall")].parse().unwrap();
+    assert!(recall > 0.05, "the informed adversary names people: {recall}");
+    // The axes the search chooses cannot be given as well.
+    let bad = write(
+        dir.path(),
+        "bad.toml",
+        "[data]\ngenerate = { preset = \"netflix-like\", users = 500 }\n[attack]\nsearch = true\nrho0 = [2.0]\n",
+    );
+    let err = fails(&["experiment", s(&bad), "-o", s(&dir.path().join("x"))]);
+    assert!(err.contains("bad.toml:5") && err.contains("leave rho0 out"), "{err}");
+}

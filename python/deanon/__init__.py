@@ -428,6 +428,7 @@ def audit(
     everyone: bool = False,
     seed: int = 0,
     naive: bool = False,
+    tuning: Optional[int] = None,
     threads: Optional[int] = None,
 ) -> Dict[str, Any]:
     """Audits ``ds`` before release (``deanon audit``): per-person risk under each candidate
@@ -436,8 +437,8 @@ def audit(
     ``target``. Returns audit.json as a dict; with ``out`` the report (report.html, plots,
     and risk.csv, mode 0600) stays there, without it the files go to a temporary folder.
     The adversaries know each published policy and choose their strongest attack on other
-    people; ``naive=True`` runs the policy-blind battery with the default attack instead
-    (``deanon audit --naive``).
+    people (``tuning`` of them per policy, default 500); ``naive=True`` runs the policy-blind
+    battery with the default attack instead (``deanon audit --naive``).
 
     >>> a = deanon.audit(ds, ["pseudonymize|sample:fraction=0.5"], sample=200)  # doctest: +SKIP
     >>> a["recommended"]  # doctest: +SKIP
@@ -455,6 +456,7 @@ def audit(
             everyone=everyone,
             seed=seed,
             naive=naive,
+            tuning=tuning,
             threads=threads,
         )
         with open(folder / "audit.json", encoding="utf-8") as f:

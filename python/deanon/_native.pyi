@@ -118,6 +118,7 @@ def audit(
     resume: bool = False,
     seed: int = 0,
     naive: bool = False,
+    tuning: Optional[int] = None,
     threads: Optional[int] = None,
 ) -> None: ...
 def cohort(

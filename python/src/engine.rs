@@ -337,7 +337,7 @@ pub fn experiment(
 /// Audits the store at `data` into `out` (`deanon audit`).
 #[pyfunction]
 #[pyo3(signature = (data, out, policies, adversaries=None, target=0.09, sample=None, draws=None,
-    everyone=false, resume=false, seed=0, naive=false, threads=None))]
+    everyone=false, resume=false, seed=0, naive=false, tuning=None, threads=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn audit(
     py: Python<'_>,
@@ -352,6 +352,7 @@ pub fn audit(
     resume: bool,
     seed: u64,
     naive: bool,
+    tuning: Option<usize>,
     threads: Option<usize>,
 ) -> PyResult<()> {
     let defaults = deanon::audit::AuditParams::default();
@@ -363,6 +364,7 @@ pub fn audit(
         everyone,
         seed,
         naive,
+        tuning: tuning.unwrap_or(defaults.tuning),
         ..defaults
     };
     detached(py, threads, move || {

@@ -293,3 +293,28 @@ def test_cohort_equals_the_command_line(tmp_path):
     assert report["cohort_size"] > 0 and report["population"] == info["records"] == 20000
     with pytest.raises(deanon.DeanonError, match="item= needs streak= or times="):
         deanon.cohort(views, item=busiest)
+
+
+def test_informed_attack_and_naive_audit_equal_the_command_line(world, tmp_path):
+    released = deanon.Dataset.open(world / "rel.deanon")
+    assert released.info()["policy"] == deanon.Dataset.open(world / "orig.deanon").release(POLICY, seed=9)[0].info()["policy"]
+    assert deanon.Dataset.open(world / "orig.deanon").info()["policy"] is None
+    key = pd.read_csv(world / "key.csv", dtype=str)
+    aux = pd.read_csv(world / "aux.csv", dtype=str)
+    cli("attack", world / "rel.deanon", "--aux", world / "aux.csv", "--key", world / "key.csv", "--informed",
+        "-o", tmp_path / "M.csv", "--summary", tmp_path / "s.json")
+    matches, summary = deanon.attack(released, aux, key=key, informed=True)
+    assert summary == json.loads((tmp_path / "s.json").read_text())
+    assert summary["informed"] is True
+    assert_same(matches, tmp_path / "M.csv")
+    with pytest.raises(deanon.DeanonError, match="informed=True"):
+        deanon.attack(deanon.Dataset.open(world / "orig.deanon"), aux, informed=True)
+
+    original = deanon.Dataset.open(world / "orig.deanon")
+    cli("audit", world / "orig.deanon", "--policy", POLICY, "--sample", 60, "--draws", 1, "--naive", "-o", tmp_path / "cli")
+    naive = deanon.audit(original, [POLICY], sample=60, draws=1, naive=True)
+    want = json.loads((tmp_path / "cli" / "audit.json").read_text())
+    assert naive["policies"] == want["policies"]
+    assert naive["provenance"]["adversaries_know_policy"] is False
+    informed = deanon.audit(original, [POLICY], sample=60, draws=1, tuning=50)
+    assert all(a["knows_policy"] for p in informed["policies"] for a in p["adversaries"])

@@ -861,3 +861,46 @@ fn write_risk_csv(
         Ok(())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::generate::{GenerateParams, Preset, generate};
+
+    #[test]
+    fn tuning_people_are_never_the_people_reported_and_the_sample_is_the_naive_one() {
+        let data = generate(&GenerateParams::new(Preset::NetflixLike).users(3000).seed(2)).unwrap();
+        let params = AuditParams {
+            sample: 700,
+            seed: 9,
+            ..AuditParams::default()
+        };
+        let (people, others) = sampled_people(&data, &params);
+        assert_eq!(people.len(), 700);
+        assert_eq!(others.len(), 2300);
+        let reported: std::collections::HashSet<u32> = people.iter().copied().collect();
+        assert!(others.iter().all(|p| !reported.contains(p)));
+        let mut all: Vec<u32> = people.iter().chain(&others).copied().collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..3000).collect::<Vec<u32>>());
+        // The reported sample is the one a naive audit draws.
+        let naive = AuditParams {
+            naive: true,
+            ..params.clone()
+        };
+        assert_eq!(sampled_people(&data, &naive).0, people);
+        // Everyone: nobody is left to tune on (the search cross-fits).
+        let everyone = AuditParams {
+            everyone: true,
+            ..params
+        };
+        let (people, others) = sampled_people(&data, &everyone);
+        assert_eq!((people.len(), others.len()), (3000, 0));
+    }
+
+    #[test]
+    fn cross_fit_halves_split_the_people_about_evenly() {
+        let first = (0..10_000u32).filter(|&p| first_half(5, p)).count();
+        assert!((4_800..5_200).contains(&first), "{first}");
+    }
+}
