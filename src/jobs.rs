@@ -184,18 +184,11 @@ pub fn attack(job: &AttackJob) -> Result<Option<AttackReport>> {
         bootstrap_seed: params.seed(),
         ..AttackOptions::default()
     };
-    let attacked = linkage::attack(
-        &release,
-        &aux,
-        key.as_ref(),
-        &params,
-        &executor,
-        &options,
-    )
-    .map_err(|e| match e {
-        Error::NoCommonItems => Error::input(&job.aux, format!("{e}: pass --item-map")),
-        e => e,
-    })?;
+    let attacked = linkage::attack(&release, &aux, key.as_ref(), &params, &executor, &options)
+        .map_err(|e| match e {
+            Error::NoCommonItems => Error::input(&job.aux, format!("{e}: pass --item-map")),
+            e => e,
+        })?;
     let Some(attacked) = attacked else {
         return Ok(None);
     };

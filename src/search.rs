@@ -220,7 +220,11 @@ mod tests {
         let plain = candidates(&knowledge("sample:fraction=0.5"), 1.5);
         assert_eq!(plain[0], Candidate::naive());
         assert!(plain.iter().all(|c| !c.informed), "nothing to map");
-        assert_eq!(plain.len(), 5, "rh, norm x3, scoreboard: the default rh is the blind one");
+        assert_eq!(
+            plain.len(),
+            5,
+            "rh, norm x3, scoreboard: the default rh is the blind one"
+        );
         let coarse = candidates(&knowledge("date-coarsen:to=year|rating-noise:scale=1"), 2.0);
         assert!(!coarse[0].informed && coarse[1..].iter().all(|c| c.informed));
         assert!(coarse.iter().all(|c| c.params.phi() == 2.0));
@@ -229,6 +233,9 @@ mod tests {
         }
         let config = coarse[1].config();
         assert_eq!(config.algorithm, "scoreboard-rh");
-        assert!(config.parameters.contains_key("rho0") && !config.parameters.contains_key("length_norm"));
+        assert!(
+            config.parameters.contains_key("rho0")
+                && !config.parameters.contains_key("length_norm")
+        );
     }
 }

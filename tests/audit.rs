@@ -340,16 +340,23 @@ fn an_adversary_file_replaces_the_battery_and_dropped_facts_are_said() {
 #[test]
 fn an_informed_audit_refuses_the_policy_a_blind_audit_recommends() {
     let dir = tempdir();
-    let data = dir.path().join("t.deanon");
-    ok(&[
-        "generate", "--preset", "netflix-like", "--users", "5000", "--seed", "4", "-o", s(&data),
-    ]);
+    let data = twin(dir.path(), 5000, 4);
     let policy = "date-coarsen:to=year|rating-noise:scale=1";
     let run = |name: &str, extra: &[&str]| {
         let out = dir.path().join(name);
         let base = [
-            "audit", s(&data), "--policy", policy, "--sample", "200", "--draws", "2", "--tuning",
-            "200", "-o", s(&out),
+            "audit",
+            s(&data),
+            "--policy",
+            policy,
+            "--sample",
+            "200",
+            "--draws",
+            "2",
+            "--tuning",
+            "200",
+            "-o",
+            s(&out),
         ];
         ok(&[&base[..], extra].concat());
         (read_json(&out.join("audit.json")), out)
@@ -383,8 +390,7 @@ fn an_informed_audit_refuses_the_policy_a_blind_audit_recommends() {
             assert!(adv["attack"]["algorithm"].is_string());
             // The blind figure is the naive audit's, measured on the same people and draws.
             assert_eq!(
-                adv["blind_reidentified"],
-                naive["policies"][k]["adversaries"][a]["reidentified"],
+                adv["blind_reidentified"], naive["policies"][k]["adversaries"][a]["reidentified"],
                 "{adv}"
             );
             assert!(adv["reidentified"].as_f64() >= Some(0.0));
@@ -411,10 +417,7 @@ fn an_informed_audit_refuses_the_policy_a_blind_audit_recommends() {
 #[test]
 fn a_naive_audit_reproduces_the_blind_audit_of_earlier_versions() {
     let dir = tempdir();
-    let data = dir.path().join("fx.deanon");
-    ok(&[
-        "generate", "--preset", "netflix-like", "--users", "2000", "--seed", "21", "-o", s(&data),
-    ]);
+    let data = twin(dir.path(), 2000, 21);
     let out = dir.path().join("a");
     ok(&[
         "audit",
@@ -474,13 +477,18 @@ fn a_naive_audit_reproduces_the_blind_audit_of_earlier_versions() {
 #[test]
 fn with_everyone_the_attack_is_cross_fit() {
     let dir = tempdir();
-    let data = dir.path().join("t.deanon");
-    ok(&[
-        "generate", "--preset", "netflix-like", "--users", "400", "--seed", "5", "-o", s(&data),
-    ]);
+    let data = twin(dir.path(), 400, 5);
     let out = dir.path().join("a");
     ok(&[
-        "audit", s(&data), "--everyone", "--draws", "1", "--tuning", "100", "-o", s(&out),
+        "audit",
+        s(&data),
+        "--everyone",
+        "--draws",
+        "1",
+        "--tuning",
+        "100",
+        "-o",
+        s(&out),
     ]);
     let a = read_json(&out.join("audit.json"));
     let adversaries = a["policies"][0]["adversaries"].as_array().unwrap();
@@ -500,10 +508,7 @@ fn with_everyone_the_attack_is_cross_fit() {
 #[test]
 fn bad_adversaries_get_clear_errors_and_nothing_is_written() {
     let dir = tempdir();
-    let data = dir.path().join("t.deanon");
-    ok(&[
-        "generate", "--preset", "netflix-like", "--users", "300", "--seed", "5", "-o", s(&data),
-    ]);
+    let data = twin(dir.path(), 300, 5);
     let out = dir.path().join("x");
     let bad = |name: &str, toml: &str, wants: &[&str]| {
         let file = write(dir.path(), name, toml);

@@ -296,7 +296,10 @@ bootstrap = 50
     assert_eq!(coarse[col("informed")], "true", "{coarse:?}");
     assert!(coarse[col("searched")].parse::<usize>().unwrap() >= 5);
     let recall: f64 = coarse[col("recall")].parse().unwrap();
-    assert!(recall > 0.05, "the informed adversary names people: {recall}");
+    assert!(
+        recall > 0.05,
+        "the informed adversary names people: {recall}"
+    );
     // The axes the search chooses cannot be given as well.
     let bad = write(
         dir.path(),
@@ -304,5 +307,8 @@ bootstrap = 50
         "[data]\ngenerate = { preset = \"netflix-like\", users = 500 }\n[attack]\nsearch = true\nrho0 = [2.0]\n",
     );
     let err = fails(&["experiment", s(&bad), "-o", s(&dir.path().join("x"))]);
-    assert!(err.contains("bad.toml:5") && err.contains("leave rho0 out"), "{err}");
+    assert!(
+        err.contains("bad.toml:5") && err.contains("leave rho0 out"),
+        "{err}"
+    );
 }

@@ -566,11 +566,11 @@ fn attacking_a_release_without_its_key_warns() {
 #[test]
 fn a_release_records_its_policy_and_the_informed_attack_uses_it() {
     let dir = tempdir();
-    let data = dir.path().join("t.deanon");
-    ok(&[
-        "generate", "--preset", "netflix-like", "--users", "5000", "--seed", "4", "-o", s(&data),
-    ]);
-    assert!(info(&data)["policy"].is_null(), "original data has no policy");
+    let data = twin(dir.path(), 5000, 4);
+    assert!(
+        info(&data)["policy"].is_null(),
+        "original data has no policy"
+    );
     let released = dir.path().join("r.deanon");
     let key = dir.path().join("k.csv");
     ok(&[
@@ -590,13 +590,37 @@ fn a_release_records_its_policy_and_the_informed_attack_uses_it() {
         "date-coarsen:to=year|rating-noise:scale=1",
         "the canonical spec; no seed"
     );
-    assert!(ok(&["info", s(&released)]).contains("release policy    date-coarsen:to=year|rating-noise:scale=1"));
+    assert!(
+        ok(&["info", s(&released)])
+            .contains("release policy    date-coarsen:to=year|rating-noise:scale=1")
+    );
     let aux = dir.path().join("aux.csv");
     ok(&[
-        "aux", s(&data), "--targets", "300", "--items", "8", "--wrong", "2", "--date-error", "14",
-        "--key", s(&key), "--seed", "2", "-o", s(&aux),
+        "aux",
+        s(&data),
+        "--targets",
+        "300",
+        "--items",
+        "8",
+        "--wrong",
+        "2",
+        "--date-error",
+        "14",
+        "--key",
+        s(&key),
+        "--seed",
+        "2",
+        "-o",
+        s(&aux),
     ]);
-    let norm = ["--key", s(&key), "--algorithm", "scoreboard-rh-norm", "--length-norm", "0.5"];
+    let norm = [
+        "--key",
+        s(&key),
+        "--algorithm",
+        "scoreboard-rh-norm",
+        "--length-norm",
+        "0.5",
+    ];
     let blind = attack_summary(&released, &aux, &norm);
     let informed = attack_summary(&released, &aux, &[&norm[..], &["--informed"]].concat());
     assert_eq!(informed["informed"], true);
@@ -610,20 +634,42 @@ fn a_release_records_its_policy_and_the_informed_attack_uses_it() {
     );
     // Data that is not a release has no policy to know.
     let err = fails(&[
-        "attack", s(&data), "--aux", s(&aux), "--informed", "-o",
+        "attack",
+        s(&data),
+        "--aux",
+        s(&aux),
+        "--informed",
+        "-o",
         s(&dir.path().join("m.csv")),
     ]);
-    assert!(err.contains("records no release policy") && err.contains("--informed"), "{err}");
+    assert!(
+        err.contains("records no release policy") && err.contains("--informed"),
+        "{err}"
+    );
 }
 
 #[test]
 fn release_errors_name_the_step_as_written_and_os_errors_once() {
     let dir = tempdir();
     let data = dir.path().join("t.deanon");
-    ok(&["generate", "--preset", "netflix-like", "--users", "200", "-o", s(&data)]);
+    ok(&[
+        "generate",
+        "--preset",
+        "netflix-like",
+        "--users",
+        "200",
+        "-o",
+        s(&data),
+    ]);
     let err = fails(&[
-        "release", s(&data), "--policy", "sample:fraction=0", "-o",
-        s(&dir.path().join("r.deanon")), "--key", s(&dir.path().join("k.csv")),
+        "release",
+        s(&data),
+        "--policy",
+        "sample:fraction=0",
+        "-o",
+        s(&dir.path().join("r.deanon")),
+        "--key",
+        s(&dir.path().join("k.csv")),
     ]);
     assert!(err.contains("release step 1 (sample:fraction=0)"), "{err}");
     assert!(!err.contains("Sample {"), "{err}");

@@ -32,7 +32,9 @@ impl Widening {
             rho0: params.rho0 + self.rating_spread,
             d0: params.d0 + self.date_spread,
             rating_tol: params.rating_tol + self.rating_bound,
-            date_tol: params.date_tol.saturating_add(self.date_bound.ceil() as u32),
+            date_tol: params
+                .date_tol
+                .saturating_add(self.date_bound.ceil() as u32),
             ..params
         }
     }
@@ -77,7 +79,13 @@ mod tests {
         let names: Vec<&str> = g.iter().map(|p| p.algorithm().name()).collect();
         assert_eq!(
             names,
-            ["scoreboard-rh", "scoreboard-rh-norm", "scoreboard-rh-norm", "scoreboard-rh-norm", "scoreboard"]
+            [
+                "scoreboard-rh",
+                "scoreboard-rh-norm",
+                "scoreboard-rh-norm",
+                "scoreboard-rh-norm",
+                "scoreboard"
+            ]
         );
         assert_eq!(g[0], AttackParams::defaults());
         let b: Vec<f64> = g[1..4].iter().map(|p| p.length_norm()).collect();
@@ -98,10 +106,7 @@ mod tests {
             .filter(|p| p.algorithm().name() == "scoreboard-rh")
             .map(|p| (p.rho0(), p.d0()))
             .collect();
-        assert_eq!(
-            rh,
-            [(1.5, 30.0), (1.5, 365.25), (2.5, 30.0), (2.5, 365.25)]
-        );
+        assert_eq!(rh, [(1.5, 30.0), (1.5, 365.25), (2.5, 30.0), (2.5, 365.25)]);
         assert!(
             g.iter()
                 .filter(|p| p.algorithm().name() == "scoreboard-rh-norm")

@@ -29,10 +29,10 @@ use crate::dataset::{Dataset, store};
 use crate::linkage::Executor;
 use crate::release::{self, Policy, PolicyKnowledge};
 use crate::rng::Rng;
+use crate::search::{AttackConfig, Candidate};
 use crate::{Error, Result};
 pub use adversary::Adversary;
 use risk::{AdversaryRisk, Target};
-use crate::search::{AttackConfig, Candidate};
 use search::{Search, Searched, Tuning};
 
 /// The defaults of an audit.

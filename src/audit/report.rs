@@ -5,10 +5,10 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::search::AttackConfig;
 use super::{Adversary, Audit, PolicyResult};
 use crate::Result;
 use crate::plot::{self, Legend, Plot, Series, Style};
+use crate::search::AttackConfig;
 
 fn pct(x: Option<f64>) -> String {
     x.map_or("-".to_string(), |v| {
@@ -416,7 +416,11 @@ fn page(
     let _ = write!(
         h,
         "<h2>Policies</h2><table><tr><th>policy</th><th>RMSE cost</th><th>entries kept</th><th>strongest adversary</th><th>re-identified</th><th>95% interval</th>{}<th>people in the release</th></tr>",
-        if informed { "<th>blind adversary</th>" } else { "" }
+        if informed {
+            "<th>blind adversary</th>"
+        } else {
+            ""
+        }
     );
     for p in &audit.policies {
         let rec = audit.recommended.as_deref() == Some(&p.policy);
@@ -432,7 +436,10 @@ fn page(
             p.worst_reidentified.map_or("-".to_string(), pct1),
             pct_ci(p.worst_reidentified_ci),
             if informed {
-                format!("<td class=\"n\">{}</td>", blind_worst(p).map_or("-".to_string(), pct1))
+                format!(
+                    "<td class=\"n\">{}</td>",
+                    blind_worst(p).map_or("-".to_string(), pct1)
+                )
             } else {
                 String::new()
             },
@@ -464,10 +471,9 @@ fn page(
                     _ => "-".to_string(),
                 };
                 let chosen = a.attack.as_ref().map_or("-".to_string(), attack_words);
-                let other = a
-                    .attack_other_half
-                    .as_ref()
-                    .map_or(String::new(), |o| format!("; other half: {}", attack_words(o)));
+                let other = a.attack_other_half.as_ref().map_or(String::new(), |o| {
+                    format!("; other half: {}", attack_words(o))
+                });
                 format!(
                     "<td class=\"n\">{}</td><td class=\"n\">{gain}</td><td>{} ({} tried){}</td>",
                     pct(a.blind_reidentified),

@@ -13,8 +13,8 @@ use crate::Result;
 use crate::attack::AttackParams;
 use crate::auxiliary::sampler;
 use crate::dataset::{AuxRecord, Dataset, ReleaseKey};
-use crate::release::PolicyKnowledge;
 use crate::linkage::{self, AttackOptions, Executor};
+use crate::release::PolicyKnowledge;
 use crate::rng::Rng;
 
 /// One person's risk under one adversary.
@@ -222,8 +222,18 @@ impl AdversaryRisk {
     /// The result restricted to the people for whom `keep` holds.
     pub fn only(&self, keep: impl Fn(u32) -> bool) -> AdversaryRisk {
         AdversaryRisk {
-            people: self.people.iter().copied().filter(|p| keep(p.person)).collect(),
-            innocents: self.innocents.iter().copied().filter(|p| keep(p.0)).collect(),
+            people: self
+                .people
+                .iter()
+                .copied()
+                .filter(|p| keep(p.person))
+                .collect(),
+            innocents: self
+                .innocents
+                .iter()
+                .copied()
+                .filter(|p| keep(p.0))
+                .collect(),
         }
     }
 

@@ -89,12 +89,24 @@ impl Search<'_> {
                 params: &choice.candidate.params,
                 knowledge: choice.candidate.informed.then_some(self.knowledge),
             };
-            risk::score(t, part, attack, t.executor, format!("{}/{stage}", self.label))
+            risk::score(
+                t,
+                part,
+                attack,
+                t.executor,
+                format!("{}/{stage}", self.label),
+            )
         };
         match tuning {
             Tuning::Disjoint(people) => {
                 let people = &people[..people.len().min(self.tuning)];
-                let chosen = choose(&arena, &candidates, people, &aux, &format!("{}/tune", self.label))?;
+                let chosen = choose(
+                    &arena,
+                    &candidates,
+                    people,
+                    &aux,
+                    &format!("{}/tune", self.label),
+                )?;
                 let Some(risk) = measure(&chosen, sampled, &|_| true, "measure")? else {
                     return Ok(None);
                 };
@@ -129,13 +141,21 @@ impl Search<'_> {
                 )?;
                 let in_second = |p: u32| !first_half(p);
                 let in_first = |p: u32| first_half(p);
-                let Some(second) =
-                    measure(&on_first, &sampled.only(in_second), &in_second, "measure-second")?
+                let Some(second) = measure(
+                    &on_first,
+                    &sampled.only(in_second),
+                    &in_second,
+                    "measure-second",
+                )?
                 else {
                     return Ok(None);
                 };
-                let Some(first) =
-                    measure(&on_second, &sampled.only(in_first), &in_first, "measure-first")?
+                let Some(first) = measure(
+                    &on_second,
+                    &sampled.only(in_first),
+                    &in_first,
+                    "measure-first",
+                )?
                 else {
                     return Ok(None);
                 };

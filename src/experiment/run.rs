@@ -17,11 +17,11 @@ use crate::atomic_file::{read_json, write_json};
 use crate::attack::AttackParams;
 use crate::auxiliary::sampler::{self, AuxParams};
 use crate::dataset::{AuxRecord, Dataset, store};
-use crate::release::PolicyKnowledge;
-use crate::rng::Rng;
 use crate::linkage::{self, AttackOptions, Executor};
 use crate::metrics::AttackSummary;
 use crate::release;
+use crate::release::PolicyKnowledge;
+use crate::rng::Rng;
 use crate::{Error, Result};
 
 /// What one finished cell holds.
@@ -442,8 +442,10 @@ impl CellRun<'_> {
 fn search_cell(run: &CellRun<'_>, cell: &Cell, targets: &[AuxRecord]) -> Result<Chosen> {
     let knowledge = run.knowledge(cell);
     let ids = run.original.record_ids();
-    let taken: std::collections::HashSet<&str> =
-        targets.iter().filter_map(|r| r.true_user.as_deref()).collect();
+    let taken: std::collections::HashSet<&str> = targets
+        .iter()
+        .filter_map(|r| r.true_user.as_deref())
+        .collect();
     let mut order: Vec<u32> = (0..run.original.num_records() as u32).collect();
     Rng::derive(cell.seed, &[STREAM_TUNING]).shuffle(&mut order);
     let wanted = cell.targets.clamp(1, crate::search::TUNING_PEOPLE);
@@ -456,20 +458,19 @@ fn search_cell(run: &CellRun<'_>, cell: &Cell, targets: &[AuxRecord]) -> Result<
         .take(wanted)
         .collect();
     let base = cell.attack_params()?;
-    let candidates: Vec<crate::search::Candidate> =
-        crate::search::candidates(&knowledge, cell.phi)
-            .into_iter()
-            .map(|c| crate::search::Candidate {
-                params: c
-                    .params
-                    .to_builder()
-                    .seed(base.seed())
-                    .count_tolerance(base.count_tolerance())
-                    .check()
-                    .expect("values checked with the cell"),
-                ..c
-            })
-            .collect();
+    let candidates: Vec<crate::search::Candidate> = crate::search::candidates(&knowledge, cell.phi)
+        .into_iter()
+        .map(|c| crate::search::Candidate {
+            params: c
+                .params
+                .to_builder()
+                .seed(base.seed())
+                .count_tolerance(base.count_tolerance())
+                .check()
+                .expect("values checked with the cell"),
+            ..c
+        })
+        .collect();
     let arena = crate::search::Arena {
         original: run.original,
         released: run.released,

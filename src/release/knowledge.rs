@@ -109,7 +109,9 @@ impl PolicyKnowledge {
         let mut fact = fact.clone();
         for map in &self.maps {
             match *map {
-                FactMap::Coarsen(unit) => fact.day = fact.day.map(|d| super::steps::coarsen(d, unit)),
+                FactMap::Coarsen(unit) => {
+                    fact.day = fact.day.map(|d| super::steps::coarsen(d, unit))
+                }
                 FactMap::DropDate => fact.day = None,
                 FactMap::DropRating => fact.rating = None,
             }
@@ -221,6 +223,10 @@ mod tests {
             knowledge("date-coarsen:to=year|rating-noise:scale=1").describe(),
             "dates rounded down to the year; ratings moved by 1.00 stars on average"
         );
-        assert!(knowledge("sample:fraction=0.1").describe().starts_with("nothing"));
+        assert!(
+            knowledge("sample:fraction=0.1")
+                .describe()
+                .starts_with("nothing")
+        );
     }
 }

@@ -627,7 +627,10 @@ mod tests {
                 .to_string(),
             "rating-noise:scale=1.5|date-coarsen:to=year"
         );
-        assert_eq!(Policy::parse("pseudonymize").unwrap().to_string(), "pseudonymize");
+        assert_eq!(
+            Policy::parse("pseudonymize").unwrap().to_string(),
+            "pseudonymize"
+        );
     }
 
     #[test]

@@ -91,3 +91,20 @@ pub fn attack_summary(release: &Path, aux: &Path, extra: &[&str]) -> serde_json:
     ok(&args);
     read_json(&summary)
 }
+
+/// A netflix-like twin of `users` people made with `seed`, as `dir/twin-USERS-SEED.deanon`.
+pub fn twin(dir: &Path, users: usize, seed: u64) -> PathBuf {
+    let path = dir.join(format!("twin-{users}-{seed}.deanon"));
+    ok(&[
+        "generate",
+        "--preset",
+        "netflix-like",
+        "--users",
+        &users.to_string(),
+        "--seed",
+        &seed.to_string(),
+        "-o",
+        s(&path),
+    ]);
+    path
+}

@@ -38,9 +38,9 @@ pub use stashed::Workspace;
 
 use super::kernel;
 use super::params::{AttackParams, AttackParamsBuilder};
-use super::search::Widening;
 use super::partial::{SecondPass, Spread, Summary};
 use super::query::Query;
+use super::search::Widening;
 use super::shard::{BLOCK, CheckedShard, ReleaseStats, Shard};
 
 /// Records scored and summarized together by [`Scorer::first_pass`]: their accumulator slice

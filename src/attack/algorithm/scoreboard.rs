@@ -6,9 +6,9 @@
 use super::{LinkageAlgorithm, Match, TileScorer};
 use crate::attack::kernel;
 use crate::attack::params::{AttackParams, AttackParamsBuilder};
-use crate::attack::search::Widening;
 use crate::attack::partial::{SecondPass, Spread, Summary};
 use crate::attack::query::Query;
+use crate::attack::search::Widening;
 use crate::attack::shard::{CheckedShard, ReleaseStats};
 use crate::dataset::Dataset;
 use crate::rng::Rng;

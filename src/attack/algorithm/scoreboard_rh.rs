@@ -5,9 +5,9 @@
 use super::{LinkageAlgorithm, Match, TileScorer, entropic};
 use crate::attack::kernel::{self, RhContext};
 use crate::attack::params::{AttackParams, AttackParamsBuilder, defaults};
-use crate::attack::search::{Widening, distinct};
 use crate::attack::partial::{SecondPass, Spread, Summary};
 use crate::attack::query::Query;
+use crate::attack::search::{Widening, distinct};
 use crate::attack::shard::{CheckedShard, ReleaseStats};
 use crate::dataset::Dataset;
 

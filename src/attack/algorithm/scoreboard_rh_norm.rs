@@ -12,9 +12,9 @@ use super::scoreboard_rh::ScoreboardRh;
 use super::{LinkageAlgorithm, Match, TileScorer};
 use crate::attack::kernel;
 use crate::attack::params::{AttackParams, AttackParamsBuilder, defaults};
-use crate::attack::search::Widening;
 use crate::attack::partial::{SecondPass, Spread, Summary};
 use crate::attack::query::Query;
+use crate::attack::search::Widening;
 use crate::attack::shard::{CheckedShard, ReleaseStats, distinct_items};
 use crate::dataset::Dataset;
 
