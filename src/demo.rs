@@ -190,6 +190,22 @@ pub fn run(params: &DemoParams) -> Result<String> {
         audit.verdict,
         audit_dir.join("report.html").display(),
     );
+    if let Some((spec, blind, blind_ci, informed, informed_ci)) =
+        crate::audit::blind_recommendation(&audit)
+    {
+        let pct = |x: f64| format!("{:.1}%", 100.0 * x);
+        let _ = writeln!(
+            report,
+            "  A policy-blind audit (`deanon audit --naive`) would recommend {spec}: {} [{}, {}] against the default attack, \
+             {} [{}, {}] against the adversary who knows the policy.",
+            pct(blind),
+            pct(blind_ci[0]),
+            pct(blind_ci[1]),
+            pct(informed),
+            pct(informed_ci[0]),
+            pct(informed_ci[1]),
+        );
+    }
     published_statement(params, &mut report)?;
     let _ = writeln!(
         report,

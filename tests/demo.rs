@@ -19,6 +19,18 @@ fn demo_runs_end_to_end() {
     ] {
         assert!(out.join("experiment").join(file).exists(), "{file}");
     }
+    // Its audit's adversaries know each published policy, and its recommendation survives them.
+    let audit = read_json(&out.join("audit").join("audit.json"));
+    assert_eq!(audit["provenance"]["adversaries_know_policy"], true);
+    let recommended = audit["recommended"].as_str().expect("a recommendation");
+    let policy = audit["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["policy"] == recommended)
+        .unwrap();
+    assert!(policy["worst_reidentified_ci"][1].as_f64().unwrap() <= 0.09);
+    assert!(text.contains("knows the published policy"), "{text}");
     // It ends with a published statement about a small group on a views-like log.
     assert!(
         text.contains("published statement") && text.contains("every day for 18 days"),

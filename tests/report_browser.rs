@@ -64,7 +64,7 @@ fn the_report_renders_with_its_verdict_and_recommendation() {
         "--policy",
         "date-coarsen:to=year|rating-noise:scale=1",
         "--policy",
-        "sample:fraction=0.5",
+        "date-drop|rating-drop|truncate:max_per_record=5",
         "--sample",
         "200",
         "--draws",
@@ -75,7 +75,11 @@ fn the_report_renders_with_its_verdict_and_recommendation() {
     let audit = read_json(&out.join("audit.json"));
     let recommended = audit["recommended"]
         .as_str()
-        .expect("year dates and rating noise meet the target on this twin");
+        .expect("five items per person, without ratings or dates, meet the target on this twin");
+    assert_eq!(
+        recommended,
+        "date-drop|rating-drop|truncate:max_per_record=5"
+    );
     let page = out.join("report.html");
 
     let dom = headless(dir.path(), &["--dump-dom"], &page);
@@ -90,6 +94,10 @@ fn the_report_renders_with_its_verdict_and_recommendation() {
         "no verdict in the rendered page"
     );
     assert!(dom.contains("Released as it is"), "the verdict's words");
+    assert!(
+        dom.contains("id=\"threat-model\"") && dom.contains("knows the published policy"),
+        "the threat model is stated"
+    );
     // The rendered DOM escapes '|' nowhere; '&' would be.
     assert!(
         dom.contains(&format!("id=\"recommended\">{recommended}<")),

@@ -771,6 +771,47 @@ fn risk_summary(original: &Dataset, people: &[risk::PersonRisk]) -> RiskSummary 
     }
 }
 
+/// What a policy-blind audit (`--naive`) would have recommended, from the blind figures an
+/// informed audit measures beside its own (the same people and draws): the policy, its worst
+/// blind rate and interval, and its worst informed rate and interval. `None` when the blind
+/// audit would recommend nothing, or this audit is itself naive.
+pub fn blind_recommendation(audit: &Audit) -> Option<(String, f64, [f64; 2], f64, [f64; 2])> {
+    if !audit.provenance.adversaries_know_policy {
+        return None;
+    }
+    let blind: Vec<PolicyResult> = audit
+        .policies
+        .iter()
+        .map(|p| {
+            let worst = p
+                .adversaries
+                .iter()
+                .filter(|a| a.blind_reidentified.is_some())
+                .max_by(|x, y| {
+                    x.blind_reidentified
+                        .partial_cmp(&y.blind_reidentified)
+                        .expect("finite")
+                });
+            PolicyResult {
+                worst_reidentified: worst.and_then(|a| a.blind_reidentified),
+                worst_reidentified_ci: worst.and_then(|a| a.blind_reidentified_ci),
+                ..p.clone()
+            }
+        })
+        .collect();
+    let (spec, _) = recommend(&blind, audit.target_risk);
+    let spec = spec?;
+    let b = blind.iter().find(|p| p.policy == spec)?;
+    let p = audit.policies.iter().find(|p| p.policy == spec)?;
+    Some((
+        spec,
+        b.worst_reidentified?,
+        b.worst_reidentified_ci?,
+        p.worst_reidentified?,
+        p.worst_reidentified_ci?,
+    ))
+}
+
 /// The cheapest policy whose worst adversary's interval stays at or below the target (cost:
 /// RMSE, or the share of entries lost without ratings); else the closest one.
 pub fn recommend(results: &[PolicyResult], target: f64) -> (Option<String>, Option<String>) {
