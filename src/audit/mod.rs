@@ -168,9 +168,18 @@ pub struct AdversaryResult {
     /// audit.
     #[serde(default)]
     pub knows_policy: bool,
-    /// The attack chosen (cross-fit: on the first half of the people, measuring the second).
+    /// The attack whose figures are reported: the one chosen (cross-fit: on the first half of
+    /// the people, measuring the second), or the blind default where that names more of the
+    /// reported people (`reported` says which).
     #[serde(default)]
     pub attack: Option<AttackConfig>,
+    /// Whose figures are reported: `searched` (the attack chosen on the tuning people), `blind`
+    /// (`--naive`), or `blind, stronger than the attack chosen`.
+    #[serde(default)]
+    pub reported: String,
+    /// The attack the search chose on the tuning people (null with `--naive`).
+    #[serde(default)]
+    pub chosen_attack: Option<AttackConfig>,
     /// Cross-fit: the attack chosen on the second half, measuring the first.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attack_other_half: Option<AttackConfig>,
@@ -623,7 +632,16 @@ fn audit_policy(
                 None => return Ok(None),
             }
         };
-        let r = searched.as_ref().map_or(&blind, |s| &s.risk);
+        // The blind default is an adversary of the battery as well: where it names more of the
+        // reported people than the attack chosen on the tuning people (the choice can miss on
+        // other people), the stronger of the two is reported, as the worst adversary is.
+        let blind_stronger = searched
+            .as_ref()
+            .is_some_and(|s| blind.mean_risk() > s.risk.mean_risk());
+        let r = match &searched {
+            Some(s) if !blind_stronger => &s.risk,
+            _ => &blind,
+        };
         let values: Vec<f64> = r.people.iter().map(|p| p.risk).collect();
         let mean = |v: &[f64]| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
         let best: Vec<f64> = r.people.iter().map(|p| p.best_guess).collect();
@@ -645,10 +663,17 @@ fn audit_policy(
             false_match_rate: r.false_match_rate(),
             note,
             knows_policy: !params.naive,
-            attack: Some(searched.as_ref().map_or_else(
-                || Candidate::naive().config(),
-                |s| s.chosen.candidate.config(),
-            )),
+            attack: Some(match &searched {
+                Some(s) if !blind_stronger => s.chosen.candidate.config(),
+                _ => Candidate::naive().config(),
+            }),
+            reported: match (&searched, blind_stronger) {
+                (None, _) => "blind",
+                (Some(_), false) => "searched",
+                (Some(_), true) => "blind, stronger than the attack chosen",
+            }
+            .to_string(),
+            chosen_attack: searched.as_ref().map(|s| s.chosen.candidate.config()),
             attack_other_half: searched
                 .as_ref()
                 .and_then(|s| s.chosen_other_half.as_ref().map(|c| c.candidate.config())),
@@ -666,7 +691,10 @@ fn audit_policy(
                 aux_seed,
             ),
         });
-        risks.push(searched.map_or(blind, |s| s.risk));
+        risks.push(match searched {
+            Some(s) if !blind_stronger => s.risk,
+            _ => blind,
+        });
     }
     let worst = adversaries
         .iter()

@@ -470,7 +470,16 @@ fn page(
                     (Some(x), Some(b)) => format!("{:+.1} pts", (x - b) * 100.0),
                     _ => "-".to_string(),
                 };
-                let chosen = a.attack.as_ref().map_or("-".to_string(), attack_words);
+                let mut chosen = a.attack.as_ref().map_or("-".to_string(), attack_words);
+                if a.reported.starts_with("blind, stronger") {
+                    let searched = a
+                        .chosen_attack
+                        .as_ref()
+                        .map_or("-".to_string(), attack_words);
+                    chosen = format!(
+                        "{chosen}: stronger here than the attack chosen on other people, {searched}"
+                    );
+                }
                 let other = a.attack_other_half.as_ref().map_or(String::new(), |o| {
                     format!("; other half: {}", attack_words(o))
                 });
