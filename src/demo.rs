@@ -190,8 +190,11 @@ pub fn run(params: &DemoParams) -> Result<String> {
         audit.verdict,
         audit_dir.join("report.html").display(),
     );
-    if let Some((spec, blind, blind_ci, informed, informed_ci)) =
-        crate::audit::blind_recommendation(&audit)
+    if let Some(crate::audit::BlindRecommendation {
+        policy: spec,
+        blind: (blind, blind_ci),
+        informed: (informed, informed_ci),
+    }) = crate::audit::blind_recommendation(&audit)
     {
         let pct = |x: f64| format!("{:.1}%", 100.0 * x);
         let _ = writeln!(

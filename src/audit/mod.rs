@@ -799,11 +799,21 @@ fn risk_summary(original: &Dataset, people: &[risk::PersonRisk]) -> RiskSummary 
     }
 }
 
+/// The policy a policy-blind audit would have recommended, and what each adversary makes of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlindRecommendation {
+    /// The policy.
+    pub policy: String,
+    /// Its worst blind rate and interval.
+    pub blind: (f64, [f64; 2]),
+    /// Its worst informed rate and interval.
+    pub informed: (f64, [f64; 2]),
+}
+
 /// What a policy-blind audit (`--naive`) would have recommended, from the blind figures an
-/// informed audit measures beside its own (the same people and draws): the policy, its worst
-/// blind rate and interval, and its worst informed rate and interval. `None` when the blind
+/// informed audit measures beside its own (the same people and draws). `None` when the blind
 /// audit would recommend nothing, or this audit is itself naive.
-pub fn blind_recommendation(audit: &Audit) -> Option<(String, f64, [f64; 2], f64, [f64; 2])> {
+pub fn blind_recommendation(audit: &Audit) -> Option<BlindRecommendation> {
     if !audit.provenance.adversaries_know_policy {
         return None;
     }
@@ -831,13 +841,11 @@ pub fn blind_recommendation(audit: &Audit) -> Option<(String, f64, [f64; 2], f64
     let spec = spec?;
     let b = blind.iter().find(|p| p.policy == spec)?;
     let p = audit.policies.iter().find(|p| p.policy == spec)?;
-    Some((
-        spec,
-        b.worst_reidentified?,
-        b.worst_reidentified_ci?,
-        p.worst_reidentified?,
-        p.worst_reidentified_ci?,
-    ))
+    Some(BlindRecommendation {
+        blind: (b.worst_reidentified?, b.worst_reidentified_ci?),
+        informed: (p.worst_reidentified?, p.worst_reidentified_ci?),
+        policy: spec,
+    })
 }
 
 /// The cheapest policy whose worst adversary's interval stays at or below the target (cost:
