@@ -143,7 +143,7 @@ fn scoreboard_rh_matches_hand_computation() {
     assert!(close(num(x3, "runner_up"), wt * (-4.0f64 / 30.0).exp()));
 }
 
-/// Scoreboard-RH-norm by hand (DESIGN.md section 9): Score_B = Score_RH / ((1 - B) + B |r| /
+/// Scoreboard-RH-norm by hand (docs/method.md section 4): Score_B = Score_RH / ((1 - B) + B |r| /
 /// mean|r|), |r| the distinct items of record r; then sigma, eccentricity and the entropic
 /// output of Score_B exactly as Scoreboard-RH's.
 #[test]

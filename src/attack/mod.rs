@@ -1,5 +1,5 @@
 //! The linkage engine: scores every aux record against every released record and reports the
-//! best guess, its eccentricity and the entropic output (DESIGN.md sections 4 and 9, exactly).
+//! best guess, its eccentricity and the entropic output (docs/method.md sections 3 to 6, exactly).
 //! It uses only `dataset` and the shared utilities.
 //!
 //! - [`params`]: validated parameters (a builder, checked once) and their defaults;

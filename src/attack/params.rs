@@ -10,7 +10,7 @@
 use super::algorithm::Algorithm;
 use crate::{Error, Result};
 
-/// The default of every attack parameter (DESIGN.md sections 4 and 9).
+/// The default of every attack parameter (docs/method.md sections 3 to 6).
 pub mod defaults {
     /// Rating scale of the Scoreboard-RH similarity, stars.
     pub const RHO0: f64 = 1.5;

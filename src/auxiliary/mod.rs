@@ -2,7 +2,7 @@
 //! approximate ratings and dates), sampled from the original data in the style of the Netflix
 //! study ([`sampler`]) or read from an external file of scraped public profiles ([`file`]).
 //!
-//! (The module is not called `aux`, as DESIGN.md has it: `aux` is a reserved device name on
+//! (The module is not called `aux`, as the original design had it: `aux` is a reserved device name on
 //! Windows, and a folder of that name makes the repository impossible to check out there.)
 
 pub mod file;

@@ -120,7 +120,7 @@ pub fn conditional_guess(candidates: &[RecordIdx], scores: &[f64], sigma: f64, p
             entropy_bits: f64::NAN,
         };
     }
-    // As the engine does (DESIGN.md section 4): with sigma = 0 the eccentricity is 0 and the
+    // As the engine does (docs/method.md section 6): with sigma = 0 the eccentricity is 0 and the
     // entropic output uniform.
     if sigma.is_nan() || sigma <= 0.0 {
         return Guess {

@@ -1,5 +1,5 @@
 //! Cohorts: the people a published statement is about ("the 53 people who watched A Christmas
-//! Prince every day for 18 days"), selected from the inverted index (DESIGN.md section 9).
+//! Prince every day for 18 days"), selected from the inverted index (docs/method.md section 10).
 //!
 //! - [`Rule::Streak`]: an event of the item on each of at least K consecutive days inside the
 //!   window (several events on one day count as that day once; days outside the window do not

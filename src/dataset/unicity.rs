@@ -1,4 +1,4 @@
-//! Unicity (de Montjoye et al., "Unique in the Crowd", Sci. Rep. 2013; DESIGN.md section 9):
+//! Unicity (de Montjoye et al., "Unique in the Crowd", Sci. Rep. 2013; docs/method.md section 8):
 //! how often p points of a person's data are theirs alone.
 //!
 //! For each sampled person with at least p distinct items, R independent draws of p distinct

@@ -1,4 +1,4 @@
-//! What DESIGN.md section 4 defines after the score, shared by the Scoreboard-RH family:
+//! What docs/method.md section 6 defines after the score, shared by the Scoreboard-RH family:
 //! sigma over all N records, eccentricity against phi, ties to the smaller record index, and
 //! the entropic output Pr[r] proportional to exp(Score / sigma).
 

@@ -1,4 +1,4 @@
-//! Scoreboard (Algorithm 1A, DESIGN.md section 4): a fact matches a record when the record
+//! Scoreboard (Algorithm 1A, docs/method.md section 5): a fact matches a record when the record
 //! holds its item with the rating within `rating_tol` stars and the date within `date_tol`
 //! days (a value the aux lacks is not checked); the candidates are the records matching every
 //! fact; the best guess is a seeded uniform pick among them, named when it is alone.

@@ -1,4 +1,4 @@
-//! Scoreboard-RH (DESIGN.md section 4): Score = sum over facts of wt(i) * (exp(-|dr| / rho0) +
+//! Scoreboard-RH (docs/method.md section 3): Score = sum over facts of wt(i) * (exp(-|dr| / rho0) +
 //! exp(-|dd| / d0)); records whose number of entries contradicts the aux's `count` are ruled
 //! out (score 0); then the entropic machinery of [`super::entropic`].
 

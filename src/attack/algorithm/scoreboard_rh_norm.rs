@@ -1,4 +1,4 @@
-//! Scoreboard-RH-norm (DESIGN.md section 9): Scoreboard-RH's score divided by
+//! Scoreboard-RH-norm (docs/method.md section 4): Scoreboard-RH's score divided by
 //! (1 - B) + B * |r| / mean|r|, |r| the number of distinct items of released record r and
 //! mean|r| its mean over all N released records. Heavy raters hold many items and collect
 //! chance matches; B discounts them (the length normalization of BM25). Everything after the

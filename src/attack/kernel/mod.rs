@@ -2,7 +2,7 @@
 //! accumulator, followed by passes over the accumulator that produce the statistics and reset
 //! it to zero.
 //!
-//! Scoreboard-RH (DESIGN.md section 4): for each fact on item i, every posting (record, rating,
+//! Scoreboard-RH (docs/method.md section 3): for each fact on item i, every posting (record, rating,
 //! day) of i adds wt(i) * sim, sim = exp(-|dr| / rho0) + exp(-|dd| / d0), a term dropped when
 //! the aux lacks the value, sim = 1 when it lacks both. Before a fact's postings are scanned,
 //! its two terms are tabulated with the weight folded in: one entry per rating value (256) and
