@@ -68,11 +68,6 @@ pub struct ClusterSpec {
 }
 
 impl ClusterSpec {
-    /// The total number of workers.
-    pub fn total_workers(&self) -> usize {
-        self.workers * self.processes
-    }
-
     fn validate(&self) -> Result<()> {
         if self.workers == 0 || self.processes == 0 {
             return Err(Error::InvalidArgument(

@@ -22,12 +22,6 @@ impl Rating {
     pub fn stars(self) -> f64 {
         self.0 as f64 / 2.0
     }
-
-    /// The rating nearest to `stars`, rounded to the half star and clamped to `[lo, hi]`.
-    pub fn from_stars_clamped(stars: f64, lo: Rating, hi: Rating) -> Rating {
-        let halves = (stars * 2.0).round().clamp(lo.0 as f64, hi.0 as f64);
-        Rating(halves as u8)
-    }
 }
 
 /// Parses a rating such as `4`, `3.5`, `4.0` or `2.50` into half-star units.

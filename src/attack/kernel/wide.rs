@@ -237,7 +237,9 @@ mod tests {
     #[test]
     fn rating_terms_are_the_table_for_every_value() {
         if Simd::detected() < Simd::Avx512 {
-            eprintln!("no AVX-512 here: the AVX-512 rating lookup cannot run on this CPU");
+            eprintln!(
+                "skipped: no AVX-512 here, so the AVX-512 rating lookup cannot run on this CPU"
+            );
             return;
         }
         let mut rating = [0f32; 256];
