@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The README's "Choosing a release policy" table: for each policy, the re-identification rate of
+# The "Choosing a release policy" table of docs/release.md: for each policy, the re-identification rate of
 # an adversary with 8 facts, 2 of them wrong, dates within 14 days (6 of 8 +-14, the paper's
 # Fig. 4 setting) and the policy's RMSE cost.
 # Usage: experiments/policy-table.sh [DATA.deanon] [OUT_DIR]   (default: a 48,019-person

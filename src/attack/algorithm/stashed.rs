@@ -12,7 +12,7 @@
 //! same vectors, the same lanes.
 //!
 //! Interleaving several aux records tile by tile (each tile scored by all of them in turn) was
-//! measured slower: their stashes together outgrow the cache (README, issue 13).
+//! measured slower: their stashes together outgrow the cache (docs/performance.md).
 //!
 //! Algorithms whose second pass needs to know which record holds which score (Scoreboard's
 //! pick: [`super::LinkageAlgorithm::values_only`] false) score a whole-shard accumulator.
@@ -47,7 +47,7 @@ impl Scorer {
 
     /// All the passes over aux record `aux_index` when this scorer's shard is the whole
     /// release: the match of [`Scorer::score_alone`], bit for bit, in less memory (a tile and a
-    /// stash instead of a slot per record; single-threaded also 5-9% faster, README).
+    /// stash instead of a slot per record; single-threaded also 5-9% faster: docs/performance.md).
     pub fn score_stashed(
         &self,
         release: &Dataset,
