@@ -26,17 +26,21 @@ pub struct Widening {
 
 impl Widening {
     /// `params` with its scales and tolerances widened: rho0 and d0 by the mean changes, the
-    /// Scoreboard tolerances by the bounds (the date tolerance rounded up to whole days).
+    /// Scoreboard tolerances as [`Self::widen_tolerances`] does.
     pub fn widen(&self, params: AttackParamsBuilder) -> AttackParamsBuilder {
-        AttackParamsBuilder {
-            rho0: params.rho0 + self.rating_spread,
-            d0: params.d0 + self.date_spread,
-            rating_tol: params.rating_tol + self.rating_bound,
-            date_tol: params
-                .date_tol
-                .saturating_add(self.date_bound.ceil() as u32),
-            ..params
-        }
+        let rho0 = params.rho0 + self.rating_spread;
+        let d0 = params.d0 + self.date_spread;
+        self.widen_tolerances(params).rho0(rho0).d0(d0)
+    }
+
+    /// `params` with Scoreboard's tolerances widened by the bounds (the date tolerance rounded
+    /// up to whole days), the scales as they are.
+    pub fn widen_tolerances(&self, params: AttackParamsBuilder) -> AttackParamsBuilder {
+        let rating_tol = params.rating_tol + self.rating_bound;
+        let date_tol = params
+            .date_tol
+            .saturating_add(self.date_bound.ceil() as u32);
+        params.rating_tol(rating_tol).date_tol(date_tol)
     }
 }
 

@@ -19,10 +19,7 @@ const STREAM_PICK: u64 = 21;
 /// bounds.
 pub fn search_grid(w: &Widening) -> Vec<AttackParamsBuilder> {
     let base = AttackParams::builder().algorithm("scoreboard".parse().expect("registered"));
-    let widened = base
-        .clone()
-        .rating_tol(base.rating_tol + w.rating_bound)
-        .date_tol(base.date_tol.saturating_add(w.date_bound.ceil() as u32));
+    let widened = w.widen_tolerances(base.clone());
     if widened == base {
         vec![base]
     } else {
