@@ -259,6 +259,21 @@ pub struct PolicyResult {
     pub risk: RiskSummary,
 }
 
+impl PolicyResult {
+    /// The adversary whose policy-blind default attack names the most people (what a `--naive`
+    /// audit reports as the worst), if any was measured.
+    pub fn blind_worst(&self) -> Option<&AdversaryResult> {
+        self.adversaries
+            .iter()
+            .filter(|a| a.blind_reidentified.is_some())
+            .max_by(|x, y| {
+                x.blind_reidentified
+                    .expect("filtered")
+                    .total_cmp(&y.blind_reidentified.expect("filtered"))
+            })
+    }
+}
+
 /// One row of risk.csv.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 struct RiskRow {
@@ -608,11 +623,14 @@ fn audit_policy(
         let aux_seed = params.seed ^ (a as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
         let label = format!("audit/{index}/{a}");
         let sampled = risk::Sampled::draw(&target, &effective, aux_seed)?;
-        let blind_attack = risk::Attack {
-            params: &crate::attack::AttackParams::defaults(),
-            knowledge: None,
-        };
-        let Some(blind) = risk::score(&target, &sampled, blind_attack, executor, label.clone())?
+        let Some(blind) = risk::score(
+            &target,
+            &sampled,
+            &Candidate::naive(),
+            &knowledge,
+            executor,
+            label.clone(),
+        )?
         else {
             return Ok(None);
         };
@@ -635,17 +653,22 @@ fn audit_policy(
         // The blind default is an adversary of the battery as well: where it names more of the
         // reported people than the attack chosen on the tuning people (the choice can miss on
         // other people), the stronger of the two is reported, as the worst adversary is.
+        let blind_values: Vec<f64> = blind.people.iter().map(|p| p.risk).collect();
         let blind_stronger = searched
             .as_ref()
             .is_some_and(|s| blind.mean_risk() > s.risk.mean_risk());
-        let r = match &searched {
-            Some(s) if !blind_stronger => &s.risk,
-            _ => &blind,
+        let reported = match &searched {
+            None => "blind",
+            Some(_) if blind_stronger => "blind, stronger than the attack chosen",
+            Some(_) => "searched",
+        };
+        let (r, attack) = match searched.as_ref() {
+            Some(s) if !blind_stronger => (&s.risk, s.chosen.candidate.config()),
+            _ => (&blind, Candidate::naive().config()),
         };
         let values: Vec<f64> = r.people.iter().map(|p| p.risk).collect();
         let mean = |v: &[f64]| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
         let best: Vec<f64> = r.people.iter().map(|p| p.best_guess).collect();
-        let blind_values: Vec<f64> = blind.people.iter().map(|p| p.risk).collect();
         adversaries.push(AdversaryResult {
             name: adversary.name.clone(),
             facts: effective.facts,
@@ -663,16 +686,8 @@ fn audit_policy(
             false_match_rate: r.false_match_rate(),
             note,
             knows_policy: !params.naive,
-            attack: Some(match &searched {
-                Some(s) if !blind_stronger => s.chosen.candidate.config(),
-                _ => Candidate::naive().config(),
-            }),
-            reported: match (&searched, blind_stronger) {
-                (None, _) => "blind",
-                (Some(_), false) => "searched",
-                (Some(_), true) => "blind, stronger than the attack chosen",
-            }
-            .to_string(),
+            attack: Some(attack),
+            reported: reported.to_string(),
             chosen_attack: searched.as_ref().map(|s| s.chosen.candidate.config()),
             attack_other_half: searched
                 .as_ref()
@@ -821,15 +836,7 @@ pub fn blind_recommendation(audit: &Audit) -> Option<BlindRecommendation> {
         .policies
         .iter()
         .map(|p| {
-            let worst = p
-                .adversaries
-                .iter()
-                .filter(|a| a.blind_reidentified.is_some())
-                .max_by(|x, y| {
-                    x.blind_reidentified
-                        .partial_cmp(&y.blind_reidentified)
-                        .expect("finite")
-                });
+            let worst = p.blind_worst();
             PolicyResult {
                 worst_reidentified: worst.and_then(|a| a.blind_reidentified),
                 worst_reidentified_ci: worst.and_then(|a| a.blind_reidentified_ci),

@@ -131,15 +131,6 @@ pub fn attack_words(a: &AttackConfig) -> String {
     )
 }
 
-/// The strongest policy-blind default attack's rate against a policy (the `--naive` audit's
-/// figure, measured on the same people and draws).
-fn blind_worst(p: &PolicyResult) -> Option<f64> {
-    p.adversaries
-        .iter()
-        .filter_map(|a| a.blind_reidentified)
-        .max_by(f64::total_cmp)
-}
-
 /// One plot of the report.
 struct Figure {
     title: String,
@@ -438,7 +429,9 @@ fn page(
             if informed {
                 format!(
                     "<td class=\"n\">{}</td>",
-                    blind_worst(p).map_or("-".to_string(), pct1)
+                    p.blind_worst()
+                        .and_then(|a| a.blind_reidentified)
+                        .map_or("-".to_string(), pct1)
                 )
             } else {
                 String::new()

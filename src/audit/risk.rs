@@ -10,12 +10,12 @@ use serde::{Deserialize, Serialize};
 
 use super::adversary::Adversary;
 use crate::Result;
-use crate::attack::AttackParams;
 use crate::auxiliary::sampler;
 use crate::dataset::{AuxRecord, Dataset, ReleaseKey};
 use crate::linkage::{self, AttackOptions, Executor};
 use crate::release::PolicyKnowledge;
 use crate::rng::Rng;
+use crate::search::Candidate;
 
 /// One person's risk under one adversary.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -116,52 +116,20 @@ impl Sampled {
     }
 }
 
-/// How one configuration attacks: its parameters, and the policy knowledge it maps its facts
-/// with (none: the facts as the adversary knows them).
-#[derive(Clone, Copy)]
-pub struct Attack<'a> {
-    /// The attack's parameters.
-    pub params: &'a AttackParams,
-    /// The mapping of the facts into the release's representation.
-    pub knowledge: Option<&'a PolicyKnowledge>,
-}
-
-/// Attacks `target` as `adversary` would, with the default attack and no knowledge of the
-/// policy; `None` in the cluster processes other than 0.
-pub fn measure(
-    target: &Target<'_>,
-    adversary: &Adversary,
-    seed: u64,
-    label: String,
-) -> Result<Option<AdversaryRisk>> {
-    let sampled = Sampled::draw(target, adversary, seed)?;
-    let attack = Attack {
-        params: &AttackParams::defaults(),
-        knowledge: None,
-    };
-    score(target, &sampled, attack, target.executor, label)
-}
-
-/// Scores the draws `sampled` of `target`'s people with `attack` on `executor`; `None` in the
-/// cluster processes other than 0.
+/// Scores the draws `sampled` of `target`'s people with `attack` (its facts mapped by
+/// `knowledge` when it is informed) on `executor`; `None` in the cluster processes other than 0.
 pub fn score(
     target: &Target<'_>,
     sampled: &Sampled,
-    attack: Attack<'_>,
+    attack: &Candidate,
+    knowledge: &PolicyKnowledge,
     executor: &Executor,
     label: String,
 ) -> Result<Option<AdversaryRisk>> {
     if sampled.records.is_empty() {
         return Ok(Some(AdversaryRisk::default()));
     }
-    let mapped;
-    let records = match attack.knowledge {
-        Some(k) => {
-            mapped = k.map(&sampled.records);
-            &mapped
-        }
-        None => &sampled.records,
-    };
+    let records = attack.records(knowledge, &sampled.records);
     let options = AttackOptions {
         resamples: 0,
         label,
@@ -170,9 +138,9 @@ pub fn score(
     };
     let Some(attacked) = linkage::attack(
         target.released,
-        records,
+        &records,
         Some(target.key),
-        attack.params,
+        &attack.params,
         executor,
         &options,
     )?

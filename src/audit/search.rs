@@ -5,7 +5,7 @@
 //! two halves, each measured with the attack chosen on the other ([`Tuning::CrossFit`]).
 
 use super::adversary::Adversary;
-use super::risk::{self, AdversaryRisk, Attack, Sampled, Target};
+use super::risk::{self, AdversaryRisk, Sampled, Target};
 use crate::Result;
 use crate::release::PolicyKnowledge;
 use crate::search::{Arena, Candidate, Choice, candidates, choose};
@@ -85,14 +85,11 @@ impl Search<'_> {
             if choice.candidate == Candidate::naive() {
                 return Ok(Some(blind.only(keep)));
             }
-            let attack = Attack {
-                params: &choice.candidate.params,
-                knowledge: choice.candidate.informed.then_some(self.knowledge),
-            };
             risk::score(
                 t,
                 part,
-                attack,
+                &choice.candidate,
+                self.knowledge,
                 t.executor,
                 format!("{}/{stage}", self.label),
             )

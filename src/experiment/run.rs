@@ -14,7 +14,6 @@ use xxhash_rust::xxh3::xxh3_64;
 use super::config::Config;
 use super::grid::{self, Cell};
 use crate::atomic_file::{read_json, write_json};
-use crate::attack::AttackParams;
 use crate::auxiliary::sampler::{self, AuxParams};
 use crate::dataset::{AuxRecord, Dataset, store};
 use crate::linkage::{self, AttackOptions, Executor};
@@ -22,6 +21,7 @@ use crate::metrics::AttackSummary;
 use crate::release;
 use crate::release::PolicyKnowledge;
 use crate::rng::Rng;
+use crate::search::Choice;
 use crate::{Error, Result};
 
 /// What one finished cell holds.
@@ -269,15 +269,12 @@ pub fn run(
             };
             let mut cell = (*cell).clone();
             if let Some(c) = &chosen {
-                cell.algorithm = c.params.algorithm();
-                cell.phi = c.params.phi();
-                cell.rho0 = c.params.rho0();
-                cell.d0 = c.params.d0();
-                cell.length_norm = c
-                    .params
-                    .algorithm()
-                    .uses("length_norm")
-                    .then(|| c.params.length_norm());
+                let p = &c.candidate.params;
+                cell.algorithm = p.algorithm();
+                cell.phi = p.phi();
+                cell.rho0 = p.rho0();
+                cell.d0 = p.d0();
+                cell.length_norm = p.algorithm().uses("length_norm").then(|| p.length_norm());
             }
             let result = CellResult {
                 cell,
@@ -286,7 +283,7 @@ pub fn run(
                 wall_seconds: cell_started.elapsed().as_secs_f64(),
                 peak_rss_kib: peak_rss_kib(),
                 chosen: chosen.map(|c| ChosenAttack {
-                    attack: c.config(),
+                    attack: c.candidate.config(),
                     searched: c.tried,
                     tuning_people: c.people,
                     tuning_rate: c.rate,
@@ -367,31 +364,12 @@ struct CellRun<'a> {
     executor: &'a Executor,
 }
 
-/// A search's choice, with the candidate's parameters.
-struct Chosen {
-    params: AttackParams,
-    informed: bool,
-    tried: usize,
-    people: usize,
-    rate: Option<f64>,
-}
-
-impl Chosen {
-    fn config(&self) -> crate::search::AttackConfig {
-        crate::search::Candidate {
-            params: self.params.clone(),
-            informed: self.informed,
-        }
-        .config()
-    }
-}
-
 /// Samples a cell's aux records and attacks (with the attack a search chooses, for a cell that
 /// searches); `None` in the processes of a cluster other than 0.
 fn run_cell(
     run: &CellRun<'_>,
     cell: &Cell,
-) -> Result<Option<(AttackSummary, usize, Option<Chosen>)>> {
+) -> Result<Option<(AttackSummary, usize, Option<Choice>)>> {
     let sampled = sampler::sample(run.original, &cell.aux_params(), Some(run.key))?;
     let options = AttackOptions {
         resamples: run.config.attack.bootstrap,
@@ -401,13 +379,13 @@ fn run_cell(
         ..AttackOptions::default()
     };
     let (params, records, chosen) = if cell.search {
-        let chosen = search_cell(run, cell, &sampled.records)?;
-        let records = if chosen.informed {
-            run.knowledge(cell).map(&sampled.records)
-        } else {
-            sampled.records.clone()
-        };
-        (chosen.params.clone(), records, Some(chosen))
+        let knowledge = run.knowledge(cell);
+        let chosen = search_cell(run, cell, &knowledge, &sampled.records)?;
+        let records = chosen
+            .candidate
+            .records(&knowledge, &sampled.records)
+            .into_owned();
+        (chosen.candidate.params.clone(), records, Some(chosen))
     } else {
         (cell.attack_params()?, sampled.records, None)
     };
@@ -439,8 +417,12 @@ impl CellRun<'_> {
 /// Chooses a searching cell's attack on tuning people: members of the release outside the
 /// cell's targets, in a seeded order, as many as the cell has targets (at most
 /// [`crate::search::TUNING_PEOPLE`]), one draw each with the cell's aux settings.
-fn search_cell(run: &CellRun<'_>, cell: &Cell, targets: &[AuxRecord]) -> Result<Chosen> {
-    let knowledge = run.knowledge(cell);
+fn search_cell(
+    run: &CellRun<'_>,
+    cell: &Cell,
+    knowledge: &PolicyKnowledge,
+    targets: &[AuxRecord],
+) -> Result<Choice> {
     let ids = run.original.record_ids();
     let taken: std::collections::HashSet<&str> = targets
         .iter()
@@ -458,7 +440,7 @@ fn search_cell(run: &CellRun<'_>, cell: &Cell, targets: &[AuxRecord]) -> Result<
         .take(wanted)
         .collect();
     let base = cell.attack_params()?;
-    let candidates: Vec<crate::search::Candidate> = crate::search::candidates(&knowledge, cell.phi)
+    let candidates: Vec<crate::search::Candidate> = crate::search::candidates(knowledge, cell.phi)
         .into_iter()
         .map(|c| crate::search::Candidate {
             params: c
@@ -475,21 +457,14 @@ fn search_cell(run: &CellRun<'_>, cell: &Cell, targets: &[AuxRecord]) -> Result<
         original: run.original,
         released: run.released,
         key: run.key,
-        knowledge: &knowledge,
+        knowledge,
     };
     let aux = AuxParams {
         seed: Rng::derive(cell.seed, &[STREAM_TUNING]).next_u64(),
         ..cell.aux_params()
     };
     let label = format!("{}/{}/tune", run.config_hash, cell.index);
-    let choice = crate::search::choose(&arena, &candidates, &people, &aux, &label)?;
-    Ok(Chosen {
-        params: choice.candidate.params,
-        informed: choice.candidate.informed,
-        tried: choice.tried,
-        people: choice.people,
-        rate: choice.rate,
-    })
+    crate::search::choose(&arena, &candidates, &people, &aux, &label)
 }
 
 const STREAM_TUNING: u64 = 0x5ea7c4;
