@@ -240,6 +240,15 @@ fn bad_configs_are_clear_errors() {
             "[data]\ngenerate = { preset = \"netflix-like\", users = 100 }\n[attack]\nalgorithm = [\"blur\"]\n",
             "unknown algorithm 'blur'",
         ),
+        // Every axis is checked, read by an algorithm of the grid or not.
+        (
+            "[data]\ngenerate = { preset = \"netflix-like\", users = 100 }\n[attack]\ndate_tol = [14, 2.5]\n",
+            "bad.toml:4: [attack] date_tol must be a whole number from 0 to 4294967295, got 2.5",
+        ),
+        (
+            "[data]\ngenerate = { preset = \"netflix-like\", users = 100 }\n[attack]\nphi = [1]\nrho = [1]\n",
+            "bad.toml:5: [attack] unknown field `rho`, expected one of `algorithm`, `bootstrap`, `search`, `phi`, `rho0`",
+        ),
         (
             "[data]\ngenerate = { preset = \"netflix-like\", users = 100 }\n[aux]\nsettings = [{ items = 2, wrong = 3 }]\n",
             "bad.toml:4: [aux] wrong must be at most items (2), got 3",
@@ -310,5 +319,78 @@ bootstrap = 50
     assert!(
         err.contains("bad.toml:5") && err.contains("leave rho0 out"),
         "{err}"
+    );
+}
+
+/// Every parameter of every algorithm can be an axis, and an axis multiplies only the cells of
+/// the algorithms that read it: Scoreboard's cells are not repeated for rho0 and phi, and its
+/// tolerances are axes of its own.
+#[test]
+fn an_axis_multiplies_only_the_algorithms_that_read_it() {
+    let dir = tempdir();
+    let config = write(
+        dir.path(),
+        "axes.toml",
+        r#"
+seed = 3
+[data]
+generate = { preset = "netflix-like", users = 3000, seed = 2 }
+[aux]
+settings = [{ items = 4, wrong = 0 }]
+date_error = [14]
+targets = 150
+[attack]
+algorithm = ["scoreboard-rh", "scoreboard"]
+phi = [1, 2]
+rho0 = [1.5, 3]
+rating_tol = [0, 1]
+date_tol = [3, 30]
+bootstrap = 20
+"#,
+    );
+    let out = dir.path().join("out");
+    ok(&["experiment", s(&config), "-o", s(&out)]);
+    let csv = std::fs::read_to_string(out.join("results.csv")).unwrap();
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).unwrap();
+    assert_eq!(
+        &header[col("algorithm")..col("repetition")],
+        ["algorithm", "phi", "rho0", "d0", "rating_tol", "date_tol"]
+    );
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let of = |algorithm: &str| -> Vec<&Vec<&str>> {
+        rows.iter()
+            .filter(|r| r[col("algorithm")] == algorithm)
+            .collect()
+    };
+    let (rh, sb) = (of("scoreboard-rh"), of("scoreboard"));
+    assert_eq!(rh.len(), 4, "phi x rho0");
+    assert!(
+        rh.iter()
+            .all(|r| r[col("rating_tol")].is_empty() && r[col("date_tol")].is_empty())
+    );
+    assert_eq!(sb.len(), 4, "rating_tol x date_tol, not phi or rho0");
+    let tolerances: Vec<(&str, &str)> = sb
+        .iter()
+        .map(|r| (r[col("rating_tol")], r[col("date_tol")]))
+        .collect();
+    assert_eq!(
+        tolerances,
+        [("0", "3"), ("0", "30"), ("1", "3"), ("1", "30")]
+    );
+    // Scoreboard's cells show the first phi and rho0, which it does not read.
+    assert!(
+        sb.iter()
+            .all(|r| r[col("phi")] == "1" && r[col("rho0")] == "1.5")
+    );
+    // The tolerances change what Scoreboard finds: dates off by up to 14 days rarely match
+    // within 3.
+    let matched = |r: &Vec<&str>| r[col("matched_rate")].parse::<f64>().unwrap();
+    assert!(matched(sb[1]) > matched(sb[0]), "{sb:?}");
+    let report = std::fs::read_to_string(out.join("report.md")).unwrap();
+    assert!(
+        report.contains("scoreboard (rating tolerance = 1, date tolerance = 30)"),
+        "{report}"
     );
 }

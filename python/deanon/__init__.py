@@ -287,19 +287,12 @@ def attack(
     release: Dataset,
     aux: pd.DataFrame,
     key: Optional[pd.DataFrame] = None,
-    algorithm: str = "scoreboard-rh",
-    phi: float = 1.5,
-    rho0: float = 1.5,
-    d0: float = 30,
-    rating_tol: float = 0,
-    date_tol: int = 14,
-    length_norm: float = 0.75,
-    count_tolerance: float = 0.5,
+    algorithm: Optional[str] = None,
     item_map: Optional[pd.DataFrame] = None,
     resamples: int = 1000,
-    seed: int = 0,
     informed: bool = False,
     threads: Optional[int] = None,
+    **parameters: float,
 ) -> Tuple[pd.DataFrame, Dict[str, Any]]:
     """Links each aux record to the release (``deanon attack``): ``(matches, summary)``.
 
@@ -312,6 +305,9 @@ def attack(
     ``informed=True`` is the adversary who knows the release's published policy (recorded in
     the release): the aux facts are mapped into the release's representation and rho0, d0 and
     the tolerances widened by the policy's noise (``deanon attack --informed``).
+    ``algorithm`` is ``scoreboard-rh`` when ``None``; the other keyword arguments are the
+    algorithms' parameters, by the names of ``deanon attack``'s flags (listed below), each at
+    its default when left out.
 
     >>> matches, summary = deanon.attack(released, aux, key=key, phi=1.5)  # doctest: +SKIP
     >>> summary["recall"]  # doctest: +SKIP
@@ -331,15 +327,8 @@ def attack(
         key=_key_pairs(key),
         item_map=_frames.pairs(item_map, "aux_item", "release_item", "the item map"),
         algorithm=algorithm,
-        phi=float(phi),
-        rho0=float(rho0),
-        d0=float(d0),
-        rating_tol=float(rating_tol),
-        date_tol=date_tol,
-        length_norm=float(length_norm),
-        count_tolerance=float(count_tolerance),
+        parameters=parameters,
         resamples=resamples,
-        seed=seed,
         informed=informed,
         threads=threads,
     )

@@ -8,7 +8,7 @@ use numpy::PyArray1;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
-use deanon::attack::{AttackParamsBuilder, ItemMap};
+use deanon::attack::{AttackParams, ItemMap, Value};
 use deanon::auxiliary::file::{AuxColumns, records_from_columns};
 use deanon::auxiliary::sampler::{self, AuxParams, Selection};
 use deanon::dataset::{AuxRecord, ReleaseKey};
@@ -113,11 +113,53 @@ fn aux_columns<'py>(py: Python<'py>, records: &[AuxRecord]) -> PyResult<Bound<'p
     Ok(out)
 }
 
+/// The attack parameters `algorithm` (the default when `None`) and `parameters` (name ->
+/// number, by the registry's names; the others at their defaults) describe, checked.
+fn attack_params(
+    algorithm: Option<&str>,
+    parameters: Option<&Bound<'_, PyDict>>,
+) -> PyResult<AttackParams> {
+    let mut params = AttackParams::builder();
+    if let Some(name) = algorithm {
+        params = params.algorithm(name.parse().map_err(to_py)?);
+    }
+    for (name, value) in parameters.into_iter().flat_map(|d| d.iter()) {
+        let name: String = name.extract()?;
+        let value = if value.is_instance_of::<pyo3::types::PyBool>() {
+            return Err(invalid(format!("{name} must be a number, got {value}")));
+        } else if let Ok(n) = value.extract::<u64>() {
+            Value::Whole(n)
+        } else {
+            Value::Real(
+                value
+                    .extract::<f64>()
+                    .map_err(|_| invalid(format!("{name} must be a number, got {value}")))?,
+            )
+        };
+        params = params.set(&name, value).map_err(to_py)?;
+    }
+    params.check().map_err(to_py)
+}
+
+/// Every attack parameter of the registry: `(name, default, help, algorithms that read it)`.
+#[pyfunction]
+pub fn attack_parameters() -> Vec<(&'static str, f64, &'static str, Vec<&'static str>)> {
+    deanon::attack::parameters()
+        .iter()
+        .map(|p| {
+            let readers = deanon::attack::Algorithm::all()
+                .filter(|a| a.uses(p.name))
+                .map(|a| a.name())
+                .collect();
+            (p.name, p.default_f64(), p.help, readers)
+        })
+        .collect()
+}
+
 /// Attacks a release (`deanon attack`): `(columns of MATCHES.csv, summary JSON, warnings)`.
 #[pyfunction]
 #[pyo3(signature = (release, aux_id, item, rating=None, date=None, true_user=None, count=None,
-    key=None, item_map=None, algorithm="scoreboard-rh", phi=1.5, rho0=1.5, d0=30.0, rating_tol=0.0,
-    date_tol=14, length_norm=0.75, count_tolerance=0.5, resamples=1000, seed=0, informed=false,
+    key=None, item_map=None, algorithm=None, parameters=None, resamples=1000, informed=false,
     threads=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn attack<'py>(
@@ -131,32 +173,13 @@ pub fn attack<'py>(
     count: Option<numpy::PyReadonlyArray1<'py, f64>>,
     key: Option<Pairs>,
     item_map: Option<Pairs>,
-    algorithm: &str,
-    phi: f64,
-    rho0: f64,
-    d0: f64,
-    rating_tol: f64,
-    date_tol: u32,
-    length_norm: f64,
-    count_tolerance: f64,
+    algorithm: Option<&str>,
+    parameters: Option<&Bound<'py, PyDict>>,
     resamples: usize,
-    seed: u64,
     informed: bool,
     threads: Option<usize>,
 ) -> PyResult<(Bound<'py, PyDict>, String, Vec<String>)> {
-    let params = AttackParamsBuilder {
-        algorithm: algorithm.parse().map_err(to_py)?,
-        rho0,
-        d0,
-        phi,
-        rating_tol,
-        date_tol,
-        length_norm,
-        seed,
-        count_tolerance,
-    }
-    .check()
-    .map_err(to_py)?;
+    let params = attack_params(algorithm, parameters)?;
     let aux_id = Column::extract("aux_id", aux_id)?;
     let item = Column::extract("item", item)?;
     let rating = optional("rating", rating)?;

@@ -2,7 +2,10 @@
 //! best guess, its eccentricity and the entropic output (docs/method.md sections 3 to 6, exactly).
 //! It uses only `dataset` and the shared utilities.
 //!
-//! - [`params`]: validated parameters (a builder, checked once) and their defaults;
+//! - [`parameter`]: one parameter of an algorithm (name, default, domain, help), declared beside
+//!   the algorithm that reads it;
+//! - [`params`]: validated parameters (a builder, checked once), the union of the algorithms'
+//!   parameters;
 //! - [`algorithm`]: the [`LinkageAlgorithm`] trait, the registry of algorithms
 //!   (Scoreboard-RH, Scoreboard-RH-norm, Scoreboard) and [`Scorer`], the passes every executor
 //!   runs;
@@ -26,6 +29,7 @@ pub mod algorithm;
 pub mod kernel;
 pub mod local;
 pub mod matches;
+pub mod parameter;
 pub mod params;
 pub mod partial;
 pub mod query;
@@ -33,7 +37,8 @@ pub mod search;
 pub mod shard;
 
 pub use algorithm::{Algorithm, LinkageAlgorithm, Match, Scorer, TileScorer, Workspace};
-pub use params::{AttackParams, AttackParamsBuilder, defaults};
+pub use parameter::{Parameter, Value};
+pub use params::{AttackParams, AttackParamsBuilder, defaults, parameter, parameters};
 pub use partial::SecondPass;
 pub use query::{ItemMap, Query};
 pub use shard::{CheckedShard, ReleaseStats, Shard};

@@ -1,141 +1,170 @@
-//! Attack parameters, linfa style: an [`AttackParamsBuilder`] with public fields and the
-//! defaults of [`defaults`], checked once by [`AttackParamsBuilder::check`] into an
-//! [`AttackParams`], whose fields are private: the engine accepts nothing else, so every value
-//! it sees is in its domain.
+//! Attack parameters, linfa style: an [`AttackParamsBuilder`] holding the algorithm and a value
+//! for every registered [`Parameter`] (their defaults to start with), checked once by
+//! [`AttackParamsBuilder::check`] into an [`AttackParams`], which the engine alone accepts, so
+//! every value it sees is in its domain.
 //!
-//! The defaults are defined here only; the command line (clap) and the experiment file (TOML)
-//! take them from [`defaults`]. Errors name the parameter (`rho0 must be a positive number,
+//! Each algorithm declares the parameters it reads in its own file; [`parameters`] is their union,
+//! in registry order, each once. Errors name the parameter (`rho0 must be a positive number,
 //! got -1`); the command line or the experiment file adds where the value came from.
 
-use super::algorithm::Algorithm;
+use std::sync::LazyLock;
+
+use super::algorithm::{ALGORITHMS, Algorithm};
+use super::parameter::{Column, Domain, Parameter, Value, Values, Widen};
 use crate::{Error, Result};
 
-/// The default of every attack parameter (docs/method.md sections 3 to 6).
+/// The defaults that are not a parameter's.
 pub mod defaults {
-    /// Rating scale of the Scoreboard-RH similarity, stars.
-    pub const RHO0: f64 = 1.5;
-    /// Date scale of the Scoreboard-RH similarity, days.
-    pub const D0: f64 = 30.0;
-    /// Eccentricity needed to name a match.
-    pub const PHI: f64 = 1.5;
-    /// Scoreboard's rating tolerance, stars.
-    pub const RATING_TOL: f64 = 0.0;
-    /// Scoreboard's date tolerance, days.
-    pub const DATE_TOL: u32 = 14;
-    /// Relative error of the aux `count` column.
-    pub const COUNT_TOLERANCE: f64 = 0.5;
-    /// B of Scoreboard-RH-norm: how much a record's length discounts its score.
-    pub const LENGTH_NORM: f64 = 0.75;
-    /// Seed of Scoreboard's pick among candidates.
-    pub const SEED: u64 = 0;
     /// The algorithm's name.
     pub const ALGORITHM: &str = "scoreboard-rh";
 }
 
-/// Unchecked attack parameters: set the fields (or use the setters), then [`Self::check`].
+/// Eccentricity needed to name a match (docs/method.md section 6): read by the Scoreboard-RH
+/// family, and the threshold every attack's rates are reported at.
+pub const PHI: Parameter = Parameter {
+    name: "phi",
+    label: None,
+    help: "Eccentricity needed to name a match",
+    value_name: None,
+    default: Value::Real(1.5),
+    domain: Domain::NonNegative,
+    widen: Widen::Not,
+    column: Column::Always,
+    in_summary: true,
+};
+
+/// The attack's seed: Scoreboard's pick among its candidates, and the bootstrap intervals of
+/// `deanon attack`.
+pub const SEED: Parameter = Parameter {
+    name: "seed",
+    label: None,
+    help: "Seed of the bootstrap intervals and of the pick among candidates",
+    value_name: None,
+    default: Value::Whole(0),
+    domain: Domain::Seed,
+    widen: Widen::Not,
+    column: Column::WhenVaried,
+    in_summary: false,
+};
+
+static PARAMETERS: LazyLock<Vec<&'static Parameter>> = LazyLock::new(|| {
+    let mut all: Vec<&'static Parameter> = Vec::new();
+    for entry in &ALGORITHMS {
+        for &p in entry.parameters {
+            match all.iter().find(|q| q.name == p.name) {
+                Some(q) => assert_eq!(*q, p, "two parameters named {}", p.name),
+                None => all.push(p),
+            }
+        }
+    }
+    if !all.iter().any(|p| p.name == SEED.name) {
+        all.push(&SEED);
+    }
+    all
+});
+
+/// Every parameter of every registered algorithm (and the attack's seed), each once, in
+/// registry order.
+pub fn parameters() -> &'static [&'static Parameter] {
+    &PARAMETERS
+}
+
+/// The registered parameter named `name`.
+pub fn parameter(name: &str) -> Option<&'static Parameter> {
+    parameters().iter().copied().find(|p| p.name == name)
+}
+
+fn index(p: &Parameter) -> usize {
+    parameters()
+        .iter()
+        .position(|q| q.name == p.name)
+        .unwrap_or_else(|| panic!("parameter {} is not in the registry", p.name))
+}
+
+/// Unchecked attack parameters: set the algorithm and values, then [`Self::check`].
 #[derive(Clone, Debug, PartialEq)]
 pub struct AttackParamsBuilder {
     /// The algorithm.
     pub algorithm: Algorithm,
-    /// Rating scale of the similarity, stars (Scoreboard-RH family).
-    pub rho0: f64,
-    /// Date scale of the similarity, days (Scoreboard-RH family).
-    pub d0: f64,
-    /// Eccentricity threshold of a match (Scoreboard-RH family).
-    pub phi: f64,
-    /// Rating tolerance, stars (Scoreboard).
-    pub rating_tol: f64,
-    /// Date tolerance, days (Scoreboard).
-    pub date_tol: u32,
-    /// B in [0, 1] (Scoreboard-RH-norm).
-    pub length_norm: f64,
-    /// Seed of the uniform pick among Scoreboard candidates.
-    pub seed: u64,
-    /// Relative error of the aux `count`: records whose number of entries n could not give that
-    /// count (count = round(n x f), f in [1 - E, 1 + E]) are ruled out.
-    pub count_tolerance: f64,
+    /// One value per entry of [`parameters`].
+    values: Vec<Value>,
 }
 
 impl Default for AttackParamsBuilder {
     fn default() -> Self {
         AttackParamsBuilder {
             algorithm: Algorithm::default(),
-            rho0: defaults::RHO0,
-            d0: defaults::D0,
-            phi: defaults::PHI,
-            rating_tol: defaults::RATING_TOL,
-            date_tol: defaults::DATE_TOL,
-            length_norm: defaults::LENGTH_NORM,
-            seed: defaults::SEED,
-            count_tolerance: defaults::COUNT_TOLERANCE,
+            values: parameters().iter().map(|p| p.default).collect(),
         }
     }
-}
-
-macro_rules! setters {
-    ($($(#[$doc:meta])* $name:ident: $ty:ty),* $(,)?) => {
-        $(
-            $(#[$doc])*
-            pub fn $name(mut self, v: $ty) -> Self {
-                self.$name = v;
-                self
-            }
-        )*
-    };
 }
 
 impl AttackParamsBuilder {
-    setters! {
-        /// Sets the algorithm.
-        algorithm: Algorithm,
-        /// Sets rho0.
-        rho0: f64,
-        /// Sets d0.
-        d0: f64,
-        /// Sets phi.
-        phi: f64,
-        /// Sets the rating tolerance.
-        rating_tol: f64,
-        /// Sets the date tolerance.
-        date_tol: u32,
-        /// Sets B of Scoreboard-RH-norm.
-        length_norm: f64,
-        /// Sets the seed.
-        seed: u64,
-        /// Sets the count tolerance.
-        count_tolerance: f64,
+    /// Sets the algorithm.
+    pub fn algorithm(mut self, algorithm: Algorithm) -> Self {
+        self.algorithm = algorithm;
+        self
+    }
+
+    /// Sets the parameter `p` (a registered one).
+    pub fn with(mut self, p: &Parameter, value: impl Into<Value>) -> Self {
+        self.values[index(p)] = value.into();
+        self
+    }
+
+    /// Sets the eccentricity threshold ([`PHI`]).
+    pub fn phi(self, phi: f64) -> Self {
+        self.with(&PHI, phi)
+    }
+
+    /// Sets the seed ([`SEED`]).
+    pub fn seed(self, seed: u64) -> Self {
+        self.with(&SEED, seed)
+    }
+
+    /// Sets the parameter named `name`; an error when no algorithm has one of that name.
+    pub fn set(self, name: &str, value: impl Into<Value>) -> Result<Self> {
+        match parameter(name) {
+            Some(p) => Ok(self.with(p, value)),
+            None => Err(Error::Parameter {
+                name: "parameter",
+                message: format!(
+                    "unknown attack parameter '{name}' (expected one of: {})",
+                    parameters()
+                        .iter()
+                        .map(|p| p.name)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            }),
+        }
+    }
+
+    /// The value of `p`.
+    pub fn get(&self, p: &Parameter) -> Value {
+        self.values[index(p)]
+    }
+
+    /// The value of `p` as a real number.
+    pub fn real(&self, p: &Parameter) -> f64 {
+        self.get(p).as_f64()
+    }
+
+    /// The values of the parameters `keep` selects, in [`parameters`]' order.
+    pub fn values(&self, keep: impl Fn(&Parameter) -> bool) -> Values {
+        Values(
+            parameters()
+                .iter()
+                .filter(|p| keep(p))
+                .map(|p| (p.name, self.get(p)))
+                .collect(),
+        )
     }
 
     /// Checks every value's domain.
-    pub fn check(self) -> Result<AttackParams> {
-        let invalid = |name: &'static str, message: String| Error::Parameter { name, message };
-        for (name, v) in [("rho0", self.rho0), ("d0", self.d0)] {
-            if !(v.is_finite() && v > 0.0) {
-                return Err(invalid(
-                    name,
-                    format!("{name} must be a positive number, got {v}"),
-                ));
-            }
-        }
-        for (name, v) in [("phi", self.phi), ("rating_tol", self.rating_tol)] {
-            if !(v.is_finite() && v >= 0.0) {
-                return Err(invalid(name, format!("{name} must be >= 0, got {v}")));
-            }
-        }
-        if !(0.0..=1.0).contains(&self.length_norm) {
-            return Err(invalid(
-                "length_norm",
-                format!("length_norm must be in [0, 1], got {}", self.length_norm),
-            ));
-        }
-        if !(0.0..1.0).contains(&self.count_tolerance) {
-            return Err(invalid(
-                "count_tolerance",
-                format!(
-                    "count_tolerance must be in [0, 1), got {}",
-                    self.count_tolerance
-                ),
-            ));
+    pub fn check(mut self) -> Result<AttackParams> {
+        for (p, v) in parameters().iter().zip(&mut self.values) {
+            *v = p.check(*v)?;
         }
         Ok(AttackParams(self))
     }
@@ -153,7 +182,9 @@ impl AttackParams {
 
     /// The default parameters (checked).
     pub fn defaults() -> AttackParams {
-        AttackParams(AttackParamsBuilder::default())
+        AttackParams::builder()
+            .check()
+            .expect("defaults in their domains")
     }
 
     /// A builder holding these values, to change some and check again.
@@ -165,52 +196,38 @@ impl AttackParams {
     pub fn algorithm(&self) -> Algorithm {
         self.0.algorithm
     }
-    /// Rating scale, stars.
-    pub fn rho0(&self) -> f64 {
-        self.0.rho0
-    }
-    /// Date scale, days.
-    pub fn d0(&self) -> f64 {
-        self.0.d0
-    }
-    /// Eccentricity threshold.
-    pub fn phi(&self) -> f64 {
-        self.0.phi
-    }
-    /// Rating tolerance, stars.
-    pub fn rating_tol(&self) -> f64 {
-        self.0.rating_tol
-    }
-    /// Date tolerance, days.
-    pub fn date_tol(&self) -> u32 {
-        self.0.date_tol
-    }
-    /// B of Scoreboard-RH-norm.
-    pub fn length_norm(&self) -> f64 {
-        self.0.length_norm
-    }
-    /// Seed.
-    pub fn seed(&self) -> u64 {
-        self.0.seed
-    }
-    /// Count tolerance.
-    pub fn count_tolerance(&self) -> f64 {
-        self.0.count_tolerance
+
+    /// The value of `p`.
+    pub fn get(&self, p: &Parameter) -> Value {
+        self.0.get(p)
     }
 
-    /// The parameter `name`'s value, by its name in [`crate::attack::Algorithm::parameters`].
+    /// The value of `p` as a real number.
+    pub fn real(&self, p: &Parameter) -> f64 {
+        self.0.real(p)
+    }
+
+    /// The value of `p`, a whole-number parameter.
+    pub fn whole(&self, p: &Parameter) -> u64 {
+        match self.get(p) {
+            Value::Whole(n) => n,
+            Value::Real(x) => panic!("{} is not a whole number: {x}", p.name),
+        }
+    }
+
+    /// The eccentricity threshold ([`PHI`]).
+    pub fn phi(&self) -> f64 {
+        self.real(&PHI)
+    }
+
+    /// The seed ([`SEED`]).
+    pub fn seed(&self) -> u64 {
+        self.whole(&SEED)
+    }
+
+    /// The parameter `name`'s value as a real number.
     pub fn value(&self, name: &str) -> Option<f64> {
-        Some(match name {
-            "rho0" => self.rho0(),
-            "d0" => self.d0(),
-            "phi" => self.phi(),
-            "rating_tol" => self.rating_tol(),
-            "date_tol" => self.date_tol() as f64,
-            "length_norm" => self.length_norm(),
-            "seed" => self.seed() as f64,
-            "count_tolerance" => self.count_tolerance(),
-            _ => return None,
-        })
+        parameter(name).map(|p| self.real(p))
     }
 
     /// The parameters the algorithm reads, with their values, in the registry's order.
@@ -218,30 +235,58 @@ impl AttackParams {
         self.algorithm()
             .parameters()
             .iter()
-            .map(|&name| (name, self.value(name).expect("a registered parameter")))
+            .map(|p| (p.name, self.real(p)))
             .collect()
+    }
+
+    /// The values of the parameters `keep` selects, in [`parameters`]' order.
+    pub fn values(&self, keep: impl Fn(&Parameter) -> bool) -> Values {
+        self.0.values(keep)
+    }
+}
+
+impl From<f64> for Value {
+    fn from(x: f64) -> Value {
+        Value::Real(x)
+    }
+}
+
+impl From<u64> for Value {
+    fn from(n: u64) -> Value {
+        Value::Whole(n)
+    }
+}
+
+impl From<u32> for Value {
+    fn from(n: u32) -> Value {
+        Value::Whole(n as u64)
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::attack::algorithm::{scoreboard, scoreboard_rh, scoreboard_rh_norm};
 
     #[test]
     fn errors_name_the_parameter() {
-        let e = AttackParams::builder().rho0(-1.0).check().unwrap_err();
+        let e = AttackParams::builder()
+            .with(&scoreboard_rh::RHO0, -1.0)
+            .check()
+            .unwrap_err();
         assert_eq!(e.to_string(), "rho0 must be a positive number, got -1");
         assert!(matches!(e, Error::Parameter { name: "rho0", .. }));
         let e = AttackParams::builder()
-            .length_norm(1.5)
+            .with(&scoreboard_rh_norm::LENGTH_NORM, 1.5)
             .check()
             .unwrap_err();
         assert_eq!(e.to_string(), "length_norm must be in [0, 1], got 1.5");
         for bad in [
-            AttackParams::builder().d0(0.0),
+            AttackParams::builder().with(&scoreboard_rh::D0, 0.0),
             AttackParams::builder().phi(f64::NAN),
-            AttackParams::builder().rating_tol(-0.5),
-            AttackParams::builder().count_tolerance(1.0),
+            AttackParams::builder().with(&scoreboard::RATING_TOL, -0.5),
+            AttackParams::builder().with(&scoreboard_rh::COUNT_TOLERANCE, 1.0),
+            AttackParams::builder().with(&scoreboard::DATE_TOL, 2.5),
         ] {
             assert!(bad.check().is_err());
         }
@@ -249,5 +294,26 @@ mod tests {
             AttackParams::builder().check().unwrap(),
             AttackParams::defaults()
         );
+        let e = AttackParams::builder().set("rh0", 1.0).unwrap_err();
+        assert!(
+            e.to_string().contains("unknown attack parameter 'rh0'"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn every_parameter_is_registered_once_and_its_default_is_in_its_domain() {
+        let names: Vec<&str> = parameters().iter().map(|p| p.name).collect();
+        for (k, name) in names.iter().enumerate() {
+            assert!(!names[..k].contains(name), "{name} twice");
+            let p = parameter(name).unwrap();
+            assert_eq!(p.check(p.default).unwrap(), p.default, "{name}");
+        }
+        assert!(names.contains(&"seed"));
+        let checked = AttackParams::builder()
+            .with(&scoreboard::DATE_TOL, 7.0)
+            .check()
+            .unwrap();
+        assert_eq!(checked.whole(&scoreboard::DATE_TOL), 7);
     }
 }

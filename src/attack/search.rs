@@ -5,7 +5,7 @@
 //! The grids are small on purpose: an audit runs each configuration on a tuning sample of people
 //! and keeps the one that names the most of them correctly.
 
-use super::algorithm::ALGORITHMS;
+use super::algorithm::Algorithm;
 use super::params::{AttackParams, AttackParamsBuilder};
 
 /// How far a published policy moves released values from the truth: what an informed adversary
@@ -25,22 +25,15 @@ pub struct Widening {
 }
 
 impl Widening {
-    /// `params` with its scales and tolerances widened: rho0 and d0 by the mean changes, the
-    /// Scoreboard tolerances as [`Self::widen_tolerances`] does.
-    pub fn widen(&self, params: AttackParamsBuilder) -> AttackParamsBuilder {
-        let rho0 = params.rho0 + self.rating_spread;
-        let d0 = params.d0 + self.date_spread;
-        self.widen_tolerances(params).rho0(rho0).d0(d0)
-    }
-
-    /// `params` with Scoreboard's tolerances widened by the bounds (the date tolerance rounded
-    /// up to whole days), the scales as they are.
-    pub fn widen_tolerances(&self, params: AttackParamsBuilder) -> AttackParamsBuilder {
-        let rating_tol = params.rating_tol + self.rating_bound;
-        let date_tol = params
-            .date_tol
-            .saturating_add(self.date_bound.ceil() as u32);
-        params.rating_tol(rating_tol).date_tol(date_tol)
+    /// `params` with the parameters its algorithm reads widened, each as it declares
+    /// ([`crate::attack::parameter::Widen`]): similarity scales by the mean changes, tolerances
+    /// by the bounds (a date tolerance rounded up to whole days).
+    pub fn widen(&self, mut params: AttackParamsBuilder) -> AttackParamsBuilder {
+        for p in params.algorithm.parameters() {
+            let widened = p.widened(params.get(p), self);
+            params = params.with(p, widened);
+        }
+        params
     }
 }
 
@@ -48,8 +41,8 @@ impl Widening {
 /// once (checked).
 pub fn grid(widening: &Widening) -> Vec<AttackParams> {
     let mut configurations: Vec<AttackParams> = Vec::new();
-    for entry in &ALGORITHMS {
-        for builder in (entry.search)(widening) {
+    for algorithm in Algorithm::all() {
+        for builder in algorithm.search_grid(widening) {
             let params = builder
                 .check()
                 .expect("a search grid holds values in their domains");
@@ -75,7 +68,8 @@ pub(super) fn distinct(values: impl IntoIterator<Item = f64>) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::attack::defaults;
+    use crate::attack::algorithm::{scoreboard, scoreboard_rh, scoreboard_rh_norm};
+    use scoreboard_rh::{D0, RHO0};
 
     #[test]
     fn without_widening_each_algorithm_tries_its_own_grid() {
@@ -92,7 +86,10 @@ mod tests {
             ]
         );
         assert_eq!(g[0], AttackParams::defaults());
-        let b: Vec<f64> = g[1..4].iter().map(|p| p.length_norm()).collect();
+        let b: Vec<f64> = g[1..4]
+            .iter()
+            .map(|p| p.real(&scoreboard_rh_norm::LENGTH_NORM))
+            .collect();
         assert_eq!(b, [0.25, 0.5, 0.75]);
     }
 
@@ -108,21 +105,36 @@ mod tests {
         let rh: Vec<(f64, f64)> = g
             .iter()
             .filter(|p| p.algorithm().name() == "scoreboard-rh")
-            .map(|p| (p.rho0(), p.d0()))
+            .map(|p| (p.real(&RHO0), p.real(&D0)))
             .collect();
         assert_eq!(rh, [(1.5, 30.0), (1.5, 365.25), (2.5, 30.0), (2.5, 365.25)]);
         assert!(
             g.iter()
                 .filter(|p| p.algorithm().name() == "scoreboard-rh-norm")
-                .all(|p| p.rho0() == defaults::RHO0 + 1.0)
+                .all(|p| p.real(&RHO0) == RHO0.default_f64() + 1.0)
         );
-        let sb: Vec<(f64, u32)> = g
+        let sb: Vec<(f64, u64)> = g
             .iter()
             .filter(|p| p.algorithm().name() == "scoreboard")
-            .map(|p| (p.rating_tol(), p.date_tol()))
+            .map(|p| {
+                (
+                    p.real(&scoreboard::RATING_TOL),
+                    p.whole(&scoreboard::DATE_TOL),
+                )
+            })
             .collect();
         assert_eq!(sb, [(0.0, 14), (3.0, 14)]);
         let widened = w.widen(AttackParams::builder());
-        assert_eq!((widened.rho0, widened.rating_tol), (2.5, 3.0));
+        assert_eq!(
+            (widened.real(&RHO0), widened.real(&scoreboard::RATING_TOL)),
+            (2.5, 0.0),
+            "only what Scoreboard-RH reads"
+        );
+        let scoreboard = AttackParams::builder().algorithm("scoreboard".parse().unwrap());
+        let widened = w.widen(scoreboard);
+        assert_eq!(
+            (widened.real(&RHO0), widened.real(&scoreboard::RATING_TOL)),
+            (1.5, 3.0)
+        );
     }
 }

@@ -478,7 +478,7 @@ pub fn run(
             data_fingerprint: fingerprint,
             sample: (!params.everyone).then_some(params.sample),
             draws: params.draws,
-            phi: crate::attack::defaults::PHI,
+            phi: crate::attack::params::PHI.default_f64(),
             adversaries_know_policy: !params.naive,
             tuning: if params.naive { 0 } else { params.tuning },
         },

@@ -79,7 +79,7 @@ impl Search<'_> {
             key: t.key,
             knowledge: self.knowledge,
         };
-        let candidates = candidates(self.knowledge, crate::attack::defaults::PHI);
+        let candidates = candidates(self.knowledge, crate::attack::params::PHI.default_f64());
         let aux = self.adversary.aux_params(self.tuning_seed);
         let measure = |choice: &Choice, part: &Sampled, keep: &dyn Fn(u32) -> bool, stage: &str| {
             if choice.candidate == Candidate::naive() {

@@ -421,8 +421,8 @@ pub fn analyse(data: &Arc<Dataset>, params: &CohortParams) -> Result<CohortRepor
         dp_error_95: params.epsilon.map(dp::error_95),
         adversary: AdversaryModel {
             algorithm: defaults.algorithm().name(),
-            rho0: defaults.rho0(),
-            d0: defaults.d0(),
+            rho0: defaults.real(&crate::attack::algorithm::scoreboard_rh::RHO0),
+            d0: defaults.real(&crate::attack::algorithm::scoreboard_rh::D0),
             phi: defaults.phi(),
             facts: k.facts,
             date_error: k.date_error,

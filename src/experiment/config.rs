@@ -24,8 +24,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use crate::attack::Algorithm;
-use crate::attack::defaults as attack_defaults;
+use crate::attack::{Algorithm, Parameter, Value};
 use crate::auxiliary::sampler::{Selection, defaults as aux_defaults};
 use crate::release::Policy;
 use crate::{Error, Result};
@@ -171,60 +170,179 @@ impl Default for AuxGrid {
     }
 }
 
-fn d_algorithm() -> Vec<Algorithm> {
-    one(Algorithm::default())
-}
-fn d_phi() -> Vec<f64> {
-    one(attack_defaults::PHI)
-}
-fn d_rho0() -> Vec<f64> {
-    one(attack_defaults::RHO0)
-}
-fn d_d0() -> Vec<f64> {
-    one(attack_defaults::D0)
-}
-fn d_length_norm() -> Vec<f64> {
-    one(attack_defaults::LENGTH_NORM)
-}
-
-/// `[attack]`: the attack grid.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
+/// `[attack]`: the attack grid. Its keys are `algorithm`, `bootstrap`, `search` and the name of
+/// any registered algorithm's parameter ([`crate::attack::parameters`]), each a list of values
+/// (a single value is a list of one).
+#[derive(Debug, Clone, PartialEq)]
 pub struct AttackGrid {
     /// Algorithms by name (`deanon attack --algorithm`).
-    #[serde(default = "d_algorithm")]
     pub algorithm: Vec<Algorithm>,
-    /// Eccentricity thresholds.
-    #[serde(default = "d_phi")]
-    pub phi: Vec<f64>,
-    /// Rating scales.
-    #[serde(default = "d_rho0")]
-    pub rho0: Vec<f64>,
-    /// Date scales.
-    #[serde(default = "d_d0")]
-    pub d0: Vec<f64>,
-    /// B of the algorithms that normalize by record length (scoreboard-rh-norm); the other
-    /// algorithms ignore this axis.
-    #[serde(default = "d_length_norm")]
-    pub length_norm: Vec<f64>,
+    /// The axes the file gives, in the order of [`crate::attack::parameters`]: each algorithm
+    /// multiplies the axes of the parameters it reads; a parameter without an axis takes its
+    /// default.
+    pub axes: Vec<(&'static Parameter, Vec<Value>)>,
     /// Bootstrap resamples per cell.
-    #[serde(default = "d_bootstrap")]
     pub bootstrap: usize,
     /// Each cell's adversary knows the cell's release policy and chooses its strongest attack
     /// (every registered algorithm over its search grid, and the blind default) on tuning
-    /// people outside the cell's targets; the cell reports that attack. The algorithm, rho0,
-    /// d0 and length_norm axes are then left out.
-    #[serde(default)]
+    /// people outside the cell's targets; the cell reports that attack. The algorithm and the
+    /// parameters the search chooses are then left out (phi, the seed and the count tolerance
+    /// may be given).
     pub search: bool,
+    /// The table as the file writes it.
+    written: toml::Table,
 }
 
-fn d_bootstrap() -> usize {
-    200
+impl AttackGrid {
+    /// The values the file gives for `p`, if it gives an axis.
+    pub fn axis(&self, p: &Parameter) -> Option<&[Value]> {
+        self.axes
+            .iter()
+            .find(|(q, _)| q.name == p.name)
+            .map(|(_, v)| v.as_slice())
+    }
 }
+
+/// The parameters a searching cell takes from the file; the search chooses the others.
+pub const KEPT_BY_SEARCH: [&str; 3] = ["phi", "seed", "count_tolerance"];
+
+const DEFAULT_BOOTSTRAP: usize = 200;
 
 impl Default for AttackGrid {
     fn default() -> Self {
-        toml::from_str("").expect("defaults")
+        AttackGrid {
+            algorithm: vec![Algorithm::default()],
+            axes: Vec::new(),
+            bootstrap: DEFAULT_BOOTSTRAP,
+            search: false,
+            written: toml::Table::new(),
+        }
+    }
+}
+
+/// A value of a parameter's axis as the file writes it (checked with the cell).
+fn axis_value(p: &Parameter, v: &toml::Value) -> std::result::Result<Value, String> {
+    let number = match v {
+        toml::Value::Integer(n) if *n >= 0 && p.domain.is_whole() => {
+            return Ok(Value::Whole(*n as u64));
+        }
+        toml::Value::Integer(n) => *n as f64,
+        toml::Value::Float(x) => *x,
+        other => {
+            return Err(format!(
+                "{}: expected a number, got {}",
+                p.name,
+                other.type_str()
+            ));
+        }
+    };
+    if p.domain.is_whole() && number.fract() == 0.0 && number >= 0.0 && number <= u64::MAX as f64 {
+        Ok(Value::Whole(number as u64))
+    } else {
+        Ok(Value::Real(number))
+    }
+}
+
+impl<'de> Deserialize<'de> for AttackGrid {
+    /// Keeps the table as written: [`AttackGrid::resolve`] reads it, with errors that name the
+    /// key's line.
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Ok(AttackGrid {
+            written: toml::Table::deserialize(d)?,
+            ..AttackGrid::default()
+        })
+    }
+}
+
+impl AttackGrid {
+    /// Reads the table as written into the grid; an error names the key and what is wrong
+    /// with it. Every axis value is checked in its parameter's domain, whether or not an
+    /// algorithm of the grid reads it.
+    fn resolve(&mut self) -> std::result::Result<(), (String, String)> {
+        let list = |v: &toml::Value| match v {
+            toml::Value::Array(a) => a.clone(),
+            other => vec![other.clone()],
+        };
+        let mut axes = Vec::new();
+        for (key, value) in &self.written {
+            let fail = |message: String| (key.clone(), message);
+            match key.as_str() {
+                "algorithm" => {
+                    self.algorithm = list(value)
+                        .iter()
+                        .map(|v| match v {
+                            toml::Value::String(name) => {
+                                name.parse().map_err(|e: Error| e.to_string())
+                            }
+                            other => Err(format!(
+                                "algorithm: expected a name, got {}",
+                                other.type_str()
+                            )),
+                        })
+                        .collect::<std::result::Result<_, _>>()
+                        .map_err(fail)?;
+                }
+                "bootstrap" => {
+                    self.bootstrap = value
+                        .as_integer()
+                        .and_then(|n| usize::try_from(n).ok())
+                        .ok_or_else(|| fail("bootstrap: expected a whole number".into()))?;
+                }
+                "search" => {
+                    self.search = value
+                        .as_bool()
+                        .ok_or_else(|| fail("search: expected true or false".into()))?;
+                }
+                name => {
+                    let Some(p) = crate::attack::parameter(name) else {
+                        return Err(fail(format!(
+                            "unknown field `{name}`, expected one of {}",
+                            attack_keys()
+                                .map(|k| format!("`{k}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )));
+                    };
+                    let values = list(value)
+                        .iter()
+                        .map(|v| {
+                            axis_value(p, v).and_then(|v| p.check(v).map_err(|e| e.to_string()))
+                        })
+                        .collect::<std::result::Result<Vec<_>, _>>()
+                        .map_err(fail)?;
+                    axes.push((p, values));
+                }
+            }
+        }
+        let order = |p: &Parameter| {
+            crate::attack::parameters()
+                .iter()
+                .position(|q| q.name == p.name)
+        };
+        axes.sort_by_key(|(p, _)| order(p));
+        self.axes = axes;
+        Ok(())
+    }
+}
+
+/// The keys `[attack]` takes.
+fn attack_keys() -> impl Iterator<Item = &'static str> {
+    ["algorithm", "bootstrap", "search"]
+        .into_iter()
+        .chain(crate::attack::parameters().iter().map(|p| p.name))
+}
+
+impl Serialize for AttackGrid {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(None)?;
+        map.serialize_entry("algorithm", &self.algorithm)?;
+        for (p, values) in &self.axes {
+            map.serialize_entry(p.name, values)?;
+        }
+        map.serialize_entry("bootstrap", &self.bootstrap)?;
+        map.serialize_entry("search", &self.search)?;
+        map.end()
     }
 }
 
@@ -348,15 +466,26 @@ impl Config {
             p.policy = Policy::parse(&p.spec)
                 .map_err(|e| Error::input(path, format!("policy '{}': {e}", p.name)))?;
         }
+        config.attack.resolve().map_err(|(key, message)| {
+            Error::parse(
+                path,
+                line_of(&text, "attack", &key),
+                format!("[attack] {message}"),
+            )
+        })?;
         let a = &config.attack;
         if a.search {
-            let given = [
-                ("algorithm", a.algorithm != d_algorithm()),
-                ("rho0", a.rho0 != d_rho0()),
-                ("d0", a.d0 != d_d0()),
-                ("length_norm", a.length_norm != d_length_norm()),
-            ];
-            if let Some((name, _)) = given.iter().find(|g| g.1) {
+            let chosen = a
+                .axes
+                .iter()
+                .map(|(p, _)| p.name)
+                .find(|name| !KEPT_BY_SEARCH.contains(name));
+            let chosen = if a.algorithm != AttackGrid::default().algorithm {
+                Some("algorithm")
+            } else {
+                chosen
+            };
+            if let Some(name) = chosen {
                 return Err(Error::parse(
                     path,
                     line_of(&text, "attack", name),

@@ -10,7 +10,9 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::config::{AuxSize, Config};
 use crate::Result;
-use crate::attack::{Algorithm, AttackParams, defaults as attack_defaults};
+use crate::attack::algorithm::scoreboard_rh::COUNT_TOLERANCE;
+use crate::attack::parameter::{Column, Values};
+use crate::attack::{Algorithm, AttackParams, AttackParamsBuilder, Parameter, parameters};
 use crate::auxiliary::sampler::{AuxParams, Selection};
 
 /// One cell of the grid (one repetition of one parameter setting).
@@ -40,15 +42,12 @@ pub struct Cell {
     pub count_error: f64,
     /// Attack algorithm.
     pub algorithm: Algorithm,
-    /// Eccentricity threshold.
-    pub phi: f64,
-    /// Rating scale.
-    pub rho0: f64,
-    /// Date scale.
-    pub d0: f64,
-    /// B of a length-normalized algorithm (absent for the others).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub length_norm: Option<f64>,
+    /// The attack's parameters as results.csv shows them, by name ([`shown`]): phi, rho0 and d0
+    /// always, and those of the others the algorithm reads that the file varies (B of
+    /// Scoreboard-RH-norm always). The ones left out take their defaults, but for the seed (the
+    /// cell's) and the count tolerance (the aux's count error, when it has one).
+    #[serde(flatten)]
+    pub parameters: Values,
     /// Repetition number (0-based).
     pub repetition: usize,
     /// Targets sampled.
@@ -73,16 +72,6 @@ struct AuxSetting {
     dates: bool,
     ratings: bool,
     count_error: f64,
-}
-
-/// The attack part of a cell.
-#[derive(Clone, Copy)]
-struct AttackSetting {
-    algorithm: Algorithm,
-    phi: f64,
-    rho0: f64,
-    d0: f64,
-    length_norm: Option<f64>,
 }
 
 /// The product of `outer` and `inner`, outer-major.
@@ -131,37 +120,55 @@ fn aux_settings(config: &Config) -> Vec<AuxSetting> {
     })
 }
 
-fn attack_settings(config: &Config) -> Vec<AttackSetting> {
+/// The attack settings of the grid, algorithm-major: each algorithm times the axes of the
+/// parameters it reads (in registry order, the first outermost); a parameter it does not read
+/// adds no cells.
+fn attack_settings(config: &Config) -> Vec<(Algorithm, Values)> {
     let a = &config.attack;
     let mut out = Vec::new();
     for &algorithm in &a.algorithm {
-        // An axis of a parameter the algorithm does not read adds no cells.
-        let norms: Vec<Option<f64>> = if algorithm.uses("length_norm") {
-            a.length_norm.iter().copied().map(Some).collect()
-        } else {
-            vec![None]
-        };
-        for &phi in &a.phi {
-            for &rho0 in &a.rho0 {
-                for &d0 in &a.d0 {
-                    for &length_norm in &norms {
-                        out.push(AttackSetting {
-                            algorithm,
-                            phi,
-                            rho0,
-                            d0,
-                            length_norm,
-                        });
-                    }
-                }
+        let mut first = AttackParams::builder().algorithm(algorithm);
+        for p in parameters() {
+            if p.column == Column::Always
+                && !algorithm.uses(p.name)
+                && let Some(&v) = a.axis(p).and_then(|values| values.first())
+            {
+                first = first.with(p, v);
             }
         }
+        let mut builders = vec![first];
+        for p in algorithm.parameters() {
+            let values = match a.axis(p) {
+                Some(values) => values.to_vec(),
+                None if p.column == Column::WhenVaried => continue,
+                None => vec![p.default],
+            };
+            builders = product(&builders, &values, |b, v| b.with(p, v));
+        }
+        out.extend(
+            builders
+                .iter()
+                .map(|b| (algorithm, shown(b, |p| a.axis(p).is_some()))),
+        );
     }
     out
 }
 
+/// The parameters of `params` results.csv shows: those with [`Column::Always`], those with
+/// [`Column::WhenRead`] that the algorithm reads, and those with [`Column::WhenVaried`] that it
+/// reads and `varied` says the experiment varies.
+pub fn shown(params: &AttackParamsBuilder, varied: impl Fn(&Parameter) -> bool) -> Values {
+    let algorithm = params.algorithm;
+    params.values(|p| match p.column {
+        Column::Always => true,
+        Column::WhenRead => algorithm.uses(p.name),
+        Column::WhenVaried => algorithm.uses(p.name) && varied(p),
+    })
+}
+
 /// All cells of `config`, in grid order: policy, aux size, date error, rating error, selection,
-/// dates, ratings, count error, algorithm, phi, rho0, d0, length_norm, repetition.
+/// dates, ratings, count error, algorithm, the algorithm's parameters (in registry order),
+/// repetition.
 pub fn cells(config: &Config) -> Vec<Cell> {
     let a = &config.aux;
     let (aux, attacks) = (aux_settings(config), attack_settings(config));
@@ -182,11 +189,8 @@ pub fn cells(config: &Config) -> Vec<Cell> {
                         dates: x.dates,
                         ratings: x.ratings,
                         count_error: x.count_error,
-                        algorithm: y.algorithm,
-                        phi: y.phi,
-                        rho0: y.rho0,
-                        d0: y.d0,
-                        length_norm: y.length_norm,
+                        algorithm: y.0,
+                        parameters: y.1.clone(),
                         repetition,
                         targets: a.targets,
                         non_members: a.non_members,
@@ -204,17 +208,14 @@ pub fn cells(config: &Config) -> Vec<Cell> {
 
 impl Cell {
     /// Whether a finished cell `self` is the cell `configured` of the grid: equal, but for the
-    /// attack a search chose (algorithm, phi, rho0, d0, length_norm) in a searching cell.
+    /// attack a search chose (algorithm and parameters) in a searching cell.
     pub fn same_setting(&self, configured: &Cell) -> bool {
         if !configured.search {
             return self == configured;
         }
         let blank = |c: &Cell| Cell {
             algorithm: Algorithm::default(),
-            phi: 0.0,
-            rho0: 0.0,
-            d0: 0.0,
-            length_norm: None,
+            parameters: Values::default(),
             ..c.clone()
         };
         blank(self) == blank(configured)
@@ -237,22 +238,49 @@ impl Cell {
         }
     }
 
-    /// The cell's attack parameters, checked. The adversary who knows the rating count within
-    /// E rules records out with tolerance E.
+    /// The cell's attack parameters, checked: its [`Cell::parameters`], the others at their
+    /// defaults, but for the seed (the cell's) and the count tolerance: the adversary who knows
+    /// the rating count within E rules records out with tolerance E.
     pub fn attack_params(&self) -> Result<AttackParams> {
-        AttackParams::builder()
+        let count_tolerance = if self.count_error > 0.0 {
+            self.count_error
+        } else {
+            COUNT_TOLERANCE.default_f64()
+        };
+        let mut params = AttackParams::builder()
             .algorithm(self.algorithm)
-            .rho0(self.rho0)
-            .d0(self.d0)
-            .phi(self.phi)
-            .length_norm(self.length_norm.unwrap_or(attack_defaults::LENGTH_NORM))
             .seed(self.seed)
-            .count_tolerance(if self.count_error > 0.0 {
-                self.count_error
-            } else {
-                attack_defaults::COUNT_TOLERANCE
-            })
-            .check()
+            .with(&COUNT_TOLERANCE, count_tolerance);
+        for &(name, value) in &self.parameters.0 {
+            params = params.set(name, value)?;
+        }
+        params.check()
+    }
+
+    /// The cell's eccentricity threshold.
+    pub fn phi(&self) -> f64 {
+        self.parameters
+            .get(crate::attack::params::PHI.name)
+            .map_or(crate::attack::params::PHI.default_f64(), |v| v.as_f64())
+    }
+
+    /// The algorithm in words, with the values of the parameters results.csv does not always
+    /// show (`scoreboard-rh-norm (B = 0.5)`).
+    pub fn attack_label(&self) -> String {
+        let shown: Vec<String> = self.varied_parameters().collect();
+        if shown.is_empty() {
+            self.algorithm.to_string()
+        } else {
+            format!("{} ({})", self.algorithm, shown.join(", "))
+        }
+    }
+
+    /// `B = 0.5` for each parameter the cell shows that is not always shown.
+    pub fn varied_parameters(&self) -> impl Iterator<Item = String> + '_ {
+        self.parameters.0.iter().filter_map(|&(name, v)| {
+            let p = crate::attack::parameter(name)?;
+            (p.column != Column::Always).then(|| format!("{} = {v}", p.label.unwrap_or(name)))
+        })
     }
 }
 

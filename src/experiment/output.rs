@@ -13,8 +13,10 @@ use serde::Serialize;
 use super::run::{CellResult, Finished};
 use crate::Result;
 use crate::atomic_file::write_atomically;
+use crate::attack::Parameter;
+use crate::attack::parameter::Column;
 
-const COLUMNS: &str = "cell,policy,policy_spec,items,wrong,date_error,rating_error,select,dates,ratings,count_error,algorithm,phi,rho0,d0,repetition,targets,non_members_requested,\
+const COLUMNS: &str = "cell,policy,policy_spec,items,wrong,date_error,rating_error,select,dates,ratings,count_error,algorithm,repetition,targets,non_members_requested,\
 aux_records,members,non_members,skipped,top1_rate,top1_rate_lo,top1_rate_hi,matched_rate,matched_rate_lo,matched_rate_hi,\
 precision,precision_lo,precision_hi,recall,recall_lo,recall_hi,false_match_rate,false_match_rate_lo,false_match_rate_hi,\
 eer_phi,entropy_bits_mean,entropy_bits_median,log2_candidates_mean,rmse_released,rmse_original,rmse_cost,kept_fraction";
@@ -31,12 +33,12 @@ fn quote(text: &str) -> String {
     }
 }
 
-/// One row of results.csv; `with_norm` adds the `length_norm` value after `d0`, `searched`
+/// One row of results.csv: the attack parameters of `columns` after the algorithm, `searched`
 /// the `informed` and `searched` values at the end.
 fn csv_row(
     r: &CellResult,
     utility: Option<&crate::release::utility::Utility>,
-    with_norm: bool,
+    columns: &[&Parameter],
     searched: bool,
 ) -> String {
     let c = &r.cell;
@@ -55,13 +57,12 @@ fn csv_row(
         c.ratings.to_string(),
         c.count_error.to_string(),
         c.algorithm.to_string(),
-        c.phi.to_string(),
-        c.rho0.to_string(),
-        c.d0.to_string(),
     ];
-    if with_norm {
-        row.push(opt(c.length_norm));
-    }
+    row.extend(columns.iter().map(|p| {
+        c.parameters
+            .get(p.name)
+            .map_or(String::new(), |v| v.to_string())
+    }));
     row.extend([
         c.repetition.to_string(),
         c.targets.to_string(),
@@ -111,18 +112,35 @@ fn utility_of<'a>(f: &'a Finished, policy: &str) -> Option<&'a crate::release::u
         .map(|u| &u.utility)
 }
 
+/// The attack parameters results.csv has a column for, in registry order: those with
+/// [`Column::Always`] (phi, rho0, d0), and the others when some cell shows them (B when a cell
+/// runs Scoreboard-RH-norm; a tolerance the file varies).
+fn parameter_columns(f: &Finished) -> Vec<&'static Parameter> {
+    crate::attack::parameters()
+        .iter()
+        .copied()
+        .filter(|p| {
+            p.column == Column::Always
+                || f.cells
+                    .iter()
+                    .any(|r| r.cell.parameters.get(p.name).is_some())
+        })
+        .collect()
+}
+
 /// Writes results.csv.
-/// The `length_norm` column (after `d0`) is there when a cell uses a length-normalized
-/// algorithm; `informed` and `searched` (last) when the cells' attacks were searched (the
-/// algorithm and parameter columns then hold the attack chosen).
+/// The attack parameter columns follow `algorithm` ([`parameter_columns`]); `informed` and
+/// `searched` (last) are there when the cells' attacks were searched (the algorithm and
+/// parameter columns then hold the attack chosen).
 pub fn write_csv(f: &Finished, path: &Path) -> Result<()> {
-    let with_norm = f.cells.iter().any(|r| r.cell.length_norm.is_some());
+    let columns = parameter_columns(f);
     let searched = f.cells.iter().any(|r| r.chosen.is_some());
-    let mut header = if with_norm {
-        COLUMNS.replacen(",d0,", ",d0,length_norm,", 1)
-    } else {
-        COLUMNS.to_string()
-    };
+    let names: Vec<&str> = columns.iter().map(|p| p.name).collect();
+    let mut header = COLUMNS.replacen(
+        ",algorithm,",
+        &format!(",algorithm,{},", names.join(",")),
+        1,
+    );
     if searched {
         header.push_str(",informed,searched");
     }
@@ -132,7 +150,7 @@ pub fn write_csv(f: &Finished, path: &Path) -> Result<()> {
             writeln!(
                 w,
                 "{}",
-                csv_row(r, utility_of(f, &r.cell.policy), with_norm, searched)
+                csv_row(r, utility_of(f, &r.cell.policy), &columns, searched)
             )?;
         }
         Ok(())
@@ -275,11 +293,8 @@ pub fn report_markdown(f: &Finished, plots: &[(String, String)]) -> String {
             c.rating_error,
             c.select.name(),
             c.dates,
-            match c.length_norm {
-                Some(b) => format!("{} (B = {b})", c.algorithm),
-                None => c.algorithm.to_string(),
-            },
-            c.phi,
+            c.attack_label(),
+            c.phi(),
             c.repetition,
             ci(m.top1_rate, m.top1_rate_ci),
             ci(Some(m.matched_rate), m.matched_rate_ci),

@@ -37,8 +37,8 @@ fn by_aux_size(
         if f.config.attack.algorithm.len() > 1 {
             label.push_str(&format!(", {}", c.algorithm));
         }
-        if let Some(b) = c.length_norm {
-            label.push_str(&format!(", B = {b}"));
+        for varied in c.varied_parameters() {
+            label.push_str(&format!(", {varied}"));
         }
         let order = policy_order
             .iter()

@@ -14,6 +14,7 @@ use xxhash_rust::xxh3::xxh3_64;
 use super::config::Config;
 use super::grid::{self, Cell};
 use crate::atomic_file::{read_json, write_json};
+use crate::attack::algorithm::scoreboard_rh::COUNT_TOLERANCE;
 use crate::auxiliary::sampler::{self, AuxParams};
 use crate::dataset::{AuxRecord, Dataset, store};
 use crate::linkage::{self, AttackOptions, Executor};
@@ -271,10 +272,8 @@ pub fn run(
             if let Some(c) = &chosen {
                 let p = &c.candidate.params;
                 cell.algorithm = p.algorithm();
-                cell.phi = p.phi();
-                cell.rho0 = p.rho0();
-                cell.d0 = p.d0();
-                cell.length_norm = p.algorithm().uses("length_norm").then(|| p.length_norm());
+                cell.parameters =
+                    super::grid::shown(&p.to_builder(), |p| config.attack.axis(p).is_some());
             }
             let result = CellResult {
                 cell,
@@ -440,19 +439,20 @@ fn search_cell(
         .take(wanted)
         .collect();
     let base = cell.attack_params()?;
-    let candidates: Vec<crate::search::Candidate> = crate::search::candidates(knowledge, cell.phi)
-        .into_iter()
-        .map(|c| crate::search::Candidate {
-            params: c
-                .params
-                .to_builder()
-                .seed(base.seed())
-                .count_tolerance(base.count_tolerance())
-                .check()
-                .expect("values checked with the cell"),
-            ..c
-        })
-        .collect();
+    let candidates: Vec<crate::search::Candidate> =
+        crate::search::candidates(knowledge, cell.phi())
+            .into_iter()
+            .map(|c| crate::search::Candidate {
+                params: c
+                    .params
+                    .to_builder()
+                    .seed(base.seed())
+                    .with(&COUNT_TOLERANCE, base.real(&COUNT_TOLERANCE))
+                    .check()
+                    .expect("values checked with the cell"),
+                ..c
+            })
+            .collect();
     let arena = crate::search::Arena {
         original: run.original,
         released: run.released,

@@ -74,9 +74,10 @@ pub struct AttackSummary {
     pub algorithm: String,
     /// The threshold the rates are given at.
     pub phi: f64,
-    /// B of Scoreboard-RH-norm (absent for the other algorithms).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub length_norm: Option<f64>,
+    /// The parameters the algorithm reads that a summary names
+    /// ([`crate::attack::Parameter::in_summary`]; `length_norm` for Scoreboard-RH-norm), by name.
+    #[serde(flatten)]
+    pub parameters: crate::attack::parameter::Values,
     /// Whether the adversary knew the release's policy (`--informed`; absent when not).
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub informed: bool,
@@ -232,7 +233,7 @@ pub fn summarize(
     AttackSummary {
         algorithm: algorithm.name().to_string(),
         phi: params.phi(),
-        length_norm: algorithm.uses("length_norm").then(|| params.length_norm()),
+        parameters: params.values(|p| p.in_summary && p.name != "phi" && algorithm.uses(p.name)),
         informed: false,
         aux_records: outcomes.len(),
         members,
@@ -300,9 +301,20 @@ impl AttackSummary {
     /// The summary as a table.
     pub fn to_text(&self) -> String {
         let mut s = String::new();
-        let norm = self
-            .length_norm
-            .map_or(String::new(), |b| format!(" (B = {b})"));
+        let shown: Vec<String> = self
+            .parameters
+            .0
+            .iter()
+            .map(|(name, v)| {
+                let label = crate::attack::parameter(name).and_then(|p| p.label);
+                format!("{} = {v}", label.unwrap_or(name))
+            })
+            .collect();
+        let norm = if shown.is_empty() {
+            String::new()
+        } else {
+            format!(" ({})", shown.join(", "))
+        };
         let _ = writeln!(
             s,
             "{}{norm} at phi {}: {} aux records ({} members, {} non-members)",

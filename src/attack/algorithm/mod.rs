@@ -18,10 +18,11 @@
 //! aux record in a tile-sized accumulator with a stash (`stashed.rs`), the cluster in an
 //! accumulator of its whole shard: the same bits.
 //!
-//! Adding an algorithm: a module here with its type, its `impl LinkageAlgorithm` and the
-//! [`TileScorer`] it makes, and one entry in [`ALGORITHMS`]. A new parameter also needs a field in
-//! [`crate::attack::AttackParamsBuilder`] with its check, a flag of `deanon attack`, and, to be
-//! a grid axis, a list in the experiment file's `[attack]` table.
+//! Adding an algorithm: a module here with its type, its `impl LinkageAlgorithm`, the
+//! [`TileScorer`] it makes, the [`Parameter`]s it reads and its search grid, and one entry in
+//! [`ALGORITHMS`]. A parameter is declared once, in the file of the algorithm that reads it; the
+//! flags of `deanon attack`, the experiment file's axes, results.csv's columns and the Python
+//! keyword arguments follow from the registry.
 
 mod entropic;
 pub mod scoreboard;
@@ -37,6 +38,7 @@ use serde::{Deserialize, Serialize};
 pub use stashed::Workspace;
 
 use super::kernel;
+use super::parameter::Parameter;
 use super::params::{AttackParams, AttackParamsBuilder};
 use super::partial::{SecondPass, Spread, Summary};
 use super::query::Query;
@@ -145,8 +147,8 @@ pub struct AlgorithmEntry {
     pub name: &'static str,
     /// One line of help.
     pub help: &'static str,
-    /// The parameters of [`AttackParams`] it reads.
-    pub parameters: &'static [&'static str],
+    /// The parameters it reads.
+    pub parameters: &'static [&'static Parameter],
     /// Its search grid: the configurations an adversary tries, given how far the release's
     /// policy moves values ([`crate::attack::search`]).
     pub search: fn(&Widening) -> Vec<AttackParamsBuilder>,
@@ -158,14 +160,14 @@ pub static ALGORITHMS: [AlgorithmEntry; 3] = [
     AlgorithmEntry {
         name: "scoreboard-rh",
         help: "weighted similarity, best guess by eccentricity, entropic output (the paper's)",
-        parameters: &["rho0", "d0", "phi", "count_tolerance"],
+        parameters: scoreboard_rh::PARAMETERS,
         search: scoreboard_rh::search_grid,
         build: |r, p, s, shard| Box::new(scoreboard_rh::ScoreboardRh::build(r, p, s, shard)),
     },
     AlgorithmEntry {
         name: "scoreboard-rh-norm",
         help: "Scoreboard-RH with scores divided by (1 - B) + B |r| / mean|r| (--length-norm B)",
-        parameters: &["rho0", "d0", "phi", "count_tolerance", "length_norm"],
+        parameters: scoreboard_rh_norm::PARAMETERS,
         search: scoreboard_rh_norm::search_grid,
         build: |r, p, s, shard| {
             Box::new(scoreboard_rh_norm::ScoreboardRhNorm::build(r, p, s, shard))
@@ -174,7 +176,7 @@ pub static ALGORITHMS: [AlgorithmEntry; 3] = [
     AlgorithmEntry {
         name: "scoreboard",
         help: "records matching every fact within --rating-tol and --date-tol (Algorithm 1A)",
-        parameters: &["rating_tol", "date_tol", "seed"],
+        parameters: scoreboard::PARAMETERS,
         search: scoreboard::search_grid,
         build: |r, p, s, shard| Box::new(scoreboard::Scoreboard::build(r, p, s, shard)),
     },
@@ -190,14 +192,24 @@ impl Algorithm {
         self.0.name
     }
 
-    /// The parameters of [`AttackParams`] it reads.
-    pub fn parameters(self) -> &'static [&'static str] {
+    /// The parameters it reads.
+    pub fn parameters(self) -> &'static [&'static Parameter] {
         self.0.parameters
     }
 
-    /// Whether it reads the parameter `name` (as in [`AlgorithmEntry::parameters`]).
-    pub fn uses(self, parameter: &str) -> bool {
-        self.0.parameters.contains(&parameter)
+    /// Whether it reads the parameter named `name`.
+    pub fn uses(self, name: &str) -> bool {
+        self.0.parameters.iter().any(|p| p.name == name)
+    }
+
+    /// The search grid of [`AlgorithmEntry::search`].
+    pub fn search_grid(self, widening: &Widening) -> Vec<AttackParamsBuilder> {
+        (self.0.search)(widening)
+    }
+
+    /// Every registered algorithm, the default first.
+    pub fn all() -> impl Iterator<Item = Algorithm> {
+        ALGORITHMS.iter().map(Algorithm)
     }
 
     /// Builds the algorithm for `shard` of `release`.

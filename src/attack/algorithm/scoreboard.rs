@@ -5,7 +5,8 @@
 
 use super::{LinkageAlgorithm, Match, TileScorer};
 use crate::attack::kernel;
-use crate::attack::params::{AttackParams, AttackParamsBuilder};
+use crate::attack::parameter::{Column, Domain, Parameter, Value, Widen};
+use crate::attack::params::{AttackParams, AttackParamsBuilder, SEED};
 use crate::attack::partial::{SecondPass, Spread, Summary};
 use crate::attack::query::Query;
 use crate::attack::search::Widening;
@@ -15,11 +16,40 @@ use crate::rng::Rng;
 
 const STREAM_PICK: u64 = 21;
 
+/// Rating tolerance, stars.
+pub const RATING_TOL: Parameter = Parameter {
+    name: "rating_tol",
+    label: Some("rating tolerance"),
+    help: "Rating tolerance, stars",
+    value_name: None,
+    default: Value::Real(0.0),
+    domain: Domain::NonNegative,
+    widen: Widen::ByRatingBound,
+    column: Column::WhenVaried,
+    in_summary: false,
+};
+
+/// Date tolerance, days.
+pub const DATE_TOL: Parameter = Parameter {
+    name: "date_tol",
+    label: Some("date tolerance"),
+    help: "Date tolerance, days",
+    value_name: None,
+    default: Value::Whole(14),
+    domain: Domain::Days,
+    widen: Widen::ByDateBound,
+    column: Column::WhenVaried,
+    in_summary: false,
+};
+
+/// The parameters Scoreboard reads.
+pub const PARAMETERS: &[&Parameter] = &[&RATING_TOL, &DATE_TOL, &SEED];
+
 /// Scoreboard's search grid: its default tolerances, and the same widened by the policy's noise
 /// bounds.
 pub fn search_grid(w: &Widening) -> Vec<AttackParamsBuilder> {
     let base = AttackParams::builder().algorithm("scoreboard".parse().expect("registered"));
-    let widened = w.widen_tolerances(base.clone());
+    let widened = w.widen(base.clone());
     if widened == base {
         vec![base]
     } else {
@@ -44,8 +74,8 @@ impl Scoreboard {
         _shard: CheckedShard,
     ) -> Self {
         Scoreboard {
-            rating_tol: (params.rating_tol() * 2.0).round() as u32,
-            date_tol: params.date_tol(),
+            rating_tol: (params.real(&RATING_TOL) * 2.0).round() as u32,
+            date_tol: params.whole(&DATE_TOL) as u32,
             seed: params.seed(),
         }
     }

@@ -4,27 +4,72 @@
 
 use super::{LinkageAlgorithm, Match, TileScorer, entropic};
 use crate::attack::kernel::{self, RhContext};
-use crate::attack::params::{AttackParams, AttackParamsBuilder, defaults};
+use crate::attack::parameter::{Column, Domain, Parameter, Value, Widen};
+use crate::attack::params::{AttackParams, AttackParamsBuilder, PHI};
 use crate::attack::partial::{SecondPass, Spread, Summary};
 use crate::attack::query::Query;
 use crate::attack::search::{Widening, distinct};
 use crate::attack::shard::{CheckedShard, ReleaseStats};
 use crate::dataset::Dataset;
 
+/// Rating scale of the similarity, stars.
+pub const RHO0: Parameter = Parameter {
+    name: "rho0",
+    label: Some("rho0"),
+    help: "Rating scale of the similarity, stars",
+    value_name: None,
+    default: Value::Real(1.5),
+    domain: Domain::Positive,
+    widen: Widen::ByRatingSpread,
+    column: Column::Always,
+    in_summary: false,
+};
+
+/// Date scale of the similarity, days.
+pub const D0: Parameter = Parameter {
+    name: "d0",
+    label: Some("d0"),
+    help: "Date scale of the similarity, days",
+    value_name: None,
+    default: Value::Real(30.0),
+    domain: Domain::Positive,
+    widen: Widen::ByDateSpread,
+    column: Column::Always,
+    in_summary: false,
+};
+
+/// Relative error of the aux `count` column: records whose number of entries n could not give
+/// that count (count = round(n x f), f in [1 - E, 1 + E]) are ruled out.
+pub const COUNT_TOLERANCE: Parameter = Parameter {
+    name: "count_tolerance",
+    label: None,
+    help: "Relative error of the aux `count` column: records with fewer than count/(1+E) or more than count/(1-E) entries are ruled out",
+    value_name: Some("E"),
+    default: Value::Real(0.5),
+    domain: Domain::BelowOne,
+    widen: Widen::Not,
+    column: Column::WhenVaried,
+    in_summary: false,
+};
+
+/// The parameters Scoreboard-RH reads.
+pub const PARAMETERS: &[&Parameter] = &[&PHI, &RHO0, &D0, &COUNT_TOLERANCE];
+
 /// Scoreboard-RH's search grid: rho0 at its default and widened by the policy's rating noise,
 /// times d0 at its default, widened by the date noise, and at the unit dates are rounded to
 /// (so that released dates one unit apart still count), each value once.
 pub fn search_grid(w: &Widening) -> Vec<AttackParamsBuilder> {
-    let rho0s = distinct([defaults::RHO0, defaults::RHO0 + w.rating_spread]);
+    let (rho0, d0) = (RHO0.default_f64(), D0.default_f64());
+    let rho0s = distinct([rho0, rho0 + w.rating_spread]);
     let d0s = distinct(
-        [defaults::D0, defaults::D0 + w.date_spread]
+        [d0, d0 + w.date_spread]
             .into_iter()
             .chain(w.date_unit.map(|unit| unit + w.date_spread)),
     );
     let mut grid = Vec::new();
     for &rho0 in &rho0s {
         for &d0 in &d0s {
-            grid.push(AttackParams::builder().rho0(rho0).d0(d0));
+            grid.push(AttackParams::builder().with(&RHO0, rho0).with(&D0, d0));
         }
     }
     grid
@@ -50,13 +95,13 @@ impl ScoreboardRh {
         ScoreboardRh {
             context: RhContext::with_day_range(
                 release,
-                params.rho0(),
-                params.d0(),
+                params.real(&RHO0),
+                params.real(&D0),
                 stats.day_range,
             ),
             shard,
-            phi: params.phi(),
-            count_tolerance: params.count_tolerance(),
+            phi: params.real(&PHI),
+            count_tolerance: params.real(&COUNT_TOLERANCE),
         }
     }
 }

@@ -8,15 +8,32 @@
 //! A record without items scores 0 whatever B is (its divisor is taken as 1: with B = 1 the
 //! formula would divide 0 by 0).
 
-use super::scoreboard_rh::ScoreboardRh;
+use super::scoreboard_rh::{COUNT_TOLERANCE, D0, RHO0, ScoreboardRh};
 use super::{LinkageAlgorithm, Match, TileScorer};
 use crate::attack::kernel;
-use crate::attack::params::{AttackParams, AttackParamsBuilder, defaults};
+use crate::attack::parameter::{Column, Domain, Parameter, Value, Widen};
+use crate::attack::params::{AttackParams, AttackParamsBuilder, PHI};
 use crate::attack::partial::{SecondPass, Spread, Summary};
 use crate::attack::query::Query;
 use crate::attack::search::Widening;
 use crate::attack::shard::{CheckedShard, ReleaseStats, distinct_items};
 use crate::dataset::Dataset;
+
+/// B in [0, 1]: how much a record's length discounts its score.
+pub const LENGTH_NORM: Parameter = Parameter {
+    name: "length_norm",
+    label: Some("B"),
+    help: "B in [0, 1]: scores are divided by (1 - B) + B |r| / mean|r|",
+    value_name: Some("B"),
+    default: Value::Real(0.75),
+    domain: Domain::Fraction,
+    widen: Widen::Not,
+    column: Column::WhenRead,
+    in_summary: true,
+};
+
+/// The parameters Scoreboard-RH-norm reads: Scoreboard-RH's and B.
+pub const PARAMETERS: &[&Parameter] = &[&PHI, &RHO0, &D0, &LENGTH_NORM, &COUNT_TOLERANCE];
 
 /// Scoreboard-RH-norm's search grid: B = 0.25, 0.5 and 0.75, with Scoreboard-RH's scales
 /// widened by the policy's noise.
@@ -26,9 +43,9 @@ pub fn search_grid(w: &Widening) -> Vec<AttackParamsBuilder> {
         .map(|b| {
             AttackParams::builder()
                 .algorithm(ALGORITHM.parse().expect("registered"))
-                .length_norm(b)
-                .rho0(defaults::RHO0 + w.rating_spread)
-                .d0(defaults::D0 + w.date_spread)
+                .with(&LENGTH_NORM, b)
+                .with(&RHO0, RHO0.default_f64() + w.rating_spread)
+                .with(&D0, D0.default_f64() + w.date_spread)
         })
         .collect()
 }
@@ -51,7 +68,7 @@ impl ScoreboardRhNorm {
         stats: &ReleaseStats,
         shard: CheckedShard,
     ) -> Self {
-        let b = params.length_norm();
+        let b = params.real(&LENGTH_NORM);
         let mean = stats.mean_distinct_items();
         let s = shard.shard();
         let divisors = (s.start..s.end)

@@ -1,0 +1,145 @@
+//! `deanon attack`, and the flags of every registered algorithm's parameters, made from the
+//! registry ([`deanon::attack::parameters`]): one `--name` per parameter, its default, help and
+//! the algorithms that read it.
+
+use std::path::PathBuf;
+
+use clap::{Arg, ArgMatches, Command};
+use deanon::attack::parameter::Domain;
+use deanon::attack::{Algorithm, AttackParams, AttackParamsBuilder, Parameter, Value};
+use deanon::attack::{defaults as attack_defaults, parameters};
+
+use super::cluster::ClusterArgs;
+
+/// `deanon attack`.
+#[derive(clap::Args)]
+pub struct AttackArgs {
+    /// The released data.
+    release: PathBuf,
+    /// Aux CSV (aux_id,item,rating,date[,true_user]).
+    #[arg(long)]
+    aux: PathBuf,
+    /// Release key: report candidates and compare the truth in original ids.
+    #[arg(long)]
+    key: Option<PathBuf>,
+    /// The linkage algorithm.
+    #[arg(long, default_value = attack_defaults::ALGORITHM, long_help = Algorithm::help())]
+    algorithm: Algorithm,
+    #[command(flatten)]
+    parameters: ParameterFlags,
+    /// aux_item,release_item CSV linking another catalogue to the release's items.
+    #[arg(long)]
+    item_map: Option<PathBuf>,
+    /// Know the release's published policy (recorded in the release by `deanon release`):
+    /// map the aux facts into the release's representation (dates rounded to its unit,
+    /// kinds it dropped left out) and widen rho0, d0 and the tolerances by its noise.
+    #[arg(long)]
+    informed: bool,
+    /// Bootstrap resamples for the 95% intervals.
+    #[arg(long, default_value_t = 1000)]
+    bootstrap: usize,
+    /// MATCHES.csv.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Summary JSON.
+    #[arg(long)]
+    summary: Option<PathBuf>,
+    #[command(flatten)]
+    cluster: ClusterArgs,
+    /// Cluster mode: continue an interrupted run from its checkpoint (OUTPUT.checkpoint).
+    #[arg(long)]
+    resume: bool,
+}
+
+impl AttackArgs {
+    pub fn run(self, quiet: bool) -> anyhow::Result<()> {
+        let params = self.parameters.0.algorithm(self.algorithm).check()?;
+        let job = deanon::jobs::AttackJob {
+            release: self.release,
+            aux: self.aux,
+            key: self.key,
+            item_map: self.item_map,
+            params,
+            informed: self.informed,
+            output: self.output,
+            summary: self.summary,
+            resamples: self.bootstrap,
+            executor: self.cluster.executor(),
+            resume: self.resume,
+        };
+        match deanon::jobs::attack(&job)? {
+            Some(report) => {
+                for w in &report.warnings {
+                    eprintln!("deanon: warning: {w}");
+                }
+                if !quiet {
+                    print!("{}", report.summary.to_text());
+                }
+            }
+            None if !quiet => eprintln!("done; process 0 writes the outputs"),
+            None => {}
+        }
+        Ok(())
+    }
+}
+
+/// The values of every algorithm parameter's flag (the defaults where none is given); the
+/// algorithm is set by `--algorithm`.
+#[derive(Clone)]
+pub struct ParameterFlags(AttackParamsBuilder);
+
+/// The flag's help: the parameter's, and which algorithms read it.
+fn help(p: &Parameter) -> String {
+    let readers: Vec<&str> = Algorithm::all()
+        .filter(|a| a.uses(p.name))
+        .map(|a| a.name())
+        .collect();
+    format!("{} ({})", p.help, readers.join(", "))
+}
+
+fn flag(p: &'static Parameter) -> Arg {
+    let parser: clap::builder::ValueParser = match p.domain {
+        Domain::Days => clap::value_parser!(u32).into(),
+        Domain::Seed => clap::value_parser!(u64).into(),
+        _ => clap::value_parser!(f64).into(),
+    };
+    Arg::new(p.name)
+        .long(p.flag())
+        .value_name(
+            p.value_name
+                .map_or_else(|| p.name.to_uppercase(), str::to_string),
+        )
+        .help(help(p))
+        .default_value(p.default.to_string())
+        .value_parser(parser)
+}
+
+impl clap::FromArgMatches for ParameterFlags {
+    fn from_arg_matches(matches: &ArgMatches) -> Result<Self, clap::Error> {
+        let mut params = AttackParams::builder();
+        for &p in parameters() {
+            let value = match p.domain {
+                Domain::Days => matches.get_one::<u32>(p.name).map(|&n| Value::from(n)),
+                Domain::Seed => matches.get_one::<u64>(p.name).map(|&n| Value::from(n)),
+                _ => matches.get_one::<f64>(p.name).map(|&x| Value::from(x)),
+            };
+            params = params.with(p, value.unwrap_or(p.default));
+        }
+        Ok(ParameterFlags(params))
+    }
+
+    fn update_from_arg_matches(&mut self, matches: &ArgMatches) -> Result<(), clap::Error> {
+        *self = Self::from_arg_matches(matches)?;
+        Ok(())
+    }
+}
+
+impl clap::Args for ParameterFlags {
+    fn augment_args(command: Command) -> Command {
+        parameters().iter().fold(command, |c, &p| c.arg(flag(p)))
+    }
+
+    fn augment_args_for_update(command: Command) -> Command {
+        Self::augment_args(command)
+    }
+}

@@ -1,0 +1,215 @@
+//! The commands that make, describe and measure a data set: `demo`, `import`, `generate`,
+//! `info`, `export`, `sparsity`, `unicity`.
+
+use std::path::PathBuf;
+
+use deanon::dataset::DatasetKind;
+use deanon::dataset::generate::{GenerateParams, Preset};
+use deanon::dataset::import::Format;
+use deanon::dataset::unicity::{Knowledge, UnicityParams, defaults as unicity_defaults};
+
+/// `deanon demo`.
+#[derive(clap::Args)]
+pub struct DemoArgs {
+    /// Output folder.
+    #[arg(short, long, default_value = "deanon-demo")]
+    output: PathBuf,
+    /// Number of synthetic people.
+    #[arg(long, default_value_t = 50_000)]
+    users: usize,
+    /// Seed.
+    #[arg(long, default_value_t = 2008)]
+    seed: u64,
+}
+
+impl DemoArgs {
+    pub fn run(self) -> anyhow::Result<()> {
+        let params = deanon::demo::DemoParams {
+            out_dir: self.output,
+            users: self.users,
+            seed: self.seed,
+            ..Default::default()
+        };
+        print!("{}", deanon::demo::run(&params)?);
+        Ok(())
+    }
+}
+
+/// `deanon import`.
+#[derive(clap::Args)]
+pub struct ImportArgs {
+    /// Input file or folder.
+    path: PathBuf,
+    /// Input format: csv (header user,item[,rating][,date]), netflix (training_set folder or
+    /// combined_data_*.txt), movielens (u.data, ratings.dat, ratings.csv, RecBole .inter).
+    #[arg(long)]
+    format: Format,
+    /// ratings: one entry per user and item (duplicates are errors); views: every event kept.
+    #[arg(long, default_value = "ratings")]
+    kind: DatasetKind,
+    /// Output store.
+    #[arg(short, long)]
+    output: PathBuf,
+}
+
+impl ImportArgs {
+    pub fn run(self, quiet: bool) -> anyhow::Result<()> {
+        let written = deanon::jobs::import(&self.path, self.format, self.kind, &self.output)?;
+        if !quiet {
+            eprintln!(
+                "imported {} entries of {} records and {} items into {}",
+                written.entries,
+                written.records,
+                written.items,
+                self.output.display()
+            );
+        }
+        Ok(())
+    }
+}
+
+/// `deanon generate`.
+#[derive(clap::Args)]
+pub struct GenerateArgs {
+    /// The shape to imitate: netflix-like, movielens-like or views-like.
+    #[arg(long)]
+    preset: Preset,
+    /// Number of people (default: 480189 netflix-like, 6040 movielens-like, 100000 views-like).
+    #[arg(long)]
+    users: Option<usize>,
+    /// Seed.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Output store.
+    #[arg(short, long)]
+    output: PathBuf,
+}
+
+impl GenerateArgs {
+    pub fn run(self, quiet: bool) -> anyhow::Result<()> {
+        let mut params = GenerateParams::new(self.preset).seed(self.seed);
+        params.users = self.users;
+        let written = deanon::jobs::generate(&params, &self.output)?;
+        if !quiet {
+            eprintln!(
+                "generated {} entries of {} records and {} items into {}",
+                written.entries,
+                written.records,
+                written.items,
+                self.output.display()
+            );
+            if let Some(title) = deanon::dataset::generate::seasonal_title(&params) {
+                eprintln!(
+                    "seasonal title (binged every day for weeks in December by a few): {title}"
+                );
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `deanon info`.
+#[derive(clap::Args)]
+pub struct InfoArgs {
+    /// The store.
+    data: PathBuf,
+    /// Print one JSON object instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+impl InfoArgs {
+    pub fn run(self) -> anyhow::Result<()> {
+        print!("{}", deanon::jobs::info(&self.data, self.json)?);
+        Ok(())
+    }
+}
+
+/// `deanon export`.
+#[derive(clap::Args)]
+pub struct ExportArgs {
+    /// The store.
+    data: PathBuf,
+    /// Output CSV.
+    #[arg(short, long)]
+    output: PathBuf,
+}
+
+impl ExportArgs {
+    pub fn run(self) -> anyhow::Result<()> {
+        Ok(deanon::jobs::export(&self.data, &self.output)?)
+    }
+}
+
+/// `deanon sparsity`.
+#[derive(clap::Args)]
+pub struct SparsityArgs {
+    /// The data.
+    data: PathBuf,
+    /// Records to sample.
+    #[arg(long, default_value_t = 1000)]
+    sample: usize,
+    /// Seed.
+    #[arg(long, default_value_t = 0)]
+    seed: u64,
+    /// Output CSV (x,items_only,exact_ratings); standard output when absent.
+    #[arg(short, long)]
+    output: Option<PathBuf>,
+}
+
+impl SparsityArgs {
+    pub fn run(self) -> anyhow::Result<()> {
+        let table =
+            deanon::jobs::sparsity(&self.data, self.sample, self.seed, self.output.as_deref())?;
+        print!("{table}");
+        Ok(())
+    }
+}
+
+/// `deanon unicity`.
+#[derive(clap::Args)]
+pub struct UnicityArgs {
+    /// The data.
+    data: PathBuf,
+    /// Points per draw, comma-separated.
+    #[arg(long, value_delimiter = ',', default_values_t = unicity_defaults::POINTS)]
+    points: Vec<usize>,
+    /// What a point holds besides the item, comma-separated: items, items+ratings,
+    /// items+days, items+ratings+days (default: every kind the data supports).
+    #[arg(long, value_delimiter = ',')]
+    knowledge: Vec<Knowledge>,
+    /// Days within which a point's day matches (items+days, items+ratings+days).
+    #[arg(long, default_value_t = unicity_defaults::DATE_TOL, value_name = "D")]
+    date_tol: u32,
+    /// People sampled (default: everyone).
+    #[arg(long, value_name = "N")]
+    sample: Option<usize>,
+    /// Draws per person (R).
+    #[arg(long, default_value_t = unicity_defaults::DRAWS, value_name = "R")]
+    draws: usize,
+    /// Seed.
+    #[arg(long, default_value_t = unicity_defaults::SEED)]
+    seed: u64,
+    /// Output CSV (knowledge,points,date_tol,people,draws,unique,unicity,unicity_lo,unicity_hi).
+    #[arg(short, long)]
+    output: PathBuf,
+}
+
+impl UnicityArgs {
+    pub fn run(self, quiet: bool) -> anyhow::Result<()> {
+        let params = UnicityParams {
+            points: self.points,
+            knowledge: self.knowledge,
+            date_tol: self.date_tol,
+            sample: self.sample,
+            draws: self.draws,
+            seed: self.seed,
+            ..UnicityParams::default()
+        };
+        let rows = deanon::jobs::unicity(&self.data, &params, &self.output)?;
+        if !quiet {
+            print!("{}", deanon::dataset::unicity::to_text(&rows));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,85 @@
+//! The command line's parts: one argument struct per command (clap `Args`), each turning its
+//! flags into the library's checked parameters, calling the library and printing.
+
+mod attack;
+mod audit;
+mod aux;
+mod cluster;
+mod cohort;
+mod data;
+mod experiment;
+mod release;
+
+use clap::{Parser, Subcommand};
+
+/// Measure how many people in an anonymized sparse data release can be re-identified.
+#[derive(Parser)]
+#[command(name = "deanon", version, about, long_about = None)]
+pub struct Cli {
+    /// Print nothing but results and errors (no progress bars).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// Worker threads (default: all cores). Results do not depend on it.
+    #[arg(long, global = true, value_name = "T")]
+    pub threads: Option<usize>,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The commands.
+#[derive(Subcommand)]
+pub enum Command {
+    /// Run the main job end to end on built-in synthetic data.
+    Demo(data::DemoArgs),
+    /// Import ratings or views into a .deanon store.
+    Import(data::ImportArgs),
+    /// Generate a synthetic data set.
+    Generate(data::GenerateArgs),
+    /// Describe a store: counts, density, ratings, dates, supp(i) and activity quantiles.
+    Info(data::InfoArgs),
+    /// Release a data set under a policy: a pipeline of anonymization steps, then new random
+    /// record ids. The key (released id -> original id) is written with mode 0600.
+    #[command(after_help = deanon::release::spec::steps_help())]
+    Release(release::ReleaseArgs),
+    /// Sample auxiliary information (what an adversary knows) from the original data.
+    Aux(aux::AuxArgs),
+    /// Link aux records to released records (Scoreboard-RH, Scoreboard-RH-norm or Scoreboard).
+    Attack(attack::AttackArgs),
+    /// Run an experiment: a TOML grid of policies, aux settings and attack parameters.
+    Experiment(experiment::ExperimentArgs),
+    /// Nearest-neighbour similarity curve of a data set (paper Fig. 1).
+    Sparsity(data::SparsityArgs),
+    /// Audit a data set before release: per-person risk under a battery of adversaries, unicity,
+    /// the cost of each candidate policy, a recommendation, and a report for the browser.
+    Audit(audit::AuditArgs),
+    /// Unicity (de Montjoye et al. 2013): how often p points of a person's data are theirs
+    /// alone.
+    Unicity(data::UnicityArgs),
+    /// What a published statement about a group reveals ("the 53 people who watched A Christmas
+    /// Prince every day for 18 days"): the cohort's size, whether it singles people out, a
+    /// differentially private count, and how far it narrows the search for one of them.
+    Cohort(cohort::CohortArgs),
+    /// Write a store as generic CSV (user,item,rating,date).
+    Export(data::ExportArgs),
+}
+
+impl Command {
+    /// Runs the command; `quiet` leaves out what is not a result.
+    pub fn run(self, quiet: bool) -> anyhow::Result<()> {
+        match self {
+            Command::Demo(a) => a.run(),
+            Command::Import(a) => a.run(quiet),
+            Command::Generate(a) => a.run(quiet),
+            Command::Info(a) => a.run(),
+            Command::Release(a) => a.run(quiet),
+            Command::Aux(a) => a.run(quiet),
+            Command::Attack(a) => a.run(quiet),
+            Command::Experiment(a) => a.run(quiet),
+            Command::Sparsity(a) => a.run(),
+            Command::Audit(a) => a.run(quiet),
+            Command::Unicity(a) => a.run(quiet),
+            Command::Cohort(a) => a.run(quiet),
+            Command::Export(a) => a.run(),
+        }
+    }
+}
