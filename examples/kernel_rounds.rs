@@ -9,7 +9,8 @@
 //! ```
 //!
 //! Prints, per measurement, the minimum and median time of a round, and the median over rounds
-//! of the plain pass's time divided by each (the "of the plain pass" figures of the README).
+//! of the plain pass's time divided by each (the "of the plain pass" figures of
+//! docs/performance.md).
 
 mod common;
 

@@ -1,10 +1,15 @@
-//! The README's tour runs as written: every `sh` block after the set-up commands is run with
-//! the built binary first on the PATH, in a fresh folder, and what the text says of its results
-//! is checked. (The set-up block itself is CI's own command line.)
+//! The manual's commands run as written. A block fenced `sh` is run with `bash -euo pipefail`,
+//! the built binary first on the PATH, the blocks of one file in order in one fresh folder (so
+//! a file's blocks may build on each other), and what the text says of their results is
+//! checked. Not run: `text` blocks (output samples, the Slurm script, which needs a cluster, and
+//! commands on the Netflix Prize files, which cannot be had offline), `python` blocks (the
+//! package's own tests are python/tests) and `rust` blocks; nor commands quoted inside a
+//! sentence or a table, which record full-scale measurements. The README's set-up block is CI's
+//! own command line.
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::*;
@@ -26,6 +31,163 @@ fn sh_blocks(markdown: &str) -> Vec<String> {
     blocks
 }
 
+/// Runs `blocks` in order in `dir` with the built binary first on the PATH; returns each one's
+/// stdout.
+fn run_blocks(doc: &str, blocks: &[String], dir: &Path) -> Vec<String> {
+    let bin = Path::new(env!("CARGO_BIN_EXE_deanon")).parent().unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let mut stdout = Vec::new();
+    for (k, block) in blocks.iter().enumerate() {
+        let out = Command::new("bash")
+            .args(["-euo", "pipefail", "-c", block])
+            .current_dir(dir)
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{doc}: sh block {k} failed:\n{block}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        stdout.push(String::from_utf8_lossy(&out.stdout).into_owned());
+    }
+    stdout
+}
+
+/// The Markdown files whose `sh` blocks [`every_sh_block_of_the_docs_runs_as_written`] runs.
+fn docs() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut docs: Vec<PathBuf> = std::fs::read_dir(root.join("docs"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    docs.sort();
+    docs.push(root.join("experiments/README.md"));
+    docs
+}
+
+/// MovieLens 100k as tests/movielens_real.rs fetches it: ml-100k.inter from the PyPI wheel
+/// recbole==1.2.1 (`pip download --no-deps`), cached in the build folder; DEANON_ML100K names a
+/// local copy instead. A failed download fails the test.
+fn ml100k() -> PathBuf {
+    if let Ok(p) = std::env::var("DEANON_ML100K") {
+        return PathBuf::from(p);
+    }
+    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ml-100k");
+    let file = cache.join("ml-100k.inter");
+    if file.is_file() {
+        return file;
+    }
+    std::fs::create_dir_all(&cache).unwrap();
+    let wheels = cache.join(format!("wheel-{}", std::process::id()));
+    let part = cache.join(format!("ml-100k.inter.{}.part", std::process::id()));
+    let script = "import glob,subprocess,sys,zipfile\n\
+        subprocess.run([sys.executable,'-m','pip','download','--no-deps','--quiet','recbole==1.2.1','-d',sys.argv[1]],check=True)\n\
+        w=glob.glob(sys.argv[1]+'/recbole-1.2.1*.whl')[0]\n\
+        open(sys.argv[2],'wb').write(zipfile.ZipFile(w).read('recbole/dataset_example/ml-100k/ml-100k.inter'))";
+    let fetched = ["python3", "python"].iter().any(|python| {
+        Command::new(python)
+            .args(["-c", script])
+            .arg(&wheels)
+            .arg(&part)
+            .status()
+            .is_ok_and(|s| s.success())
+    });
+    assert!(
+        fetched,
+        "could not fetch ml-100k.inter from the recbole==1.2.1 wheel with pip"
+    );
+    std::fs::rename(&part, &file).unwrap();
+    let _ = std::fs::remove_dir_all(&wheels);
+    file
+}
+
+#[test]
+fn every_sh_block_of_the_docs_runs_as_written() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for doc in docs() {
+        let blocks = sh_blocks(&std::fs::read_to_string(&doc).unwrap());
+        if blocks.is_empty() {
+            continue;
+        }
+        let name = doc.strip_prefix(root).unwrap().display().to_string();
+        let dir = tempdir();
+        let dir = dir.path();
+        // experiments/README.md's commands run from the repository root, beside its configs.
+        if name == "experiments/README.md" {
+            std::fs::create_dir(dir.join("experiments")).unwrap();
+            for config in std::fs::read_dir(root.join("experiments")).unwrap() {
+                let config = config.unwrap().path();
+                if config.extension().is_some_and(|e| e == "toml") {
+                    std::fs::copy(
+                        &config,
+                        dir.join("experiments").join(config.file_name().unwrap()),
+                    )
+                    .unwrap();
+                }
+            }
+        }
+        if blocks.iter().any(|b| b.contains("ml-100k.inter")) {
+            std::fs::copy(ml100k(), dir.join("ml-100k.inter")).unwrap();
+        }
+        let stdout = run_blocks(&name, &blocks, dir);
+        // What the text says of the results.
+        match name.as_str() {
+            "docs/audit.md" => assert!(dir.join("audit/report.html").exists()),
+            "docs/cohorts.md" => {
+                // "prints the seasonal title's id (230)"; the measured table's first row.
+                assert!(stdout[0].contains("230"), "{}", stdout[0]);
+                let statement = read_json(&dir.join("statement.json"));
+                assert_eq!(statement["cohort_size"], 23);
+                assert_eq!(statement["dp_count"], 21);
+            }
+            "docs/performance.md" => assert!(dir.join("s.json").exists()),
+            "experiments/README.md" => {
+                assert!(dir.join("out/fig4-small/results.csv").exists());
+                assert!(dir.join("out/ln-ml100k/results.csv").exists());
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Every `--example NAME`, `--bench NAME` and `examples/NAME.rs` the documentation names exists.
+#[test]
+fn the_examples_and_benches_the_docs_name_exist() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut files = docs();
+    files.extend(["README.md", "ARCHITECTURE.md"].map(|f| root.join(f)));
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        for (flag, folder) in [("--example ", "examples"), ("--bench ", "benches")] {
+            for (at, _) in text.match_indices(flag) {
+                let name: String = text[at + flag.len()..]
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                let path = root.join(folder).join(format!("{name}.rs"));
+                assert!(
+                    path.is_file(),
+                    "{}: {flag}{name}: no {}",
+                    file.display(),
+                    path.display()
+                );
+            }
+        }
+        for (at, _) in text.match_indices("examples/") {
+            let name: String = text[at + "examples/".len()..]
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
+                .collect();
+            if let Some(stem) = name.strip_suffix(".rs") {
+                let path = root.join("examples").join(format!("{stem}.rs"));
+                assert!(path.is_file(), "{}: no {}", file.display(), path.display());
+            }
+        }
+    }
+}
+
 #[test]
 fn the_readme_tour_runs_as_written_and_says_what_it_finds() {
     let readme =
@@ -36,21 +198,7 @@ fn the_readme_tour_runs_as_written_and_says_what_it_finds() {
         "the README starts with the two set-up commands"
     );
     let dir = tempdir();
-    let bin = Path::new(env!("CARGO_BIN_EXE_deanon")).parent().unwrap();
-    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
-    for (k, block) in blocks.iter().enumerate().skip(1) {
-        let out = Command::new("bash")
-            .args(["-euo", "pipefail", "-c", block])
-            .current_dir(dir.path())
-            .env("PATH", &path)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "README block {k} failed:\n{block}\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
+    run_blocks("README", &blocks[1..], dir.path());
     // "deanon info rel.deanon  # ... release policy    date-coarsen:to=year|rating-noise:scale=1"
     let info = info(&dir.path().join("rel.deanon"));
     assert_eq!(info["policy"], "date-coarsen:to=year|rating-noise:scale=1");
