@@ -12,26 +12,31 @@
 //! [`crate::linkage::attack`] on the executor given (threads or a cluster).
 
 pub mod adversary;
+mod files;
+mod recommend;
 pub mod report;
+mod results;
 pub mod risk;
 pub mod search;
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
-use serde::{Deserialize, Serialize};
-
-use crate::atomic_file::{write_atomically_with_mode, write_json};
+use crate::atomic_file::write_json;
 use crate::dataset::unicity::{self, Knowledge, UnicityParams};
 use crate::dataset::{Dataset, store};
 use crate::linkage::Executor;
 use crate::release::{self, Policy, PolicyKnowledge};
 use crate::rng::Rng;
-use crate::search::{AttackConfig, Candidate};
+use crate::search::Candidate;
 use crate::{Error, Result};
 pub use adversary::Adversary;
+use files::{Layout, Part, RiskRow, load_part, prepare_dir, write_private_json, write_risk_csv};
+pub use recommend::{BlindRecommendation, blind_recommendation, recommend};
+pub use results::{
+    AdversaryResult, Audit, DataSummary, PolicyResult, Provenance, RiskSummary, UnicityPoint,
+};
 use risk::{AdversaryRisk, Target};
 use search::{Search, Searched, Tuning};
 
@@ -131,251 +136,7 @@ impl AuditParams {
     }
 }
 
-/// One adversary's result against one release (audit.json).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct AdversaryResult {
-    /// The adversary's name.
-    pub name: String,
-    /// Facts known.
-    pub facts: usize,
-    /// Wrong facts among them.
-    pub wrong: usize,
-    /// Date error, days.
-    pub date_error: u32,
-    /// Rating error, stars.
-    pub rating_error: f64,
-    /// Whether its facts carry dates (against this release).
-    pub dates: bool,
-    /// Whether its facts carry ratings (against this release).
-    pub ratings: bool,
-    /// Fact selection.
-    pub select: String,
-    /// Re-identification rate: the mean of per-person risk.
-    pub reidentified: Option<f64>,
-    /// Its 95% bootstrap interval over people.
-    pub reidentified_ci: Option<[f64; 2]>,
-    /// Best-guess rate: the mean share of draws in which the person is the top record.
-    pub best_guess: Option<f64>,
-    /// Its 95% bootstrap interval over people.
-    pub best_guess_ci: Option<[f64; 2]>,
-    /// People with at least one usable draw.
-    pub people: usize,
-    /// Non-members named (wrongly) / non-members attacked; null when none.
-    pub false_match_rate: Option<f64>,
-    /// What of the adversary's knowledge the release made useless.
-    pub note: Option<String>,
-    /// Whether the adversary knows the published policy (not its seed): false in a `--naive`
-    /// audit.
-    #[serde(default)]
-    pub knows_policy: bool,
-    /// The attack whose figures are reported: the one chosen (cross-fit: on the first half of
-    /// the people, measuring the second), or the blind default where that names more of the
-    /// reported people (`reported` says which).
-    #[serde(default)]
-    pub attack: Option<AttackConfig>,
-    /// Whose figures are reported: `searched` (the attack chosen on the tuning people), `blind`
-    /// (`--naive`), or `blind, stronger than the attack chosen`.
-    #[serde(default)]
-    pub reported: String,
-    /// The attack the search chose on the tuning people (null with `--naive`).
-    #[serde(default)]
-    pub chosen_attack: Option<AttackConfig>,
-    /// Cross-fit: the attack chosen on the second half, measuring the first.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub attack_other_half: Option<AttackConfig>,
-    /// Attack configurations tried.
-    #[serde(default)]
-    pub searched: usize,
-    /// How the attack was chosen: `disjoint` (tuning people outside the reported sample),
-    /// `cross-fit` (the reported people in two halves), or `none` (`--naive`).
-    #[serde(default)]
-    pub tuning: String,
-    /// Tuning people with a usable draw.
-    #[serde(default)]
-    pub tuning_people: usize,
-    /// The chosen attack's rate on its tuning people (optimistic: it was chosen on them).
-    #[serde(default)]
-    pub tuning_reidentified: Option<f64>,
-    /// The policy-blind default attack's rate on the same people and draws.
-    #[serde(default)]
-    pub blind_reidentified: Option<f64>,
-    /// Its 95% interval.
-    #[serde(default)]
-    pub blind_reidentified_ci: Option<[f64; 2]>,
-}
-
-/// One unicity point (audit.json).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct UnicityPoint {
-    /// Knowledge kind.
-    pub knowledge: Knowledge,
-    /// Points.
-    pub points: usize,
-    /// Unicity (null without people).
-    pub unicity: Option<f64>,
-    /// People measured.
-    pub people: usize,
-}
-
-/// The per-person risk distribution under a policy's worst adversary (audit.json).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct RiskSummary {
-    /// Mean risk.
-    pub mean: Option<f64>,
-    /// Share of people with risk >= 0.5.
-    pub share_at_least_half: Option<f64>,
-    /// Mean risk by decile of activity (entries per person), lightest first.
-    pub by_activity_decile: Vec<Option<f64>>,
-    /// Mean risk by decile of taste rarity (median supp(i) of a person's items), rarest first.
-    pub by_rarity_decile: Vec<Option<f64>>,
-    /// People per risk bin [0, 0.1), [0.1, 0.2), ..., [0.9, 1.0].
-    pub histogram: Vec<usize>,
-}
-
-/// One policy's result (audit.json).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct PolicyResult {
-    /// The spec (`pseudonymize` for the baseline).
-    pub policy: String,
-    /// RMSE cost of the baseline predictor (null without ratings).
-    pub rmse_cost: Option<f64>,
-    /// Share of entries kept.
-    pub kept_fraction: f64,
-    /// The adversary with the highest re-identification rate.
-    pub worst_adversary: Option<String>,
-    /// Its rate.
-    pub worst_reidentified: Option<f64>,
-    /// Its 95% interval.
-    pub worst_reidentified_ci: Option<[f64; 2]>,
-    /// Sampled people in the release.
-    pub members: usize,
-    /// Sampled people left out of it.
-    pub non_members: usize,
-    /// Every adversary's result.
-    pub adversaries: Vec<AdversaryResult>,
-    /// Unicity of the release, p = 1..8, for the kinds it keeps.
-    pub unicity: Vec<UnicityPoint>,
-    /// Per-person risk under the worst adversary.
-    pub risk: RiskSummary,
-}
-
-impl PolicyResult {
-    /// The adversary whose policy-blind default attack names the most people (what a `--naive`
-    /// audit reports as the worst), if any was measured.
-    pub fn blind_worst(&self) -> Option<&AdversaryResult> {
-        self.adversaries
-            .iter()
-            .filter(|a| a.blind_reidentified.is_some())
-            .max_by(|x, y| {
-                x.blind_reidentified
-                    .expect("filtered")
-                    .total_cmp(&y.blind_reidentified.expect("filtered"))
-            })
-    }
-}
-
-/// One row of risk.csv.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-struct RiskRow {
-    adversary: usize,
-    person: u32,
-    risk: f64,
-    best_guess: f64,
-}
-
-/// A policy's part file: its result and its people's risks (mode 0600).
-#[derive(Serialize, Deserialize)]
-struct Part {
-    result: PolicyResult,
-    rows: Vec<RiskRow>,
-}
-
-/// The data audited (aggregates only).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct DataSummary {
-    /// People.
-    pub records: usize,
-    /// Items.
-    pub items: usize,
-    /// Entries.
-    pub entries: usize,
-    /// Whether it has ratings.
-    pub has_ratings: bool,
-    /// Whether it has dates.
-    pub has_dates: bool,
-    /// Sparsity curve (x, items only, exact ratings) at x = 0, 0.05, ..., 1.
-    pub sparsity: Vec<(f64, f64, f64)>,
-}
-
-/// What the audit was run with and on (audit.json).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Provenance {
-    /// deanon's version.
-    pub version: String,
-    /// The commit it was built from.
-    pub git_commit: String,
-    /// Seed.
-    pub seed: u64,
-    /// Fingerprint of the data.
-    pub data_fingerprint: String,
-    /// People sampled (null: everyone).
-    pub sample: Option<usize>,
-    /// Draws per person and adversary.
-    pub draws: usize,
-    /// Eccentricity threshold of the attacks.
-    pub phi: f64,
-    /// Whether the adversaries knew the published policies and searched their attacks (false:
-    /// `--naive`).
-    #[serde(default)]
-    pub adversaries_know_policy: bool,
-    /// Tuning people per policy (0 with `--naive`).
-    #[serde(default)]
-    pub tuning: usize,
-}
-
-/// audit.json.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Audit {
-    /// The target re-identification rate.
-    pub target_risk: f64,
-    /// The recommended policy, or null when none meets the target.
-    pub recommended: Option<String>,
-    /// When none meets the target: the candidate whose worst adversary's interval reaches
-    /// lowest.
-    pub closest: Option<String>,
-    /// The verdict in words.
-    pub verdict: String,
-    /// The data.
-    pub data: DataSummary,
-    /// Baseline first, then the candidates.
-    pub policies: Vec<PolicyResult>,
-    /// Settings and provenance.
-    pub provenance: Provenance,
-}
-
 const STREAM_PEOPLE: u64 = 71;
-
-/// Where everything of an audit goes.
-struct Layout {
-    dir: PathBuf,
-}
-
-impl Layout {
-    fn parts(&self) -> PathBuf {
-        self.dir.join("parts")
-    }
-    fn part(&self, k: usize) -> PathBuf {
-        self.parts().join(format!("policy-{k:03}.json"))
-    }
-    fn state(&self) -> PathBuf {
-        self.dir.join("state.json")
-    }
-}
-
-#[derive(Serialize, Deserialize, PartialEq)]
-struct State {
-    settings: String,
-}
 
 /// Runs (or with `resume` finishes) the audit of the store `data` into `dir`; returns the
 /// audit in the process that writes (all but a cluster's processes other than 0).
@@ -812,138 +573,6 @@ fn risk_summary(original: &Dataset, people: &[risk::PersonRisk]) -> RiskSummary 
         by_rarity_decile: by(&rarity),
         histogram,
     }
-}
-
-/// The policy a policy-blind audit would have recommended, and what each adversary makes of it.
-#[derive(Clone, Debug, PartialEq)]
-pub struct BlindRecommendation {
-    /// The policy.
-    pub policy: String,
-    /// Its worst blind rate and interval.
-    pub blind: (f64, [f64; 2]),
-    /// Its worst informed rate and interval.
-    pub informed: (f64, [f64; 2]),
-}
-
-/// What a policy-blind audit (`--naive`) would have recommended, from the blind figures an
-/// informed audit measures beside its own (the same people and draws). `None` when the blind
-/// audit would recommend nothing, or this audit is itself naive.
-pub fn blind_recommendation(audit: &Audit) -> Option<BlindRecommendation> {
-    if !audit.provenance.adversaries_know_policy {
-        return None;
-    }
-    let blind: Vec<PolicyResult> = audit
-        .policies
-        .iter()
-        .map(|p| {
-            let worst = p.blind_worst();
-            PolicyResult {
-                worst_reidentified: worst.and_then(|a| a.blind_reidentified),
-                worst_reidentified_ci: worst.and_then(|a| a.blind_reidentified_ci),
-                ..p.clone()
-            }
-        })
-        .collect();
-    let (spec, _) = recommend(&blind, audit.target_risk);
-    let spec = spec?;
-    let b = blind.iter().find(|p| p.policy == spec)?;
-    let p = audit.policies.iter().find(|p| p.policy == spec)?;
-    Some(BlindRecommendation {
-        blind: (b.worst_reidentified?, b.worst_reidentified_ci?),
-        informed: (p.worst_reidentified?, p.worst_reidentified_ci?),
-        policy: spec,
-    })
-}
-
-/// The cheapest policy whose worst adversary's interval stays at or below the target (cost:
-/// RMSE, or the share of entries lost without ratings); else the closest one.
-pub fn recommend(results: &[PolicyResult], target: f64) -> (Option<String>, Option<String>) {
-    let cost = |p: &PolicyResult| p.rmse_cost.unwrap_or(1.0 - p.kept_fraction);
-    let upper = |p: &PolicyResult| p.worst_reidentified_ci.map_or(f64::INFINITY, |c| c[1]);
-    let meets = results
-        .iter()
-        .filter(|p| upper(p) <= target)
-        .min_by(|a, b| cost(a).total_cmp(&cost(b)));
-    match meets {
-        Some(p) => (Some(p.policy.clone()), None),
-        None => (
-            None,
-            results
-                .iter()
-                .min_by(|a, b| upper(a).total_cmp(&upper(b)))
-                .map(|p| p.policy.clone()),
-        ),
-    }
-}
-
-fn prepare_dir(layout: &Layout, settings: &str, resume: bool) -> Result<()> {
-    let dir = &layout.dir;
-    std::fs::create_dir_all(layout.parts()).map_err(|e| Error::io(&layout.parts(), e))?;
-    let state = State {
-        settings: format!("{:016x}", xxhash_rust::xxh3::xxh3_64(settings.as_bytes())),
-    };
-    if let Some(old) = crate::atomic_file::read_json::<State>(&layout.state())? {
-        if old != state {
-            return Err(Error::input(
-                dir,
-                "holds an audit of other data or settings; use another output folder",
-            ));
-        }
-        if !resume {
-            return Err(Error::input(
-                dir,
-                "holds this audit already; pass --resume to finish or reuse it",
-            ));
-        }
-    }
-    write_json(&layout.state(), &state)
-}
-
-fn load_part(path: &Path) -> Result<Option<Part>> {
-    crate::atomic_file::read_json(path)
-}
-
-/// JSON of a file that names people: mode 0600.
-fn write_private_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
-    write_atomically_with_mode(path, Some(0o600), |w| {
-        serde_json::to_writer(&mut *w, value).map_err(std::io::Error::other)?;
-        writeln!(w)
-    })
-}
-
-/// risk.csv: `policy,adversary,person,entries,risk,best_guess`, mode 0600.
-fn write_risk_csv(
-    original: &Dataset,
-    policies: &[(String, Policy)],
-    adversaries: &[Adversary],
-    parts: &[Part],
-    path: &Path,
-) -> Result<()> {
-    let quote = |t: &str| {
-        if t.contains([',', '"', '|']) {
-            format!("\"{}\"", t.replace('"', "\"\""))
-        } else {
-            t.to_string()
-        }
-    };
-    write_atomically_with_mode(path, Some(0o600), |w| {
-        writeln!(w, "policy,adversary,person,entries,risk,best_guess")?;
-        for (part, (spec, _)) in parts.iter().zip(policies) {
-            for row in &part.rows {
-                writeln!(
-                    w,
-                    "{},{},{},{},{},{}",
-                    quote(spec),
-                    quote(&adversaries[row.adversary].name),
-                    quote(original.record_ids().get(row.person as usize)),
-                    original.record(row.person).len(),
-                    row.risk,
-                    row.best_guess
-                )?;
-            }
-        }
-        Ok(())
-    })
 }
 
 #[cfg(test)]

@@ -98,22 +98,17 @@ pub fn verdict(audit: &Audit, _adversaries: &[Adversary]) -> String {
     s
 }
 
-/// An attack configuration in words: `scoreboard-rh-norm (B 0.25, rho0 2.5, d0 30), facts
-/// mapped by the policy`.
+/// An attack configuration in words: `scoreboard-rh-norm (d0 30, B 0.25, rho0 2.5), facts
+/// mapped by the policy`: the parameters with a label ([`crate::attack::Parameter::label`]),
+/// by name.
 pub fn attack_words(a: &AttackConfig) -> String {
-    fn name(p: &str) -> &str {
-        match p {
-            "length_norm" => "B",
-            "rating_tol" => "rating tolerance",
-            "date_tol" => "date tolerance",
-            other => other,
-        }
-    }
     let shown: Vec<String> = a
         .parameters
         .iter()
-        .filter(|(p, _)| !matches!(p.as_str(), "phi" | "count_tolerance" | "seed"))
-        .map(|(p, v)| format!("{} {v}", name(p)))
+        .filter_map(|(p, v)| {
+            let label = crate::attack::parameter(p)?.label?;
+            Some(format!("{label} {v}"))
+        })
         .collect();
     format!(
         "{}{}{}",

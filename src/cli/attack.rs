@@ -112,6 +112,7 @@ fn flag(p: &'static Parameter) -> Arg {
         .help(help(p))
         .default_value(p.default.to_string())
         .value_parser(parser)
+        .allow_negative_numbers(!p.domain.is_whole())
 }
 
 impl clap::FromArgMatches for ParameterFlags {

@@ -1,0 +1,66 @@
+//! The recommendation: the cheapest candidate whose strongest adversary stays under the target,
+//! and what a policy-blind audit would have recommended instead.
+
+use super::{Audit, PolicyResult};
+
+/// The policy a policy-blind audit would have recommended, and what each adversary makes of it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BlindRecommendation {
+    /// The policy.
+    pub policy: String,
+    /// Its worst blind rate and interval.
+    pub blind: (f64, [f64; 2]),
+    /// Its worst informed rate and interval.
+    pub informed: (f64, [f64; 2]),
+}
+
+/// What a policy-blind audit (`--naive`) would have recommended, from the blind figures an
+/// informed audit measures beside its own (the same people and draws). `None` when the blind
+/// audit would recommend nothing, or this audit is itself naive.
+pub fn blind_recommendation(audit: &Audit) -> Option<BlindRecommendation> {
+    if !audit.provenance.adversaries_know_policy {
+        return None;
+    }
+    let blind: Vec<PolicyResult> = audit
+        .policies
+        .iter()
+        .map(|p| {
+            let worst = p.blind_worst();
+            PolicyResult {
+                worst_reidentified: worst.and_then(|a| a.blind_reidentified),
+                worst_reidentified_ci: worst.and_then(|a| a.blind_reidentified_ci),
+                ..p.clone()
+            }
+        })
+        .collect();
+    let (spec, _) = recommend(&blind, audit.target_risk);
+    let spec = spec?;
+    let b = blind.iter().find(|p| p.policy == spec)?;
+    let p = audit.policies.iter().find(|p| p.policy == spec)?;
+    Some(BlindRecommendation {
+        blind: (b.worst_reidentified?, b.worst_reidentified_ci?),
+        informed: (p.worst_reidentified?, p.worst_reidentified_ci?),
+        policy: spec,
+    })
+}
+
+/// The cheapest policy whose worst adversary's interval stays at or below the target (cost:
+/// RMSE, or the share of entries lost without ratings); else the closest one.
+pub fn recommend(results: &[PolicyResult], target: f64) -> (Option<String>, Option<String>) {
+    let cost = |p: &PolicyResult| p.rmse_cost.unwrap_or(1.0 - p.kept_fraction);
+    let upper = |p: &PolicyResult| p.worst_reidentified_ci.map_or(f64::INFINITY, |c| c[1]);
+    let meets = results
+        .iter()
+        .filter(|p| upper(p) <= target)
+        .min_by(|a, b| cost(a).total_cmp(&cost(b)));
+    match meets {
+        Some(p) => (Some(p.policy.clone()), None),
+        None => (
+            None,
+            results
+                .iter()
+                .min_by(|a, b| upper(a).total_cmp(&upper(b)))
+                .map(|p| p.policy.clone()),
+        ),
+    }
+}
