@@ -75,8 +75,8 @@ pub struct AuditParams {
     pub everyone: bool,
     /// Seed of everything random.
     pub seed: u64,
-    /// The policy-blind battery with the default attack only (the audit of earlier versions):
-    /// no adversary knows the policy, none searches.
+    /// The policy-blind battery with the default attack only: no adversary knows the policy,
+    /// none searches its attack.
     pub naive: bool,
     /// Tuning people per policy on whom each adversary chooses its attack.
     pub tuning: usize,

@@ -33,8 +33,8 @@ pub struct AuditArgs {
     /// Seed.
     #[arg(long, default_value_t = audit_defaults::SEED)]
     seed: u64,
-    /// The policy-blind battery with the default attack only, as audits of earlier versions
-    /// ran it: no adversary knows the published policy, none searches its attack.
+    /// The policy-blind battery with the default attack only: no adversary knows the published
+    /// policy, none searches its attack (its figures understate the risk).
     #[arg(long)]
     naive: bool,
     /// Tuning people per policy (one draw each, never among the people reported), on whom

@@ -41,9 +41,8 @@ use crate::{Error, Result};
 pub use checkpoint::Checkpoint;
 
 /// Memory for the score accumulators of one batch, per worker. Larger batches mean fewer
-/// exchange rounds but accumulators that fall out of the caches between the two passes:
-/// measured at full scale on 2 cores, 2 workers take 3.9 s with 256 MiB, 2.8-3.1 s with
-/// 4-16 accumulators (4-15 MiB), 3.8 s with one (a round per aux record).
+/// exchange rounds but accumulators that fall out of the caches between the two passes; this
+/// budget sits between the two costs (docs/performance.md).
 const ACCUMULATOR_BUDGET: usize = 32 << 20;
 /// At most this many aux records per batch (one checkpoint record per batch).
 const MAX_BATCH: usize = 1024;

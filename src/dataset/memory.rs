@@ -1,8 +1,8 @@
 //! Large arrays for the builders, backed by transparent huge pages where the system allows.
 //!
 //! Building a Netflix-scale dataset fills a few GiB of fresh memory. With 4 KiB pages that is
-//! close to a million page faults, which on virtual machines cost more than the work itself
-//! (measured: a fifth of an import). Asking Linux for huge pages (`MADV_HUGEPAGE`) on these
+//! close to a million page faults, which on virtual machines cost much of the work
+//! (docs/performance.md). Asking Linux for huge pages (`MADV_HUGEPAGE`) on these
 //! arrays cuts the faults 512-fold. Elsewhere this is a plain allocation.
 
 /// A vector of `len` zero values, with huge pages requested for its memory.

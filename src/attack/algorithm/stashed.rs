@@ -5,14 +5,13 @@
 //! core's L2 cache, and the scatter then fetches each record's cache line from further out.
 //! Here the aux record scores the shard one tile at a time into one tile's accumulator (512
 //! KiB), which stays in the cache; after each tile the first pass summarizes it and moves each
-//! block's packed scores to a stash ([`kernel::summarize_and_stash`]; about 30% of the records
-//! for an aux record of 8 facts at the Netflix scale), leaving the tile zero for the next one;
+//! block's packed scores to a stash ([`kernel::summarize_and_stash`]), leaving the tile zero for the next one;
 //! the second pass reads the stash ([`kernel::spread_stash`]). The sums are those of the passes
 //! over a whole-shard accumulator ([`Scorer::score_alone`]), bit for bit: the same blocks, the
 //! same vectors, the same lanes.
 //!
-//! Interleaving several aux records tile by tile (each tile scored by all of them in turn) was
-//! measured slower: their stashes together outgrow the cache (docs/performance.md).
+//! Several aux records are not interleaved tile by tile (each tile scored by all of them in
+//! turn): their stashes together outgrow the cache (docs/performance.md).
 //!
 //! Algorithms whose second pass needs to know which record holds which score (Scoreboard's
 //! pick: [`super::LinkageAlgorithm::values_only`] false) score a whole-shard accumulator.
