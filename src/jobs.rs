@@ -112,15 +112,30 @@ pub struct AuxJob {
 pub fn sample_aux(job: &AuxJob) -> Result<(usize, usize)> {
     let data = store::open(&job.data)?;
     let key = job.key.as_deref().map(ReleaseKey::read).transpose()?;
-    let sampled = sampler::sample(&data, &job.params, key.as_ref())?;
-    if sampled.records.is_empty() {
-        return Err(Error::InvalidArgument(format!(
-            "no target has {} usable facts: lower --items or widen --select",
-            job.params.items
-        )));
-    }
+    let sampled = sample_aux_in_memory(&data, &job.params, key.as_ref())?;
     file::write_aux(&sampled.records, &job.output)?;
     Ok((sampled.records.len(), sampled.skipped))
+}
+
+/// [`sample_aux`] on data in memory, without its files: the aux records of
+/// `params` (members of the release of `key` when given), an error when no target has enough
+/// usable facts ([`Error::Parameter`] named `items`).
+pub fn sample_aux_in_memory(
+    data: &Dataset,
+    params: &sampler::AuxParams,
+    key: Option<&ReleaseKey>,
+) -> Result<sampler::Sampled> {
+    let sampled = sampler::sample(data, params, key)?;
+    if sampled.records.is_empty() {
+        return Err(Error::Parameter {
+            name: "items",
+            message: format!(
+                "no target has {} usable facts: lower items or widen select",
+                params.items
+            ),
+        });
+    }
+    Ok(sampled)
 }
 
 /// `deanon attack`.
@@ -170,37 +185,94 @@ pub fn attack(job: &AttackJob) -> Result<Option<AttackReport>> {
     ))?;
     let release = Arc::new(executor.open(&job.release)?);
     let aux = file::read_aux(&job.aux)?;
-    let (aux, params) = if job.informed {
-        informed(&release, &aux, &job.params)
-            .map_err(|message| Error::input(&job.release, message))?
-    } else {
-        (aux, job.params.clone())
-    };
     let key = job.key.as_deref().map(ReleaseKey::read).transpose()?;
     let item_map = job.item_map.as_deref().map(ItemMap::read).transpose()?;
     let options = AttackOptions {
         item_map: item_map.as_ref(),
         resamples: job.resamples,
+        bootstrap_seed: job.params.seed(),
+        ..AttackOptions::default()
+    };
+    let run = attack_records(
+        &release,
+        aux,
+        key.as_ref(),
+        &job.params,
+        job.informed,
+        &options,
+        &executor,
+    )
+    .map_err(|e| match e {
+        Error::NoCommonItems => Error::input(&job.aux, format!("{e}: pass --item-map")),
+        Error::Parameter {
+            name: "informed",
+            message,
+        } => Error::input(&job.release, message),
+        e => e,
+    })?;
+    let Some((attacked, report)) = run else {
+        return Ok(None);
+    };
+    matches::write_matches(&attacked.outcomes, &job.output)?;
+    if let Some(path) = &job.summary {
+        crate::atomic_file::write_json(path, &report.summary)?;
+    }
+    attacked.outputs_written()?;
+    Ok(Some(report))
+}
+
+/// An attack once its inputs are read, on `executor`: with `informed` the adversary who knows
+/// the release's recorded policy ([`informed`]; a release that records none is the error
+/// [`Error::Parameter`] named `informed`, its message about the release), the attack, the
+/// warnings about the inputs ([`attack_warnings`]) and the summary marked informed. `None` in
+/// the cluster processes that do not write.
+pub fn attack_records(
+    release: &Arc<Dataset>,
+    aux: Vec<AuxRecord>,
+    key: Option<&ReleaseKey>,
+    params: &AttackParams,
+    informed: bool,
+    options: &AttackOptions<'_>,
+    executor: &Executor,
+) -> Result<Option<(linkage::Attacked, AttackReport)>> {
+    let (aux, params) = if informed {
+        self::informed(release, &aux, params).map_err(|message| Error::Parameter {
+            name: "informed",
+            message,
+        })?
+    } else {
+        (aux, params.clone())
+    };
+    let Some(attacked) = linkage::attack(release, &aux, key, &params, executor, options)? else {
+        return Ok(None);
+    };
+    let warnings = attack_warnings(release, &aux, key.is_some(), attacked.facts_dropped);
+    let mut summary = attacked.summary.clone();
+    summary.informed = informed;
+    Ok(Some((attacked, AttackReport { summary, warnings })))
+}
+
+/// [`attack_records`] in this process with `item_map` and `resamples` bootstrap resamples
+/// seeded by the parameters' seed: the outcomes (MATCHES.csv's rows) and the report.
+pub fn attack_in_memory(
+    release: &Arc<Dataset>,
+    aux: Vec<AuxRecord>,
+    key: Option<&ReleaseKey>,
+    item_map: Option<&ItemMap>,
+    params: &AttackParams,
+    informed: bool,
+    resamples: usize,
+) -> Result<(Vec<matches::Outcome>, AttackReport)> {
+    let options = AttackOptions {
+        item_map,
+        resamples,
         bootstrap_seed: params.seed(),
         ..AttackOptions::default()
     };
-    let attacked = linkage::attack(&release, &aux, key.as_ref(), &params, &executor, &options)
-        .map_err(|e| match e {
-            Error::NoCommonItems => Error::input(&job.aux, format!("{e}: pass --item-map")),
-            e => e,
-        })?;
-    let Some(attacked) = attacked else {
-        return Ok(None);
-    };
-    let warnings = attack_warnings(&release, &aux, key.is_some(), attacked.facts_dropped);
-    matches::write_matches(&attacked.outcomes, &job.output)?;
-    let mut summary = attacked.summary.clone();
-    summary.informed = job.informed;
-    if let Some(path) = &job.summary {
-        crate::atomic_file::write_json(path, &summary)?;
-    }
-    attacked.outputs_written()?;
-    Ok(Some(AttackReport { summary, warnings }))
+    let (attacked, report) =
+        attack_records(release, aux, key, params, informed, &options, &Executor::Local)?
+            .expect("a local attack always answers");
+    Ok((attacked.outcomes, report))
 }
 
 /// The aux and parameters of an adversary who knows `release`'s published policy (recorded in
@@ -343,6 +415,31 @@ pub struct ReleaseReport {
     pub items: usize,
     /// The utility report, when asked for.
     pub utility: Option<crate::release::utility::Utility>,
+}
+
+/// [`release`]'s sequence on data in memory, without its files: the policy `spec` (or a
+/// `.toml` file) applied to `original` with `seed`, after the checks that the data can be
+/// released.
+pub fn release_in_memory(
+    original: &Dataset,
+    spec: &str,
+    seed: u64,
+) -> Result<crate::release::Release> {
+    let policy = crate::release::Policy::from_arg(spec)?;
+    crate::release::utility::check(original)?;
+    crate::release::release(original, &policy, seed)
+}
+
+/// What releasing `original` under the policy `spec` with `seed` costs ([`release`]'s utility
+/// report, on data in memory).
+pub fn utility_in_memory(
+    original: &Dataset,
+    spec: &str,
+    seed: u64,
+) -> Result<crate::release::utility::Utility> {
+    let policy = crate::release::Policy::from_arg(spec)?;
+    crate::release::utility::check(original)?;
+    crate::release::utility::measure(original, &policy, seed)
 }
 
 /// Applies a release policy and writes the release, its key and optionally its utility.

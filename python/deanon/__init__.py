@@ -17,17 +17,16 @@ cores) sizes the thread pool. Errors are :class:`DeanonError`, a ``ValueError`` 
 engine's message (naming the row, file or parameter).
 """
 
-from __future__ import annotations
+# Only the API is public: modules and helpers go by private names, so that
+# ``[n for n in dir(deanon) if not n.startswith("_")]`` is ``__all__``'s public names.
+import os as _os
+import tempfile as _tempfile
+import typing as _t
+import warnings as _warnings
+from pathlib import Path as _Path
 
-import io
-import json
-import os
-import tempfile
-from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
-
-import numpy as np
-import pandas as pd
+import numpy as _np
+import pandas as _pd
 
 from . import _frames
 from . import _native
@@ -47,20 +46,51 @@ __all__ = [
     "__version__",
 ]
 
-PathLike = Union[str, "os.PathLike[str]"]
+_PathLike = _t.Union[str, _os.PathLike]
+
+#: The library's defaults of the parameters left out (``None``), by function: those of the
+#: command line's flags.
+_DEFAULTS: _t.Dict[str, _t.Dict[str, _t.Any]] = _native.defaults()
+
+
+def _document(table: _t.Optional[str], extra: _t.Sequence[str] = ()):
+    """Appends to the docstring the library's defaults of ``table`` (what a parameter left out,
+    ``None``, means) and the paragraphs ``extra``, indented as the docstring."""
+    import textwrap as _textwrap
+
+    def document(function):
+        doc = (function.__doc__ or "").rstrip()
+        lines = [line for line in doc.splitlines()[1:] if line.strip()]
+        pad = min((line[: len(line) - len(line.lstrip())] for line in lines), key=len, default="")
+        paragraphs = list(extra)
+        if table is not None:
+            # No line break inside a value (a list's repr has spaces).
+            values = ", ".join(
+                f"``{k}={v!r}``".replace(" ", "\u00a0") for k, v in _DEFAULTS[table].items()
+            )
+            paragraphs.insert(
+                0,
+                "Left out (``None``), a parameter takes the library's default, the command "
+                f"line's: {values}.",
+            )
+        for text in paragraphs:
+            hang = "  " if text.startswith("- ") else ""
+            body = _textwrap.fill(text, 96, initial_indent=pad, subsequent_indent=pad + hang)
+            body = body.replace("\u00a0", " ")
+            doc = f"{doc}\n\n{body}"
+        function.__doc__ = f"{doc}\n{pad}"
+        return function
+
+    return document
 
 
 # pandas before 3.0 parses floats to the nearest value only when asked; 3.0 always does.
-_EXACT = {} if int(pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
+_EXACT = {} if int(_pd.__version__.split(".")[0]) >= 3 else {"float_precision": "round_trip"}
 
 
-def _read_csv(source) -> pd.DataFrame:
+def _read_csv(source) -> _pd.DataFrame:
     """A CSV written by the engine, floats read back bit for bit."""
-    return pd.read_csv(source, **_EXACT)
-
-
-def _csv(text: str) -> pd.DataFrame:
-    return _read_csv(io.StringIO(text))
+    return _pd.read_csv(source, **_EXACT)
 
 
 class Dataset:
@@ -79,8 +109,9 @@ class Dataset:
         self._native = native
 
     @classmethod
+    @_document("from_pandas")
     def from_pandas(
-        cls, df: pd.DataFrame, kind: str = "ratings", threads: Optional[int] = None
+        cls, df: _pd.DataFrame, kind: _t.Optional[str] = None, threads: _t.Optional[int] = None
     ) -> "Dataset":
         """A data set from a DataFrame with columns ``user``, ``item`` and optionally
         ``rating`` (stars) and ``date``; other columns are ignored.
@@ -107,21 +138,21 @@ class Dataset:
         return cls(native)
 
     @classmethod
-    def open(cls, path: PathLike) -> "Dataset":
+    def open(cls, path: _PathLike) -> "Dataset":
         """Opens a ``.deanon`` store (made by ``deanon import``/``generate`` or :meth:`save`).
 
         >>> ds = deanon.Dataset.open("ml100k.deanon")  # doctest: +SKIP
         """
-        return cls(_native.open(Path(path)))
+        return cls(_native.open(_Path(path)))
 
-    def save(self, path: PathLike) -> None:
+    def save(self, path: _PathLike) -> None:
         """Saves the data set as a ``.deanon`` store, which the command line reads.
 
         >>> deanon.generate("movielens-like", users=100).save("small.deanon")  # doctest: +SKIP
         """
-        self._native.save(Path(path))
+        self._native.save(_Path(path))
 
-    def to_pandas(self) -> pd.DataFrame:
+    def to_pandas(self) -> _pd.DataFrame:
         """The entries as a DataFrame ``user, item[, rating][, date]``, in the order of
         ``deanon export`` (person, then item, then day). Ids are int64 when every id of that
         column is a whole number, else ``str``; ratings are float stars; dates datetime64.
@@ -138,34 +169,36 @@ class Dataset:
             out["rating"] = cols["rating"]
         if "date" in cols:
             out["date"] = _frames.days_to_datetimes(cols["date"])
-        return pd.DataFrame(out)
+        return _pd.DataFrame(out)
 
-    def info(self) -> Dict[str, Any]:
+    def info(self) -> _t.Dict[str, _t.Any]:
         """The description ``deanon info --json`` prints (sizes, sparsity, rating scale, dates).
 
         >>> deanon.generate("netflix-like", users=500).info()["records"]  # doctest: +SKIP
         500
         """
-        return json.loads(self._native.info_json())
+        return self._native.info()
 
     def release(
-        self, policy: str, seed: int = 0, threads: Optional[int] = None
-    ) -> Tuple["Dataset", pd.DataFrame]:
+        self, policy: str, seed: int = 0, threads: _t.Optional[int] = None
+    ) -> _t.Tuple["Dataset", _pd.DataFrame]:
         """Applies a release policy (``deanon release --policy``): the released data set and
         its key, a DataFrame ``released_id, original_id`` (it names people: keep it private).
 
         >>> released, key = ds.release("pseudonymize|date-noise:days=7", seed=1)  # doctest: +SKIP
         """
         native, (released, original) = self._native.release(policy, seed=seed, threads=threads)
-        key = pd.DataFrame({"released_id": released, "original_id": original}, dtype=object)
+        key = _pd.DataFrame({"released_id": released, "original_id": original}, dtype=object)
         return Dataset(native), key
 
-    def utility(self, policy: str, seed: int = 0, threads: Optional[int] = None) -> Dict[str, Any]:
+    def utility(
+        self, policy: str, seed: int = 0, threads: _t.Optional[int] = None
+    ) -> _t.Dict[str, _t.Any]:
         """What a policy costs (``deanon release --utility``), as a dict.
 
         >>> ds.utility("pseudonymize|sample:fraction=0.5")["rmse_cost"]  # doctest: +SKIP
         """
-        return json.loads(self._native.utility(policy, seed=seed, threads=threads))
+        return self._native.utility(policy, seed=seed, threads=threads)
 
     def fingerprint(self) -> str:
         """A checksum of the content: equal fingerprints, equal data sets.
@@ -196,10 +229,10 @@ class Dataset:
         return self._native.kind
 
     @property
-    def path(self) -> Optional[Path]:
+    def path(self) -> _t.Optional[_Path]:
         """The store this data set was opened from, if any."""
         path = self._native.path
-        return None if path is None else Path(path)
+        return None if path is None else _Path(path)
 
     def __repr__(self) -> str:
         return (
@@ -208,8 +241,12 @@ class Dataset:
         )
 
 
+@_document("generate")
 def generate(
-    preset: str, users: Optional[int] = None, seed: int = 0, threads: Optional[int] = None
+    preset: str,
+    users: _t.Optional[int] = None,
+    seed: _t.Optional[int] = None,
+    threads: _t.Optional[int] = None,
 ) -> Dataset:
     """A synthetic data set (``deanon generate``): ``netflix-like`` (the calibrated twin of
     the Netflix Prize data), ``movielens-like`` or ``views-like``; ``users`` defaults to the
@@ -221,32 +258,37 @@ def generate(
     return Dataset(_native.generate(preset, users=users, seed=seed, threads=threads))
 
 
-def _key_pairs(key: Optional[pd.DataFrame]):
+def _key_pairs(key: _t.Optional[_pd.DataFrame]):
     return _frames.pairs(key, "released_id", "original_id", "the release key")
 
 
+def _float(value) -> _t.Optional[float]:
+    return None if value is None else float(value)
+
+
+@_document("sample_aux")
 def sample_aux(
     ds: Dataset,
-    targets: int,
-    items: int,
-    wrong: int = 0,
-    rating_error: float = 0,
-    date_error: int = 14,
+    targets: _t.Optional[int] = None,
+    items: _t.Optional[int] = None,
+    wrong: _t.Optional[int] = None,
+    rating_error: _t.Optional[float] = None,
+    date_error: _t.Optional[int] = None,
     dates: bool = True,
     ratings: bool = True,
-    select: str = "uniform",
-    key: Optional[pd.DataFrame] = None,
-    non_members: int = 0,
-    count_error: float = 0,
-    seed: int = 0,
-    threads: Optional[int] = None,
-) -> pd.DataFrame:
+    select: _t.Optional[str] = None,
+    key: _t.Optional[_pd.DataFrame] = None,
+    non_members: _t.Optional[int] = None,
+    count_error: _t.Optional[float] = None,
+    seed: _t.Optional[int] = None,
+    threads: _t.Optional[int] = None,
+) -> _pd.DataFrame:
     """What an adversary knows (``deanon aux``): ``items`` facts about each of ``targets``
     people of the original data ``ds`` (members of the release when ``key`` is given, plus
     ``non_members`` people it left out), ``wrong`` of them false, ratings off by up to
-    ``rating_error`` stars and dates by up to ``date_error`` days. The same records as the
-    command with the same seed: a DataFrame ``aux_id, item, rating, date, true_user`` (and
-    ``count`` with ``count_error``).
+    ``rating_error`` stars and dates by up to ``date_error`` days; ``select`` is ``uniform``
+    or ``rare:TOP``. The same records as the command with the same seed: a DataFrame
+    ``aux_id, item, rating, date, true_user`` (and ``count`` with ``count_error``).
 
     >>> aux = deanon.sample_aux(ds, targets=100, items=4, seed=1)  # doctest: +SKIP
     """
@@ -255,21 +297,22 @@ def sample_aux(
         targets,
         items,
         wrong=wrong,
-        rating_error=float(rating_error),
+        rating_error=_float(rating_error),
         date_error=date_error,
         dates=dates,
         ratings=ratings,
         select=select,
         key=_key_pairs(key),
         non_members=non_members,
-        count_error=float(count_error),
+        count_error=_float(count_error),
         seed=seed,
         threads=threads,
     )
     if skipped:
-        import warnings as _warnings
-
-        _warnings.warn(f"skipped {skipped} targets with fewer than {items} usable facts", stacklevel=2)
+        facts = _DEFAULTS["sample_aux"]["items"] if items is None else items
+        _warnings.warn(
+            f"skipped {skipped} targets with fewer than {facts} usable facts", stacklevel=2
+        )
     out = {
         "aux_id": cols["aux_id"],
         "item": cols["item"],
@@ -280,20 +323,32 @@ def sample_aux(
         out["true_user"] = cols["true_user"]
     if "count" in cols:
         out["count"] = cols["count"]
-    return pd.DataFrame(out)
+    return _pd.DataFrame(out)
 
 
+def _attack_parameters() -> _t.List[str]:
+    """The docstring's paragraphs on the attack parameters, from the library's registry."""
+    lines = [
+        "Attack parameters (keyword arguments, by the names of ``deanon attack``'s flags; "
+        "each at its default when left out):"
+    ]
+    for name, default, help_, algorithms in _native.attack_parameters():
+        lines.append(f"- ``{name}`` (default ``{default!r}``): {help_} ({', '.join(algorithms)}).")
+    return lines
+
+
+@_document("attack", _attack_parameters())
 def attack(
     release: Dataset,
-    aux: pd.DataFrame,
-    key: Optional[pd.DataFrame] = None,
-    algorithm: Optional[str] = None,
-    item_map: Optional[pd.DataFrame] = None,
-    resamples: int = 1000,
+    aux: _pd.DataFrame,
+    key: _t.Optional[_pd.DataFrame] = None,
+    algorithm: _t.Optional[str] = None,
+    item_map: _t.Optional[_pd.DataFrame] = None,
+    resamples: _t.Optional[int] = None,
     informed: bool = False,
-    threads: Optional[int] = None,
+    threads: _t.Optional[int] = None,
     **parameters: float,
-) -> Tuple[pd.DataFrame, Dict[str, Any]]:
+) -> _t.Tuple[_pd.DataFrame, _t.Dict[str, _t.Any]]:
     """Links each aux record to the release (``deanon attack``): ``(matches, summary)``.
 
     ``matches`` has MATCHES.csv's columns and values (``aux_id, candidate, score, runner_up,
@@ -304,10 +359,9 @@ def attack(
     are original ids. ``item_map`` (``aux_item, release_item``) links another catalogue.
     ``informed=True`` is the adversary who knows the release's published policy (recorded in
     the release): the aux facts are mapped into the release's representation and rho0, d0 and
-    the tolerances widened by the policy's noise (``deanon attack --informed``).
-    ``algorithm`` is ``scoreboard-rh`` when ``None``; the other keyword arguments are the
-    algorithms' parameters, by the names of ``deanon attack``'s flags (listed below), each at
-    its default when left out.
+    the tolerances widened by the policy's noise (``deanon attack --informed``). ``resamples``
+    is ``--bootstrap``. The other keyword arguments are the algorithms' parameters (listed
+    below); an unknown one is an error naming it.
 
     >>> matches, summary = deanon.attack(released, aux, key=key, phi=1.5)  # doctest: +SKIP
     >>> summary["recall"]  # doctest: +SKIP
@@ -315,7 +369,7 @@ def attack(
     _frames.require(aux, ["aux_id", "item"], "the aux table")
     count = None
     if "count" in aux.columns:
-        count = np.ascontiguousarray(pd.to_numeric(aux["count"]).to_numpy(), dtype=np.float64)
+        count = _np.ascontiguousarray(_pd.to_numeric(aux["count"]).to_numpy(), dtype=_np.float64)
     cols, summary, warnings = _native.attack(
         release._native,
         _frames.ids(aux["aux_id"]),
@@ -332,114 +386,119 @@ def attack(
         informed=informed,
         threads=threads,
     )
-    if warnings:
-        import warnings as _warnings
-
-        for w in warnings:
-            _warnings.warn(w, stacklevel=2)
-    return pd.DataFrame(cols), json.loads(summary)
+    for w in warnings:
+        _warnings.warn(w, stacklevel=2)
+    return _pd.DataFrame(cols), summary
 
 
+@_document("unicity")
 def unicity(
     ds: Dataset,
-    points: Sequence[int] = (1, 2, 4),
-    knowledge: Optional[Sequence[str]] = ("items+days",),
-    date_tol: int = 0,
-    sample: Optional[int] = None,
-    draws: int = 1,
-    resamples: int = 1000,
-    seed: int = 0,
-    threads: Optional[int] = None,
-) -> pd.DataFrame:
+    points: _t.Optional[_t.Sequence[int]] = None,
+    knowledge: _t.Optional[_t.Sequence[str]] = None,
+    date_tol: _t.Optional[int] = None,
+    sample: _t.Optional[int] = None,
+    draws: _t.Optional[int] = None,
+    resamples: _t.Optional[int] = None,
+    seed: _t.Optional[int] = None,
+    threads: _t.Optional[int] = None,
+) -> _pd.DataFrame:
     """Unicity (``deanon unicity``; de Montjoye et al. 2013): the share of draws of ``points``
     of a person's data that no one else's record holds, for each kind of ``knowledge``
     (``items``, ``items+ratings``, ``items+days``, ``items+ratings+days``; None: every kind the
-    data holds), dates matched within ``date_tol`` days. The command's columns.
+    data holds), dates matched within ``date_tol`` days, over ``sample`` people (None:
+    everyone). The command's columns.
 
     >>> deanon.unicity(ds, points=[2, 4], sample=500)  # doctest: +SKIP
     """
-    csv = _native.unicity(
-        ds._native,
-        list(points),
-        list(knowledge or []),
-        date_tol=date_tol,
-        sample=sample,
-        draws=draws,
-        resamples=resamples,
-        seed=seed,
-        threads=threads,
+    return _pd.DataFrame(
+        _native.unicity(
+            ds._native,
+            points=None if points is None else list(points),
+            knowledge=None if knowledge is None else list(knowledge),
+            date_tol=date_tol,
+            sample=sample,
+            draws=draws,
+            resamples=resamples,
+            seed=seed,
+            threads=threads,
+        )
     )
-    return _csv(csv)
 
 
 def sparsity(
-    ds: Dataset, sample: int = 1000, seed: int = 0, threads: Optional[int] = None
-) -> pd.DataFrame:
+    ds: Dataset, sample: int = 1000, seed: int = 0, threads: _t.Optional[int] = None
+) -> _pd.DataFrame:
     """The sparsity curve (``deanon sparsity``; paper Fig. 1): for x = 0.00 .. 1.00, the share
     of ``sample`` people whose nearest neighbour's similarity is at least x
     (``x, items_only, exact_ratings``).
 
     >>> deanon.sparsity(ds, sample=500).head()  # doctest: +SKIP
     """
-    return _csv(_native.sparsity(ds._native, sample=sample, seed=seed, threads=threads))
+    return _pd.DataFrame(_native.sparsity(ds._native, sample=sample, seed=seed, threads=threads))
 
 
 def experiment(
-    config_path: PathLike,
-    out: PathLike,
+    config_path: _PathLike,
+    out: _PathLike,
     resume: bool = False,
-    data: Optional[PathLike] = None,
-    threads: Optional[int] = None,
-) -> pd.DataFrame:
+    data: _t.Optional[_PathLike] = None,
+    threads: _t.Optional[int] = None,
+) -> _pd.DataFrame:
     """Runs an experiment config (``deanon experiment CONFIG -o OUT``) and returns its
     results.csv as a DataFrame (also written to ``out`` with the plots).
 
     >>> results = deanon.experiment("experiments/smoke.toml", "smoke-out")  # doctest: +SKIP
     """
     _native.experiment(
-        Path(config_path),
-        Path(out),
+        _Path(config_path),
+        _Path(out),
         resume=resume,
-        data=None if data is None else Path(data),
+        data=None if data is None else _Path(data),
         threads=threads,
     )
-    return _read_csv(Path(out) / "results.csv")
+    return _read_csv(_Path(out) / "results.csv")
 
 
+@_document("audit")
 def audit(
     ds: Dataset,
-    policies: Sequence[str],
-    out: Optional[PathLike] = None,
-    adversaries: Optional[PathLike] = None,
-    target: float = 0.09,
-    sample: Optional[int] = None,
-    draws: Optional[int] = None,
+    policies: _t.Sequence[str],
+    out: _t.Optional[_PathLike] = None,
+    adversaries: _t.Optional[_PathLike] = None,
+    target: _t.Optional[float] = None,
+    sample: _t.Optional[int] = None,
+    draws: _t.Optional[int] = None,
     everyone: bool = False,
-    seed: int = 0,
+    seed: _t.Optional[int] = None,
     naive: bool = False,
-    tuning: Optional[int] = None,
-    threads: Optional[int] = None,
-) -> Dict[str, Any]:
+    tuning: _t.Optional[int] = None,
+    threads: _t.Optional[int] = None,
+) -> _t.Dict[str, _t.Any]:
     """Audits ``ds`` before release (``deanon audit``): per-person risk under each candidate
     policy against a battery of adversaries (or those of the TOML file ``adversaries``),
     unicity, utility cost, and the policy recommended for re-identification at most
     ``target``. Returns audit.json as a dict; with ``out`` the report (report.html, plots,
     and risk.csv, mode 0600) stays there, without it the files go to a temporary folder.
     The adversaries know each published policy and choose their strongest attack on other
-    people (``tuning`` of them per policy, default 500); ``naive=True`` runs the policy-blind
-    battery with the default attack instead (``deanon audit --naive``).
+    people (``tuning`` of them per policy); ``naive=True`` runs the policy-blind battery with
+    the default attack instead (``deanon audit --naive``).
 
     >>> a = deanon.audit(ds, ["pseudonymize|sample:fraction=0.5"], sample=200)  # doctest: +SKIP
     >>> a["recommended"]  # doctest: +SKIP
     """
-
-    def run(data: Path, folder: Path) -> Dict[str, Any]:
-        _native.audit(
-            data,
+    with _tempfile.TemporaryDirectory(prefix="deanon-audit-") as scratch:
+        data = ds.path
+        if data is None:
+            data = _Path(scratch) / "data.deanon"
+            ds.save(data)
+        folder = _Path(out) if out is not None else _Path(scratch) / "audit"
+        return _native.audit(
+            _Path(data),
             folder,
             list(policies),
-            adversaries=None if adversaries is None else Path(adversaries),
-            target=float(target),
+            adversaries=None if adversaries is None else _Path(adversaries),
+            target=_float(target),
             sample=sample,
             draws=draws,
             everyone=everyone,
@@ -448,58 +507,50 @@ def audit(
             tuning=tuning,
             threads=threads,
         )
-        with open(folder / "audit.json", encoding="utf-8") as f:
-            return json.load(f)
-
-    with tempfile.TemporaryDirectory(prefix="deanon-audit-") as scratch:
-        data = ds.path
-        if data is None:
-            data = Path(scratch) / "data.deanon"
-            ds.save(data)
-        folder = Path(out) if out is not None else Path(scratch) / "audit"
-        return run(Path(data), folder)
 
 
-def _day(value) -> Optional[str]:
+def _day(value) -> _t.Optional[str]:
     if value is None:
         return None
     if isinstance(value, str):
         return value
-    return pd.Timestamp(value).strftime("%Y-%m-%d")
+    return _pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
+@_document("cohort")
 def cohort(
     ds: Dataset,
-    item: Optional[Union[str, int]] = None,
-    streak: Optional[int] = None,
-    times: Optional[int] = None,
-    any_of: Optional[Sequence[Union[str, int]]] = None,
-    at_least: Optional[int] = None,
-    from_date: Any = None,
-    to_date: Any = None,
-    min_cell: int = 10,
-    epsilon: Optional[float] = None,
-    facts: int = 2,
-    date_error: int = 3,
-    targets: int = 1000,
-    draws: int = 10,
-    seed: int = 0,
-    threads: Optional[int] = None,
-) -> Dict[str, Any]:
+    item: _t.Optional[_t.Union[str, int]] = None,
+    streak: _t.Optional[int] = None,
+    times: _t.Optional[int] = None,
+    any_of: _t.Optional[_t.Sequence[_t.Union[str, int]]] = None,
+    at_least: _t.Optional[int] = None,
+    from_date: _t.Any = None,
+    to_date: _t.Any = None,
+    min_cell: _t.Optional[int] = None,
+    epsilon: _t.Optional[float] = None,
+    facts: _t.Optional[int] = None,
+    date_error: _t.Optional[int] = None,
+    targets: _t.Optional[int] = None,
+    draws: _t.Optional[int] = None,
+    seed: _t.Optional[int] = None,
+    threads: _t.Optional[int] = None,
+) -> _t.Dict[str, _t.Any]:
     """What a published statement about a small group reveals (``deanon cohort``): "the N
     people who watched ``item`` on each of ``streak`` consecutive days" (or at least ``times``
-    times, or at least ``at_least`` items of ``any_of``) between ``from_date`` and ``to_date``.
-    Returns the report as a dict: ``cohort_size``, ``singles_out`` (below ``min_cell``),
-    ``dp_count`` with ``epsilon``, and the adversary who knows the statement plus ``facts``
-    other facts: ``reidentified_in_cohort`` against ``reidentified_in_population`` and the
-    anonymity sets.
+    times, or at least ``at_least`` items of ``any_of``) between ``from_date`` and ``to_date``
+    (None: the data's first and last day). Returns the report as a dict: ``cohort_size``,
+    ``singles_out`` (below ``min_cell``), ``dp_count`` with ``epsilon``, and the adversary who
+    knows the statement plus ``facts`` other facts (dates off by up to ``date_error`` days,
+    ``draws`` draws for each of at most ``targets`` members): ``reidentified_in_cohort``
+    against ``reidentified_in_population`` and the anonymity sets.
 
     >>> views = deanon.generate("views-like", users=100_000)  # doctest: +SKIP
     >>> deanon.cohort(views, item=230, streak=18, from_date="2022-12-01", to_date="2022-12-31",
     ...               epsilon=1)["cohort_size"]  # doctest: +SKIP
     23
     """
-    report = _native.cohort(
+    return _native.cohort(
         ds._native,
         item=None if item is None else str(item),
         streak=streak,
@@ -509,7 +560,7 @@ def cohort(
         from_date=_day(from_date),
         to_date=_day(to_date),
         min_cell=min_cell,
-        epsilon=None if epsilon is None else float(epsilon),
+        epsilon=_float(epsilon),
         facts=facts,
         date_error=date_error,
         targets=targets,
@@ -517,4 +568,3 @@ def cohort(
         seed=seed,
         threads=threads,
     )
-    return json.loads(report)

@@ -26,16 +26,18 @@ class NativeDataset:
     @property
     def path(self) -> Optional[Path_]: ...
     def save(self, path: Path_) -> None: ...
-    def info_json(self) -> str: ...
+    def info(self) -> Dict[str, Any]: ...
     def columns(self) -> Dict[str, Any]: ...
     def release(
         self, policy: str, seed: int = 0, threads: Optional[int] = None
     ) -> Tuple[NativeDataset, Pairs]: ...
-    def utility(self, policy: str, seed: int = 0, threads: Optional[int] = None) -> str: ...
+    def utility(
+        self, policy: str, seed: int = 0, threads: Optional[int] = None
+    ) -> Dict[str, Any]: ...
     def fingerprint(self) -> str: ...
 
 def from_columns(
-    kind: str,
+    kind: Optional[str],
     user: Column,
     item: Column,
     rating: Optional[Column] = None,
@@ -44,22 +46,25 @@ def from_columns(
 ) -> NativeDataset: ...
 def open(path: Path_) -> NativeDataset: ...
 def generate(
-    preset: str, users: Optional[int] = None, seed: int = 0, threads: Optional[int] = None
+    preset: str,
+    users: Optional[int] = None,
+    seed: Optional[int] = None,
+    threads: Optional[int] = None,
 ) -> NativeDataset: ...
 def sample_aux(
     data: NativeDataset,
-    targets: int,
-    items: int,
-    wrong: int = 0,
-    rating_error: float = 0.0,
-    date_error: int = 14,
+    targets: Optional[int] = None,
+    items: Optional[int] = None,
+    wrong: Optional[int] = None,
+    rating_error: Optional[float] = None,
+    date_error: Optional[int] = None,
     dates: bool = True,
     ratings: bool = True,
-    select: str = "uniform",
+    select: Optional[str] = None,
     key: Optional[Pairs] = None,
-    non_members: int = 0,
-    count_error: float = 0.0,
-    seed: int = 0,
+    non_members: Optional[int] = None,
+    count_error: Optional[float] = None,
+    seed: Optional[int] = None,
     threads: Optional[int] = None,
 ) -> Tuple[Dict[str, Any], int]: ...
 def attack(
@@ -72,33 +77,28 @@ def attack(
     count: Optional[npt.NDArray[np.float64]] = None,
     key: Optional[Pairs] = None,
     item_map: Optional[Pairs] = None,
-    algorithm: str = "scoreboard-rh",
-    phi: float = 1.5,
-    rho0: float = 1.5,
-    d0: float = 30.0,
-    rating_tol: float = 0.0,
-    date_tol: int = 14,
-    length_norm: float = 0.75,
-    count_tolerance: float = 0.5,
-    resamples: int = 1000,
-    seed: int = 0,
+    algorithm: Optional[str] = None,
+    parameters: Optional[Dict[str, float]] = None,
+    resamples: Optional[int] = None,
     informed: bool = False,
     threads: Optional[int] = None,
-) -> Tuple[Dict[str, Any], str, List[str]]: ...
+) -> Tuple[Dict[str, Any], Dict[str, Any], List[str]]: ...
+def attack_parameters() -> List[Tuple[str, Union[int, float], str, List[str]]]: ...
+def defaults() -> Dict[str, Dict[str, Any]]: ...
 def unicity(
     data: NativeDataset,
-    points: List[int],
-    knowledge: List[str],
-    date_tol: int = 0,
+    points: Optional[List[int]] = None,
+    knowledge: Optional[List[str]] = None,
+    date_tol: Optional[int] = None,
     sample: Optional[int] = None,
-    draws: int = 1,
-    resamples: int = 1000,
-    seed: int = 0,
+    draws: Optional[int] = None,
+    resamples: Optional[int] = None,
+    seed: Optional[int] = None,
     threads: Optional[int] = None,
-) -> str: ...
+) -> Dict[str, Any]: ...
 def sparsity(
     data: NativeDataset, sample: int = 1000, seed: int = 0, threads: Optional[int] = None
-) -> str: ...
+) -> Dict[str, Any]: ...
 def experiment(
     config: Path_,
     out: Path_,
@@ -111,16 +111,16 @@ def audit(
     out: Path_,
     policies: List[str],
     adversaries: Optional[Path_] = None,
-    target: float = 0.09,
+    target: Optional[float] = None,
     sample: Optional[int] = None,
     draws: Optional[int] = None,
     everyone: bool = False,
     resume: bool = False,
-    seed: int = 0,
+    seed: Optional[int] = None,
     naive: bool = False,
     tuning: Optional[int] = None,
     threads: Optional[int] = None,
-) -> None: ...
+) -> Dict[str, Any]: ...
 def cohort(
     data: NativeDataset,
     item: Optional[str] = None,
@@ -130,12 +130,12 @@ def cohort(
     at_least: Optional[int] = None,
     from_date: Optional[str] = None,
     to_date: Optional[str] = None,
-    min_cell: int = 10,
+    min_cell: Optional[int] = None,
     epsilon: Optional[float] = None,
-    facts: int = 2,
-    date_error: int = 3,
-    targets: int = 1000,
-    draws: int = 10,
-    seed: int = 0,
+    facts: Optional[int] = None,
+    date_error: Optional[int] = None,
+    targets: Optional[int] = None,
+    draws: Optional[int] = None,
+    seed: Optional[int] = None,
     threads: Optional[int] = None,
-) -> str: ...
+) -> Dict[str, Any]: ...

@@ -14,7 +14,8 @@ use deanon::dataset::import::columns::{Columns, import_columns};
 use deanon::dataset::{DatasetKind, store};
 
 use crate::columns::{Column, Pairs, optional};
-use crate::errors::{invalid, to_py};
+use crate::convert::to_python;
+use crate::errors::to_py;
 use crate::run::detached;
 
 /// A data set in the engine's layout.
@@ -34,8 +35,11 @@ impl NativeDataset {
     }
 }
 
-fn kind_of(name: &str) -> PyResult<DatasetKind> {
-    name.parse::<DatasetKind>().map_err(to_py)
+/// The kind named `name`; the library's default kind when `None`.
+fn kind_of(name: Option<&str>) -> PyResult<DatasetKind> {
+    name.map_or(Ok(DatasetKind::default()), |name| {
+        name.parse::<DatasetKind>().map_err(to_py)
+    })
 }
 
 /// Builds a data set from `(tag, values)` columns (see `columns`).
@@ -43,7 +47,7 @@ fn kind_of(name: &str) -> PyResult<DatasetKind> {
 #[pyo3(signature = (kind, user, item, rating=None, date=None, threads=None))]
 pub fn from_columns(
     py: Python<'_>,
-    kind: &str,
+    kind: Option<&str>,
     user: &Bound<'_, PyAny>,
     item: &Bound<'_, PyAny>,
     rating: Option<&Bound<'_, PyAny>>,
@@ -72,23 +76,24 @@ pub fn open(py: Python<'_>, path: PathBuf) -> PyResult<NativeDataset> {
     Ok(NativeDataset::new(data, Some(path)))
 }
 
-/// Generates a synthetic data set.
+/// Generates a synthetic data set; `users` and `seed` left out take [`GenerateParams::new`]'s
+/// (the preset's size, the library's seed).
+///
+/// [`GenerateParams::new`]: deanon::dataset::generate::GenerateParams::new
 #[pyfunction]
-#[pyo3(signature = (preset, users=None, seed=0, threads=None))]
+#[pyo3(signature = (preset, users=None, seed=None, threads=None))]
 pub fn generate(
     py: Python<'_>,
     preset: &str,
     users: Option<usize>,
-    seed: u64,
+    seed: Option<u64>,
     threads: Option<usize>,
 ) -> PyResult<NativeDataset> {
     use deanon::dataset::generate::{GenerateParams, Preset};
     let preset: Preset = preset.parse().map_err(to_py)?;
-    let params = GenerateParams {
-        preset,
-        users,
-        seed,
-    };
+    let mut params = GenerateParams::new(preset);
+    params.users = users.or(params.users);
+    params.seed = seed.unwrap_or(params.seed);
     let data = detached(py, threads, || deanon::dataset::generate::generate(&params))?;
     Ok(NativeDataset::new(data, None))
 }
@@ -128,13 +133,13 @@ impl NativeDataset {
         detached(py, None, move || store::save(&data, &path))
     }
 
-    /// `deanon info --json` as text.
-    fn info_json(&self, py: Python<'_>) -> PyResult<String> {
+    /// What `deanon info --json` prints, as a dict.
+    fn info<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         let data = self.data.clone();
         let summary = detached(py, None, move || {
             Ok(deanon::dataset::summary::summarize(&data))
         })?;
-        serde_json::to_string(&summary).map_err(|e| invalid(e.to_string()))
+        to_python(py, &summary)
     }
 
     /// The columns in record order, then item, then day (as `deanon export` writes them):
@@ -187,31 +192,27 @@ impl NativeDataset {
         let data = self.data.clone();
         let policy = policy.to_string();
         let released = detached(py, threads, move || {
-            let policy = deanon::release::Policy::from_arg(&policy)?;
-            deanon::release::utility::check(&data)?;
-            deanon::release::release(&data, &policy, seed)
+            deanon::jobs::release_in_memory(&data, &policy, seed)
         })?;
         let key = released.key.pairs_sorted().into_iter().unzip();
         Ok((NativeDataset::new(released.data, None), key))
     }
 
-    /// The utility report of a policy, as JSON text.
+    /// The utility report of a policy (`deanon release --utility`), as a dict.
     #[pyo3(signature = (policy, seed=0, threads=None))]
-    fn utility(
+    fn utility<'py>(
         &self,
-        py: Python<'_>,
+        py: Python<'py>,
         policy: &str,
         seed: u64,
         threads: Option<usize>,
-    ) -> PyResult<String> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         let data = self.data.clone();
         let policy = policy.to_string();
         let utility = detached(py, threads, move || {
-            let policy = deanon::release::Policy::from_arg(&policy)?;
-            deanon::release::utility::check(&data)?;
-            deanon::release::utility::measure(&data, &policy, seed)
+            deanon::jobs::utility_in_memory(&data, &policy, seed)
         })?;
-        serde_json::to_string(&utility).map_err(|e| invalid(e.to_string()))
+        to_python(py, &utility)
     }
 
     /// The store's fingerprint (equal fingerprints: equal data sets).

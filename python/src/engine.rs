@@ -1,6 +1,8 @@
-//! The engine's answers for Python: aux sampling, the attack (through the library's one entry
-//! point, `deanon::linkage::attack`), unicity, sparsity, experiments and the audit. Parameters
-//! go through the library's checked types, so a bad value gives the library's message.
+//! The engine's answers for Python: aux sampling, the attack, unicity, sparsity, experiments, the
+//! audit and cohorts, through the library's in-memory jobs (`deanon::jobs`). Parameters go
+//! through the library's checked types, so a bad value gives the library's message; a parameter
+//! left out (`None`) takes the library's default (its `defaults` modules and `Default` impls,
+//! the command line's defaults), and [`defaults`] tells Python what those are.
 
 use std::path::PathBuf;
 
@@ -10,11 +12,12 @@ use pyo3::types::{PyDict, PyList};
 
 use deanon::attack::{AttackParams, ItemMap, Value};
 use deanon::auxiliary::file::{AuxColumns, records_from_columns};
-use deanon::auxiliary::sampler::{self, AuxParams, Selection};
+use deanon::auxiliary::sampler::{AuxParams, Selection};
 use deanon::dataset::{AuxRecord, ReleaseKey};
 use deanon::linkage::{AttackOptions, Executor};
 
 use crate::columns::{Column, Pairs, optional};
+use crate::convert::to_python;
 use crate::dataset::NativeDataset;
 use crate::errors::{invalid, to_py};
 use crate::run::detached;
@@ -29,52 +32,52 @@ fn key_of(columns: Option<Pairs>) -> Option<ReleaseKey> {
 
 /// Samples aux records (`deanon aux`): a dict of columns `aux_id`, `item`, `rating` (float64
 /// stars), `date` (int64 days), `true_user`, `count` (float64, when counts were drawn), and
-/// the number of targets skipped.
+/// the number of targets skipped. Parameters left out take [`AuxParams::default`]'s values.
 #[pyfunction]
-#[pyo3(signature = (data, targets, items, wrong=0, rating_error=0.0, date_error=14, dates=true,
-    ratings=true, select="uniform", key=None, non_members=0, count_error=0.0, seed=0, threads=None))]
+#[pyo3(signature = (data, targets=None, items=None, wrong=None, rating_error=None,
+    date_error=None, dates=true, ratings=true, select=None, key=None, non_members=None,
+    count_error=None, seed=None, threads=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn sample_aux<'py>(
     py: Python<'py>,
     data: &NativeDataset,
-    targets: usize,
-    items: usize,
-    wrong: usize,
-    rating_error: f64,
-    date_error: u32,
+    targets: Option<usize>,
+    items: Option<usize>,
+    wrong: Option<usize>,
+    rating_error: Option<f64>,
+    date_error: Option<u32>,
     dates: bool,
     ratings: bool,
-    select: &str,
+    select: Option<&str>,
     key: Option<Pairs>,
-    non_members: usize,
-    count_error: f64,
-    seed: u64,
+    non_members: Option<usize>,
+    count_error: Option<f64>,
+    seed: Option<u64>,
     threads: Option<usize>,
 ) -> PyResult<(Bound<'py, PyDict>, usize)> {
-    let select: Selection = select.parse().map_err(to_py)?;
+    let d = AuxParams::default();
+    let select = match select {
+        Some(text) => text.parse::<Selection>().map_err(to_py)?,
+        None => d.select,
+    };
     let params = AuxParams {
-        targets,
-        items,
-        wrong,
-        rating_error,
-        date_error,
+        targets: targets.unwrap_or(d.targets),
+        items: items.unwrap_or(d.items),
+        wrong: wrong.unwrap_or(d.wrong),
+        rating_error: rating_error.unwrap_or(d.rating_error),
+        date_error: date_error.unwrap_or(d.date_error),
         dates,
         ratings,
         select,
-        non_members,
-        count_error,
-        seed,
+        non_members: non_members.unwrap_or(d.non_members),
+        count_error: count_error.unwrap_or(d.count_error),
+        seed: seed.unwrap_or(d.seed),
     };
     let key = key_of(key);
     let original = data.data.clone();
     let sampled = detached(py, threads, move || {
-        sampler::sample(&original, &params, key.as_ref())
+        deanon::jobs::sample_aux_in_memory(&original, &params, key.as_ref())
     })?;
-    if sampled.records.is_empty() {
-        return Err(invalid(format!(
-            "no target has {items} usable facts: lower items or widen select"
-        )));
-    }
     Ok((aux_columns(py, &sampled.records)?, sampled.skipped))
 }
 
@@ -141,9 +144,19 @@ fn attack_params(
     params.check().map_err(to_py)
 }
 
-/// Every attack parameter of the registry: `(name, default, help, algorithms that read it)`.
+/// One attack parameter for Python: `(name, default, help, algorithms that read it)`.
+type ParameterRow<'py> = (
+    &'static str,
+    Bound<'py, PyAny>,
+    &'static str,
+    Vec<&'static str>,
+);
+
+/// Every attack parameter of the registry: `(name, default, help, algorithms that read it)`, the
+/// default an `int` for whole-number parameters (days, the seed), else a `float`.
 #[pyfunction]
-pub fn attack_parameters() -> Vec<(&'static str, f64, &'static str, Vec<&'static str>)> {
+pub fn attack_parameters(py: Python<'_>) -> PyResult<Vec<ParameterRow<'_>>> {
+    use pyo3::IntoPyObjectExt;
     deanon::attack::parameters()
         .iter()
         .map(|p| {
@@ -151,15 +164,108 @@ pub fn attack_parameters() -> Vec<(&'static str, f64, &'static str, Vec<&'static
                 .filter(|a| a.uses(p.name))
                 .map(|a| a.name())
                 .collect();
-            (p.name, p.default_f64(), p.help, readers)
+            let default = match p.default {
+                Value::Whole(n) => n.into_bound_py_any(py)?,
+                Value::Real(x) => x.into_bound_py_any(py)?,
+            };
+            Ok((p.name, default, p.help, readers))
         })
         .collect()
 }
 
-/// Attacks a release (`deanon attack`): `(columns of MATCHES.csv, summary JSON, warnings)`.
+/// The library's defaults of what Python leaves out (`None`), by function: the values the
+/// command line's flags default to.
+#[pyfunction]
+pub fn defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
+    let out = PyDict::new(py);
+    let table = |name: &str, entries: &[(&str, Bound<'_, PyAny>)]| -> PyResult<()> {
+        let dict = PyDict::new(py);
+        for (key, value) in entries {
+            dict.set_item(*key, value)?;
+        }
+        out.set_item(name, dict)
+    };
+    use pyo3::IntoPyObjectExt;
+    macro_rules! entries {
+        ($($key:literal => $value:expr),* $(,)?) => {
+            [$(($key, ($value).into_bound_py_any(py)?)),*]
+        };
+    }
+    table(
+        "from_pandas",
+        &entries!["kind" => deanon::dataset::DatasetKind::default().name()],
+    )?;
+    let generate = deanon::dataset::generate::GenerateParams::new(
+        deanon::dataset::generate::Preset::NetflixLike,
+    );
+    table("generate", &entries!["seed" => generate.seed])?;
+    let aux = AuxParams::default();
+    table(
+        "sample_aux",
+        &entries![
+            "targets" => aux.targets,
+            "items" => aux.items,
+            "wrong" => aux.wrong,
+            "rating_error" => aux.rating_error,
+            "date_error" => aux.date_error,
+            "select" => deanon::auxiliary::sampler::defaults::SELECT,
+            "non_members" => aux.non_members,
+            "count_error" => aux.count_error,
+            "seed" => aux.seed,
+        ],
+    )?;
+    table(
+        "attack",
+        &entries![
+            "algorithm" => AttackParams::defaults().algorithm().name(),
+            "resamples" => AttackOptions::default().resamples,
+        ],
+    )?;
+    let unicity = deanon::dataset::unicity::UnicityParams::default();
+    table(
+        "unicity",
+        &entries![
+            "points" => unicity.points.clone(),
+            "date_tol" => unicity.date_tol,
+            "draws" => unicity.draws,
+            "resamples" => unicity.resamples,
+            "seed" => unicity.seed,
+        ],
+    )?;
+    let audit = deanon::audit::AuditParams::default();
+    table(
+        "audit",
+        &entries![
+            "target" => audit.target_risk,
+            "sample" => audit.sample,
+            "draws" => audit.draws,
+            "seed" => audit.seed,
+            "tuning" => audit.tuning,
+        ],
+    )?;
+    let cohort = deanon::cohort::CohortParams::new(deanon::cohort::Statement::Times {
+        item: deanon::cohort::ANY_ITEM.to_string(),
+        count: 1,
+    });
+    table(
+        "cohort",
+        &entries![
+            "min_cell" => cohort.min_cell,
+            "facts" => cohort.knowledge.facts,
+            "date_error" => cohort.knowledge.date_error,
+            "targets" => cohort.knowledge.targets,
+            "draws" => cohort.knowledge.draws,
+            "seed" => cohort.knowledge.seed,
+        ],
+    )?;
+    Ok(out)
+}
+
+/// Attacks a release (`deanon attack`): `(columns of MATCHES.csv, the summary as a dict,
+/// warnings)`; `resamples` left out takes [`AttackOptions::default`]'s.
 #[pyfunction]
 #[pyo3(signature = (release, aux_id, item, rating=None, date=None, true_user=None, count=None,
-    key=None, item_map=None, algorithm=None, parameters=None, resamples=1000, informed=false,
+    key=None, item_map=None, algorithm=None, parameters=None, resamples=None, informed=false,
     threads=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn attack<'py>(
@@ -175,11 +281,12 @@ pub fn attack<'py>(
     item_map: Option<Pairs>,
     algorithm: Option<&str>,
     parameters: Option<&Bound<'py, PyDict>>,
-    resamples: usize,
+    resamples: Option<usize>,
     informed: bool,
     threads: Option<usize>,
-) -> PyResult<(Bound<'py, PyDict>, String, Vec<String>)> {
+) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyAny>, Vec<String>)> {
     let params = attack_params(algorithm, parameters)?;
+    let resamples = resamples.unwrap_or(AttackOptions::default().resamples);
     let aux_id = Column::extract("aux_id", aux_id)?;
     let item = Column::extract("item", item)?;
     let rating = optional("rating", rating)?;
@@ -200,38 +307,27 @@ pub fn attack<'py>(
     let key = key_of(key);
     let item_map = item_map.map(|c| ItemMap::from_pairs(zipped(c)));
     let data = release.data.clone();
-    let (outcomes, summary, warnings) = detached(py, threads, || {
+    let (outcomes, report) = detached(py, threads, || {
         let aux = records_from_columns(&columns)?;
-        let (aux, params) = if informed {
-            deanon::jobs::informed(&data, &aux, &params).map_err(|message| {
-                deanon::Error::InvalidArgument(format!("informed=True: the release {message}"))
-            })?
-        } else {
-            (aux, params.clone())
-        };
-        let options = AttackOptions {
-            item_map: item_map.as_ref(),
-            resamples,
-            bootstrap_seed: params.seed(),
-            ..AttackOptions::default()
-        };
-        let attacked = deanon::linkage::attack(
+        deanon::jobs::attack_in_memory(
             &data,
-            &aux,
+            aux,
             key.as_ref(),
+            item_map.as_ref(),
             &params,
-            &Executor::Local,
-            &options,
-        )?
-        .expect("a local attack always answers");
-        let warnings =
-            deanon::jobs::attack_warnings(&data, &aux, key.is_some(), attacked.facts_dropped);
-        let mut summary = attacked.summary;
-        summary.informed = informed;
-        Ok((attacked.outcomes, summary, warnings))
+            informed,
+            resamples,
+        )
+        .map_err(|e| match e {
+            deanon::Error::Parameter {
+                name: "informed",
+                message,
+            } => deanon::Error::InvalidArgument(format!("informed=True: the release {message}")),
+            e => e,
+        })
     })?;
-    let summary = serde_json::to_string(&summary).map_err(|e| invalid(e.to_string()))?;
-    Ok((matches_columns(py, &outcomes)?, summary, warnings))
+    let summary = to_python(py, &report.summary)?;
+    Ok((matches_columns(py, &outcomes)?, summary, report.warnings))
 }
 
 /// The columns of MATCHES.csv (blank values as NaN / None).
@@ -287,58 +383,104 @@ fn matches_columns<'py>(
     Ok(out)
 }
 
-/// Unicity (`deanon unicity`) as the command's CSV text.
+/// Unicity (`deanon unicity`): the command's CSV columns (`knowledge`, `points`, `date_tol`,
+/// `people`, `draws`, `unique` as text and int64, `unicity`, `unicity_lo`, `unicity_hi` as
+/// float64, NaN where blank). Parameters left out take [`UnicityParams::default`]'s values
+/// (`knowledge` empty: every kind the data holds).
+///
+/// [`UnicityParams::default`]: deanon::dataset::unicity::UnicityParams
 #[pyfunction]
-#[pyo3(signature = (data, points, knowledge, date_tol=0, sample=None, draws=1, resamples=1000,
-    seed=0, threads=None))]
+#[pyo3(signature = (data, points=None, knowledge=None, date_tol=None, sample=None, draws=None,
+    resamples=None, seed=None, threads=None))]
 #[allow(clippy::too_many_arguments)]
-pub fn unicity(
-    py: Python<'_>,
+pub fn unicity<'py>(
+    py: Python<'py>,
     data: &NativeDataset,
-    points: Vec<usize>,
-    knowledge: Vec<String>,
-    date_tol: u32,
+    points: Option<Vec<usize>>,
+    knowledge: Option<Vec<String>>,
+    date_tol: Option<u32>,
     sample: Option<usize>,
-    draws: usize,
-    resamples: usize,
-    seed: u64,
+    draws: Option<usize>,
+    resamples: Option<usize>,
+    seed: Option<u64>,
     threads: Option<usize>,
-) -> PyResult<String> {
-    use deanon::dataset::unicity::{Knowledge, UnicityParams, measure, to_csv};
-    let knowledge = knowledge
-        .iter()
-        .map(|k| k.parse::<Knowledge>())
-        .collect::<deanon::Result<Vec<_>>>()
-        .map_err(to_py)?;
+) -> PyResult<Bound<'py, PyDict>> {
+    use deanon::dataset::unicity::{Knowledge, UnicityParams, measure};
+    let d = UnicityParams::default();
+    let knowledge = match knowledge {
+        Some(names) => names
+            .iter()
+            .map(|k| k.parse::<Knowledge>())
+            .collect::<deanon::Result<Vec<_>>>()
+            .map_err(to_py)?,
+        None => d.knowledge.clone(),
+    };
     let params = UnicityParams {
-        points,
+        points: points.unwrap_or_else(|| d.points.clone()),
         knowledge,
-        date_tol,
-        sample,
-        draws,
-        seed,
-        resamples,
+        date_tol: date_tol.unwrap_or(d.date_tol),
+        sample: sample.or(d.sample),
+        draws: draws.unwrap_or(d.draws),
+        seed: seed.unwrap_or(d.seed),
+        resamples: resamples.unwrap_or(d.resamples),
     };
     let dataset = data.data.clone();
-    detached(py, threads, move || {
-        Ok(to_csv(&measure(&dataset, &params)?))
-    })
+    let rows = detached(py, threads, move || measure(&dataset, &params))?;
+    let out = PyDict::new(py);
+    let whole = |f: fn(&deanon::dataset::unicity::UnicityRow) -> usize| -> Vec<i64> {
+        rows.iter().map(|r| f(r) as i64).collect()
+    };
+    let real = |f: fn(&deanon::dataset::unicity::UnicityRow) -> Option<f64>| -> Vec<f64> {
+        rows.iter().map(|r| f(r).unwrap_or(f64::NAN)).collect()
+    };
+    out.set_item(
+        "knowledge",
+        PyList::new(py, rows.iter().map(|r| r.knowledge.name()))?,
+    )?;
+    out.set_item("points", PyArray1::from_vec(py, whole(|r| r.points)))?;
+    out.set_item(
+        "date_tol",
+        PyArray1::from_vec(py, whole(|r| r.date_tol as usize)),
+    )?;
+    out.set_item("people", PyArray1::from_vec(py, whole(|r| r.people)))?;
+    out.set_item("draws", PyArray1::from_vec(py, whole(|r| r.draws)))?;
+    out.set_item("unique", PyArray1::from_vec(py, whole(|r| r.unique)))?;
+    out.set_item("unicity", PyArray1::from_vec(py, real(|r| r.unicity)))?;
+    out.set_item("unicity_lo", PyArray1::from_vec(py, real(|r| r.unicity_lo)))?;
+    out.set_item("unicity_hi", PyArray1::from_vec(py, real(|r| r.unicity_hi)))?;
+    Ok(out)
 }
 
-/// The sparsity curve (`deanon sparsity`) as the command's CSV text.
+/// The sparsity curve (`deanon sparsity`): the command's CSV columns `x`, `items_only`,
+/// `exact_ratings` (float64).
 #[pyfunction]
 #[pyo3(signature = (data, sample=1000, seed=0, threads=None))]
-pub fn sparsity(
-    py: Python<'_>,
+pub fn sparsity<'py>(
+    py: Python<'py>,
     data: &NativeDataset,
     sample: usize,
     seed: u64,
     threads: Option<usize>,
-) -> PyResult<String> {
+) -> PyResult<Bound<'py, PyDict>> {
     let dataset = data.data.clone();
-    detached(py, threads, move || {
-        Ok(deanon::dataset::sparsity::measure(&dataset, sample, seed).to_csv())
-    })
+    let curve = detached(py, threads, move || {
+        Ok(deanon::dataset::sparsity::measure(&dataset, sample, seed).curve())
+    })?;
+    let out = PyDict::new(py);
+    // The command writes x with two decimals: k / 100 is the float nearest that text.
+    out.set_item(
+        "x",
+        PyArray1::from_vec(py, curve.iter().map(|c| c.0).collect()),
+    )?;
+    out.set_item(
+        "items_only",
+        PyArray1::from_vec(py, curve.iter().map(|c| c.1).collect()),
+    )?;
+    out.set_item(
+        "exact_ratings",
+        PyArray1::from_vec(py, curve.iter().map(|c| c.2).collect()),
+    )?;
+    Ok(out)
 }
 
 /// Runs an experiment config into `out` (`deanon experiment`); returns the terminal summary.
@@ -357,40 +499,43 @@ pub fn experiment(
     })
 }
 
-/// Audits the store at `data` into `out` (`deanon audit`).
+/// Audits the store at `data` into `out` (`deanon audit`): audit.json as a dict. Parameters
+/// left out take [`AuditParams::default`]'s values.
+///
+/// [`AuditParams::default`]: deanon::audit::AuditParams
 #[pyfunction]
-#[pyo3(signature = (data, out, policies, adversaries=None, target=0.09, sample=None, draws=None,
-    everyone=false, resume=false, seed=0, naive=false, tuning=None, threads=None))]
+#[pyo3(signature = (data, out, policies, adversaries=None, target=None, sample=None, draws=None,
+    everyone=false, resume=false, seed=None, naive=false, tuning=None, threads=None))]
 #[allow(clippy::too_many_arguments)]
-pub fn audit(
-    py: Python<'_>,
+pub fn audit<'py>(
+    py: Python<'py>,
     data: PathBuf,
     out: PathBuf,
     policies: Vec<String>,
     adversaries: Option<PathBuf>,
-    target: f64,
+    target: Option<f64>,
     sample: Option<usize>,
     draws: Option<usize>,
     everyone: bool,
     resume: bool,
-    seed: u64,
+    seed: Option<u64>,
     naive: bool,
     tuning: Option<usize>,
     threads: Option<usize>,
-) -> PyResult<()> {
-    let defaults = deanon::audit::AuditParams::default();
+) -> PyResult<Bound<'py, PyAny>> {
+    let d = deanon::audit::AuditParams::default();
     let params = deanon::audit::AuditParams {
         policies,
-        target_risk: target,
-        sample: sample.unwrap_or(defaults.sample),
-        draws: draws.unwrap_or(defaults.draws),
+        target_risk: target.unwrap_or(d.target_risk),
+        sample: sample.unwrap_or(d.sample),
+        draws: draws.unwrap_or(d.draws),
         everyone,
-        seed,
+        seed: seed.unwrap_or(d.seed),
         naive,
-        tuning: tuning.unwrap_or(defaults.tuning),
-        ..defaults
+        tuning: tuning.unwrap_or(d.tuning),
+        ..d
     };
-    detached(py, threads, move || {
+    let audit = detached(py, threads, move || {
         deanon::jobs::audit(
             &data,
             &params,
@@ -399,18 +544,22 @@ pub fn audit(
             resume,
             &Executor::Local,
         )
-        .map(|_| ())
-    })
+    })?
+    .expect("a local audit always answers");
+    to_python(py, &audit)
 }
 
-/// What a published statement about a group reveals (`deanon cohort`), as the report's JSON.
+/// What a published statement about a group reveals (`deanon cohort`): the report as a dict.
+/// Parameters left out take [`CohortParams::new`]'s values.
+///
+/// [`CohortParams::new`]: deanon::cohort::CohortParams::new
 #[pyfunction]
 #[pyo3(signature = (data, item=None, streak=None, times=None, any_of=None, at_least=None,
-    from_date=None, to_date=None, min_cell=10, epsilon=None, facts=2, date_error=3,
-    targets=1000, draws=10, seed=0, threads=None))]
+    from_date=None, to_date=None, min_cell=None, epsilon=None, facts=None, date_error=None,
+    targets=None, draws=None, seed=None, threads=None))]
 #[allow(clippy::too_many_arguments)]
-pub fn cohort(
-    py: Python<'_>,
+pub fn cohort<'py>(
+    py: Python<'py>,
     data: &NativeDataset,
     item: Option<String>,
     streak: Option<u32>,
@@ -419,31 +568,32 @@ pub fn cohort(
     at_least: Option<u32>,
     from_date: Option<String>,
     to_date: Option<String>,
-    min_cell: u64,
+    min_cell: Option<u64>,
     epsilon: Option<f64>,
-    facts: usize,
-    date_error: u32,
-    targets: usize,
-    draws: usize,
-    seed: u64,
+    facts: Option<usize>,
+    date_error: Option<u32>,
+    targets: Option<usize>,
+    draws: Option<usize>,
+    seed: Option<u64>,
     threads: Option<usize>,
-) -> PyResult<String> {
+) -> PyResult<Bound<'py, PyAny>> {
     use deanon::cohort::{CohortParams, Statement};
     let statement =
         Statement::from_options(item, streak, times, any_of, at_least).map_err(to_py)?;
     let mut params = CohortParams::new(statement);
     params.from = from_date;
     params.to = to_date;
-    params.min_cell = min_cell;
     params.epsilon = epsilon;
-    params.knowledge.facts = facts;
-    params.knowledge.date_error = date_error;
-    params.knowledge.targets = targets;
-    params.knowledge.draws = draws;
-    params.knowledge.seed = seed;
+    params.min_cell = min_cell.unwrap_or(params.min_cell);
+    let k = &mut params.knowledge;
+    k.facts = facts.unwrap_or(k.facts);
+    k.date_error = date_error.unwrap_or(k.date_error);
+    k.targets = targets.unwrap_or(k.targets);
+    k.draws = draws.unwrap_or(k.draws);
+    k.seed = seed.unwrap_or(k.seed);
     let dataset = data.data.clone();
     let report = detached(py, threads, move || {
         deanon::cohort::analyse(&dataset, &params)
     })?;
-    serde_json::to_string(&report).map_err(|e| invalid(e.to_string()))
+    to_python(py, &report)
 }

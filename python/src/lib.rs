@@ -5,6 +5,7 @@
 //! array) lives in the pure-Python package `deanon` (python/deanon/), which wraps this module.
 
 mod columns;
+mod convert;
 mod dataset;
 mod engine;
 mod errors;
@@ -23,6 +24,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(engine::sample_aux, m)?)?;
     m.add_function(wrap_pyfunction!(engine::attack, m)?)?;
     m.add_function(wrap_pyfunction!(engine::attack_parameters, m)?)?;
+    m.add_function(wrap_pyfunction!(engine::defaults, m)?)?;
     m.add_function(wrap_pyfunction!(engine::unicity, m)?)?;
     m.add_function(wrap_pyfunction!(engine::sparsity, m)?)?;
     m.add_function(wrap_pyfunction!(engine::experiment, m)?)?;

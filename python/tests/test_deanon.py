@@ -4,8 +4,10 @@ Needs the command-line binary (``DEANON_BIN``, default ``target/release/deanon``
 repository) and the package installed (``pip install ./python``).
 """
 
+import inspect
 import json
 import os
+import re
 import signal
 import stat
 import subprocess
@@ -46,6 +48,13 @@ def text(v):
     return str(v)
 
 
+def assert_same_json(value, path):
+    """``value`` is the JSON file the command wrote, keys in the same order."""
+    want = json.loads(Path(path).read_text())
+    assert value == want
+    assert json.dumps(value) == json.dumps(want)
+
+
 def assert_same(df, path):
     """``df`` holds the values of the CSV file the command wrote: text columns as written,
     float columns bit for bit (Python and Rust may print a tie of shortest forms differently)."""
@@ -83,7 +92,7 @@ def test_release_aux_and_attack_equal_the_command_line(world):
 
     matches, summary = deanon.attack(released, aux, key=key)
     assert_same(matches, world / "MATCHES.csv")
-    assert summary == json.loads((world / "summary.json").read_text())
+    assert_same_json(summary, world / "summary.json")
     assert 0 < summary["recall"] <= 1 and summary["non_members"] == 50
 
 
@@ -91,7 +100,7 @@ def test_utility_equals_the_command_line(world, tmp_path):
     cli("release", world / "orig.deanon", "--policy", POLICY, "--seed", 9, "-o", tmp_path / "r.deanon",
         "--key", tmp_path / "k.csv", "--utility", tmp_path / "u.json")
     utility = deanon.Dataset.open(world / "orig.deanon").utility(POLICY, seed=9)
-    assert utility == json.loads((tmp_path / "u.json").read_text())
+    assert_same_json(utility, tmp_path / "u.json")
     assert 0 < utility["kept_fraction"] < 1
 
 
@@ -114,8 +123,9 @@ def test_pandas_round_trip_and_the_store_of_the_command_line(world, tmp_path):
     cli("export", world / "orig.deanon", "-o", tmp_path / "export.csv")
     assert deanon.Dataset.from_pandas(pd.read_csv(tmp_path / "export.csv")).fingerprint() == original.fingerprint()
     again.save(tmp_path / "again.deanon")
-    info = json.loads(subprocess.run([str(BIN), "info", "--json", str(tmp_path / "again.deanon")], check=True, capture_output=True, text=True).stdout)
-    assert info == original.info()
+    info = subprocess.run([str(BIN), "info", "--json", str(tmp_path / "again.deanon")], check=True, capture_output=True, text=True).stdout
+    (tmp_path / "info.json").write_text(info)
+    assert_same_json(original.info(), tmp_path / "info.json")
     assert (again.num_records, again.num_items, again.num_entries) == (original.num_records, original.num_items, original.num_entries)
 
 
@@ -204,7 +214,7 @@ def test_answers_do_not_depend_on_the_thread_count(world):
 def test_unicity_and_sparsity_equal_the_command_line(world, tmp_path):
     original = deanon.Dataset.open(world / "orig.deanon")
     cli("unicity", world / "orig.deanon", "--points", "1,2,4", "--knowledge", "items+days", "--sample", 500, "--seed", 3, "-o", tmp_path / "u.csv")
-    pd.testing.assert_frame_equal(deanon.unicity(original, sample=500, seed=3), deanon._read_csv(tmp_path / "u.csv"))
+    pd.testing.assert_frame_equal(deanon.unicity(original, points=[1, 2, 4], knowledge=["items+days"], sample=500, seed=3), deanon._read_csv(tmp_path / "u.csv"))
     cli("sparsity", world / "orig.deanon", "--sample", 300, "--seed", 2, "-o", tmp_path / "s.csv")
     pd.testing.assert_frame_equal(deanon.sparsity(original, sample=300, seed=2), deanon._read_csv(tmp_path / "s.csv"))
 
@@ -242,7 +252,7 @@ def test_ctrl_c_stops_a_long_call():
     stopped = time.perf_counter() - started
     assert stopped < 3.0, stopped
     # The next call runs normally.
-    assert len(deanon.unicity(ds, points=[1], sample=100)) == 1
+    assert len(deanon.unicity(ds, points=[1], knowledge=["items+days"], sample=100)) == 1
 
 
 def test_experiment_returns_results_csv(tmp_path):
@@ -289,7 +299,7 @@ def test_cohort_equals_the_command_line(tmp_path):
         "--to", "2022-12-31", "--epsilon", 1, "--targets", 50, "--draws", 2, "-o", tmp_path / "c.json")
     report = deanon.cohort(views, item=busiest, times=3, from_date=pd.Timestamp("2022-12-01"),
                            to_date="2022-12-31", epsilon=1, targets=50, draws=2)
-    assert report == json.loads((tmp_path / "c.json").read_text())
+    assert_same_json(report, tmp_path / "c.json")
     assert report["cohort_size"] > 0 and report["population"] == info["records"] == 20000
     with pytest.raises(deanon.DeanonError, match="item= needs streak= or times="):
         deanon.cohort(views, item=busiest)
@@ -304,7 +314,7 @@ def test_informed_attack_and_naive_audit_equal_the_command_line(world, tmp_path)
     cli("attack", world / "rel.deanon", "--aux", world / "aux.csv", "--key", world / "key.csv", "--informed",
         "-o", tmp_path / "M.csv", "--summary", tmp_path / "s.json")
     matches, summary = deanon.attack(released, aux, key=key, informed=True)
-    assert summary == json.loads((tmp_path / "s.json").read_text())
+    assert_same_json(summary, tmp_path / "s.json")
     assert summary["informed"] is True
     assert_same(matches, tmp_path / "M.csv")
     with pytest.raises(deanon.DeanonError, match="informed=True"):
@@ -318,3 +328,101 @@ def test_informed_attack_and_naive_audit_equal_the_command_line(world, tmp_path)
     assert naive["provenance"]["adversaries_know_policy"] is False
     informed = deanon.audit(original, [POLICY], sample=60, draws=1, tuning=50)
     assert all(a["knows_policy"] for p in informed["policies"] for a in p["adversaries"])
+
+
+PUBLIC_API = ["Dataset", "DeanonError", "attack", "audit", "cohort", "experiment", "generate",
+              "sample_aux", "sparsity", "unicity"]
+
+
+def test_only_the_api_is_public():
+    public = [n for n in dir(deanon) if not n.startswith("_")]
+    assert sorted(public) == sorted(n for n in deanon.__all__ if not n.startswith("_")) == PUBLIC_API
+    assert all(hasattr(deanon, n) for n in deanon.__all__)
+    assert deanon.__version__ == deanon._native.__version__
+
+
+def cli_defaults(command):
+    """The ``[default: X]`` of each flag of ``deanon COMMAND --help``, by flag name."""
+    out = subprocess.run([str(BIN), command, "--help"], check=True, capture_output=True, text=True).stdout
+    found = {}
+    starts = list(re.finditer(r"^  (?:-[a-zA-Z], |    )--([a-z0-9-]+)", out, re.M))
+    for here, after in zip(starts, starts[1:] + [None]):
+        text = out[here.end():after.start() if after else len(out)]
+        default = re.search(r"\[default:\s+([^\]]*)\]", text)
+        if default:
+            found[here.group(1)] = " ".join(default.group(1).split())
+    return found
+
+
+def same_default(value, text):
+    if isinstance(value, list):
+        return " ".join(map(str, value)) == text
+    if isinstance(value, str):
+        return value == text
+    return float(text) == value
+
+
+# Python's function, the command, and the flags whose names differ from the parameters'
+# (None: no flag).
+COMMANDS = {
+    "from_pandas": (deanon.Dataset.from_pandas, "import", {}),
+    "generate": (deanon.generate, "generate", {}),
+    "sample_aux": (deanon.sample_aux, "aux", {}),
+    "attack": (deanon.attack, "attack", {"resamples": "bootstrap"}),
+    "unicity": (deanon.unicity, "unicity", {"resamples": None}),
+    "audit": (deanon.audit, "audit", {"target": "target-risk"}),
+    "cohort": (deanon.cohort, "cohort", {}),
+}
+
+
+def test_defaults_are_the_libraries_and_the_command_lines():
+    defaults = deanon._native.defaults()
+    assert sorted(defaults) == sorted(COMMANDS)
+    for table, (function, command, flags) in COMMANDS.items():
+        signature = inspect.signature(function)
+        helped = cli_defaults(command)
+        for name, value in defaults[table].items():
+            # Python writes no default of its own: None is the library's.
+            assert signature.parameters[name].default is None, (table, name)
+            assert f"``{name}={value!r}``" in function.__doc__, (table, name)
+            flag = flags.get(name, name.replace("_", "-"))
+            if flag is not None:
+                assert same_default(value, helped[flag]), (table, name, value, helped.get(flag))
+    assert defaults["unicity"]["points"] == [1, 2, 3, 4, 5, 6, 7, 8]
+    # Every attack parameter is a keyword argument at the command line's default, documented.
+    helped = cli_defaults("attack")
+    for name, default, help_, algorithms in deanon._native.attack_parameters():
+        assert same_default(default, helped[name.replace("_", "-")]), name
+        assert f"``{name}`` (default ``{default!r}``)" in deanon.attack.__doc__
+        assert algorithms and help_.split()[0] in deanon.attack.__doc__
+
+
+def test_left_out_parameters_give_the_command_lines_answers(world, tmp_path):
+    original = deanon.Dataset.open(world / "orig.deanon")
+    cli("unicity", world / "orig.deanon", "--sample", 300, "-o", tmp_path / "u.csv")
+    rows = deanon.unicity(original, sample=300)
+    pd.testing.assert_frame_equal(rows, deanon._read_csv(tmp_path / "u.csv"))
+    assert sorted(set(rows["points"])) == list(range(1, 9))
+    assert set(rows["knowledge"]) == {"items", "items+ratings", "items+days", "items+ratings+days"}
+    cli("aux", world / "orig.deanon", "-o", tmp_path / "aux.csv")
+    aux = deanon.sample_aux(original)
+    assert_same(aux, tmp_path / "aux.csv")
+    assert 900 < aux["aux_id"].nunique() <= 1000 and (aux.groupby("aux_id").size() == 8).all()
+
+
+def test_attack_parameters_are_keyword_arguments(world, tmp_path):
+    released = deanon.Dataset.open(world / "rel.deanon")
+    key = pd.read_csv(world / "key.csv", dtype=str)
+    aux = pd.read_csv(world / "aux.csv")
+    cli("attack", world / "rel.deanon", "--aux", world / "aux.csv", "--key", world / "key.csv",
+        "--algorithm", "scoreboard-rh-norm", "--rho0", 2.0, "--length-norm", 0.5,
+        "-o", tmp_path / "M.csv", "--summary", tmp_path / "s.json")
+    matches, summary = deanon.attack(released, aux, key=key, rho0=2.0, length_norm=0.5,
+                                     algorithm="scoreboard-rh-norm")
+    assert_same(matches, tmp_path / "M.csv")
+    assert_same_json(summary, tmp_path / "s.json")
+    assert summary["algorithm"] == "scoreboard-rh-norm"
+    with pytest.raises(deanon.DeanonError, match="unknown attack parameter 'no_such_knob'"):
+        deanon.attack(released, aux, key=key, no_such_knob=1.0)
+    with pytest.raises(deanon.DeanonError, match="unknown algorithm 'no-such-algorithm'"):
+        deanon.attack(released, aux, key=key, algorithm="no-such-algorithm")
