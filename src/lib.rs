@@ -42,3 +42,8 @@ pub mod search;
 
 pub use dataset::Dataset;
 pub use error::{Error, Result};
+
+/// The Rust examples of the documentation, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/attack.md")]
+pub struct DocsAttack;

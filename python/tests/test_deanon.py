@@ -426,3 +426,23 @@ def test_attack_parameters_are_keyword_arguments(world, tmp_path):
         deanon.attack(released, aux, key=key, no_such_knob=1.0)
     with pytest.raises(deanon.DeanonError, match="unknown algorithm 'no-such-algorithm'"):
         deanon.attack(released, aux, key=key, algorithm="no-such-algorithm")
+
+
+def python_blocks(path):
+    """The ```python blocks of a Markdown file, in order."""
+    return re.findall(r"^```python\n(.*?)^```$", path.read_text(), flags=re.S | re.M)
+
+
+def test_the_python_examples_of_the_readme_and_the_docs_run_and_print_what_they_say(capsys):
+    for doc in [ROOT / "README.md", ROOT / "docs" / "python.md"]:
+        blocks = python_blocks(doc)
+        assert blocks, f"{doc} has a python block"
+        for block in blocks:
+            exec(compile(block, str(doc), "exec"), {})
+        printed = capsys.readouterr().out
+        # docs/python.md says what its example prints: "prints `...`".
+        claim = re.search(r"prints `([^`]*)`", doc.read_text())
+        if claim:
+            assert claim.group(1) in printed, (doc, printed)
+        else:
+            assert printed.startswith("re-identified: "), (doc, printed)
