@@ -269,9 +269,16 @@ pub fn attack_in_memory(
         bootstrap_seed: params.seed(),
         ..AttackOptions::default()
     };
-    let (attacked, report) =
-        attack_records(release, aux, key, params, informed, &options, &Executor::Local)?
-            .expect("a local attack always answers");
+    let (attacked, report) = attack_records(
+        release,
+        aux,
+        key,
+        params,
+        informed,
+        &options,
+        &Executor::Local,
+    )?
+    .expect("a local attack always answers");
     Ok((attacked.outcomes, report))
 }
 

@@ -3,7 +3,7 @@
 
 mod common;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use common::*;
 
@@ -14,57 +14,21 @@ u2,A,4,2005-01-05\n\
 u2,C,2,2005-02-01\n\
 u3,B,3,2005-01-10\n";
 
-fn tiny(dir: &Path) -> std::path::PathBuf {
-    let input = write(dir, "tiny.csv", TINY);
-    let store = dir.join("tiny.deanon");
-    ok(&["import", s(&input), "--format", "csv", "-o", s(&store)]);
-    store
+fn tiny(dir: &Path) -> PathBuf {
+    import_csv(&write(dir, "tiny.csv", TINY), &[])
 }
 
-/// Imports a view-log CSV beside it (`X.csv` -> `X.deanon`).
-fn import_views(csv: &Path) -> std::path::PathBuf {
-    let store = csv.with_extension("deanon");
-    ok(&[
-        "import",
-        s(csv),
-        "--format",
-        "csv",
-        "--kind",
-        "views",
-        "-o",
-        s(&store),
-    ]);
-    store
-}
-
-fn rows(path: &Path) -> Vec<std::collections::HashMap<String, String>> {
-    let text = std::fs::read_to_string(path).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<String> = lines
-        .next()
-        .unwrap()
-        .split(',')
-        .map(str::to_string)
-        .collect();
-    lines
-        .map(|l| {
-            header
-                .iter()
-                .cloned()
-                .zip(l.split(',').map(str::to_string))
-                .collect()
-        })
-        .collect()
-}
-
-fn num(row: &std::collections::HashMap<String, String>, key: &str) -> f64 {
-    row[key]
-        .parse()
-        .unwrap_or_else(|_| panic!("{key} = '{}'", row[key]))
-}
-
-fn close(a: f64, b: f64) -> bool {
-    (a - b).abs() <= 1e-5 * b.abs().max(1.0)
+/// `deanon attack STORE --aux AUX` plus `flags`, MATCHES.csv as `dir/m.csv`; returns its rows.
+fn matches(dir: &Path, store: &Path, aux: &Path, flags: &[&str]) -> Vec<Row> {
+    let out = dir.join("m.csv");
+    let args = [
+        &["attack", s(store), "--aux", s(aux)],
+        flags,
+        &["-o", s(&out)],
+    ]
+    .concat();
+    ok(&args);
+    rows(&out)
 }
 
 #[test]
@@ -81,9 +45,7 @@ fn scoreboard_rh_matches_hand_computation() {
          x2,Z,1,,u2\n\
          x3,A,,2005-01-05,u2\n",
     );
-    let out = dir.path().join("m.csv");
-    ok(&["attack", s(&store), "--aux", s(&aux), "-o", s(&out)]);
-    let m = rows(&out);
+    let m = matches(dir.path(), &store, &aux, &[]);
     assert_eq!(m.len(), 3);
 
     // x1: supp(A) = supp(B) = 2, so wt = 1/ln 2; Z is not in the release and adds nothing.
@@ -164,7 +126,7 @@ fn scoreboard_rh_norm_matches_hand_computation() {
          v3,B,2005-01-12
 ",
     );
-    let store = import_views(&input);
+    let store = import_csv(&input, &["--kind", "views"]);
     let aux = write(
         dir.path(),
         "aux.csv",
@@ -183,19 +145,17 @@ fn scoreboard_rh_norm_matches_hand_computation() {
     let lengths = [2.0, 3.0, 1.0];
     let mean = 2.0;
     for b in [0.0, 0.5, 1.0] {
-        let out = dir.path().join(format!("m{b}.csv"));
-        ok(&[
-            "attack",
-            s(&store),
-            "--aux",
-            s(&aux),
-            "--algorithm",
-            "scoreboard-rh-norm",
-            "--length-norm",
-            &b.to_string(),
-            "-o",
-            s(&out),
-        ]);
+        let m = &matches(
+            dir.path(),
+            &store,
+            &aux,
+            &[
+                "--algorithm",
+                "scoreboard-rh-norm",
+                "--length-norm",
+                &b.to_string(),
+            ],
+        )[0];
         let scores: Vec<f64> = (0..3)
             .map(|r| rh[r] / ((1.0 - b) + b * lengths[r] / mean))
             .collect();
@@ -208,7 +168,6 @@ fn scoreboard_rh_norm_matches_hand_computation() {
         let z: f64 = scores.iter().map(|s| (s / sigma).exp()).sum();
         let probs: Vec<f64> = scores.iter().map(|s| (s / sigma).exp() / z).collect();
         let entropy: f64 = probs.iter().map(|p| -p * p.log2()).sum();
-        let m = &rows(&out)[0];
         assert_eq!(m["candidate"], ["v1", "v2", "v3"][order[0]], "B = {b}");
         assert!(
             close(num(m, "score"), scores[order[0]]),
@@ -224,10 +183,12 @@ fn scoreboard_rh_norm_matches_hand_computation() {
         );
         assert!(close(num(m, "top_probability"), probs[order[0]]), "B = {b}");
         assert!(close(num(m, "entropy_bits"), entropy), "B = {b}");
+        if b == 1.0 {
+            // B = 1 divides v3's score by 1/2 (|r| = 1 is half the mean): the runner-up's score
+            // doubles.
+            assert!(close(num(m, "runner_up"), rh[2] * 2.0));
+        }
     }
-    // B = 1 divides v3's score by 1/2 (|r| = 1 is half the mean): the runner-up's score doubles.
-    let m = &rows(&dir.path().join("m1.csv"))[0];
-    assert!(close(num(m, "runner_up"), rh[2] * 2.0));
 }
 
 /// B = 0 is Scoreboard-RH bit for bit (every divisor is exactly 1), with a key and
@@ -235,63 +196,31 @@ fn scoreboard_rh_norm_matches_hand_computation() {
 #[test]
 fn length_norm_zero_is_scoreboard_rh_byte_for_byte() {
     let dir = tempdir();
-    let store = generated(dir.path(), "4000");
-    let released = dir.path().join("r.deanon");
-    let key = dir.path().join("r.key");
-    ok(&[
-        "release",
-        s(&store),
-        "--policy",
-        "sample:fraction=0.5",
-        "--seed",
-        "2",
-        "-o",
-        s(&released),
-        "--key",
-        s(&key),
-    ]);
-    let aux = dir.path().join("aux.csv");
-    ok(&[
-        "aux",
-        s(&store),
-        "--targets",
-        "200",
-        "--items",
-        "4",
-        "--wrong",
-        "1",
-        "--key",
-        s(&key),
-        "--non-members",
-        "100",
-        "--seed",
-        "3",
-        "-o",
-        s(&aux),
-    ]);
-    let run = |name: &str, extra: &[&str]| {
-        let out = dir.path().join(format!("{name}.csv"));
-        let summary = dir.path().join(format!("{name}.json"));
-        let base = [
-            "attack",
-            s(&released),
-            "--aux",
-            s(&aux),
-            "--key",
-            s(&key),
-            "-o",
-            s(&out),
-            "--summary",
-            s(&summary),
-        ];
-        ok(&[&base[..], extra].concat());
+    let store = generated(dir.path(), "netflix-like", 4000, 3);
+    let (released, key) = release(dir.path(), &store, "sample:fraction=0.5", 2);
+    let aux = aux(
+        dir.path(),
+        &store,
+        Some(&key),
+        &[
+            "--targets",
+            "200",
+            "--items",
+            "4",
+            "--wrong",
+            "1",
+            "--non-members",
+            "100",
+            "--seed",
+            "3",
+        ],
+    );
+    let run = |extra: &[&str]| {
+        let (out, summary) = attack_files(dir.path(), &released, &aux, Some(&key), extra);
         (std::fs::read(&out).unwrap(), read_json(&summary))
     };
-    let (rh, rh_summary) = run("rh", &[]);
-    let (norm0, norm0_summary) = run(
-        "norm0",
-        &["--algorithm", "scoreboard-rh-norm", "--length-norm", "0"],
-    );
+    let (rh, rh_summary) = run(&[]);
+    let (norm0, norm0_summary) = run(&["--algorithm", "scoreboard-rh-norm", "--length-norm", "0"]);
     assert_eq!(rh, norm0, "MATCHES.csv of B = 0 and of Scoreboard-RH");
     assert_eq!(norm0_summary["algorithm"], "scoreboard-rh-norm");
     assert_eq!(norm0_summary["length_norm"], 0.0);
@@ -301,10 +230,7 @@ fn length_norm_zero_is_scoreboard_rh_byte_for_byte() {
         rh_summary["false_match_rate"],
         norm0_summary["false_match_rate"]
     );
-    let (norm1, _) = run(
-        "norm1",
-        &["--algorithm", "scoreboard-rh-norm", "--length-norm", "1"],
-    );
+    let (norm1, _) = run(&["--algorithm", "scoreboard-rh-norm", "--length-norm", "1"]);
     assert_ne!(rh, norm1, "B = 1 changes the scores");
 }
 
@@ -318,9 +244,7 @@ fn tie_between_records_goes_to_the_smaller_index_with_zero_eccentricity() {
         "aux.csv",
         "aux_id,item,rating,date\nt,B,3,2005-01-10\n",
     );
-    let out = dir.path().join("m.csv");
-    ok(&["attack", s(&store), "--aux", s(&aux), "-o", s(&out)]);
-    let m = rows(&out);
+    let m = matches(dir.path(), &store, &aux, &[]);
     assert_eq!(m[0]["candidate"], "u1");
     assert_eq!(num(&m[0], "eccentricity"), 0.0);
     assert_eq!(m[0]["candidates"], "2");
@@ -339,18 +263,7 @@ fn scoreboard_finds_the_candidate_set() {
         "aux.csv",
         "aux_id,item,rating,date\none,A,5,2005-01-10\ntwo,B,3,2005-01-01\nnone,C,5,2005-02-01\n",
     );
-    let out = dir.path().join("m.csv");
-    ok(&[
-        "attack",
-        s(&store),
-        "--aux",
-        s(&aux),
-        "--algorithm",
-        "scoreboard",
-        "-o",
-        s(&out),
-    ]);
-    let m = rows(&out);
+    let m = matches(dir.path(), &store, &aux, &["--algorithm", "scoreboard"]);
     // A rated 5 within 14 days: u1 alone.
     assert_eq!(
         (
@@ -371,84 +284,34 @@ fn scoreboard_finds_the_candidate_set() {
     );
 }
 
-fn generated(dir: &Path, users: &str) -> std::path::PathBuf {
-    let store = dir.join("g.deanon");
-    ok(&[
-        "generate",
-        "--preset",
-        "netflix-like",
-        "--users",
-        users,
-        "--seed",
-        "3",
-        "-o",
-        s(&store),
-    ]);
-    store
-}
-
 #[test]
 fn results_do_not_depend_on_the_thread_count() {
     let dir = tempdir();
-    let store = generated(dir.path(), "6000");
-    let aux = dir.path().join("aux.csv");
-    let aux2 = dir.path().join("aux2.csv");
-    ok(&[
-        "aux",
-        s(&store),
-        "--targets",
-        "300",
-        "--items",
-        "6",
-        "--wrong",
-        "1",
-        "--seed",
-        "9",
-        "--threads",
-        "1",
-        "-o",
-        s(&aux),
-    ]);
-    ok(&[
-        "aux",
-        s(&store),
-        "--targets",
-        "300",
-        "--items",
-        "6",
-        "--wrong",
-        "1",
-        "--seed",
-        "9",
-        "--threads",
-        "3",
-        "-o",
-        s(&aux2),
-    ]);
-    assert_eq!(
-        std::fs::read(&aux).unwrap(),
-        std::fs::read(&aux2).unwrap(),
-        "aux sampling"
-    );
+    let store = generated(dir.path(), "netflix-like", 6000, 3);
+    // The same aux sample with 1 and with 3 threads (each call rewrites aux.csv).
+    let sample = |threads: &str| {
+        let flags = [
+            "--targets",
+            "300",
+            "--items",
+            "6",
+            "--wrong",
+            "1",
+            "--seed",
+            "9",
+            "--threads",
+            threads,
+        ];
+        aux(dir.path(), &store, None, &flags)
+    };
+    let one_thread = std::fs::read(sample("1")).unwrap();
+    let aux = sample("3");
+    assert_eq!(one_thread, std::fs::read(&aux).unwrap(), "aux sampling");
     for algorithm in ["scoreboard-rh", "scoreboard-rh-norm", "scoreboard"] {
         let mut outputs = Vec::new();
         for threads in ["1", "2", "4"] {
-            let out = dir.path().join(format!("m{threads}.csv"));
-            let summary = dir.path().join(format!("s{threads}.json"));
-            ok(&[
-                "attack",
-                s(&store),
-                "--aux",
-                s(&aux),
-                "--algorithm",
-                algorithm,
-                "--threads",
-                threads,
-                "-o",
-                s(&out),
-                "--summary",
-                s(&summary),
-            ]);
+            let flags = ["--algorithm", algorithm, "--threads", threads];
+            let (out, summary) = attack_files(dir.path(), &store, &aux, None, &flags);
             outputs.push((
                 std::fs::read(&out).unwrap(),
                 std::fs::read(&summary).unwrap(),
@@ -464,32 +327,10 @@ fn results_do_not_depend_on_the_thread_count() {
 #[test]
 fn summary_has_the_contract_fields_and_sane_rates() {
     let dir = tempdir();
-    let store = generated(dir.path(), "4000");
-    let aux = dir.path().join("aux.csv");
-    ok(&[
-        "aux",
-        s(&store),
-        "--targets",
-        "200",
-        "--items",
-        "8",
-        "--date-error",
-        "3",
-        "-o",
-        s(&aux),
-    ]);
-    let summary = dir.path().join("s.json");
-    ok(&[
-        "attack",
-        s(&store),
-        "--aux",
-        s(&aux),
-        "-o",
-        s(&dir.path().join("m.csv")),
-        "--summary",
-        s(&summary),
-    ]);
-    let j: serde_json::Value = read_json(&summary);
+    let store = generated(dir.path(), "netflix-like", 4000, 3);
+    let flags = ["--targets", "200", "--items", "8", "--date-error", "3"];
+    let aux = aux(dir.path(), &store, None, &flags);
+    let (_, j) = attack(dir.path(), &store, &aux, None, &[]);
     for key in [
         "aux_records",
         "top1_rate",
@@ -525,7 +366,7 @@ fn summary_has_the_contract_fields_and_sane_rates() {
 #[test]
 fn key_gives_original_ids_and_non_members_measure_false_matches() {
     let dir = tempdir();
-    let store = generated(dir.path(), "3000");
+    let store = generated(dir.path(), "netflix-like", 3000, 3);
     // A release by hand: the even-numbered people, renamed.
     let csv = dir.path().join("all.csv");
     ok(&["export", s(&store), "-o", s(&csv)]);
@@ -548,32 +389,22 @@ fn key_gives_original_ids_and_non_members_measure_false_matches() {
     }
     let released_csv = write(dir.path(), "released.csv", &released);
     let key_path = write(dir.path(), "key.csv", &key);
-    let release = dir.path().join("released.deanon");
-    ok(&[
-        "import",
-        s(&released_csv),
-        "--format",
-        "csv",
-        "-o",
-        s(&release),
-    ]);
-    let aux = dir.path().join("aux.csv");
-    ok(&[
-        "aux",
-        s(&store),
-        "--targets",
-        "100",
-        "--non-members",
-        "50",
-        "--key",
-        s(&key_path),
-        "--items",
-        "8",
-        "--date-error",
-        "3",
-        "-o",
-        s(&aux),
-    ]);
+    let release = import_csv(&released_csv, &[]);
+    let aux = aux(
+        dir.path(),
+        &store,
+        Some(&key_path),
+        &[
+            "--targets",
+            "100",
+            "--non-members",
+            "50",
+            "--items",
+            "8",
+            "--date-error",
+            "3",
+        ],
+    );
     let aux_text = std::fs::read_to_string(&aux).unwrap();
     let truths: std::collections::BTreeSet<u64> = aux_text
         .lines()
@@ -581,21 +412,7 @@ fn key_gives_original_ids_and_non_members_measure_false_matches() {
         .map(|l| l.rsplit(',').next().unwrap().parse().unwrap())
         .collect();
     assert!(truths.iter().any(|t| t % 2 == 0) && truths.iter().any(|t| t % 2 == 1));
-    let out = dir.path().join("m.csv");
-    let summary = dir.path().join("s.json");
-    ok(&[
-        "attack",
-        s(&release),
-        "--aux",
-        s(&aux),
-        "--key",
-        s(&key_path),
-        "-o",
-        s(&out),
-        "--summary",
-        s(&summary),
-    ]);
-    let m = rows(&out);
+    let (m, j) = attack(dir.path(), &release, &aux, Some(&key_path), &[]);
     assert!(
         m.iter().all(|r| !r["candidate"].starts_with('p')),
         "candidates in original ids"
@@ -610,7 +427,6 @@ fn key_gives_original_ids_and_non_members_measure_false_matches() {
             .filter(|r| r["aux_id"].starts_with('n'))
             .all(|r| r["correct"] == "false")
     );
-    let j: serde_json::Value = read_json(&summary);
     assert_eq!(
         j["members"].as_u64().unwrap() + j["non_members"].as_u64().unwrap(),
         j["aux_records"].as_u64().unwrap()
@@ -647,23 +463,48 @@ fn item_map_links_another_catalogue() {
         "map.csv",
         "aux_item,release_item\ntt001,A\ntt002,C\n",
     );
-    let out = dir.path().join("m.csv");
-    ok(&[
-        "attack",
-        s(&store),
-        "--aux",
-        s(&aux),
-        "--item-map",
-        s(&map),
-        "-o",
-        s(&out),
-    ]);
-    let m = rows(&out);
+    let m = matches(dir.path(), &store, &aux, &["--item-map", s(&map)]);
     assert_eq!(m[0]["candidate"], "u2");
     assert_eq!(m[0]["facts_used"], "2");
     // Without the map nothing links: a clear error.
+    let out = dir.path().join("m.csv");
     let err = fails(&["attack", s(&store), "--aux", s(&aux), "-o", s(&out)]);
     assert!(err.contains("--item-map"), "{err}");
+}
+
+/// Every parameter of every registered algorithm is a flag of `deanon attack`, with its default
+/// and the algorithms that read it in its help.
+#[test]
+fn every_algorithm_parameter_is_a_flag() {
+    let help = ok(&["attack", "--help"]);
+    for (flag, default, readers) in [
+        ("--phi <PHI>", "1.5", "(scoreboard-rh, scoreboard-rh-norm)"),
+        (
+            "--rho0 <RHO0>",
+            "1.5",
+            "(scoreboard-rh, scoreboard-rh-norm)",
+        ),
+        ("--d0 <D0>", "30", "(scoreboard-rh, scoreboard-rh-norm)"),
+        (
+            "--count-tolerance <E>",
+            "0.5",
+            "(scoreboard-rh, scoreboard-rh-norm)",
+        ),
+        ("--length-norm <B>", "0.75", "(scoreboard-rh-norm)"),
+        ("--rating-tol <RATING_TOL>", "0", "(scoreboard)"),
+        ("--date-tol <DATE_TOL>", "14", "(scoreboard)"),
+        ("--seed <SEED>", "0", "(scoreboard)"),
+    ] {
+        let at = help
+            .find(flag)
+            .unwrap_or_else(|| panic!("{flag} in\n{help}"));
+        let entry = &help[at..];
+        let entry = &entry[..entry[2..].find("\n      --").map_or(entry.len(), |e| e + 2)];
+        assert!(
+            entry.contains(readers) && entry.contains(&format!("[default: {default}]")),
+            "{entry}"
+        );
+    }
 }
 
 #[test]
@@ -686,9 +527,30 @@ fn bad_parameters_name_their_flag() {
             "--count-tolerance=1",
             "--count-tolerance: count_tolerance must be in [0, 1), got 1",
         ),
+        // A negative number is a value of a real parameter, not a flag.
+        ("--phi", "--phi: phi must be >= 0, got -2"),
     ] {
-        let err = fails(&[&base[..], &[flag]].concat());
+        let args: &[&str] = if flag == "--phi" {
+            &[flag, "-2"]
+        } else {
+            &[flag]
+        };
+        let err = fails(&[&base[..], args].concat());
         assert!(err.contains(message), "{flag}: {err}");
+    }
+    for (args, message) in [
+        (
+            &["--date-tol", "2.5"][..],
+            "invalid value '2.5' for '--date-tol <DATE_TOL>'",
+        ),
+        (&["--seed", "-1"][..], "unexpected argument '-1'"),
+    ] {
+        let run = deanon(&[&base[..], args].concat());
+        let err = String::from_utf8_lossy(&run.stderr);
+        assert!(
+            !run.status.success() && err.contains(message),
+            "{args:?}: {err}"
+        );
     }
     assert!(!out.exists());
     // An unknown algorithm is refused by the argument parser, which lists the registry.
@@ -735,7 +597,7 @@ fn bad_aux_files_are_clear_errors() {
 #[test]
 fn sparsity_curve_is_a_survival_function() {
     let dir = tempdir();
-    let store = generated(dir.path(), "2000");
+    let store = generated(dir.path(), "netflix-like", 2000, 3);
     let out = dir.path().join("sp.csv");
     ok(&["sparsity", s(&store), "--sample", "200", "-o", s(&out)]);
     let m = rows(&out);
@@ -755,8 +617,7 @@ fn sparsity_curve_is_a_survival_function() {
         "t.csv",
         "user,item,rating\na,1,5\na,2,3\nb,1,5\nb,2,3\nc,3,1\n",
     );
-    let t = dir.path().join("t.deanon");
-    ok(&["import", s(&twins), "--format", "csv", "-o", s(&t)]);
+    let t = import_csv(&twins, &[]);
     let text = ok(&["sparsity", s(&t), "--sample", "10"]);
     assert!(
         text.lines()
@@ -775,61 +636,19 @@ fn known_rating_count_rules_out_records() {
         "aux.csv",
         "aux_id,item,rating,date,count\nt,B,3,2005-01-10,1\n",
     );
-    let out = dir.path().join("m.csv");
-    ok(&[
-        "attack",
-        s(&store),
-        "--aux",
-        s(&aux),
-        "--count-tolerance",
-        "0.1",
-        "-o",
-        s(&out),
-    ]);
-    let m = rows(&out);
+    let m = matches(dir.path(), &store, &aux, &["--count-tolerance", "0.1"]);
     assert_eq!(m[0]["candidate"], "u3", "only u3 has about 1 rating");
     assert!(num(&m[0], "eccentricity") > 0.0);
     // A tolerance that admits 2 ratings brings the tie back.
-    ok(&[
-        "attack",
-        s(&store),
-        "--aux",
-        s(&aux),
-        "--count-tolerance",
-        "0.9",
-        "-o",
-        s(&out),
-    ]);
-    assert_eq!(rows(&out)[0]["candidate"], "u1");
+    let m = matches(dir.path(), &store, &aux, &["--count-tolerance", "0.9"]);
+    assert_eq!(m[0]["candidate"], "u1");
     // Sampled counts are within the stated error of the truth, and the attack uses them.
-    let g = generated(dir.path(), "3000");
-    let aux = dir.path().join("aux2.csv");
-    ok(&[
-        "aux",
-        s(&g),
-        "--targets",
-        "100",
-        "--items",
-        "2",
-        "--count-error",
-        "0.5",
-        "-o",
-        s(&aux),
-    ]);
+    let g = generated(dir.path(), "netflix-like", 3000, 3);
+    let flags = ["--targets", "100", "--items", "2", "--count-error", "0.5"];
+    let aux = common::aux(dir.path(), &g, None, &flags);
     let text = std::fs::read_to_string(&aux).unwrap();
     assert!(text.lines().next().unwrap().ends_with(",count"));
-    let summary = dir.path().join("s.json");
-    ok(&[
-        "attack",
-        s(&g),
-        "--aux",
-        s(&aux),
-        "-o",
-        s(&dir.path().join("m2.csv")),
-        "--summary",
-        s(&summary),
-    ]);
-    let j: serde_json::Value = read_json(&summary);
+    let (_, j) = attack(dir.path(), &g, &aux, None, &[]);
     assert!(j["top1_rate"].as_f64().unwrap() > 0.5, "{j}");
 }
 
@@ -842,15 +661,13 @@ fn view_logs_are_attacked_on_each_persons_best_event() {
         "v.csv",
         "user,item,date\nu1,X,2020-01-01\nu1,X,2020-01-02\nu1,X,2020-01-03\nu2,X,2020-01-30\nu2,Y,2020-01-30\n",
     );
-    let store = import_views(&views);
+    let store = import_csv(&views, &["--kind", "views"]);
     let aux = write(
         dir.path(),
         "aux.csv",
         "aux_id,item,rating,date\na,X,,2020-01-03\n",
     );
-    let out = dir.path().join("m.csv");
-    ok(&["attack", s(&store), "--aux", s(&aux), "-o", s(&out)]);
-    let m = rows(&out);
+    let m = matches(dir.path(), &store, &aux, &[]);
     // supp(X) = 2 distinct people: wt = 1/ln 2; u1's best event is exact (sim 1), not a sum of 3.
     let wt = 1.0 / 2f64.ln();
     assert_eq!(m[0]["candidate"], "u1");
@@ -858,31 +675,9 @@ fn view_logs_are_attacked_on_each_persons_best_event() {
     assert!(close(num(&m[0], "runner_up"), wt * (-27.0f64 / 30.0).exp()));
 
     // A generated viewing log: sampled aux re-identifies people, the same for any thread count.
-    let g = dir.path().join("g.deanon");
-    ok(&[
-        "generate",
-        "--preset",
-        "views-like",
-        "--users",
-        "3000",
-        "--seed",
-        "4",
-        "-o",
-        s(&g),
-    ]);
-    let aux = dir.path().join("aux2.csv");
-    ok(&[
-        "aux",
-        s(&g),
-        "--targets",
-        "200",
-        "--items",
-        "4",
-        "--date-error",
-        "2",
-        "-o",
-        s(&aux),
-    ]);
+    let g = generated(dir.path(), "views-like", 3000, 4);
+    let flags = ["--targets", "200", "--items", "4", "--date-error", "2"];
+    let aux = common::aux(dir.path(), &g, None, &flags);
     let mut outputs = Vec::new();
     for (threads, algorithm) in [
         ("1", "scoreboard-rh"),
@@ -890,22 +685,8 @@ fn view_logs_are_attacked_on_each_persons_best_event() {
         ("1", "scoreboard"),
         ("3", "scoreboard"),
     ] {
-        let out = dir.path().join(format!("m{threads}{algorithm}.csv"));
-        let summary = dir.path().join(format!("s{threads}{algorithm}.json"));
-        ok(&[
-            "attack",
-            s(&g),
-            "--aux",
-            s(&aux),
-            "--algorithm",
-            algorithm,
-            "--threads",
-            threads,
-            "-o",
-            s(&out),
-            "--summary",
-            s(&summary),
-        ]);
+        let flags = ["--algorithm", algorithm, "--threads", threads];
+        let (out, summary) = attack_files(dir.path(), &g, &aux, None, &flags);
         outputs.push(std::fs::read(&out).unwrap());
         if algorithm == "scoreboard-rh" {
             let j: serde_json::Value = read_json(&summary);

@@ -11,18 +11,7 @@ use common::*;
 /// A 2,500-person twin whose people have ids like "zq-subject-00042" (so that a leaked id would be
 /// found in a report), as a store.
 fn named_twin(dir: &Path) -> PathBuf {
-    let generated = dir.join("g.deanon");
-    ok(&[
-        "generate",
-        "--preset",
-        "netflix-like",
-        "--users",
-        "2500",
-        "--seed",
-        "9",
-        "-o",
-        s(&generated),
-    ]);
+    let generated = twin(dir, 2500, 9);
     let csv = dir.join("g.csv");
     ok(&["export", s(&generated), "-o", s(&csv)]);
     let text = std::fs::read_to_string(&csv).unwrap();
@@ -32,10 +21,7 @@ fn named_twin(dir: &Path) -> PathBuf {
         let (user, rest) = line.split_once(',').unwrap();
         named.push_str(&format!("zq-subject-{user:0>5},{rest}\n"));
     }
-    let named_csv = write(dir, "named.csv", &named);
-    let store = dir.join("named.deanon");
-    ok(&["import", s(&named_csv), "--format", "csv", "-o", s(&store)]);
-    store
+    import_csv(&write(dir, "named.csv", &named), &[])
 }
 
 fn audit(data: &Path, out: &Path, extra: &[&str]) -> String {

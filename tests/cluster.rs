@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{deanon, ok, s, tempdir};
+use common::{aux, deanon, generated, ok, s, tempdir};
 
 /// A hostfile naming `n` free ports of 127.0.0.1.
 fn hostfile(dir: &Path, n: usize) -> PathBuf {
@@ -66,35 +66,24 @@ fn run_cluster(dir: &Path, args: &[&str], workers: usize, n: usize) {
 
 /// A release and an aux file: 5,000 people, 400 aux records with dates and counts.
 fn inputs(dir: &Path, targets: &str) -> (PathBuf, PathBuf) {
-    let store = dir.join("d.deanon");
-    let aux = dir.join("aux.csv");
-    ok(&[
-        "generate",
-        "--preset",
-        "netflix-like",
-        "--users",
-        "5000",
-        "--seed",
-        "4",
-        "-o",
-        s(&store),
-    ]);
-    ok(&[
-        "aux",
-        s(&store),
-        "--targets",
-        targets,
-        "--items",
-        "3",
-        "--date-error",
-        "7",
-        "--count-error",
-        "0.3",
-        "--seed",
-        "6",
-        "-o",
-        s(&aux),
-    ]);
+    let store = generated(dir, "netflix-like", 5000, 4);
+    let aux = aux(
+        dir,
+        &store,
+        None,
+        &[
+            "--targets",
+            targets,
+            "--items",
+            "3",
+            "--date-error",
+            "7",
+            "--count-error",
+            "0.3",
+            "--seed",
+            "6",
+        ],
+    );
     (store, aux)
 }
 

@@ -61,19 +61,7 @@ fn view_log(dir: &Path) -> PathBuf {
             add(user, item, &days(&first, 1 + (u % 3) as i64));
         }
     }
-    let path = write(dir, "views.csv", &csv);
-    let store = dir.join("views.deanon");
-    ok(&[
-        "import",
-        s(&path),
-        "--format",
-        "csv",
-        "--kind",
-        "views",
-        "-o",
-        s(&store),
-    ]);
-    store
+    import_csv(&write(dir, "views.csv", &csv), &["--kind", "views"])
 }
 
 /// Runs `deanon cohort STORE ARGS -o dir/NAME.json` and returns the JSON report.
@@ -303,9 +291,7 @@ fn ratings_work_with_counts_lists_and_streaks_of_rating_days() {
             .unwrap();
         }
     }
-    let path = write(dir.path(), "ratings.csv", &csv);
-    let store = dir.path().join("ratings.deanon");
-    ok(&["import", s(&path), "--format", "csv", "-o", s(&store)]);
+    let store = import_csv(&write(dir.path(), "ratings.csv", &csv), &[]);
     let streak = |k: &str| {
         size(&cohort(
             &store,

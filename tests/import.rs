@@ -55,20 +55,9 @@ fn csv_round_trip_is_lossless() {
 #[test]
 fn generated_round_trip_is_lossless() {
     let dir = tempdir();
-    let a = dir.path().join("a.deanon");
+    let a = generated(dir.path(), "movielens-like", 300, 5);
     let b = dir.path().join("b.deanon");
     let csv = dir.path().join("a.csv");
-    ok(&[
-        "generate",
-        "--preset",
-        "movielens-like",
-        "--users",
-        "300",
-        "--seed",
-        "5",
-        "-o",
-        s(&a),
-    ]);
     ok(&["export", s(&a), "-o", s(&csv)]);
     ok(&["import", s(&csv), "--format", "csv", "-o", s(&b)]);
     assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());

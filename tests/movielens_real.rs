@@ -1,75 +1,14 @@
 //! Real data: MovieLens 100k, as shipped inside the PyPI wheel recbole==1.2.1
 //! (recbole/dataset_example/ml-100k/ml-100k.inter), fetched at test time with
-//! `pip download --no-deps` and never committed. A failed download fails the test: it never
-//! skips. Set DEANON_ML100K to a local copy of ml-100k.inter to run without the network.
+//! `pip download --no-deps` (`common::ml100k`) and never committed. A failed download fails the
+//! test: it never skips. Set DEANON_ML100K to a local copy of ml-100k.inter to run without the
+//! network.
 
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use common::*;
-
-const INTER: &str = "recbole/dataset_example/ml-100k/ml-100k.inter";
-
-fn run(cmd: &mut Command) -> bool {
-    cmd.status().map(|s| s.success()).unwrap_or(false)
-}
-
-/// The ml-100k.inter file, downloaded once per target folder (and once per test process: the
-/// tests of this file run in parallel and must not download over each other).
-pub fn ml100k() -> PathBuf {
-    static FILE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
-    FILE.get_or_init(fetch).clone()
-}
-
-fn fetch() -> PathBuf {
-    if let Ok(p) = std::env::var("DEANON_ML100K") {
-        return PathBuf::from(p);
-    }
-    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ml-100k");
-    let file = cache.join("ml-100k.inter");
-    if file.is_file() {
-        return file;
-    }
-    std::fs::create_dir_all(&cache).unwrap();
-    let wheels = cache.join(format!("wheel-{}", std::process::id()));
-    let python = if run(Command::new("python3").arg("--version")) {
-        "python3"
-    } else {
-        "python"
-    };
-    assert!(
-        run(Command::new(python)
-            .args([
-                "-m",
-                "pip",
-                "download",
-                "--no-deps",
-                "--quiet",
-                "recbole==1.2.1",
-                "-d"
-            ])
-            .arg(&wheels)),
-        "could not download the recbole==1.2.1 wheel with pip (needed for the MovieLens 100k test)"
-    );
-    let script = format!(
-        "import glob,sys,zipfile\nw=glob.glob(sys.argv[1]+'/recbole-1.2.1*.whl')[0]\nopen(sys.argv[2],'wb').write(zipfile.ZipFile(w).read('{INTER}'))"
-    );
-    // Extract to a name of this process's own, then rename: another test binary may be doing
-    // the same at the same time, and a rename is atomic.
-    let part = cache.join(format!("ml-100k.inter.{}.part", std::process::id()));
-    assert!(
-        run(Command::new(python)
-            .args(["-c", &script])
-            .arg(&wheels)
-            .arg(&part)),
-        "could not extract {INTER} from the recbole wheel"
-    );
-    std::fs::rename(&part, &file).unwrap();
-    let _ = std::fs::remove_dir_all(&wheels);
-    file
-}
 
 /// Imports ml-100k.inter into `dir/ml100k.deanon`.
 fn import_ml100k(dir: &Path) -> PathBuf {
@@ -126,10 +65,7 @@ fn movielens_100k_imports_with_known_counts() {
 fn movielens_100k_eight_exact_facts_re_identify_over_90_percent() {
     let dir = tempdir();
     let store = import_ml100k(dir.path());
-    let aux = dir.path().join("aux.csv");
-    ok(&[
-        "aux",
-        s(&store),
+    let flags = [
         "--targets",
         "943",
         "--items",
@@ -138,10 +74,9 @@ fn movielens_100k_eight_exact_facts_re_identify_over_90_percent() {
         "3",
         "--seed",
         "1",
-        "-o",
-        s(&aux),
-    ]);
-    let j = attack_summary(&store, &aux, &[]);
+    ];
+    let aux = aux(dir.path(), &store, None, &flags);
+    let (_, j) = attack(dir.path(), &store, &aux, None, &[]);
     let top1 = j["top1_rate"].as_f64().unwrap();
     assert_eq!(
         j["aux_records"], 943,

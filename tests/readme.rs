@@ -67,42 +67,6 @@ fn docs() -> Vec<PathBuf> {
     docs
 }
 
-/// MovieLens 100k as tests/movielens_real.rs fetches it: ml-100k.inter from the PyPI wheel
-/// recbole==1.2.1 (`pip download --no-deps`), cached in the build folder; DEANON_ML100K names a
-/// local copy instead. A failed download fails the test.
-fn ml100k() -> PathBuf {
-    if let Ok(p) = std::env::var("DEANON_ML100K") {
-        return PathBuf::from(p);
-    }
-    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ml-100k");
-    let file = cache.join("ml-100k.inter");
-    if file.is_file() {
-        return file;
-    }
-    std::fs::create_dir_all(&cache).unwrap();
-    let wheels = cache.join(format!("wheel-{}", std::process::id()));
-    let part = cache.join(format!("ml-100k.inter.{}.part", std::process::id()));
-    let script = "import glob,subprocess,sys,zipfile\n\
-        subprocess.run([sys.executable,'-m','pip','download','--no-deps','--quiet','recbole==1.2.1','-d',sys.argv[1]],check=True)\n\
-        w=glob.glob(sys.argv[1]+'/recbole-1.2.1*.whl')[0]\n\
-        open(sys.argv[2],'wb').write(zipfile.ZipFile(w).read('recbole/dataset_example/ml-100k/ml-100k.inter'))";
-    let fetched = ["python3", "python"].iter().any(|python| {
-        Command::new(python)
-            .args(["-c", script])
-            .arg(&wheels)
-            .arg(&part)
-            .status()
-            .is_ok_and(|s| s.success())
-    });
-    assert!(
-        fetched,
-        "could not fetch ml-100k.inter from the recbole==1.2.1 wheel with pip"
-    );
-    std::fs::rename(&part, &file).unwrap();
-    let _ = std::fs::remove_dir_all(&wheels);
-    file
-}
-
 #[test]
 fn every_sh_block_of_the_docs_runs_as_written() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));

@@ -4,47 +4,13 @@
 mod common;
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::*;
 use deanon::dataset::generate::{GenerateParams, Preset, generate};
 use deanon::release::spec::Policy;
 use deanon::release::working::Working;
 use deanon::release::{km, steps};
-
-fn generated(dir: &Path, preset: &str, users: &str) -> PathBuf {
-    let store = dir.join("orig.deanon");
-    ok(&[
-        "generate",
-        "--preset",
-        preset,
-        "--users",
-        users,
-        "--seed",
-        "5",
-        "-o",
-        s(&store),
-    ]);
-    store
-}
-
-fn release(dir: &Path, data: &Path, policy: &str, seed: &str) -> (PathBuf, PathBuf) {
-    let out = dir.join("rel.deanon");
-    let key = dir.join("rel.key.csv");
-    ok(&[
-        "release",
-        s(data),
-        "--policy",
-        policy,
-        "--seed",
-        seed,
-        "-o",
-        s(&out),
-        "--key",
-        s(&key),
-    ]);
-    (out, key)
-}
 
 /// released id -> original id.
 fn key_map(key: &Path) -> HashMap<String, String> {
@@ -76,8 +42,8 @@ fn entries(dir: &Path, store: &Path) -> BTreeMap<String, BTreeMap<String, (Strin
 #[test]
 fn sample_keeps_the_fraction_within_a_binomial_bound_and_the_key_is_private() {
     let dir = tempdir();
-    let data = generated(dir.path(), "movielens-like", "4000");
-    let (rel, key) = release(dir.path(), &data, "sample:fraction=0.3", "1");
+    let data = generated(dir.path(), "movielens-like", 4000, 5);
+    let (rel, key) = release(dir.path(), &data, "sample:fraction=0.3", 1);
     let kept = info(&rel)["records"].as_f64().unwrap();
     let sd = (4000.0f64 * 0.3 * 0.7).sqrt();
     assert!((kept - 1200.0).abs() < 4.0 * sd, "kept {kept}");
@@ -114,10 +80,8 @@ fn no_original_id_appears_in_the_release() {
             ));
         }
     }
-    let input = write(dir.path(), "named.csv", &csv);
-    let data = dir.path().join("named.deanon");
-    ok(&["import", s(&input), "--format", "csv", "-o", s(&data)]);
-    let (rel, key) = release(dir.path(), &data, "drop:fraction=0.1", "3");
+    let data = import_csv(&write(dir.path(), "named.csv", &csv), &[]);
+    let (rel, key) = release(dir.path(), &data, "drop:fraction=0.1", 3);
     let bytes = std::fs::read(&rel).unwrap();
     let text = String::from_utf8_lossy(&bytes);
     assert!(
@@ -135,42 +99,16 @@ fn no_original_id_appears_in_the_release() {
 #[test]
 fn same_seed_same_release_whatever_the_thread_count() {
     let dir = tempdir();
-    let data = generated(dir.path(), "netflix-like", "3000");
+    let data = generated(dir.path(), "netflix-like", 3000, 5);
     let policy = "sample:fraction=0.8|drop:fraction=0.1|insert:fraction=0.1|rating-noise:scale=0.5|date-noise:days=7|truncate:max_per_record=100";
     let mut outputs = Vec::new();
     for threads in ["1", "2", "3"] {
-        let out = dir.path().join(format!("r{threads}.deanon"));
-        let key = dir.path().join(format!("k{threads}.csv"));
-        ok(&[
-            "release",
-            s(&data),
-            "--policy",
-            policy,
-            "--seed",
-            "9",
-            "--threads",
-            threads,
-            "-o",
-            s(&out),
-            "--key",
-            s(&key),
-        ]);
+        let name = format!("r{threads}");
+        let (out, key) = release_as(dir.path(), &name, &data, policy, 9, &["--threads", threads]);
         outputs.push((std::fs::read(out).unwrap(), std::fs::read(key).unwrap()));
     }
     assert!(outputs.windows(2).all(|w| w[0] == w[1]));
-    let other = dir.path().join("other.deanon");
-    ok(&[
-        "release",
-        s(&data),
-        "--policy",
-        policy,
-        "--seed",
-        "10",
-        "-o",
-        s(&other),
-        "--key",
-        s(&dir.path().join("ko.csv")),
-    ]);
+    let (other, _) = release_as(dir.path(), "other", &data, policy, 10, &[]);
     assert_ne!(
         std::fs::read(other).unwrap(),
         outputs[0].0,
@@ -181,12 +119,12 @@ fn same_seed_same_release_whatever_the_thread_count() {
 #[test]
 fn date_steps_coarsen_shift_and_drop() {
     let dir = tempdir();
-    let data = generated(dir.path(), "movielens-like", "300");
+    let data = generated(dir.path(), "movielens-like", 300, 5);
     for (policy, check) in [
         ("date-coarsen:to=month", "-01"),
         ("date-coarsen:to=year", "-01-01"),
     ] {
-        let (rel, _) = release(dir.path(), &data, policy, "1");
+        let (rel, _) = release(dir.path(), &data, policy, 1);
         let released = entries(dir.path(), &rel);
         assert!(
             released
@@ -196,7 +134,7 @@ fn date_steps_coarsen_shift_and_drop() {
             "{policy}"
         );
     }
-    let (rel, _) = release(dir.path(), &data, "date-drop|rating-drop", "1");
+    let (rel, _) = release(dir.path(), &data, "date-drop|rating-drop", 1);
     let i = info(&rel);
     assert_eq!(
         (i["has_dates"].as_bool(), i["has_ratings"].as_bool()),
@@ -290,33 +228,20 @@ fn km_anonymity_holds_on_the_output_by_brute_force() {
 #[test]
 fn rare_items_and_truncate() {
     let dir = tempdir();
-    let data = generated(dir.path(), "movielens-like", "500");
-    let (rel, _) = release(dir.path(), &data, "rare-items:min_support=40", "1");
+    let data = generated(dir.path(), "movielens-like", 500, 5);
+    let (rel, _) = release(dir.path(), &data, "rare-items:min_support=40", 1);
     assert!(info(&rel)["support"]["min"].as_u64().unwrap() >= 40);
-    let (rel, _) = release(dir.path(), &data, "truncate:max_per_record=25", "1");
+    let (rel, _) = release(dir.path(), &data, "truncate:max_per_record=25", 1);
     assert_eq!(info(&rel)["entries_per_record"]["max"].as_u64(), Some(25));
 }
 
 #[test]
 fn utility_reports_costs() {
     let dir = tempdir();
-    let data = generated(dir.path(), "netflix-like", "3000");
+    let data = generated(dir.path(), "netflix-like", 3000, 5);
     let u = |policy: &str| -> serde_json::Value {
         let path = dir.path().join("u.json");
-        ok(&[
-            "release",
-            s(&data),
-            "--policy",
-            policy,
-            "--seed",
-            "1",
-            "-o",
-            s(&dir.path().join("r.deanon")),
-            "--key",
-            s(&dir.path().join("k.csv")),
-            "--utility",
-            s(&path),
-        ]);
+        release_as(dir.path(), "r", &data, policy, 1, &["--utility", s(&path)]);
         read_json(&path)
     };
     let plain = u("pseudonymize");
@@ -339,39 +264,24 @@ fn utility_reports_costs() {
 #[test]
 fn released_data_attacked_through_the_key() {
     let dir = tempdir();
-    let data = generated(dir.path(), "netflix-like", "4000");
-    let (rel, key) = release(dir.path(), &data, "sample:fraction=0.5", "2");
-    let aux = dir.path().join("aux.csv");
-    ok(&[
-        "aux",
-        s(&data),
-        "--key",
-        s(&key),
-        "--targets",
-        "200",
-        "--non-members",
-        "100",
-        "--items",
-        "8",
-        "--date-error",
-        "3",
-        "-o",
-        s(&aux),
-    ]);
-    let summary = dir.path().join("s.json");
-    ok(&[
-        "attack",
-        s(&rel),
-        "--aux",
-        s(&aux),
-        "--key",
-        s(&key),
-        "-o",
-        s(&dir.path().join("m.csv")),
-        "--summary",
-        s(&summary),
-    ]);
-    let j: serde_json::Value = read_json(&summary);
+    let data = generated(dir.path(), "netflix-like", 4000, 5);
+    let (rel, key) = release(dir.path(), &data, "sample:fraction=0.5", 2);
+    let aux = aux(
+        dir.path(),
+        &data,
+        Some(&key),
+        &[
+            "--targets",
+            "200",
+            "--non-members",
+            "100",
+            "--items",
+            "8",
+            "--date-error",
+            "3",
+        ],
+    );
+    let (_, j) = attack(dir.path(), &rel, &aux, Some(&key), &[]);
     assert!(j["top1_rate"].as_f64().unwrap() > 0.9, "{j}");
     assert!(j["false_match_rate"].as_f64().unwrap() < 0.2, "{j}");
 }
@@ -379,7 +289,7 @@ fn released_data_attacked_through_the_key() {
 #[test]
 fn bad_policies_are_clear_errors() {
     let dir = tempdir();
-    let data = generated(dir.path(), "movielens-like", "100");
+    let data = generated(dir.path(), "movielens-like", 100, 5);
     for (policy, words) in [
         ("blur:radius=2", "unknown release step"),
         ("sample:fraction=1.5", "fraction"),
@@ -479,26 +389,13 @@ fn dp_randomized_response_has_the_stated_rates() {
 #[test]
 fn microaggregate_and_dp_releases_do_not_depend_on_the_thread_count() {
     let dir = tempdir();
-    let data = generated(dir.path(), "movielens-like", "600");
+    let data = generated(dir.path(), "movielens-like", 600, 5);
     for policy in ["microaggregate:k=5", "dp:epsilon=50,max_per_record=10"] {
         let mut outputs = Vec::new();
         for threads in ["1", "2"] {
-            let out = dir.path().join(format!("r{threads}.deanon"));
-            let key = dir.path().join(format!("k{threads}.csv"));
-            ok(&[
-                "release",
-                s(&data),
-                "--policy",
-                policy,
-                "--seed",
-                "4",
-                "--threads",
-                threads,
-                "-o",
-                s(&out),
-                "--key",
-                s(&key),
-            ]);
+            let name = format!("r{threads}");
+            let flags = ["--threads", threads];
+            let (out, key) = release_as(dir.path(), &name, &data, policy, 4, &flags);
             outputs.push((std::fs::read(out).unwrap(), std::fs::read(key).unwrap()));
         }
         assert!(outputs[0] == outputs[1], "{policy}");
@@ -520,12 +417,10 @@ fn drop_and_insert_change_the_entry_count_as_stated() {
             ));
         }
     }
-    let input = write(dir.path(), "sparse.csv", &csv);
-    let data = dir.path().join("sparse.deanon");
-    ok(&["import", s(&input), "--format", "csv", "-o", s(&data)]);
+    let data = import_csv(&write(dir.path(), "sparse.csv", &csv), &[]);
     let before = info(&data)["entries"].as_f64().unwrap();
     assert_eq!(before, 4000.0);
-    let (rel, _) = release(dir.path(), &data, "drop:fraction=0.2", "1");
+    let (rel, _) = release(dir.path(), &data, "drop:fraction=0.2", 1);
     let after = info(&rel)["entries"].as_f64().unwrap();
     let sd = (before * 0.2 * 0.8).sqrt();
     assert!(
@@ -534,17 +429,16 @@ fn drop_and_insert_change_the_entry_count_as_stated() {
         0.8 * before
     );
     // 5 fake ratings for each person's 10 real ones.
-    let (rel, _) = release(dir.path(), &data, "insert:fraction=0.5", "1");
+    let (rel, _) = release(dir.path(), &data, "insert:fraction=0.5", 1);
     assert_eq!(info(&rel)["entries"].as_f64().unwrap(), 6000.0);
 }
 
 #[test]
 fn attacking_a_release_without_its_key_warns() {
     let dir = tempdir();
-    let data = generated(dir.path(), "movielens-like", "300");
-    let (rel, _) = release(dir.path(), &data, "sample:fraction=0.5", "1");
-    let aux = dir.path().join("aux.csv");
-    ok(&["aux", s(&data), "--targets", "20", "-o", s(&aux)]);
+    let data = generated(dir.path(), "movielens-like", 300, 5);
+    let (rel, _) = release(dir.path(), &data, "sample:fraction=0.5", 1);
+    let aux = aux(dir.path(), &data, None, &["--targets", "20"]);
     let out = deanon(&[
         "attack",
         s(&rel),
@@ -571,20 +465,8 @@ fn a_release_records_its_policy_and_the_informed_attack_uses_it() {
         info(&data)["policy"].is_null(),
         "original data has no policy"
     );
-    let released = dir.path().join("r.deanon");
-    let key = dir.path().join("k.csv");
-    ok(&[
-        "release",
-        s(&data),
-        "--policy",
-        "date-coarsen:to=year | rating-noise:scale=1.0,dist=laplace",
-        "--seed",
-        "7",
-        "-o",
-        s(&released),
-        "--key",
-        s(&key),
-    ]);
+    let policy = "date-coarsen:to=year | rating-noise:scale=1.0,dist=laplace";
+    let (released, key) = release(dir.path(), &data, policy, 7);
     assert_eq!(
         info(&released)["policy"],
         "date-coarsen:to=year|rating-noise:scale=1",
@@ -594,35 +476,27 @@ fn a_release_records_its_policy_and_the_informed_attack_uses_it() {
         ok(&["info", s(&released)])
             .contains("release policy    date-coarsen:to=year|rating-noise:scale=1")
     );
-    let aux = dir.path().join("aux.csv");
-    ok(&[
-        "aux",
-        s(&data),
-        "--targets",
-        "300",
-        "--items",
-        "8",
-        "--wrong",
-        "2",
-        "--date-error",
-        "14",
-        "--key",
-        s(&key),
-        "--seed",
-        "2",
-        "-o",
-        s(&aux),
-    ]);
-    let norm = [
-        "--key",
-        s(&key),
-        "--algorithm",
-        "scoreboard-rh-norm",
-        "--length-norm",
-        "0.5",
-    ];
-    let blind = attack_summary(&released, &aux, &norm);
-    let informed = attack_summary(&released, &aux, &[&norm[..], &["--informed"]].concat());
+    let aux = aux(
+        dir.path(),
+        &data,
+        Some(&key),
+        &[
+            "--targets",
+            "300",
+            "--items",
+            "8",
+            "--wrong",
+            "2",
+            "--date-error",
+            "14",
+            "--seed",
+            "2",
+        ],
+    );
+    let norm = ["--algorithm", "scoreboard-rh-norm", "--length-norm", "0.5"];
+    let (_, blind) = attack(dir.path(), &released, &aux, Some(&key), &norm);
+    let informed_flags = [&norm[..], &["--informed"]].concat();
+    let (_, informed) = attack(dir.path(), &released, &aux, Some(&key), &informed_flags);
     assert_eq!(informed["informed"], true);
     assert!(blind.get("informed").is_none());
     let recall = |s: &serde_json::Value| s["recall"].as_f64().unwrap();

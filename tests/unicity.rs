@@ -5,26 +5,10 @@ mod common;
 
 use common::*;
 
-fn generated(dir: &std::path::Path) -> std::path::PathBuf {
-    let store = dir.join("g.deanon");
-    ok(&[
-        "generate",
-        "--preset",
-        "netflix-like",
-        "--users",
-        "3000",
-        "--seed",
-        "2",
-        "-o",
-        s(&store),
-    ]);
-    store
-}
-
 #[test]
 fn unicity_csv_has_the_contract_columns_and_sane_values() {
     let dir = tempdir();
-    let store = generated(dir.path());
+    let store = generated(dir.path(), "netflix-like", 3000, 2);
     let out = dir.path().join("u.csv");
     let table = ok(&[
         "unicity",
@@ -88,7 +72,7 @@ fn unicity_csv_has_the_contract_columns_and_sane_values() {
 #[test]
 fn unicity_is_the_same_for_any_thread_count_and_defaults_follow_the_data() {
     let dir = tempdir();
-    let store = generated(dir.path());
+    let store = generated(dir.path(), "netflix-like", 3000, 2);
     let mut outputs = Vec::new();
     for threads in ["1", "3"] {
         let out = dir.path().join(format!("u{threads}.csv"));
@@ -114,8 +98,7 @@ fn unicity_is_the_same_for_any_thread_count_and_defaults_follow_the_data() {
         "v.csv",
         "user,item,date\na,X,2020-01-01\nb,X,2020-01-02\nb,Y,2020-01-02\n",
     );
-    let views = dir.path().join("v.deanon");
-    ok(&["import", s(&csv), "--format", "csv", "-o", s(&views)]);
+    let views = import_csv(&csv, &[]);
     let out = dir.path().join("v.csv.out");
     ok(&["unicity", s(&views), "--points", "1", "-o", s(&out)]);
     let text = std::fs::read_to_string(&out).unwrap();

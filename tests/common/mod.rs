@@ -1,6 +1,8 @@
-//! Helpers shared by the end-to-end tests: run the real binary, make files.
+//! Helpers shared by the end-to-end tests: run the real binary, make files, read its outputs,
+//! fetch MovieLens 100k. Each test binary compiles this module and uses part of it.
 #![allow(dead_code)]
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -72,33 +74,66 @@ pub fn read_json(path: &Path) -> serde_json::Value {
         .expect("valid JSON")
 }
 
-/// Runs `deanon attack RELEASE --aux AUX` plus `extra` arguments, writing MATCHES.csv and the
-/// summary beside the aux file; returns the summary.
-pub fn attack_summary(release: &Path, aux: &Path, extra: &[&str]) -> serde_json::Value {
-    let matches = aux.with_extension("matches.csv");
-    let summary = aux.with_extension("summary.json");
-    let mut args = vec![
-        "attack",
-        s(release),
-        "--aux",
-        s(aux),
-        "-o",
-        s(&matches),
-        "--summary",
-        s(&summary),
-    ];
-    args.extend_from_slice(extra);
-    ok(&args);
-    read_json(&summary)
+/// A netflix-like twin of `users` people made with `seed` ([`generated`]).
+pub fn twin(dir: &Path, users: usize, seed: u64) -> PathBuf {
+    generated(dir, "netflix-like", users, seed)
 }
 
-/// A netflix-like twin of `users` people made with `seed`, as `dir/twin-USERS-SEED.deanon`.
-pub fn twin(dir: &Path, users: usize, seed: u64) -> PathBuf {
-    let path = dir.join(format!("twin-{users}-{seed}.deanon"));
+/// A CSV row: column name -> field.
+pub type Row = HashMap<String, String>;
+
+/// The rows of a CSV file whose fields hold no comma or quote.
+pub fn rows(path: &Path) -> Vec<Row> {
+    let text = std::fs::read_to_string(path).unwrap();
+    let mut lines = text.lines();
+    let header: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split(',')
+        .map(str::to_string)
+        .collect();
+    lines
+        .map(|l| {
+            header
+                .iter()
+                .cloned()
+                .zip(l.split(',').map(str::to_string))
+                .collect()
+        })
+        .collect()
+}
+
+/// Column `key` of `row` as a number.
+pub fn num(row: &Row, key: &str) -> f64 {
+    row[key]
+        .parse()
+        .unwrap_or_else(|_| panic!("{key} = '{}'", row[key]))
+}
+
+/// `a` equals `b` to 1e-5, relative (absolute below 1).
+pub fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-5 * b.abs().max(1.0)
+}
+
+/// Imports the CSV file `csv` (`--format csv` plus `extra`) into a store beside it,
+/// `X.csv` -> `X.deanon`; returns the store.
+pub fn import_csv(csv: &Path, extra: &[&str]) -> PathBuf {
+    let store = csv.with_extension("deanon");
+    let mut args = vec!["import", s(csv), "--format", "csv"];
+    args.extend_from_slice(extra);
+    args.extend(["-o", s(&store)]);
+    ok(&args);
+    store
+}
+
+/// `deanon generate --preset PRESET --users USERS --seed SEED` as
+/// `dir/PRESET-USERS-SEED.deanon`.
+pub fn generated(dir: &Path, preset: &str, users: usize, seed: u64) -> PathBuf {
+    let path = dir.join(format!("{preset}-{users}-{seed}.deanon"));
     ok(&[
         "generate",
         "--preset",
-        "netflix-like",
+        preset,
         "--users",
         &users.to_string(),
         "--seed",
@@ -107,4 +142,145 @@ pub fn twin(dir: &Path, users: usize, seed: u64) -> PathBuf {
         s(&path),
     ]);
     path
+}
+
+/// `deanon release DATA --policy POLICY --seed SEED` plus `extra`, as `dir/NAME.deanon` with its
+/// key `dir/NAME.key.csv`; returns both.
+pub fn release_as(
+    dir: &Path,
+    name: &str,
+    data: &Path,
+    policy: &str,
+    seed: u64,
+    extra: &[&str],
+) -> (PathBuf, PathBuf) {
+    let released = dir.join(format!("{name}.deanon"));
+    let key = dir.join(format!("{name}.key.csv"));
+    let seed = seed.to_string();
+    let mut args = vec!["release", s(data), "--policy", policy, "--seed", &seed];
+    args.extend_from_slice(extra);
+    args.extend(["-o", s(&released), "--key", s(&key)]);
+    ok(&args);
+    (released, key)
+}
+
+/// [`release_as`] `dir/rel.deanon` and `dir/rel.key.csv`, nothing else on the command line.
+pub fn release(dir: &Path, data: &Path, policy: &str, seed: u64) -> (PathBuf, PathBuf) {
+    release_as(dir, "rel", data, policy, seed, &[])
+}
+
+/// `deanon aux DATA` plus `--key KEY` when given and `flags`, as `dir/aux.csv` (which it
+/// replaces); returns the aux file.
+pub fn aux(dir: &Path, data: &Path, key: Option<&Path>, flags: &[&str]) -> PathBuf {
+    let path = dir.join("aux.csv");
+    let mut args = vec!["aux", s(data)];
+    if let Some(key) = key {
+        args.extend(["--key", s(key)]);
+    }
+    args.extend_from_slice(flags);
+    args.extend(["-o", s(&path)]);
+    ok(&args);
+    path
+}
+
+/// `deanon attack RELEASED --aux AUX` plus `--key KEY` when given and `flags`, MATCHES.csv as
+/// `dir/m.csv` and the summary as `dir/s.json` (which it replaces); returns their paths.
+pub fn attack_files(
+    dir: &Path,
+    released: &Path,
+    aux: &Path,
+    key: Option<&Path>,
+    flags: &[&str],
+) -> (PathBuf, PathBuf) {
+    let matches = dir.join("m.csv");
+    let summary = dir.join("s.json");
+    let mut args = vec!["attack", s(released), "--aux", s(aux)];
+    if let Some(key) = key {
+        args.extend(["--key", s(key)]);
+    }
+    args.extend_from_slice(flags);
+    args.extend(["-o", s(&matches), "--summary", s(&summary)]);
+    ok(&args);
+    (matches, summary)
+}
+
+/// [`attack_files`], read: the rows of MATCHES.csv and the summary.
+pub fn attack(
+    dir: &Path,
+    released: &Path,
+    aux: &Path,
+    key: Option<&Path>,
+    flags: &[&str],
+) -> (Vec<Row>, serde_json::Value) {
+    let (matches, summary) = attack_files(dir, released, aux, key, flags);
+    (rows(&matches), read_json(&summary))
+}
+
+/// Real data: MovieLens 100k's ml-100k.inter, as shipped inside the PyPI wheel recbole==1.2.1
+/// (recbole/dataset_example/ml-100k/ml-100k.inter), fetched at test time with
+/// `pip download --no-deps` into target/tmp/ml-100k once per target folder (and once per test
+/// process: the tests of a binary run in parallel and must not download over each other), never
+/// committed. A failed download fails the test: it never skips. DEANON_ML100K names a local copy
+/// of ml-100k.inter instead, to run without the network.
+pub fn ml100k() -> PathBuf {
+    static FILE: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    FILE.get_or_init(fetch_ml100k).clone()
+}
+
+const ML100K_INTER: &str = "recbole/dataset_example/ml-100k/ml-100k.inter";
+
+fn succeeds(cmd: &mut Command) -> bool {
+    cmd.status().map(|s| s.success()).unwrap_or(false)
+}
+
+fn fetch_ml100k() -> PathBuf {
+    if let Ok(p) = std::env::var("DEANON_ML100K") {
+        return PathBuf::from(p);
+    }
+    let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ml-100k");
+    let file = cache.join("ml-100k.inter");
+    if file.is_file() {
+        return file;
+    }
+    std::fs::create_dir_all(&cache).unwrap();
+    let wheels = cache.join(format!("wheel-{}", std::process::id()));
+    let python = if succeeds(Command::new("python3").arg("--version")) {
+        "python3"
+    } else {
+        "python"
+    };
+    assert!(
+        succeeds(
+            Command::new(python)
+                .args([
+                    "-m",
+                    "pip",
+                    "download",
+                    "--no-deps",
+                    "--quiet",
+                    "recbole==1.2.1",
+                    "-d"
+                ])
+                .arg(&wheels)
+        ),
+        "could not download the recbole==1.2.1 wheel with pip (needed for MovieLens 100k)"
+    );
+    let script = format!(
+        "import glob,sys,zipfile\nw=glob.glob(sys.argv[1]+'/recbole-1.2.1*.whl')[0]\nopen(sys.argv[2],'wb').write(zipfile.ZipFile(w).read('{ML100K_INTER}'))"
+    );
+    // Extract to a name of this process's own, then rename: another test binary may be doing
+    // the same at the same time, and a rename is atomic.
+    let part = cache.join(format!("ml-100k.inter.{}.part", std::process::id()));
+    assert!(
+        succeeds(
+            Command::new(python)
+                .args(["-c", &script])
+                .arg(&wheels)
+                .arg(&part)
+        ),
+        "could not extract {ML100K_INTER} from the recbole wheel"
+    );
+    std::fs::rename(&part, &file).unwrap();
+    let _ = std::fs::remove_dir_all(&wheels);
+    file
 }
