@@ -179,8 +179,9 @@ class Dataset:
         """
         return self._native.info()
 
+    @_document("release")
     def release(
-        self, policy: str, seed: int = 0, threads: _t.Optional[int] = None
+        self, policy: str, seed: _t.Optional[int] = None, threads: _t.Optional[int] = None
     ) -> _t.Tuple["Dataset", _pd.DataFrame]:
         """Applies a release policy (``deanon release --policy``): the released data set and
         its key, a DataFrame ``released_id, original_id`` (it names people: keep it private).
@@ -191,8 +192,9 @@ class Dataset:
         key = _pd.DataFrame({"released_id": released, "original_id": original}, dtype=object)
         return Dataset(native), key
 
+    @_document("utility")
     def utility(
-        self, policy: str, seed: int = 0, threads: _t.Optional[int] = None
+        self, policy: str, seed: _t.Optional[int] = None, threads: _t.Optional[int] = None
     ) -> _t.Dict[str, _t.Any]:
         """What a policy costs (``deanon release --utility``), as a dict.
 
@@ -426,8 +428,12 @@ def unicity(
     )
 
 
+@_document("sparsity")
 def sparsity(
-    ds: Dataset, sample: int = 1000, seed: int = 0, threads: _t.Optional[int] = None
+    ds: Dataset,
+    sample: _t.Optional[int] = None,
+    seed: _t.Optional[int] = None,
+    threads: _t.Optional[int] = None,
 ) -> _pd.DataFrame:
     """The sparsity curve (``deanon sparsity``; paper Fig. 1): for x = 0.00 .. 1.00, the share
     of ``sample`` people whose nearest neighbour's similarity is at least x

@@ -181,14 +181,15 @@ impl NativeDataset {
 
     /// Applies a release policy: `(released, (released_ids, original_ids))`, the key's two
     /// columns sorted by released id as the key file lists them.
-    #[pyo3(signature = (policy, seed=0, threads=None))]
+    #[pyo3(signature = (policy, seed=None, threads=None))]
     fn release(
         &self,
         py: Python<'_>,
         policy: &str,
-        seed: u64,
+        seed: Option<u64>,
         threads: Option<usize>,
     ) -> PyResult<(NativeDataset, Pairs)> {
+        let seed = seed.unwrap_or(deanon::release::defaults::SEED);
         let data = self.data.clone();
         let policy = policy.to_string();
         let released = detached(py, threads, move || {
@@ -199,14 +200,15 @@ impl NativeDataset {
     }
 
     /// The utility report of a policy (`deanon release --utility`), as a dict.
-    #[pyo3(signature = (policy, seed=0, threads=None))]
+    #[pyo3(signature = (policy, seed=None, threads=None))]
     fn utility<'py>(
         &self,
         py: Python<'py>,
         policy: &str,
-        seed: u64,
+        seed: Option<u64>,
         threads: Option<usize>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let seed = seed.unwrap_or(deanon::release::defaults::SEED);
         let data = self.data.clone();
         let policy = policy.to_string();
         let utility = detached(py, threads, move || {

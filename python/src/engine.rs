@@ -221,6 +221,16 @@ pub fn defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
             "resamples" => AttackOptions::default().resamples,
         ],
     )?;
+    let release = &entries!["seed" => deanon::release::defaults::SEED];
+    table("release", release)?;
+    table("utility", release)?;
+    table(
+        "sparsity",
+        &entries![
+            "sample" => deanon::dataset::sparsity::defaults::SAMPLE,
+            "seed" => deanon::dataset::sparsity::defaults::SEED,
+        ],
+    )?;
     let unicity = deanon::dataset::unicity::UnicityParams::default();
     table(
         "unicity",
@@ -454,14 +464,19 @@ pub fn unicity<'py>(
 /// The sparsity curve (`deanon sparsity`): the command's CSV columns `x`, `items_only`,
 /// `exact_ratings` (float64).
 #[pyfunction]
-#[pyo3(signature = (data, sample=1000, seed=0, threads=None))]
+#[pyo3(signature = (data, sample=None, seed=None, threads=None))]
 pub fn sparsity<'py>(
     py: Python<'py>,
     data: &NativeDataset,
-    sample: usize,
-    seed: u64,
+    sample: Option<usize>,
+    seed: Option<u64>,
     threads: Option<usize>,
 ) -> PyResult<Bound<'py, PyDict>> {
+    use deanon::dataset::sparsity::defaults;
+    let (sample, seed) = (
+        sample.unwrap_or(defaults::SAMPLE),
+        seed.unwrap_or(defaults::SEED),
+    );
     let dataset = data.data.clone();
     let curve = detached(py, threads, move || {
         Ok(deanon::dataset::sparsity::measure(&dataset, sample, seed).curve())

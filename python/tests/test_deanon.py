@@ -372,6 +372,9 @@ COMMANDS = {
     "unicity": (deanon.unicity, "unicity", {"resamples": None}),
     "audit": (deanon.audit, "audit", {"target": "target-risk"}),
     "cohort": (deanon.cohort, "cohort", {}),
+    "sparsity": (deanon.sparsity, "sparsity", {}),
+    "release": (deanon.Dataset.release, "release", {}),
+    "utility": (deanon.Dataset.utility, "release", {}),
 }
 
 

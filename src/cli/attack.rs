@@ -36,7 +36,7 @@ pub struct AttackArgs {
     #[arg(long)]
     informed: bool,
     /// Bootstrap resamples for the 95% intervals.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = deanon::linkage::AttackOptions::default().resamples)]
     bootstrap: usize,
     /// MATCHES.csv.
     #[arg(short, long)]

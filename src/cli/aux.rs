@@ -37,7 +37,7 @@ pub struct AuxArgs {
     #[arg(long)]
     key: Option<PathBuf>,
     /// With --key: this many extra aux records of people NOT in the release.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = AuxParams::default().non_members)]
     non_members: usize,
     /// Also know each target's number of ratings within this relative error (e.g. 0.5).
     #[arg(long, default_value_t = aux_defaults::COUNT_ERROR, value_name = "E")]

@@ -6,7 +6,9 @@ use std::path::PathBuf;
 use deanon::dataset::DatasetKind;
 use deanon::dataset::generate::{GenerateParams, Preset};
 use deanon::dataset::import::Format;
+use deanon::dataset::sparsity::defaults as sparsity_defaults;
 use deanon::dataset::unicity::{Knowledge, UnicityParams, defaults as unicity_defaults};
+use deanon::demo::DemoParams;
 
 /// `deanon demo`.
 #[derive(clap::Args)]
@@ -15,16 +17,16 @@ pub struct DemoArgs {
     #[arg(short, long, default_value = "deanon-demo")]
     output: PathBuf,
     /// Number of synthetic people.
-    #[arg(long, default_value_t = 50_000)]
+    #[arg(long, default_value_t = DemoParams::default().users)]
     users: usize,
     /// Seed.
-    #[arg(long, default_value_t = 2008)]
+    #[arg(long, default_value_t = DemoParams::default().seed)]
     seed: u64,
 }
 
 impl DemoArgs {
     pub fn run(self) -> anyhow::Result<()> {
-        let params = deanon::demo::DemoParams {
+        let params = DemoParams {
             out_dir: self.output,
             users: self.users,
             seed: self.seed,
@@ -78,7 +80,7 @@ pub struct GenerateArgs {
     #[arg(long)]
     users: Option<usize>,
     /// Seed.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = deanon::dataset::generate::DEFAULT_SEED)]
     seed: u64,
     /// Output store.
     #[arg(short, long)]
@@ -147,10 +149,10 @@ pub struct SparsityArgs {
     /// The data.
     data: PathBuf,
     /// Records to sample.
-    #[arg(long, default_value_t = 1000)]
+    #[arg(long, default_value_t = sparsity_defaults::SAMPLE)]
     sample: usize,
     /// Seed.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = sparsity_defaults::SEED)]
     seed: u64,
     /// Output CSV (x,items_only,exact_ratings); standard output when absent.
     #[arg(short, long)]

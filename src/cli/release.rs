@@ -11,7 +11,7 @@ pub struct ReleaseArgs {
     #[arg(long)]
     policy: String,
     /// Seed of every random step.
-    #[arg(long, default_value_t = 0)]
+    #[arg(long, default_value_t = deanon::release::defaults::SEED)]
     seed: u64,
     /// The released store.
     #[arg(short, long)]

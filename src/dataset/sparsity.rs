@@ -26,6 +26,14 @@ fn distinct_items(items: &[u32]) -> usize {
     items.len() - items.windows(2).filter(|w| w[0] == w[1]).count()
 }
 
+/// The defaults of `deanon sparsity`.
+pub mod defaults {
+    /// Records sampled.
+    pub const SAMPLE: usize = 1000;
+    /// Seed of the sample.
+    pub const SEED: u64 = 0;
+}
+
 /// Samples `sample` records (all when larger than N) and measures their nearest neighbours.
 pub fn measure(data: &Dataset, sample: usize, seed: u64) -> Sparsity {
     let n = data.num_records();

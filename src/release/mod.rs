@@ -16,6 +16,12 @@ pub mod steps;
 pub mod utility;
 pub mod working;
 
+/// The defaults of a release.
+pub mod defaults {
+    /// Seed of every random step.
+    pub const SEED: u64 = 0;
+}
+
 pub use crate::dataset::ReleaseKey;
 pub use knowledge::PolicyKnowledge;
 pub use spec::{Policy, Step};

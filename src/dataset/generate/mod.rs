@@ -64,6 +64,9 @@ pub use presets::Preset;
 use presets::Shape;
 use ratings::TasteWorld;
 
+/// The seed of a generation left unset.
+pub const DEFAULT_SEED: u64 = 0;
+
 /// What to generate.
 #[derive(Clone, Debug)]
 pub struct GenerateParams {
@@ -81,7 +84,7 @@ impl GenerateParams {
         GenerateParams {
             preset,
             users: None,
-            seed: 0,
+            seed: DEFAULT_SEED,
         }
     }
 
