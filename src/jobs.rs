@@ -343,6 +343,13 @@ pub fn experiment(
     crate::experiment::run_experiment(config, dir, resume, data, executor)
 }
 
+/// What the user of the experiment file `config` should know before it runs
+/// ([`crate::experiment::config::Config::warnings`]).
+pub fn experiment_warnings(config: &Path) -> Result<Vec<String>> {
+    let (parsed, text) = crate::experiment::config::Config::read(config)?;
+    Ok(parsed.warnings(config, &text))
+}
+
 /// `deanon unicity`: measures unicity of a store and writes the CSV; returns the rows.
 pub fn unicity(
     data: &Path,

@@ -394,3 +394,26 @@ bootstrap = 20
         "{report}"
     );
 }
+
+/// An axis that no algorithm of the grid reads adds no cells, and the command says so.
+#[test]
+fn an_axis_no_algorithm_reads_is_a_warning() {
+    let dir = tempdir();
+    let config = write(
+        dir.path(),
+        "unread.toml",
+        "seed = 1\n[data]\ngenerate = { preset = \"netflix-like\", users = 500 }\n[aux]\ntargets = 20\n[attack]\nalgorithm = [\"scoreboard-rh\"]\nlength_norm = [0.25, 0.5]\nbootstrap = 10\n",
+    );
+    let out = dir.path().join("out");
+    let run = deanon(&["experiment", s(&config), "-o", s(&out)]);
+    assert!(run.status.success());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(
+        stderr.contains(
+            "unread.toml:8: [attack] length_norm: no algorithm of the grid reads it (read by scoreboard-rh-norm); it adds no cells"
+        ),
+        "{stderr}"
+    );
+    let csv = std::fs::read_to_string(out.join("results.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 2, "one cell: {csv}");
+}

@@ -24,6 +24,9 @@ pub struct ExperimentArgs {
 
 impl ExperimentArgs {
     pub fn run(self, quiet: bool) -> anyhow::Result<()> {
+        for warning in deanon::jobs::experiment_warnings(&self.config)? {
+            eprintln!("deanon: warning: {warning}");
+        }
         let summary = deanon::jobs::experiment(
             &self.config,
             &self.output,

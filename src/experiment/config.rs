@@ -430,6 +430,32 @@ fn line_of(text: &str, table: &str, key: &str) -> u64 {
 }
 
 impl Config {
+    /// What the user of the file `path` (text `text`) should know: an attack axis that no
+    /// algorithm of the grid reads adds no cells (`file:line: [attack] length_norm: ...`).
+    pub fn warnings(&self, path: &Path, text: &str) -> Vec<String> {
+        let a = &self.attack;
+        if a.search {
+            return Vec::new();
+        }
+        a.axes
+            .iter()
+            .filter(|(p, _)| !a.algorithm.iter().any(|alg| alg.uses(p.name)))
+            .map(|(p, _)| {
+                let readers: Vec<&str> = Algorithm::all()
+                    .filter(|alg| alg.uses(p.name))
+                    .map(|alg| alg.name())
+                    .collect();
+                format!(
+                    "{}:{}: [attack] {}: no algorithm of the grid reads it (read by {}); it adds no cells",
+                    path.display(),
+                    line_of(text, "attack", p.name),
+                    p.name,
+                    readers.join(", ")
+                )
+            })
+            .collect()
+    }
+
     /// Reads and checks an experiment file.
     pub fn read(path: &Path) -> Result<(Config, String)> {
         let (mut config, text): (Config, String) = crate::atomic_file::read_toml(path)?;
