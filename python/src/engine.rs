@@ -160,10 +160,7 @@ pub fn attack_parameters(py: Python<'_>) -> PyResult<Vec<ParameterRow<'_>>> {
     deanon::attack::parameters()
         .iter()
         .map(|p| {
-            let readers = deanon::attack::Algorithm::all()
-                .filter(|a| a.uses(p.name))
-                .map(|a| a.name())
-                .collect();
+            let readers = deanon::attack::Algorithm::readers(p.name);
             let default = match p.default {
                 Value::Whole(n) => n.into_bound_py_any(py)?,
                 Value::Real(x) => x.into_bound_py_any(py)?,

@@ -429,6 +429,9 @@ def test_attack_parameters_are_keyword_arguments(world, tmp_path):
         deanon.attack(released, aux, key=key, no_such_knob=1.0)
     with pytest.raises(deanon.DeanonError, match="unknown algorithm 'no-such-algorithm'"):
         deanon.attack(released, aux, key=key, algorithm="no-such-algorithm")
+    # A Python int for a real parameter is checked in its domain like a float.
+    with pytest.raises(deanon.DeanonError, match="rho0 must be a positive number, got 0"):
+        deanon.attack(released, aux, key=key, rho0=0)
 
 
 def python_blocks(path):

@@ -127,7 +127,8 @@ pub struct Parameter {
     pub widen: Widen,
     /// When results.csv shows it.
     pub column: Column,
-    /// Whether the attack summary (`--summary`) gives its value, when the algorithm reads it.
+    /// Whether the attack summary (`--summary`) gives its value among the parameters of the
+    /// algorithm, when the algorithm reads it.
     pub in_summary: bool,
 }
 
@@ -146,6 +147,11 @@ impl Parameter {
     pub fn check(&self, value: Value) -> Result<Value> {
         let name = self.name;
         let invalid = |message: String| Error::Parameter { name, message };
+        // A whole number given for a real parameter is checked as the real it is.
+        let value = match value {
+            Value::Whole(n) if !self.domain.is_whole() => Value::Real(n as f64),
+            value => value,
+        };
         match (self.domain, value) {
             (Domain::Positive, Value::Real(v)) if !(v.is_finite() && v > 0.0) => Err(invalid(
                 format!("{name} must be a positive number, got {v}"),
@@ -166,7 +172,6 @@ impl Parameter {
                 )))
             }
             (domain, Value::Real(v)) if domain.is_whole() => self.whole_from(v),
-            (domain, Value::Whole(n)) if !domain.is_whole() => Ok(Value::Real(n as f64)),
             (_, value) => Ok(value),
         }
     }
@@ -216,6 +221,17 @@ impl Values {
     /// The value of the parameter `name`, if present.
     pub fn get(&self, name: &str) -> Option<Value> {
         self.0.iter().find(|(n, _)| *n == name).map(|&(_, v)| v)
+    }
+
+    /// `B = 0.5` for each parameter that `keep` selects, by its label (its name without one).
+    pub fn in_words(&self, keep: impl Fn(&Parameter) -> bool) -> Vec<String> {
+        self.0
+            .iter()
+            .filter_map(|&(name, v)| {
+                let p = super::params::parameter(name)?;
+                keep(p).then(|| format!("{} = {v}", p.label.unwrap_or(name)))
+            })
+            .collect()
     }
 }
 
@@ -279,33 +295,28 @@ impl<'de> Deserialize<'de> for Values {
 mod tests {
     use super::*;
 
-    const DAYS: Parameter = Parameter {
-        name: "days",
-        label: None,
-        help: "",
-        value_name: None,
-        default: Value::Whole(14),
-        domain: Domain::Days,
-        widen: Widen::ByDateBound,
-        column: Column::WhenVaried,
-        in_summary: false,
-    };
+    use crate::attack::algorithm::scoreboard::DATE_TOL;
+    use crate::attack::algorithm::scoreboard_rh::RHO0;
 
     #[test]
     fn whole_parameters_take_whole_numbers_only() {
-        assert_eq!(DAYS.from_f64(7.0).unwrap(), Value::Whole(7));
-        let e = DAYS.from_f64(7.5).unwrap_err().to_string();
+        assert_eq!(DATE_TOL.from_f64(7.0).unwrap(), Value::Whole(7));
+        let e = DATE_TOL.from_f64(7.5).unwrap_err().to_string();
         assert_eq!(
             e,
-            "days must be a whole number from 0 to 4294967295, got 7.5"
+            "date_tol must be a whole number from 0 to 4294967295, got 7.5"
         );
-        assert!(DAYS.from_f64(-1.0).is_err());
-        assert!(DAYS.check(Value::Whole(1 << 40)).is_err());
+        assert!(DATE_TOL.from_f64(-1.0).is_err());
+        assert!(DATE_TOL.check(Value::Whole(1 << 40)).is_err());
+        // A whole number for a real parameter is checked in its domain (Python's `rho0=0`).
+        assert_eq!(RHO0.check(Value::Whole(2)).unwrap(), Value::Real(2.0));
+        let e = RHO0.check(Value::Whole(0)).unwrap_err().to_string();
+        assert_eq!(e, "rho0 must be a positive number, got 0");
         let w = Widening {
             date_bound: 2.5,
             ..Widening::default()
         };
-        assert_eq!(DAYS.widened(Value::Whole(14), &w), Value::Whole(17));
+        assert_eq!(DATE_TOL.widened(Value::Whole(14), &w), Value::Whole(17));
         assert_eq!(Value::Real(30.0).to_string(), "30");
     }
 }

@@ -30,7 +30,8 @@ pub const PHI: Parameter = Parameter {
     domain: Domain::NonNegative,
     widen: Widen::Not,
     column: Column::Always,
-    in_summary: true,
+    // The summary has a field of its own for phi.
+    in_summary: false,
 };
 
 /// The attack's seed: Scoreboard's pick among its candidates, and the bootstrap intervals of

@@ -90,11 +90,7 @@ pub struct ParameterFlags(AttackParamsBuilder);
 
 /// The flag's help: the parameter's, and which algorithms read it.
 fn help(p: &Parameter) -> String {
-    let readers: Vec<&str> = Algorithm::all()
-        .filter(|a| a.uses(p.name))
-        .map(|a| a.name())
-        .collect();
-    format!("{} ({})", p.help, readers.join(", "))
+    format!("{} ({})", p.help, Algorithm::readers(p.name).join(", "))
 }
 
 fn flag(p: &'static Parameter) -> Arg {

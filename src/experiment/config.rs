@@ -220,26 +220,18 @@ impl Default for AttackGrid {
     }
 }
 
-/// A value of a parameter's axis as the file writes it (checked with the cell).
+/// A value of a parameter's axis as the file writes it; [`Parameter::check`] then puts it in
+/// the parameter's form (a whole number as a real for a real parameter, and back).
 fn axis_value(p: &Parameter, v: &toml::Value) -> std::result::Result<Value, String> {
-    let number = match v {
-        toml::Value::Integer(n) if *n >= 0 && p.domain.is_whole() => {
-            return Ok(Value::Whole(*n as u64));
-        }
-        toml::Value::Integer(n) => *n as f64,
-        toml::Value::Float(x) => *x,
-        other => {
-            return Err(format!(
-                "{}: expected a number, got {}",
-                p.name,
-                other.type_str()
-            ));
-        }
-    };
-    if p.domain.is_whole() && number.fract() == 0.0 && number >= 0.0 && number <= u64::MAX as f64 {
-        Ok(Value::Whole(number as u64))
-    } else {
-        Ok(Value::Real(number))
+    match v {
+        toml::Value::Integer(n) if *n >= 0 => Ok(Value::Whole(*n as u64)),
+        toml::Value::Integer(n) => Ok(Value::Real(*n as f64)),
+        toml::Value::Float(x) => Ok(Value::Real(*x)),
+        other => Err(format!(
+            "{}: expected a number, got {}",
+            p.name,
+            other.type_str()
+        )),
     }
 }
 
@@ -441,16 +433,12 @@ impl Config {
             .iter()
             .filter(|(p, _)| !a.algorithm.iter().any(|alg| alg.uses(p.name)))
             .map(|(p, _)| {
-                let readers: Vec<&str> = Algorithm::all()
-                    .filter(|alg| alg.uses(p.name))
-                    .map(|alg| alg.name())
-                    .collect();
                 format!(
                     "{}:{}: [attack] {}: no algorithm of the grid reads it (read by {}); it adds no cells",
                     path.display(),
                     line_of(text, "attack", p.name),
                     p.name,
-                    readers.join(", ")
+                    Algorithm::readers(p.name).join(", ")
                 )
             })
             .collect()

@@ -267,7 +267,7 @@ impl Cell {
     /// The algorithm in words, with the values of the parameters results.csv does not always
     /// show (`scoreboard-rh-norm (B = 0.5)`).
     pub fn attack_label(&self) -> String {
-        let shown: Vec<String> = self.varied_parameters().collect();
+        let shown = self.varied_parameters();
         if shown.is_empty() {
             self.algorithm.to_string()
         } else {
@@ -276,11 +276,8 @@ impl Cell {
     }
 
     /// `B = 0.5` for each parameter the cell shows that is not always shown.
-    pub fn varied_parameters(&self) -> impl Iterator<Item = String> + '_ {
-        self.parameters.0.iter().filter_map(|&(name, v)| {
-            let p = crate::attack::parameter(name)?;
-            (p.column != Column::Always).then(|| format!("{} = {v}", p.label.unwrap_or(name)))
-        })
+    pub fn varied_parameters(&self) -> Vec<String> {
+        self.parameters.in_words(|p| p.column != Column::Always)
     }
 }
 

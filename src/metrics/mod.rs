@@ -233,7 +233,7 @@ pub fn summarize(
     AttackSummary {
         algorithm: algorithm.name().to_string(),
         phi: params.phi(),
-        parameters: params.values(|p| p.in_summary && p.name != "phi" && algorithm.uses(p.name)),
+        parameters: params.values(|p| p.in_summary && algorithm.uses(p.name)),
         informed: false,
         aux_records: outcomes.len(),
         members,
@@ -301,15 +301,7 @@ impl AttackSummary {
     /// The summary as a table.
     pub fn to_text(&self) -> String {
         let mut s = String::new();
-        let shown: Vec<String> = self
-            .parameters
-            .0
-            .iter()
-            .map(|(name, v)| {
-                let label = crate::attack::parameter(name).and_then(|p| p.label);
-                format!("{} = {v}", label.unwrap_or(name))
-            })
-            .collect();
+        let shown = self.parameters.in_words(|_| true);
         let norm = if shown.is_empty() {
             String::new()
         } else {

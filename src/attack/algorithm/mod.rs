@@ -212,6 +212,15 @@ impl Algorithm {
         ALGORITHMS.iter().map(Algorithm)
     }
 
+    /// The names of the algorithms that read the parameter named `parameter`, in registry
+    /// order.
+    pub fn readers(parameter: &str) -> Vec<&'static str> {
+        Algorithm::all()
+            .filter(|a| a.uses(parameter))
+            .map(|a| a.name())
+            .collect()
+    }
+
     /// Builds the algorithm for `shard` of `release`.
     pub fn build(
         self,
