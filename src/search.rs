@@ -92,6 +92,8 @@ pub fn widening(knowledge: &PolicyKnowledge) -> Widening {
         date_spread: knowledge.date_spread,
         date_bound: knowledge.date_bound,
         date_unit: knowledge.date_unit,
+        entry_loss: knowledge.entry_loss,
+        membership: knowledge.membership,
     }
 }
 
@@ -222,8 +224,16 @@ mod tests {
         assert!(plain.iter().all(|c| !c.informed), "nothing to map");
         assert_eq!(
             plain.len(),
-            5,
-            "rh, norm x3, scoreboard: the default rh is the blind one"
+            7,
+            "rh, norm x3, scoreboard, likelihood x2: the default rh is the blind one"
+        );
+        // The likelihood adversary takes the sampling fraction as its prior of membership.
+        let prior = crate::attack::algorithm::likelihood::MEMBERSHIP;
+        assert!(
+            plain
+                .iter()
+                .filter(|c| c.params.algorithm().name() == "likelihood")
+                .all(|c| c.params.real(&prior) == 0.5)
         );
         let coarse = candidates(&knowledge("date-coarsen:to=year|rating-noise:scale=1"), 2.0);
         assert!(!coarse[0].informed && coarse[1..].iter().all(|c| c.informed));

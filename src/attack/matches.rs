@@ -1,6 +1,7 @@
 //! MATCHES.csv: `aux_id,candidate,score,runner_up,eccentricity,matched,entropy_bits,
 //! top_probability`, then `true_user,correct` when the truth is known, then the extra columns
-//! `candidates,facts_used,sigma`. `candidate` is the released record's id, or with the release
+//! `candidates,facts_used,sigma`, and `posterior` for an algorithm that gives one (likelihood).
+//! `candidate` is the released record's id, or with the release
 //! key its original id. Numbers are written in Rust's shortest round-trip form, so files are
 //! byte-identical across runs and thread counts; not-applicable values are blank.
 
@@ -75,6 +76,7 @@ fn number(x: f64) -> String {
 /// Writes MATCHES.csv.
 pub fn write_matches(outcomes: &[Outcome], path: &Path) -> Result<()> {
     let with_truth = outcomes.iter().any(|o| o.true_user.is_some());
+    let with_posterior = outcomes.iter().any(|o| o.m.posterior.is_some());
     write_atomically(path, |w| {
         write!(
             w,
@@ -83,7 +85,8 @@ pub fn write_matches(outcomes: &[Outcome], path: &Path) -> Result<()> {
         if with_truth {
             write!(w, ",true_user,correct")?;
         }
-        writeln!(w, ",candidates,facts_used,sigma")?;
+        write!(w, ",candidates,facts_used,sigma")?;
+        writeln!(w, "{}", if with_posterior { ",posterior" } else { "" })?;
         for o in outcomes {
             let m = &o.m;
             write!(
@@ -101,7 +104,11 @@ pub fn write_matches(outcomes: &[Outcome], path: &Path) -> Result<()> {
             if with_truth {
                 write!(w, ",{},{}", o.true_user.as_deref().unwrap_or(""), o.correct)?;
             }
-            writeln!(w, ",{},{},{}", m.candidates, m.facts_used, number(m.sigma))?;
+            write!(w, ",{},{},{}", m.candidates, m.facts_used, number(m.sigma))?;
+            match (with_posterior, m.posterior) {
+                (false, _) => writeln!(w)?,
+                (true, p) => writeln!(w, ",{}", p.map_or(String::new(), number))?,
+            }
         }
         Ok(())
     })

@@ -59,6 +59,8 @@ pub enum Domain {
     Fraction,
     /// A number in [0, 1).
     BelowOne,
+    /// A probability above 0: a number in (0, 1].
+    Probability,
     /// A whole number of days (at most 2^32 - 1).
     Days,
     /// A seed (a whole number below 2^64).
@@ -94,6 +96,11 @@ pub enum Widen {
     ByRatingBound,
     /// By a bound covering most date changes, rounded up to whole days.
     ByDateBound,
+    /// A rate of facts the target's record does not confirm, raised by the share of entries
+    /// the policy deletes: 1 - (1 - w)(1 - loss).
+    ByEntryLoss,
+    /// Replaced by the share of people the policy keeps, when it samples people.
+    ToMembership,
 }
 
 /// When an experiment's results.csv has a column for the parameter.
@@ -165,6 +172,9 @@ impl Parameter {
             (Domain::BelowOne, Value::Real(v)) if !(0.0..1.0).contains(&v) => {
                 Err(invalid(format!("{name} must be in [0, 1), got {v}")))
             }
+            (Domain::Probability, Value::Real(v)) if !(v > 0.0 && v <= 1.0) => {
+                Err(invalid(format!("{name} must be in (0, 1], got {v}")))
+            }
             (domain, Value::Whole(n)) if domain.is_whole() && n > domain.whole_max() => {
                 Err(invalid(format!(
                     "{name} must be at most {}, got {n}",
@@ -198,6 +208,14 @@ impl Parameter {
     pub fn widened(&self, value: Value, widening: &Widening) -> Value {
         let by = match self.widen {
             Widen::Not => return value,
+            Widen::ByEntryLoss if widening.entry_loss == 0.0 => return value,
+            Widen::ByEntryLoss => {
+                let loss = widening.entry_loss;
+                return Value::Real(1.0 - (1.0 - value.as_f64()) * (1.0 - loss));
+            }
+            Widen::ToMembership => {
+                return widening.membership.map_or(value, Value::Real);
+            }
             Widen::ByRatingSpread => widening.rating_spread,
             Widen::ByDateSpread => widening.date_spread,
             Widen::ByRatingBound => widening.rating_bound,

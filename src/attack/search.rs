@@ -22,6 +22,10 @@ pub struct Widening {
     pub date_bound: f64,
     /// The unit dates are rounded to, days, if any: a grid's alternative date scale.
     pub date_unit: Option<f64>,
+    /// The share of a person's entries the policy deletes at random.
+    pub entry_loss: f64,
+    /// The share of people the policy keeps, when it samples people.
+    pub membership: Option<f64>,
 }
 
 impl Widening {
@@ -68,7 +72,7 @@ pub(super) fn distinct(values: impl IntoIterator<Item = f64>) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::attack::algorithm::{scoreboard, scoreboard_rh, scoreboard_rh_norm};
+    use crate::attack::algorithm::{likelihood, scoreboard, scoreboard_rh, scoreboard_rh_norm};
     use scoreboard_rh::{D0, RHO0};
 
     #[test]
@@ -82,7 +86,9 @@ mod tests {
                 "scoreboard-rh-norm",
                 "scoreboard-rh-norm",
                 "scoreboard-rh-norm",
-                "scoreboard"
+                "scoreboard",
+                "likelihood",
+                "likelihood"
             ]
         );
         assert_eq!(g[0], AttackParams::defaults());
@@ -130,6 +136,37 @@ mod tests {
             (2.5, 0.0),
             "only what Scoreboard-RH reads"
         );
+        // The likelihood grid: w at two values, the date scale at its default and the unit, the
+        // rating scale widened by the noise.
+        let lk: Vec<(f64, f64, f64)> = g
+            .iter()
+            .filter(|p| p.algorithm().name() == "likelihood")
+            .map(|p| {
+                (
+                    p.real(&likelihood::WRONG_RATE),
+                    p.real(&likelihood::DATE_SCALE),
+                    p.real(&likelihood::RATING_SCALE),
+                )
+            })
+            .collect();
+        assert_eq!(
+            lk,
+            [
+                (0.1, 14.0, 1.5),
+                (0.1, 365.25, 1.5),
+                (0.25, 14.0, 1.5),
+                (0.25, 365.25, 1.5)
+            ]
+        );
+        let lossy = Widening {
+            entry_loss: 0.5,
+            membership: Some(0.1),
+            ..Widening::default()
+        };
+        let widened = lossy.widen(AttackParams::builder().algorithm("likelihood".parse().unwrap()));
+        // w = 1 - (1 - 0.1)(1 - 0.5); the prior is the sampling fraction.
+        assert!((widened.real(&likelihood::WRONG_RATE) - 0.55).abs() < 1e-15);
+        assert_eq!(widened.real(&likelihood::MEMBERSHIP), 0.1);
         let scoreboard = AttackParams::builder().algorithm("scoreboard".parse().unwrap());
         let widened = w.widen(scoreboard);
         assert_eq!(

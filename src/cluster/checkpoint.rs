@@ -29,6 +29,9 @@ struct Entry {
     matched: bool,
     candidates: u64,
     facts_used: usize,
+    /// The posterior's bits (the likelihood algorithm).
+    #[serde(default)]
+    posterior: Option<u64>,
 }
 
 impl Entry {
@@ -47,6 +50,7 @@ impl Entry {
             matched: m.matched,
             candidates: m.candidates,
             facts_used: m.facts_used,
+            posterior: m.posterior.map(f64::to_bits),
         }
     }
 
@@ -65,6 +69,7 @@ impl Entry {
                 candidates: self.candidates,
                 sigma: f[5],
                 facts_used: self.facts_used,
+                posterior: self.posterior.map(f64::from_bits),
             },
         )
     }
@@ -203,6 +208,7 @@ mod tests {
             candidates: k as u64,
             sigma: f64::NAN,
             facts_used: 4,
+            posterior: k.is_multiple_of(5).then_some(1.0 / 3.0),
         }
     }
 
@@ -213,6 +219,7 @@ mod tests {
             && a.entropy_bits.to_bits() == b.entropy_bits.to_bits()
             && a.sigma.to_bits() == b.sigma.to_bits()
             && a.matched == b.matched
+            && a.posterior.map(f64::to_bits) == b.posterior.map(f64::to_bits)
             && a.candidates == b.candidates
     }
 

@@ -43,6 +43,11 @@ pub struct PolicyKnowledge {
     /// The longest unit the policy rounds dates to, days (7, 30.44 or 365.25), if any: two
     /// released dates differ by a whole number of units.
     pub date_unit: Option<f64>,
+    /// The share of a person's entries the policy deletes at random (`drop`), 0 without.
+    pub entry_loss: f64,
+    /// The share of people the policy keeps (`sample`), if it samples people: the prior
+    /// probability that a target is in the release.
+    pub membership: Option<f64>,
 }
 
 impl PolicyKnowledge {
@@ -79,6 +84,16 @@ impl PolicyKnowledge {
     pub(super) fn widen_dates(&mut self, spread: f64, bound: f64) {
         self.date_spread += spread;
         self.date_bound += bound;
+    }
+
+    /// Each person is kept with probability `fraction`.
+    pub(super) fn sample_people(&mut self, fraction: f64) {
+        self.membership = Some(self.membership.unwrap_or(1.0) * fraction);
+    }
+
+    /// Each entry is deleted with probability `fraction`.
+    pub(super) fn delete_entries(&mut self, fraction: f64) {
+        self.entry_loss = 1.0 - (1.0 - self.entry_loss) * (1.0 - fraction);
     }
 
     /// Dates are rounded to `unit`.
@@ -141,6 +156,15 @@ impl PolicyKnowledge {
                 self.date_spread
             ));
         }
+        if let Some(kept) = self.membership {
+            parts.push(format!("{:.3}% of people kept", 100.0 * kept));
+        }
+        if self.entry_loss > 0.0 {
+            parts.push(format!(
+                "{:.3}% of entries deleted",
+                100.0 * self.entry_loss
+            ));
+        }
         if parts.is_empty() {
             "nothing to map: the policy only removes or adds people or entries".to_string()
         } else {
@@ -191,8 +215,6 @@ mod tests {
     fn each_step_maps_what_it_changes_and_nothing_else() {
         for spec in [
             "pseudonymize",
-            "sample:fraction=0.1",
-            "drop:fraction=0.2",
             "insert:fraction=0.1",
             "rare-items:min_support=5",
             "truncate:max_per_record=50",
@@ -200,6 +222,12 @@ mod tests {
         ] {
             assert!(!knowledge(spec).changes_anything(), "{spec}");
         }
+        // Sampling people and deleting entries map no fact; they set the prior of membership and
+        // the share of true facts the release cannot confirm.
+        let k = knowledge("sample:fraction=0.5|drop:fraction=0.2|sample:fraction=0.2");
+        assert!(k.maps.is_empty() && k.rating_spread == 0.0 && k.date_spread == 0.0);
+        assert_eq!(k.membership, Some(0.1));
+        assert!((k.entry_loss - 0.2).abs() < 1e-15);
         let k = knowledge("date-drop|rating-drop");
         let mapped = k.map_fact(&fact("2005-06-15"));
         assert_eq!((mapped.rating, mapped.day), (None, None));
@@ -223,8 +251,12 @@ mod tests {
             knowledge("date-coarsen:to=year|rating-noise:scale=1").describe(),
             "dates rounded down to the year; ratings moved by 1.00 stars on average"
         );
+        assert_eq!(
+            knowledge("sample:fraction=0.1").describe(),
+            "10.000% of people kept"
+        );
         assert!(
-            knowledge("sample:fraction=0.1")
+            knowledge("insert:fraction=0.1")
                 .describe()
                 .starts_with("nothing")
         );

@@ -119,10 +119,12 @@ pub fn inform(step: &Step, k: &mut PolicyKnowledge, rating_range: f64) {
         Noise::Uniform => (scale / 2.0, scale),
     };
     match *step {
-        // These remove or add people or entries: the released values are the true ones.
+        // These remove people or entries at random: the released values are the true ones, but a
+        // target may be missing, or a true fact of theirs.
+        Step::Sample { fraction } => k.sample_people(fraction),
+        Step::Drop { fraction } => k.delete_entries(fraction),
+        // These remove or add people or entries by rule: the released values are the true ones.
         Step::Pseudonymize
-        | Step::Sample { .. }
-        | Step::Drop { .. }
         | Step::Insert { .. }
         | Step::RareItems { .. }
         | Step::Truncate { .. }

@@ -55,5 +55,6 @@ pub(super) fn finish(s: &Summary, spread: &Spread, phi: f64, query: &Query) -> M
         candidates: s.tied,
         sigma,
         facts_used: query.facts.len(),
+        posterior: None,
     }
 }

@@ -25,6 +25,7 @@
 //! keyword arguments follow from the registry.
 
 mod entropic;
+pub mod likelihood;
 pub mod scoreboard;
 pub mod scoreboard_rh;
 pub mod scoreboard_rh_norm;
@@ -77,6 +78,10 @@ pub struct Match {
     pub sigma: f64,
     /// Facts scored (aux facts whose item the release holds).
     pub facts_used: usize,
+    /// The posterior probability that the candidate is the target (the likelihood algorithm;
+    /// `None` for the others).
+    #[serde(default)]
+    pub posterior: Option<f64>,
 }
 
 /// One aux record's scoring over a shard, a tile at a time: made by
@@ -156,7 +161,7 @@ pub struct AlgorithmEntry {
 }
 
 /// Every algorithm, the default first.
-pub static ALGORITHMS: [AlgorithmEntry; 3] = [
+pub static ALGORITHMS: [AlgorithmEntry; 4] = [
     AlgorithmEntry {
         name: "scoreboard-rh",
         help: "weighted similarity, best guess by eccentricity, entropic output (the paper's)",
@@ -179,6 +184,13 @@ pub static ALGORITHMS: [AlgorithmEntry; 3] = [
         parameters: scoreboard::PARAMETERS,
         search: scoreboard::search_grid,
         build: |r, p, s, shard| Box::new(scoreboard::Scoreboard::build(r, p, s, shard)),
+    },
+    AlgorithmEntry {
+        name: "likelihood",
+        help: "log-likelihood ratio of each record under an error model against a random record of its length; names the best guess when its posterior reaches --threshold",
+        parameters: likelihood::PARAMETERS,
+        search: likelihood::search_grid,
+        build: |r, p, s, shard| Box::new(likelihood::Likelihood::build(r, p, s, shard)),
     },
 ];
 

@@ -157,6 +157,7 @@ impl LinkageAlgorithm for Scoreboard {
             candidates: count,
             sigma: f64::NAN,
             facts_used: query.facts.len(),
+            posterior: None,
         }
     }
 }

@@ -45,6 +45,7 @@
 
 mod first_pass;
 mod lanes;
+pub mod likelihood;
 mod pack;
 mod scatter;
 mod scoreboard;

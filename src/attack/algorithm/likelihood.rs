@@ -1,0 +1,258 @@
+//! The likelihood-ratio algorithm (docs/method.md section 5): the Fellegi-Sunter score for
+//! sparse records. A record's score is the log-likelihood ratio of what it holds of the
+//! adversary's facts under "this record is the target" (the adversary's error model: wrong facts
+//! at rate w, Laplace rating and date errors) against "this record is somebody else" (a random
+//! record of its length: the item's popularity, rating and date distributions in the release).
+//! The posterior that a record is the target is the softmax of the scores with the prior,
+//! "the target is not in the release" included when the release samples people; the best guess
+//! is named when its posterior reaches the threshold.
+//!
+//! The model's lacking term is ln w for every fact a record lacks, whatever the record, so it
+//! cancels from the ranking and enters the posterior through the absent hypothesis only; the
+//! terms of the facts a record holds are at least 0, and the records holding none score 0, as
+//! the engine's packed passes require ([`crate::attack::kernel::likelihood`]).
+
+use super::{LinkageAlgorithm, Match, TileScorer};
+use crate::attack::kernel::likelihood::{self, ErrorModel, LikelihoodScatter, ReleaseModel};
+use crate::attack::parameter::{Column, Domain, Parameter, Value, Widen};
+use crate::attack::params::{AttackParams, AttackParamsBuilder};
+use crate::attack::partial::{SecondPass, Spread, Summary};
+use crate::attack::query::Query;
+use crate::attack::search::{Widening, distinct};
+use crate::attack::shard::{CheckedShard, ReleaseStats};
+use crate::dataset::Dataset;
+
+/// w: the share of the adversary's facts that the target's released record does not hold.
+pub const WRONG_RATE: Parameter = Parameter {
+    name: "wrong_rate",
+    label: Some("w"),
+    help: "w in [0, 1): the share of the adversary's facts the target's released record does not hold (wrong facts, deleted entries)",
+    value_name: Some("W"),
+    default: Value::Real(0.1),
+    domain: Domain::BelowOne,
+    widen: Widen::ByEntryLoss,
+    column: Column::WhenRead,
+    in_summary: true,
+};
+
+/// Laplace scale of the adversary's rating errors, stars.
+pub const RATING_SCALE: Parameter = Parameter {
+    name: "rating_scale",
+    label: Some("rating scale"),
+    help: "Laplace scale of the adversary's rating errors, stars",
+    value_name: Some("STARS"),
+    default: Value::Real(0.5),
+    domain: Domain::Positive,
+    widen: Widen::ByRatingSpread,
+    column: Column::WhenRead,
+    in_summary: true,
+};
+
+/// Laplace scale of the adversary's date errors, days.
+pub const DATE_SCALE: Parameter = Parameter {
+    name: "date_scale",
+    label: Some("date scale"),
+    help: "Laplace scale of the adversary's date errors, days",
+    value_name: Some("DAYS"),
+    default: Value::Real(14.0),
+    domain: Domain::Positive,
+    widen: Widen::ByDateSpread,
+    column: Column::WhenRead,
+    in_summary: true,
+};
+
+/// The prior probability that the target is in the release.
+pub const MEMBERSHIP: Parameter = Parameter {
+    name: "membership",
+    label: Some("prior of membership"),
+    help: "Prior probability in (0, 1] that the target is in the release (an informed adversary takes the policy's sampling fraction)",
+    value_name: Some("P"),
+    default: Value::Real(1.0),
+    domain: Domain::Probability,
+    widen: Widen::ToMembership,
+    column: Column::WhenRead,
+    in_summary: true,
+};
+
+/// The posterior needed to name the best guess.
+pub const THRESHOLD: Parameter = Parameter {
+    name: "threshold",
+    label: Some("posterior threshold"),
+    help: "Posterior in (0, 1] that the best guess needs to be named",
+    value_name: Some("P"),
+    default: Value::Real(0.5),
+    domain: Domain::Probability,
+    widen: Widen::Not,
+    column: Column::WhenRead,
+    in_summary: true,
+};
+
+/// The parameters the likelihood algorithm reads.
+pub const PARAMETERS: &[&Parameter] = &[
+    &WRONG_RATE,
+    &RATING_SCALE,
+    &DATE_SCALE,
+    &MEMBERSHIP,
+    &THRESHOLD,
+];
+
+/// Its name in the registry.
+const ALGORITHM: &str = "likelihood";
+
+/// The likelihood algorithm's search grid: w at its default and at 0.25, times the date scale
+/// at its default and, when the policy rounds dates, at the unit; every value widened by what
+/// the policy does (noise added to the scales, deleted entries to w, the sampling fraction as
+/// the prior), each configuration once.
+pub fn search_grid(w: &Widening) -> Vec<AttackParamsBuilder> {
+    let widened = |p: &Parameter, v: f64| p.widened(Value::Real(v), w);
+    let date_scales = distinct(
+        [DATE_SCALE.default_f64()]
+            .into_iter()
+            .chain(w.date_unit)
+            .map(|b| widened(&DATE_SCALE, b).as_f64()),
+    );
+    let mut grid = Vec::new();
+    for wrong in distinct([WRONG_RATE.default_f64(), 0.25]) {
+        for &b in &date_scales {
+            grid.push(
+                AttackParams::builder()
+                    .algorithm(ALGORITHM.parse().expect("registered"))
+                    .with(&WRONG_RATE, widened(&WRONG_RATE, wrong))
+                    .with(
+                        &RATING_SCALE,
+                        widened(&RATING_SCALE, RATING_SCALE.default_f64()),
+                    )
+                    .with(&DATE_SCALE, b)
+                    .with(&MEMBERSHIP, widened(&MEMBERSHIP, MEMBERSHIP.default_f64())),
+            );
+        }
+    }
+    grid
+}
+
+/// The likelihood algorithm on one shard.
+pub struct Likelihood {
+    model: ReleaseModel,
+    errors: ErrorModel,
+    /// 1 / |r| for each record of the shard.
+    inverse_lengths: Vec<f32>,
+    shard: CheckedShard,
+    membership: f64,
+    threshold: f64,
+}
+
+impl Likelihood {
+    /// The algorithm for `shard` of `release` (the model of the release is built from the whole
+    /// release, so every shard has the same).
+    pub fn build(
+        release: &Dataset,
+        params: &AttackParams,
+        _stats: &ReleaseStats,
+        shard: CheckedShard,
+    ) -> Self {
+        let model = ReleaseModel::of(release);
+        let errors = ErrorModel::new(
+            params.real(&WRONG_RATE),
+            params.real(&RATING_SCALE),
+            params.real(&DATE_SCALE),
+            &model,
+        );
+        Likelihood {
+            model,
+            errors,
+            inverse_lengths: likelihood::inverse_lengths(release, shard.shard()),
+            shard,
+            membership: params.real(&MEMBERSHIP),
+            threshold: params.real(&THRESHOLD),
+        }
+    }
+}
+
+struct LikelihoodTiles<'a>(LikelihoodScatter<'a>);
+
+impl TileScorer for LikelihoodTiles<'_> {
+    fn tile(&mut self, tile: CheckedShard, acc: &mut [f32]) {
+        self.0.tile(tile, acc);
+    }
+}
+
+/// Whether some record holds a fact (else every score is 0 and the output is uniform).
+fn scored(s: &Summary) -> bool {
+    s.records > 0 && s.best > 0.0
+}
+
+impl LinkageAlgorithm for Likelihood {
+    fn tile_scorer<'a>(
+        &'a self,
+        release: &'a Dataset,
+        query: &'a Query,
+    ) -> Box<dyn TileScorer + 'a> {
+        Box::new(LikelihoodTiles(LikelihoodScatter::new(
+            release,
+            &self.model,
+            &self.errors,
+            &self.inverse_lengths,
+            query,
+            self.shard,
+        )))
+    }
+
+    /// The scores are log-likelihood ratios: the sums are taken at temperature 1.
+    fn plan_second_pass(&self, _: usize, _: &Query, summaries: &[Summary]) -> Vec<SecondPass> {
+        let merged = Summary::merge_all(summaries.iter().copied());
+        let pass = if scored(&merged) {
+            SecondPass::Entropy {
+                reference: merged.best,
+                inv_sigma: 1.0,
+            }
+        } else {
+            SecondPass::Reset
+        };
+        vec![pass; summaries.len()]
+    }
+
+    fn finish(&self, query: &Query, s: &Summary, spread: &Spread) -> Match {
+        let n = s.records as f64;
+        let sigma = s.sigma();
+        let (best, second) = (s.best as f64, s.second as f64);
+        let eccentricity = if sigma > 0.0 && best > second {
+            (best - second) / sigma
+        } else {
+            0.0
+        };
+        // z = sum over records of exp(score - best), zx = sum of (score - best) exp(...).
+        let (z, zx) = if scored(s) {
+            spread.entropic_sums(s.best, 1.0)
+        } else {
+            (n, 0.0)
+        };
+        let nats = z.ln() - zx / z;
+        // ln of the best record's weight, prior and the facts' lacking terms included, against
+        // the absent hypothesis's ln(1 - membership).
+        let facts = query.facts.len() as f64;
+        let log_best = (self.membership / n).ln() + facts * self.errors.wrong_rate.ln() + best;
+        let absent = if self.membership < 1.0 {
+            libm::exp((1.0 - self.membership).ln() - log_best)
+        } else {
+            0.0
+        };
+        let posterior = 1.0 / (z + absent);
+        Match {
+            candidate: Some(s.best_record),
+            score: best,
+            runner_up: second,
+            eccentricity,
+            matched: posterior >= self.threshold && best > second,
+            entropy_bits: nats.max(0.0) / std::f64::consts::LN_2,
+            top_probability: 1.0 / z,
+            candidates: s.tied,
+            sigma,
+            facts_used: query.facts.len(),
+            posterior: Some(posterior),
+        }
+    }
+
+    fn values_only(&self) -> bool {
+        true
+    }
+}
