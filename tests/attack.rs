@@ -307,7 +307,12 @@ fn results_do_not_depend_on_the_thread_count() {
     let one_thread = std::fs::read(sample("1")).unwrap();
     let aux = sample("3");
     assert_eq!(one_thread, std::fs::read(&aux).unwrap(), "aux sampling");
-    for algorithm in ["scoreboard-rh", "scoreboard-rh-norm", "scoreboard"] {
+    for algorithm in [
+        "scoreboard-rh",
+        "scoreboard-rh-norm",
+        "scoreboard",
+        "likelihood",
+    ] {
         let mut outputs = Vec::new();
         for threads in ["1", "2", "4"] {
             let flags = ["--algorithm", algorithm, "--threads", threads];
@@ -494,6 +499,11 @@ fn every_algorithm_parameter_is_a_flag() {
         ("--rating-tol <RATING_TOL>", "0", "(scoreboard)"),
         ("--date-tol <DATE_TOL>", "14", "(scoreboard)"),
         ("--seed <SEED>", "0", "(scoreboard)"),
+        ("--wrong-rate <W>", "0.1", "(likelihood)"),
+        ("--rating-scale <STARS>", "0.5", "(likelihood)"),
+        ("--date-scale <DAYS>", "14", "(likelihood)"),
+        ("--membership <P>", "1", "(likelihood)"),
+        ("--threshold <P>", "0.5", "(likelihood)"),
     ] {
         let at = help
             .find(flag)
@@ -526,6 +536,26 @@ fn bad_parameters_name_their_flag() {
         (
             "--count-tolerance=1",
             "--count-tolerance: count_tolerance must be in [0, 1), got 1",
+        ),
+        (
+            "--wrong-rate=1",
+            "--wrong-rate: wrong_rate must be in [0, 1), got 1",
+        ),
+        (
+            "--date-scale=0",
+            "--date-scale: date_scale must be a positive number, got 0",
+        ),
+        (
+            "--rating-scale=-0.5",
+            "--rating-scale: rating_scale must be a positive number, got -0.5",
+        ),
+        (
+            "--threshold=0",
+            "--threshold: threshold must be in (0, 1], got 0",
+        ),
+        (
+            "--membership=1.5",
+            "--membership: membership must be in (0, 1], got 1.5",
         ),
         // A negative number is a value of a real parameter, not a flag.
         ("--phi", "--phi: phi must be >= 0, got -2"),

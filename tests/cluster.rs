@@ -95,7 +95,12 @@ fn read(path: &Path) -> String {
 fn every_cluster_shape_writes_the_single_process_matches() {
     let dir = tempdir();
     let (store, aux) = inputs(dir.path(), "400");
-    for algorithm in ["scoreboard-rh", "scoreboard-rh-norm", "scoreboard"] {
+    for algorithm in [
+        "scoreboard-rh",
+        "scoreboard-rh-norm",
+        "scoreboard",
+        "likelihood",
+    ] {
         let single = dir.path().join(format!("{algorithm}-single.csv"));
         let base = [
             "attack",

@@ -237,6 +237,14 @@ fn bad_configs_are_clear_errors() {
             "bad.toml:5: [attack] length_norm must be in [0, 1], got 2",
         ),
         (
+            "[data]\ngenerate = { preset = \"netflix-like\", users = 100 }\n[attack]\nalgorithm = [\"likelihood\"]\nwrong_rate = [0.1, 1]\n",
+            "bad.toml:5: [attack] wrong_rate must be in [0, 1), got 1",
+        ),
+        (
+            "[data]\ngenerate = { preset = \"netflix-like\", users = 100 }\n[attack]\nalgorithm = [\"likelihood\"]\nthreshold = [0]\n",
+            "bad.toml:5: [attack] threshold must be in (0, 1], got 0",
+        ),
+        (
             "[data]\ngenerate = { preset = \"netflix-like\", users = 100 }\n[attack]\nalgorithm = [\"blur\"]\n",
             "unknown algorithm 'blur'",
         ),

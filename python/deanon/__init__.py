@@ -355,7 +355,8 @@ def attack(
 
     ``matches`` has MATCHES.csv's columns and values (``aux_id, candidate, score, runner_up,
     eccentricity, matched, entropy_bits, top_probability[, true_user, correct], candidates,
-    facts_used, sigma``; blanks are NaN/None); ``summary`` is the summary JSON as a dict
+    facts_used, sigma[, posterior]``, ``posterior`` for the likelihood algorithm; blanks are
+    NaN/None); ``summary`` is the summary JSON as a dict
     (``recall``: the re-identification rate, matched and correct; ``precision``,
     ``top1_rate``, ``false_match_rate``, their 95% intervals, ...). With ``key`` candidates
     are original ids. ``item_map`` (``aux_item, release_item``) links another catalogue.

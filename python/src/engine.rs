@@ -387,6 +387,10 @@ fn matches_columns<'py>(
     let facts: Vec<u64> = outcomes.iter().map(|o| o.m.facts_used as u64).collect();
     out.set_item("facts_used", PyArray1::from_vec(py, facts))?;
     out.set_item("sigma", PyArray1::from_vec(py, floats(|m| m.sigma)))?;
+    if outcomes.iter().any(|o| o.m.posterior.is_some()) {
+        let posterior = floats(|m| m.posterior.unwrap_or(f64::NAN));
+        out.set_item("posterior", PyArray1::from_vec(py, posterior))?;
+    }
     Ok(out)
 }
 

@@ -432,6 +432,22 @@ def test_attack_parameters_are_keyword_arguments(world, tmp_path):
     # A Python int for a real parameter is checked in its domain like a float.
     with pytest.raises(deanon.DeanonError, match="rho0 must be a positive number, got 0"):
         deanon.attack(released, aux, key=key, rho0=0)
+    # The likelihood algorithm: its parameters, its posterior column, its range checks.
+    cli("attack", world / "rel.deanon", "--aux", world / "aux.csv", "--key", world / "key.csv",
+        "--algorithm", "likelihood", "--wrong-rate", 0.2, "--date-scale", 30,
+        "-o", tmp_path / "L.csv", "--summary", tmp_path / "l.json")
+    matches, summary = deanon.attack(released, aux, key=key, algorithm="likelihood",
+                                     wrong_rate=0.2, date_scale=30)
+    assert_same(matches, tmp_path / "L.csv")
+    assert_same_json(summary, tmp_path / "l.json")
+    assert matches["posterior"].between(0, 1).all()
+    assert (matches["matched"] == (matches["posterior"] >= 0.5)).all()
+    for bad, message in [(dict(wrong_rate=1), r"wrong_rate must be in \[0, 1\), got 1"),
+                         (dict(date_scale=0), "date_scale must be a positive number, got 0"),
+                         (dict(rating_scale=-1), "rating_scale must be a positive number"),
+                         (dict(threshold=1.5), r"threshold must be in \(0, 1\], got 1.5")]:
+        with pytest.raises(deanon.DeanonError, match=message):
+            deanon.attack(released, aux, key=key, algorithm="likelihood", **bad)
 
 
 def python_blocks(path):

@@ -67,6 +67,59 @@ pub struct PrPoint {
     pub false_match_rate: Option<f64>,
 }
 
+/// One bin of the reliability table: the aux records whose best guess has a posterior in
+/// `[low, high)` (the last bin includes 1), and how often that guess is the target.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct ReliabilityBin {
+    /// The bin's lowest posterior.
+    pub low: f64,
+    /// The bin's highest posterior (excluded, but for the last bin).
+    pub high: f64,
+    /// Aux records in the bin (with the truth known).
+    pub aux_records: usize,
+    /// Their mean posterior (null for an empty bin).
+    pub mean_posterior: Option<f64>,
+    /// The share whose best guess is the target (null for an empty bin).
+    pub accuracy: Option<f64>,
+}
+
+/// The bins' edges of the reliability table.
+pub const RELIABILITY_EDGES: [f64; 8] = [0.0, 0.1, 0.3, 0.5, 0.7, 0.9, 0.99, 1.0];
+
+/// The reliability table of outcomes with a posterior and the truth known (empty without).
+pub fn reliability(outcomes: &[Outcome]) -> Vec<ReliabilityBin> {
+    let known: Vec<(f64, bool)> = outcomes
+        .iter()
+        .filter(|o| o.true_user.is_some())
+        .filter_map(|o| o.m.posterior.map(|p| (p, o.correct)))
+        .collect();
+    if known.is_empty() {
+        return Vec::new();
+    }
+    let last = RELIABILITY_EDGES.len() - 2;
+    RELIABILITY_EDGES
+        .windows(2)
+        .enumerate()
+        .map(|(k, edge)| {
+            let inside: Vec<&(f64, bool)> = known
+                .iter()
+                .filter(|(p, _)| *p >= edge[0] && (*p < edge[1] || (k == last && *p <= edge[1])))
+                .collect();
+            let n = inside.len();
+            let mean = |f: &dyn Fn(&(f64, bool)) -> f64| {
+                (n > 0).then(|| inside.iter().map(|x| f(x)).sum::<f64>() / n as f64)
+            };
+            ReliabilityBin {
+                low: edge[0],
+                high: edge[1],
+                aux_records: n,
+                mean_posterior: mean(&|x| x.0),
+                accuracy: mean(&|x| x.1 as u8 as f64),
+            }
+        })
+        .collect()
+}
+
 /// The attack summary (`attack --summary S.json`).
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct AttackSummary {
@@ -115,6 +168,10 @@ pub struct AttackSummary {
     pub log2_candidates: Option<Distribution>,
     /// Precision and recall over phi (Scoreboard-RH only).
     pub pr_curve: Vec<PrPoint>,
+    /// The reliability table (posterior bins against how often the guess is right), for an
+    /// algorithm that gives a posterior; left out for the others.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reliability: Vec<ReliabilityBin>,
     /// Bootstrap resamples behind the intervals.
     pub bootstrap_resamples: usize,
 }
@@ -258,6 +315,7 @@ pub fn summarize(
                 .collect(),
         ),
         pr_curve,
+        reliability: reliability(outcomes),
         bootstrap_resamples: resamples,
     }
 }
@@ -307,10 +365,16 @@ impl AttackSummary {
         } else {
             format!(" ({})", shown.join(", "))
         };
+        // An algorithm that names by another rule (the likelihood's posterior threshold, among
+        // its parameters) is not "at phi".
+        let at_phi = match self.algorithm.parse::<crate::attack::Algorithm>() {
+            Ok(a) if a.uses(crate::attack::algorithm::likelihood::THRESHOLD.name) => String::new(),
+            _ => format!(" at phi {}", self.phi),
+        };
         let _ = writeln!(
             s,
-            "{}{norm} at phi {}: {} aux records ({} members, {} non-members)",
-            self.algorithm, self.phi, self.aux_records, self.members, self.non_members
+            "{}{norm}{at_phi}: {} aux records ({} members, {} non-members)",
+            self.algorithm, self.aux_records, self.members, self.non_members
         );
         let rows = [
             ("re-identified (top-1)", self.top1_rate, self.top1_rate_ci),
@@ -362,6 +426,23 @@ impl AttackSummary {
                     show(p.recall),
                     p.matched_rate,
                     show(p.false_match_rate)
+                );
+            }
+        }
+        if !self.reliability.is_empty() {
+            let _ = writeln!(
+                s,
+                "  {:>13} {:>10} {:>10} {:>10}",
+                "posterior", "records", "mean", "right"
+            );
+            for b in &self.reliability {
+                let _ = writeln!(
+                    s,
+                    "  {:>13} {:>10} {:>10} {:>10}",
+                    format!("{:.2}-{:.2}", b.low, b.high),
+                    b.aux_records,
+                    show(b.mean_posterior),
+                    show(b.accuracy)
                 );
             }
         }

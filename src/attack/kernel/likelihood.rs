@@ -1,16 +1,20 @@
 //! The likelihood-ratio kernel (docs/method.md section 5): what the release says about a random
-//! other person ([`ReleaseModel`], built once per release), each fact's tables for one aux
-//! record, and the scatter of a shard's postings into the accumulator, tile by tile.
+//! other person ([`ReleaseModel`], built once per release), the adversary's error model
+//! ([`ErrorModel`]), each fact's tables for one aux record, and the scatter of a shard's
+//! postings into the accumulator, tile by tile.
 //!
-//! A posting (record r, rating v, day d) of a fact's item i adds
-//! ln(1 + K x F(v) x G(d) x max(1, c_i / |r|)), with K = (1 - w) / w, F(v) = f(v | x) / p_i(v)
-//! (the adversary's rating model over the release's rating model of item i), G(d) = g(d | t) /
-//! q_i(d) (the same for dates) and c_i = E / supp(i), so that max(1, c_i / |r|) is
-//! 1 / pi_i(|r|), the inverse of the chance that a random record of r's length holds i. The
-//! tables F and G are built once per fact; a posting costs three loads, three products and a
-//! logarithm ([`ln_at_least_one`], written to be the same bits on every machine). Every term is
-//! at least 0, so the records holding none of the facts score exactly 0 and the engine's packed
-//! passes apply.
+//! A posting (record r, rating v, day d) of a fact's item i adds ln(1 + X),
+//! X = K x F(v) x D(r, d) x max(1, c_i / |r|): K = (1 - w) / w; F(v) = f(v | x) / p_i(v), the
+//! adversary's rating model over the release's ratings of item i; D(r, d) = n g(d | t), the
+//! adversary's date model (g(d | t) = e^(-|d - t| / b) / Z(t) over the release's days with an
+//! entry) over a day drawn uniformly from the n days of r's window
+//! (the release's days with an entry, from r's first dated entry, or i's first if later, to r's
+//! last); and c_i = E / supp(i), so that max(1, c_i / |r|) is 1 / pi_i(|r|), the inverse of the
+//! chance that a random record of r's length holds i. Every term is at least 0, so the records
+//! holding none of the facts score exactly 0 and the engine's packed passes apply.
+//!
+//! g(. | t) is a table per fact; the logarithm is [`ln_at_least_one`], plain arithmetic, so
+//! every machine and vector level gives the same bits.
 
 use rayon::prelude::*;
 
@@ -19,10 +23,7 @@ use crate::attack::query::{Query, QueryFact};
 use crate::attack::shard::{CheckedShard, Shard, distinct_items, shard_postings};
 use crate::dataset::{Dataset, DatasetKind, Entries, NO_DAY, NO_RATING};
 
-/// Days per bin of an item's date histogram.
-pub const DAY_BIN: usize = 32;
-
-/// Pseudo-counts that pull an item's rating and date histograms toward the release's.
+/// Pseudo-counts that pull an item's rating distribution toward the release's.
 pub const PSEUDO_COUNT: f64 = 1.0;
 
 /// The smallest wrong-fact rate used: w = 0 is computed as this (a record lacking a fact then
@@ -32,9 +33,10 @@ pub const MIN_WRONG_RATE: f64 = 1e-12;
 /// A term's largest argument: keeps 1 + X finite in f32.
 const MAX_ARGUMENT: f32 = 1e37;
 
-/// What the release says about a random other person: per item, the chance of holding it
-/// given a record's length, and its rating and date distributions (docs/method.md section 5.2).
-/// Computed from the whole release, so every shard of it has the same model.
+/// What the release says about a random other person (docs/method.md section 5.2): per item, the
+/// chance of holding it given a record's length and its rating distribution; the days with an
+/// entry, and each item's first. Computed from the whole release, so every shard of it has the
+/// same model.
 #[derive(Clone, Debug)]
 pub struct ReleaseModel {
     /// N, records.
@@ -51,22 +53,10 @@ pub struct ReleaseModel {
     pub first_day: u16,
     /// The number of days from the first day with an entry to the last.
     pub days: usize,
-    /// The days with an entry, ascending.
-    pub present_days: Vec<u16>,
-    /// Q(d) / Q(bin of d) per day of the range (0 for a day without entries).
-    pub day_share: Vec<f64>,
-    /// 1 / `day_share` (0 for a day without entries).
-    inverse_day_share: Vec<f64>,
-    /// Bins of [`DAY_BIN`] days from the first day.
-    pub bins: usize,
-    /// The smoothed share of item i's dated entries in each bin, `bins` values each.
-    pub item_bins: Vec<f64>,
-}
-
-/// One item's counts: ratings per value slot, dated entries per bin.
-struct ItemCounts {
-    ratings: Vec<u64>,
-    bins: Vec<u64>,
+    /// `present_before[j]`: the days with an entry among the first j days of the range.
+    pub present_before: Vec<u32>,
+    /// Each item's first day with an entry, as a day of the range (0 without dates).
+    pub item_first: Vec<u16>,
 }
 
 impl ReleaseModel {
@@ -77,7 +67,6 @@ impl ReleaseModel {
             .into_par_iter()
             .map(|r| distinct_items(release, r) as u64)
             .sum();
-        let items = release.num_items();
         let coverage = release
             .supports()
             .iter()
@@ -89,140 +78,61 @@ impl ReleaseModel {
                 }
             })
             .collect();
-        let mut present = [false; 256];
-        if release.has_ratings() {
-            let seen = release
-                .by_record()
-                .ratings
-                .par_chunks(1 << 20)
-                .map(|chunk| {
-                    let mut seen = [false; 256];
-                    for &v in chunk {
-                        seen[v as usize] = true;
-                    }
-                    seen
-                })
-                .reduce(
-                    || [false; 256],
-                    |mut a, b| {
-                        for (x, y) in a.iter_mut().zip(b) {
-                            *x |= y;
-                        }
-                        a
-                    },
-                );
-            present = seen;
-        }
-        present[NO_RATING as usize] = false;
-        let rating_values: Vec<u8> = (0..=255u8).filter(|&v| present[v as usize]).collect();
-        let mut slot = [u8::MAX; 256];
-        for (k, &v) in rating_values.iter().enumerate() {
-            slot[v as usize] = k as u8;
-        }
+        let rating_counts = counts(&release.by_record().ratings, 256, |v| {
+            (v != NO_RATING).then_some(v as usize)
+        });
+        let rating_values: Vec<u8> = (0..=255u8)
+            .filter(|&v| rating_counts[v as usize] > 0)
+            .collect();
+        let rated: u64 = rating_counts.iter().sum();
         let (first_day, days) = match release.day_range() {
             Some((a, b)) => (a, (b - a) as usize + 1),
             None => (0, 0),
         };
-        let bins = days.div_ceil(DAY_BIN);
-        let nv = rating_values.len();
-        let counts: Vec<ItemCounts> = (0..items as u32)
+        let day_counts = counts(&release.by_record().days, days, |d| {
+            (d != NO_DAY).then(|| (d - first_day) as usize)
+        });
+        let mut present_before = Vec::with_capacity(days + 1);
+        let mut seen = 0u32;
+        present_before.push(0);
+        for &c in &day_counts {
+            seen += (c > 0) as u32;
+            present_before.push(seen);
+        }
+        let per_item: Vec<(Vec<f64>, u16)> = (0..release.num_items() as u32)
             .into_par_iter()
             .map(|i| {
                 let p = release.postings(i);
-                let mut ratings = vec![0u64; nv];
+                let mut own = vec![0u64; rating_values.len()];
                 if let Some(rs) = p.ratings {
                     for &v in rs {
-                        if v != NO_RATING {
-                            ratings[slot[v as usize] as usize] += 1;
+                        if let Ok(k) = rating_values.binary_search(&v) {
+                            own[k] += 1;
                         }
                     }
                 }
-                let mut bin_counts = vec![0u64; bins];
-                if let Some(ds) = p.days {
-                    for &d in ds {
-                        if d != NO_DAY {
-                            bin_counts[(d - first_day) as usize / DAY_BIN] += 1;
-                        }
-                    }
-                }
-                ItemCounts {
-                    ratings,
-                    bins: bin_counts,
-                }
+                let n_i: u64 = own.iter().sum();
+                let shares = own
+                    .iter()
+                    .zip(&rating_values)
+                    .map(|(&count, &v)| {
+                        let global = rating_counts[v as usize] as f64 / rated.max(1) as f64;
+                        (count as f64 + PSEUDO_COUNT * global) / (n_i as f64 + PSEUDO_COUNT)
+                    })
+                    .collect();
+                let first = p
+                    .days
+                    .and_then(|ds| ds.iter().filter(|&&d| d != NO_DAY).min().copied())
+                    .map_or(0, |d| d - first_day);
+                (shares, first)
             })
             .collect();
-        // The release's rating distribution P(v) and daily counts Q(d).
-        let mut all_ratings = vec![0u64; nv];
-        for c in &counts {
-            for (a, b) in all_ratings.iter_mut().zip(&c.ratings) {
-                *a += b;
-            }
+        let mut item_ratings = Vec::with_capacity(per_item.len() * rating_values.len());
+        let mut item_first = Vec::with_capacity(per_item.len());
+        for (shares, first) in per_item {
+            item_ratings.extend(shares);
+            item_first.push(first);
         }
-        let q: Vec<u64> = release
-            .by_record()
-            .days
-            .par_chunks(1 << 20)
-            .map(|chunk| {
-                let mut q = vec![0u64; days];
-                for &d in chunk {
-                    if d != NO_DAY {
-                        q[(d - first_day) as usize] += 1;
-                    }
-                }
-                q
-            })
-            .reduce(
-                || vec![0u64; days],
-                |mut a, b| {
-                    for (x, y) in a.iter_mut().zip(b) {
-                        *x += y;
-                    }
-                    a
-                },
-            );
-        let mut q_bin = vec![0u64; bins];
-        for (j, &c) in q.iter().enumerate() {
-            q_bin[j / DAY_BIN] += c;
-        }
-        let rated: u64 = all_ratings.iter().sum();
-        let dated: u64 = q.iter().sum();
-        let mut item_ratings = Vec::with_capacity(items * nv);
-        let mut item_bins = Vec::with_capacity(items * bins);
-        for c in &counts {
-            let n_i: u64 = c.ratings.iter().sum();
-            for (k, &count) in c.ratings.iter().enumerate() {
-                let global = all_ratings[k] as f64 / rated.max(1) as f64;
-                item_ratings
-                    .push((count as f64 + PSEUDO_COUNT * global) / (n_i as f64 + PSEUDO_COUNT));
-            }
-            let n_i: u64 = c.bins.iter().sum();
-            for (b, &count) in c.bins.iter().enumerate() {
-                let global = q_bin[b] as f64 / dated.max(1) as f64;
-                item_bins
-                    .push((count as f64 + PSEUDO_COUNT * global) / (n_i as f64 + PSEUDO_COUNT));
-            }
-        }
-        let day_share: Vec<f64> = q
-            .iter()
-            .enumerate()
-            .map(|(j, &c)| {
-                if c == 0 {
-                    0.0
-                } else {
-                    c as f64 / q_bin[j / DAY_BIN] as f64
-                }
-            })
-            .collect();
-        let inverse_day_share = day_share
-            .iter()
-            .map(|&x: &f64| if x > 0.0 { 1.0 / x } else { 0.0 })
-            .collect();
-        let present_days = q
-            .iter()
-            .enumerate()
-            .filter(|(_, c)| **c > 0)
-            .map(|(j, _)| first_day + j as u16)
-            .collect();
         ReleaseModel {
             records: n as u64,
             entries,
@@ -231,11 +141,8 @@ impl ReleaseModel {
             item_ratings,
             first_day,
             days,
-            present_days,
-            day_share,
-            inverse_day_share,
-            bins,
-            item_bins,
+            present_before,
+            item_first,
         }
     }
 
@@ -244,13 +151,42 @@ impl ReleaseModel {
         self.item_ratings[item as usize * self.rating_values.len() + k]
     }
 
-    /// q_i(d): the chance that a random dated entry of item `item` falls on day `first_day + j`.
-    pub fn q(&self, item: u32, j: usize) -> f64 {
-        self.item_bins[item as usize * self.bins + j / DAY_BIN] * self.day_share[j]
+    /// Whether day `j` of the range has an entry.
+    fn present(&self, j: usize) -> bool {
+        self.present_before[j + 1] > self.present_before[j]
     }
 }
 
-/// The adversary's error model and its tables (docs/method.md section 5.1).
+/// How many values of `values` fall in each of `slots` slots (`slot` maps a value to its slot,
+/// or `None` to skip it), in parallel.
+fn counts<T: Copy + Sync>(
+    values: &[T],
+    slots: usize,
+    slot: impl Fn(T) -> Option<usize> + Sync,
+) -> Vec<u64> {
+    values
+        .par_chunks(1 << 20)
+        .map(|chunk| {
+            let mut c = vec![0u64; slots];
+            for &v in chunk {
+                if let Some(k) = slot(v) {
+                    c[k] += 1;
+                }
+            }
+            c
+        })
+        .reduce(
+            || vec![0u64; slots],
+            |mut a, b| {
+                for (x, y) in a.iter_mut().zip(b) {
+                    *x += y;
+                }
+                a
+            },
+        )
+}
+
+/// The adversary's error model (docs/method.md section 5.1).
 #[derive(Clone, Debug)]
 pub struct ErrorModel {
     /// w, the share of facts the target's released record does not confirm (at least
@@ -258,28 +194,28 @@ pub struct ErrorModel {
     pub wrong_rate: f64,
     /// Laplace scale of a rating's error, stars.
     pub rating_scale: f64,
-    /// exp(-d / b) for d = 0..65535 days, b the date scale.
-    day_decay: Vec<f64>,
-    /// Z(t) = sum over the release's days d with an entry of exp(-|d - t| / b), for each day t
-    /// of the release's range.
+    /// Laplace scale of a date's error, days.
+    pub date_scale: f64,
+    /// e^(-k / b) for k = 0 ..= the release's days.
+    decay: Vec<f64>,
+    /// Z(t), the sum of e^(-|d - t| / b) over the days d with an entry, for each day t of the
+    /// range.
     day_norm: Vec<f64>,
-    /// The release's first day.
-    first_day: u16,
 }
 
 impl ErrorModel {
     /// The model with wrong-fact rate `w`, rating scale `s` (stars) and date scale `b` (days),
-    /// against the dates of the release that `model` describes.
+    /// for the release that `model` describes.
     pub fn new(w: f64, s: f64, b: f64, model: &ReleaseModel) -> ErrorModel {
-        let day_decay: Vec<f64> = (0..65_536).map(|d| libm::exp(-(d as f64) / b)).collect();
-        // Z(t) over the range by two running sums: from the left, L(j) = L(j - 1) e^(-1/b) +
-        // [day j has entries], from the right the same; Z = L + R - [day j has entries].
-        let present: Vec<f64> = model
-            .day_share
-            .iter()
-            .map(|&x| if x > 0.0 { 1.0 } else { 0.0 })
+        let decay: Vec<f64> = (0..=model.days + 1)
+            .map(|k| libm::exp(-(k as f64) / b))
             .collect();
-        let step = day_decay[1];
+        // Z(t) by two running sums over the range: from the left, L(j) = L(j - 1) e^(-1/b) +
+        // [day j has an entry], from the right the same; Z = L + R - [day j has an entry].
+        let present: Vec<f64> = (0..model.days)
+            .map(|j| model.present(j) as u8 as f64)
+            .collect();
+        let step = decay.get(1).copied().unwrap_or(0.0);
         let mut left = vec![0f64; present.len()];
         let mut run = 0.0;
         for (j, &p) in present.iter().enumerate() {
@@ -295,9 +231,9 @@ impl ErrorModel {
         ErrorModel {
             wrong_rate: w.max(MIN_WRONG_RATE),
             rating_scale: s,
-            day_decay,
+            date_scale: b,
+            decay,
             day_norm,
-            first_day: model.first_day,
         }
     }
 
@@ -305,28 +241,129 @@ impl ErrorModel {
     pub fn odds(&self) -> f64 {
         (1.0 - self.wrong_rate) / self.wrong_rate
     }
+}
 
-    /// Z(t), the normalizer of g(. | t) over the release's days with an entry (for a day
-    /// outside the range, the nearest end's times the decay to it).
-    fn day_norm(&self, t: u16) -> f64 {
-        let days = self.day_norm.len();
-        let j = t as i64 - self.first_day as i64;
-        if j < 0 {
-            self.day_decay[(-j) as usize] * self.day_norm[0]
-        } else if j as usize >= days {
-            self.day_decay[j as usize - (days - 1)] * self.day_norm[days - 1]
-        } else {
-            self.day_norm[j as usize]
+/// A record's part of the scatter: 1 / |r| and its window, as counts of the release's days with
+/// an entry (the days of the window are `first..end` in that count).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RecordWindow {
+    /// 1 / |r| (0 for a record without items, which no posting names).
+    pub inverse_length: f32,
+    /// The days with an entry before the record's first dated entry.
+    pub first: u32,
+    /// The days with an entry up to its last, included.
+    pub end: u32,
+}
+
+/// Each record's [`RecordWindow`] for the records of `shard`.
+pub fn record_windows(release: &Dataset, model: &ReleaseModel, shard: Shard) -> Vec<RecordWindow> {
+    (shard.start..shard.end)
+        .into_par_iter()
+        .map(|r| {
+            let inverse_length = match distinct_items(release, r) {
+                0 => 0.0,
+                n => (1.0 / n as f64) as f32,
+            };
+            let days = release.record(r).days.unwrap_or(&[]);
+            let dated = days.iter().filter(|&&d| d != NO_DAY);
+            let (first, last) = dated.fold((u16::MAX, 0), |(a, b), &d| {
+                let j = d - model.first_day;
+                (a.min(j), b.max(j))
+            });
+            if first > last {
+                // No dated entry: no posting of the record has a day.
+                return RecordWindow {
+                    inverse_length,
+                    ..RecordWindow::default()
+                };
+            }
+            RecordWindow {
+                inverse_length,
+                first: model.present_before[first as usize],
+                end: model.present_before[last as usize + 1],
+            }
+        })
+        .collect()
+}
+
+/// One fact's dates: g(d | t) for each day d of the range, and the item's first day.
+struct FactDays {
+    /// g(d | t) = e^(-|d - t| / b) / Z(t).
+    g: Vec<f32>,
+    /// The days with an entry before the item's first.
+    item_first: u32,
+}
+
+impl FactDays {
+    fn new(model: &ReleaseModel, errors: &ErrorModel, fact: QueryFact) -> Option<FactDays> {
+        if fact.day == NO_DAY || model.days == 0 {
+            return None;
         }
+        // A day outside the range is the nearest end's: every day with an entry lies on the same
+        // side, so the factor e^(-distance to the range / b) cancels from g.
+        let t = (fact.day.max(model.first_day) - model.first_day) as usize;
+        let t = t.min(model.days - 1);
+        let z = errors.day_norm[t];
+        let g = if z > 1e-250 {
+            let inv_z = 1.0 / z;
+            // Days before t read the decay backwards, the rest forwards (two loops that
+            // vectorize).
+            let mut g = Vec::with_capacity(model.days);
+            g.extend(
+                errors.decay[1..=t]
+                    .iter()
+                    .rev()
+                    .map(|&e| (e * inv_z) as f32),
+            );
+            g.extend(
+                errors.decay[..model.days - t]
+                    .iter()
+                    .map(|&e| (e * inv_z) as f32),
+            );
+            g
+        } else {
+            far_from_every_day(model, errors, t)
+        };
+        Some(FactDays {
+            g,
+            item_first: model.present_before[model.item_first[fact.item as usize] as usize],
+        })
     }
+
+    /// D = n g(d | t) for a posting on day `j` of a record with window `w`: n is the number of
+    /// days with an entry from the record's first day (or the item's, if later) to its last.
+    #[inline(always)]
+    fn ratio(&self, w: RecordWindow, j: usize) -> f32 {
+        // The window starts at the later of the two first days, and the counts grow with the
+        // day; it holds the posting's day, so n >= 1.
+        let n = w.end - w.first.max(self.item_first);
+        n as f32 * self.g[j]
+    }
+}
+
+/// g(. | t) for a day t so far from every day with an entry that Z(t) underflows: computed
+/// relative to the nearest such day.
+#[cold]
+fn far_from_every_day(model: &ReleaseModel, errors: &ErrorModel, t: usize) -> Vec<f32> {
+    let b = errors.date_scale;
+    let nearest = (0..model.days)
+        .filter(|&d| model.present(d))
+        .map(|d| d.abs_diff(t) as f64)
+        .fold(f64::INFINITY, f64::min);
+    let weight = |d: usize| libm::exp(-(d.abs_diff(t) as f64 - nearest) / b);
+    let z: f64 = (0..model.days)
+        .filter(|&d| model.present(d))
+        .map(weight)
+        .sum();
+    (0..model.days).map(|d| (weight(d) / z) as f32).collect()
 }
 
 /// One fact's tables for the scatter.
 struct FactTables {
     /// K f(v | x) / p_i(v) by the posting's rating byte (K where a value is missing).
     rating: [f32; 256],
-    /// g(d | t) / q_i(d) for each day of the release's range, then 1 for a missing day.
-    day: Vec<f32>,
+    /// The dates' part, when the aux and the release both have dates.
+    days: Option<FactDays>,
     /// c_i.
     coverage: f32,
 }
@@ -343,34 +380,11 @@ impl FactTables {
                 rating[v as usize] = (k * f(v) / z / model.p(fact.item, slot)) as f32;
             }
         }
-        let mut day = vec![1f32; model.days + 1];
-        if fact.day != NO_DAY && model.days > 0 {
-            let inv_z = 1.0 / errors.day_norm(fact.day);
-            let bins = &model.item_bins[fact.item as usize * model.bins..][..model.bins];
-            let inv_bins: Vec<f64> = bins.iter().map(|&q| inv_z / q).collect();
-            let c = fact.day as i64 - model.first_day as i64;
-            for (j, slot) in day[..model.days].iter_mut().enumerate() {
-                let decay = errors.day_decay[(j as i64 - c).unsigned_abs() as usize];
-                *slot = (decay * inv_bins[j / DAY_BIN] * model.inverse_day_share[j]) as f32;
-            }
-        }
         FactTables {
             rating,
-            day,
+            days: FactDays::new(model, errors, fact),
             coverage: model.coverage[fact.item as usize] as f32,
         }
-    }
-    #[inline(always)]
-    fn rating(&self, x: u8) -> f32 {
-        self.rating[x as usize]
-    }
-
-    /// G for day `d` (1 for a missing day).
-    #[inline(always)]
-    fn day(&self, first_day: u16, d: u16) -> f32 {
-        let j = (d.wrapping_sub(first_day) as usize).min(self.day.len() - 1);
-        // SAFETY: j <= day.len() - 1, and day.len() >= 1.
-        unsafe { *self.day.get_unchecked(j) }
     }
 }
 
@@ -393,10 +407,10 @@ pub fn ln_at_least_one(x: f32) -> f32 {
     exponent as f32 * std::f32::consts::LN_2 + 2.0 * z * series
 }
 
-/// One posting's term: ln(1 + K F G max(1, c / |r|)), `rating_day` being K F G.
+/// One posting's term: ln(1 + X), X = `odds` x max(1, c / |r|).
 #[inline(always)]
-fn term(rating_day: f32, coverage: f32, inverse_length: f32) -> f32 {
-    let x = rating_day * (coverage * inverse_length).max(1.0);
+fn term(odds: f32, coverage: f32, inverse_length: f32) -> f32 {
+    let x = odds * (coverage * inverse_length).max(1.0);
     ln_at_least_one(1.0 + x.min(MAX_ARGUMENT))
 }
 
@@ -412,27 +426,27 @@ struct FactScatter<'a> {
 /// once, a cursor per fact into its postings (as [`super::RhScatter`]).
 pub struct LikelihoodScatter<'a> {
     facts: Vec<FactScatter<'a>>,
-    /// 1 / |r| for each record of the shard.
-    inverse_lengths: &'a [f32],
+    model: &'a ReleaseModel,
+    /// Each record's length and window.
+    windows: &'a [RecordWindow],
     views: bool,
-    first_day: u16,
     shard_start: u32,
     next_start: u32,
     end: u32,
 }
 
 impl<'a> LikelihoodScatter<'a> {
-    /// The scatter of `query` over `shard` of `release`; `inverse_lengths` holds 1 / |r| for
-    /// each record of the shard.
+    /// The scatter of `query` over `shard` of `release`; `windows` holds the [`record_windows`]
+    /// of the shard.
     pub fn new(
         release: &'a Dataset,
-        model: &ReleaseModel,
+        model: &'a ReleaseModel,
         errors: &ErrorModel,
-        inverse_lengths: &'a [f32],
+        windows: &'a [RecordWindow],
         query: &Query,
         shard: CheckedShard,
     ) -> LikelihoodScatter<'a> {
-        assert_eq!(inverse_lengths.len(), shard.len(), "one length per record");
+        assert_eq!(windows.len(), shard.len(), "one window per record");
         let facts = query
             .facts
             .iter()
@@ -444,9 +458,9 @@ impl<'a> LikelihoodScatter<'a> {
             .collect();
         LikelihoodScatter {
             facts,
-            inverse_lengths,
+            model,
+            windows,
             views: release.kind() == DatasetKind::Views,
-            first_day: model.first_day,
             shard_start: shard.shard().start,
             next_start: shard.shard().start,
             end: shard.shard().end,
@@ -463,9 +477,9 @@ impl<'a> LikelihoodScatter<'a> {
         );
         assert_eq!(acc.len(), tile.len(), "one accumulator slot per record");
         self.next_start = end;
-        let lengths = &self.inverse_lengths[(start - self.shard_start) as usize..];
-        let lengths = &lengths[..acc.len()];
-        let (views, first_day) = (self.views, self.first_day);
+        let windows = &self.windows[(start - self.shard_start) as usize..][..acc.len()];
+        let (model, views) = (self.model, self.views);
+        let first_day = model.first_day;
         for fact in &mut self.facts {
             let from = fact.next;
             let keys = &fact.postings.keys[from..];
@@ -473,51 +487,51 @@ impl<'a> LikelihoodScatter<'a> {
             let rs = fact.postings.ratings.map(|x| &x[from..from + keys.len()]);
             let ds = fact.postings.days.map(|x| &x[from..from + keys.len()]);
             let bounds = (start, end);
-            let c = t.coverage;
-            fact.next += match (rs, ds) {
-                (Some(rs), Some(ds)) => add_terms(keys, bounds, acc, lengths, views, c, |k| {
-                    // SAFETY: k < keys.len() = rs.len() = ds.len() (sliced above).
-                    let (x, d) = unsafe { (*rs.get_unchecked(k), *ds.get_unchecked(k)) };
-                    t.rating(x) * t.day(first_day, d)
-                }),
-                (Some(rs), None) => add_terms(keys, bounds, acc, lengths, views, c, |k| {
-                    // SAFETY: as above.
-                    t.rating(unsafe { *rs.get_unchecked(k) })
-                }),
-                (None, Some(ds)) => add_terms(keys, bounds, acc, lengths, views, c, |k| {
-                    // SAFETY: as above.
-                    t.rating[NO_RATING as usize] * t.day(first_day, unsafe { *ds.get_unchecked(k) })
-                }),
-                (None, None) => {
-                    let x = t.rating[NO_RATING as usize];
-                    add_terms(keys, bounds, acc, lengths, views, c, |_| x)
+            let rating = |k: usize| match rs {
+                // SAFETY: k < keys.len() = rs.len() (sliced above).
+                Some(rs) => t.rating[unsafe { *rs.get_unchecked(k) } as usize],
+                None => t.rating[NO_RATING as usize],
+            };
+            fact.next += match (&t.days, ds) {
+                (Some(days), Some(ds)) => {
+                    add_terms(keys, bounds, acc, windows, views, t.coverage, |k, w| {
+                        // SAFETY: as above.
+                        let d = unsafe { *ds.get_unchecked(k) };
+                        if d == NO_DAY {
+                            return rating(k);
+                        }
+                        rating(k) * days.ratio(w, (d - first_day) as usize)
+                    })
                 }
+                _ => add_terms(keys, bounds, acc, windows, views, t.coverage, |k, _| {
+                    rating(k)
+                }),
             };
         }
     }
 }
 
-/// Postings whose terms are computed together: their arithmetic vectorizes.
+/// Postings whose terms are computed together: their logarithms vectorize.
 const CHUNK: usize = 64;
 
-/// Adds the term of every posting `k` (`odds(k)` = K F G) into `acc[records[k] - start]`
-/// (views: the best event of each record), up to the first posting whose record is `end` or
-/// more; returns how many postings it took. As [`add_postings`]: every record taken lies in
-/// `start..end` and `acc` and `lengths` cover that range (the tile of a checked shard). For
-/// ratings data, whole chunks of [`CHUNK`] postings inside the tile go through three loops
-/// (gather K F G x 1 / pi, the logarithms, scatter), the logarithms at the CPU's vector
-/// level; each term is the same bits as one at a time, and is added in the same order.
+/// Adds the term of every posting `k` (`odds(k, window of its record)` = K F D) into
+/// `acc[records[k] - start]` (views: the best event of each record), up to the first posting
+/// whose record is `end` or more; returns how many postings it took. As [`add_postings`]:
+/// every record taken lies in `start..end`, and `acc` and `windows` cover that range (the tile
+/// of a checked shard). For ratings data, whole chunks of [`CHUNK`] postings inside the tile go
+/// through three loops (the odds times 1 / pi, the logarithms at the CPU's vector level, the
+/// scatter); each term is the same bits as one at a time, and is added in the same order.
 #[inline(always)]
 fn add_terms(
     records: &[u32],
     bounds: (u32, u32),
     acc: &mut [f32],
-    lengths: &[f32],
+    windows: &[RecordWindow],
     views: bool,
     coverage: f32,
-    odds: impl Fn(usize) -> f32,
+    odds: impl Fn(usize, RecordWindow) -> f32,
 ) -> usize {
-    assert_eq!(acc.len(), lengths.len(), "one length per slot");
+    assert_eq!(acc.len(), windows.len(), "one window per slot");
     let (start, end) = bounds;
     let mut taken = 0;
     if !views {
@@ -527,12 +541,12 @@ fn add_terms(
             let keys = &records[taken..taken + CHUNK];
             for (k, (v, &r)) in x.iter_mut().zip(keys).enumerate() {
                 let slot = r.wrapping_sub(start) as usize;
-                debug_assert!(slot < lengths.len());
+                debug_assert!(slot < windows.len());
                 // SAFETY: the postings are sorted and those before `taken` were at least
                 // `start` (checked tile), the last of the chunk is below `end`: start <= r < end,
-                // and lengths covers start..end.
-                let inverse_length = unsafe { *lengths.get_unchecked(slot) };
-                *v = odds(taken + k) * (coverage * inverse_length).max(1.0);
+                // and windows covers start..end.
+                let w = unsafe { *windows.get_unchecked(slot) };
+                *v = odds(taken + k, w) * (coverage * w.inverse_length).max(1.0);
             }
             logarithms(&mut x, level);
             for (&v, &r) in x.iter().zip(keys) {
@@ -545,12 +559,11 @@ fn add_terms(
     let records = &records[taken..];
     taken
         + add_postings(records, bounds, acc, views, |k| {
-            // SAFETY: k < records.len(), and start <= records[k] < start + lengths.len()
+            // SAFETY: k < records.len(), and start <= records[k] < start + windows.len()
             // (add_postings takes no other posting).
             let slot = unsafe { records.get_unchecked(k) }.wrapping_sub(start) as usize;
-            term(odds(taken + k), coverage, unsafe {
-                *lengths.get_unchecked(slot)
-            })
+            let w = unsafe { *windows.get_unchecked(slot) };
+            term(odds(taken + k, w), coverage, w.inverse_length)
         })
 }
 
@@ -585,17 +598,6 @@ fn logarithms(x: &mut [f32; CHUNK], level: super::simd::Simd) {
     each(x)
 }
 
-/// 1 / |r| for each record of `shard` (0 for a record without items, which no posting names).
-pub fn inverse_lengths(release: &Dataset, shard: Shard) -> Vec<f32> {
-    (shard.start..shard.end)
-        .into_par_iter()
-        .map(|r| match distinct_items(release, r) {
-            0 => 0.0,
-            n => (1.0 / n as f64) as f32,
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -623,6 +625,38 @@ mod tests {
         }
         assert!(worst < 3e-7, "worst error {worst:e}");
         assert_eq!(ln_at_least_one(1.0), 0.0);
-        assert!(term(1e30, 1e10, 1.0).is_finite(), "clamped");
+    }
+
+    /// A date far from every day with an entry (Z(t) underflows) still gets the definition's
+    /// g(. | t), computed relative to the nearest day.
+    #[test]
+    fn a_date_far_from_every_day_keeps_its_distribution() {
+        let days = 2000;
+        let mut present_before = vec![0u32; days + 1];
+        for (j, slot) in present_before.iter_mut().enumerate() {
+            *slot = (j > 0) as u32 + (j == days) as u32;
+        }
+        let model = ReleaseModel {
+            records: 2,
+            entries: 2,
+            coverage: vec![1.0],
+            rating_values: vec![],
+            item_ratings: vec![],
+            first_day: 10_000,
+            days,
+            present_before,
+            item_first: vec![0],
+        };
+        let errors = ErrorModel::new(0.1, 0.5, 0.5, &model);
+        let fact = QueryFact {
+            item: 0,
+            rating: NO_RATING,
+            day: 11_000,
+        };
+        let g = FactDays::new(&model, &errors, fact).unwrap().g;
+        // Days 0 and 1999 are 1000 and 999 days from t: g = e^-2 / (1 + e^-2) and 1 / (1 + e^-2).
+        let near = 1.0 / (1.0 + (-2f64).exp());
+        assert!((g[1999] as f64 - near).abs() < 1e-6, "{}", g[1999]);
+        assert!((g[0] as f64 - (1.0 - near)).abs() < 1e-6, "{}", g[0]);
     }
 }
