@@ -190,6 +190,19 @@ pub fn run(params: &DemoParams) -> Result<String> {
         audit.verdict,
         audit_dir.join("report.html").display(),
     );
+    // Which attack was the strongest against each policy: the worst adversary's.
+    for policy in &audit.policies {
+        if let Some((worst, attack)) = policy.worst_attack() {
+            let _ = writeln!(
+                report,
+                "  against {}: {:.1}% by {}; the adversary knows {}",
+                policy.policy,
+                100.0 * worst.reidentified.unwrap_or(0.0),
+                crate::audit::report::attack_words(attack),
+                worst.name
+            );
+        }
+    }
     if let Some(crate::audit::BlindRecommendation {
         policy: spec,
         blind: (blind, blind_ci),

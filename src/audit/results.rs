@@ -135,6 +135,13 @@ pub struct PolicyResult {
 }
 
 impl PolicyResult {
+    /// The worst adversary's result and the attack whose figures it reports, if measured.
+    pub fn worst_attack(&self) -> Option<(&AdversaryResult, &AttackConfig)> {
+        let name = self.worst_adversary.as_deref()?;
+        let worst = self.adversaries.iter().find(|a| a.name == name)?;
+        Some((worst, worst.attack.as_ref()?))
+    }
+
     /// The adversary whose policy-blind default attack names the most people (what a `--naive`
     /// audit reports as the worst), if any was measured.
     pub fn blind_worst(&self) -> Option<&AdversaryResult> {

@@ -321,6 +321,9 @@ mod tests {
         let kappa = likelihood::PSEUDO_COUNT;
         let w = w.max(likelihood::MIN_WRONG_RATE);
         let mut scores = vec![0f64; n];
+        // Whether the record held an earlier fact: its first fact's date is scored against the
+        // release's dates on or after the item's first, the later ones against its window.
+        let mut held = vec![false; n];
         for f in &q.facts {
             let post = data.postings(f.item);
             let supp = data.support(f.item) as f64;
@@ -343,9 +346,9 @@ mod tests {
                 .map(|u| rating_sim(u as f64 / 2.0))
                 .sum();
             let f_of = |v: u8| rating_sim(v as f64 / 2.0) / rating_z;
-            // D = n g(d | t), g(d | t) = e^(-|d - t| / b) / Z(t) over the release's days, n the
-            // days of the record's window (from its first dated entry, or the item's, to its
-            // last); relative to the nearest day to t, which is the same ratio without underflow.
+            // D = n e^(-|d - t| / b) / W, n and W over the days with an entry of the record's
+            // window (from its first dated entry, or the item's, to its last); relative to the
+            // window's nearest day to t, which is the same ratio without underflow.
             let t = f.day as f64;
             let nearest = present
                 .iter()
@@ -355,10 +358,21 @@ mod tests {
                 .iter()
                 .map(|&u| (-((u as f64 - t).abs() - nearest) / b).exp())
                 .sum();
+            let mass: f64 = day_counts.range(item_first..).map(|(_, c)| c).sum();
+            let marginal = |d: u16| {
+                let g = (-((d as f64 - t).abs() - nearest) / b).exp() / z;
+                g / (day_counts[&d] / mass)
+            };
             let d_of = |r: usize, d: u16| {
                 let (lo, hi) = (window[r].0.max(item_first), window[r].1);
-                let n = present.iter().filter(|&&u| u >= lo && u <= hi).count() as f64;
-                n * (-((d as f64 - t).abs() - nearest) / b).exp() / z
+                let days: Vec<f64> = present
+                    .iter()
+                    .filter(|&&u| u >= lo && u <= hi)
+                    .map(|&u| (u as f64 - t).abs())
+                    .collect();
+                let nearest = days.iter().cloned().fold(f64::INFINITY, f64::min);
+                let total: f64 = days.iter().map(|&u| (-(u - nearest) / b).exp()).sum();
+                days.len() as f64 * (-((d as f64 - t).abs() - nearest) / b).exp() / total
             };
             for k in 0..post.len() {
                 let r = post.keys[k] as usize;
@@ -367,10 +381,13 @@ mod tests {
                     ratio *= f_of(v.0) / p(v.0);
                 }
                 if let (Some(d), true) = (post.day(k), f.day != NO_DAY) {
-                    ratio *= d_of(r, d);
+                    ratio *= if held[r] { d_of(r, d) } else { marginal(d) };
                 }
                 let pi = (lengths[r] * supp / e).min(1.0);
                 scores[r] += (1.0 + ratio / pi).ln();
+            }
+            for &r in post.keys {
+                held[r as usize] = true;
             }
         }
         let m = q.facts.len() as f64;

@@ -5,20 +5,20 @@
 //!
 //! A posting (record r, rating v, day d) of a fact's item i adds ln(1 + X),
 //! X = K x F(v) x D(r, d) x max(1, c_i / |r|): K = (1 - w) / w; F(v) = f(v | x) / p_i(v), the
-//! adversary's rating model over the release's ratings of item i; D(r, d) = n g(d | t), the
-//! adversary's date model (g(d | t) = e^(-|d - t| / b) / Z(t) over the release's days with an
-//! entry) over a day drawn uniformly from the n days of r's window
+//! adversary's rating model over the release's ratings of item i; D(r, d) = n e^(-|d - t| / b)
+//! / W, the adversary's date model restricted to r's window (W the sum of e^(-|d' - t| / b) over
+//! the window's days) over a day drawn uniformly from the n days of that window
 //! (the release's days with an entry, from r's first dated entry, or i's first if later, to r's
 //! last); and c_i = E / supp(i), so that max(1, c_i / |r|) is 1 / pi_i(|r|), the inverse of the
 //! chance that a random record of r's length holds i. Every term is at least 0, so the records
 //! holding none of the facts score exactly 0 and the engine's packed passes apply.
 //!
-//! g(. | t) is a table per fact; the logarithm is [`ln_at_least_one`], plain arithmetic, so
-//! every machine and vector level gives the same bits.
+//! The window sums come from two running sums over the release's days ([`ErrorModel`]); the
+//! logarithm is [`ln_at_least_one`], plain arithmetic, so every machine and vector level gives
+//! the same bits.
 
 use rayon::prelude::*;
 
-use super::scatter::add_postings;
 use crate::attack::query::{Query, QueryFact};
 use crate::attack::shard::{CheckedShard, Shard, distinct_items, shard_postings};
 use crate::dataset::{Dataset, DatasetKind, Entries, NO_DAY, NO_RATING};
@@ -55,6 +55,10 @@ pub struct ReleaseModel {
     pub days: usize,
     /// `present_before[j]`: the days with an entry among the first j days of the range.
     pub present_before: Vec<u32>,
+    /// `dated_before[j]`: the dated entries on the first j days of the range.
+    pub dated_before: Vec<u64>,
+    /// 1 / Q(j), Q(j) the entries on day j of the range (0 for a day without entries).
+    pub inverse_day_count: Vec<f32>,
     /// Each item's first day with an entry, as a day of the range (0 without dates).
     pub item_first: Vec<u16>,
 }
@@ -93,12 +97,20 @@ impl ReleaseModel {
             (d != NO_DAY).then(|| (d - first_day) as usize)
         });
         let mut present_before = Vec::with_capacity(days + 1);
-        let mut seen = 0u32;
+        let mut dated_before = Vec::with_capacity(days + 1);
+        let (mut seen, mut dated) = (0u32, 0u64);
         present_before.push(0);
+        dated_before.push(0);
         for &c in &day_counts {
             seen += (c > 0) as u32;
+            dated += c;
             present_before.push(seen);
+            dated_before.push(dated);
         }
+        let inverse_day_count = day_counts
+            .iter()
+            .map(|&c| if c > 0 { (1.0 / c as f64) as f32 } else { 0.0 })
+            .collect();
         let per_item: Vec<(Vec<f64>, u16)> = (0..release.num_items() as u32)
             .into_par_iter()
             .map(|i| {
@@ -142,6 +154,8 @@ impl ReleaseModel {
             first_day,
             days,
             present_before,
+            dated_before,
+            inverse_day_count,
             item_first,
         }
     }
@@ -186,7 +200,8 @@ fn counts<T: Copy + Sync>(
         )
 }
 
-/// The adversary's error model (docs/method.md section 5.1).
+/// The adversary's error model (docs/method.md section 5.1), with the sums over the release's
+/// days that the date ratio reads.
 #[derive(Clone, Debug)]
 pub struct ErrorModel {
     /// w, the share of facts the target's released record does not confirm (at least
@@ -196,44 +211,40 @@ pub struct ErrorModel {
     pub rating_scale: f64,
     /// Laplace scale of a date's error, days.
     pub date_scale: f64,
-    /// e^(-k / b) for k = 0 ..= the release's days.
-    decay: Vec<f64>,
-    /// Z(t), the sum of e^(-|d - t| / b) over the days d with an entry, for each day t of the
-    /// range.
-    day_norm: Vec<f64>,
+    /// e^(-k / b) for k = 0 ..= the release's days + 1.
+    decay: Vec<f32>,
+    /// `before[k]`: the sum of e^(-(k - 1 - d) / b) over the days d <= k - 1 with an entry
+    /// (`before[0] = 0`): L(k - 1), shifted so that L(-1) is an index.
+    before: Vec<f32>,
+    /// `after[k]`: the sum of e^(-(d - k) / b) over the days d >= k with an entry
+    /// (`after[days] = 0`): R(k).
+    after: Vec<f32>,
 }
 
 impl ErrorModel {
     /// The model with wrong-fact rate `w`, rating scale `s` (stars) and date scale `b` (days),
     /// for the release that `model` describes.
     pub fn new(w: f64, s: f64, b: f64, model: &ReleaseModel) -> ErrorModel {
-        let decay: Vec<f64> = (0..=model.days + 1)
-            .map(|k| libm::exp(-(k as f64) / b))
-            .collect();
-        // Z(t) by two running sums over the range: from the left, L(j) = L(j - 1) e^(-1/b) +
-        // [day j has an entry], from the right the same; Z = L + R - [day j has an entry].
-        let present: Vec<f64> = (0..model.days)
-            .map(|j| model.present(j) as u8 as f64)
-            .collect();
-        let step = decay.get(1).copied().unwrap_or(0.0);
-        let mut left = vec![0f64; present.len()];
-        let mut run = 0.0;
-        for (j, &p) in present.iter().enumerate() {
-            run = run * step + p;
-            left[j] = run;
+        let days = model.days;
+        let decay: Vec<f64> = (0..=days + 1).map(|k| libm::exp(-(k as f64) / b)).collect();
+        // L(k) = L(k - 1) e^(-1/b) + [day k has an entry], R(k) = R(k + 1) e^(-1/b) + [...].
+        let step = decay[1];
+        let mut before = vec![0f64; days + 1];
+        for k in 0..days {
+            before[k + 1] = before[k] * step + model.present(k) as u8 as f64;
         }
-        let mut day_norm = vec![0f64; present.len()];
-        run = 0.0;
-        for (j, &p) in present.iter().enumerate().rev() {
-            run = run * step + p;
-            day_norm[j] = left[j] + run - p;
+        let mut after = vec![0f64; days + 1];
+        for k in (0..days).rev() {
+            after[k] = after[k + 1] * step + model.present(k) as u8 as f64;
         }
+        let f32s = |v: Vec<f64>| v.into_iter().map(|x| x as f32).collect();
         ErrorModel {
             wrong_rate: w.max(MIN_WRONG_RATE),
             rating_scale: s,
             date_scale: b,
-            decay,
-            day_norm,
+            decay: f32s(decay),
+            before: f32s(before),
+            after: f32s(after),
         }
     }
 
@@ -241,18 +252,23 @@ impl ErrorModel {
     pub fn odds(&self) -> f64 {
         (1.0 - self.wrong_rate) / self.wrong_rate
     }
+
+    /// Z(t) = L(t) + R(t) - [day t has an entry]: the sum of e^(-|d - t| / b) over the days with
+    /// an entry.
+    fn day_norm(&self, model: &ReleaseModel, t: usize) -> f32 {
+        self.before[t + 1] + self.after[t] - model.present(t) as u8 as f32
+    }
 }
 
-/// A record's part of the scatter: 1 / |r| and its window, as counts of the release's days with
-/// an entry (the days of the window are `first..end` in that count).
+/// A record's part of the scatter: 1 / |r| and its window, days of the range.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RecordWindow {
     /// 1 / |r| (0 for a record without items, which no posting names).
     pub inverse_length: f32,
-    /// The days with an entry before the record's first dated entry.
-    pub first: u32,
-    /// The days with an entry up to its last, included.
-    pub end: u32,
+    /// The record's first dated entry's day of the range.
+    pub first: u16,
+    /// Its last.
+    pub last: u16,
 }
 
 /// Each record's [`RecordWindow`] for the records of `shard`.
@@ -270,28 +286,24 @@ pub fn record_windows(release: &Dataset, model: &ReleaseModel, shard: Shard) -> 
                 let j = d - model.first_day;
                 (a.min(j), b.max(j))
             });
-            if first > last {
-                // No dated entry: no posting of the record has a day.
-                return RecordWindow {
-                    inverse_length,
-                    ..RecordWindow::default()
-                };
-            }
             RecordWindow {
                 inverse_length,
-                first: model.present_before[first as usize],
-                end: model.present_before[last as usize + 1],
+                first,
+                last,
             }
         })
         .collect()
 }
 
-/// One fact's dates: g(d | t) for each day d of the range, and the item's first day.
+/// One fact's dates: t as a day of the range (clamped to it: for a t outside, the factor
+/// e^(-distance to the range / b) cancels from D), Z(t), and the item's first day.
 struct FactDays {
-    /// g(d | t) = e^(-|d - t| / b) / Z(t).
-    g: Vec<f32>,
-    /// The days with an entry before the item's first.
-    item_first: u32,
+    t: usize,
+    day_norm: f32,
+    item_first: usize,
+    /// Q([item's first day, last day]) / Z(t): the marginal ratio is this times
+    /// e^(-|j - t| / b) / Q(j).
+    marginal: f32,
 }
 
 impl FactDays {
@@ -299,63 +311,109 @@ impl FactDays {
         if fact.day == NO_DAY || model.days == 0 {
             return None;
         }
-        // A day outside the range is the nearest end's: every day with an entry lies on the same
-        // side, so the factor e^(-distance to the range / b) cancels from g.
         let t = (fact.day.max(model.first_day) - model.first_day) as usize;
         let t = t.min(model.days - 1);
-        let z = errors.day_norm[t];
-        let g = if z > 1e-250 {
-            let inv_z = 1.0 / z;
-            // Days before t read the decay backwards, the rest forwards (two loops that
-            // vectorize).
-            let mut g = Vec::with_capacity(model.days);
-            g.extend(
-                errors.decay[1..=t]
-                    .iter()
-                    .rev()
-                    .map(|&e| (e * inv_z) as f32),
-            );
-            g.extend(
-                errors.decay[..model.days - t]
-                    .iter()
-                    .map(|&e| (e * inv_z) as f32),
-            );
-            g
-        } else {
-            far_from_every_day(model, errors, t)
-        };
+        let item_first = model.item_first[fact.item as usize] as usize;
+        let day_norm = errors.day_norm(model, t);
+        let mass = model.dated_before[model.days] - model.dated_before[item_first];
         Some(FactDays {
-            g,
-            item_first: model.present_before[model.item_first[fact.item as usize] as usize],
+            t,
+            day_norm,
+            item_first,
+            marginal: (mass as f64 / day_norm as f64) as f32,
         })
     }
 
-    /// D = n g(d | t) for a posting on day `j` of a record with window `w`: n is the number of
-    /// days with an entry from the record's first day (or the item's, if later) to its last.
+    /// D = n e^(-|j - t| / b) / W for a posting on day `j` of a record with window `w`: the
+    /// window runs from the record's first day (or the item's, if later) to its last, n is its
+    /// number of days with an entry and W the sum of e^(-|d - t| / b) over them. A window on
+    /// one side of t is summed relative to its end nearest t (a sum of at least 1: that end is
+    /// a day with an entry); one around t as Z(t) less the two sides outside it.
+    ///
+    /// Written without branches (every table read at an index clamped into it, the case chosen
+    /// by selects), so that a chunk of postings vectorizes; in f32, where each window sum is at
+    /// least 1 and its two parts are within a factor b of each other.
     #[inline(always)]
-    fn ratio(&self, w: RecordWindow, j: usize) -> f32 {
-        // The window starts at the later of the two first days, and the counts grow with the
-        // day; it holds the posting's day, so n >= 1.
-        let n = w.end - w.first.max(self.item_first);
-        n as f32 * self.g[j]
+    fn ratio(&self, model: &ReleaseModel, e: &ErrorModel, w: RecordWindow, j: usize) -> f32 {
+        let a = (w.first as usize).max(self.item_first);
+        let h = w.last as usize;
+        let t = self.t;
+        let (decay, before, after) = (&e.decay[..], &e.before[..], &e.after[..]);
+        let present = &model.present_before[..];
+        let last = decay.len() - 1;
+        debug_assert!(a <= j && j <= h && h < model.days && decay.len() == model.days + 2);
+        // SAFETY: a <= j <= h < days (the posting is one of the record's dated entries, on or
+        // after the item's first day), the tables hold days + 1 (present, before, after) or
+        // days + 2 (decay) values, and every decay index is clamped to the last.
+        let left = h <= t;
+        let right = !left && a >= t;
+        let distance = if left {
+            h - j
+        } else if right {
+            j - a
+        } else {
+            j.abs_diff(t)
+        };
+        let (n, sum, near) = unsafe {
+            let n = (*present.get_unchecked(h + 1) - *present.get_unchecked(a)) as f32;
+            let span = *decay.get_unchecked(h - a + 1);
+            let before_a = *before.get_unchecked(a);
+            let after_end = *after.get_unchecked(h + 1);
+            let below = *before.get_unchecked(h + 1) - span * before_a;
+            let above = *after.get_unchecked(a) - span * after_end;
+            let around = self.day_norm
+                - *decay.get_unchecked((t + 1).saturating_sub(a).min(last)) * before_a
+                - *decay.get_unchecked((h + 1).saturating_sub(t).min(last)) * after_end;
+            let sum = if left {
+                below
+            } else if right {
+                above
+            } else {
+                around
+            };
+            (n, sum, *decay.get_unchecked(distance.min(last)))
+        };
+        if !left && !right && sum <= 1e-30 {
+            return window_ratio(model, e, a, h, t, j) as f32;
+        }
+        n * near / sum
     }
 }
 
-/// g(. | t) for a day t so far from every day with an entry that Z(t) underflows: computed
-/// relative to the nearest such day.
+impl FactDays {
+    /// The marginal ratio of the first fact a record holds: g(j | t) / q_i(j), g(j | t) =
+    /// e^(-|j - t| / b) / Z(t) and q_i(j) = Q(j) / Q([the item's first day, the last day]).
+    #[inline(always)]
+    fn marginal_ratio(&self, model: &ReleaseModel, e: &ErrorModel, j: usize) -> f32 {
+        debug_assert!(j < model.days);
+        // SAFETY: j < days (a posting's day); decay holds days + 2 values, the counts days.
+        unsafe {
+            *e.decay.get_unchecked(j.abs_diff(self.t))
+                * self.marginal
+                * *model.inverse_day_count.get_unchecked(j)
+        }
+    }
+}
+
+/// D computed relative to the window's nearest day to t, for a window around a t so far from
+/// every day with an entry that Z(t) underflows.
 #[cold]
-fn far_from_every_day(model: &ReleaseModel, errors: &ErrorModel, t: usize) -> Vec<f32> {
+fn window_ratio(
+    model: &ReleaseModel,
+    errors: &ErrorModel,
+    a: usize,
+    h: usize,
+    t: usize,
+    j: usize,
+) -> f64 {
     let b = errors.date_scale;
-    let nearest = (0..model.days)
+    let days: Vec<f64> = (a..=h)
         .filter(|&d| model.present(d))
         .map(|d| d.abs_diff(t) as f64)
-        .fold(f64::INFINITY, f64::min);
-    let weight = |d: usize| libm::exp(-(d.abs_diff(t) as f64 - nearest) / b);
-    let z: f64 = (0..model.days)
-        .filter(|&d| model.present(d))
-        .map(weight)
-        .sum();
-    (0..model.days).map(|d| (weight(d) / z) as f32).collect()
+        .collect();
+    let nearest = days.iter().copied().fold(f64::INFINITY, f64::min);
+    let total: f64 = days.iter().map(|&d| libm::exp(-(d - nearest) / b)).sum();
+    days.len() as f64 * libm::exp(-(j.abs_diff(t) as f64 - nearest) / b) / total
 }
 
 /// One fact's tables for the scatter.
@@ -411,7 +469,7 @@ pub fn ln_at_least_one(x: f32) -> f32 {
 #[inline(always)]
 fn term(odds: f32, coverage: f32, inverse_length: f32) -> f32 {
     let x = odds * (coverage * inverse_length).max(1.0);
-    ln_at_least_one(1.0 + x.min(MAX_ARGUMENT))
+    ln_at_least_one(1.0 + x.min(MAX_ARGUMENT)).max(f32::MIN_POSITIVE)
 }
 
 /// One fact of an aux record, ready to scatter.
@@ -427,6 +485,7 @@ struct FactScatter<'a> {
 pub struct LikelihoodScatter<'a> {
     facts: Vec<FactScatter<'a>>,
     model: &'a ReleaseModel,
+    errors: &'a ErrorModel,
     /// Each record's length and window.
     windows: &'a [RecordWindow],
     views: bool,
@@ -441,7 +500,7 @@ impl<'a> LikelihoodScatter<'a> {
     pub fn new(
         release: &'a Dataset,
         model: &'a ReleaseModel,
-        errors: &ErrorModel,
+        errors: &'a ErrorModel,
         windows: &'a [RecordWindow],
         query: &Query,
         shard: CheckedShard,
@@ -459,6 +518,7 @@ impl<'a> LikelihoodScatter<'a> {
         LikelihoodScatter {
             facts,
             model,
+            errors,
             windows,
             views: release.kind() == DatasetKind::Views,
             shard_start: shard.shard().start,
@@ -478,8 +538,7 @@ impl<'a> LikelihoodScatter<'a> {
         assert_eq!(acc.len(), tile.len(), "one accumulator slot per record");
         self.next_start = end;
         let windows = &self.windows[(start - self.shard_start) as usize..][..acc.len()];
-        let (model, views) = (self.model, self.views);
-        let first_day = model.first_day;
+        let (model, errors, views) = (self.model, self.errors, self.views);
         for fact in &mut self.facts {
             let from = fact.next;
             let keys = &fact.postings.keys[from..];
@@ -487,84 +546,159 @@ impl<'a> LikelihoodScatter<'a> {
             let rs = fact.postings.ratings.map(|x| &x[from..from + keys.len()]);
             let ds = fact.postings.days.map(|x| &x[from..from + keys.len()]);
             let bounds = (start, end);
-            let rating = |k: usize| match rs {
-                // SAFETY: k < keys.len() = rs.len() (sliced above).
-                Some(rs) => t.rating[unsafe { *rs.get_unchecked(k) } as usize],
-                None => t.rating[NO_RATING as usize],
+            let rating = Ratings {
+                table: &t.rating,
+                values: rs,
             };
             fact.next += match (&t.days, ds) {
                 (Some(days), Some(ds)) => {
-                    add_terms(keys, bounds, acc, windows, views, t.coverage, |k, w| {
-                        // SAFETY: as above.
-                        let d = unsafe { *ds.get_unchecked(k) };
-                        if d == NO_DAY {
-                            return rating(k);
-                        }
-                        rating(k) * days.ratio(w, (d - first_day) as usize)
-                    })
+                    let odds = Dated {
+                        rating,
+                        days: ds,
+                        fact: days,
+                        model,
+                        errors,
+                    };
+                    add_terms(keys, bounds, acc, windows, views, t.coverage, &odds)
                 }
-                _ => add_terms(keys, bounds, acc, windows, views, t.coverage, |k, _| {
-                    rating(k)
-                }),
+                _ => add_terms(keys, bounds, acc, windows, views, t.coverage, &rating),
             };
         }
+    }
+}
+
+/// K F D of one posting, given its record's window.
+trait Odds {
+    /// Of posting `k` (an index into the postings the caller sliced), whose record held no
+    /// earlier fact of the aux record when `first`.
+    fn odds(&self, k: usize, w: RecordWindow, first: bool) -> f32;
+}
+
+/// K F: the fact's rating table read at each posting's rating.
+#[derive(Clone, Copy)]
+struct Ratings<'a> {
+    table: &'a [f32; 256],
+    /// The postings' ratings, as long as their records; `None` without ratings.
+    values: Option<&'a [u8]>,
+}
+
+impl Odds for Ratings<'_> {
+    #[inline(always)]
+    fn odds(&self, k: usize, _: RecordWindow, _: bool) -> f32 {
+        match self.values {
+            // SAFETY: the caller passes k below the postings' length, which `values` has.
+            Some(rs) => self.table[unsafe { *rs.get_unchecked(k) } as usize],
+            None => self.table[NO_RATING as usize],
+        }
+    }
+}
+
+/// K F D: the ratings' part times the date ratio.
+struct Dated<'a> {
+    rating: Ratings<'a>,
+    /// The postings' days, as long as their records.
+    days: &'a [u16],
+    fact: &'a FactDays,
+    model: &'a ReleaseModel,
+    errors: &'a ErrorModel,
+}
+
+impl Odds for Dated<'_> {
+    #[inline(always)]
+    fn odds(&self, k: usize, w: RecordWindow, first: bool) -> f32 {
+        // SAFETY: as for the ratings.
+        let d = unsafe { *self.days.get_unchecked(k) };
+        let rating = self.rating.odds(k, w, first);
+        if d == NO_DAY {
+            return rating;
+        }
+        let j = (d - self.model.first_day) as usize;
+        let ratio = if first {
+            self.fact.marginal_ratio(self.model, self.errors, j)
+        } else {
+            self.fact.ratio(self.model, self.errors, w, j)
+        };
+        rating * ratio
     }
 }
 
 /// Postings whose terms are computed together: their logarithms vectorize.
 const CHUNK: usize = 64;
 
-/// Adds the term of every posting `k` (`odds(k, window of its record)` = K F D) into
-/// `acc[records[k] - start]` (views: the best event of each record), up to the first posting
-/// whose record is `end` or more; returns how many postings it took. As [`add_postings`]:
-/// every record taken lies in `start..end`, and `acc` and `windows` cover that range (the tile
-/// of a checked shard). For ratings data, whole chunks of [`CHUNK`] postings inside the tile go
-/// through three loops (the odds times 1 / pi, the logarithms at the CPU's vector level, the
-/// scatter); each term is the same bits as one at a time, and is added in the same order.
+/// Adds the term of every posting `k` into `acc[records[k] - start]` (views: the best event of
+/// each record), up to the first posting whose record is `end` or more; returns how many
+/// postings it took. Every record taken lies in `start..end`, and `acc` and `windows` cover that
+/// range (the tile of a checked shard). A record whose score is still 0 held no earlier fact
+/// (every term is at least the smallest positive f32): its odds are the first fact's. For
+/// ratings data, whole chunks of [`CHUNK`] postings inside the tile go through three loops (the
+/// odds times 1 / pi, the logarithms at the CPU's vector level, the additions); each term is the
+/// same bits as one at a time, and is added in the same order.
 #[inline(always)]
 fn add_terms(
     records: &[u32],
-    bounds: (u32, u32),
+    (start, end): (u32, u32),
     acc: &mut [f32],
     windows: &[RecordWindow],
     views: bool,
     coverage: f32,
-    odds: impl Fn(usize, RecordWindow) -> f32,
+    odds: &impl Odds,
 ) -> usize {
     assert_eq!(acc.len(), windows.len(), "one window per slot");
-    let (start, end) = bounds;
+    let slot = |k: usize| {
+        // SAFETY: k < records.len() at every call below.
+        let slot = unsafe { *records.get_unchecked(k) }.wrapping_sub(start) as usize;
+        debug_assert!(slot < windows.len());
+        slot
+    };
     let mut taken = 0;
-    if !views {
-        let level = super::simd::level();
-        let mut x = [0f32; CHUNK];
-        while taken + CHUNK <= records.len() && records[taken + CHUNK - 1] < end {
-            let keys = &records[taken..taken + CHUNK];
-            for (k, (v, &r)) in x.iter_mut().zip(keys).enumerate() {
-                let slot = r.wrapping_sub(start) as usize;
-                debug_assert!(slot < windows.len());
-                // SAFETY: the postings are sorted and those before `taken` were at least
-                // `start` (checked tile), the last of the chunk is below `end`: start <= r < end,
-                // and windows covers start..end.
-                let w = unsafe { *windows.get_unchecked(slot) };
-                *v = odds(taken + k, w) * (coverage * w.inverse_length).max(1.0);
+    if views {
+        // The postings of one record are consecutive: its best event counts.
+        while taken < records.len() && records[taken] < end {
+            let s = slot(taken);
+            // SAFETY: start <= records[taken] < end (sorted postings of a checked tile), and
+            // acc and windows cover start..end.
+            let (w, first) = unsafe { (*windows.get_unchecked(s), *acc.get_unchecked(s) == 0.0) };
+            let mut best = term(odds.odds(taken, w, first), coverage, w.inverse_length);
+            taken += 1;
+            while taken < records.len() && records[taken] == records[taken - 1] {
+                best = best.max(term(odds.odds(taken, w, first), coverage, w.inverse_length));
+                taken += 1;
             }
-            logarithms(&mut x, level);
-            for (&v, &r) in x.iter().zip(keys) {
-                // SAFETY: as above; acc covers start..end too.
-                unsafe { *acc.get_unchecked_mut(r.wrapping_sub(start) as usize) += v };
-            }
-            taken += CHUNK;
+            // SAFETY: as above.
+            unsafe { *acc.get_unchecked_mut(s) += best };
         }
+        return taken;
     }
-    let records = &records[taken..];
+    let level = super::simd::level();
+    let mut x = [0f32; CHUNK];
+    while taken + CHUNK <= records.len() && records[taken + CHUNK - 1] < end {
+        for (k, v) in x.iter_mut().enumerate() {
+            let s = slot(taken + k);
+            // SAFETY: the postings are sorted and those before `taken` were at least `start`
+            // (checked tile), the last of the chunk is below `end`: start <= record < end, and
+            // acc and windows cover start..end.
+            let (w, first) = unsafe { (*windows.get_unchecked(s), *acc.get_unchecked(s) == 0.0) };
+            *v = odds.odds(taken + k, w, first) * (coverage * w.inverse_length).max(1.0);
+        }
+        logarithms(&mut x, level);
+        for (k, &v) in x.iter().enumerate() {
+            // SAFETY: as above. The postings of one item name distinct records in ratings data,
+            // so no term of this chunk was read above as an earlier fact's.
+            unsafe { *acc.get_unchecked_mut(slot(taken + k)) += v };
+        }
+        taken += CHUNK;
+    }
+    while taken < records.len() && records[taken] < end {
+        let s = slot(taken);
+        // SAFETY: as in the views' loop.
+        unsafe {
+            let (w, first) = (*windows.get_unchecked(s), *acc.get_unchecked(s) == 0.0);
+            *acc.get_unchecked_mut(s) +=
+                term(odds.odds(taken, w, first), coverage, w.inverse_length);
+        }
+        taken += 1;
+    }
     taken
-        + add_postings(records, bounds, acc, views, |k| {
-            // SAFETY: k < records.len(), and start <= records[k] < start + windows.len()
-            // (add_postings takes no other posting).
-            let slot = unsafe { records.get_unchecked(k) }.wrapping_sub(start) as usize;
-            let w = unsafe { *windows.get_unchecked(slot) };
-            term(odds(taken + k, w), coverage, w.inverse_length)
-        })
 }
 
 /// x -> ln(1 + min(x, MAX_ARGUMENT)) over a chunk, at the vector level `level`.
@@ -573,7 +707,7 @@ fn logarithms(x: &mut [f32; CHUNK], level: super::simd::Simd) {
     #[inline(always)]
     fn each(x: &mut [f32; CHUNK]) {
         for v in x.iter_mut() {
-            *v = ln_at_least_one(1.0 + v.min(MAX_ARGUMENT));
+            *v = ln_at_least_one(1.0 + v.min(MAX_ARGUMENT)).max(f32::MIN_POSITIVE);
         }
     }
     #[cfg(target_arch = "x86_64")]
@@ -627,10 +761,10 @@ mod tests {
         assert_eq!(ln_at_least_one(1.0), 0.0);
     }
 
-    /// A date far from every day with an entry (Z(t) underflows) still gets the definition's
-    /// g(. | t), computed relative to the nearest day.
+    /// A window around a date far from every day with an entry (Z(t) underflows) still gets
+    /// the definition's D, computed relative to the window's nearest day.
     #[test]
-    fn a_date_far_from_every_day_keeps_its_distribution() {
+    fn a_date_far_from_every_day_keeps_its_ratio() {
         let days = 2000;
         let mut present_before = vec![0u32; days + 1];
         for (j, slot) in present_before.iter_mut().enumerate() {
@@ -645,6 +779,8 @@ mod tests {
             first_day: 10_000,
             days,
             present_before,
+            dated_before: vec![0; days + 1],
+            inverse_day_count: vec![0.0; days],
             item_first: vec![0],
         };
         let errors = ErrorModel::new(0.1, 0.5, 0.5, &model);
@@ -653,10 +789,17 @@ mod tests {
             rating: NO_RATING,
             day: 11_000,
         };
-        let g = FactDays::new(&model, &errors, fact).unwrap().g;
-        // Days 0 and 1999 are 1000 and 999 days from t: g = e^-2 / (1 + e^-2) and 1 / (1 + e^-2).
-        let near = 1.0 / (1.0 + (-2f64).exp());
-        assert!((g[1999] as f64 - near).abs() < 1e-6, "{}", g[1999]);
-        assert!((g[0] as f64 - (1.0 - near)).abs() < 1e-6, "{}", g[0]);
+        let f = FactDays::new(&model, &errors, fact).unwrap();
+        assert!(f.day_norm <= 1e-30, "the path under test");
+        let w = RecordWindow {
+            inverse_length: 1.0,
+            first: 0,
+            last: 1999,
+        };
+        // Days 0 and 1999 are 1000 and 999 days from t: D = 2 e^-2 / (1 + e^-2) and 2 / (1 + e^-2).
+        let near = 2.0 / (1.0 + (-2f64).exp());
+        let d = |j| f.ratio(&model, &errors, w, j) as f64;
+        assert!((d(1999) - near).abs() < 1e-6, "{}", d(1999));
+        assert!((d(0) - (2.0 - near)).abs() < 1e-6, "{}", d(0));
     }
 }
