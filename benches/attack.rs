@@ -8,7 +8,11 @@
 //!   eccentricity and entropic output and resets the accumulator;
 //! - `kernel/scoreboard-rh-norm/...`: the same with the length normalization (B = 0.75): one
 //!   more division per record;
-//! - `attack/scoreboard-rh/...`: the whole parallel engine over a batch of aux records.
+//! - `kernel/likelihood/...`: the likelihood-ratio scatter (a logarithm per posting) and the
+//!   same passes, its posterior computed;
+//! - `attack/scoreboard-rh/...`, `attack/likelihood/...`: the whole parallel engine over a batch
+//!   of aux records (the likelihood's includes building its model of the release, once per
+//!   attack).
 //!
 //! Throughput is in postings scanned (kernel) or aux records (attack). The data is a
 //! netflix-like set generated with seed 1 (DEANON_BENCH_USERS people, default 48,019 = 10% of
@@ -91,7 +95,11 @@ fn benches(c: &mut Criterion) {
         .algorithm("scoreboard-rh-norm".parse().unwrap())
         .check()
         .unwrap();
-    for params in [AttackParams::defaults(), norm] {
+    let likelihood = AttackParams::builder()
+        .algorithm("likelihood".parse().unwrap())
+        .check()
+        .unwrap();
+    for params in [AttackParams::defaults(), norm, likelihood.clone()] {
         let scorer = Scorer::new(&data, &params, &stats, shard);
         let name = params.algorithm().name();
         // In a tile-sized accumulator with a stash, as the attack runs it.
@@ -117,10 +125,12 @@ fn benches(c: &mut Criterion) {
     let mut group = c.benchmark_group("attack");
     group.sample_size(10);
     group.throughput(Throughput::Elements(queries.len() as u64));
-    let params = AttackParams::defaults();
-    group.bench_function(format!("scoreboard-rh/{label}/aux=8"), |b| {
-        b.iter(|| deanon::attack::local::run(&data, &queries, &params).unwrap())
-    });
+    for params in [AttackParams::defaults(), likelihood] {
+        let name = params.algorithm().name();
+        group.bench_function(format!("{name}/{label}/aux=8"), |b| {
+            b.iter(|| deanon::attack::local::run(&data, &queries, &params).unwrap())
+        });
+    }
     group.finish();
 }
 

@@ -31,6 +31,22 @@ fn demo_runs_end_to_end() {
         .unwrap();
     assert!(policy["worst_reidentified_ci"][1].as_f64().unwrap() <= 0.09);
     assert!(text.contains("knows the published policy"), "{text}");
+    // It names the strongest attack against each policy, the worst adversary's.
+    for p in audit["policies"].as_array().unwrap() {
+        let worst = p["adversaries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["name"] == p["worst_adversary"])
+            .unwrap();
+        let line = format!(
+            "  against {}: {:.1}% by {}",
+            p["policy"].as_str().unwrap(),
+            100.0 * worst["reidentified"].as_f64().unwrap(),
+            worst["attack"]["algorithm"].as_str().unwrap()
+        );
+        assert!(text.contains(&line), "{line} in {text}");
+    }
     // It ends with a published statement about a small group on a views-like log.
     assert!(
         text.contains("published statement") && text.contains("every day for 18 days"),

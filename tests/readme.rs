@@ -99,6 +99,14 @@ fn every_sh_block_of_the_docs_runs_as_written() {
         // What the text says of the results.
         match name.as_str() {
             "docs/audit.md" => assert!(dir.join("audit/report.html").exists()),
+            "docs/attack.md" => {
+                // "MATCHES.csv gains a posterior column, and the summary a reliability table".
+                let matches = std::fs::read_to_string(dir.join("lk.csv")).unwrap();
+                assert!(matches.lines().next().unwrap().ends_with(",sigma,posterior"));
+                let summary = read_json(&dir.join("lk.json"));
+                assert_eq!(summary["reliability"].as_array().unwrap().len(), 7);
+                assert_eq!(summary["membership"], 0.5, "informed of the sample");
+            }
             "docs/cohorts.md" => {
                 // "prints the seasonal title's id (230)"; the measured table's first row.
                 assert!(stdout[0].contains("230"), "{}", stdout[0]);
@@ -181,6 +189,14 @@ fn the_readme_tour_runs_as_written_and_says_what_it_finds() {
         "70.2"
     );
     assert_eq!(format!("{:.2}", s["precision"].as_f64().unwrap()), "0.97");
+    // "the likelihood-ratio algorithm ... names 77.5% with precision 0.95 ... (of the guesses it
+    // gives a posterior of 0.9 to 0.99, 96% are right)"
+    let lk = read_json(&dir.path().join("lk.json"));
+    let pct = |v: &serde_json::Value| format!("{:.1}", 100.0 * v.as_f64().unwrap());
+    assert_eq!(pct(&lk["recall"]), "77.5");
+    assert_eq!(format!("{:.2}", lk["precision"].as_f64().unwrap()), "0.95");
+    let bin = &lk["reliability"][5];
+    assert_eq!((bin["low"].as_f64(), pct(&bin["accuracy"])), (Some(0.9), "96.0".into()));
     // The audit's recommendation survives the informed adversaries.
     let audit = read_json(&dir.path().join("audit/audit.json"));
     assert_eq!(

@@ -1,8 +1,9 @@
-//! The likelihood-ratio algorithm (docs/method.md section 5): the Fellegi-Sunter score for
+//! The likelihood-ratio algorithm (docs/method.md section 13): the Fellegi-Sunter score for
 //! sparse records. A record's score is the log-likelihood ratio of what it holds of the
 //! adversary's facts under "this record is the target" (the adversary's error model: wrong facts
 //! at rate w, Laplace rating and date errors) against "this record is somebody else" (a random
-//! record of its length: the item's popularity, rating and date distributions in the release).
+//! record of its length: the item's popularity and ratings in the release, the release's dates
+//! for the first fact the record holds, the record's own window of activity for the others).
 //! The posterior that a record is the target is the softmax of the scores with the prior,
 //! "the target is not in the release" included when the release samples people; the best guess
 //! is named when its posterior reaches the threshold.
@@ -152,7 +153,7 @@ impl Likelihood {
         _stats: &ReleaseStats,
         shard: CheckedShard,
     ) -> Self {
-        let model = ReleaseModel::of(release);
+        let model = crate::progress::timed("likelihood model", || ReleaseModel::of(release));
         let windows = likelihood::record_windows(release, &model, shard.shard());
         let errors = ErrorModel::new(
             params.real(&WRONG_RATE),
@@ -268,7 +269,7 @@ mod tests {
     use crate::dataset::generate::{GenerateParams, Preset, generate};
     use crate::dataset::{NO_DAY, NO_RATING};
 
-    /// The definition of docs/method.md section 5, summed directly in f64 over every record,
+    /// The definition of docs/method.md section 13, summed directly in f64 over every record,
     /// from the data alone: the score of every record and the posterior of each.
     fn brute_force(
         data: &Dataset,

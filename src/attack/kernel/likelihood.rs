@@ -1,17 +1,19 @@
-//! The likelihood-ratio kernel (docs/method.md section 5): what the release says about a random
+//! The likelihood-ratio kernel (docs/method.md section 13): what the release says about a random
 //! other person ([`ReleaseModel`], built once per release), the adversary's error model
 //! ([`ErrorModel`]), each fact's tables for one aux record, and the scatter of a shard's
 //! postings into the accumulator, tile by tile.
 //!
 //! A posting (record r, rating v, day d) of a fact's item i adds ln(1 + X),
 //! X = K x F(v) x D(r, d) x max(1, c_i / |r|): K = (1 - w) / w; F(v) = f(v | x) / p_i(v), the
-//! adversary's rating model over the release's ratings of item i; D(r, d) = n e^(-|d - t| / b)
-//! / W, the adversary's date model restricted to r's window (W the sum of e^(-|d' - t| / b) over
-//! the window's days) over a day drawn uniformly from the n days of that window
-//! (the release's days with an entry, from r's first dated entry, or i's first if later, to r's
-//! last); and c_i = E / supp(i), so that max(1, c_i / |r|) is 1 / pi_i(|r|), the inverse of the
-//! chance that a random record of r's length holds i. Every term is at least 0, so the records
-//! holding none of the facts score exactly 0 and the engine's packed passes apply.
+//! adversary's rating model over the release's ratings of item i; D(r, d) the date ratio: for
+//! the first fact r holds, g(d | t) / q_i(d) (the adversary's Laplace date model over the
+//! release's entries on day d, from i's first day on), for the later ones n e^(-|d - t| / b) / W
+//! (both models restricted to r's window: its n days with an entry from r's first dated entry,
+//! or i's first if later, to r's last, W the sum of e^(-|d' - t| / b) over them); and
+//! c_i = E / supp(i), so that max(1, c_i / |r|) is 1 / pi_i(|r|), the inverse of the chance that
+//! a random record of r's length holds i. A record's score still 0 tells that it held no earlier
+//! fact: every term is at least the smallest positive f32. The records holding none of the facts
+//! score exactly 0, and the engine's packed passes apply.
 //!
 //! The window sums come from two running sums over the release's days ([`ErrorModel`]); the
 //! logarithm is [`ln_at_least_one`], plain arithmetic, so every machine and vector level gives
@@ -33,7 +35,7 @@ pub const MIN_WRONG_RATE: f64 = 1e-12;
 /// A term's largest argument: keeps 1 + X finite in f32.
 const MAX_ARGUMENT: f32 = 1e37;
 
-/// What the release says about a random other person (docs/method.md section 5.2): per item, the
+/// What the release says about a random other person (docs/method.md section 13.2): per item, the
 /// chance of holding it given a record's length and its rating distribution; the days with an
 /// entry, and each item's first. Computed from the whole release, so every shard of it has the
 /// same model.
@@ -200,7 +202,7 @@ fn counts<T: Copy + Sync>(
         )
 }
 
-/// The adversary's error model (docs/method.md section 5.1), with the sums over the release's
+/// The adversary's error model (docs/method.md section 13.1), with the sums over the release's
 /// days that the date ratio reads.
 #[derive(Clone, Debug)]
 pub struct ErrorModel {
