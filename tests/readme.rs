@@ -102,7 +102,13 @@ fn every_sh_block_of_the_docs_runs_as_written() {
             "docs/attack.md" => {
                 // "MATCHES.csv gains a posterior column, and the summary a reliability table".
                 let matches = std::fs::read_to_string(dir.join("lk.csv")).unwrap();
-                assert!(matches.lines().next().unwrap().ends_with(",sigma,posterior"));
+                assert!(
+                    matches
+                        .lines()
+                        .next()
+                        .unwrap()
+                        .ends_with(",sigma,posterior")
+                );
                 let summary = read_json(&dir.join("lk.json"));
                 assert_eq!(summary["reliability"].as_array().unwrap().len(), 7);
                 assert_eq!(summary["membership"], 0.5, "informed of the sample");
@@ -196,7 +202,10 @@ fn the_readme_tour_runs_as_written_and_says_what_it_finds() {
     assert_eq!(pct(&lk["recall"]), "77.5");
     assert_eq!(format!("{:.2}", lk["precision"].as_f64().unwrap()), "0.95");
     let bin = &lk["reliability"][5];
-    assert_eq!((bin["low"].as_f64(), pct(&bin["accuracy"])), (Some(0.9), "96.0".into()));
+    assert_eq!(
+        (bin["low"].as_f64(), pct(&bin["accuracy"])),
+        (Some(0.9), "96.0".into())
+    );
     // The audit's recommendation survives the informed adversaries.
     let audit = read_json(&dir.path().join("audit/audit.json"));
     assert_eq!(

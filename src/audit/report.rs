@@ -439,7 +439,7 @@ fn page(
 
     let _ = write!(
         h,
-        "<h2>Adversaries</h2><p>What each adversary knows about a target, and how often it names the target correctly (re-identified: eccentricity at least {}, the attack's threshold) or ranks them first (best guess). False matches: how often it names somebody for a person who is not in the release.</p>",
+        "<h2>Adversaries</h2><p>What each adversary knows about a target, and how often it names the target correctly (re-identified: eccentricity at least {} for the Scoreboard-RH family, a posterior at least the attack's threshold for the likelihood-ratio algorithm, a single candidate for Scoreboard) or ranks them first (best guess). False matches: how often it names somebody for a person who is not in the release.</p>",
         audit.provenance.phi
     );
     let _ = write!(
