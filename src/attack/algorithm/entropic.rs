@@ -25,15 +25,22 @@ fn scale(merged: &Summary) -> Option<(f32, f32)> {
     (sigma > 0.0).then(|| (merged.best, (1.0 / sigma) as f32))
 }
 
+/// (best - second) / sigma of a merged summary, 0 on a tie for the top or with sigma 0.
+pub(super) fn eccentricity(s: &Summary) -> f64 {
+    let sigma = s.sigma();
+    let (best, second) = (s.best as f64, s.second as f64);
+    if sigma > 0.0 && best > second {
+        (best - second) / sigma
+    } else {
+        0.0
+    }
+}
+
 /// The match: eccentricity, the named candidate at `phi`, entropy and the top probability.
 pub(super) fn finish(s: &Summary, spread: &Spread, phi: f64, query: &Query) -> Match {
     let sigma = s.sigma();
     let (best, second) = (s.best as f64, s.second as f64);
-    let eccentricity = if sigma > 0.0 && best > second {
-        (best - second) / sigma
-    } else {
-        0.0
-    };
+    let eccentricity = eccentricity(s);
     let n = s.records as f64;
     let (entropy_bits, top_probability) = if let Some((reference, inv_sigma)) = scale(s) {
         // The reference was the best score, whose term is exp(0) = 1.

@@ -219,11 +219,7 @@ impl LinkageAlgorithm for Likelihood {
         let n = s.records as f64;
         let sigma = s.sigma();
         let (best, second) = (s.best as f64, s.second as f64);
-        let eccentricity = if sigma > 0.0 && best > second {
-            (best - second) / sigma
-        } else {
-            0.0
-        };
+        let eccentricity = super::entropic::eccentricity(s);
         // z = sum over records of exp(score - best), zx = sum of (score - best) exp(...).
         let (z, zx) = if scored(s) {
             spread.entropic_sums(s.best, 1.0)

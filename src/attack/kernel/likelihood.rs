@@ -21,6 +21,7 @@
 
 use rayon::prelude::*;
 
+use super::scatter::TileOrder;
 use crate::attack::query::{Query, QueryFact};
 use crate::attack::shard::{CheckedShard, Shard, distinct_items, shard_postings};
 use crate::dataset::{Dataset, DatasetKind, Entries, NO_DAY, NO_RATING};
@@ -492,8 +493,7 @@ pub struct LikelihoodScatter<'a> {
     windows: &'a [RecordWindow],
     views: bool,
     shard_start: u32,
-    next_start: u32,
-    end: u32,
+    order: TileOrder,
 }
 
 impl<'a> LikelihoodScatter<'a> {
@@ -524,21 +524,14 @@ impl<'a> LikelihoodScatter<'a> {
             windows,
             views: release.kind() == DatasetKind::Views,
             shard_start: shard.shard().start,
-            next_start: shard.shard().start,
-            end: shard.shard().end,
+            order: TileOrder::new(shard),
         }
     }
 
     /// Adds the scores of the records of `tile` into `acc` (one slot per record of the tile,
     /// zero on entry); the tiles come in record order from the shard's start.
     pub fn tile(&mut self, tile: CheckedShard, acc: &mut [f32]) {
-        let Shard { start, end } = tile.shard();
-        assert!(
-            start == self.next_start && end <= self.end,
-            "tiles come in order"
-        );
-        assert_eq!(acc.len(), tile.len(), "one accumulator slot per record");
-        self.next_start = end;
+        let Shard { start, end } = self.order.take(tile, acc.len());
         let windows = &self.windows[(start - self.shard_start) as usize..][..acc.len()];
         let (model, errors, views) = (self.model, self.errors, self.views);
         for fact in &mut self.facts {

@@ -199,6 +199,36 @@ struct FactScatter<'a> {
     next: usize,
 }
 
+/// Where a scatter stands in its shard's tiles: the next tile must start where the last ended.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct TileOrder {
+    next_start: u32,
+    end: u32,
+}
+
+impl TileOrder {
+    /// Before the first tile of `shard`.
+    pub(super) fn new(shard: CheckedShard) -> TileOrder {
+        TileOrder {
+            next_start: shard.shard().start,
+            end: shard.shard().end,
+        }
+    }
+
+    /// Takes `tile`, whose accumulator slice is `slots` long: panics unless it is the next tile
+    /// and the slice covers it.
+    pub(super) fn take(&mut self, tile: CheckedShard, slots: usize) -> Shard {
+        let shard = tile.shard();
+        assert!(
+            shard.start == self.next_start && shard.end <= self.end,
+            "tiles come in order"
+        );
+        assert_eq!(slots, tile.len(), "one accumulator slot per record");
+        self.next_start = shard.end;
+        shard
+    }
+}
+
 /// One aux record's Scoreboard-RH scatter over a shard, tile by tile: the facts' similarity
 /// tables are built once, and each fact keeps a cursor into its postings: a tile takes the
 /// postings from the cursor up to the first beyond the tile, checked as the loop goes. (Two
@@ -216,9 +246,7 @@ pub struct RhScatter<'a> {
     views: bool,
     first_day: u16,
     pub(super) level: Simd,
-    /// Where the next tile must start; the shard's end.
-    next_start: u32,
-    end: u32,
+    order: TileOrder,
 }
 
 impl<'a> RhScatter<'a> {
@@ -265,8 +293,7 @@ impl<'a> RhScatter<'a> {
             views,
             first_day: ctx.first_day,
             level: simd::level(),
-            next_start: shard.shard().start,
-            end: shard.shard().end,
+            order: TileOrder::new(shard),
         }
     }
 
@@ -274,13 +301,7 @@ impl<'a> RhScatter<'a> {
     /// zero on entry). The tiles must come in record order and cover the shard from its start
     /// ([`CheckedShard::tiles`]).
     pub fn tile(&mut self, tile: CheckedShard, acc: &mut [f32]) {
-        let Shard { start, end } = tile.shard();
-        assert!(
-            start == self.next_start && end <= self.end,
-            "tiles come in order"
-        );
-        assert_eq!(acc.len(), tile.len(), "one accumulator slot per record");
-        self.next_start = end;
+        let Shard { start, end } = self.order.take(tile, acc.len());
         let (views, first_day) = (self.views, self.first_day);
         for fact in &mut self.facts {
             // Every posting before `next` names a record below `start` (earlier tiles), and the
