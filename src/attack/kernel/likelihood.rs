@@ -494,6 +494,8 @@ pub struct LikelihoodScatter<'a> {
     views: bool,
     shard_start: u32,
     order: TileOrder,
+    /// The vector level of the logarithms (every level gives the same bits).
+    pub(super) level: super::simd::Simd,
 }
 
 impl<'a> LikelihoodScatter<'a> {
@@ -525,6 +527,7 @@ impl<'a> LikelihoodScatter<'a> {
             views: release.kind() == DatasetKind::Views,
             shard_start: shard.shard().start,
             order: TileOrder::new(shard),
+            level: super::simd::level(),
         }
     }
 
@@ -533,7 +536,7 @@ impl<'a> LikelihoodScatter<'a> {
     pub fn tile(&mut self, tile: CheckedShard, acc: &mut [f32]) {
         let Shard { start, end } = self.order.take(tile, acc.len());
         let windows = &self.windows[(start - self.shard_start) as usize..][..acc.len()];
-        let (model, errors, views) = (self.model, self.errors, self.views);
+        let (model, errors, views, level) = (self.model, self.errors, self.views, self.level);
         for fact in &mut self.facts {
             let from = fact.next;
             let keys = &fact.postings.keys[from..];
@@ -554,9 +557,25 @@ impl<'a> LikelihoodScatter<'a> {
                         model,
                         errors,
                     };
-                    add_terms(keys, bounds, acc, windows, views, t.coverage, &odds)
+                    add_terms(
+                        keys,
+                        bounds,
+                        acc,
+                        windows,
+                        (views, level),
+                        t.coverage,
+                        &odds,
+                    )
                 }
-                _ => add_terms(keys, bounds, acc, windows, views, t.coverage, &rating),
+                _ => add_terms(
+                    keys,
+                    bounds,
+                    acc,
+                    windows,
+                    (views, level),
+                    t.coverage,
+                    &rating,
+                ),
             };
         }
     }
@@ -634,7 +653,7 @@ fn add_terms(
     (start, end): (u32, u32),
     acc: &mut [f32],
     windows: &[RecordWindow],
-    views: bool,
+    (views, level): (bool, super::simd::Simd),
     coverage: f32,
     odds: &impl Odds,
 ) -> usize {
@@ -664,7 +683,6 @@ fn add_terms(
         }
         return taken;
     }
-    let level = super::simd::level();
     let mut x = [0f32; CHUNK];
     while taken + CHUNK <= records.len() && records[taken + CHUNK - 1] < end {
         for (k, v) in x.iter_mut().enumerate() {
@@ -754,6 +772,81 @@ mod tests {
         }
         assert!(worst < 3e-7, "worst error {worst:e}");
         assert_eq!(ln_at_least_one(1.0), 0.0);
+    }
+
+    /// Every vector level gives the same bits, whatever the tiling and wherever the shard
+    /// starts: on ratings (facts lacking the rating, the day or both) and on view logs.
+    #[test]
+    fn every_simd_level_gives_the_same_bits() {
+        use crate::attack::algorithm::for_each_tile;
+        use crate::attack::kernel::simd::Simd;
+        use crate::attack::query;
+        use crate::attack::shard::BLOCK;
+        use crate::auxiliary::sampler::{self, AuxParams};
+        use crate::dataset::generate::{GenerateParams, Preset, generate};
+        let levels: Vec<Simd> = Simd::supported().collect();
+        for preset in [Preset::NetflixLike, Preset::ViewsLike] {
+            let data = generate(&GenerateParams::new(preset).users(3000).seed(5)).unwrap();
+            let aux = sampler::sample(
+                &data,
+                &AuxParams {
+                    targets: 12,
+                    items: 6,
+                    date_error: 14,
+                    seed: 3,
+                    ..AuxParams::default()
+                },
+                None,
+            )
+            .unwrap()
+            .records;
+            let mut queries = query::resolve(&data, &aux, None);
+            for f in [
+                |f: &mut QueryFact| f.rating = NO_RATING,
+                |f: &mut QueryFact| f.day = NO_DAY,
+                |f: &mut QueryFact| (f.rating, f.day) = (NO_RATING, NO_DAY),
+            ] {
+                let mut q = queries[0].clone();
+                q.facts.iter_mut().for_each(f);
+                queries.push(q);
+            }
+            let model = ReleaseModel::of(&data);
+            let errors = ErrorModel::new(0.1, 0.5, 14.0, &model);
+            let n = data.num_records() as u32;
+            let shards = [
+                CheckedShard::whole(&data).unwrap(),
+                CheckedShard::new(
+                    &data,
+                    Shard {
+                        start: 1024,
+                        end: n - 5,
+                    },
+                )
+                .unwrap(),
+            ];
+            for shard in shards {
+                let windows = record_windows(&data, &model, shard.shard());
+                for q in &queries {
+                    let mut first: Option<Vec<u32>> = None;
+                    for &level in &levels {
+                        for tile in [BLOCK, 1 << 30] {
+                            let mut acc = vec![0f32; shard.len()];
+                            let mut scatter =
+                                LikelihoodScatter::new(&data, &model, &errors, &windows, q, shard);
+                            scatter.level = level;
+                            let tiles: Vec<_> = shard.tiles(tile).collect();
+                            for_each_tile(&tiles, &mut acc, |t, part| scatter.tile(t, part));
+                            let bits: Vec<u32> = acc.iter().map(|v| v.to_bits()).collect();
+                            assert!(bits.iter().any(|&b| b != 0), "something scored");
+                            match &first {
+                                None => first = Some(bits),
+                                Some(f) => assert!(f == &bits, "{preset:?} {level:?} {tile}"),
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// A window around a date far from every day with an entry (Z(t) underflows) still gets
