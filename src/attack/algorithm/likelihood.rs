@@ -145,15 +145,15 @@ pub struct Likelihood {
 }
 
 impl Likelihood {
-    /// The algorithm for `shard` of `release` (the model of the release is built from the whole
-    /// release, so every shard has the same).
+    /// The algorithm for `shard` of `release`, whose statistics merged over every shard are
+    /// `stats` (the model of the release reads the whole release, so every shard has the same).
     pub fn build(
         release: &Dataset,
         params: &AttackParams,
-        _stats: &ReleaseStats,
+        stats: &ReleaseStats,
         shard: CheckedShard,
     ) -> Self {
-        let model = crate::progress::timed("likelihood model", || ReleaseModel::of(release));
+        let model = crate::progress::timed("likelihood model", || ReleaseModel::of(release, stats));
         let windows = likelihood::record_windows(release, &model, shard.shard());
         let errors = ErrorModel::new(
             params.real(&WRONG_RATE),
@@ -172,11 +172,9 @@ impl Likelihood {
     }
 }
 
-struct LikelihoodTiles<'a>(LikelihoodScatter<'a>);
-
-impl TileScorer for LikelihoodTiles<'_> {
+impl TileScorer for LikelihoodScatter<'_> {
     fn tile(&mut self, tile: CheckedShard, acc: &mut [f32]) {
-        self.0.tile(tile, acc);
+        LikelihoodScatter::tile(self, tile, acc);
     }
 }
 
@@ -191,14 +189,14 @@ impl LinkageAlgorithm for Likelihood {
         release: &'a Dataset,
         query: &'a Query,
     ) -> Box<dyn TileScorer + 'a> {
-        Box::new(LikelihoodTiles(LikelihoodScatter::new(
+        Box::new(LikelihoodScatter::new(
             release,
             &self.model,
             &self.errors,
             &self.windows,
             query,
             self.shard,
-        )))
+        ))
     }
 
     /// The scores are log-likelihood ratios: the sums are taken at temperature 1.

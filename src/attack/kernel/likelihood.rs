@@ -23,7 +23,7 @@ use rayon::prelude::*;
 
 use super::scatter::TileOrder;
 use crate::attack::query::{Query, QueryFact};
-use crate::attack::shard::{CheckedShard, Shard, distinct_items, shard_postings};
+use crate::attack::shard::{CheckedShard, ReleaseStats, Shard, distinct_items, shard_postings};
 use crate::dataset::{Dataset, DatasetKind, Entries, NO_DAY, NO_RATING};
 
 /// Pseudo-counts that pull an item's rating distribution toward the release's.
@@ -67,13 +67,10 @@ pub struct ReleaseModel {
 }
 
 impl ReleaseModel {
-    /// The model of `release` (reads every posting once, in parallel over items).
-    pub fn of(release: &Dataset) -> ReleaseModel {
-        let n = release.num_records();
-        let entries: u64 = (0..n as u32)
-            .into_par_iter()
-            .map(|r| distinct_items(release, r) as u64)
-            .sum();
+    /// The model of `release`, whose record count, sum of |r| and date range `stats` holds
+    /// (reads every posting once, in parallel over items).
+    pub fn of(release: &Dataset, stats: &ReleaseStats) -> ReleaseModel {
+        let entries = stats.distinct_items;
         let coverage = release
             .supports()
             .iter()
@@ -92,7 +89,7 @@ impl ReleaseModel {
             .filter(|&v| rating_counts[v as usize] > 0)
             .collect();
         let rated: u64 = rating_counts.iter().sum();
-        let (first_day, days) = match release.day_range() {
+        let (first_day, days) = match stats.day_range {
             Some((a, b)) => (a, (b - a) as usize + 1),
             None => (0, 0),
         };
@@ -149,7 +146,7 @@ impl ReleaseModel {
             item_first.push(first);
         }
         ReleaseModel {
-            records: n as u64,
+            records: stats.records,
             entries,
             coverage,
             rating_values,
@@ -780,37 +777,12 @@ mod tests {
     fn every_simd_level_gives_the_same_bits() {
         use crate::attack::algorithm::for_each_tile;
         use crate::attack::kernel::simd::Simd;
-        use crate::attack::query;
         use crate::attack::shard::BLOCK;
-        use crate::auxiliary::sampler::{self, AuxParams};
-        use crate::dataset::generate::{GenerateParams, Preset, generate};
+        use crate::dataset::generate::Preset;
         let levels: Vec<Simd> = Simd::supported().collect();
         for preset in [Preset::NetflixLike, Preset::ViewsLike] {
-            let data = generate(&GenerateParams::new(preset).users(3000).seed(5)).unwrap();
-            let aux = sampler::sample(
-                &data,
-                &AuxParams {
-                    targets: 12,
-                    items: 6,
-                    date_error: 14,
-                    seed: 3,
-                    ..AuxParams::default()
-                },
-                None,
-            )
-            .unwrap()
-            .records;
-            let mut queries = query::resolve(&data, &aux, None);
-            for f in [
-                |f: &mut QueryFact| f.rating = NO_RATING,
-                |f: &mut QueryFact| f.day = NO_DAY,
-                |f: &mut QueryFact| (f.rating, f.day) = (NO_RATING, NO_DAY),
-            ] {
-                let mut q = queries[0].clone();
-                q.facts.iter_mut().for_each(f);
-                queries.push(q);
-            }
-            let model = ReleaseModel::of(&data);
+            let (data, queries) = super::super::tests::level_inputs(preset);
+            let model = ReleaseModel::of(&data, &ReleaseStats::of(&data));
             let errors = ErrorModel::new(0.1, 0.5, 14.0, &model);
             let n = data.num_records() as u32;
             let shards = [

@@ -10,43 +10,54 @@ use crate::attack::partial::{Spread, Summary, to_fixed};
 use crate::attack::shard::{BLOCK, CheckedShard, Shard};
 use crate::dataset::{NO_DAY, NO_RATING};
 
+/// The inputs of the tests that compare vector levels: a 3,000-person data set of `preset` and
+/// 12 aux records of 6 facts, plus the first with every fact lacking its rating, its day or both
+/// (every kind of term).
+pub(super) fn level_inputs(
+    preset: crate::dataset::generate::Preset,
+) -> (crate::dataset::Dataset, Vec<crate::attack::Query>) {
+    use crate::attack::query::{self, QueryFact};
+    use crate::auxiliary::sampler::{self, AuxParams};
+    use crate::dataset::generate::{GenerateParams, generate};
+    let data = generate(&GenerateParams::new(preset).users(3000).seed(5)).unwrap();
+    let aux = sampler::sample(
+        &data,
+        &AuxParams {
+            targets: 12,
+            items: 6,
+            date_error: 14,
+            seed: 3,
+            ..AuxParams::default()
+        },
+        None,
+    )
+    .unwrap()
+    .records;
+    let mut queries = query::resolve(&data, &aux, None);
+    let lacking = |f: fn(&mut QueryFact)| {
+        let mut q = queries[0].clone();
+        q.facts.iter_mut().for_each(f);
+        q
+    };
+    let more = [
+        lacking(|f| f.rating = NO_RATING),
+        lacking(|f| f.day = NO_DAY),
+        lacking(|f| (f.rating, f.day) = (NO_RATING, NO_DAY)),
+    ];
+    queries.extend(more);
+    (data, queries)
+}
+
 /// Every instruction set the CPU has scatters, summarizes and spreads to the same bits,
 /// whatever the tiling and wherever the shard starts: on ratings, with aux facts lacking
 /// the rating, the day or both (every kind of term), and on view logs.
 #[test]
 fn every_simd_level_gives_the_same_bits() {
     use crate::attack::algorithm::for_each_tile;
-    use crate::attack::query::{self, QueryFact};
-    use crate::auxiliary::sampler::{self, AuxParams};
-    use crate::dataset::generate::{GenerateParams, Preset, generate};
+    use crate::dataset::generate::Preset;
     let levels: Vec<Simd> = Simd::supported().collect();
     for preset in [Preset::NetflixLike, Preset::ViewsLike] {
-        let data = generate(&GenerateParams::new(preset).users(3000).seed(5)).unwrap();
-        let aux = sampler::sample(
-            &data,
-            &AuxParams {
-                targets: 12,
-                items: 6,
-                date_error: 14,
-                seed: 3,
-                ..AuxParams::default()
-            },
-            None,
-        )
-        .unwrap()
-        .records;
-        let mut queries = query::resolve(&data, &aux, None);
-        let lacking = |f: fn(&mut QueryFact)| {
-            let mut q = queries[0].clone();
-            q.facts.iter_mut().for_each(f);
-            q
-        };
-        let more = [
-            lacking(|f| f.rating = NO_RATING),
-            lacking(|f| f.day = NO_DAY),
-            lacking(|f| (f.rating, f.day) = (NO_RATING, NO_DAY)),
-        ];
-        queries.extend(more);
+        let (data, queries) = level_inputs(preset);
         let ctx = RhContext::new(&data, 1.5, 30.0);
         let n = data.num_records() as u32;
         let shards = [
