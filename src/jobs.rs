@@ -13,7 +13,7 @@ use crate::metrics::AttackSummary;
 use crate::{Error, Result};
 
 /// How large a data set written by a command is.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub struct Written {
     /// Entries.
     pub entries: usize,
@@ -21,6 +21,8 @@ pub struct Written {
     pub records: usize,
     /// Items.
     pub items: usize,
+    /// Names of the people's attributes (none without a people table).
+    pub attributes: Vec<String>,
 }
 
 impl Written {
@@ -29,6 +31,7 @@ impl Written {
             entries: data.num_entries(),
             records: data.num_records(),
             items: data.num_items(),
+            attributes: data.people().names().to_vec(),
         }
     }
 }
@@ -38,9 +41,15 @@ pub fn import(
     path: &Path,
     format: crate::dataset::import::Format,
     kind: crate::dataset::DatasetKind,
+    people: Option<&Path>,
     output: &Path,
 ) -> Result<Written> {
-    let data = crate::dataset::import::import(path, format, kind)?;
+    let data = match people {
+        Some(people) => {
+            crate::dataset::import::import_with_people(path, format, kind, Some(people))?
+        }
+        None => crate::dataset::import::import(path, format, kind)?,
+    };
     crate::progress::timed("save", || store::save(&data, output))?;
     Ok(Written::of(&data))
 }
@@ -89,10 +98,27 @@ pub fn info(data: &Path, json: bool) -> Result<String> {
     })
 }
 
-/// `deanon export`: a store as generic CSV.
-pub fn export(data: &Path, output: &Path) -> Result<()> {
+/// `deanon export`: a store as generic CSV, and its people table to `people` if asked.
+pub fn export(data: &Path, output: &Path, people: Option<&Path>) -> Result<()> {
     let dataset = store::open(data)?;
-    crate::dataset::export::export_csv(&dataset, output)
+    if let Some(people) = people {
+        if dataset.people().is_empty() {
+            return Err(Error::input(
+                data,
+                "has no people table to export (import one with --people)",
+            ));
+        }
+        if people == output {
+            return Err(Error::InvalidArgument(
+                "--people and --output name the same file".into(),
+            ));
+        }
+    }
+    crate::dataset::export::export_csv(&dataset, output)?;
+    if let Some(people) = people {
+        crate::dataset::export::export_people_csv(&dataset, people)?;
+    }
+    Ok(())
 }
 
 /// `deanon aux`.

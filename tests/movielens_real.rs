@@ -50,11 +50,37 @@ fn movielens_100k_imports_with_known_counts() {
     // Every user of ML-100k rated at least 20 movies.
     assert_eq!(info["entries_per_record"]["min"], 20);
 
-    // Export and re-import: the same store.
+    // The people file beside the ratings comes along.
+    let names: Vec<&str> = info["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["age", "gender", "occupation", "zip_code"]);
+    let distinct: Vec<u64> = info["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["distinct"].as_u64().unwrap())
+        .collect();
+    assert_eq!(distinct, [61, 2, 21, 795]);
+
+    // Export and re-import, people and all: the same store.
     let csv = dir.path().join("ml100k.csv");
+    let people = dir.path().join("people.csv");
     let again = dir.path().join("again.deanon");
-    ok(&["export", s(&store), "-o", s(&csv)]);
-    ok(&["import", s(&csv), "--format", "csv", "-o", s(&again)]);
+    ok(&["export", s(&store), "-o", s(&csv), "--people", s(&people)]);
+    ok(&[
+        "import",
+        s(&csv),
+        "--format",
+        "csv",
+        "--people",
+        s(&people),
+        "-o",
+        s(&again),
+    ]);
     assert_eq!(
         std::fs::read(&store).unwrap(),
         std::fs::read(&again).unwrap()

@@ -49,6 +49,10 @@ pub struct ImportArgs {
     /// ratings: one entry per user and item (duplicates are errors); views: every event kept.
     #[arg(long, default_value = "ratings")]
     kind: DatasetKind,
+    /// People's attributes: CSV with a header user,<attribute>,... (MovieLens imports read
+    /// u.user, users.dat or RecBole's .user beside the ratings without it).
+    #[arg(long, value_name = "PEOPLE.csv")]
+    people: Option<PathBuf>,
     /// Output store.
     #[arg(short, long)]
     output: PathBuf,
@@ -56,7 +60,13 @@ pub struct ImportArgs {
 
 impl ImportArgs {
     pub fn run(self, quiet: bool) -> anyhow::Result<()> {
-        let written = deanon::jobs::import(&self.path, self.format, self.kind, &self.output)?;
+        let written = deanon::jobs::import(
+            &self.path,
+            self.format,
+            self.kind,
+            self.people.as_deref(),
+            &self.output,
+        )?;
         if !quiet {
             eprintln!(
                 "imported {} entries of {} records and {} items into {}",
@@ -65,6 +75,9 @@ impl ImportArgs {
                 written.items,
                 self.output.display()
             );
+            if !written.attributes.is_empty() {
+                eprintln!("with the attributes {}", written.attributes.join(", "));
+            }
         }
         Ok(())
     }
@@ -135,11 +148,18 @@ pub struct ExportArgs {
     /// Output CSV.
     #[arg(short, long)]
     output: PathBuf,
+    /// Also write the people table here (user,<attribute>,...; a suppressed value is blank).
+    #[arg(long, value_name = "PEOPLE-OUT.csv")]
+    people: Option<PathBuf>,
 }
 
 impl ExportArgs {
     pub fn run(self) -> anyhow::Result<()> {
-        Ok(deanon::jobs::export(&self.data, &self.output)?)
+        Ok(deanon::jobs::export(
+            &self.data,
+            &self.output,
+            self.people.as_deref(),
+        )?)
     }
 }
 

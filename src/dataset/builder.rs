@@ -165,6 +165,7 @@ pub fn build(
         policy: None,
         // Built here from checked indices, sorted by construction.
         indices_verified: true,
+        people: Default::default(),
     })
 }
 
@@ -381,6 +382,8 @@ pub(crate) struct StoredParts {
     pub policy: Option<String>,
     /// Whether every index in both layouts was checked against its bound.
     pub indices_verified: bool,
+    /// The people table (empty when the store has none).
+    pub people: super::People,
 }
 
 impl From<StoredParts> for Dataset {
@@ -397,6 +400,7 @@ impl From<StoredParts> for Dataset {
             pseudonymized: p.pseudonymized,
             policy: p.policy,
             indices_verified: p.indices_verified,
+            people: p.people,
         }
     }
 }

@@ -1,6 +1,8 @@
 //! Writes a dataset as generic CSV (`user,item,rating,date`, ISO dates, blank for missing
 //! values), the format `deanon import --format csv` reads, so import -> export -> import gives
-//! the same dataset. Rows come in record order, then item, then day.
+//! the same dataset. Rows come in record order, then item, then day. The people table is
+//! written beside it as `user,<attribute>,...`, one row per record, a missing (or suppressed)
+//! value blank: the form `deanon import --people` reads.
 
 use std::io::Write;
 use std::path::Path;
@@ -70,4 +72,39 @@ pub fn export_csv(data: &Dataset, path: &Path) -> Result<()> {
     })?;
     bar.finish_and_clear();
     Ok(())
+}
+
+/// Writes the people table of `data` to `path` as CSV, atomically.
+pub fn export_people_csv(data: &Dataset, path: &Path) -> Result<()> {
+    let people = data.people();
+    if people.is_empty() {
+        return Err(crate::Error::InvalidArgument(
+            "--people: this data set has no people table (import one with --people)".into(),
+        ));
+    }
+    write_atomically(path, |w| {
+        let mut out = Vec::new();
+        push_field(&mut out, "user");
+        for name in people.names() {
+            out.push(b',');
+            push_field(&mut out, name);
+        }
+        out.push(b'\n');
+        for r in 0..data.num_records() {
+            push_field(&mut out, data.record_ids().get(r));
+            for value in people.row(r) {
+                out.push(b',');
+                if let Some(v) = value {
+                    push_field(&mut out, v);
+                }
+            }
+            out.push(b'\n');
+            if out.len() > 1 << 20 {
+                w.write_all(&out)?;
+                out.clear();
+            }
+        }
+        w.write_all(&out)?;
+        Ok(())
+    })
 }

@@ -28,6 +28,7 @@ pub mod generate;
 pub mod ids;
 pub mod import;
 pub(crate) mod memory;
+pub mod people;
 pub mod release_key;
 pub mod sparsity;
 pub mod store;
@@ -40,6 +41,7 @@ use serde::{Deserialize, Serialize};
 pub use aux_record::{AuxFact, AuxRecord};
 pub use column::Column;
 pub use ids::{IdKey, IdTable};
+pub use people::People;
 pub use release_key::ReleaseKey;
 pub use values::{NO_DAY, NO_RATING, Rating};
 
@@ -184,6 +186,7 @@ pub struct Dataset {
     pseudonymized: bool,
     policy: Option<String>,
     indices_verified: bool,
+    people: People,
 }
 
 impl Dataset {
@@ -325,6 +328,25 @@ impl Dataset {
     /// supp(i): the number of distinct records holding item `i`.
     pub fn support(&self, item: ItemIdx) -> u32 {
         self.item_support[item as usize]
+    }
+
+    /// The people table: each record's attributes (empty when the data has none).
+    pub fn people(&self) -> &People {
+        &self.people
+    }
+
+    /// Whether the data has a people table.
+    pub fn has_attributes(&self) -> bool {
+        !self.people.is_empty()
+    }
+
+    /// Sets the people table, which must cover every record (or be empty).
+    pub fn set_people(&mut self, people: People) {
+        assert!(
+            people.is_empty() || people.records() == self.num_records(),
+            "a people table covers every record"
+        );
+        self.people = people;
     }
 
     /// supp(i) of every item.

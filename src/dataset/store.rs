@@ -31,7 +31,7 @@ use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
 use super::builder::StoredParts;
-use super::{Column, Dataset, DatasetKind, IdTable, Layout};
+use super::{Column, Dataset, DatasetKind, IdTable, Layout, People};
 use crate::atomic_file::write_atomically;
 use crate::{Error, Result};
 
@@ -66,8 +66,20 @@ pub struct Header {
     /// not a release, and in releases written before releases recorded it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
+    /// The people table's attributes, in file order (absent without one).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<StoredAttribute>,
     /// The arrays, in file order.
     pub sections: Vec<Section>,
+}
+
+/// One attribute of the people table, as the header lists it.
+#[derive(Debug, Serialize, Deserialize, Clone)]
+pub struct StoredAttribute {
+    /// Its name.
+    pub name: String,
+    /// Number of distinct values (its slice of the `attribute_value_*` sections).
+    pub values: u64,
 }
 
 /// One array in the file.
@@ -100,6 +112,14 @@ pub const SECTION_NAMES: [&str; 13] = [
     "item_support",
 ];
 
+/// The sections a store with a people table has after [`SECTION_NAMES`]: every attribute's
+/// dictionary concatenated (as an id table) and the codes, attribute-major, one u32 per record.
+pub const PEOPLE_SECTION_NAMES: [&str; 3] = [
+    "attribute_value_offsets",
+    "attribute_value_bytes",
+    "attribute_codes",
+];
+
 /// Block checksum of a byte array (see the module docs).
 pub fn checksum(bytes: &[u8]) -> u64 {
     let block_hashes: Vec<u8> = bytes
@@ -112,12 +132,12 @@ pub fn checksum(bytes: &[u8]) -> u64 {
     xxh3_64(&block_hashes)
 }
 
-fn sections_of(data: &Dataset) -> [&[u8]; 13] {
+fn sections_of(data: &Dataset) -> Vec<&[u8]> {
     let (rio, rib) = data.record_ids().columns();
     let (iio, iib) = data.item_ids().columns();
     let r = data.by_record();
     let i = data.by_item();
-    [
+    let mut sections = vec![
         rio.as_bytes(),
         rib.as_bytes(),
         iio.as_bytes(),
@@ -131,7 +151,23 @@ fn sections_of(data: &Dataset) -> [&[u8]; 13] {
         i.ratings.as_bytes(),
         i.days.as_bytes(),
         bytemuck::cast_slice(data.supports()),
-    ]
+    ];
+    if data.has_attributes() {
+        let (_, values, codes) = data.people().stored();
+        let (vo, vb) = values.columns();
+        sections.extend([vo.as_bytes(), vb.as_bytes(), codes.as_bytes()]);
+    }
+    sections
+}
+
+/// The names of the sections a store lists, in order.
+fn section_names(with_people: bool) -> impl Iterator<Item = &'static str> + Clone {
+    let people: &[&str] = if with_people {
+        &PEOPLE_SECTION_NAMES
+    } else {
+        &[]
+    };
+    SECTION_NAMES.iter().chain(people).copied()
 }
 
 fn padding(position: usize) -> usize {
@@ -161,11 +197,34 @@ pub fn save(data: &Dataset, path: &Path) -> Result<()> {
     let policy = data.release_policy().map(str::to_string);
     // JSON escapes a character into at most 6 bytes.
     let reserve = 4096 + 6 * policy.as_ref().map_or(0, String::len);
+    let attributes: Vec<StoredAttribute> = if data.has_attributes() {
+        let (sizes, _, _) = data.people().stored();
+        data.people()
+            .names()
+            .iter()
+            .zip(sizes)
+            .map(|(name, size)| StoredAttribute {
+                name: name.clone(),
+                values: size as u64,
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let reserve = reserve
+        + attributes
+            .iter()
+            .map(|a| 6 * a.name.len() + 64)
+            .sum::<usize>();
     let mut position = PREAMBLE + reserve;
     position += padding(position);
-    for (k, bytes) in parts.iter().enumerate() {
+    for ((k, bytes), name) in parts
+        .iter()
+        .enumerate()
+        .zip(section_names(data.has_attributes()))
+    {
         sections.push(Section {
-            name: SECTION_NAMES[k].to_string(),
+            name: name.to_string(),
             offset: position as u64,
             bytes: bytes.len() as u64,
             xxh3: format!("{:016x}", sums[k]),
@@ -183,6 +242,7 @@ pub fn save(data: &Dataset, path: &Path) -> Result<()> {
         entries: data.num_entries() as u64,
         pseudonymized: data.is_pseudonymized(),
         policy,
+        attributes,
         sections,
     };
     let mut header_bytes = serde_json::to_vec(&header).expect("header serializes");
@@ -252,13 +312,10 @@ fn parse_header(path: &Path, map: &[u8]) -> Result<(Header, usize)> {
     }
     let header: Header = serde_json::from_slice(header_bytes)
         .map_err(|e| bad(&format!("unreadable header: {e}")))?;
+    let names = section_names(!header.attributes.is_empty());
     if header.format != "deanon"
-        || header.sections.len() != SECTION_NAMES.len()
-        || header
-            .sections
-            .iter()
-            .zip(SECTION_NAMES)
-            .any(|(s, n)| s.name != n)
+        || header.sections.len() != names.clone().count()
+        || header.sections.iter().zip(names).any(|(s, n)| s.name != n)
     {
         return Err(bad("the header does not list the expected sections"));
     }
@@ -379,6 +436,25 @@ fn open_verifying(path: &Path, everything: bool) -> Result<Dataset> {
     {
         return Err(bad("item support exceeds the postings count".into()));
     }
+    let people = if header.attributes.is_empty() {
+        Default::default()
+    } else {
+        let values = IdTable::from_columns(
+            column(&map, sec(13), None).map_err(bad)?,
+            column(&map, sec(14), None).map_err(bad)?,
+        );
+        let (vo, vb) = values.columns();
+        IdTable::validate(vo, vb).map_err(|m| bad(format!("attribute values: {m}")))?;
+        let codes: Column<u32> = column(&map, sec(15), None).map_err(bad)?;
+        let names = header.attributes.iter().map(|a| a.name.clone()).collect();
+        let sizes: Vec<usize> = header
+            .attributes
+            .iter()
+            .map(|a| a.values as usize)
+            .collect();
+        People::from_stored(names, &sizes, values, codes, n)
+            .map_err(|m| bad(format!("people table: {m}")))?
+    };
     Ok(StoredParts {
         kind: header.kind,
         has_ratings: header.has_ratings,
@@ -391,6 +467,7 @@ fn open_verifying(path: &Path, everything: bool) -> Result<Dataset> {
         pseudonymized: header.pseudonymized,
         policy: header.policy,
         indices_verified: everything,
+        people,
     }
     .into())
 }

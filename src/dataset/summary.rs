@@ -91,6 +91,21 @@ pub struct Summary {
     pub support: Quantiles,
     /// Quantiles of the number of entries per record.
     pub entries_per_record: Quantiles,
+    /// The people's attributes, in the people file's order (empty without a people table).
+    pub attributes: Vec<AttributeSummary>,
+}
+
+/// One attribute of the people table, as `deanon info` describes it.
+#[derive(Clone, Debug, Serialize)]
+pub struct AttributeSummary {
+    /// Its name.
+    pub name: String,
+    /// Number of distinct values.
+    pub distinct: u64,
+    /// Records without a value.
+    pub missing: u64,
+    /// Whether every value is an integer.
+    pub numeric: bool,
 }
 
 /// Describes `data`.
@@ -163,6 +178,16 @@ pub fn summarize(data: &Dataset) -> Summary {
         missing_dates,
         support: Quantiles::of(support),
         entries_per_record: Quantiles::of(per_record),
+        attributes: data
+            .people()
+            .attributes()
+            .map(|a| AttributeSummary {
+                name: a.name.to_string(),
+                distinct: a.num_values() as u64,
+                missing: (data.num_records() - a.present()) as u64,
+                numeric: a.is_numeric(),
+            })
+            .collect(),
     }
 }
 
@@ -220,6 +245,19 @@ impl Summary {
                 "{:<18}{:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>10.1}",
                 name, q.min, q.p10, q.p25, q.median, q.p75, q.p90, q.p99, q.max, q.mean
             );
+        }
+        if !self.attributes.is_empty() {
+            let _ = writeln!(s, "attributes        (distinct values, missing)");
+            for a in &self.attributes {
+                let _ = writeln!(
+                    s,
+                    "  {:<16}{:>12}  {:>8}{}",
+                    a.name,
+                    a.distinct,
+                    a.missing,
+                    if a.numeric { "  numeric" } else { "" }
+                );
+            }
         }
         s
     }

@@ -217,7 +217,8 @@ pub fn attack(
 }
 
 /// Real data: MovieLens 100k's ml-100k.inter, as shipped inside the PyPI wheel recbole==1.2.1
-/// (recbole/dataset_example/ml-100k/ml-100k.inter), fetched at test time with
+/// (recbole/dataset_example/ml-100k/ml-100k.inter, with its people file ml-100k.user beside
+/// it, which a MovieLens import reads), fetched at test time with
 /// `pip download --no-deps` into target/tmp/ml-100k once per target folder (and once per test
 /// process: the tests of a binary run in parallel and must not download over each other), never
 /// committed. A failed download fails the test: it never skips. DEANON_ML100K names a local copy
@@ -228,6 +229,13 @@ pub fn ml100k() -> PathBuf {
 }
 
 const ML100K_INTER: &str = "recbole/dataset_example/ml-100k/ml-100k.inter";
+const ML100K_USER: &str = "recbole/dataset_example/ml-100k/ml-100k.user";
+
+/// MovieLens 100k's people file (ml-100k.user: age, gender, occupation, zip_code), beside
+/// [`ml100k`]'s ratings.
+pub fn ml100k_people() -> PathBuf {
+    ml100k().with_extension("user")
+}
 
 fn succeeds(cmd: &mut Command) -> bool {
     cmd.status().map(|s| s.success()).unwrap_or(false)
@@ -239,7 +247,7 @@ fn fetch_ml100k() -> PathBuf {
     }
     let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ml-100k");
     let file = cache.join("ml-100k.inter");
-    if file.is_file() {
+    if file.is_file() && cache.join("ml-100k.user").is_file() {
         return file;
     }
     std::fs::create_dir_all(&cache).unwrap();
@@ -265,22 +273,32 @@ fn fetch_ml100k() -> PathBuf {
         ),
         "could not download the recbole==1.2.1 wheel with pip (needed for MovieLens 100k)"
     );
-    let script = format!(
-        "import glob,sys,zipfile\nw=glob.glob(sys.argv[1]+'/recbole-1.2.1*.whl')[0]\nopen(sys.argv[2],'wb').write(zipfile.ZipFile(w).read('{ML100K_INTER}'))"
-    );
-    // Extract to a name of this process's own, then rename: another test binary may be doing
-    // the same at the same time, and a rename is atomic.
-    let part = cache.join(format!("ml-100k.inter.{}.part", std::process::id()));
-    assert!(
-        succeeds(
-            Command::new(python)
-                .args(["-c", &script])
-                .arg(&wheels)
-                .arg(&part)
-        ),
-        "could not extract {ML100K_INTER} from the recbole wheel"
-    );
-    std::fs::rename(&part, &file).unwrap();
+    // Extract to names of this process's own, then rename, the people file first: another test
+    // binary may be doing the same at the same time, a rename is atomic, and the ratings file
+    // appearing means both are there.
+    let pid = std::process::id();
+    for (member, target) in [
+        (ML100K_USER, cache.join("ml-100k.user")),
+        (ML100K_INTER, file.clone()),
+    ] {
+        let part = cache.join(format!(
+            "{}.{pid}.part",
+            target.file_name().unwrap().to_str().unwrap()
+        ));
+        let script = format!(
+            "import glob,sys,zipfile\nw=glob.glob(sys.argv[1]+'/recbole-1.2.1*.whl')[0]\nopen(sys.argv[2],'wb').write(zipfile.ZipFile(w).read('{member}'))"
+        );
+        assert!(
+            succeeds(
+                Command::new(python)
+                    .args(["-c", &script])
+                    .arg(&wheels)
+                    .arg(&part)
+            ),
+            "could not extract {member} from the recbole wheel"
+        );
+        std::fs::rename(&part, &target).unwrap();
+    }
     let _ = std::fs::remove_dir_all(&wheels);
     file
 }

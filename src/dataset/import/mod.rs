@@ -11,6 +11,7 @@
 pub mod columns;
 mod delimited;
 mod netflix;
+pub mod people_file;
 mod segments;
 
 use std::path::{Path, PathBuf};
@@ -77,24 +78,80 @@ pub(crate) trait SegmentParser: Sync {
     fn parse(&self, segment: &Segment, sink: &mut dyn EntrySink) -> Result<()>;
 }
 
-/// Imports `path` in `format` as a dataset of `kind`.
+/// Imports `path` in `format` as a dataset of `kind`. A MovieLens import also reads the people
+/// file beside the ratings (`u.user`, `users.dat` or RecBole's `.user`) when there is one.
 pub fn import(path: &Path, format: Format, kind: DatasetKind) -> Result<Dataset> {
+    let people = match format {
+        Format::Movielens => people_file::movielens_people_beside(path),
+        _ => None,
+    };
+    import_with_people(path, format, kind, people.as_deref())
+}
+
+/// Imports `path` in `format` as a dataset of `kind`, with the people table read from `people`
+/// (see [`people_file`]): a person with attributes and no entries is a record with no entries.
+pub fn import_with_people(
+    path: &Path,
+    format: Format,
+    kind: DatasetKind,
+    people: Option<&Path>,
+) -> Result<Dataset> {
     if !path.exists() {
         return Err(Error::input(path, "no such file or folder"));
     }
+    let people = people.map(people_file::read).transpose()?;
     let (parser, source): (Box<dyn SegmentParser>, segments::Source) = match format {
         Format::Csv => delimited::csv(path)?,
         Format::Movielens => delimited::movielens(path)?,
         Format::Netflix => netflix::open(path)?,
     };
-    let chunks = crate::progress::timed("parse", || parse_all(&*parser, &source))?;
+    let mut chunks = crate::progress::timed("parse", || parse_all(&*parser, &source))?;
     if chunks.iter().all(|c| c.entries.is_empty()) {
         return Err(Error::input(
             source.display_path(),
             "contains no data lines (is it empty, or only a header?)",
         ));
     }
-    assemble(kind, chunks).map_err(|dup| duplicate_error(&*parser, &source, dup))
+    if let Some(people) = &people {
+        chunks.push(people_chunk(people)?);
+    }
+    let mut data = assemble(kind, chunks).map_err(|dup| duplicate_error(&*parser, &source, dup))?;
+    if let Some(people) = people {
+        attach_people(&mut data, people);
+    }
+    Ok(data)
+}
+
+/// A chunk with no entries that makes every person of the people file a record.
+fn people_chunk(people: &people_file::PeopleFile) -> Result<ParsedChunk> {
+    let mut chunk = ParsedChunk::default();
+    for (user, &line) in people.users.iter().zip(&people.lines) {
+        chunk
+            .users
+            .intern(user.as_bytes())
+            .map_err(|e| Error::parse(&people.path, line, format!("user: {e}")))?;
+    }
+    chunk.users.finish();
+    Ok(chunk)
+}
+
+/// Puts each person's attributes on their record; records not in the people file have none.
+fn attach_people(data: &mut Dataset, people: people_file::PeopleFile) {
+    let index = data.record_ids().index_map();
+    let rows: Vec<u32> = people.users.iter().map(|u| index[u.as_str()]).collect();
+    let records = data.num_records();
+    let columns = people
+        .columns
+        .into_iter()
+        .map(|values| {
+            let mut column = vec![None; records];
+            for (value, &r) in values.into_iter().zip(&rows) {
+                column[r as usize] = value;
+            }
+            column
+        })
+        .collect();
+    data.set_people(super::People::from_values(people.names, columns));
 }
 
 /// One parsed piece of input: entries numbered with local ids, and the ids themselves.
