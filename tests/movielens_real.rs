@@ -193,3 +193,60 @@ fn movielens_100k_audit_finds_rare_movies_identifying_whatever_the_dates() {
             .starts_with("Released as it is")
     );
 }
+
+/// How many of ml-100k.user's people are alone on the attribute columns `columns` (counted
+/// here from the file itself, independently of deanon).
+fn alone_on(columns: &[usize]) -> usize {
+    let text = std::fs::read_to_string(ml100k_people()).unwrap();
+    let rows: Vec<Vec<&str>> = text
+        .lines()
+        .skip(1)
+        .map(|l| l.split('\t').collect())
+        .collect();
+    let key = |r: &[&str]| {
+        columns
+            .iter()
+            .map(|&c| r[c].to_string())
+            .collect::<Vec<_>>()
+    };
+    let mut counts = std::collections::HashMap::new();
+    for r in &rows {
+        *counts.entry(key(r)).or_insert(0) += 1;
+    }
+    rows.iter().filter(|r| counts[&key(r)] == 1).count()
+}
+
+#[test]
+fn movielens_100k_unicity_of_demographics_alone_and_with_items() {
+    let dir = tempdir();
+    let store = import_ml100k(dir.path());
+    let unicity = |attributes: &str| {
+        let out = dir.path().join(format!("{attributes}.csv"));
+        ok(&[
+            "unicity",
+            s(&store),
+            "--attributes",
+            attributes,
+            "--points",
+            "0,1,2,3",
+            "--knowledge",
+            "items",
+            "-o",
+            s(&out),
+        ]);
+        rows(&out)
+    };
+    // (age, gender, zip): 917 of 943 people are alone, as the file itself says.
+    let demographics = unicity("age,gender,zip_code");
+    assert_eq!(alone_on(&[1, 2, 4]), 917);
+    assert_eq!(demographics[0]["attributes"], "age+gender+zip_code");
+    assert_eq!(num(&demographics[0], "points"), 0.0);
+    assert_eq!(num(&demographics[0], "unique"), 917.0);
+    // (age, gender, occupation) alone: 326; each known item adds to it, never takes away.
+    let occupation = unicity("age,gender,occupation");
+    assert_eq!(alone_on(&[1, 2, 3]), 326);
+    assert_eq!(num(&occupation[0], "unique"), 326.0);
+    let unique: Vec<f64> = occupation.iter().map(|r| num(r, "unique")).collect();
+    assert!(unique.windows(2).all(|w| w[0] <= w[1]), "{unique:?}");
+    assert!(unique[3] > 800.0, "{unique:?}");
+}

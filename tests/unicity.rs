@@ -33,7 +33,7 @@ fn unicity_csv_has_the_contract_columns_and_sane_values() {
     let mut lines = text.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "knowledge,points,date_tol,people,draws,unique,unicity,unicity_lo,unicity_hi"
+        "knowledge,points,date_tol,people,draws,unique,unicity,unicity_lo,unicity_hi,attributes"
     );
     let rows: Vec<Vec<String>> = lines
         .map(|l| l.split(',').map(str::to_string).collect())

@@ -193,9 +193,14 @@ impl SparsityArgs {
 pub struct UnicityArgs {
     /// The data.
     data: PathBuf,
-    /// Points per draw, comma-separated.
-    #[arg(long, value_delimiter = ',', default_values_t = unicity_defaults::POINTS)]
+    /// Points per draw, comma-separated (default 1..8; 0..8 with --attributes, where 0 means
+    /// the attributes alone).
+    #[arg(long, value_delimiter = ',')]
     points: Vec<usize>,
+    /// Attributes of the people table the adversary knows besides the points, comma-separated
+    /// (e.g. age,gender,zip_code).
+    #[arg(long, value_delimiter = ',')]
+    attributes: Vec<String>,
     /// What a point holds besides the item, comma-separated: items, items+ratings,
     /// items+days, items+ratings+days (default: every kind the data supports).
     #[arg(long, value_delimiter = ',')]
@@ -212,16 +217,23 @@ pub struct UnicityArgs {
     /// Seed.
     #[arg(long, default_value_t = unicity_defaults::SEED)]
     seed: u64,
-    /// Output CSV (knowledge,points,date_tol,people,draws,unique,unicity,unicity_lo,unicity_hi).
+    /// Output CSV (knowledge,points,date_tol,people,draws,unique,unicity,unicity_lo,unicity_hi,
+    /// attributes).
     #[arg(short, long)]
     output: PathBuf,
 }
 
 impl UnicityArgs {
     pub fn run(self, quiet: bool) -> anyhow::Result<()> {
+        let points = match (self.points.is_empty(), self.attributes.is_empty()) {
+            (false, _) => self.points,
+            (true, true) => unicity_defaults::POINTS.to_vec(),
+            (true, false) => std::iter::once(0).chain(unicity_defaults::POINTS).collect(),
+        };
         let params = UnicityParams {
-            points: self.points,
+            points,
             knowledge: self.knowledge,
+            attributes: self.attributes,
             date_tol: self.date_tol,
             sample: self.sample,
             draws: self.draws,

@@ -14,6 +14,13 @@
 //! unique with p points is unique with more and is not checked again. The same items and
 //! entries are drawn for every knowledge kind (the generator depends on the person and the
 //! draw, not on the kind), so the kinds' curves differ only by what the adversary knows.
+//!
+//! With attributes (`--attributes age,gender,zip`), the adversary also knows the person's value
+//! of each named attribute they have (a person missing one is measured with the others), and a
+//! draw is unique when no other record holds the p points *and* agrees on those attributes; a
+//! record without a value (never given, or suppressed) cannot be ruled out, so it agrees. With
+//! p = 0 the attributes alone are measured: counted at once for everyone by grouping the
+//! records on their values, one group table per pattern of missing values.
 
 use std::fmt;
 use std::io::Write;
@@ -23,6 +30,7 @@ use std::str::FromStr;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use super::people::MISSING;
 use super::{Dataset, NO_DAY, NO_RATING};
 use crate::atomic_file::write_atomically;
 use crate::rng::Rng;
@@ -137,6 +145,8 @@ pub struct UnicityParams {
     pub seed: u64,
     /// Bootstrap resamples behind the intervals.
     pub resamples: usize,
+    /// Attributes of the people table the adversary knows besides the points (names).
+    pub attributes: Vec<String>,
 }
 
 impl Default for UnicityParams {
@@ -149,6 +159,7 @@ impl Default for UnicityParams {
             draws: defaults::DRAWS,
             seed: defaults::SEED,
             resamples: defaults::RESAMPLES,
+            attributes: Vec::new(),
         }
     }
 }
@@ -157,8 +168,36 @@ impl UnicityParams {
     /// Checks the values against `data`; errors name the parameter.
     pub fn check(&self, data: &Dataset) -> Result<()> {
         let bad = |name: &'static str, message: String| Err(Error::Parameter { name, message });
-        if self.points.is_empty() || self.points.contains(&0) {
-            return bad("points", "points must be a list of numbers >= 1".into());
+        if self.points.is_empty() {
+            return bad("points", "points must be a list of numbers".into());
+        }
+        if self.points.contains(&0) && self.attributes.is_empty() {
+            return bad(
+                "points",
+                "points 0 means the attributes alone: give --attributes, or points >= 1".into(),
+            );
+        }
+        for (k, name) in self.attributes.iter().enumerate() {
+            if data.people().find(name).is_none() {
+                let names = data.people().names();
+                return bad(
+                    "attributes",
+                    if names.is_empty() {
+                        format!("'{name}': the data has no people table (import one with --people)")
+                    } else {
+                        format!(
+                            "'{name}' is not an attribute of the data ({})",
+                            names.join(", ")
+                        )
+                    },
+                );
+            }
+            if k >= 32 {
+                return bad("attributes", "at most 32 attributes".into());
+            }
+            if self.attributes[..k].contains(name) {
+                return bad("attributes", format!("'{name}' is named twice"));
+            }
         }
         if self.draws == 0 {
             return bad("draws", "draws must be at least 1, got 0".into());
@@ -206,6 +245,89 @@ pub struct UnicityRow {
     pub unicity_lo: Option<f64>,
     /// 95% bootstrap interval over people, high end.
     pub unicity_hi: Option<f64>,
+    /// The attributes known besides the points, joined by `+` (empty: none).
+    #[serde(default)]
+    pub attributes: String,
+}
+
+/// The attributes an adversary knows, as code columns of the people table.
+struct KnownAttributes<'a> {
+    columns: Vec<&'a [u32]>,
+}
+
+impl<'a> KnownAttributes<'a> {
+    fn new(data: &'a Dataset, names: &[String]) -> KnownAttributes<'a> {
+        let columns = names
+            .iter()
+            .map(|n| data.people().find(n).expect("checked").1.codes)
+            .collect();
+        KnownAttributes { columns }
+    }
+
+    /// Whether `other` agrees with every attribute `owner` has (a missing value agrees).
+    #[inline]
+    fn agree(&self, owner: u32, other: u32) -> bool {
+        self.columns.iter().all(|c| {
+            let (o, x) = (c[owner as usize], c[other as usize]);
+            o == MISSING || x == MISSING || o == x
+        })
+    }
+
+    /// Bit a set when record `r` lacks attribute a.
+    fn missing_mask(&self, r: usize) -> u64 {
+        self.columns
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c[r] == MISSING)
+            .fold(0, |m, (a, _)| m | 1 << a)
+    }
+
+    /// The codes of record `r` on the attributes of `mask`.
+    fn project(&self, r: usize, mask: u64) -> Vec<u32> {
+        self.columns
+            .iter()
+            .enumerate()
+            .filter(|(a, _)| mask >> a & 1 == 1)
+            .map(|(_, c)| c[r])
+            .collect()
+    }
+
+    /// For each of `people`, how many other records agree with them on the attributes alone.
+    ///
+    /// A record with missing set m agrees with a person who knows the set K exactly when they
+    /// hold the same values on K minus m; so for each (K, m) pair present, the records with
+    /// missing set m are counted by their values on K minus m.
+    fn others_agreeing(&self, records: usize, people: &[u32]) -> Vec<u32> {
+        let all = (1u64 << self.columns.len()) - 1;
+        let masks: Vec<u64> = (0..records).map(|r| self.missing_mask(r)).collect();
+        let mut record_masks: Vec<u64> = masks.clone();
+        record_masks.sort_unstable();
+        record_masks.dedup();
+        let mut known_sets: Vec<u64> = people.iter().map(|&r| all & !masks[r as usize]).collect();
+        known_sets.sort_unstable();
+        known_sets.dedup();
+        let mut counts = vec![0u32; people.len()];
+        for &known in &known_sets {
+            for &m in &record_masks {
+                let on = known & !m;
+                let mut groups: rustc_hash::FxHashMap<Vec<u32>, u32> = Default::default();
+                for r in (0..records).filter(|&r| masks[r] == m) {
+                    *groups.entry(self.project(r, on)).or_default() += 1;
+                }
+                for (k, &r) in people.iter().enumerate() {
+                    if all & !masks[r as usize] == known {
+                        counts[k] += groups
+                            .get(&self.project(r as usize, on))
+                            .copied()
+                            .unwrap_or(0);
+                    }
+                }
+            }
+        }
+        // Each person agrees with themself.
+        counts.iter_mut().for_each(|c| *c -= 1);
+        counts
+    }
 }
 
 const STREAM_SAMPLE: u64 = 51;
@@ -300,13 +422,21 @@ fn record_holds(data: &Dataset, r: u32, point: &Point, knowledge: Knowledge, tol
 /// their records): a draw that is not unique usually shows it among them.
 const QUICK_CHECKS: usize = 32;
 
-/// Whether no record but `owner` holds every one of `points` (sorted rarest first).
+/// Whether no record but `owner` holds every one of `points` (sorted rarest first) and agrees
+/// with `owner` on the `known` attributes.
 ///
 /// The holders of the rarest point are the candidates; the first [`QUICK_CHECKS`] of them are
 /// checked whole at once, then the candidates are intersected with the holders of each further
 /// point by galloping through that point's postings (both sorted by record), which reads the
 /// postings in order instead of jumping into every candidate's record.
-fn is_unique(data: &Dataset, owner: u32, points: &[Point], knowledge: Knowledge, tol: u32) -> bool {
+fn is_unique(
+    data: &Dataset,
+    owner: u32,
+    points: &[Point],
+    knowledge: Knowledge,
+    tol: u32,
+    known: &KnownAttributes,
+) -> bool {
     let (first, rest) = points.split_first().expect("at least one point");
     let postings = data.postings(first.item);
     let mut candidates = Vec::new();
@@ -319,7 +449,7 @@ fn is_unique(data: &Dataset, owner: u32, points: &[Point], knowledge: Knowledge,
         }
         let rating = postings.ratings.map_or(NO_RATING, |x| x[k]);
         let day = postings.days.map_or(NO_DAY, |x| x[k]);
-        if !entry_matches(first, rating, day, knowledge, tol) {
+        if !entry_matches(first, rating, day, knowledge, tol) || !known.agree(owner, r) {
             continue;
         }
         // r holds the first point (a view log may list r again: skip its other events).
@@ -399,12 +529,24 @@ pub fn measure(data: &Dataset, params: &UnicityParams) -> Result<Vec<UnicityRow>
         params.knowledge.clone()
     };
     let people = sample_people(data, params.sample, params.seed);
+    let known = KnownAttributes::new(data, &params.attributes);
+    // With attributes alone (p = 0): whether anyone else shares the person's values.
+    let alone: Vec<bool> = if params.points.contains(&0) {
+        known
+            .others_agreeing(data.num_records(), &people)
+            .iter()
+            .map(|&c| c == 0)
+            .collect()
+    } else {
+        Vec::new()
+    };
     let bar = crate::progress::bar(people.len() as u64, "unicity");
     // Per person: for each (p, kind), unique draws (None when the person has fewer than p items).
     let per_person: Vec<Vec<Option<u32>>> = people
         .par_iter()
+        .enumerate()
         .with_min_len(16)
-        .map(|&r| {
+        .map(|(person, &r)| {
             crate::cancel::check()?;
             let starts = distinct_starts(data.record(r).keys);
             let slots = params.points.len() * kinds.len();
@@ -425,7 +567,11 @@ pub fn measure(data: &Dataset, params: &UnicityParams) -> Result<Vec<UnicityRow>
                             if !settled {
                                 let mut points = drawn[..params.points[pi]].to_vec();
                                 points.sort_by_key(|pt| (data.support(pt.item), pt.item));
-                                settled = is_unique(data, r, &points, kind, params.date_tol);
+                                settled = if points.is_empty() {
+                                    alone[person]
+                                } else {
+                                    is_unique(data, r, &points, kind, params.date_tol, &known)
+                                };
                             }
                             unique[pi * kinds.len() + ki] += settled as u32;
                         }
@@ -456,7 +602,13 @@ pub fn measure(data: &Dataset, params: &UnicityParams) -> Result<Vec<UnicityRow>
                 .iter()
                 .map(|&u| u as f64 / params.draws as f64)
                 .collect();
-            let mut rng = Rng::derive(params.seed, &[STREAM_BOOTSTRAP, slot as u64]);
+            // Rows of the attributes alone are the same for every kind: so are their intervals.
+            let stream = if p == 0 {
+                slot - slot % kinds.len()
+            } else {
+                slot
+            };
+            let mut rng = Rng::derive(params.seed, &[STREAM_BOOTSTRAP, stream as u64]);
             let interval = crate::rng::bootstrap_mean_interval(&shares, params.resamples, &mut rng);
             UnicityRow {
                 knowledge: kind,
@@ -468,6 +620,7 @@ pub fn measure(data: &Dataset, params: &UnicityParams) -> Result<Vec<UnicityRow>
                 unicity: (draws > 0).then(|| unique as f64 / draws as f64),
                 unicity_lo: interval.map(|i| i[0]),
                 unicity_hi: interval.map(|i| i[1]),
+                attributes: params.attributes.join("+"),
             }
         })
         .collect();
@@ -479,14 +632,14 @@ fn number(x: Option<f64>) -> String {
 }
 
 /// The rows as CSV `knowledge,points,date_tol,people,draws,unique,unicity,unicity_lo,
-/// unicity_hi` (what [`write_csv`] writes).
+/// unicity_hi,attributes` (what [`write_csv`] writes).
 pub fn to_csv(rows: &[UnicityRow]) -> String {
     let mut s = String::from(
-        "knowledge,points,date_tol,people,draws,unique,unicity,unicity_lo,unicity_hi\n",
+        "knowledge,points,date_tol,people,draws,unique,unicity,unicity_lo,unicity_hi,attributes\n",
     );
     for r in rows {
         s.push_str(&format!(
-            "{},{},{},{},{},{},{},{},{}\n",
+            "{},{},{},{},{},{},{},{},{},{}\n",
             r.knowledge,
             r.points,
             r.date_tol,
@@ -495,7 +648,8 @@ pub fn to_csv(rows: &[UnicityRow]) -> String {
             r.unique,
             number(r.unicity),
             number(r.unicity_lo),
-            number(r.unicity_hi)
+            number(r.unicity_hi),
+            r.attributes
         ));
     }
     s
@@ -509,7 +663,14 @@ pub fn write_csv(rows: &[UnicityRow], path: &Path) -> Result<()> {
 
 /// The rows as a table for the terminal.
 pub fn to_text(rows: &[UnicityRow]) -> String {
-    let mut s = format!(
+    let mut s = match rows.first() {
+        Some(r) if !r.attributes.is_empty() => format!(
+            "known besides the points: {} (points 0: the attributes alone)\n",
+            r.attributes
+        ),
+        _ => String::new(),
+    };
+    s += &format!(
         "{:<20} {:>6} {:>9} {:>10} {:>9}  95% interval\n",
         "knowledge", "points", "people", "unique", "unicity"
     );
@@ -609,7 +770,8 @@ mod tests {
                     points.sort_by_key(|pt| (data.support(pt.item), pt.item));
                     for kind in Knowledge::ALL {
                         for tol in [0, 1] {
-                            let fast = is_unique(&data, r, &points, kind, tol);
+                            let none = KnownAttributes::new(&data, &[]);
+                            let fast = is_unique(&data, r, &points, kind, tol, &none);
                             assert_eq!(
                                 fast,
                                 brute_force(&data, r, &points, kind, tol),
@@ -699,5 +861,114 @@ mod tests {
             assert_eq!((row.people, row.unique), (people, unique), "{row:?}");
         }
         assert!(rows.iter().any(|r| r.unique > 0 && r.unique < r.draws));
+    }
+
+    #[test]
+    fn with_attributes_a_draw_is_unique_when_nobody_else_agrees_on_points_and_attributes() {
+        let mut rng = Rng::derive(5, &[]);
+        let mut chunk = EntryChunk::default();
+        let n = 400u32;
+        for r in 0..n {
+            for i in 0..10u32 {
+                if rng.f64() < 0.35 {
+                    chunk.push(r, i, 2 + 2 * rng.below(5) as u8, 13_000);
+                }
+            }
+        }
+        let ids = |n: u64| IdTable::from_keys(&(0..n).map(IdKey::Num).collect::<Vec<_>>());
+        let mut data = build(
+            crate::dataset::DatasetKind::Ratings,
+            ids(n as u64),
+            ids(10),
+            vec![chunk],
+        )
+        .unwrap();
+        // Few values and some missing: shared, unique and wildcard cases all occur.
+        let column = |values: u64, rng: &mut Rng| -> Vec<Option<String>> {
+            (0..n)
+                .map(|_| (rng.f64() > 0.03).then(|| format!("v{}", rng.below(values))))
+                .collect()
+        };
+        let columns = vec![
+            column(100, &mut rng),
+            column(6, &mut rng),
+            column(3, &mut rng),
+        ];
+        data.set_people(crate::dataset::People::from_values(
+            vec!["a".into(), "b".into(), "c".into()],
+            columns,
+        ));
+        let params = UnicityParams {
+            points: vec![0, 1, 2],
+            knowledge: vec![Knowledge::ItemsRatings],
+            attributes: vec!["a".into(), "c".into(), "b".into()],
+            seed: 2,
+            resamples: 0,
+            ..UnicityParams::default()
+        };
+        let rows = measure(&data, &params).unwrap();
+        let (a, b, c) = (
+            data.people().find("a").unwrap().1.codes,
+            data.people().find("b").unwrap().1.codes,
+            data.people().find("c").unwrap().1.codes,
+        );
+        let agree = |o: usize, x: usize| {
+            [a, b, c]
+                .iter()
+                .all(|col| col[o] == MISSING || col[x] == MISSING || col[o] == col[x])
+        };
+        for row in &rows {
+            assert_eq!(row.attributes, "a+c+b");
+            let mut unique = 0;
+            let mut people = 0;
+            for r in 0..n {
+                let starts = distinct_starts(data.record(r).keys);
+                if starts.len() < row.points {
+                    continue;
+                }
+                people += 1;
+                let largest = [0, 1, 2]
+                    .into_iter()
+                    .filter(|&p| p <= starts.len())
+                    .max()
+                    .unwrap();
+                let mut rng = Rng::derive(params.seed, &[STREAM_DRAW, r as u64, 0]);
+                let drawn = draw_points(&data, r, &starts, largest, &mut rng);
+                let alone = (0..n).filter(|&x| x != r).all(|x| {
+                    !agree(r as usize, x as usize)
+                        || !drawn[..row.points]
+                            .iter()
+                            .all(|p| record_holds_slowly(&data, x, p, Knowledge::ItemsRatings, 0))
+                });
+                unique += alone as usize;
+            }
+            assert_eq!((row.people, row.unique), (people, unique), "{row:?}");
+            assert!(row.unique > 0 && row.unique < row.draws, "{row:?}");
+        }
+        assert!(rows[0].unique < rows[1].unique && rows[1].unique <= rows[2].unique);
+    }
+
+    #[test]
+    fn attributes_are_checked_against_the_people_table() {
+        let ids = |n: u64| IdTable::from_keys(&(0..n).map(IdKey::Num).collect::<Vec<_>>());
+        let mut chunk = EntryChunk::default();
+        chunk.push(0, 0, 2, 13_000);
+        let data = build(
+            crate::dataset::DatasetKind::Ratings,
+            ids(1),
+            ids(1),
+            vec![chunk],
+        )
+        .unwrap();
+        let measure_with = |points: Vec<usize>, attributes: &[&str]| {
+            let params = UnicityParams {
+                points,
+                attributes: attributes.iter().map(|a| a.to_string()).collect(),
+                ..UnicityParams::default()
+            };
+            measure(&data, &params).unwrap_err().to_string()
+        };
+        assert!(measure_with(vec![0], &[]).contains("points 0 means the attributes alone"));
+        assert!(measure_with(vec![1], &["age"]).contains("no people table"));
     }
 }
