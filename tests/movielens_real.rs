@@ -250,3 +250,70 @@ fn movielens_100k_unicity_of_demographics_alone_and_with_items() {
     assert!(unique.windows(2).all(|w| w[0] <= w[1]), "{unique:?}");
     assert!(unique[3] > 800.0, "{unique:?}");
 }
+
+#[test]
+fn movielens_100k_k_anonymity_on_age_gender_zip_leaves_nobody_in_a_crowd_under_k() {
+    let dir = tempdir();
+    let store = import_ml100k(dir.path());
+    for k in [2u32, 5] {
+        let released = dir.path().join(format!("k{k}.deanon"));
+        ok(&[
+            "release",
+            s(&store),
+            "--policy",
+            &format!("k-anonymity:k={k},attributes=age+gender+zip_code"),
+            "-o",
+            s(&released),
+            "--key",
+            s(&dir.path().join("key.csv")),
+        ]);
+        let (csv, people) = (dir.path().join("x.csv"), dir.path().join("x-people.csv"));
+        ok(&[
+            "export",
+            s(&released),
+            "-o",
+            s(&csv),
+            "--people",
+            s(&people),
+        ]);
+        let text = std::fs::read_to_string(&people).unwrap();
+        let mut lines = text.lines();
+        let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+        let columns: Vec<usize> = ["age", "gender", "zip_code"]
+            .iter()
+            .map(|n| header.iter().position(|h| h == n).unwrap())
+            .collect();
+        let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+        assert_eq!(rows.len(), 943);
+        // Brute force: who could each person be, by the released values (a blank is anyone)?
+        let smallest = rows
+            .iter()
+            .map(|p| {
+                rows.iter()
+                    .filter(|q| {
+                        columns
+                            .iter()
+                            .all(|&c| p[c].is_empty() || q[c].is_empty() || p[c] == q[c])
+                    })
+                    .count()
+            })
+            .min()
+            .unwrap();
+        assert!(smallest >= k as usize, "k = {k}: a crowd of {smallest}");
+        // And unicity of those attributes in the release is zero.
+        let out = dir.path().join("u.csv");
+        ok(&[
+            "unicity",
+            s(&released),
+            "--attributes",
+            "age,gender,zip_code",
+            "--points",
+            "0",
+            "--knowledge",
+            "items",
+            "-o",
+            s(&out),
+        ]);
+        assert_eq!(num(&common::rows(&out)[0], "unique"), 0.0);
+    }
+}

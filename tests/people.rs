@@ -159,3 +159,117 @@ fn bad_people_files_name_the_file_line_and_column() {
         assert!(!store.exists(), "a store was left behind for {people}");
     }
 }
+
+/// The people file of `store`'s export, as rows of fields (no quoting in these tests).
+fn exported_people(store: &std::path::Path) -> Vec<Vec<String>> {
+    let dir = store.parent().unwrap();
+    let (csv, people) = (dir.join("x.csv"), dir.join("x-people.csv"));
+    ok(&["export", s(store), "-o", s(&csv), "--people", s(&people)]);
+    std::fs::read_to_string(&people)
+        .unwrap()
+        .lines()
+        .map(|l| l.split(',').map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn attribute_steps_drop_band_and_truncate_and_utility_says_how_much_was_kept() {
+    let dir = tempdir();
+    let (store, out) = import(dir.path(), PEOPLE);
+    assert!(out.status.success(), "{out:?}");
+    let released = dir.path().join("rel.deanon");
+    let utility = dir.path().join("u.json");
+    ok(&[
+        "release",
+        s(&store),
+        "--policy",
+        "attr-generalize:name=age,width=10|attr-truncate:name=zip,keep=3|attr-drop:name=gender",
+        "--seed",
+        "1",
+        "-o",
+        s(&released),
+        "--key",
+        s(&dir.path().join("k.csv")),
+        "--utility",
+        s(&utility),
+    ]);
+    let mut rows = exported_people(&released);
+    assert_eq!(rows.remove(0), ["user", "age", "zip"]);
+    let mut values: Vec<(String, String)> = rows
+        .into_iter()
+        .map(|r| (r[1].clone(), r[2].clone()))
+        .collect();
+    values.sort();
+    assert_eq!(
+        values,
+        [
+            ("20-29".into(), "857*".into()),
+            ("30-39".into(), "857*".into()),
+            ("50-59".into(), "940*".into())
+        ]
+    );
+    let u = read_json(&utility);
+    let shares: Vec<(String, f64, f64, f64)> = u["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["name"].as_str().unwrap().to_string(),
+                a["exact"].as_f64().unwrap(),
+                a["generalized"].as_f64().unwrap(),
+                a["suppressed"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    // The utility holds out ratings, never people: all three are measured (gender: two had one).
+    assert_eq!(
+        shares,
+        [
+            ("age".into(), 0.0, 1.0, 0.0),
+            ("gender".into(), 0.0, 0.0, 1.0),
+            ("zip".into(), 0.0, 1.0, 0.0)
+        ]
+    );
+}
+
+#[test]
+fn attribute_steps_reject_unknown_or_unfit_attributes() {
+    let dir = tempdir();
+    let (store, out) = import(dir.path(), PEOPLE);
+    assert!(out.status.success(), "{out:?}");
+    for (policy, expected) in [
+        (
+            "attr-drop:name=income",
+            "no attribute 'income' in the release (attributes: age, gender, zip)",
+        ),
+        (
+            "attr-generalize:name=gender,width=5",
+            "attribute 'gender' is not numeric (value 'F')",
+        ),
+        (
+            "attr-generalize:name=age,width=0",
+            "needs a whole width >= 1",
+        ),
+        ("attr-truncate:name=zip", "needs keep=..."),
+        ("k-anonymity:k=2", "needs attributes=A+B+..."),
+        (
+            "k-anonymity:k=4,attributes=age",
+            "3 people in the release, fewer than k = 4",
+        ),
+    ] {
+        let released = dir.path().join("rel.deanon");
+        let err = fails(&[
+            "release",
+            s(&store),
+            "--policy",
+            policy,
+            "-o",
+            s(&released),
+            "--key",
+            s(&dir.path().join("k.csv")),
+        ]);
+        assert!(err.contains(expected), "{policy}: {err}");
+        assert!(!released.exists(), "{policy} left a release behind");
+    }
+}

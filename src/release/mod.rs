@@ -3,11 +3,14 @@
 //! A policy ([`spec::Policy`]) is a pipeline of steps applied to the original data in its
 //! working form ([`working::Working`]): sampling people, dropping or inserting entries, noise on
 //! ratings and dates, coarsening and dropping values, suppressing rare items, truncating
-//! profiles, k^m-anonymity ([`km`]). Pseudonymization always comes last: people get new random
+//! profiles, k^m-anonymity ([`km`]), and on people's attributes dropping, banding and
+//! truncating values ([`attributes`]) and k-anonymity ([`kanon`]). Pseudonymization always comes last: people get new random
 //! ids, and the release key ([`ReleaseKey`], in `dataset`, written with mode 0600) is the only place
 //! the original ids appear. [`utility`] prices a policy by the RMSE of a baseline predictor.
 
+pub mod attributes;
 pub mod dp;
+pub mod kanon;
 pub mod km;
 pub mod knowledge;
 pub mod microaggregate;

@@ -103,6 +103,35 @@ pub enum Step {
         /// Largest itemset the adversary knows (1 or 2).
         m: u32,
     },
+    /// Remove a people's attribute from the release.
+    AttrDrop {
+        /// The attribute.
+        name: String,
+    },
+    /// Numeric values of an attribute into bands of `width` (`20-29`).
+    AttrGeneralize {
+        /// The attribute.
+        name: String,
+        /// Band width.
+        width: i64,
+    },
+    /// Keep the first `keep` characters of an attribute's values (`857*`).
+    AttrTruncate {
+        /// The attribute.
+        name: String,
+        /// Characters kept.
+        keep: usize,
+    },
+    /// k-anonymity on a set of attributes: full-domain generalization along each attribute's
+    /// hierarchy, then suppression (see [`super::kanon`]).
+    KAnonymity {
+        /// Smallest group.
+        k: u32,
+        /// The quasi-identifiers.
+        attributes: Vec<String>,
+        /// Largest share of people whose values may be suppressed.
+        max_suppressed: f64,
+    },
 }
 
 impl fmt::Display for Noise {
@@ -171,6 +200,22 @@ impl fmt::Display for Step {
             }
             Step::Microaggregate { k } => write!(f, "microaggregate:k={k}"),
             Step::KmAnonymity { k, m } => write!(f, "km-anonymity:k={k},m={m}"),
+            Step::AttrDrop { name } => write!(f, "attr-drop:name={name}"),
+            Step::AttrGeneralize { name, width } => {
+                write!(f, "attr-generalize:name={name},width={width}")
+            }
+            Step::AttrTruncate { name, keep } => write!(f, "attr-truncate:name={name},keep={keep}"),
+            Step::KAnonymity {
+                k,
+                attributes,
+                max_suppressed,
+            } => {
+                write!(f, "k-anonymity:k={k},attributes={}", attributes.join("+"))?;
+                if *max_suppressed != K_ANONYMITY_MAX_SUPPRESSED {
+                    write!(f, ",max_suppressed={max_suppressed}")?;
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -191,6 +236,9 @@ impl fmt::Display for Policy {
         Ok(())
     }
 }
+
+/// `k-anonymity`'s default largest share of people suppressed.
+pub const K_ANONYMITY_MAX_SUPPRESSED: f64 = 0.05;
 
 /// `dp`'s default contribution bound.
 const DP_MAX_PER_RECORD: usize = 20;
@@ -292,6 +340,30 @@ pub const STEPS: &[StepInfo] = &[
         example: "km-anonymity:k=5,m=2",
     },
     StepInfo {
+        name: "attr-drop",
+        usage: "attr-drop:name=A",
+        help: "remove the people's attribute A",
+        example: "attr-drop:name=occupation",
+    },
+    StepInfo {
+        name: "attr-generalize",
+        usage: "attr-generalize:name=A,width=W",
+        help: "numeric attribute A into bands of width W (20-29)",
+        example: "attr-generalize:name=age,width=10",
+    },
+    StepInfo {
+        name: "attr-truncate",
+        usage: "attr-truncate:name=A,keep=K",
+        help: "keep the first K characters of attribute A (zip prefixes: 857*)",
+        example: "attr-truncate:name=zip_code,keep=3",
+    },
+    StepInfo {
+        name: "k-anonymity",
+        usage: "k-anonymity:k=K,attributes=A+B+C[,max_suppressed=F]",
+        help: "generalize those attributes (bands, prefixes; least in total), then suppress the rest, until every combination is shared by >= K people (at most F of them suppressed, default 0.05)",
+        example: "k-anonymity:k=5,attributes=age+gender+zip_code",
+    },
+    StepInfo {
         name: "microaggregate",
         usage: "microaggregate:k=K",
         help: "ratings replaced by averages over k-means groups of >= K similar people",
@@ -380,6 +452,16 @@ impl<'a> Args<'a> {
                     self.step
                 ))
             })
+    }
+
+    fn name(&self) -> Result<String> {
+        match self.get("name") {
+            Some(n) if !n.is_empty() => Ok(n.to_string()),
+            _ => Err(Error::InvalidArgument(format!(
+                "step '{}' needs name=<attribute>",
+                self.step
+            ))),
+        }
     }
 
     fn fraction(&self) -> Result<f64> {
@@ -591,6 +673,73 @@ impl Policy {
                         ));
                     }
                     Step::KmAnonymity { k, m }
+                }
+                "attr-drop" => {
+                    a.only(&["name"])?;
+                    Step::AttrDrop { name: a.name()? }
+                }
+                "attr-generalize" => {
+                    a.only(&["name", "width"])?;
+                    let width = a.number("width")?;
+                    if width < 1.0 || width.fract() != 0.0 {
+                        return Err(Error::InvalidArgument(
+                            "step 'attr-generalize' needs a whole width >= 1".into(),
+                        ));
+                    }
+                    Step::AttrGeneralize {
+                        name: a.name()?,
+                        width: width as i64,
+                    }
+                }
+                "attr-truncate" => {
+                    a.only(&["name", "keep"])?;
+                    let keep = a.number("keep")?;
+                    if keep.fract() != 0.0 {
+                        return Err(Error::InvalidArgument(
+                            "step 'attr-truncate' needs a whole number keep >= 0".into(),
+                        ));
+                    }
+                    Step::AttrTruncate {
+                        name: a.name()?,
+                        keep: keep as usize,
+                    }
+                }
+                "k-anonymity" => {
+                    a.only(&["k", "attributes", "max_suppressed"])?;
+                    let k = a.number("k")?;
+                    if k < 1.0 || k.fract() != 0.0 {
+                        return Err(Error::InvalidArgument(
+                            "step 'k-anonymity' needs a whole k >= 1".into(),
+                        ));
+                    }
+                    let attributes: Vec<String> = a
+                        .get("attributes")
+                        .unwrap_or("")
+                        .split('+')
+                        .map(str::trim)
+                        .filter(|n| !n.is_empty())
+                        .map(str::to_string)
+                        .collect();
+                    if attributes.is_empty() {
+                        return Err(Error::InvalidArgument(
+                            "step 'k-anonymity' needs attributes=A+B+...".into(),
+                        ));
+                    }
+                    let max_suppressed = if a.get("max_suppressed").is_some() {
+                        a.number("max_suppressed")?
+                    } else {
+                        K_ANONYMITY_MAX_SUPPRESSED
+                    };
+                    if max_suppressed > 1.0 {
+                        return Err(Error::InvalidArgument(
+                            "step 'k-anonymity': max_suppressed must be in [0, 1]".into(),
+                        ));
+                    }
+                    Step::KAnonymity {
+                        k: k as u32,
+                        attributes,
+                        max_suppressed,
+                    }
                 }
                 other => unreachable!("step '{other}' is in STEPS but not parsed"),
             };

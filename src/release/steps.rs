@@ -88,6 +88,16 @@ pub fn apply(w: &mut Working, step: &Step, index: usize, seed: u64) -> Result<()
             }
         }),
         Step::KmAnonymity { k, m } => super::km::anonymize(w, k, m)?,
+        Step::AttrDrop { ref name } => super::attributes::drop(w, name)?,
+        Step::AttrGeneralize { ref name, width } => super::attributes::generalize(w, name, width)?,
+        Step::AttrTruncate { ref name, keep } => super::attributes::truncate(w, name, keep)?,
+        Step::KAnonymity {
+            k,
+            ref attributes,
+            max_suppressed,
+        } => {
+            super::kanon::anonymize(w, k, attributes, max_suppressed)?;
+        }
         Step::Microaggregate { k } => super::microaggregate::microaggregate(w, k, index, seed)?,
         Step::Dp {
             epsilon,
@@ -129,6 +139,13 @@ pub fn inform(step: &Step, k: &mut PolicyKnowledge, rating_range: f64) {
         | Step::RareItems { .. }
         | Step::Truncate { .. }
         | Step::KmAnonymity { .. } => {}
+        // These change people's attributes, which the release shows as they are (a band, a
+        // prefix, a blank): an adversary maps a known value through them by reading the
+        // released value itself, so there is nothing more to know.
+        Step::AttrDrop { .. }
+        | Step::AttrGeneralize { .. }
+        | Step::AttrTruncate { .. }
+        | Step::KAnonymity { .. } => {}
         Step::RatingNoise { scale, noise: kind } => {
             let (mean, bound) = spread(kind, scale);
             k.widen_ratings(mean, bound);

@@ -47,6 +47,58 @@ pub struct Utility {
     pub test_ratings: usize,
     /// Share of ratings held out.
     pub holdout: f64,
+    /// How much of each people's attribute the release kept (empty without a people table).
+    #[serde(default)]
+    pub attributes: Vec<AttributeUtility>,
+}
+
+/// What a release kept of one attribute, over the released people who had a value.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct AttributeUtility {
+    /// The attribute.
+    pub name: String,
+    /// Share released exactly.
+    pub exact: f64,
+    /// Share released generalized (a band, a prefix).
+    pub generalized: f64,
+    /// Share suppressed (blank, or the attribute dropped).
+    pub suppressed: f64,
+}
+
+/// Per attribute of `original`, the shares of the released people's values kept, generalized
+/// and suppressed.
+fn attribute_utility(original: &Working, released: &Working) -> Vec<AttributeUtility> {
+    let by_original: rustc_hash::FxHashMap<u32, &Person> =
+        original.people.iter().map(|p| (p.original, p)).collect();
+    original
+        .attributes
+        .iter()
+        .enumerate()
+        .map(|(a, name)| {
+            let kept = released.attributes.iter().position(|n| n == name);
+            let (mut exact, mut generalized, mut suppressed) = (0usize, 0usize, 0usize);
+            for p in &released.people {
+                let Some(o) = by_original
+                    .get(&p.original)
+                    .and_then(|o| o.attributes[a].as_ref())
+                else {
+                    continue;
+                };
+                match kept.and_then(|k| p.attributes[k].as_ref()) {
+                    None => suppressed += 1,
+                    Some(v) if v == o => exact += 1,
+                    Some(_) => generalized += 1,
+                }
+            }
+            let total = (exact + generalized + suppressed).max(1) as f64;
+            AttributeUtility {
+                name: name.clone(),
+                exact: exact as f64 / total,
+                generalized: generalized as f64 / total,
+                suppressed: suppressed as f64 / total,
+            }
+        })
+        .collect()
 }
 
 const HOLDOUT: f64 = 0.1;
@@ -115,6 +167,7 @@ pub fn measure(original: &Dataset, policy: &Policy, seed: u64) -> Result<Utility
         people_kept_fraction: released.people.len() as f64 / original.num_records().max(1) as f64,
         test_ratings,
         holdout: HOLDOUT,
+        attributes: attribute_utility(&train, &released),
     })
 }
 
@@ -311,6 +364,19 @@ impl Utility {
             "  popularity TV distance    {:.4}",
             self.popularity_tv_distance
         );
+        if !self.attributes.is_empty() {
+            let _ = writeln!(
+                s,
+                "  attributes                exact  generalized  suppressed"
+            );
+            for a in &self.attributes {
+                let _ = writeln!(
+                    s,
+                    "    {:<22}{:>7.3}  {:>11.3}  {:>10.3}",
+                    a.name, a.exact, a.generalized, a.suppressed
+                );
+            }
+        }
         s
     }
 }

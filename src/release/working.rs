@@ -27,6 +27,9 @@ pub struct Person {
     pub original: u32,
     /// Entries, sorted by item then day.
     pub entries: Vec<Entry>,
+    /// The person's value of each attribute of [`Working::attributes`] (`None`: missing or
+    /// suppressed).
+    pub attributes: Vec<Option<String>>,
 }
 
 /// A dataset being released.
@@ -40,11 +43,14 @@ pub struct Working {
     pub people: Vec<Person>,
     /// The rating scale of the original data (for noise, rounding and fake ratings).
     pub scale: RatingScale,
+    /// Names of the people's attributes still released.
+    pub attributes: Vec<String>,
 }
 
 impl Working {
     /// The working form of `data`.
     pub fn from_dataset(data: &Dataset) -> Working {
+        let table = data.people();
         let people = (0..data.num_records() as u32)
             .into_par_iter()
             .map(|r| {
@@ -59,6 +65,15 @@ impl Working {
                 Person {
                     original: r,
                     entries,
+                    attributes: if table.is_empty() {
+                        Vec::new()
+                    } else {
+                        table
+                            .row(r as usize)
+                            .into_iter()
+                            .map(|v| v.map(str::to_string))
+                            .collect()
+                    },
                 }
             })
             .collect();
@@ -72,7 +87,27 @@ impl Working {
                 max: 10,
                 step: 2,
             }),
+            attributes: table.names().to_vec(),
         }
+    }
+
+    /// The position of attribute `name` among the released ones, or an error naming `step`.
+    pub fn attribute(&self, name: &str, step: &str) -> Result<usize> {
+        self.attributes
+            .iter()
+            .position(|a| a == name)
+            .ok_or_else(|| {
+                Error::InvalidArgument(if self.attributes.is_empty() {
+                    format!(
+                        "step '{step}': the data has no people table (import one with --people)"
+                    )
+                } else {
+                    format!(
+                        "step '{step}': no attribute '{name}' in the release (attributes: {})",
+                        self.attributes.join(", ")
+                    )
+                })
+            })
     }
 
     /// Number of entries.
@@ -149,6 +184,21 @@ impl Working {
         .map_err(|d| {
             Error::InvalidArgument(format!("a release step produced a duplicate rating {d:?}"))
         })?;
+        let mut data = data;
+        if !self.attributes.is_empty() {
+            let columns = (0..self.attributes.len())
+                .map(|a| {
+                    self.people
+                        .iter()
+                        .map(|p| p.attributes[a].clone())
+                        .collect()
+                })
+                .collect();
+            data.set_people(crate::dataset::People::from_values(
+                self.attributes,
+                columns,
+            ));
+        }
         Ok((data, originals))
     }
 }
