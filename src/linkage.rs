@@ -198,7 +198,7 @@ pub fn attack(
     options: &AttackOptions<'_>,
 ) -> Result<Option<Attacked>> {
     let queries = attack::query::resolve(release, aux, options.item_map);
-    if options.require_common_items && queries.iter().all(|q| q.facts.is_empty()) {
+    if options.require_common_items && queries.iter().all(|q| q.facts_used() == 0) {
         return Err(Error::NoCommonItems);
     }
     let facts_dropped = queries.iter().map(|q| q.facts_dropped).sum();

@@ -317,3 +317,104 @@ fn movielens_100k_k_anonymity_on_age_gender_zip_leaves_nobody_in_a_crowd_under_k
         assert_eq!(num(&common::rows(&out)[0], "unique"), 0.0);
     }
 }
+
+#[test]
+fn movielens_100k_attack_with_attributes_only_names_exactly_the_people_alone_on_them() {
+    let dir = tempdir();
+    let store = import_ml100k(dir.path());
+    let (released, key) = release(dir.path(), &store, "pseudonymize", 1);
+    let known = aux(
+        dir.path(),
+        &store,
+        Some(&key),
+        &[
+            "--items",
+            "0",
+            "--attributes",
+            "age,gender,zip_code",
+            "--targets",
+            "943",
+        ],
+    );
+    // Scoreboard names a target when it is the only record agreeing with its attributes: the
+    // people alone on (age, gender, zip), counted from the file itself.
+    let (_, summary) = attack(
+        dir.path(),
+        &released,
+        &known,
+        Some(&key),
+        &["--algorithm", "scoreboard"],
+    );
+    let alone = alone_on(&[1, 2, 4]) as f64;
+    assert!(
+        close(summary["matched_rate"].as_f64().unwrap(), alone / 943.0),
+        "{summary}"
+    );
+    assert_eq!(summary["precision"], 1.0);
+    for algorithm in ["scoreboard-rh", "scoreboard-rh-norm", "likelihood"] {
+        let (_, summary) = attack(
+            dir.path(),
+            &released,
+            &known,
+            Some(&key),
+            &["--algorithm", algorithm],
+        );
+        let rate = summary["matched_rate"].as_f64().unwrap();
+        assert!(
+            rate > 0.95 && rate <= alone / 943.0 + 1e-9,
+            "{algorithm}: {summary}"
+        );
+    }
+    // 5-anonymity on those attributes: the same adversary names nobody, but two ratings beside
+    // the attributes name most people again.
+    let (k_released, k_key) = release(
+        dir.path(),
+        &store,
+        "k-anonymity:k=5,attributes=age+gender+zip_code",
+        1,
+    );
+    let attributes_only = aux(
+        dir.path(),
+        &store,
+        Some(&k_key),
+        &[
+            "--items",
+            "0",
+            "--attributes",
+            "age,gender,zip_code",
+            "--targets",
+            "943",
+        ],
+    );
+    let (_, summary) = attack(
+        dir.path(),
+        &k_released,
+        &attributes_only,
+        Some(&k_key),
+        &["--algorithm", "scoreboard"],
+    );
+    assert_eq!(summary["matched_rate"], 0.0, "{summary}");
+    let with_two = aux(
+        dir.path(),
+        &store,
+        Some(&k_key),
+        &[
+            "--items",
+            "2",
+            "--attributes",
+            "age,gender,zip_code",
+            "--attribute-error",
+            "age=2",
+            "--targets",
+            "943",
+        ],
+    );
+    let (_, summary) = attack(
+        dir.path(),
+        &k_released,
+        &with_two,
+        Some(&k_key),
+        &["--algorithm", "scoreboard"],
+    );
+    assert!(summary["matched_rate"].as_f64().unwrap() > 0.8, "{summary}");
+}

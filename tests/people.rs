@@ -273,3 +273,227 @@ fn attribute_steps_reject_unknown_or_unfit_attributes() {
         assert!(!released.exists(), "{policy} left a release behind");
     }
 }
+
+const FOUR_RATINGS: &str = "user,item,rating,date\n\
+ann,m1,4,2005-01-02\n\
+ben,m1,3,2005-01-03\n\
+cat,m2,5,2005-01-03\n\
+dan,m2,2,2005-01-04\n";
+
+const FOUR_PEOPLE: &str = "user,age,gender\n\
+ann,24,F\n\
+ben,30,M\n\
+cat,24,M\n\
+dan,50,F\n";
+
+/// The four people above, released as they are (pseudonymized); returns (release, key).
+fn four(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let ratings = write(dir, "four.csv", FOUR_RATINGS);
+    let people = write(dir, "four-people.csv", FOUR_PEOPLE);
+    let store = import_csv(&ratings, &["--people", s(&people)]);
+    release(dir, &store, "pseudonymize", 3)
+}
+
+#[test]
+fn the_likelihood_of_attributes_alone_is_the_documented_one() {
+    let dir = tempdir();
+    let (released, key) = four(dir.path());
+    // Knows ann is F and 24: F is held by 2 of 4 (Q = 1/2), so is 24. With w = 0.1 (K = 9) an
+    // agreeing attribute adds ln(1 + 9 / 0.5) = ln 19: ann scores 2 ln 19, dan and cat ln 19,
+    // ben 0, and ann's posterior is 361 / (361 + 19 + 19 + 1).
+    let aux = write(
+        dir.path(),
+        "a.csv",
+        "aux_id,item,rating,date,true_user,age,gender\nx,,,,ann,24,F\n",
+    );
+    let (rows, _) = attack(
+        dir.path(),
+        &released,
+        &aux,
+        Some(&key),
+        &["--algorithm", "likelihood"],
+    );
+    assert_eq!(rows[0]["candidate"], "ann");
+    assert!(
+        close(num(&rows[0], "score"), 2.0 * 19f64.ln()),
+        "{:?}",
+        rows[0]
+    );
+    assert!(
+        close(num(&rows[0], "posterior"), 361.0 / 400.0),
+        "{:?}",
+        rows[0]
+    );
+    assert_eq!(num(&rows[0], "facts_used"), 2.0);
+    // Scoreboard: ann is the only record meeting both constraints.
+    let (rows, _) = attack(
+        dir.path(),
+        &released,
+        &aux,
+        Some(&key),
+        &["--algorithm", "scoreboard"],
+    );
+    assert_eq!(
+        (rows[0]["candidate"].as_str(), rows[0]["matched"].as_str()),
+        ("ann", "true")
+    );
+    // Scoreboard-RH: each agreeing value weighs 1 / ln 2 (two records hold it).
+    let (rows, _) = attack(dir.path(), &released, &aux, Some(&key), &[]);
+    assert_eq!(rows[0]["candidate"], "ann");
+    assert!(
+        close(num(&rows[0], "score"), 2.0 / 2f64.ln()),
+        "{:?}",
+        rows[0]
+    );
+}
+
+#[test]
+fn known_ranges_and_released_bands_agree_and_a_suppressed_value_rules_nobody_out() {
+    let dir = tempdir();
+    let ratings = write(dir.path(), "four.csv", FOUR_RATINGS);
+    let people = write(dir.path(), "four-people.csv", FOUR_PEOPLE);
+    let store = import_csv(&ratings, &["--people", s(&people)]);
+    let (released, key) = release(
+        dir.path(),
+        &store,
+        "attr-generalize:name=age,width=10|attr-drop:name=gender",
+        3,
+    );
+    // "22-26" agrees with the band 20-29 (ann, cat) only; gender is not in the release.
+    let aux = write(
+        dir.path(),
+        "a.csv",
+        "aux_id,item,rating,date,true_user,age,gender\nx,,,,ann,22-26,F\ny,m2,5,,cat,22-26,M\n",
+    );
+    let (rows, _) = attack(
+        dir.path(),
+        &released,
+        &aux,
+        Some(&key),
+        &["--algorithm", "scoreboard"],
+    );
+    assert_eq!(num(&rows[0], "candidates"), 2.0, "{:?}", rows[0]);
+    assert_eq!(num(&rows[0], "facts_used"), 1.0, "gender dropped");
+    assert_eq!(
+        (rows[1]["candidate"].as_str(), rows[1]["matched"].as_str()),
+        ("cat", "true")
+    );
+    // A suppressed value cannot rule anyone out: k-anonymity with k = 4 suppresses or
+    // generalizes until all four agree with anything ann is known to be.
+    let (released, key) = release(
+        dir.path(),
+        &store,
+        "k-anonymity:k=4,attributes=age+gender",
+        3,
+    );
+    let (rows, _) = attack(
+        dir.path(),
+        &released,
+        &aux,
+        Some(&key),
+        &["--algorithm", "scoreboard"],
+    );
+    assert_eq!(num(&rows[0], "candidates"), 4.0, "{:?}", rows[0]);
+}
+
+#[test]
+fn aux_files_carry_attributes_and_check_that_lines_agree() {
+    let dir = tempdir();
+    let ratings = write(dir.path(), "four.csv", FOUR_RATINGS);
+    let people = write(dir.path(), "four-people.csv", FOUR_PEOPLE);
+    let store = import_csv(&ratings, &["--people", s(&people)]);
+    let (_, key) = release(dir.path(), &store, "pseudonymize", 3);
+    let aux = aux(
+        dir.path(),
+        &store,
+        Some(&key),
+        &[
+            "--items",
+            "1",
+            "--attributes",
+            "gender,age",
+            "--attribute-error",
+            "age=3",
+            "--seed",
+            "4",
+        ],
+    );
+    let text = std::fs::read_to_string(&aux).unwrap();
+    let mut lines = text.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "aux_id,item,rating,date,true_user,gender,age"
+    );
+    let truth: std::collections::HashMap<&str, (i64, &str)> = [
+        ("ann", (24, "F")),
+        ("ben", (30, "M")),
+        ("cat", (24, "M")),
+        ("dan", (50, "F")),
+    ]
+    .into();
+    for line in lines {
+        let f: Vec<&str> = line.split(',').collect();
+        let (age, gender) = truth[f[4]];
+        assert_eq!(f[5], gender, "{line}");
+        let (lo, hi) = f[6].split_once('-').unwrap();
+        let (lo, hi): (i64, i64) = (lo.parse().unwrap(), hi.parse().unwrap());
+        assert!(hi - lo == 6 && lo <= age && age <= hi, "{line}");
+    }
+    for (bad, expected) in [
+        (
+            "aux_id,item,rating,date,age\nx,m1,4,,24\nx,m2,4,,25\n",
+            "a.csv:3: aux record x gives different attributes on two lines",
+        ),
+        ("aux_id,item,rating,date\nx,,4,\n", "a.csv:2: empty item"),
+        (
+            "aux_id,item,rating,date,age\nx,,4,,24\n",
+            "a.csv:2: a rating or date without an item",
+        ),
+    ] {
+        let path = write(dir.path(), "a.csv", bad);
+        let (released, key) = release(dir.path(), &store, "pseudonymize", 3);
+        let err = fails(&[
+            "attack",
+            s(&released),
+            "--aux",
+            s(&path),
+            "--key",
+            s(&key),
+            "-o",
+            s(&dir.path().join("m.csv")),
+        ]);
+        assert!(err.contains(expected), "{bad}: {err}");
+    }
+    let err = fails(&[
+        "aux",
+        s(&store),
+        "--attributes",
+        "zip",
+        "-o",
+        s(&dir.path().join("b.csv")),
+    ]);
+    assert!(
+        err.contains("'zip' is not an attribute of the data (age, gender)"),
+        "{err}"
+    );
+    let err = fails(&[
+        "aux",
+        s(&store),
+        "--attributes",
+        "gender",
+        "--attribute-error",
+        "gender=2",
+        "-o",
+        s(&dir.path().join("b.csv")),
+    ]);
+    assert!(err.contains("'gender' is not numeric"), "{err}");
+    let err = fails(&[
+        "aux",
+        s(&store),
+        "--items",
+        "0",
+        "-o",
+        s(&dir.path().join("b.csv")),
+    ]);
+    assert!(err.contains("items must be at least 1"), "{err}");
+}

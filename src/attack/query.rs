@@ -1,7 +1,10 @@
 //! Aux records resolved against a release: each fact's item becomes the release's item index,
 //! through the release's own item ids or an item map (`aux_item,release_item`) for aux from
 //! another catalogue. Facts whose item the release does not hold contribute nothing and are
-//! dropped here (counted in `facts_dropped`).
+//! dropped here (counted in `facts_dropped`). Each attribute the adversary knows becomes the
+//! set of the release's values of that attribute that agree with it (exactly, within its
+//! range, or inside a released band or prefix: [`crate::dataset::people::compatible`]); an
+//! attribute the release does not carry is dropped (counted in `attributes_dropped`).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -29,6 +32,27 @@ pub struct Query {
     pub facts_dropped: usize,
     /// The adversary's estimate of the target's number of ratings, if any.
     pub count: Option<u32>,
+    /// The attributes the adversary knows that the release carries, in aux order.
+    pub attributes: Vec<QueryAttribute>,
+    /// Known attributes the release does not carry.
+    pub attributes_dropped: usize,
+}
+
+/// One resolved attribute fact.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueryAttribute {
+    /// The attribute's index in the release's people table.
+    pub attribute: usize,
+    /// For each value of the release's dictionary of that attribute, whether it agrees with
+    /// what the adversary knows.
+    pub agrees: Vec<bool>,
+}
+
+impl Query {
+    /// Facts scored: item facts whose item the release holds, and attributes it carries.
+    pub fn facts_used(&self) -> usize {
+        self.facts.len() + self.attributes.len()
+    }
 }
 
 /// A map from aux item ids to release item ids.
@@ -55,6 +79,7 @@ impl ItemMap {
 /// Resolves aux records against `release`.
 pub fn resolve(release: &Dataset, aux: &[AuxRecord], item_map: Option<&ItemMap>) -> Vec<Query> {
     let index = release.item_ids().index_map();
+    let people = release.people();
     aux.iter()
         .map(|record| {
             let mut facts = Vec::with_capacity(record.facts.len());
@@ -73,10 +98,30 @@ pub fn resolve(release: &Dataset, aux: &[AuxRecord], item_map: Option<&ItemMap>)
                     _ => dropped += 1,
                 }
             }
+            let mut attributes = Vec::with_capacity(record.attributes.len());
+            for known in &record.attributes {
+                if let Some((a, attribute)) = people.find(&known.name) {
+                    let agrees = (0..attribute.num_values() as u32)
+                        .map(|c| {
+                            crate::dataset::people::compatible(
+                                &known.value,
+                                0.0,
+                                attribute.value(c),
+                            )
+                        })
+                        .collect();
+                    attributes.push(QueryAttribute {
+                        attribute: a,
+                        agrees,
+                    });
+                }
+            }
             Query {
                 facts,
                 facts_dropped: dropped,
                 count: record.count,
+                attributes_dropped: record.attributes.len() - attributes.len(),
+                attributes,
             }
         })
         .collect()

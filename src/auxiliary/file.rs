@@ -1,14 +1,16 @@
-//! The aux CSV format: `aux_id,item,rating,date[,true_user][,count]`, one fact per line.
-//! `rating` (stars) and `date` (`YYYY-MM-DD` or Unix seconds) may be blank; `count` is the
-//! adversary's estimate of how many ratings the target has (blank: unknown); `true_user` and
-//! `count`, when present, must be
-//! the same on every line of an aux record.
+//! The aux CSV format: `aux_id,item,rating,date[,true_user][,count][,<attribute>...]`, one
+//! fact per line. `rating` (stars) and `date` (`YYYY-MM-DD` or Unix seconds) may be blank;
+//! `count` is the adversary's estimate of how many ratings the target has (blank: unknown).
+//! Every other column is an attribute the adversary knows, named as in the people table (`age`,
+//! `zip_code`), its value exact (`24`), a range (`22-26`) or a prefix (`857*`), blank when not
+//! known. `true_user`, `count` and the attributes, when present, must be the same on every line
+//! of an aux record; a record that knows attributes only has one line with an empty item.
 
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 
-use super::{AuxFact, AuxRecord};
+use super::{AuxAttribute, AuxFact, AuxRecord};
 use crate::atomic_file::write_atomically;
 use crate::dataset::import::columns::{Dates, Ids, Ratings};
 use crate::dataset::values::{format_day, format_rating, parse_date, parse_rating};
@@ -19,6 +21,19 @@ use crate::{Error, Result};
 pub fn write_aux(records: &[AuxRecord], path: &Path) -> Result<()> {
     let with_truth = records.iter().any(|r| r.true_user.is_some());
     let with_count = records.iter().any(|r| r.count.is_some());
+    let mut attributes: Vec<&str> = Vec::new();
+    for r in records {
+        for a in &r.attributes {
+            if !attributes.contains(&a.name.as_str()) {
+                attributes.push(&a.name);
+            }
+        }
+    }
+    let no_fact = [AuxFact {
+        item: String::new(),
+        rating: None,
+        day: None,
+    }];
     write_atomically(path, |w| {
         w.write_all(b"aux_id,item,rating,date")?;
         if with_truth {
@@ -27,10 +42,19 @@ pub fn write_aux(records: &[AuxRecord], path: &Path) -> Result<()> {
         if with_count {
             w.write_all(b",count")?;
         }
+        for a in &attributes {
+            w.write_all(b",")?;
+            w.write_all(a.as_bytes())?;
+        }
         w.write_all(b"\n")?;
         let mut line = Vec::new();
         for r in records {
-            for f in &r.facts {
+            let facts: &[AuxFact] = if r.facts.is_empty() {
+                &no_fact
+            } else {
+                &r.facts
+            };
+            for f in facts {
                 line.clear();
                 line.extend_from_slice(r.id.as_bytes());
                 line.push(b',');
@@ -51,6 +75,12 @@ pub fn write_aux(records: &[AuxRecord], path: &Path) -> Result<()> {
                     line.push(b',');
                     if let Some(c) = r.count {
                         line.extend_from_slice(c.to_string().as_bytes());
+                    }
+                }
+                for name in &attributes {
+                    line.push(b',');
+                    if let Some(a) = r.attributes.iter().find(|a| a.name == *name) {
+                        line.extend_from_slice(a.value.as_bytes());
                     }
                 }
                 line.push(b'\n');
@@ -79,17 +109,38 @@ impl AuxRows {
         truth: Option<String>,
         count: Option<u32>,
     ) -> std::result::Result<(), String> {
+        self.push_with(id, Some(fact), truth, count, Vec::new())
+    }
+
+    /// Adds one line of record `id`: a fact (none for a line with an empty item) and the
+    /// attributes the line gives, which must be the record's on every line.
+    pub fn push_with(
+        &mut self,
+        id: &str,
+        fact: Option<AuxFact>,
+        truth: Option<String>,
+        count: Option<u32>,
+        attributes: Vec<AuxAttribute>,
+    ) -> std::result::Result<(), String> {
         let records = &mut self.records;
+        let mut new = false;
         let slot = *self.index.entry(id.to_string()).or_insert_with(|| {
+            new = true;
             records.push(AuxRecord {
                 id: id.to_string(),
                 facts: Vec::new(),
                 true_user: truth.clone(),
                 count,
+                attributes: attributes.clone(),
             });
             records.len() - 1
         });
         let record = &mut self.records[slot];
+        if !new && record.attributes != attributes {
+            return Err(format!(
+                "aux record {id} gives different attributes on two lines (each line repeats them)"
+            ));
+        }
         if record.count != count {
             return Err(format!("aux record {id} gives two different counts"));
         }
@@ -98,7 +149,7 @@ impl AuxRows {
                 "aux record {id} names two different true_user values"
             ));
         }
-        record.facts.push(fact);
+        record.facts.extend(fact);
         Ok(())
     }
 
@@ -210,6 +261,25 @@ pub fn read_aux(path: &Path) -> Result<Vec<AuxRecord>> {
     };
     let (c_rating, c_date, c_truth) = (column("rating"), column("date"), column("true_user"));
     let c_count = column("count");
+    const KNOWN: [&str; 6] = ["aux_id", "item", "rating", "date", "true_user", "count"];
+    let attribute_columns: Vec<(usize, &str)> = headers
+        .iter()
+        .enumerate()
+        .filter(|(_, h)| !KNOWN.contains(&h.as_str()))
+        .map(|(c, h)| (c, h.as_str()))
+        .collect();
+    for (c, h) in &attribute_columns {
+        if h.is_empty() {
+            return Err(Error::parse(
+                path,
+                1,
+                format!(
+                    "column {}: empty header (an attribute column needs a name)",
+                    c + 1
+                ),
+            ));
+        }
+    }
     let mut rows = AuxRows::default();
     for (k, row) in reader.records().enumerate() {
         let line = k as u64 + 2;
@@ -220,7 +290,19 @@ pub fn read_aux(path: &Path) -> Result<Vec<AuxRecord>> {
                 .filter(|s| !s.is_empty())
         };
         let id = field(Some(c_id)).ok_or_else(|| Error::parse(path, line, "empty aux_id"))?;
-        let item = field(Some(c_item)).ok_or_else(|| Error::parse(path, line, "empty item"))?;
+        let attributes: Vec<AuxAttribute> = attribute_columns
+            .iter()
+            .filter_map(|&(c, name)| {
+                field(Some(c)).map(|v| AuxAttribute {
+                    name: name.to_string(),
+                    value: v.to_string(),
+                })
+            })
+            .collect();
+        let item = field(Some(c_item));
+        if item.is_none() && attribute_columns.is_empty() {
+            return Err(Error::parse(path, line, "empty item"));
+        }
         let rating = field(c_rating)
             .map(|r| parse_rating(r.as_bytes()))
             .transpose()
@@ -237,12 +319,15 @@ pub fn read_aux(path: &Path) -> Result<Vec<AuxRecord>> {
             })
             .transpose()
             .map_err(|m| Error::parse(path, line, m))?;
-        let fact = AuxFact {
+        if item.is_none() && (rating.is_some() || day.is_some()) {
+            return Err(Error::parse(path, line, "a rating or date without an item"));
+        }
+        let fact = item.map(|item| AuxFact {
             item: item.to_string(),
             rating,
             day,
-        };
-        rows.push(id, fact, truth, count)
+        });
+        rows.push_with(id, fact, truth, count, attributes)
             .map_err(|m| Error::parse(path, line, m))?;
     }
     let records = rows.finish();

@@ -8,4 +8,4 @@
 pub mod file;
 pub mod sampler;
 
-pub use crate::dataset::{AuxFact, AuxRecord};
+pub use crate::dataset::{AuxAttribute, AuxFact, AuxRecord};

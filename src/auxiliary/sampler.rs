@@ -124,6 +124,11 @@ pub struct AuxParams {
     pub count_error: f64,
     /// The seed.
     pub seed: u64,
+    /// Attributes of the people table the adversary also knows (names).
+    pub attributes: Vec<String>,
+    /// (attribute, E): a numeric attribute known only within +-E, as a range of width 2E whose
+    /// centre is off the true value by up to E (uniformly, in whole units).
+    pub attribute_errors: Vec<(String, u32)>,
 }
 
 impl Default for AuxParams {
@@ -140,6 +145,8 @@ impl Default for AuxParams {
             non_members: 0,
             count_error: defaults::COUNT_ERROR,
             seed: defaults::SEED,
+            attributes: Vec::new(),
+            attribute_errors: Vec::new(),
         }
     }
 }
@@ -147,11 +154,22 @@ impl Default for AuxParams {
 impl AuxParams {
     /// Checks every value's domain; errors name the parameter.
     pub fn check(&self) -> Result<()> {
-        if self.items == 0 {
+        if self.items == 0 && self.attributes.is_empty() {
             return Err(Error::Parameter {
                 name: "items",
-                message: "items must be at least 1, got 0".into(),
+                message: "items must be at least 1, got 0 (0 is for an adversary who knows --attributes only)".into(),
             });
+        }
+        for (name, _) in &self.attribute_errors {
+            if !self.attributes.contains(name) {
+                return Err(Error::Parameter {
+                    name: "attribute_error",
+                    message: format!(
+                        "attribute_error names '{name}', which is not among the known attributes ({})",
+                        self.attributes.join(", ")
+                    ),
+                });
+            }
         }
         if self.wrong > self.items {
             return Err(Error::Parameter {
@@ -176,6 +194,87 @@ impl AuxParams {
         }
         Ok(())
     }
+}
+
+impl AuxParams {
+    /// Checks the attributes against `data`'s people table: each exists, and each with an error
+    /// is numeric.
+    pub fn check_attributes(&self, data: &Dataset) -> Result<()> {
+        let people = data.people();
+        for name in &self.attributes {
+            let Some((_, attribute)) = people.find(name) else {
+                return Err(Error::Parameter {
+                    name: "attributes",
+                    message: if people.is_empty() {
+                        format!("'{name}': the data has no people table (import one with --people)")
+                    } else {
+                        format!(
+                            "'{name}' is not an attribute of the data ({})",
+                            people.names().join(", ")
+                        )
+                    },
+                });
+            };
+            let error = self.attribute_errors.iter().find(|(n, _)| n == name);
+            if error.is_some_and(|(_, e)| *e > 0) && !attribute.is_numeric() {
+                return Err(Error::Parameter {
+                    name: "attribute_error",
+                    message: format!("'{name}' is not numeric: it takes no error"),
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Parses `NAME=E` (`age=2`): an attribute and its error in whole units.
+pub fn parse_attribute_error(text: &str) -> Result<(String, u32)> {
+    let bad = || Error::Parameter {
+        name: "attribute_error",
+        message: format!(
+            "attribute_error takes NAME=E with E a whole number (e.g. age=2), got '{text}'"
+        ),
+    };
+    let (name, error) = text.split_once('=').ok_or_else(bad)?;
+    let error = error.trim().parse::<u32>().map_err(|_| bad())?;
+    if name.trim().is_empty() {
+        return Err(bad());
+    }
+    Ok((name.trim().to_string(), error))
+}
+
+/// The attributes of `target` the adversary knows (see [`AuxParams::attribute_errors`]).
+fn known_attributes(
+    data: &Dataset,
+    params: &AuxParams,
+    target: u32,
+    rng: &mut Rng,
+) -> Vec<crate::dataset::AuxAttribute> {
+    let people = data.people();
+    params
+        .attributes
+        .iter()
+        .filter_map(|name| {
+            let (_, attribute) = people.find(name)?;
+            let value = attribute.value_of(target as usize)?;
+            let error = params
+                .attribute_errors
+                .iter()
+                .find(|(n, _)| n == name)
+                .map_or(0, |(_, e)| *e as i64);
+            let value = match crate::dataset::people::integer(value) {
+                Some(v) if error > 0 => {
+                    let centre = v + rng.range_inclusive(-error, error);
+                    format!("{}-{}", centre - error, centre + error)
+                }
+                _ => value.to_string(),
+            };
+            Some(crate::dataset::AuxAttribute {
+                name: name.clone(),
+                value,
+            })
+        })
+        .collect()
 }
 
 /// Sampled aux records and how many targets were skipped.
@@ -270,11 +369,13 @@ fn aux_record(
                 .round()
                 .max(0.0) as u32
         });
+        let attributes = known_attributes(original, params, target, rng);
         AuxRecord {
             id,
             facts,
             true_user: Some(original.record_ids().get(target as usize).to_string()),
             count,
+            attributes,
         }
     })
 }
@@ -302,6 +403,7 @@ pub fn sample_people_except(
     except: &[u32],
 ) -> Result<Vec<(u32, AuxRecord)>> {
     params.check()?;
+    params.check_attributes(original)?;
     let scale = Scale::of(original, params.select, except);
     let out: Vec<Vec<(u32, AuxRecord)>> = people
         .par_iter()
@@ -329,6 +431,7 @@ pub fn sample_people_except(
 /// Samples aux records from `original` (see the module docs).
 pub fn sample(original: &Dataset, params: &AuxParams, key: Option<&ReleaseKey>) -> Result<Sampled> {
     params.check()?;
+    params.check_attributes(original)?;
     if params.non_members > 0 && key.is_none() {
         return Err(Error::Parameter {
             name: "non_members",

@@ -42,6 +42,14 @@ pub struct AuxArgs {
     /// Also know each target's number of ratings within this relative error (e.g. 0.5).
     #[arg(long, default_value_t = aux_defaults::COUNT_ERROR, value_name = "E")]
     count_error: f64,
+    /// Attributes of the people table the adversary also knows, comma-separated (e.g.
+    /// age,gender,zip_code); with them --items 0 means attributes only.
+    #[arg(long, value_delimiter = ',')]
+    attributes: Vec<String>,
+    /// A numeric attribute known only within +-E, comma-separated NAME=E (e.g. age=2): the aux
+    /// holds a range of width 2E that holds the truth, its centre off by up to E.
+    #[arg(long, value_delimiter = ',', value_name = "NAME=E", value_parser = deanon::auxiliary::sampler::parse_attribute_error)]
+    attribute_error: Vec<(String, u32)>,
     /// Seed.
     #[arg(long, default_value_t = aux_defaults::SEED)]
     seed: u64,
@@ -65,6 +73,8 @@ impl AuxArgs {
             non_members: self.non_members,
             count_error: self.count_error,
             seed: self.seed,
+            attributes: self.attributes,
+            attribute_errors: self.attribute_error,
         };
         let job = deanon::jobs::AuxJob {
             data: self.data,

@@ -188,6 +188,9 @@ pub fn run_tag(release: &Dataset, queries: &[Query], params: &AttackParams, extr
         for f in &q.facts {
             text.push_str(&format!("{},{},{};", f.item, f.rating, f.day));
         }
+        for a in &q.attributes {
+            text.push_str(&format!("a{}:{:?};", a.attribute, a.agrees));
+        }
         text.push_str(&format!("{:?}|", q.count));
     }
     xxhash_rust::xxh3::xxh3_64(text.as_bytes())

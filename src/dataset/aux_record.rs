@@ -1,5 +1,6 @@
 //! What an adversary knows about one person: a few facts (an item, perhaps a rating and a
-//! date), in the external ids of the aux's own catalogue. Sampled by `auxiliary`, read from CSV
+//! date), in the external ids of the aux's own catalogue, and perhaps some of their attributes
+//! (age, gender, zip code). Sampled by `auxiliary`, read from CSV
 //! by `auxiliary::file`, scored by `attack`.
 
 /// One fact the adversary knows: an item, perhaps with a rating and a date.
@@ -24,4 +25,16 @@ pub struct AuxRecord {
     pub true_user: Option<String>,
     /// Roughly how many ratings the target has, when the adversary knows it (paper Fig. 12).
     pub count: Option<u32>,
+    /// The target's attributes the adversary knows, named as in the people table.
+    pub attributes: Vec<AuxAttribute>,
+}
+
+/// One attribute the adversary knows: its value, exact (`24`, `M`, `85711`), a range of
+/// numbers when known only roughly (`22-26`), or a prefix (`857*`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuxAttribute {
+    /// The attribute's name in the people table.
+    pub name: String,
+    /// What the adversary knows of its value.
+    pub value: String,
 }

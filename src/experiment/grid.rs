@@ -235,6 +235,7 @@ impl Cell {
             non_members: self.non_members,
             count_error: self.count_error,
             seed: self.seed,
+            ..AuxParams::default()
         }
     }
 

@@ -61,7 +61,7 @@ pub(super) fn finish(s: &Summary, spread: &Spread, phi: f64, query: &Query) -> M
         top_probability,
         candidates: s.tied,
         sigma,
-        facts_used: query.facts.len(),
+        facts_used: query.facts_used(),
         posterior: None,
     }
 }

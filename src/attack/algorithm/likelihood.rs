@@ -14,6 +14,7 @@
 //! the engine's packed passes require ([`crate::attack::kernel::likelihood`]).
 
 use super::{LinkageAlgorithm, Match, TileScorer};
+use crate::attack::kernel::attributes::{AttributeCounts, AttributeTerms, AttributeView};
 use crate::attack::kernel::likelihood::{
     self, ErrorModel, LikelihoodScatter, RecordWindow, ReleaseModel,
 };
@@ -136,6 +137,7 @@ pub fn search_grid(w: &Widening) -> Vec<AttackParamsBuilder> {
 /// The likelihood algorithm on one shard.
 pub struct Likelihood {
     model: ReleaseModel,
+    attribute_counts: AttributeCounts,
     errors: ErrorModel,
     /// Each record's length and window.
     windows: Vec<RecordWindow>,
@@ -163,6 +165,7 @@ impl Likelihood {
         );
         Likelihood {
             model,
+            attribute_counts: AttributeCounts::of(release),
             errors,
             windows,
             shard,
@@ -172,9 +175,43 @@ impl Likelihood {
     }
 }
 
-impl TileScorer for LikelihoodScatter<'_> {
+/// The likelihood algorithm's scoring of one aux record: the scatter of the item facts, then
+/// the attribute terms.
+struct LikelihoodTiles<'a> {
+    scatter: LikelihoodScatter<'a>,
+    attributes: AttributeTerms<'a>,
+}
+
+impl TileScorer for LikelihoodTiles<'_> {
     fn tile(&mut self, tile: CheckedShard, acc: &mut [f32]) {
-        LikelihoodScatter::tile(self, tile, acc);
+        self.scatter.tile(tile, acc);
+        if !self.attributes.is_empty() {
+            self.attributes.add(tile.shard(), acc);
+        }
+    }
+}
+
+/// An attribute's log-likelihood ratio beyond the `ln w` every record gets: with Q the share of
+/// the records with a value whose value agrees, a record whose value agrees scores
+/// ln(1 + K / Q), K = (1 - w) / w; one whose value disagrees 0 (the ratio is w); one without a
+/// value -ln w (the ratio is 1: a missing value says nothing).
+fn attribute_ratios(wrong_rate: f64) -> impl Fn(&AttributeView) -> (Vec<f32>, f32) {
+    move |view: &AttributeView| {
+        let k = (1.0 - wrong_rate) / wrong_rate;
+        let agreeing: u64 = view
+            .counts
+            .iter()
+            .zip(view.agrees)
+            .filter(|&(_, &a)| a)
+            .map(|(&n, _)| n as u64)
+            .sum();
+        let q = agreeing as f64 / view.present.max(1) as f64;
+        let table = view
+            .agrees
+            .iter()
+            .map(|&a| if a { (k / q).ln_1p() as f32 } else { 0.0 })
+            .collect();
+        (table, (-wrong_rate.ln()) as f32)
     }
 }
 
@@ -189,14 +226,22 @@ impl LinkageAlgorithm for Likelihood {
         release: &'a Dataset,
         query: &'a Query,
     ) -> Box<dyn TileScorer + 'a> {
-        Box::new(LikelihoodScatter::new(
-            release,
-            &self.model,
-            &self.errors,
-            &self.windows,
-            query,
-            self.shard,
-        ))
+        Box::new(LikelihoodTiles {
+            scatter: LikelihoodScatter::new(
+                release,
+                &self.model,
+                &self.errors,
+                &self.windows,
+                query,
+                self.shard,
+            ),
+            attributes: AttributeTerms::new(
+                release,
+                &self.attribute_counts,
+                query,
+                attribute_ratios(self.errors.wrong_rate),
+            ),
+        })
     }
 
     /// The scores are log-likelihood ratios: the sums are taken at temperature 1.
@@ -227,7 +272,7 @@ impl LinkageAlgorithm for Likelihood {
         let nats = z.ln() - zx / z;
         // ln of the best record's weight, prior and the facts' lacking terms included, against
         // the absent hypothesis's ln(1 - membership).
-        let facts = query.facts.len() as f64;
+        let facts = query.facts_used() as f64;
         let log_best = (self.membership / n).ln() + facts * self.errors.wrong_rate.ln() + best;
         let absent = if self.membership < 1.0 {
             libm::exp((1.0 - self.membership).ln() - log_best)
@@ -245,7 +290,7 @@ impl LinkageAlgorithm for Likelihood {
             top_probability: 1.0 / z,
             candidates: s.tied,
             sigma,
-            facts_used: query.facts.len(),
+            facts_used: query.facts_used(),
             posterior: Some(posterior),
         }
     }

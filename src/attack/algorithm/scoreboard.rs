@@ -1,10 +1,13 @@
 //! Scoreboard (Algorithm 1A, docs/method.md section 5): a fact matches a record when the record
 //! holds its item with the rating within `rating_tol` stars and the date within `date_tol`
 //! days (a value the aux lacks is not checked); the candidates are the records matching every
-//! fact; the best guess is a seeded uniform pick among them, named when it is alone.
+//! fact; the best guess is a seeded uniform pick among them, named when it is alone. An
+//! attribute the adversary knows is one more constraint: met by a released value that agrees,
+//! or by none (section 14).
 
 use super::{LinkageAlgorithm, Match, TileScorer};
 use crate::attack::kernel;
+use crate::attack::kernel::attributes::{AttributeCounts, AttributeTerms, AttributeView};
 use crate::attack::parameter::{Column, Domain, Parameter, Value, Widen};
 use crate::attack::params::{AttackParams, AttackParamsBuilder, SEED};
 use crate::attack::partial::{SecondPass, Spread, Summary};
@@ -59,6 +62,7 @@ pub fn search_grid(w: &Widening) -> Vec<AttackParamsBuilder> {
 
 /// Scoreboard on one shard.
 pub struct Scoreboard {
+    attribute_counts: AttributeCounts,
     /// Rating tolerance in half stars.
     rating_tol: u32,
     date_tol: u32,
@@ -68,12 +72,13 @@ pub struct Scoreboard {
 impl Scoreboard {
     /// The algorithm for `shard`.
     pub fn build(
-        _: &Dataset,
+        release: &Dataset,
         params: &AttackParams,
         _: &ReleaseStats,
         _shard: CheckedShard,
     ) -> Self {
         Scoreboard {
+            attribute_counts: AttributeCounts::of(release),
             rating_tol: (params.real(&RATING_TOL) * 2.0).round() as u32,
             date_tol: params.whole(&DATE_TOL) as u32,
             seed: params.seed(),
@@ -87,12 +92,28 @@ struct Counts<'a> {
     query: &'a Query,
     /// Rating (half stars) and date tolerances.
     tolerances: (u32, u32),
+    attributes: AttributeTerms<'a>,
 }
 
 impl TileScorer for Counts<'_> {
     fn tile(&mut self, tile: CheckedShard, acc: &mut [f32]) {
         kernel::scatter_scoreboard(self.release, self.query, self.tolerances, tile, acc);
+        if !self.attributes.is_empty() {
+            self.attributes.add(tile.shard(), acc);
+        }
     }
+}
+
+/// An attribute is a constraint: a record meets it when its released value agrees, or when
+/// it has none (a suppressed value rules nobody out).
+fn attribute_constraint(view: &AttributeView) -> (Vec<f32>, f32) {
+    let table = view.agrees.iter().map(|&a| a as u8 as f32).collect();
+    (table, 1.0)
+}
+
+/// Facts a candidate must match: every item fact and every attribute.
+fn needed(query: &Query) -> f32 {
+    query.facts_used() as f32
 }
 
 impl LinkageAlgorithm for Scoreboard {
@@ -105,6 +126,12 @@ impl LinkageAlgorithm for Scoreboard {
             release,
             query,
             tolerances: (self.rating_tol, self.date_tol),
+            attributes: AttributeTerms::new(
+                release,
+                &self.attribute_counts,
+                query,
+                attribute_constraint,
+            ),
         })
     }
 
@@ -115,7 +142,7 @@ impl LinkageAlgorithm for Scoreboard {
         query: &Query,
         summaries: &[Summary],
     ) -> Vec<SecondPass> {
-        let needed = query.facts.len() as f32;
+        let needed = needed(query);
         let counts: Vec<u64> = summaries
             .iter()
             .map(|s| if s.best == needed { s.tied } else { 0 })
@@ -143,7 +170,7 @@ impl LinkageAlgorithm for Scoreboard {
     }
 
     fn finish(&self, query: &Query, s: &Summary, spread: &Spread) -> Match {
-        let needed = query.facts.len() as f32;
+        let needed = needed(query);
         let count = if s.best == needed { s.tied } else { 0 };
         let size = count as f64;
         Match {
@@ -156,7 +183,7 @@ impl LinkageAlgorithm for Scoreboard {
             top_probability: if count > 0 { 1.0 / size } else { 0.0 },
             candidates: count,
             sigma: f64::NAN,
-            facts_used: query.facts.len(),
+            facts_used: query.facts_used(),
             posterior: None,
         }
     }

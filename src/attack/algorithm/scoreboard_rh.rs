@@ -1,8 +1,11 @@
 //! Scoreboard-RH (docs/method.md section 3): Score = sum over facts of wt(i) * (exp(-|dr| / rho0) +
-//! exp(-|dd| / d0)); records whose number of entries contradicts the aux's `count` are ruled
-//! out (score 0); then the entropic machinery of [`super::entropic`].
+//! exp(-|dd| / d0)), plus for each attribute the adversary knows that the record's released
+//! value agrees with, 1 / ln(max(records holding that value, 2)) (section 14); records whose
+//! number of entries contradicts the aux's `count` are ruled out (score 0); then the entropic
+//! machinery of [`super::entropic`].
 
 use super::{LinkageAlgorithm, Match, TileScorer, entropic};
+use crate::attack::kernel::attributes::{AttributeCounts, AttributeTerms, AttributeView};
 use crate::attack::kernel::{self, RhContext};
 use crate::attack::parameter::{Column, Domain, Parameter, Value, Widen};
 use crate::attack::params::{AttackParams, AttackParamsBuilder, PHI};
@@ -78,6 +81,7 @@ pub fn search_grid(w: &Widening) -> Vec<AttackParamsBuilder> {
 /// Scoreboard-RH on one shard.
 pub struct ScoreboardRh {
     context: RhContext,
+    attribute_counts: AttributeCounts,
     /// The shard it scores.
     pub(super) shard: CheckedShard,
     phi: f64,
@@ -93,6 +97,7 @@ impl ScoreboardRh {
         shard: CheckedShard,
     ) -> Self {
         ScoreboardRh {
+            attribute_counts: AttributeCounts::of(release),
             context: RhContext::with_day_range(
                 release,
                 params.real(&RHO0),
@@ -106,11 +111,15 @@ impl ScoreboardRh {
     }
 }
 
-/// Scoreboard-RH's scoring of one aux record: the scatter, tile by tile, then the count
+/// Scoreboard-RH's scoring of one aux record, tile by tile: the scatter of the item facts,
+/// the length normalization (Scoreboard-RH-norm), the attribute terms, then the count
 /// rule-out.
-struct RhTiles<'a> {
+pub(super) struct RhTiles<'a> {
     release: &'a Dataset,
     scatter: kernel::RhScatter<'a>,
+    /// Scoreboard-RH-norm's divisors of the shard's records, and the shard's first record.
+    divisors: Option<(&'a [f32], u32)>,
+    attributes: AttributeTerms<'a>,
     /// The numbers of entries outside which records are ruled out.
     count_bounds: Option<(u64, u64)>,
 }
@@ -118,8 +127,63 @@ struct RhTiles<'a> {
 impl TileScorer for RhTiles<'_> {
     fn tile(&mut self, tile: CheckedShard, acc: &mut [f32]) {
         self.scatter.tile(tile, acc);
+        if let Some((divisors, start)) = self.divisors {
+            let from = (tile.shard().start - start) as usize;
+            kernel::divide(acc, &divisors[from..from + acc.len()]);
+        }
+        if !self.attributes.is_empty() {
+            self.attributes.add(tile.shard(), acc);
+        }
         if let Some((low, high)) = self.count_bounds {
             kernel::rule_out_by_count(self.release, tile.shard(), acc, low, high);
+        }
+    }
+}
+
+/// An agreeing attribute weighs like a fact on an item held by as many records as hold the
+/// released value; disagreeing or missing, nothing.
+pub(super) fn attribute_weights(view: &AttributeView) -> (Vec<f32>, f32) {
+    let table = view
+        .counts
+        .iter()
+        .zip(view.agrees)
+        .map(|(&n, &agrees)| {
+            if agrees {
+                (1.0 / (n.max(2) as f64).ln()) as f32
+            } else {
+                0.0
+            }
+        })
+        .collect();
+    (table, 0.0)
+}
+
+impl ScoreboardRh {
+    /// The tiles of `query`, divided by `divisors` (Scoreboard-RH-norm) when given.
+    pub(super) fn tiles<'a>(
+        &'a self,
+        release: &'a Dataset,
+        query: &'a Query,
+        divisors: Option<(&'a [f32], u32)>,
+    ) -> RhTiles<'a> {
+        let count_bounds = query.count.map(|c| {
+            let e = self.count_tolerance;
+            let c = c as f64;
+            let low = ((c - 0.5) / (1.0 + e)).ceil().max(0.0) as u64;
+            let high = ((c + 0.5) / (1.0 - e)).floor() as u64;
+            (low, high)
+        });
+        RhTiles {
+            release,
+            scatter: kernel::RhScatter::new(release, &self.context, query, self.shard),
+            divisors,
+            attributes: AttributeTerms::new(
+                release,
+                &self.attribute_counts,
+                query,
+                attribute_weights,
+            ),
+            count_bounds,
         }
     }
 }
@@ -130,18 +194,7 @@ impl LinkageAlgorithm for ScoreboardRh {
         release: &'a Dataset,
         query: &'a Query,
     ) -> Box<dyn TileScorer + 'a> {
-        let count_bounds = query.count.map(|c| {
-            let e = self.count_tolerance;
-            let c = c as f64;
-            let low = ((c - 0.5) / (1.0 + e)).ceil().max(0.0) as u64;
-            let high = ((c + 0.5) / (1.0 - e)).floor() as u64;
-            (low, high)
-        });
-        Box::new(RhTiles {
-            release,
-            scatter: kernel::RhScatter::new(release, &self.context, query, self.shard),
-            count_bounds,
-        })
+        Box::new(self.tiles(release, query, None))
     }
 
     fn plan_second_pass(&self, _: usize, _: &Query, summaries: &[Summary]) -> Vec<SecondPass> {

@@ -10,7 +10,7 @@
 
 use super::scoreboard_rh::{COUNT_TOLERANCE, D0, RHO0, ScoreboardRh};
 use super::{LinkageAlgorithm, Match, TileScorer};
-use crate::attack::kernel;
+
 use crate::attack::parameter::{Column, Domain, Parameter, Value, Widen};
 use crate::attack::params::{AttackParams, AttackParamsBuilder, PHI};
 use crate::attack::partial::{SecondPass, Spread, Summary};
@@ -88,34 +88,20 @@ impl ScoreboardRhNorm {
     }
 }
 
-/// Scoreboard-RH-norm's scoring of one aux record: Scoreboard-RH's, each tile then divided by
-/// its records' divisors.
-struct NormTiles<'a> {
-    rh: Box<dyn TileScorer + 'a>,
-    divisors: &'a [f32],
-    /// The shard's first record.
-    start: u32,
-}
-
-impl TileScorer for NormTiles<'_> {
-    fn tile(&mut self, tile: CheckedShard, acc: &mut [f32]) {
-        self.rh.tile(tile, acc);
-        let from = (tile.shard().start - self.start) as usize;
-        kernel::divide(acc, &self.divisors[from..from + acc.len()]);
-    }
-}
-
 impl LinkageAlgorithm for ScoreboardRhNorm {
     fn tile_scorer<'a>(
         &'a self,
         release: &'a Dataset,
         query: &'a Query,
     ) -> Box<dyn TileScorer + 'a> {
-        Box::new(NormTiles {
-            rh: self.rh.tile_scorer(release, query),
-            divisors: &self.divisors,
-            start: self.rh.shard.shard().start,
-        })
+        // Scoreboard-RH's item scores, each divided by its record's divisor, before the
+        // attribute terms: the normalization discounts chance item matches of long records,
+        // which attributes are not.
+        Box::new(self.rh.tiles(
+            release,
+            query,
+            Some((&self.divisors, self.rh.shard.shard().start)),
+        ))
     }
 
     fn plan_second_pass(

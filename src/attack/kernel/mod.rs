@@ -43,6 +43,7 @@
 //! (popular items have postings in every block), so the passes do not skip untouched blocks: a
 //! bit per block would cost a store per posting and skip nothing there.
 
+pub mod attributes;
 mod first_pass;
 mod lanes;
 pub mod likelihood;
