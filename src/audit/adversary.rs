@@ -11,6 +11,7 @@
 //! dates = true         # optional, default true
 //! ratings = true       # optional, default true
 //! select = "uniform"   # optional: uniform or rare:TOP
+//! attributes = ["age", "gender"]   # optional: people's attributes also known (facts may be 0)
 //! ```
 
 use std::path::Path;
@@ -47,6 +48,9 @@ pub struct Adversary {
     /// Which items facts come from.
     #[serde(default = "uniform")]
     pub select: Selection,
+    /// People's attributes the adversary also knows, exactly.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<String>,
 }
 
 fn fourteen() -> u32 {
@@ -70,7 +74,30 @@ impl Adversary {
             dates: true,
             ratings: true,
             select: Selection::Uniform,
+            attributes: Vec::new(),
         }
+    }
+
+    /// The adversaries added to the battery for data with a people table: one who knows the
+    /// people's attributes (`names`, all of the table's) and nothing else, and one who also
+    /// knows 2 facts with dates +-14 days.
+    pub fn with_attributes(names: &[String]) -> Vec<Adversary> {
+        let all = names.join(", ");
+        vec![
+            Adversary {
+                attributes: names.to_vec(),
+                ..Adversary::new(&format!("attributes only ({all})"), 0, 0, 14)
+            },
+            Adversary {
+                attributes: names.to_vec(),
+                ..Adversary::new(
+                    &format!("attributes ({all}) + 2 facts, dates +-14 d"),
+                    2,
+                    0,
+                    14,
+                )
+            },
+        ]
     }
 
     /// The standard battery: 2 facts, dates +-3 days; 3 of 4, +-14; 6 of 8, +-14; 6 facts
@@ -161,6 +188,7 @@ impl Adversary {
             ratings: self.ratings,
             select: self.select,
             seed,
+            attributes: self.attributes.clone(),
             ..AuxParams::default()
         }
     }

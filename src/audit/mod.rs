@@ -159,6 +159,25 @@ pub fn run(
     if original.num_records() == 0 {
         return Err(Error::input(data, "holds no records"));
     }
+    // Data with a people table: the battery gains the adversaries who know attributes.
+    let mut with_attributes;
+    let params = if params.adversaries_file.is_none() && original.has_attributes() {
+        with_attributes = params.clone();
+        with_attributes
+            .adversaries
+            .extend(Adversary::with_attributes(original.people().names()));
+        &with_attributes
+    } else {
+        params
+    };
+    for a in &params.adversaries {
+        a.aux_params(0).check_attributes(&original).map_err(|e| {
+            match &params.adversaries_file {
+                Some(file) => Error::input(file, format!("adversary '{}': {e}", a.name)),
+                None => e,
+            }
+        })?;
+    }
     check_facts(&original, params)?;
     let writer = executor.is_writer();
     let layout = Layout {
@@ -230,6 +249,8 @@ pub fn run(
             has_ratings: original.has_ratings(),
             has_dates: original.has_dates(),
             sparsity,
+            attributes: original.people().names().to_vec(),
+            attribute_unicity: unicity::attribute_combinations(&original, 3),
         },
         policies: results,
         provenance: Provenance {
@@ -500,6 +521,10 @@ fn audit_policy(
             people: r.people,
         })
         .collect();
+    let attribute_unicity = released.has_attributes().then(|| {
+        let everyone: Vec<u32> = (0..released.num_records() as u32).collect();
+        unicity::attributes_alone(&released, released.people().names(), &everyone).unicity
+    });
     let risk = match worst {
         Some(w) => risk_summary(original, &risks[w].people),
         None => risk_summary(original, &[]),
@@ -528,6 +553,7 @@ fn audit_policy(
             members: members.len(),
             non_members: non_members.len(),
             unicity,
+            attribute_unicity,
             risk,
             adversaries,
         },

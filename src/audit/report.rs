@@ -285,6 +285,73 @@ figure{margin:1em 0}figure svg{width:100%;height:auto}figcaption{font-size:.9em;
 .note{color:#666;font-size:.9em}code{background:#f4f4f4;padding:0 .2em}\
 @media print{body{max-width:none;margin:0}h2{page-break-after:avoid}figure,table{page-break-inside:avoid}}";
 
+/// The people's attributes: which combinations make people unique, and how unique the
+/// attributes each release carries leave them.
+fn attributes_section(audit: &Audit) -> String {
+    let d = &audit.data;
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<h2 id=\"attributes\">Attributes</h2><p>The data carries people's attributes ({}). The attributes alone make people unique (nobody else agrees with them on those values; a missing value agrees with anything) this often, the most identifying combinations of each size first:</p><table><tr><th>attributes</th><th>people unique</th><th>unicity</th></tr>",
+        escape(&d.attributes.join(", "))
+    );
+    let mut by_size: Vec<&crate::dataset::unicity::AttributeUnicity> =
+        d.attribute_unicity.iter().collect();
+    by_size.sort_by(|a, b| {
+        (a.attributes.len(), b.unicity)
+            .partial_cmp(&(b.attributes.len(), a.unicity))
+            .expect("finite")
+    });
+    let mut shown = 0;
+    let mut size = 0;
+    for c in by_size {
+        if c.attributes.len() != size {
+            size = c.attributes.len();
+            shown = 0;
+        }
+        if shown < 3 {
+            let _ = write!(
+                h,
+                "<tr><td>{}</td><td>{} of {}</td><td>{}</td></tr>",
+                escape(&c.attributes.join(" + ")),
+                c.unique,
+                c.people,
+                pct1(c.unicity)
+            );
+            shown += 1;
+        }
+    }
+    h.push_str("</table>");
+    let smallest = d
+        .attribute_unicity
+        .iter()
+        .filter(|c| c.unicity >= 0.5)
+        .min_by(|a, b| {
+            (a.attributes.len(), b.unicity)
+                .partial_cmp(&(b.attributes.len(), a.unicity))
+                .expect("finite")
+        });
+    if let Some(c) = smallest {
+        let _ = write!(
+            h,
+            "<p id=\"identifying-attributes\">The smallest combination that makes most people unique: <strong>{}</strong> ({} of people). For comparison, Sweeney (2000) found ZIP code, gender and date of birth unique for 87% of the 1990 US census.</p>",
+            escape(&c.attributes.join(" + ")),
+            pct1(c.unicity)
+        );
+    }
+    h.push_str("<table><tr><th>policy</th><th>released attributes alone: unicity</th></tr>");
+    for p in &audit.policies {
+        let _ = write!(
+            h,
+            "<tr><td><code>{}</code></td><td>{}</td></tr>",
+            escape(&p.policy),
+            p.attribute_unicity.map_or("not released".to_string(), pct1)
+        );
+    }
+    h.push_str("</table>");
+    h
+}
+
 /// Writes `dir/report.html` and the plots (`dir/*.svg`, `dir/*.png`).
 pub fn write(audit: &Audit, adversaries: &[Adversary], seconds: f64, dir: &Path) -> Result<()> {
     let mut svgs = Vec::new();
@@ -503,9 +570,17 @@ fn page(
     for (k, a) in adversaries.iter().enumerate() {
         let _ = write!(
             h,
-            "{}{}: {} facts ({} wrong), {}, {}, items {}",
+            "{}{}: {}{} facts ({} wrong), {}, {}, items {}",
             if k > 0 { "; " } else { "" },
             escape(&a.name),
+            if a.attributes.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "the attributes {} exactly, ",
+                    escape(&a.attributes.join(", "))
+                )
+            },
             a.facts,
             a.wrong,
             if a.dates {
@@ -564,6 +639,9 @@ fn page(
         }
     );
     h.push_str(&figure("sparsity"));
+    if !d.attributes.is_empty() {
+        h.push_str(&attributes_section(audit));
+    }
 
     let _ = write!(
         h,

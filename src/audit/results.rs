@@ -130,6 +130,9 @@ pub struct PolicyResult {
     pub adversaries: Vec<AdversaryResult>,
     /// Unicity of the release, p = 1..8, for the kinds it keeps.
     pub unicity: Vec<UnicityPoint>,
+    /// Unicity of the people's attributes the release carries, alone (null without any).
+    #[serde(default)]
+    pub attribute_unicity: Option<f64>,
     /// Per-person risk under the worst adversary.
     pub risk: RiskSummary,
 }
@@ -171,6 +174,12 @@ pub struct DataSummary {
     pub has_dates: bool,
     /// Sparsity curve (x, items only, exact ratings) at x = 0, 0.05, ..., 1.
     pub sparsity: Vec<(f64, f64, f64)>,
+    /// The people's attributes (empty without a people table).
+    #[serde(default)]
+    pub attributes: Vec<String>,
+    /// Unicity of each combination of up to three of them, alone: which make people unique.
+    #[serde(default)]
+    pub attribute_unicity: Vec<crate::dataset::unicity::AttributeUnicity>,
 }
 
 /// What the audit was run with and on (audit.json).

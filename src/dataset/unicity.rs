@@ -627,6 +627,55 @@ pub fn measure(data: &Dataset, params: &UnicityParams) -> Result<Vec<UnicityRow>
     Ok(rows)
 }
 
+/// How many people one combination of attributes makes unique.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AttributeUnicity {
+    /// The attributes, in the people table's order.
+    pub attributes: Vec<String>,
+    /// People nobody else agrees with on them (a missing value agrees with anything).
+    pub unique: usize,
+    /// People measured (everyone).
+    pub people: usize,
+    /// unique / people.
+    pub unicity: f64,
+}
+
+/// The unicity of every combination of up to `max_size` of `data`'s attributes, the attributes
+/// alone (points 0), everyone measured: by size, then in the table's order.
+pub fn attribute_combinations(data: &Dataset, max_size: usize) -> Vec<AttributeUnicity> {
+    let names = data.people().names();
+    let a = names.len().min(20);
+    let everyone: Vec<u32> = (0..data.num_records() as u32).collect();
+    let mut subsets: Vec<Vec<usize>> = (1..1u32 << a)
+        .filter(|m| m.count_ones() as usize <= max_size)
+        .map(|m| (0..a).filter(|k| m >> k & 1 == 1).collect())
+        .collect();
+    subsets.sort_by(|x, y| (x.len(), x).cmp(&(y.len(), y)));
+    subsets
+        .into_par_iter()
+        .map(|subset| {
+            let chosen: Vec<String> = subset.iter().map(|&k| names[k].clone()).collect();
+            attributes_alone(data, &chosen, &everyone)
+        })
+        .collect()
+}
+
+/// The unicity of the attributes `names` of `data` alone (points 0) among `people`.
+pub fn attributes_alone(data: &Dataset, names: &[String], people: &[u32]) -> AttributeUnicity {
+    let known = KnownAttributes::new(data, names);
+    let unique = known
+        .others_agreeing(data.num_records(), people)
+        .iter()
+        .filter(|&&c| c == 0)
+        .count();
+    AttributeUnicity {
+        attributes: names.to_vec(),
+        unique,
+        people: people.len(),
+        unicity: unique as f64 / people.len().max(1) as f64,
+    }
+}
+
 fn number(x: Option<f64>) -> String {
     x.map_or(String::new(), |v| format!("{v}"))
 }
