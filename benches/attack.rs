@@ -10,6 +10,10 @@
 //!   more division per record;
 //! - `kernel/likelihood/...`: the likelihood-ratio scatter (a logarithm per posting) and the
 //!   same passes, its posterior computed;
+//! - `kernel/{scoreboard-rh,likelihood,scoreboard}-with-attributes/.../aux=8+3`: the same aux
+//!   records, fact for fact, with the target's age, gender and region beside them (three more
+//!   terms per record), against `kernel/{...}-facts-only/.../aux=8` without them, one after
+//!   the other in the same run;
 //! - `attack/scoreboard-rh/...`, `attack/likelihood/...`: the whole parallel engine over a batch
 //!   of aux records (the likelihood's includes building its model of the release, once per
 //!   attack).
@@ -61,6 +65,24 @@ fn benches(c: &mut Criterion) {
     .unwrap()
     .records;
     let queries = query::resolve(&data, &aux, None);
+    // The same aux records with the people's attributes beside their facts (drawn after them).
+    let with_attributes = data.has_attributes().then(|| {
+        let aux = sampler::sample(
+            &data,
+            &AuxParams {
+                targets: 200,
+                items: 8,
+                date_error: 14,
+                seed: 1,
+                attributes: data.people().names().to_vec(),
+                ..AuxParams::default()
+            },
+            None,
+        )
+        .unwrap()
+        .records;
+        query::resolve(&data, &aux, None)
+    });
     let n = data.num_records();
     let postings: u64 = queries
         .iter()
@@ -99,6 +121,38 @@ fn benches(c: &mut Criterion) {
         .algorithm("likelihood".parse().unwrap())
         .check()
         .unwrap();
+    let scoreboard = AttackParams::builder()
+        .algorithm("scoreboard".parse().unwrap())
+        .check()
+        .unwrap();
+    if let Some(attributed) = &with_attributes {
+        assert!(
+            attributed
+                .iter()
+                .zip(&queries)
+                .all(|(a, q)| a.facts == q.facts && a.attributes.len() == 3),
+            "the same facts, and three attributes"
+        );
+        for params in [
+            AttackParams::defaults(),
+            likelihood.clone(),
+            scoreboard.clone(),
+        ] {
+            let scorer = Scorer::new(&data, &params, &stats, shard);
+            let name = params.algorithm().name();
+            let mut space = scorer.workspace();
+            for (suffix, queries) in [("-facts-only", &queries), ("-with-attributes", attributed)] {
+                let facts = if suffix == "-facts-only" { "8" } else { "8+3" };
+                group.bench_function(format!("{name}{suffix}/{label}/aux={facts}"), |b| {
+                    b.iter(|| {
+                        for (k, q) in queries.iter().enumerate() {
+                            std::hint::black_box(scorer.score_stashed(&data, k, q, &mut space));
+                        }
+                    })
+                });
+            }
+        }
+    }
     for params in [AttackParams::defaults(), norm, likelihood.clone()] {
         let scorer = Scorer::new(&data, &params, &stats, shard);
         let name = params.algorithm().name();

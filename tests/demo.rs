@@ -47,6 +47,15 @@ fn demo_runs_end_to_end() {
         );
         assert!(text.contains(&line), "{line} in {text}");
     }
+    // It says what the twin's people's attributes add, from the audit's own adversaries.
+    assert_eq!(
+        audit["data"]["attributes"],
+        serde_json::json!(["age", "gender", "region"])
+    );
+    assert!(
+        text.contains("What the people's attributes add (age, gender, region)"),
+        "{text}"
+    );
     // It ends with a published statement about a small group on a views-like log.
     assert!(
         text.contains("published statement") && text.contains("every day for 18 days"),

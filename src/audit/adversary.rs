@@ -80,7 +80,8 @@ impl Adversary {
 
     /// The adversaries added to the battery for data with a people table: one who knows the
     /// people's attributes (`names`, all of the table's) and nothing else, and one who also
-    /// knows 2 facts with dates +-14 days.
+    /// knows 2 facts with dates +-3 days (the battery's first adversary, with the attributes
+    /// beside its facts).
     pub fn with_attributes(names: &[String]) -> Vec<Adversary> {
         let all = names.join(", ");
         vec![
@@ -91,10 +92,10 @@ impl Adversary {
             Adversary {
                 attributes: names.to_vec(),
                 ..Adversary::new(
-                    &format!("attributes ({all}) + 2 facts, dates +-14 d"),
+                    &format!("attributes ({all}) + 2 facts, dates +-3 d"),
                     2,
                     0,
-                    14,
+                    3,
                 )
             },
         ]

@@ -268,7 +268,14 @@ pub fn read_aux(path: &Path) -> Result<Vec<AuxRecord>> {
         .filter(|(_, h)| !KNOWN.contains(&h.as_str()))
         .map(|(c, h)| (c, h.as_str()))
         .collect();
-    for (c, h) in &attribute_columns {
+    for (k, (c, h)) in attribute_columns.iter().enumerate() {
+        if attribute_columns[..k].iter().any(|(_, g)| g == h) {
+            return Err(Error::parse(
+                path,
+                1,
+                format!("column {}: the attribute '{h}' is named twice", c + 1),
+            ));
+        }
         if h.is_empty() {
             return Err(Error::parse(
                 path,

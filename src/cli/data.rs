@@ -95,6 +95,9 @@ pub struct GenerateArgs {
     /// Seed.
     #[arg(long, default_value_t = deanon::dataset::generate::DEFAULT_SEED)]
     seed: u64,
+    /// Leave out the people's synthetic attributes (age, gender, region).
+    #[arg(long)]
+    no_attributes: bool,
     /// Output store.
     #[arg(short, long)]
     output: PathBuf,
@@ -102,7 +105,9 @@ pub struct GenerateArgs {
 
 impl GenerateArgs {
     pub fn run(self, quiet: bool) -> anyhow::Result<()> {
-        let mut params = GenerateParams::new(self.preset).seed(self.seed);
+        let mut params = GenerateParams::new(self.preset)
+            .seed(self.seed)
+            .attributes(!self.no_attributes);
         params.users = self.users;
         let written = deanon::jobs::generate(&params, &self.output)?;
         if !quiet {

@@ -126,21 +126,39 @@ pub fn import_csv(csv: &Path, extra: &[&str]) -> PathBuf {
     store
 }
 
-/// `deanon generate --preset PRESET --users USERS --seed SEED` as
-/// `dir/PRESET-USERS-SEED.deanon`.
+/// `deanon generate --preset PRESET --users USERS --seed SEED --no-attributes` as
+/// `dir/PRESET-USERS-SEED.deanon`: the sparse facts alone, what most tests are about (and what
+/// the fixtures of earlier versions were made from).
 pub fn generated(dir: &Path, preset: &str, users: usize, seed: u64) -> PathBuf {
-    let path = dir.join(format!("{preset}-{users}-{seed}.deanon"));
-    ok(&[
+    generated_as(dir, preset, users, seed, false)
+}
+
+/// [`generated`] with the people's synthetic attributes (age, gender, region) when `attributes`.
+pub fn generated_as(
+    dir: &Path,
+    preset: &str,
+    users: usize,
+    seed: u64,
+    attributes: bool,
+) -> PathBuf {
+    let name = if attributes { "-people" } else { "" };
+    let path = dir.join(format!("{preset}-{users}-{seed}{name}.deanon"));
+    let (users, seed) = (users.to_string(), seed.to_string());
+    let mut args = vec![
         "generate",
         "--preset",
         preset,
         "--users",
-        &users.to_string(),
+        &users,
         "--seed",
-        &seed.to_string(),
+        &seed,
         "-o",
         s(&path),
-    ]);
+    ];
+    if !attributes {
+        args.push("--no-attributes");
+    }
+    ok(&args);
     path
 }
 

@@ -56,6 +56,7 @@ use super::{Dataset, DatasetKind, IdKey, IdTable};
 use crate::rng::{AliasTable, Rng, normal_quantile};
 use crate::{Error, Result};
 
+pub mod attributes;
 mod presets;
 mod ratings;
 mod views;
@@ -76,16 +77,25 @@ pub struct GenerateParams {
     pub users: Option<usize>,
     /// The seed.
     pub seed: u64,
+    /// Whether people get synthetic attributes (age, gender, region: [`attributes`]).
+    pub attributes: bool,
 }
 
 impl GenerateParams {
-    /// Parameters for `preset` with its default size and seed 0.
+    /// Parameters for `preset` with its default size, seed 0 and attributes.
     pub fn new(preset: Preset) -> Self {
         GenerateParams {
             preset,
             users: None,
             seed: DEFAULT_SEED,
+            attributes: true,
         }
+    }
+
+    /// Leaves the people's attributes out (or puts them in).
+    pub fn attributes(mut self, attributes: bool) -> Self {
+        self.attributes = attributes;
+        self
     }
 
     /// Sets the number of users.
@@ -174,8 +184,13 @@ pub fn generate(params: &GenerateParams) -> Result<Dataset> {
         Preset::ViewsLike => DatasetKind::Views,
         _ => DatasetKind::Ratings,
     };
-    builder::build(kind, user_ids, item_ids, chunks)
-        .map_err(|d| Error::InvalidArgument(format!("generator produced a duplicate entry {d:?}")))
+    let mut data = builder::build(kind, user_ids, item_ids, chunks).map_err(|d| {
+        Error::InvalidArgument(format!("generator produced a duplicate entry {d:?}"))
+    })?;
+    if params.attributes {
+        data.set_people(attributes::people(users, params.seed));
+    }
+    Ok(data)
 }
 
 /// What all users share: the items' popularity, ids and biases.
