@@ -64,7 +64,7 @@ fn the_report_renders_with_its_verdict_and_recommendation() {
         "--policy",
         "date-coarsen:to=year|rating-noise:scale=1",
         "--policy",
-        "date-drop|rating-drop|truncate:max_per_record=5",
+        "date-drop|rating-drop|truncate:max_per_record=5|attr-drop:name=region|attr-generalize:name=age,width=20",
         "--sample",
         "200",
         "--draws",
@@ -75,10 +75,10 @@ fn the_report_renders_with_its_verdict_and_recommendation() {
     let audit = read_json(&out.join("audit.json"));
     let recommended = audit["recommended"]
         .as_str()
-        .expect("five items per person, without ratings or dates, meet the target on this twin");
+        .expect("five items per person, without ratings or dates, region or exact age, meet the target on this twin");
     assert_eq!(
         recommended,
-        "date-drop|rating-drop|truncate:max_per_record=5"
+        "date-drop|rating-drop|truncate:max_per_record=5|attr-drop:name=region|attr-generalize:name=age,width=20"
     );
     let page = out.join("report.html");
 
@@ -104,6 +104,11 @@ fn the_report_renders_with_its_verdict_and_recommendation() {
         "the recommended policy {recommended} is shown"
     );
     assert!(dom.matches("<svg").count() >= 4, "the plots are inline SVG");
+    // The twin's people have attributes: the report says which make people unique.
+    assert!(
+        dom.contains("id=\"attributes\"") && dom.contains("age + gender + region"),
+        "the attributes section is rendered"
+    );
 
     let shot = dir.path().join("shot.png");
     let run = headless(

@@ -111,10 +111,18 @@ class Dataset:
     @classmethod
     @_document("from_pandas")
     def from_pandas(
-        cls, df: _pd.DataFrame, kind: _t.Optional[str] = None, threads: _t.Optional[int] = None
+        cls,
+        df: _pd.DataFrame,
+        kind: _t.Optional[str] = None,
+        threads: _t.Optional[int] = None,
+        people: _t.Optional[_pd.DataFrame] = None,
     ) -> "Dataset":
         """A data set from a DataFrame with columns ``user``, ``item`` and optionally
         ``rating`` (stars) and ``date``; other columns are ignored.
+
+        ``people`` adds people's attributes: a DataFrame with a ``user`` column and one column
+        per attribute (missing values allowed); a person with attributes and no entries is a
+        record with no entries.
 
         ``kind`` is ``"ratings"`` (one entry per user and item) or ``"views"`` (a log: an item
         may recur). Values are checked as ``deanon import`` checks a CSV file; an error names
@@ -134,6 +142,7 @@ class Dataset:
             rating=_frames.optional(df, "rating", _frames.ratings),
             date=_frames.optional(df, "date", _frames.dates),
             threads=threads,
+            people=None if people is None else _frames.people(people),
         )
         return cls(native)
 
@@ -151,6 +160,17 @@ class Dataset:
         >>> deanon.generate("movielens-like", users=100).save("small.deanon")  # doctest: +SKIP
         """
         self._native.save(_Path(path))
+
+    def people(self) -> _t.Optional[_pd.DataFrame]:
+        """The people table as a DataFrame ``user, <attribute>, ...`` (one row per record,
+        numeric attributes as nullable integers, a missing or suppressed value as missing), or
+        ``None`` when the data set has none.
+
+        >>> deanon.generate("movielens-like", users=100).people().columns.tolist()  # doctest: +SKIP
+        ['user', 'age', 'gender', 'region']
+        """
+        table = self._native.people()
+        return None if table is None else _frames.people_frame(table)
 
     def to_pandas(self) -> _pd.DataFrame:
         """The entries as a DataFrame ``user, item[, rating][, date]``, in the order of
@@ -284,13 +304,18 @@ def sample_aux(
     count_error: _t.Optional[float] = None,
     seed: _t.Optional[int] = None,
     threads: _t.Optional[int] = None,
+    attributes: _t.Optional[_t.Sequence[str]] = None,
+    attribute_error: _t.Optional[_t.Mapping[str, int]] = None,
 ) -> _pd.DataFrame:
     """What an adversary knows (``deanon aux``): ``items`` facts about each of ``targets``
     people of the original data ``ds`` (members of the release when ``key`` is given, plus
     ``non_members`` people it left out), ``wrong`` of them false, ratings off by up to
     ``rating_error`` stars and dates by up to ``date_error`` days; ``select`` is ``uniform``
     or ``rare:TOP``. The same records as the command with the same seed: a DataFrame
-    ``aux_id, item, rating, date, true_user`` (and ``count`` with ``count_error``).
+    ``aux_id, item, rating, date, true_user`` (and ``count`` with ``count_error``). With
+    ``attributes`` (names of the people table's columns) the adversary also knows those, one
+    column each, repeated on every row of a record (``items=0``: attributes only, one row with
+    no item); ``attribute_error`` (``{"age": 2}``) knows a numeric one within +-E, as a range.
 
     >>> aux = deanon.sample_aux(ds, targets=100, items=4, seed=1)  # doctest: +SKIP
     """
@@ -309,6 +334,8 @@ def sample_aux(
         count_error=_float(count_error),
         seed=seed,
         threads=threads,
+        attributes=None if attributes is None else list(attributes),
+        attribute_error=None if attribute_error is None else list(dict(attribute_error).items()),
     )
     if skipped:
         facts = _DEFAULTS["sample_aux"]["items"] if items is None else items
@@ -325,7 +352,13 @@ def sample_aux(
         out["true_user"] = cols["true_user"]
     if "count" in cols:
         out["count"] = cols["count"]
+    for name in cols["attributes"]:
+        out[name] = _pd.Series(cols[name], dtype=object)
     return _pd.DataFrame(out)
+
+
+#: The aux table's own columns; every other column is an attribute the adversary knows.
+_AUX_COLUMNS = ("aux_id", "item", "rating", "date", "true_user", "count")
 
 
 def _attack_parameters() -> _t.List[str]:
@@ -360,7 +393,8 @@ def attack(
     (``recall``: the re-identification rate, matched and correct; ``precision``,
     ``top1_rate``, ``false_match_rate``, their 95% intervals, ...). With ``key`` candidates
     are original ids. ``item_map`` (``aux_item, release_item``) links another catalogue.
-    ``informed=True`` is the adversary who knows the release's published policy (recorded in
+    Columns of ``aux`` other than its own are attributes the adversary knows (as
+    :func:`sample_aux` writes them). ``informed=True`` is the adversary who knows the release's published policy (recorded in
     the release): the aux facts are mapped into the release's representation and rho0, d0 and
     the tolerances widened by the policy's noise (``deanon attack --informed``). ``resamples``
     is ``--bootstrap``. The other keyword arguments are the algorithms' parameters (listed
@@ -388,6 +422,9 @@ def attack(
         resamples=resamples,
         informed=informed,
         threads=threads,
+        attributes=[
+            (str(c), _frames._values_as_text(aux[c])) for c in aux.columns if c not in _AUX_COLUMNS
+        ],
     )
     for w in warnings:
         _warnings.warn(w, stacklevel=2)
@@ -405,16 +442,18 @@ def unicity(
     resamples: _t.Optional[int] = None,
     seed: _t.Optional[int] = None,
     threads: _t.Optional[int] = None,
+    attributes: _t.Optional[_t.Sequence[str]] = None,
 ) -> _pd.DataFrame:
     """Unicity (``deanon unicity``; de Montjoye et al. 2013): the share of draws of ``points``
     of a person's data that no one else's record holds, for each kind of ``knowledge``
     (``items``, ``items+ratings``, ``items+days``, ``items+ratings+days``; None: every kind the
     data holds), dates matched within ``date_tol`` days, over ``sample`` people (None:
-    everyone). The command's columns.
+    everyone). With ``attributes`` (names of the people table's columns) the adversary also
+    knows those, and points 0 means the attributes alone. The command's columns.
 
     >>> deanon.unicity(ds, points=[2, 4], sample=500)  # doctest: +SKIP
     """
-    return _pd.DataFrame(
+    out = _pd.DataFrame(
         _native.unicity(
             ds._native,
             points=None if points is None else list(points),
@@ -425,8 +464,13 @@ def unicity(
             resamples=resamples,
             seed=seed,
             threads=threads,
+            attributes=None if attributes is None else list(attributes),
         )
     )
+    if not attributes:
+        # As pandas reads the command's CSV, whose attributes column is then blank.
+        out["attributes"] = _np.nan
+    return out
 
 
 @_document("sparsity")

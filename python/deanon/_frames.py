@@ -134,3 +134,44 @@ def pairs(df: Optional[pd.DataFrame], left: str, right: str, what: str):
         if len(missing):
             raise DeanonError(f"{what} row {missing[0]}: empty {name}")
     return _texts(df[left]), _texts(df[right])
+
+
+def _values_as_text(series: pd.Series) -> list:
+    """A column as the engine's text (``None`` where missing): whole numbers without a decimal
+    point, so that 24 and 24.0 (a number column with a gap) are both ``"24"``."""
+    series = _plain(series)
+    if pd.api.types.is_bool_dtype(series.dtype):
+        raise DeanonError(f"column {series.name}: booleans are not attribute values")
+    if pd.api.types.is_integer_dtype(series.dtype):
+        return [str(v) for v in series.tolist()]
+    if pd.api.types.is_float_dtype(series.dtype):
+        return [
+            None if np.isnan(v) else (str(int(v)) if float(v).is_integer() else repr(float(v)))
+            for v in series.tolist()
+        ]
+    return _texts(series)
+
+
+def people(df: pd.DataFrame):
+    """A people DataFrame (``user`` and one column per attribute) as the engine's
+    ``(users, names, values)``."""
+    require(df, ["user"], "the people table")
+    users = _values_as_text(df["user"])
+    if any(u is None for u in users):
+        raise DeanonError(f"the people table: row {users.index(None)} has no user")
+    names = [str(c) for c in df.columns if c != "user"]
+    values = [_values_as_text(df[c]) for c in df.columns if c != "user"]
+    return users, names, values
+
+
+def people_frame(table) -> pd.DataFrame:
+    """The engine's people table as a DataFrame: ``user``, then each attribute, numeric ones as
+    nullable integers."""
+    out = {"user": id_values(table["user"])}
+    for name in table["names"]:
+        values = table[name]
+        if name in table["numeric"]:
+            out[name] = pd.array([None if v is None else int(v) for v in values], dtype="Int64")
+        else:
+            out[name] = pd.Series(values, dtype=object)
+    return pd.DataFrame(out)

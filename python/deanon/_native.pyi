@@ -27,6 +27,7 @@ class NativeDataset:
     def path(self) -> Optional[Path_]: ...
     def save(self, path: Path_) -> None: ...
     def info(self) -> Dict[str, Any]: ...
+    def people(self) -> Optional[Dict[str, Any]]: ...
     def columns(self) -> Dict[str, Any]: ...
     def release(
         self, policy: str, seed: Optional[int] = None, threads: Optional[int] = None
@@ -43,6 +44,7 @@ def from_columns(
     rating: Optional[Column] = None,
     date: Optional[Column] = None,
     threads: Optional[int] = None,
+    people: Optional[Tuple[List[str], List[str], List[List[Optional[str]]]]] = None,
 ) -> NativeDataset: ...
 def open(path: Path_) -> NativeDataset: ...
 def generate(
@@ -66,6 +68,8 @@ def sample_aux(
     count_error: Optional[float] = None,
     seed: Optional[int] = None,
     threads: Optional[int] = None,
+    attributes: Optional[List[str]] = None,
+    attribute_error: Optional[List[Tuple[str, int]]] = None,
 ) -> Tuple[Dict[str, Any], int]: ...
 def attack(
     release: NativeDataset,
@@ -82,6 +86,7 @@ def attack(
     resamples: Optional[int] = None,
     informed: bool = False,
     threads: Optional[int] = None,
+    attributes: Optional[List[Tuple[str, List[Optional[str]]]]] = None,
 ) -> Tuple[Dict[str, Any], Dict[str, Any], List[str]]: ...
 def attack_parameters() -> List[Tuple[str, Union[int, float], str, List[str]]]: ...
 def defaults() -> Dict[str, Dict[str, Any]]: ...
@@ -95,6 +100,7 @@ def unicity(
     resamples: Optional[int] = None,
     seed: Optional[int] = None,
     threads: Optional[int] = None,
+    attributes: Optional[List[str]] = None,
 ) -> Dict[str, Any]: ...
 def sparsity(
     data: NativeDataset, sample: Optional[int] = None, seed: Optional[int] = None, threads: Optional[int] = None

@@ -10,7 +10,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 use deanon::Dataset;
-use deanon::dataset::import::columns::{Columns, import_columns};
+use deanon::dataset::import::columns::{Columns, import_columns_with_people};
+use deanon::dataset::import::people_file::PeopleFile;
 use deanon::dataset::{DatasetKind, store};
 
 use crate::columns::{Column, Pairs, optional};
@@ -44,7 +45,8 @@ fn kind_of(name: Option<&str>) -> PyResult<DatasetKind> {
 
 /// Builds a data set from `(tag, values)` columns (see `columns`).
 #[pyfunction]
-#[pyo3(signature = (kind, user, item, rating=None, date=None, threads=None))]
+#[pyo3(signature = (kind, user, item, rating=None, date=None, threads=None, people=None))]
+#[allow(clippy::too_many_arguments)]
 pub fn from_columns(
     py: Python<'_>,
     kind: Option<&str>,
@@ -53,6 +55,7 @@ pub fn from_columns(
     rating: Option<&Bound<'_, PyAny>>,
     date: Option<&Bound<'_, PyAny>>,
     threads: Option<usize>,
+    people: Option<PeopleColumns>,
 ) -> PyResult<NativeDataset> {
     let kind = kind_of(kind)?;
     let user = Column::extract("user", user)?;
@@ -65,9 +68,19 @@ pub fn from_columns(
         rating: rating.as_ref().map(Column::ratings).transpose()?,
         date: date.as_ref().map(Column::dates).transpose()?,
     };
-    let data = detached(py, threads, || import_columns(kind, &columns))?;
+    let people = people
+        .map(|(users, names, values)| PeopleFile::from_rows(users, names, values))
+        .transpose()
+        .map_err(to_py)?;
+    let data = detached(py, threads, || {
+        import_columns_with_people(kind, &columns, people)
+    })?;
     Ok(NativeDataset::new(data, None))
 }
+
+/// A people table from Python: user ids, attribute names, and per attribute each user's value
+/// (`None`: missing), all as text.
+type PeopleColumns = (Vec<String>, Vec<String>, Vec<Vec<Option<String>>>);
 
 /// Opens a `.deanon` store.
 #[pyfunction]
@@ -177,6 +190,32 @@ impl NativeDataset {
             out.set_item("date", PyArray1::from_vec(py, v))?;
         }
         Ok(out)
+    }
+
+    /// The people table: `None` without one, else a dict of `user` (see `ids_column`, one per
+    /// record) and each attribute's values as a list of text or `None`, in the table's order,
+    /// with `names` (the attributes in order) and `numeric` (those whose values are integers).
+    fn people<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyDict>>> {
+        let people = self.data.people();
+        if people.is_empty() {
+            return Ok(None);
+        }
+        let out = PyDict::new(py);
+        let records: Vec<u32> = (0..self.data.num_records() as u32).collect();
+        out.set_item("user", ids_column(py, self.data.record_ids(), records)?)?;
+        let mut numeric = Vec::new();
+        for a in people.attributes() {
+            let values: Vec<Option<&str>> = (0..self.data.num_records())
+                .map(|r| a.value_of(r))
+                .collect();
+            out.set_item(a.name, PyList::new(py, values)?)?;
+            if a.is_numeric() {
+                numeric.push(a.name);
+            }
+        }
+        out.set_item("names", PyList::new(py, people.names())?)?;
+        out.set_item("numeric", PyList::new(py, numeric)?)?;
+        Ok(Some(out))
     }
 
     /// Applies a release policy: `(released, (released_ids, original_ids))`, the key's two

@@ -31,12 +31,13 @@ fn key_of(columns: Option<Pairs>) -> Option<ReleaseKey> {
 }
 
 /// Samples aux records (`deanon aux`): a dict of columns `aux_id`, `item`, `rating` (float64
-/// stars), `date` (int64 days), `true_user`, `count` (float64, when counts were drawn), and
-/// the number of targets skipped. Parameters left out take [`AuxParams::default`]'s values.
+/// stars), `date` (int64 days), `true_user`, `count` (float64, when counts were drawn), one
+/// per known attribute (text), `attributes` (their names), and the number of targets skipped.
+/// Parameters left out take [`AuxParams::default`]'s values.
 #[pyfunction]
 #[pyo3(signature = (data, targets=None, items=None, wrong=None, rating_error=None,
     date_error=None, dates=true, ratings=true, select=None, key=None, non_members=None,
-    count_error=None, seed=None, threads=None))]
+    count_error=None, seed=None, threads=None, attributes=None, attribute_error=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn sample_aux<'py>(
     py: Python<'py>,
@@ -54,6 +55,8 @@ pub fn sample_aux<'py>(
     count_error: Option<f64>,
     seed: Option<u64>,
     threads: Option<usize>,
+    attributes: Option<Vec<String>>,
+    attribute_error: Option<Vec<(String, u32)>>,
 ) -> PyResult<(Bound<'py, PyDict>, usize)> {
     let d = AuxParams::default();
     let select = match select {
@@ -72,6 +75,8 @@ pub fn sample_aux<'py>(
         non_members: non_members.unwrap_or(d.non_members),
         count_error: count_error.unwrap_or(d.count_error),
         seed: seed.unwrap_or(d.seed),
+        attributes: attributes.unwrap_or_default(),
+        attribute_errors: attribute_error.unwrap_or_default(),
     };
     let key = key_of(key);
     let original = data.data.clone();
@@ -81,15 +86,54 @@ pub fn sample_aux<'py>(
     Ok((aux_columns(py, &sampled.records)?, sampled.skipped))
 }
 
-/// Aux records as columns, one row per fact.
+/// Aux records as columns, one row per fact (a record without facts: one row with no item),
+/// the known attributes repeated on each row of their record.
 fn aux_columns<'py>(py: Python<'py>, records: &[AuxRecord]) -> PyResult<Bound<'py, PyDict>> {
+    let none = deanon::dataset::AuxFact {
+        item: String::new(),
+        rating: None,
+        day: None,
+    };
     let facts: Vec<(&AuxRecord, &deanon::dataset::AuxFact)> = records
         .iter()
-        .flat_map(|r| r.facts.iter().map(move |f| (r, f)))
+        .flat_map(|r| {
+            let facts: Vec<&deanon::dataset::AuxFact> = if r.facts.is_empty() {
+                vec![&none]
+            } else {
+                r.facts.iter().collect()
+            };
+            facts.into_iter().map(move |f| (r, f))
+        })
         .collect();
     let out = PyDict::new(py);
     out.set_item("aux_id", PyList::new(py, facts.iter().map(|(r, _)| &r.id))?)?;
-    out.set_item("item", PyList::new(py, facts.iter().map(|(_, f)| &f.item))?)?;
+    out.set_item(
+        "item",
+        PyList::new(
+            py,
+            facts
+                .iter()
+                .map(|(_, f)| (!f.item.is_empty()).then_some(f.item.as_str())),
+        )?,
+    )?;
+    let mut names: Vec<&str> = Vec::new();
+    for r in records {
+        for a in &r.attributes {
+            if !names.contains(&a.name.as_str()) {
+                names.push(&a.name);
+            }
+        }
+    }
+    for name in &names {
+        let values = facts.iter().map(|(r, _)| {
+            r.attributes
+                .iter()
+                .find(|a| a.name == *name)
+                .map(|a| a.value.as_str())
+        });
+        out.set_item(*name, PyList::new(py, values)?)?;
+    }
+    out.set_item("attributes", PyList::new(py, names)?)?;
     let stars: Vec<f64> = facts
         .iter()
         .map(|(_, f)| f.rating.map_or(f64::NAN, |h| h as f64 / 2.0))
@@ -273,7 +317,7 @@ pub fn defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
 #[pyfunction]
 #[pyo3(signature = (release, aux_id, item, rating=None, date=None, true_user=None, count=None,
     key=None, item_map=None, algorithm=None, parameters=None, resamples=None, informed=false,
-    threads=None))]
+    threads=None, attributes=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn attack<'py>(
     py: Python<'py>,
@@ -291,6 +335,7 @@ pub fn attack<'py>(
     resamples: Option<usize>,
     informed: bool,
     threads: Option<usize>,
+    attributes: Option<Vec<(String, Vec<Option<String>>)>>,
 ) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyAny>, Vec<String>)> {
     let params = attack_params(algorithm, parameters)?;
     let resamples = resamples.unwrap_or(AttackOptions::default().resamples);
@@ -310,6 +355,7 @@ pub fn attack<'py>(
             .map(|c| c.as_slice())
             .transpose()
             .map_err(|_| invalid("count is not contiguous"))?,
+        attributes: attributes.as_deref().unwrap_or_default(),
     };
     let key = key_of(key);
     let item_map = item_map.map(|c| ItemMap::from_pairs(zipped(c)));
@@ -396,13 +442,13 @@ fn matches_columns<'py>(
 
 /// Unicity (`deanon unicity`): the command's CSV columns (`knowledge`, `points`, `date_tol`,
 /// `people`, `draws`, `unique` as text and int64, `unicity`, `unicity_lo`, `unicity_hi` as
-/// float64, NaN where blank). Parameters left out take [`UnicityParams::default`]'s values
+/// float64, NaN where blank, `attributes` as text). Parameters left out take [`UnicityParams::default`]'s values
 /// (`knowledge` empty: every kind the data holds).
 ///
 /// [`UnicityParams::default`]: deanon::dataset::unicity::UnicityParams
 #[pyfunction]
 #[pyo3(signature = (data, points=None, knowledge=None, date_tol=None, sample=None, draws=None,
-    resamples=None, seed=None, threads=None))]
+    resamples=None, seed=None, threads=None, attributes=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn unicity<'py>(
     py: Python<'py>,
@@ -415,6 +461,7 @@ pub fn unicity<'py>(
     resamples: Option<usize>,
     seed: Option<u64>,
     threads: Option<usize>,
+    attributes: Option<Vec<String>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     use deanon::dataset::unicity::{Knowledge, UnicityParams, measure};
     let d = UnicityParams::default();
@@ -434,6 +481,7 @@ pub fn unicity<'py>(
         draws: draws.unwrap_or(d.draws),
         seed: seed.unwrap_or(d.seed),
         resamples: resamples.unwrap_or(d.resamples),
+        attributes: attributes.unwrap_or_default(),
     };
     let dataset = data.data.clone();
     let rows = detached(py, threads, move || measure(&dataset, &params))?;
@@ -459,6 +507,10 @@ pub fn unicity<'py>(
     out.set_item("unicity", PyArray1::from_vec(py, real(|r| r.unicity)))?;
     out.set_item("unicity_lo", PyArray1::from_vec(py, real(|r| r.unicity_lo)))?;
     out.set_item("unicity_hi", PyArray1::from_vec(py, real(|r| r.unicity_hi)))?;
+    out.set_item(
+        "attributes",
+        PyList::new(py, rows.iter().map(|r| r.attributes.as_str()))?,
+    )?;
     Ok(out)
 }
 

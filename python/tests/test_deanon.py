@@ -39,7 +39,7 @@ def read_csv(path):
 
 def text(v):
     """A value as the command line writes it (floats are compared as numbers, not here)."""
-    if v is None or (isinstance(v, float) and np.isnan(v)):
+    if v is None or v is pd.NaT or (isinstance(v, float) and np.isnan(v)):
         return ""
     if isinstance(v, (bool, np.bool_)):
         return "true" if v else "false"
@@ -117,11 +117,15 @@ def test_pandas_round_trip_and_the_store_of_the_command_line(world, tmp_path):
     df = original.to_pandas()
     assert list(df.columns) == ["user", "item", "rating", "date"]
     assert df["user"].dtype == np.int64 and str(df["date"].dtype).startswith("datetime64")
-    again = deanon.Dataset.from_pandas(df)
+    people = original.people()
+    assert people.columns.tolist() == ["user", "age", "gender", "region"]
+    again = deanon.Dataset.from_pandas(df, people=people)
     assert again.fingerprint() == original.fingerprint()
-    # The export CSV, read by pandas, is the same data set too.
-    cli("export", world / "orig.deanon", "-o", tmp_path / "export.csv")
-    assert deanon.Dataset.from_pandas(pd.read_csv(tmp_path / "export.csv")).fingerprint() == original.fingerprint()
+    assert deanon.Dataset.from_pandas(df).fingerprint() != original.fingerprint(), "people count"
+    # The export CSVs, read by pandas, are the same data set too.
+    cli("export", world / "orig.deanon", "-o", tmp_path / "export.csv", "--people", tmp_path / "people.csv")
+    exported = deanon.Dataset.from_pandas(pd.read_csv(tmp_path / "export.csv"), people=pd.read_csv(tmp_path / "people.csv"))
+    assert exported.fingerprint() == original.fingerprint()
     again.save(tmp_path / "again.deanon")
     info = subprocess.run([str(BIN), "info", "--json", str(tmp_path / "again.deanon")], check=True, capture_output=True, text=True).stdout
     (tmp_path / "info.json").write_text(info)
@@ -133,7 +137,7 @@ def test_views_round_trip_keeps_repeated_events():
     views = deanon.generate("views-like", users=300, seed=3)
     df = views.to_pandas()
     assert "rating" not in df.columns and df.duplicated(["user", "item"]).any()
-    assert deanon.Dataset.from_pandas(df, kind="views").fingerprint() == views.fingerprint()
+    assert deanon.Dataset.from_pandas(df, kind="views", people=views.people()).fingerprint() == views.fingerprint()
     with pytest.raises(deanon.DeanonError, match=r"data row \d+: user .* rated item .* twice.*first at row \d+"):
         deanon.Dataset.from_pandas(df, kind="ratings")
 
@@ -468,3 +472,49 @@ def test_the_python_examples_of_the_readme_and_the_docs_run_and_print_what_they_
             assert claim.group(1) in printed, (doc, printed)
         else:
             assert printed.startswith("re-identified: "), (doc, printed)
+
+
+def test_people_travel_through_pandas_and_equal_the_command_line(tmp_path):
+    ratings = pd.DataFrame({"user": [1, 2, 3], "item": ["a", "a", "b"], "rating": [4.0, 3.0, 5.0]})
+    people = pd.DataFrame(
+        {"user": [1, 2, 3, 4], "age": [24, 53, np.nan, 24], "gender": ["F", None, "F", "M"]}
+    )
+    ds = deanon.Dataset.from_pandas(ratings, people=people)
+    # Person 4 has attributes and no entries: a record with no entries.
+    assert (ds.num_records, ds.num_entries) == (4, 3)
+    back = ds.people()
+    assert back.columns.tolist() == ["user", "age", "gender"]
+    assert back["age"].dtype == "Int64" and back["age"].tolist()[:2] == [24, 53]
+    assert pd.isna(back["age"][2]) and back["gender"].tolist()[1] is None
+    # The same tables through the command line give the same store.
+    ratings.to_csv(tmp_path / "r.csv", index=False)
+    people.astype({"age": "Int64"}).to_csv(tmp_path / "p.csv", index=False)
+    cli("import", tmp_path / "r.csv", "--format", "csv", "--people", tmp_path / "p.csv", "-o", tmp_path / "r.deanon")
+    assert deanon.Dataset.open(tmp_path / "r.deanon").fingerprint() == ds.fingerprint()
+    # Unicity of the attributes alone, as the command measures it.
+    cli("unicity", tmp_path / "r.deanon", "--attributes", "age,gender", "--points", "0,1", "--knowledge", "items", "-o", tmp_path / "u.csv")
+    ours = deanon.unicity(ds, points=[0, 1], knowledge=["items"], attributes=["age", "gender"])
+    assert_same(ours, tmp_path / "u.csv")
+    assert ours["attributes"].tolist() == ["age+gender", "age+gender"]
+    with pytest.raises(deanon.DeanonError, match="row 1"):
+        deanon.Dataset.from_pandas(ratings, people=pd.DataFrame({"user": [1, 1], "age": [2, 3]}))
+    assert deanon.generate("movielens-like", users=50, seed=1).people().columns.tolist() == ["user", "age", "gender", "region"]
+
+
+def test_aux_with_attributes_equals_the_command_line(tmp_path):
+    cli("generate", "--preset", "movielens-like", "--users", 800, "--seed", 2, "-o", tmp_path / "d.deanon")
+    cli("release", tmp_path / "d.deanon", "--policy", "attr-generalize:name=age,width=10", "--seed", 1, "-o", tmp_path / "r.deanon", "--key", tmp_path / "k.csv")
+    ds, released = deanon.Dataset.open(tmp_path / "d.deanon"), deanon.Dataset.open(tmp_path / "r.deanon")
+    key = pd.read_csv(tmp_path / "k.csv")
+    for items, extra in [(0, []), (2, ["--attribute-error", "age=2"])]:
+        cli("aux", tmp_path / "d.deanon", "--key", tmp_path / "k.csv", "--targets", 300, "--items", items, "--attributes", "age,gender,region", *extra, "--seed", 3, "-o", tmp_path / "a.csv")
+        aux = deanon.sample_aux(ds, targets=300, items=items, key=key, attributes=["age", "gender", "region"], attribute_error={"age": 2} if extra else None, seed=3)
+        assert aux.columns.tolist()[-3:] == ["age", "gender", "region"]
+        assert_same(aux, tmp_path / "a.csv")
+        cli("attack", tmp_path / "r.deanon", "--aux", tmp_path / "a.csv", "--key", tmp_path / "k.csv", "--algorithm", "scoreboard", "-o", tmp_path / "m.csv")
+        matches, _ = deanon.attack(released, aux, key=key, algorithm="scoreboard")
+        assert_same(matches, tmp_path / "m.csv")
+        # The aux file read by pandas carries the same attributes.
+        again, _ = deanon.attack(released, pd.read_csv(tmp_path / "a.csv"), key=key, algorithm="scoreboard")
+        assert_same(again, tmp_path / "m.csv")
+        assert (matches["facts_used"] == items + 3).all()

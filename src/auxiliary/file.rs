@@ -175,6 +175,9 @@ pub struct AuxColumns<'a> {
     pub true_user: Option<Ids<'a>>,
     /// Roughly how many ratings the target has (NaN: not known).
     pub count: Option<&'a [f64]>,
+    /// The attributes the adversary knows: each column's name and per row its value (`None`:
+    /// not known). A row with an empty item knows attributes only.
+    pub attributes: &'a [(String, Vec<Option<String>>)],
 }
 
 /// The records of an aux table, checked as [`read_aux`] checks a file; errors name the row
@@ -186,6 +189,12 @@ pub fn records_from_columns(columns: &AuxColumns<'_>) -> Result<Vec<AuxRecord>> 
     lengths.extend(columns.date.map(|c| ("date", c.len())));
     lengths.extend(columns.true_user.map(|c| ("true_user", c.len())));
     lengths.extend(columns.count.map(|c| ("count", c.len())));
+    lengths.extend(
+        columns
+            .attributes
+            .iter()
+            .map(|(name, v)| (name.as_str(), v.len())),
+    );
     crate::dataset::import::columns::check_lengths("aux_id", n, &lengths)?;
     let mut rows = AuxRows::default();
     let (mut id, mut item, mut truth) = (Vec::new(), Vec::new(), Vec::new());
@@ -196,7 +205,17 @@ pub fn records_from_columns(columns: &AuxColumns<'_>) -> Result<Vec<AuxRecord>> 
             if id.is_empty() {
                 return Err("empty aux_id".to_string());
             }
-            if item.is_empty() {
+            let attributes: Vec<AuxAttribute> = columns
+                .attributes
+                .iter()
+                .filter_map(|(name, values)| {
+                    values[row].as_ref().map(|v| AuxAttribute {
+                        name: name.clone(),
+                        value: v.clone(),
+                    })
+                })
+                .collect();
+            if item.is_empty() && columns.attributes.is_empty() {
                 return Err("empty item".to_string());
             }
             let rating = columns.rating.map_or(Ok(NO_RATING), |c| c.at(row))?;
@@ -214,12 +233,21 @@ pub fn records_from_columns(columns: &AuxColumns<'_>) -> Result<Vec<AuxRecord>> 
                 Some(c) => return Err(format!("count '{c}' is not a whole number")),
                 None => None,
             };
-            let fact = AuxFact {
+            if item.is_empty() && (rating != NO_RATING || day != NO_DAY) {
+                return Err("a rating or date without an item".to_string());
+            }
+            let fact = (!item.is_empty()).then(|| AuxFact {
                 item: String::from_utf8_lossy(&item).into_owned(),
                 rating: (rating != NO_RATING).then_some(rating),
                 day: (day != NO_DAY).then_some(day),
-            };
-            rows.push(&String::from_utf8_lossy(&id), fact, truth, count)
+            });
+            rows.push_with(
+                &String::from_utf8_lossy(&id),
+                fact,
+                truth,
+                count,
+                attributes,
+            )
         })();
         fact.map_err(|message| Error::Row {
             table: "aux",

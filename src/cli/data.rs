@@ -198,9 +198,8 @@ impl SparsityArgs {
 pub struct UnicityArgs {
     /// The data.
     data: PathBuf,
-    /// Points per draw, comma-separated (default 1..8; 0..8 with --attributes, where 0 means
-    /// the attributes alone).
-    #[arg(long, value_delimiter = ',')]
+    /// Points per draw, comma-separated (with --attributes, 0 means the attributes alone).
+    #[arg(long, value_delimiter = ',', default_values_t = unicity_defaults::POINTS)]
     points: Vec<usize>,
     /// Attributes of the people table the adversary knows besides the points, comma-separated
     /// (e.g. age,gender,zip_code).
@@ -230,13 +229,8 @@ pub struct UnicityArgs {
 
 impl UnicityArgs {
     pub fn run(self, quiet: bool) -> anyhow::Result<()> {
-        let points = match (self.points.is_empty(), self.attributes.is_empty()) {
-            (false, _) => self.points,
-            (true, true) => unicity_defaults::POINTS.to_vec(),
-            (true, false) => std::iter::once(0).chain(unicity_defaults::POINTS).collect(),
-        };
         let params = UnicityParams {
-            points,
+            points: self.points,
             knowledge: self.knowledge,
             attributes: self.attributes,
             date_tol: self.date_tol,

@@ -250,6 +250,16 @@ impl EntrySink for PairFinder<'_> {
 
 /// Builds a dataset of `kind` from `columns` (see the module docs).
 pub fn import_columns(kind: DatasetKind, columns: &Columns<'_>) -> Result<Dataset> {
+    import_columns_with_people(kind, columns, None)
+}
+
+/// [`import_columns`] with a people table: a person with attributes and no entries is a record
+/// with no entries.
+pub fn import_columns_with_people(
+    kind: DatasetKind,
+    columns: &Columns<'_>,
+    people: Option<super::people_file::PeopleFile>,
+) -> Result<Dataset> {
     columns.check_lengths()?;
     let n = columns.len();
     if n == 0 {
@@ -274,8 +284,11 @@ pub fn import_columns(kind: DatasetKind, columns: &Columns<'_>) -> Result<Datase
             Ok(chunk)
         })
         .collect();
-    let chunks = parsed.into_iter().collect::<Result<Vec<_>>>()?;
-    assemble(kind, chunks).map_err(|dup| {
+    let mut chunks = parsed.into_iter().collect::<Result<Vec<_>>>()?;
+    if let Some(people) = &people {
+        chunks.push(super::people_chunk(people)?);
+    }
+    let mut data = assemble(kind, chunks).map_err(|dup| {
         let mut finder = PairFinder {
             user: dup.user.as_bytes(),
             item: dup.item.as_bytes(),
@@ -294,7 +307,11 @@ pub fn import_columns(kind: DatasetKind, columns: &Columns<'_>) -> Result<Datase
             },
             _ => Error::InvalidArgument(what),
         }
-    })
+    })?;
+    if let Some(people) = people {
+        super::attach_people(&mut data, people);
+    }
+    Ok(data)
 }
 
 #[cfg(test)]

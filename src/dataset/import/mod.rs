@@ -123,7 +123,7 @@ pub fn import_with_people(
 }
 
 /// A chunk with no entries that makes every person of the people file a record.
-fn people_chunk(people: &people_file::PeopleFile) -> Result<ParsedChunk> {
+pub(crate) fn people_chunk(people: &people_file::PeopleFile) -> Result<ParsedChunk> {
     let mut chunk = ParsedChunk::default();
     for (user, &line) in people.users.iter().zip(&people.lines) {
         chunk
@@ -136,7 +136,7 @@ fn people_chunk(people: &people_file::PeopleFile) -> Result<ParsedChunk> {
 }
 
 /// Puts each person's attributes on their record; records not in the people file have none.
-fn attach_people(data: &mut Dataset, people: people_file::PeopleFile) {
+pub(crate) fn attach_people(data: &mut Dataset, people: people_file::PeopleFile) {
     let index = data.record_ids().index_map();
     let rows: Vec<u32> = people.users.iter().map(|u| index[u.as_str()]).collect();
     let records = data.num_records();

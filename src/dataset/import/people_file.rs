@@ -32,6 +32,66 @@ pub struct PeopleFile {
     pub columns: Vec<Vec<Option<String>>>,
 }
 
+impl PeopleFile {
+    /// A people table held in memory (a DataFrame handed over by the Python package): each
+    /// person's id and, per attribute, each person's value. Errors name the row (from 0).
+    pub fn from_rows(
+        users: Vec<String>,
+        names: Vec<String>,
+        columns: Vec<Vec<Option<String>>>,
+    ) -> Result<PeopleFile> {
+        let row_error = |row: usize, message: String| Error::Row {
+            table: "people",
+            row: row as u64,
+            message,
+        };
+        if names.len() != columns.len() {
+            return Err(Error::InvalidArgument(
+                "the people table needs one column per attribute name".into(),
+            ));
+        }
+        for (k, name) in names.iter().enumerate() {
+            if name.is_empty() || name == "user" || names[..k].contains(name) {
+                return Err(Error::InvalidArgument(format!(
+                    "the people table's attribute name '{name}' is empty, 'user' or repeated"
+                )));
+            }
+        }
+        if let Some(c) = columns.iter().find(|c| c.len() != users.len()) {
+            return Err(Error::InvalidArgument(format!(
+                "the people table's columns differ in length ({} users, {} values)",
+                users.len(),
+                c.len()
+            )));
+        }
+        let mut first: FxHashMap<&str, usize> = FxHashMap::default();
+        for (row, user) in users.iter().enumerate() {
+            if user.is_empty() {
+                return Err(row_error(row, "empty user id".into()));
+            }
+            if let Some(f) = first.insert(user, row) {
+                return Err(row_error(
+                    row,
+                    format!("user {user} is given twice; first at row {f}"),
+                ));
+            }
+        }
+        if users.is_empty() {
+            return Err(Error::InvalidArgument(
+                "the people table has no rows".into(),
+            ));
+        }
+        let lines = (0..users.len() as u64).collect();
+        Ok(PeopleFile {
+            path: PathBuf::from("<people table>"),
+            users,
+            lines,
+            names,
+            columns,
+        })
+    }
+}
+
 /// The MovieLens people file beside a ratings file or inside a MovieLens folder, if any.
 pub fn movielens_people_beside(path: &Path) -> Option<PathBuf> {
     let folder = if path.is_dir() { path } else { path.parent()? };
