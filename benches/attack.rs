@@ -51,38 +51,24 @@ fn data() -> (Dataset, String) {
 
 fn benches(c: &mut Criterion) {
     let (data, label) = data();
-    let aux = sampler::sample(
-        &data,
-        &AuxParams {
+    // 200 targets, 8 facts each, knowing the people's `attributes` too.
+    let resolved = |attributes: Vec<String>| {
+        let params = AuxParams {
             targets: 200,
             items: 8,
             date_error: 14,
             seed: 1,
+            attributes,
             ..AuxParams::default()
-        },
-        None,
-    )
-    .unwrap()
-    .records;
-    let queries = query::resolve(&data, &aux, None);
-    // The same aux records with the people's attributes beside their facts (drawn after them).
-    let with_attributes = data.has_attributes().then(|| {
-        let aux = sampler::sample(
-            &data,
-            &AuxParams {
-                targets: 200,
-                items: 8,
-                date_error: 14,
-                seed: 1,
-                attributes: data.people().names().to_vec(),
-                ..AuxParams::default()
-            },
-            None,
-        )
-        .unwrap()
-        .records;
+        };
+        let aux = sampler::sample(&data, &params, None).unwrap().records;
         query::resolve(&data, &aux, None)
-    });
+    };
+    let queries = resolved(Vec::new());
+    // The same aux records with the people's attributes beside their facts (drawn after them).
+    let with_attributes = data
+        .has_attributes()
+        .then(|| resolved(data.people().names().to_vec()));
     let n = data.num_records();
     let postings: u64 = queries
         .iter()

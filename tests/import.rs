@@ -57,20 +57,7 @@ fn generated_round_trip_with_people_is_lossless() {
     let dir = tempdir();
     let a = generated_as(dir.path(), "movielens-like", 300, 5, true);
     assert_eq!(info(&a)["attributes"].as_array().unwrap().len(), 3);
-    let b = dir.path().join("b.deanon");
-    let (csv, people) = (dir.path().join("a.csv"), dir.path().join("p.csv"));
-    ok(&["export", s(&a), "-o", s(&csv), "--people", s(&people)]);
-    ok(&[
-        "import",
-        s(&csv),
-        "--format",
-        "csv",
-        "--people",
-        s(&people),
-        "-o",
-        s(&b),
-    ]);
-    assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+    assert_people_round_trip(&a, dir.path());
 }
 
 #[test]

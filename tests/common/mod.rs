@@ -320,3 +320,30 @@ fn fetch_ml100k() -> PathBuf {
     let _ = std::fs::remove_dir_all(&wheels);
     file
 }
+
+/// Exports `store` with its people table into `dir`, imports both files again and checks that
+/// the store comes back byte for byte; returns the people file written.
+pub fn assert_people_round_trip(store: &Path, dir: &Path) -> PathBuf {
+    let (csv, people, again) = (
+        dir.join("round-trip.csv"),
+        dir.join("round-trip-people.csv"),
+        dir.join("round-trip.deanon"),
+    );
+    ok(&["export", s(store), "-o", s(&csv), "--people", s(&people)]);
+    ok(&[
+        "import",
+        s(&csv),
+        "--format",
+        "csv",
+        "--people",
+        s(&people),
+        "-o",
+        s(&again),
+    ]);
+    assert!(
+        std::fs::read(store).unwrap() == std::fs::read(&again).unwrap(),
+        "{} differs after export and import with its people",
+        store.display()
+    );
+    people
+}
