@@ -474,6 +474,15 @@ fn aux_files_carry_attributes_and_check_that_lines_agree() {
     let err = fails(&[
         "aux",
         s(&store),
+        "--attributes",
+        "age,age",
+        "-o",
+        s(&dir.path().join("b.csv")),
+    ]);
+    assert!(err.contains("attributes names 'age' twice"), "{err}");
+    let err = fails(&[
+        "aux",
+        s(&store),
         "--items",
         "0",
         "-o",

@@ -98,31 +98,78 @@ pub fn resolve(release: &Dataset, aux: &[AuxRecord], item_map: Option<&ItemMap>)
                     _ => dropped += 1,
                 }
             }
-            let mut attributes = Vec::with_capacity(record.attributes.len());
+            let mut attributes: Vec<QueryAttribute> = Vec::with_capacity(record.attributes.len());
+            let mut attributes_dropped = 0;
             for known in &record.attributes {
-                if let Some((a, attribute)) = people.find(&known.name) {
-                    let agrees = (0..attribute.num_values() as u32)
-                        .map(|c| {
-                            crate::dataset::people::compatible(
-                                &known.value,
-                                0.0,
-                                attribute.value(c),
-                            )
-                        })
-                        .collect();
-                    attributes.push(QueryAttribute {
-                        attribute: a,
-                        agrees,
-                    });
+                let Some((a, attribute)) = people.find(&known.name) else {
+                    attributes_dropped += 1;
+                    continue;
+                };
+                // An attribute named twice is one fact (the first value counts).
+                if attributes.iter().any(|q| q.attribute == a) {
+                    continue;
                 }
+                let agrees = (0..attribute.num_values() as u32)
+                    .map(|c| crate::dataset::people::compatible(&known.value, attribute.value(c)))
+                    .collect();
+                attributes.push(QueryAttribute {
+                    attribute: a,
+                    agrees,
+                });
             }
             Query {
                 facts,
                 facts_dropped: dropped,
                 count: record.count,
-                attributes_dropped: record.attributes.len() - attributes.len(),
+                attributes_dropped,
                 attributes,
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::AuxAttribute;
+    use crate::dataset::generate::{GenerateParams, Preset, generate};
+
+    #[test]
+    fn attributes_agree_through_ranges_and_one_named_twice_counts_once() {
+        let data = generate(
+            &GenerateParams::new(Preset::MovielensLike)
+                .users(200)
+                .seed(1),
+        )
+        .unwrap();
+        let known = |name: &str, value: &str| AuxAttribute {
+            name: name.into(),
+            value: value.into(),
+        };
+        let record = AuxRecord {
+            id: "x".into(),
+            facts: Vec::new(),
+            true_user: None,
+            count: None,
+            attributes: vec![
+                known("age", "30-31"),
+                known("income", "high"),
+                known("age", "60"),
+            ],
+        };
+        let q = &resolve(&data, &[record], None)[0];
+        assert_eq!((q.attributes.len(), q.attributes_dropped), (1, 1));
+        let age = data.people().find("age").unwrap().1;
+        let agreeing: Vec<&str> = (0..age.num_values() as u32)
+            .filter(|&c| q.attributes[0].agrees[c as usize])
+            .map(|c| age.value(c))
+            .collect();
+        let in_range: Vec<&str> = (0..age.num_values() as u32)
+            .map(|c| age.value(c))
+            .filter(|v| (30..=31).contains(&v.parse::<i64>().unwrap()))
+            .collect();
+        assert!(!in_range.is_empty());
+        assert_eq!(agreeing, in_range);
+        assert_eq!(q.facts_used(), 1);
+    }
 }

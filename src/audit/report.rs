@@ -295,6 +295,7 @@ fn attributes_section(audit: &Audit) -> String {
         "<h2 id=\"attributes\">Attributes</h2><p>The data carries people's attributes ({}). The attributes alone make people unique (nobody else agrees with them on those values; a missing value agrees with anything) this often, the most identifying combinations of each size first:</p><table><tr><th>attributes</th><th>people unique</th><th>unicity</th></tr>",
         escape(&d.attributes.join(", "))
     );
+    // Smallest combinations first, the most identifying first within a size.
     let mut by_size: Vec<&crate::dataset::unicity::AttributeUnicity> =
         d.attribute_unicity.iter().collect();
     by_size.sort_by(|a, b| {
@@ -302,6 +303,7 @@ fn attributes_section(audit: &Audit) -> String {
             .partial_cmp(&(b.attributes.len(), a.unicity))
             .expect("finite")
     });
+    let smallest = by_size.iter().find(|c| c.unicity >= 0.5).copied();
     let mut shown = 0;
     let mut size = 0;
     for c in by_size {
@@ -322,15 +324,6 @@ fn attributes_section(audit: &Audit) -> String {
         }
     }
     h.push_str("</table>");
-    let smallest = d
-        .attribute_unicity
-        .iter()
-        .filter(|c| c.unicity >= 0.5)
-        .min_by(|a, b| {
-            (a.attributes.len(), b.unicity)
-                .partial_cmp(&(b.attributes.len(), a.unicity))
-                .expect("finite")
-        });
     if let Some(c) = smallest {
         let _ = write!(
             h,

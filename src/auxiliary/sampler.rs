@@ -160,6 +160,14 @@ impl AuxParams {
                 message: "items must be at least 1, got 0 (0 is for an adversary who knows --attributes only)".into(),
             });
         }
+        for (k, name) in self.attributes.iter().enumerate() {
+            if self.attributes[..k].contains(name) {
+                return Err(Error::Parameter {
+                    name: "attributes",
+                    message: format!("attributes names '{name}' twice"),
+                });
+            }
+        }
         for (name, _) in &self.attribute_errors {
             if !self.attributes.contains(name) {
                 return Err(Error::Parameter {

@@ -82,6 +82,7 @@ pub fn export_people_csv(data: &Dataset, path: &Path) -> Result<()> {
             "--people: this data set has no people table (import one with --people)".into(),
         ));
     }
+    let attributes: Vec<_> = people.attributes().collect();
     write_atomically(path, |w| {
         let mut out = Vec::new();
         push_field(&mut out, "user");
@@ -92,9 +93,9 @@ pub fn export_people_csv(data: &Dataset, path: &Path) -> Result<()> {
         out.push(b'\n');
         for r in 0..data.num_records() {
             push_field(&mut out, data.record_ids().get(r));
-            for value in people.row(r) {
+            for a in &attributes {
                 out.push(b',');
-                if let Some(v) = value {
+                if let Some(v) = a.value_of(r) {
                     push_field(&mut out, v);
                 }
             }

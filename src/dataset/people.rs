@@ -60,11 +60,6 @@ impl<'a> Attribute<'a> {
         (c != MISSING).then(|| self.value(c))
     }
 
-    /// The code of `value`, if some record holds it.
-    pub fn code_of(&self, value: &str) -> Option<u32> {
-        (0..self.len as u32).find(|&c| self.value(c) == value)
-    }
-
     /// Whether every value is an integer.
     pub fn is_numeric(&self) -> bool {
         self.len > 0 && (0..self.len as u32).all(|c| integer(self.value(c)).is_some())
@@ -221,21 +216,6 @@ impl People {
         let sizes = self.value_starts.windows(2).map(|w| w[1] - w[0]).collect();
         (sizes, &self.values, &self.codes)
     }
-
-    /// The table with its records taken in `order` (`order[k]`: the record that becomes record
-    /// `k`); values no record holds any more leave the dictionaries.
-    pub fn select(&self, order: &[u32]) -> People {
-        let columns = self
-            .attributes()
-            .map(|a| {
-                order
-                    .iter()
-                    .map(|&r| a.value_of(r as usize).map(str::to_string))
-                    .collect()
-            })
-            .collect();
-        People::from_values(self.names.clone(), columns)
-    }
 }
 
 /// The value of an integer written in decimal (an optional minus sign, then digits).
@@ -274,23 +254,21 @@ pub fn prefix_of(value: &str, keep: usize) -> String {
     format!("{cut}*")
 }
 
-/// Whether an adversary's value `known` (a number known within `error`, or text) agrees with a
-/// released value: equal; both integers within `error`; a released band reaching within
-/// `error` of the number; a released prefix (`857*`) that the known value starts with (or, for
-/// a known prefix, one that extends it or is extended by it).
-pub fn compatible(known: &str, error: f64, released: &str) -> bool {
+/// The integers a value stands for: itself, or its band.
+pub fn range(value: &str) -> Option<(i64, i64)> {
+    integer(value).map(|v| (v, v)).or_else(|| band(value))
+}
+
+/// Whether an adversary's value `known` (exact, a range of numbers such as `22-26`, or a
+/// prefix) agrees with a released value: equal; integer ranges that overlap (a number is the
+/// range of itself, a band its integers); a released prefix (`857*`) that the known value
+/// starts with (or, for a known prefix, one that extends it or is extended by it).
+pub fn compatible(known: &str, released: &str) -> bool {
     if known == released {
         return true;
     }
-    let known_range = integer(known)
-        .map(|v| (v, v))
-        .or_else(|| band(known))
-        .map(|(lo, hi)| (lo as f64 - error, hi as f64 + error));
-    if let Some((lo, hi)) = known_range {
-        let released_range = integer(released).map(|v| (v, v)).or_else(|| band(released));
-        if let Some((a, b)) = released_range {
-            return (b as f64) >= lo && (a as f64) <= hi;
-        }
+    if let (Some((lo, hi)), Some((a, b))) = (range(known), range(released)) {
+        return b >= lo && a <= hi;
     }
     let stem = |t: &'_ str| t.strip_suffix('*').map(str::to_string);
     match (stem(known), stem(released)) {
@@ -330,30 +308,22 @@ mod tests {
         assert!(!zip.is_numeric(), "T8H1N is not a number");
         assert_eq!(zip.counts(), vec![2, 1, 1]);
         assert_eq!(p.row(2), vec![None, Some("85711")]);
-        let picked = p.select(&[3, 1]);
-        assert_eq!(picked.records(), 2);
-        assert_eq!(
-            picked.attribute(1).num_values(),
-            2,
-            "85711 left with record 0 and 2"
-        );
-        assert_eq!(picked.row(0), vec![Some("24"), Some("T8H1N")]);
     }
 
     #[test]
     fn generalized_values_are_compatible_with_what_they_hide() {
-        assert!(compatible("24", 0.0, "24"));
-        assert!(!compatible("24", 0.0, "25"));
-        assert!(compatible("24", 2.0, "26") && !compatible("24", 2.0, "27"));
-        assert!(compatible("24", 0.0, "20-29") && !compatible("31", 0.0, "20-29"));
+        assert!(compatible("24", "24"));
+        assert!(!compatible("24", "25"));
+        assert!(compatible("22-26", "26") && !compatible("22-26", "27"));
+        assert!(compatible("24", "20-29") && !compatible("31", "20-29"));
         assert!(
-            compatible("31", 2.0, "20-29"),
-            "within the error of the band"
+            compatible("29-33", "20-29"),
+            "a known range reaching into the band"
         );
-        assert!(compatible("20-29", 0.0, "25"));
-        assert!(compatible("85711", 0.0, "857*") && !compatible("94043", 0.0, "857*"));
-        assert!(compatible("857*", 0.0, "85*") && compatible("85*", 0.0, "85711"));
-        assert!(!compatible("M", 0.0, "F"));
+        assert!(compatible("20-29", "25"));
+        assert!(compatible("85711", "857*") && !compatible("94043", "857*"));
+        assert!(compatible("857*", "85*") && compatible("85*", "85711"));
+        assert!(!compatible("M", "F"));
         assert_eq!(band("-10--1"), Some((-10, -1)));
         assert_eq!(band("20-29"), Some((20, 29)));
         assert_eq!(band("M"), None);

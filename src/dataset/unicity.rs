@@ -253,15 +253,23 @@ pub struct UnicityRow {
 /// The attributes an adversary knows, as code columns of the people table.
 struct KnownAttributes<'a> {
     columns: Vec<&'a [u32]>,
+    /// Records of the data.
+    records: usize,
 }
 
 impl<'a> KnownAttributes<'a> {
+    /// The attributes `names` of `data` (each a column of its people table; fewer than 64, the
+    /// bits of a pattern of missing values).
     fn new(data: &'a Dataset, names: &[String]) -> KnownAttributes<'a> {
+        assert!(names.len() < 64, "at most 63 attributes known at once");
         let columns = names
             .iter()
             .map(|n| data.people().find(n).expect("checked").1.codes)
             .collect();
-        KnownAttributes { columns }
+        KnownAttributes {
+            columns,
+            records: data.num_records(),
+        }
     }
 
     /// Whether `other` agrees with every attribute `owner` has (a missing value agrees).
@@ -297,7 +305,8 @@ impl<'a> KnownAttributes<'a> {
     /// A record with missing set m agrees with a person who knows the set K exactly when they
     /// hold the same values on K minus m; so for each (K, m) pair present, the records with
     /// missing set m are counted by their values on K minus m.
-    fn others_agreeing(&self, records: usize, people: &[u32]) -> Vec<u32> {
+    fn others_agreeing(&self, people: &[u32]) -> Vec<u32> {
+        let records = self.records;
         let all = (1u64 << self.columns.len()) - 1;
         let masks: Vec<u64> = (0..records).map(|r| self.missing_mask(r)).collect();
         let mut record_masks: Vec<u64> = masks.clone();
@@ -533,7 +542,7 @@ pub fn measure(data: &Dataset, params: &UnicityParams) -> Result<Vec<UnicityRow>
     // With attributes alone (p = 0): whether anyone else shares the person's values.
     let alone: Vec<bool> = if params.points.contains(&0) {
         known
-            .others_agreeing(data.num_records(), &people)
+            .others_agreeing(&people)
             .iter()
             .map(|&c| c == 0)
             .collect()
@@ -644,13 +653,20 @@ pub struct AttributeUnicity {
 /// alone (points 0), everyone measured: by size, then in the table's order.
 pub fn attribute_combinations(data: &Dataset, max_size: usize) -> Vec<AttributeUnicity> {
     let names = data.people().names();
-    let a = names.len().min(20);
     let everyone: Vec<u32> = (0..data.num_records() as u32).collect();
-    let mut subsets: Vec<Vec<usize>> = (1..1u32 << a)
-        .filter(|m| m.count_ones() as usize <= max_size)
-        .map(|m| (0..a).filter(|k| m >> k & 1 == 1).collect())
-        .collect();
-    subsets.sort_by(|x, y| (x.len(), x).cmp(&(y.len(), y)));
+    // Size by size, each size's combinations in lexicographic order of attribute positions.
+    let mut subsets: Vec<Vec<usize>> = Vec::new();
+    let mut size: Vec<Vec<usize>> = vec![Vec::new()];
+    for _ in 0..max_size.min(names.len()) {
+        size = size
+            .iter()
+            .flat_map(|s| {
+                let from = s.last().map_or(0, |&k| k + 1);
+                (from..names.len()).map(move |k| [s.as_slice(), &[k]].concat())
+            })
+            .collect();
+        subsets.extend(size.iter().cloned());
+    }
     subsets
         .into_par_iter()
         .map(|subset| {
@@ -664,7 +680,7 @@ pub fn attribute_combinations(data: &Dataset, max_size: usize) -> Vec<AttributeU
 pub fn attributes_alone(data: &Dataset, names: &[String], people: &[u32]) -> AttributeUnicity {
     let known = KnownAttributes::new(data, names);
     let unique = known
-        .others_agreeing(data.num_records(), people)
+        .others_agreeing(people)
         .iter()
         .filter(|&&c| c == 0)
         .count();

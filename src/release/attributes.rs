@@ -14,7 +14,7 @@
 
 use super::working::Working;
 use crate::Result;
-use crate::dataset::people::{band, band_of, integer, prefix_of};
+use crate::dataset::people::{band_of, integer, prefix_of, range};
 
 /// `attr-drop:name=A`.
 pub fn drop(w: &mut Working, name: &str) -> Result<()> {
@@ -53,11 +53,6 @@ pub fn truncate(w: &mut Working, name: &str, keep: usize) -> Result<()> {
         p.attributes[a] = p.attributes[a].take().and_then(|v| shorten(&v, keep));
     }
     Ok(())
-}
-
-/// The integers a value stands for: itself, or its band.
-fn range(value: &str) -> Option<(i64, i64)> {
-    integer(value).map(|v| (v, v)).or_else(|| band(value))
 }
 
 /// The band of `width` holding a number, or the union of those a band overlaps.

@@ -85,20 +85,20 @@ pub fn anonymize(w: &mut Working, k: u32, names: &[String], max_suppressed: f64)
         })
         .collect();
     let allowed = (max_suppressed * n as f64).floor() as usize;
-    let mut best: Option<(u64, usize, &Vec<usize>)> = None;
+    // The best node so far: its loss, its levels and the people it leaves in small groups.
+    let mut best: Option<(u64, &Vec<usize>, Vec<usize>)> = None;
     for levels in &nodes {
         let loss = cost(levels);
-        if best.is_some_and(|(b, _, _)| loss > b) {
+        if best.as_ref().is_some_and(|(b, _, _)| loss > *b) {
             break;
         }
-        let suppressed = small_classes(&codes, levels, k).len();
-        if suppressed <= allowed && best.is_none_or(|(_, s, _)| suppressed < s) {
-            best = Some((loss, suppressed, levels));
+        let small = small_classes(&codes, levels, k);
+        if small.len() <= allowed && best.as_ref().is_none_or(|(_, _, s)| small.len() < s.len()) {
+            best = Some((loss, levels, small));
         }
     }
-    let (_, _, levels) = best.expect("the top of the lattice suppresses everything: feasible");
+    let (_, levels, small) = best.expect("the top of the lattice suppresses everything: feasible");
     let levels = levels.clone();
-    let small = small_classes(&codes, &levels, k);
     for (j, (&a, h)) in columns.iter().zip(&hierarchies).enumerate() {
         for p in &mut w.people {
             p.attributes[a] = p.attributes[a]
@@ -250,7 +250,7 @@ mod tests {
             for (p, q) in w.people.iter().zip(&original.people) {
                 for a in 0..3 {
                     if let (Some(r), Some(o)) = (&p.attributes[a], &q.attributes[a]) {
-                        assert!(crate::dataset::people::compatible(o, 0.0, r), "{o} -> {r}");
+                        assert!(crate::dataset::people::compatible(o, r), "{o} -> {r}");
                     }
                 }
             }

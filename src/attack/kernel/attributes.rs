@@ -102,7 +102,9 @@ impl<'a> AttributeTerms<'a> {
         term: impl Fn(&AttributeView) -> (Vec<f32>, f32),
     ) -> AttributeTerms<'a> {
         let people = release.people();
-        let columns = query
+        // The known attributes' terms in the order of the release's table: what a record's
+        // sum runs over.
+        let mut known: Vec<(usize, TermColumn<'a>)> = query
             .attributes
             .iter()
             .map(|fact| {
@@ -114,17 +116,20 @@ impl<'a> AttributeTerms<'a> {
                 let (mut table, missing) = term(&view);
                 assert_eq!(table.len(), view.counts.len(), "one term per value");
                 table.push(missing);
-                (people.attribute(fact.attribute).codes, table)
+                (
+                    fact.attribute,
+                    (people.attribute(fact.attribute).codes, table),
+                )
             })
-            .collect::<Vec<_>>();
-        // The terms of each attribute of the release, in the table's order (0 for those the
-        // aux record does not know): what a record's sum runs over, in that order.
+            .collect();
+        known.sort_by_key(|(a, _)| *a);
+        // Each attribute of the release, its terms if the aux record knows it.
         let mut per_attribute: Vec<Option<&Vec<f32>>> = vec![None; counts.counts.len()];
-        for (fact, (_, table)) in query.attributes.iter().zip(&columns) {
-            per_attribute[fact.attribute] = Some(table);
+        for (a, (_, table)) in &known {
+            per_attribute[*a] = Some(table);
         }
         let by_class = match &counts.classes {
-            Some(classes) if !columns.is_empty() => {
+            Some(classes) if !known.is_empty() => {
                 // Class c = sum of slot_a x stride_a: built attribute by attribute, each step
                 // adding the attribute's term to every partial sum.
                 let mut sums = vec![0f32; counts.num_classes];
@@ -149,13 +154,7 @@ impl<'a> AttributeTerms<'a> {
             }
             _ => None,
         };
-        // Without classes: the known attributes' columns in the table's order.
-        let mut columns = columns;
-        let order: Vec<usize> = query.attributes.iter().map(|f| f.attribute).collect();
-        let mut indexed: Vec<(usize, TermColumn<'a>)> =
-            order.into_iter().zip(columns.drain(..)).collect();
-        indexed.sort_by_key(|(a, _)| *a);
-        let columns = indexed.into_iter().map(|(_, c)| c).collect();
+        let columns = known.into_iter().map(|(_, column)| column).collect();
         AttributeTerms { columns, by_class }
     }
 

@@ -5,7 +5,7 @@
 
 use rayon::prelude::*;
 
-use super::{EntrySink, ParsedChunk, assemble};
+use super::{EntrySink, ParsedChunk, assemble_with_people};
 use crate::dataset::values::{
     day_from_days, day_from_unix_seconds, parse_date, parse_rating, push_u64, rating_from_stars,
 };
@@ -284,11 +284,8 @@ pub fn import_columns_with_people(
             Ok(chunk)
         })
         .collect();
-    let mut chunks = parsed.into_iter().collect::<Result<Vec<_>>>()?;
-    if let Some(people) = &people {
-        chunks.push(super::people_chunk(people)?);
-    }
-    let mut data = assemble(kind, chunks).map_err(|dup| {
+    let chunks = parsed.into_iter().collect::<Result<Vec<_>>>()?;
+    assemble_with_people(kind, chunks, people, |dup| {
         let mut finder = PairFinder {
             user: dup.user.as_bytes(),
             item: dup.item.as_bytes(),
@@ -307,11 +304,7 @@ pub fn import_columns_with_people(
             },
             _ => Error::InvalidArgument(what),
         }
-    })?;
-    if let Some(people) = people {
-        super::attach_people(&mut data, people);
-    }
-    Ok(data)
+    })
 }
 
 #[cfg(test)]

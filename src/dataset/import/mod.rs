@@ -105,17 +105,30 @@ pub fn import_with_people(
         Format::Movielens => delimited::movielens(path)?,
         Format::Netflix => netflix::open(path)?,
     };
-    let mut chunks = crate::progress::timed("parse", || parse_all(&*parser, &source))?;
+    let chunks = crate::progress::timed("parse", || parse_all(&*parser, &source))?;
     if chunks.iter().all(|c| c.entries.is_empty()) {
         return Err(Error::input(
             source.display_path(),
             "contains no data lines (is it empty, or only a header?)",
         ));
     }
+    assemble_with_people(kind, chunks, people, |dup| {
+        duplicate_error(&*parser, &source, dup)
+    })
+}
+
+/// [`assemble`], every person of `people` a record (with no entries when the chunks have
+/// none of theirs) and their attributes on it; `duplicate` says where a duplicate entry is.
+pub(crate) fn assemble_with_people(
+    kind: DatasetKind,
+    mut chunks: Vec<ParsedChunk>,
+    people: Option<people_file::PeopleFile>,
+    duplicate: impl FnOnce(Named<builder::DuplicateEntry>) -> Error,
+) -> Result<Dataset> {
     if let Some(people) = &people {
         chunks.push(people_chunk(people)?);
     }
-    let mut data = assemble(kind, chunks).map_err(|dup| duplicate_error(&*parser, &source, dup))?;
+    let mut data = assemble(kind, chunks).map_err(duplicate)?;
     if let Some(people) = people {
         attach_people(&mut data, people);
     }
@@ -123,7 +136,7 @@ pub fn import_with_people(
 }
 
 /// A chunk with no entries that makes every person of the people file a record.
-pub(crate) fn people_chunk(people: &people_file::PeopleFile) -> Result<ParsedChunk> {
+fn people_chunk(people: &people_file::PeopleFile) -> Result<ParsedChunk> {
     let mut chunk = ParsedChunk::default();
     for (user, &line) in people.users.iter().zip(&people.lines) {
         chunk
@@ -136,7 +149,7 @@ pub(crate) fn people_chunk(people: &people_file::PeopleFile) -> Result<ParsedChu
 }
 
 /// Puts each person's attributes on their record; records not in the people file have none.
-pub(crate) fn attach_people(data: &mut Dataset, people: people_file::PeopleFile) {
+fn attach_people(data: &mut Dataset, people: people_file::PeopleFile) {
     let index = data.record_ids().index_map();
     let rows: Vec<u32> = people.users.iter().map(|u| index[u.as_str()]).collect();
     let records = data.num_records();
