@@ -357,6 +357,127 @@ pub fn attack_warnings(
     warnings
 }
 
+/// Where `deanon infer` reads what is sensitive.
+#[derive(Clone, Debug)]
+pub enum SensitiveSource {
+    /// A file of item ids, one a line.
+    ItemsFile(PathBuf),
+    /// An attribute of the people table.
+    Attribute(String),
+}
+
+/// `deanon infer`.
+#[derive(Clone, Debug)]
+pub struct InferJob {
+    /// The released data.
+    pub release: PathBuf,
+    /// The aux CSV (members and non-members, with `true_user`).
+    pub aux: PathBuf,
+    /// The release key.
+    pub key: PathBuf,
+    /// The original data.
+    pub original: PathBuf,
+    /// What is sensitive.
+    pub sensitive: SensitiveSource,
+    /// Attack parameters (checked).
+    pub params: AttackParams,
+    /// Know the release's recorded policy ([`informed`]).
+    pub informed: bool,
+    /// Bootstrap resamples for the intervals.
+    pub resamples: usize,
+    /// INFER.json.
+    pub output: PathBuf,
+    /// The per-person CSV (mode 0600), if wanted.
+    pub per_person: Option<PathBuf>,
+}
+
+/// Runs `deanon infer`: reads its inputs, links the aux to the release, measures what the links
+/// reveal ([`crate::inference`]) and writes INFER.json (and `--per-person`). Returns the
+/// report and warnings about the inputs.
+pub fn infer(job: &InferJob) -> Result<(crate::inference::Inference, Vec<String>)> {
+    use crate::inference::{self, Sensitive};
+    let (sensitive, items_file) = match &job.sensitive {
+        SensitiveSource::ItemsFile(path) => (
+            Sensitive::Items(inference::sensitive::read_items(path)?),
+            path.clone(),
+        ),
+        SensitiveSource::Attribute(name) => (Sensitive::Attribute(name.clone()), PathBuf::new()),
+    };
+    let release = Arc::new(store::open(&job.release)?);
+    let original = store::open(&job.original)?;
+    let aux = file::read_aux(&job.aux)?;
+    let key = ReleaseKey::read(&job.key)?;
+    let secret = inference::Secret::resolve(&sensitive, &original, &release, &items_file)?;
+    let (report, warnings) = infer_records(
+        &release,
+        &original,
+        aux,
+        &key,
+        &secret,
+        &job.params,
+        job.informed,
+        job.resamples,
+    )
+    .map_err(|e| match e {
+        Error::Parameter {
+            name: "aux",
+            message,
+        } => Error::input(&job.aux, message),
+        Error::Parameter {
+            name: "informed",
+            message,
+        } => Error::input(&job.release, message),
+        e => e,
+    })?;
+    if let Some(path) = &job.per_person {
+        inference::write_per_person(&report.people, path)?;
+    }
+    crate::atomic_file::write_json(&job.output, &report)?;
+    Ok((report, warnings))
+}
+
+/// [`infer`] once its inputs are read, in this process: the attack ([`attack_records`], with
+/// `resamples` bootstrap resamples seeded by the parameters' seed), then the measurement. Errors
+/// about the aux are [`Error::Parameter`] named `aux`.
+#[allow(clippy::too_many_arguments)]
+pub fn infer_records(
+    release: &Arc<Dataset>,
+    original: &Dataset,
+    aux: Vec<AuxRecord>,
+    key: &ReleaseKey,
+    secret: &crate::inference::Secret,
+    params: &AttackParams,
+    informed: bool,
+    resamples: usize,
+) -> Result<(crate::inference::Inference, Vec<String>)> {
+    crate::inference::check_aux(&aux, key)?;
+    let options = AttackOptions {
+        resamples,
+        bootstrap_seed: params.seed(),
+        ..AttackOptions::default()
+    };
+    let (attacked, report) = attack_records(
+        release,
+        aux.clone(),
+        Some(key),
+        params,
+        informed,
+        &options,
+        &Executor::Local,
+    )?
+    .expect("a local attack always answers");
+    let inputs = crate::inference::Inputs {
+        release,
+        original,
+        aux: &aux,
+        outcomes: &attacked.outcomes,
+        secret,
+    };
+    let mut inference = crate::inference::measure(&inputs, resamples, params.seed())?;
+    inference.attack = Some(report.summary);
+    Ok((inference, report.warnings))
+}
+
 /// `deanon experiment`: runs (or resumes) the experiment in `config` into `dir` on `executor`;
 /// returns a short summary for the terminal.
 pub fn experiment(

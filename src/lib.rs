@@ -30,6 +30,7 @@ pub mod dataset;
 pub mod demo;
 pub mod error;
 pub mod experiment;
+pub mod inference;
 pub mod jobs;
 pub mod linkage;
 pub mod metrics;

@@ -86,7 +86,7 @@ impl AttackArgs {
 /// The values of every algorithm parameter's flag (the defaults where none is given); the
 /// algorithm is set by `--algorithm`.
 #[derive(Clone)]
-pub struct ParameterFlags(AttackParamsBuilder);
+pub struct ParameterFlags(pub(super) AttackParamsBuilder);
 
 /// The flag's help: the parameter's, and which algorithms read it.
 fn help(p: &Parameter) -> String {

@@ -8,6 +8,7 @@ mod cluster;
 mod cohort;
 mod data;
 mod experiment;
+mod infer;
 mod release;
 
 use clap::{Parser, Subcommand};
@@ -45,6 +46,10 @@ pub enum Command {
     Aux(aux::AuxArgs),
     /// Link aux records to released records (Scoreboard-RH, Scoreboard-RH-norm or Scoreboard).
     Attack(attack::AttackArgs),
+    /// What linking reveals: the adversary links each aux record and reads a sensitive item
+    /// list's presence, or an attribute, off the linked record; accuracy over members against
+    /// a control of non-members, and the inference risk.
+    Infer(infer::InferArgs),
     /// Run an experiment: a TOML grid of policies, aux settings and attack parameters.
     Experiment(experiment::ExperimentArgs),
     /// Nearest-neighbour similarity curve of a data set (paper Fig. 1).
@@ -74,6 +79,7 @@ impl Command {
             Command::Release(a) => a.run(quiet),
             Command::Aux(a) => a.run(quiet),
             Command::Attack(a) => a.run(quiet),
+            Command::Infer(a) => a.run(quiet),
             Command::Experiment(a) => a.run(quiet),
             Command::Sparsity(a) => a.run(),
             Command::Audit(a) => a.run(quiet),

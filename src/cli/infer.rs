@@ -1,0 +1,81 @@
+//! `deanon infer`: what linking reveals about the people it finds, against a control.
+
+use std::path::PathBuf;
+
+use deanon::attack::{Algorithm, defaults as attack_defaults};
+use deanon::jobs::SensitiveSource;
+
+use super::attack::ParameterFlags;
+
+/// `deanon infer`.
+#[derive(clap::Args)]
+#[command(group(clap::ArgGroup::new("sensitive").required(true).args(["sensitive_items", "sensitive_attribute"])))]
+pub struct InferArgs {
+    /// The released data.
+    release: PathBuf,
+    /// Aux CSV with members and non-members of the release (`deanon aux --key KEY
+    /// --non-members N`), each with its true_user.
+    #[arg(long)]
+    aux: PathBuf,
+    /// The release key: who is a member, and the linked records' original ids.
+    #[arg(long)]
+    key: PathBuf,
+    /// The original data: the targets' true secrets.
+    #[arg(long)]
+    original: PathBuf,
+    /// File of sensitive item ids, one a line: the secret is whether the target holds any of
+    /// them beyond the items the adversary knew.
+    #[arg(long, value_name = "FILE")]
+    sensitive_items: Option<PathBuf>,
+    /// An attribute of the people table: the secret is the target's value.
+    #[arg(long, value_name = "NAME")]
+    sensitive_attribute: Option<String>,
+    /// The linkage algorithm.
+    #[arg(long, default_value = attack_defaults::ALGORITHM, long_help = Algorithm::help())]
+    algorithm: Algorithm,
+    #[command(flatten)]
+    parameters: ParameterFlags,
+    /// Know the release's published policy, as `deanon attack --informed`.
+    #[arg(long)]
+    informed: bool,
+    /// Bootstrap resamples for the 95% intervals.
+    #[arg(long, default_value_t = deanon::linkage::AttackOptions::default().resamples)]
+    bootstrap: usize,
+    /// INFER.json.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Per-person CSV (names people: written with mode 0600).
+    #[arg(long, value_name = "P.csv")]
+    per_person: Option<PathBuf>,
+}
+
+impl InferArgs {
+    pub fn run(self, quiet: bool) -> anyhow::Result<()> {
+        let params = self.parameters.0.algorithm(self.algorithm).check()?;
+        let sensitive = match (self.sensitive_items, self.sensitive_attribute) {
+            (Some(file), _) => SensitiveSource::ItemsFile(file),
+            (None, Some(name)) => SensitiveSource::Attribute(name),
+            (None, None) => unreachable!("clap requires one"),
+        };
+        let job = deanon::jobs::InferJob {
+            release: self.release,
+            aux: self.aux,
+            key: self.key,
+            original: self.original,
+            sensitive,
+            params,
+            informed: self.informed,
+            resamples: self.bootstrap,
+            output: self.output,
+            per_person: self.per_person,
+        };
+        let (report, warnings) = deanon::jobs::infer(&job)?;
+        for w in &warnings {
+            eprintln!("deanon: warning: {w}");
+        }
+        if !quiet {
+            print!("{}", report.to_text());
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,716 @@
+//! What the adversary learns: inference risk measured against a control (docs/method.md
+//! section 15).
+//!
+//! The adversary links each aux record to a released record and reads a *secret* off it
+//! ([`Sensitive`]): whether the record holds any sensitive item beyond the items the adversary
+//! already knew, or its value of a sensitive attribute. The guess is right when it agrees with
+//! the target's own data in the original. Guessing right says nothing by itself: a secret most
+//! people share is guessed right whoever the record belongs to. So the same attack runs on aux
+//! records of people the release left out (the *control*): their linked record is somebody
+//! else's, and how often its secret is theirs too is what the population reveals. The risk is
+//! the share of the control's errors that linking removes (Giomi et al., PoPETs 2023):
+//! `(main - control) / (1 - control)`, with a seeded 95% bootstrap interval.
+//!
+//! Besides the secret, what else the linked record tells about a member: the entries it holds
+//! beyond the aux that are truly the target's, and how many of its claims are.
+
+pub mod sensitive;
+
+use std::collections::HashSet;
+use std::fmt::Write as _;
+use std::path::Path;
+
+use serde::Serialize;
+
+use crate::atomic_file::write_atomically_with_mode;
+use crate::attack::matches::Outcome;
+use crate::dataset::people::compatible;
+use crate::dataset::{AuxRecord, Dataset, ItemIdx, RecordIdx};
+use crate::metrics::AttackSummary;
+use crate::rng::{Rng, percentile_interval};
+use crate::{Error, Result};
+
+pub use sensitive::{Sensitive, SensitiveAttribute, SensitiveItems};
+
+/// The generator stream of the risk's bootstrap.
+const STREAM_BOOTSTRAP: u64 = 71;
+
+/// A secret resolved against the original data and the release.
+#[derive(Clone, Debug)]
+pub enum Secret {
+    /// Whether a record holds any of these items (beyond the aux's).
+    Items(SensitiveItems),
+    /// A record's value of this attribute.
+    Attribute(SensitiveAttribute),
+}
+
+impl Secret {
+    /// Resolves what the user named. `items_file` names where the sensitive items came from
+    /// in errors.
+    pub fn resolve(
+        sensitive: &Sensitive,
+        original: &Dataset,
+        release: &Dataset,
+        items_file: &Path,
+    ) -> Result<Secret> {
+        Ok(match sensitive {
+            Sensitive::Items(lines) => Secret::Items(SensitiveItems::resolve(
+                lines, original, release, items_file,
+            )?),
+            Sensitive::Attribute(name) => {
+                Secret::Attribute(SensitiveAttribute::resolve(name, original, release)?)
+            }
+        })
+    }
+}
+
+/// What an inference measurement needs: both data sets, the aux as the adversary wrote it, the
+/// attack's outcomes on it (with the release key: `member` and candidates in original ids),
+/// and the secret.
+pub struct Inputs<'a> {
+    /// The release attacked.
+    pub release: &'a Dataset,
+    /// The original data: the targets' true secrets.
+    pub original: &'a Dataset,
+    /// The aux records, in the external ids of the data (the items the adversary knew).
+    pub aux: &'a [AuxRecord],
+    /// The attack's outcome for each aux record, in aux order.
+    pub outcomes: &'a [Outcome],
+    /// What is sensitive.
+    pub secret: &'a Secret,
+}
+
+/// One aux record's inference (a row of `--per-person`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PersonInference {
+    /// The aux record.
+    pub aux_id: String,
+    /// The target's original id.
+    pub true_user: String,
+    /// Whether the target is in the release.
+    pub member: bool,
+    /// The linked record (its original id, from the key), if any.
+    pub candidate: Option<String>,
+    /// Whether the attack names the candidate (eccentricity >= phi, or the algorithm's rule).
+    pub named: bool,
+    /// The target's secret (`yes`/`no` for items, the value for an attribute); `None` when the
+    /// target has no value of the attribute (such records are left out of the rates).
+    pub secret: Option<String>,
+    /// The adversary's guess, `None` when it has none.
+    pub guess: Option<String>,
+    /// Whether the guess is right.
+    pub correct: bool,
+    /// Distinct items of the linked record beyond the aux's.
+    pub entries_claimed: u32,
+    /// Of those, the ones the target truly holds in the original data.
+    pub entries_revealed: u32,
+    /// Of those, the sensitive ones (sensitive items only).
+    pub sensitive_revealed: Option<u32>,
+}
+
+/// The accuracy of the guesses over members (main) and non-members (control), and the risk.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Rates {
+    /// Members whose guess is scored.
+    pub members: usize,
+    /// Non-members whose guess is scored.
+    pub non_members: usize,
+    /// Share of members guessed right.
+    pub main_accuracy: Option<f64>,
+    /// Share of non-members guessed right: what the population reveals.
+    pub control_accuracy: Option<f64>,
+    /// (main - control) / (1 - control); `None` when either is undefined or control is 1.
+    pub risk: Option<f64>,
+    /// Its 95% bootstrap interval (members and non-members resampled apart).
+    pub risk_ci: Option<[f64; 2]>,
+}
+
+/// What else a linked record tells about the members.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Learned {
+    /// Members counted.
+    pub members: usize,
+    /// Distinct items their linked records hold beyond the aux, summed.
+    pub entries_claimed: u64,
+    /// Of those, the target's own, summed.
+    pub entries_revealed: u64,
+    /// Per member, the mean of the target's own entries revealed beyond the aux.
+    pub entries_revealed_mean: Option<f64>,
+    /// entries_revealed / entries_claimed: how far to trust what a linked record claims.
+    pub precision: Option<f64>,
+    /// Sensitive items of the target revealed beyond the aux, summed (sensitive items only).
+    pub sensitive_revealed: Option<u64>,
+    /// Their mean per member.
+    pub sensitive_revealed_mean: Option<f64>,
+    /// Members with at least one sensitive item revealed.
+    pub members_with_sensitive_revealed: Option<usize>,
+}
+
+/// The inference report (`INFER.json`).
+#[derive(Clone, Debug, Serialize)]
+pub struct Inference {
+    /// `items` or `attribute`.
+    pub secret: &'static str,
+    /// Number of sensitive items (items only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensitive_items: Option<usize>,
+    /// The sensitive attribute (attribute only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensitive_attribute: Option<String>,
+    /// Aux records.
+    pub aux_records: usize,
+    /// Aux records left out because the target has no value of the attribute.
+    pub no_secret: usize,
+    /// Share of members whose secret is `yes` (items only): the base rate.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub members_with_secret: Option<f64>,
+    /// The guess without linking: the value most common among the released records.
+    pub baseline_guess: Option<String>,
+    /// Share of members that guess gets right.
+    pub baseline_accuracy: Option<f64>,
+    /// Over every scored aux record.
+    #[serde(flatten)]
+    pub all: Rates,
+    /// Over the aux records whose candidate the attack names.
+    pub named: Rates,
+    /// What else linking reveals about members.
+    pub learned: Learned,
+    /// The attack behind the links (set by the caller).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attack: Option<AttackSummary>,
+    /// One row per aux record (written by `--per-person`, never in the JSON: it names people).
+    #[serde(skip)]
+    pub people: Vec<PersonInference>,
+}
+
+/// Checks, before any linking, that `aux` can measure inference against `key`: every record
+/// carries its `true_user`, and there are members and non-members (errors are
+/// [`Error::Parameter`] named `aux`).
+pub fn check_aux(aux: &[AuxRecord], key: &crate::dataset::ReleaseKey) -> Result<()> {
+    let mut members = 0;
+    for a in aux {
+        let Some(t) = &a.true_user else {
+            return Err(aux_error(format!(
+                "aux record '{}' has no true_user: inference compares guesses with the truth (sample the aux with `deanon aux`)",
+                a.id
+            )));
+        };
+        members += key.is_member(t) as usize;
+    }
+    if members == 0 {
+        return Err(aux_error(
+            "no aux record's target is in the release (by the key): there is nothing to infer"
+                .to_string(),
+        ));
+    }
+    if members == aux.len() {
+        return Err(no_control());
+    }
+    Ok(())
+}
+
+fn aux_error(message: String) -> Error {
+    Error::Parameter {
+        name: "aux",
+        message,
+    }
+}
+
+fn no_control() -> Error {
+    aux_error(
+        "the aux holds no non-members of the release, so the control is undefined: sample it with `deanon aux --key KEY --non-members N`"
+            .to_string(),
+    )
+}
+
+/// Measures the inference of `inputs` with `resamples` bootstrap resamples seeded by `seed`.
+///
+/// Every aux record must carry its `true_user` (an original id), and the aux must hold both
+/// members and non-members of the release: without non-members there is no control, and the
+/// error says so.
+pub fn measure(inputs: &Inputs<'_>, resamples: usize, seed: u64) -> Result<Inference> {
+    let Inputs {
+        release,
+        original,
+        aux,
+        outcomes,
+        secret,
+    } = *inputs;
+    assert_eq!(aux.len(), outcomes.len(), "one outcome per aux record");
+    let original_index = original.record_ids().index_map();
+    let original_items = original.item_ids().index_map();
+    let release_items = release.item_ids().index_map();
+    // Each released item's index in the original (ids are shared).
+    let release_to_original: Vec<Option<ItemIdx>> = (0..release.num_items())
+        .map(|j| original_items.get(release.item_ids().get(j)).copied())
+        .collect();
+    let reader = Reader::new(release, original, secret);
+
+    let mut people = Vec::with_capacity(aux.len());
+    for (a, o) in aux.iter().zip(outcomes) {
+        let Some(true_user) = &a.true_user else {
+            return Err(aux_error(format!(
+                "aux record '{}' has no true_user: inference compares guesses with the truth (sample the aux with `deanon aux`)",
+                a.id
+            )));
+        };
+        let Some(&target) = original_index.get(true_user.as_str()) else {
+            return Err(aux_error(format!(
+                "aux record '{}': true_user '{true_user}' is not a record of the original data",
+                a.id
+            )));
+        };
+        let known_original: HashSet<ItemIdx> = a
+            .facts
+            .iter()
+            .filter_map(|f| original_items.get(f.item.as_str()).copied())
+            .collect();
+        let known_release: HashSet<ItemIdx> = a
+            .facts
+            .iter()
+            .filter_map(|f| release_items.get(f.item.as_str()).copied())
+            .collect();
+        let linked = o.m.candidate;
+        let secret_value = reader.secret(target, &known_original);
+        let guess = reader.guess(linked, &known_release);
+        let correct = match (&secret_value, &guess) {
+            (Some(s), Some(g)) => reader.agrees(s, g),
+            _ => false,
+        };
+        // What else the linked record tells: its items beyond the aux.
+        let target_items: HashSet<ItemIdx> = distinct(original.record(target).keys);
+        let (mut claimed, mut revealed, mut sensitive_revealed) = (0u32, 0u32, 0u32);
+        if let Some(r) = linked {
+            for j in distinct(release.record(r).keys) {
+                if known_release.contains(&j) {
+                    continue;
+                }
+                claimed += 1;
+                if let Some(i) = release_to_original[j as usize]
+                    && target_items.contains(&i)
+                {
+                    revealed += 1;
+                    sensitive_revealed += reader.is_sensitive_release(j) as u32;
+                }
+            }
+        }
+        people.push(PersonInference {
+            aux_id: a.id.clone(),
+            true_user: true_user.clone(),
+            member: o.member,
+            candidate: o.candidate.clone(),
+            named: o.m.matched,
+            secret: secret_value.map(|s| reader.show(&s)),
+            guess: guess.map(|g| reader.show(&g)),
+            correct,
+            entries_claimed: claimed,
+            entries_revealed: revealed,
+            sensitive_revealed: reader.items().then_some(sensitive_revealed),
+        });
+    }
+
+    let scored: Vec<&PersonInference> = people.iter().filter(|p| p.secret.is_some()).collect();
+    let members = scored.iter().filter(|p| p.member).count();
+    let non_members = scored.len() - members;
+    if members == 0 {
+        return Err(aux_error(
+            "no aux record's target is in the release (by the key): there is nothing to infer"
+                .to_string(),
+        ));
+    }
+    if non_members == 0 {
+        return Err(no_control());
+    }
+    let baseline = reader.baseline.clone();
+    let baseline_accuracy = baseline.as_ref().map(|b| {
+        let right = scored
+            .iter()
+            .filter(|p| p.member)
+            .filter(|p| {
+                p.secret
+                    .as_deref()
+                    .is_some_and(|s| reader.agrees_text(s, b))
+            })
+            .count();
+        right as f64 / members as f64
+    });
+    let all = rates(scored.iter().copied(), resamples, seed);
+    let named = rates(
+        scored.iter().copied().filter(|p| p.named),
+        resamples,
+        seed.wrapping_add(1),
+    );
+    let learned = learned(people.iter().filter(|p| p.member), reader.items());
+    let members_with_secret = reader.items().then(|| {
+        scored
+            .iter()
+            .filter(|p| p.member && p.secret.as_deref() == Some(YES))
+            .count() as f64
+            / members as f64
+    });
+    Ok(Inference {
+        secret: if reader.items() { "items" } else { "attribute" },
+        sensitive_items: match secret {
+            Secret::Items(s) => Some(s.ids.len()),
+            Secret::Attribute(_) => None,
+        },
+        sensitive_attribute: match secret {
+            Secret::Items(_) => None,
+            Secret::Attribute(a) => Some(a.name.clone()),
+        },
+        aux_records: aux.len(),
+        no_secret: people.len() - scored.len(),
+        members_with_secret,
+        baseline_guess: baseline,
+        baseline_accuracy,
+        all,
+        named,
+        learned,
+        attack: None,
+        people,
+    })
+}
+
+const YES: &str = "yes";
+const NO: &str = "no";
+
+/// The distinct values of sorted or unsorted `keys`.
+fn distinct(keys: &[u32]) -> HashSet<u32> {
+    keys.iter().copied().collect()
+}
+
+/// A secret's value as read off one record.
+#[derive(Clone, Debug, PartialEq)]
+enum Value {
+    /// Holds a sensitive item (beyond the aux's) or not.
+    Holds(bool),
+    /// An attribute value, as written in the data.
+    Text(String),
+}
+
+/// Reads secrets off records of the original and the release.
+struct Reader<'a> {
+    release: &'a Dataset,
+    original: &'a Dataset,
+    secret: &'a Secret,
+    /// Sensitive items: per original item, whether it is sensitive.
+    sensitive_original: Vec<bool>,
+    /// Per released item.
+    sensitive_release: Vec<bool>,
+    /// [`Reader::baseline_of`], computed once.
+    baseline: Option<String>,
+}
+
+impl<'a> Reader<'a> {
+    fn new(release: &'a Dataset, original: &'a Dataset, secret: &'a Secret) -> Reader<'a> {
+        let mut sensitive_original = vec![false; original.num_items()];
+        let mut sensitive_release = vec![false; release.num_items()];
+        if let Secret::Items(s) = secret {
+            for &i in &s.original {
+                sensitive_original[i as usize] = true;
+            }
+            for &j in s.released.iter().flatten() {
+                sensitive_release[j as usize] = true;
+            }
+        }
+        let mut reader = Reader {
+            release,
+            original,
+            secret,
+            sensitive_original,
+            sensitive_release,
+            baseline: None,
+        };
+        reader.baseline = reader.baseline_of();
+        reader
+    }
+
+    fn items(&self) -> bool {
+        matches!(self.secret, Secret::Items(_))
+    }
+
+    fn is_sensitive_release(&self, j: ItemIdx) -> bool {
+        self.sensitive_release[j as usize]
+    }
+
+    /// The target's secret in the original data (`None`: no value of the attribute).
+    fn secret(&self, target: RecordIdx, known: &HashSet<ItemIdx>) -> Option<Value> {
+        match self.secret {
+            Secret::Items(_) => {
+                Some(Value::Holds(self.original.record(target).keys.iter().any(
+                    |&i| self.sensitive_original[i as usize] && !known.contains(&i),
+                )))
+            }
+            Secret::Attribute(a) => self
+                .original
+                .people()
+                .attribute(a.original)
+                .value_of(target as usize)
+                .map(|v| Value::Text(v.to_string())),
+        }
+    }
+
+    /// The guess read off the linked record, or the baseline when it tells nothing (no
+    /// candidate, or no released value).
+    fn guess(&self, linked: Option<RecordIdx>, known: &HashSet<ItemIdx>) -> Option<Value> {
+        let read = linked.and_then(|r| match self.secret {
+            Secret::Items(_) => {
+                Some(Value::Holds(self.release.record(r).keys.iter().any(|&j| {
+                    self.sensitive_release[j as usize] && !known.contains(&j)
+                })))
+            }
+            Secret::Attribute(a) => a.released.and_then(|at| {
+                self.release
+                    .people()
+                    .attribute(at)
+                    .value_of(r as usize)
+                    .map(|v| Value::Text(v.to_string()))
+            }),
+        });
+        read.or_else(|| self.baseline.as_deref().map(|b| self.parse(b)))
+    }
+
+    /// The guess of an adversary who does not link: the value most common among the released
+    /// records (for items: whether a record holds any sensitive item; ties: `no`, or the
+    /// value first in the release's dictionary). `None` when the release holds no value of
+    /// the attribute.
+    fn baseline_of(&self) -> Option<String> {
+        match self.secret {
+            Secret::Items(_) => {
+                let holders = (0..self.release.num_records() as RecordIdx)
+                    .filter(|&r| {
+                        self.release
+                            .record(r)
+                            .keys
+                            .iter()
+                            .any(|&j| self.sensitive_release[j as usize])
+                    })
+                    .count();
+                Some(
+                    if 2 * holders > self.release.num_records() {
+                        YES
+                    } else {
+                        NO
+                    }
+                    .to_string(),
+                )
+            }
+            Secret::Attribute(a) => {
+                let attribute = self.release.people().attribute(a.released?);
+                let counts = attribute.counts();
+                let (best, &n) = counts
+                    .iter()
+                    .enumerate()
+                    .max_by(|(i, x), (j, y)| x.cmp(y).then(j.cmp(i)))?;
+                (n > 0).then(|| attribute.value(best as u32).to_string())
+            }
+        }
+    }
+
+    fn parse(&self, text: &str) -> Value {
+        match self.secret {
+            Secret::Items(_) => Value::Holds(text == YES),
+            Secret::Attribute(_) => Value::Text(text.to_string()),
+        }
+    }
+
+    fn show(&self, v: &Value) -> String {
+        match v {
+            Value::Holds(true) => YES.to_string(),
+            Value::Holds(false) => NO.to_string(),
+            Value::Text(t) => t.clone(),
+        }
+    }
+
+    /// Whether a guess is right about a secret: the same answer, or a released value (perhaps
+    /// generalized: `20-29`, `857*`) that holds the target's.
+    fn agrees(&self, secret: &Value, guess: &Value) -> bool {
+        match (secret, guess) {
+            (Value::Holds(s), Value::Holds(g)) => s == g,
+            (Value::Text(s), Value::Text(g)) => compatible(s, g),
+            _ => false,
+        }
+    }
+
+    fn agrees_text(&self, secret: &str, guess: &str) -> bool {
+        self.agrees(&self.parse(secret), &self.parse(guess))
+    }
+}
+
+/// The rates of `people` (scored aux records), the risk's interval from `resamples` bootstrap
+/// resamples drawn from `seed`.
+fn rates<'a>(
+    people: impl Iterator<Item = &'a PersonInference>,
+    resamples: usize,
+    seed: u64,
+) -> Rates {
+    let (mut main, mut control) = (Vec::new(), Vec::new());
+    for p in people {
+        if p.member {
+            main.push(p.correct);
+        } else {
+            control.push(p.correct);
+        }
+    }
+    let share = |v: &[bool]| (!v.is_empty()).then(|| share(v));
+    let main_accuracy = share(&main);
+    let control_accuracy = share(&control);
+    let point = main_accuracy
+        .zip(control_accuracy)
+        .and_then(|(m, c)| risk(m, c));
+    let risk_ci = point.and_then(|_| {
+        let mut rng = Rng::derive(seed, &[STREAM_BOOTSTRAP]);
+        let draws: Vec<f64> = (0..resamples)
+            .filter_map(|_| {
+                let m = resampled_share(&main, &mut rng);
+                let c = resampled_share(&control, &mut rng);
+                risk(m, c)
+            })
+            .collect();
+        percentile_interval(draws)
+    });
+    Rates {
+        members: main.len(),
+        non_members: control.len(),
+        main_accuracy,
+        control_accuracy,
+        risk: point,
+        risk_ci,
+    }
+}
+
+fn share(v: &[bool]) -> f64 {
+    v.iter().filter(|&&b| b).count() as f64 / v.len() as f64
+}
+
+fn resampled_share(v: &[bool], rng: &mut Rng) -> f64 {
+    let n = v.len() as u64;
+    (0..n).filter(|_| v[rng.below(n) as usize]).count() as f64 / n as f64
+}
+
+/// The share of the control's errors that linking removes; `None` when the control is never
+/// wrong (nothing left to remove).
+pub fn risk(main: f64, control: f64) -> Option<f64> {
+    (control < 1.0).then(|| (main - control) / (1.0 - control))
+}
+
+fn learned<'a>(members: impl Iterator<Item = &'a PersonInference>, items: bool) -> Learned {
+    let mut l = Learned::default();
+    let (mut sensitive, mut with_sensitive) = (0u64, 0usize);
+    for p in members {
+        l.members += 1;
+        l.entries_claimed += p.entries_claimed as u64;
+        l.entries_revealed += p.entries_revealed as u64;
+        let s = p.sensitive_revealed.unwrap_or(0);
+        sensitive += s as u64;
+        with_sensitive += (s > 0) as usize;
+    }
+    let per_member = |x: u64| (l.members > 0).then(|| x as f64 / l.members as f64);
+    l.entries_revealed_mean = per_member(l.entries_revealed);
+    l.precision =
+        (l.entries_claimed > 0).then(|| l.entries_revealed as f64 / l.entries_claimed as f64);
+    if items {
+        l.sensitive_revealed = Some(sensitive);
+        l.sensitive_revealed_mean = per_member(sensitive);
+        l.members_with_sensitive_revealed = Some(with_sensitive);
+    }
+    l
+}
+
+impl Inference {
+    /// A few lines for the terminal.
+    pub fn to_text(&self) -> String {
+        let pct = |x: Option<f64>| x.map_or("n/a".to_string(), |x| format!("{:.1}%", 100.0 * x));
+        let ci = |x: Option<[f64; 2]>| {
+            x.map_or(String::new(), |[a, b]| {
+                format!(" [{:.1}%, {:.1}%]", 100.0 * a, 100.0 * b)
+            })
+        };
+        let what = match (&self.sensitive_items, &self.sensitive_attribute) {
+            (Some(n), _) => format!("holds any of {n} sensitive items beyond the aux"),
+            (_, Some(a)) => format!("the value of '{a}'"),
+            _ => String::new(),
+        };
+        let mut s = String::new();
+        let _ = writeln!(s, "secret: {what}");
+        let _ = writeln!(
+            s,
+            "members {}, non-members {} (control); baseline guess {} right for {}",
+            self.all.members,
+            self.all.non_members,
+            self.baseline_guess.as_deref().unwrap_or("none"),
+            pct(self.baseline_accuracy)
+        );
+        let _ = writeln!(
+            s,
+            "accuracy: members {}, control {}; inference risk {}{}",
+            pct(self.all.main_accuracy),
+            pct(self.all.control_accuracy),
+            pct(self.all.risk),
+            ci(self.all.risk_ci)
+        );
+        let _ = writeln!(
+            s,
+            "named only ({} members, {} non-members): members {}, control {}; risk {}{}",
+            self.named.members,
+            self.named.non_members,
+            pct(self.named.main_accuracy),
+            pct(self.named.control_accuracy),
+            pct(self.named.risk),
+            ci(self.named.risk_ci)
+        );
+        let _ = writeln!(
+            s,
+            "learned per member: {} of the target's entries beyond the aux (precision {}){}",
+            self.learned
+                .entries_revealed_mean
+                .map_or("n/a".to_string(), |x| format!("{x:.1}")),
+            pct(self.learned.precision),
+            self.learned
+                .sensitive_revealed_mean
+                .map_or(String::new(), |x| format!(", {x:.2} sensitive"))
+        );
+        s
+    }
+}
+
+/// Writes `--per-person` (it names people: mode 0600): `aux_id,true_user,member,candidate,
+/// named,secret,guess,correct,entries_claimed,entries_revealed,sensitive_revealed`.
+pub fn write_per_person(people: &[PersonInference], path: &Path) -> Result<()> {
+    write_atomically_with_mode(path, Some(0o600), |w| {
+        let mut csv = csv::Writer::from_writer(w);
+        let io = std::io::Error::other;
+        csv.write_record([
+            "aux_id",
+            "true_user",
+            "member",
+            "candidate",
+            "named",
+            "secret",
+            "guess",
+            "correct",
+            "entries_claimed",
+            "entries_revealed",
+            "sensitive_revealed",
+        ])
+        .map_err(io)?;
+        for p in people {
+            csv.write_record([
+                p.aux_id.as_str(),
+                &p.true_user,
+                if p.member { "true" } else { "false" },
+                p.candidate.as_deref().unwrap_or(""),
+                if p.named { "true" } else { "false" },
+                p.secret.as_deref().unwrap_or(""),
+                p.guess.as_deref().unwrap_or(""),
+                if p.correct { "true" } else { "false" },
+                &p.entries_claimed.to_string(),
+                &p.entries_revealed.to_string(),
+                &p.sensitive_revealed
+                    .map_or(String::new(), |s| s.to_string()),
+            ])
+            .map_err(io)?;
+        }
+        csv.flush()
+    })
+}
