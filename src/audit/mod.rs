@@ -13,6 +13,7 @@
 
 pub mod adversary;
 mod files;
+pub mod inference;
 mod recommend;
 pub mod report;
 mod results;
@@ -82,6 +83,12 @@ pub struct AuditParams {
     pub tuning: usize,
     /// The file the adversaries were read from, if any (named in errors about them).
     pub adversaries_file: Option<PathBuf>,
+    /// The inference test: what is sensitive (none: the audit measures singling out and
+    /// linkability only).
+    pub inference: Option<inference::Criterion>,
+    /// The inference risk a recommended policy may reach (the upper end of its 95% interval);
+    /// none: the recommendation does not look at inference.
+    pub target_inference_risk: Option<f64>,
 }
 
 impl Default for AuditParams {
@@ -97,6 +104,8 @@ impl Default for AuditParams {
             naive: false,
             tuning: defaults::TUNING,
             adversaries_file: None,
+            inference: None,
+            target_inference_risk: None,
         }
     }
 }
@@ -110,6 +119,20 @@ impl AuditParams {
                 "target_risk",
                 format!("target_risk must be in (0, 1), got {}", self.target_risk),
             ));
+        }
+        if let Some(t) = self.target_inference_risk {
+            if !(t > 0.0 && t < 1.0) {
+                return Err(bad(
+                    "target_inference_risk",
+                    format!("target_inference_risk must be in (0, 1), got {t}"),
+                ));
+            }
+            if self.inference.is_none() {
+                return Err(bad(
+                    "target_inference_risk",
+                    "target_inference_risk needs the inference test: give sensitive items or a sensitive attribute".into(),
+                ));
+            }
         }
         if self.draws == 0 {
             return Err(bad("draws", "draws must be at least 1, got 0".into()));
@@ -179,6 +202,9 @@ pub fn run(
         })?;
     }
     check_facts(&original, params)?;
+    if let Some(criterion) = &params.inference {
+        inference::check(&original, criterion)?;
+    }
     let writer = executor.is_writer();
     let layout = Layout {
         dir: dir.to_path_buf(),
@@ -197,6 +223,10 @@ pub fn run(
         settings
     } else {
         format!("{settings}|informed|{}", params.tuning)
+    };
+    let settings = match &params.inference {
+        Some(c) => format!("{settings}|inference|{:?}", c.sensitive),
+        None => settings,
     };
     if writer {
         prepare_dir(&layout, &settings, resume)?;
@@ -236,9 +266,11 @@ pub fn run(
             .step_by(5)
             .collect();
     let results: Vec<PolicyResult> = parts.iter().map(|p| p.result.clone()).collect();
-    let (recommended, closest) = recommend(&results, params.target_risk);
+    let (recommended, closest) =
+        recommend(&results, params.target_risk, params.target_inference_risk);
     let mut audit = Audit {
         target_risk: params.target_risk,
+        target_inference_risk: params.target_inference_risk,
         recommended,
         closest,
         verdict: String::new(),
@@ -351,6 +383,7 @@ fn first_half(seed: u64, person: u32) -> bool {
 
 const STREAM_HALVES: u64 = 73;
 const STREAM_TUNING: u64 = 75;
+const STREAM_INFERENCE: u64 = 77;
 
 /// Releases the data under one policy and measures it.
 fn audit_policy(
@@ -400,6 +433,8 @@ fn audit_policy(
     };
     let mut adversaries = Vec::new();
     let mut risks: Vec<AdversaryRisk> = Vec::new();
+    // The attack each adversary's reported figures come from.
+    let mut used: Vec<Candidate> = Vec::new();
     for (a, adversary) in params.adversaries.iter().enumerate() {
         let (effective, note) = adversary.against(&released);
         let aux_seed = params.seed ^ (a as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
@@ -488,6 +523,10 @@ fn audit_policy(
                 aux_seed,
             ),
         });
+        used.push(match &searched {
+            Some(s) if !blind_stronger => s.chosen.candidate.clone(),
+            _ => Candidate::naive(),
+        });
         risks.push(match searched {
             Some(s) if !blind_stronger => s.risk,
             _ => blind,
@@ -541,6 +580,47 @@ fn audit_policy(
             })
         })
         .collect();
+    let inference = match (&params.inference, worst) {
+        (Some(criterion), Some(w)) => {
+            // The control: people outside the reported sample, as many as it holds; an audit of
+            // everyone holds out half of the people instead.
+            let (reported, control): (Vec<u32>, Vec<u32>) = if sample.others.is_empty() {
+                sample
+                    .people
+                    .iter()
+                    .partition(|&&p| first_half(params.seed, p))
+            } else {
+                (
+                    sample.people.to_vec(),
+                    sample
+                        .others
+                        .iter()
+                        .copied()
+                        .take(sample.people.len())
+                        .collect(),
+                )
+            };
+            let aux_seed = params.seed ^ (w as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            match inference::measure(
+                original,
+                (policy, seed),
+                &inference::People {
+                    reported: &reported,
+                    control: &control,
+                },
+                &params.adversaries[w],
+                &used[w],
+                criterion,
+                (Rng::derive(aux_seed, &[STREAM_INFERENCE]).next_u64(), defaults::RESAMPLES),
+                executor,
+                format!("audit/{index}/inference"),
+            )? {
+                Some(i) => Some(i),
+                None => return Ok(None),
+            }
+        }
+        _ => None,
+    };
     let w = worst.map(|k| &adversaries[k]);
     Ok(Some(Part {
         result: PolicyResult {
@@ -556,6 +636,7 @@ fn audit_policy(
             attribute_unicity,
             risk,
             adversaries,
+            inference,
         },
         rows,
     }))

@@ -33,7 +33,7 @@ pub fn blind_recommendation(audit: &Audit) -> Option<BlindRecommendation> {
             }
         })
         .collect();
-    let (spec, _) = recommend(&blind, audit.target_risk);
+    let (spec, _) = recommend(&blind, audit.target_risk, audit.target_inference_risk);
     let spec = spec?;
     let b = blind.iter().find(|p| p.policy == spec)?;
     let p = audit.policies.iter().find(|p| p.policy == spec)?;
@@ -45,13 +45,26 @@ pub fn blind_recommendation(audit: &Audit) -> Option<BlindRecommendation> {
 }
 
 /// The cheapest policy whose worst adversary's interval stays at or below the target (cost:
-/// RMSE, or the share of entries lost without ratings); else the closest one.
-pub fn recommend(results: &[PolicyResult], target: f64) -> (Option<String>, Option<String>) {
+/// RMSE, or the share of entries lost without ratings), and with `inference_target` whose
+/// inference risk's interval does too (a risk the control leaves undefined, or one not
+/// measured, counts as none); else the closest one on re-identification.
+pub fn recommend(
+    results: &[PolicyResult],
+    target: f64,
+    inference_target: Option<f64>,
+) -> (Option<String>, Option<String>) {
     let cost = |p: &PolicyResult| p.rmse_cost.unwrap_or(1.0 - p.kept_fraction);
     let upper = |p: &PolicyResult| p.worst_reidentified_ci.map_or(f64::INFINITY, |c| c[1]);
+    let inference_upper = |p: &PolicyResult| {
+        p.inference.as_ref().map_or(0.0, |i| {
+            let rates = &i.measured.all;
+            rates.risk_ci.map(|c| c[1]).or(rates.risk).unwrap_or(0.0)
+        })
+    };
     let meets = results
         .iter()
         .filter(|p| upper(p) <= target)
+        .filter(|p| inference_target.is_none_or(|t| inference_upper(p) <= t))
         .min_by(|a, b| cost(a).total_cmp(&cost(b)));
     match meets {
         Some(p) => (Some(p.policy.clone()), None),

@@ -82,6 +82,39 @@ pub fn verdict(audit: &Audit, _adversaries: &[Adversary]) -> String {
         }
         _ => s.push_str(" No candidate was audited."),
     }
+    let inferred = |p: &PolicyResult| {
+        p.inference.as_ref().map(|i| {
+            let r = &i.measured.all;
+            match r.risk {
+                Some(risk) => format!(
+                    "an inference risk of {} {} (members' secrets guessed right {}, the control's {})",
+                    pct1(risk),
+                    pct_ci(r.risk_ci),
+                    pct(r.main_accuracy),
+                    pct(r.control_accuracy)
+                ),
+                None => format!(
+                    "no measurable inference (the control's secrets are guessed right {} of the time)",
+                    pct(r.control_accuracy)
+                ),
+            }
+        })
+    };
+    if let Some(text) = audit.policies.first().and_then(inferred) {
+        let _ = write!(s, " Linking reveals, released as it is: {text}.");
+    }
+    if let Some(p) = audit.recommended.as_deref().and_then(find)
+        && let Some(text) = inferred(p)
+    {
+        let _ = write!(s, " Under the recommended policy: {text}.");
+    }
+    if let Some(t) = audit.target_inference_risk {
+        let _ = write!(
+            s,
+            " A recommended policy must also keep the inference risk's interval at most {}.",
+            pct1(t)
+        );
+    }
     if audit.provenance.adversaries_know_policy {
         let tried = audit
             .policies
@@ -287,6 +320,63 @@ figure{margin:1em 0}figure svg{width:100%;height:auto}figcaption{font-size:.9em;
 
 /// The people's attributes: which combinations make people unique, and how unique the
 /// attributes each release carries leave them.
+/// The three tests of anonymisation side by side (Article 29 Working Party, Opinion 05/2014),
+/// when the audit measured inference.
+fn three_tests_section(audit: &Audit) -> String {
+    let Some(first) = audit.policies.iter().find_map(|p| p.inference.as_ref()) else {
+        return String::new();
+    };
+    let secret = match (
+        &first.measured.sensitive_items,
+        &first.measured.sensitive_attribute,
+    ) {
+        (Some(n), _) => format!(
+            "whether a person holds any of the {n} sensitive items beyond the facts the adversary already knew"
+        ),
+        (_, Some(a)) => format!("a person's value of <code>{}</code>", escape(a)),
+        _ => "the secret".to_string(),
+    };
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<h2 id=\"three-tests\">The three tests</h2><p>European guidance judges anonymisation by three tests (Article 29 Working Party, Opinion 05/2014). <b>Singling out</b>: can a person be isolated? (unicity: how often a few points of a person's data are theirs alone). <b>Linkability</b>: can records about the same person be linked? (re-identification by the strongest adversary). <b>Inference</b>: can something about a person be deduced? Here the secret is {secret}. The strongest adversary links each person's facts to a released record and reads the secret off it; the same attack on people held out of the release (the control) shows what the population reveals by itself, since their linked record is somebody else's. The inference risk is the share of the control's wrong guesses that linking puts right: (members right - control right) / (1 - control right); 0 means linking teaches nothing beyond the base rate, 100% that it reveals every secret the population does not.</p><table><tr><th>policy</th><th>singling out: unicity, 2 points</th><th>linkability: re-identified</th><th>inference: members right</th><th>control right</th><th>guessing the majority</th><th>inference risk</th><th>95% interval</th><th>entries revealed per person</th></tr>"
+    );
+    for p in &audit.policies {
+        let unicity = p
+            .unicity
+            .iter()
+            .find(|u| u.points == 2)
+            .and_then(|u| u.unicity);
+        let (main, control, baseline, risk, ci, learned) = match &p.inference {
+            Some(i) => {
+                let m = &i.measured;
+                (
+                    pct(m.all.main_accuracy),
+                    pct(m.all.control_accuracy),
+                    pct(m.baseline_accuracy),
+                    m.all.risk.map_or("undefined".to_string(), pct1),
+                    pct_ci(m.all.risk_ci),
+                    match (m.learned.entries_revealed_mean, m.learned.precision) {
+                        (Some(x), Some(prec)) => format!("{x:.1} ({} true)", pct(Some(prec))),
+                        (Some(x), None) => format!("{x:.1}"),
+                        _ => "-".to_string(),
+                    },
+                )
+            }
+            None => Default::default(),
+        };
+        let _ = write!(
+            h,
+            "<tr><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{main}</td><td class=\"n\">{control}</td><td class=\"n\">{baseline}</td><td class=\"n\">{risk}</td><td class=\"n\">{ci}</td><td class=\"n\">{learned}</td></tr>",
+            escape(&p.policy),
+            pct(unicity),
+            p.worst_reidentified.map_or("-".to_string(), pct1),
+        );
+    }
+    h.push_str("</table><p class=\"note\">Entries revealed: the distinct items a member's linked record holds beyond what the adversary knew that are truly the person's (and, in brackets, the share of the linked record's claims that are). With a secret that nearly everyone or nearly no one has, the control is almost always right and the risk rests on few people: read it beside the two accuracies.</p>");
+    h
+}
+
 fn attributes_section(audit: &Audit) -> String {
     let d = &audit.data;
     let mut h = String::new();
@@ -496,6 +586,7 @@ fn page(
     }
     h.push_str("</table>");
     h.push_str(&figure("frontier"));
+    h.push_str(&three_tests_section(audit));
 
     let _ = write!(
         h,

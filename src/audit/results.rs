@@ -135,6 +135,10 @@ pub struct PolicyResult {
     pub attribute_unicity: Option<f64>,
     /// Per-person risk under the worst adversary.
     pub risk: RiskSummary,
+    /// What the worst adversary learns about the people it links, against a control (with
+    /// `--sensitive-items` or `--sensitive-attribute`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inference: Option<super::inference::InferenceResult>,
 }
 
 impl PolicyResult {
@@ -213,6 +217,9 @@ pub struct Provenance {
 pub struct Audit {
     /// The target re-identification rate.
     pub target_risk: f64,
+    /// The target inference risk, when the recommendation takes one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target_inference_risk: Option<f64>,
     /// The recommended policy, or null when none meets the target.
     pub recommended: Option<String>,
     /// When none meets the target: the candidate whose worst adversary's interval reaches

@@ -41,6 +41,17 @@ pub struct AuditArgs {
     /// each adversary chooses its attack.
     #[arg(long, default_value_t = audit_defaults::TUNING, value_name = "N")]
     tuning: usize,
+    /// The inference test: a file of sensitive item ids, one a line (the secret: whether a
+    /// person holds any of them beyond what the adversary knew).
+    #[arg(long, value_name = "FILE", conflicts_with = "sensitive_attribute")]
+    sensitive_items: Option<PathBuf>,
+    /// The inference test on an attribute of the people table (the secret: its value).
+    #[arg(long, value_name = "NAME")]
+    sensitive_attribute: Option<String>,
+    /// Recommend only a policy whose inference risk (upper end of its 95% interval) is at
+    /// most this (off by default; needs the inference test).
+    #[arg(long, value_name = "T")]
+    target_inference_risk: Option<f64>,
     /// Finish an interrupted audit: compute only the missing policies.
     #[arg(long)]
     resume: bool,
@@ -53,7 +64,22 @@ pub struct AuditArgs {
 
 impl AuditArgs {
     pub fn run(self, quiet: bool) -> anyhow::Result<()> {
+        let inference = match (self.sensitive_items, self.sensitive_attribute) {
+            (Some(file), _) => Some(deanon::audit::inference::Criterion {
+                sensitive: deanon::inference::Sensitive::Items(
+                    deanon::inference::sensitive::read_items(&file)?,
+                ),
+                items_file: file,
+            }),
+            (None, Some(name)) => Some(deanon::audit::inference::Criterion {
+                sensitive: deanon::inference::Sensitive::Attribute(name),
+                items_file: PathBuf::new(),
+            }),
+            (None, None) => None,
+        };
         let params = AuditParams {
+            inference,
+            target_inference_risk: self.target_inference_risk,
             policies: self.policies,
             target_risk: self.target_risk,
             sample: self.sample,

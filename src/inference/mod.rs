@@ -20,7 +20,7 @@ use std::collections::HashSet;
 use std::fmt::Write as _;
 use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::atomic_file::write_atomically_with_mode;
 use crate::attack::matches::Outcome;
@@ -81,7 +81,7 @@ pub struct Inputs<'a> {
 }
 
 /// One aux record's inference (a row of `--per-person`).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PersonInference {
     /// The aux record.
     pub aux_id: String,
@@ -109,7 +109,7 @@ pub struct PersonInference {
 }
 
 /// The accuracy of the guesses over members (main) and non-members (control), and the risk.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Rates {
     /// Members whose guess is scored.
     pub members: usize,
@@ -126,7 +126,7 @@ pub struct Rates {
 }
 
 /// What else a linked record tells about the members.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Learned {
     /// Members counted.
     pub members: usize,
@@ -147,10 +147,10 @@ pub struct Learned {
 }
 
 /// The inference report (`INFER.json`).
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Inference {
     /// `items` or `attribute`.
-    pub secret: &'static str,
+    pub secret: String,
     /// Number of sensitive items (items only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sensitive_items: Option<usize>,
@@ -176,7 +176,7 @@ pub struct Inference {
     /// What else linking reveals about members.
     pub learned: Learned,
     /// The attack behind the links (set by the caller).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub attack: Option<AttackSummary>,
     /// One row per aux record (written by `--per-person`, never in the JSON: it names people).
     #[serde(skip)]
@@ -349,7 +349,7 @@ pub fn measure(inputs: &Inputs<'_>, resamples: usize, seed: u64) -> Result<Infer
             / members as f64
     });
     Ok(Inference {
-        secret: if reader.items() { "items" } else { "attribute" },
+        secret: if reader.items() { "items" } else { "attribute" }.to_string(),
         sensitive_items: match secret {
             Secret::Items(s) => Some(s.ids.len()),
             Secret::Attribute(_) => None,

@@ -42,7 +42,24 @@ pub struct Release {
 
 /// Applies `policy` to `original` with `seed`.
 pub fn release(original: &Dataset, policy: &Policy, seed: u64) -> Result<Release> {
+    release_without(original, policy, seed, &[])
+}
+
+/// [`release`] of `original` less the people `held_out` (original record indices): a control
+/// group the release never saw, against which what linking reveals is measured. The recorded
+/// policy is the same (holding people out is the auditor's, not part of the policy), and every
+/// released person's steps draw from the same generators as in [`release`].
+pub fn release_without(
+    original: &Dataset,
+    policy: &Policy,
+    seed: u64,
+    held_out: &[u32],
+) -> Result<Release> {
     let mut w = working::Working::from_dataset(original);
+    if !held_out.is_empty() {
+        let out: std::collections::HashSet<u32> = held_out.iter().copied().collect();
+        w.people.retain(|p| !out.contains(&p.original));
+    }
     for (index, step) in policy.steps.iter().enumerate() {
         crate::progress::timed(&format!("step {}", index + 1), || {
             steps::apply(&mut w, step, index, seed)

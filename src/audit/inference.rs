@@ -1,0 +1,131 @@
+//! The audit's third test, inference: for one policy, what the strongest adversary learns about
+//! the people it links, against a control group the release never saw.
+//!
+//! The control is held out of a release made for this measurement alone
+//! ([`release::release_without`]: the same policy and seed, less the control people), so that
+//! every policy has one, whether or not it samples people. The adversary is the policy's
+//! strongest on re-identification (the one whose figures the policy reports), with the attack
+//! it chose; each reported member and each control person gets one aux draw.
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::adversary::Adversary;
+use crate::Result;
+use crate::auxiliary::sampler;
+use crate::dataset::{AuxRecord, Dataset};
+use crate::inference::{self, Inference, Secret, Sensitive};
+use crate::linkage::{self, AttackOptions, Executor};
+use crate::release::{self, Policy, PolicyKnowledge};
+use crate::search::{AttackConfig, Candidate};
+
+/// One policy's inference figures (audit.json's `inference`).
+#[derive(Clone, Debug, Serialize, Deserialize)]
+pub struct InferenceResult {
+    /// The adversary (the policy's strongest on re-identification).
+    pub adversary: String,
+    /// The attack it linked with.
+    pub attack: AttackConfig,
+    /// People held out of the release as the control.
+    pub control_held_out: usize,
+    /// The measurement.
+    #[serde(flatten)]
+    pub measured: Inference,
+}
+
+/// What the inference criterion asks about.
+#[derive(Clone, Debug)]
+pub struct Criterion {
+    /// The secret.
+    pub sensitive: Sensitive,
+    /// Where sensitive items came from (named in errors).
+    pub items_file: std::path::PathBuf,
+}
+
+/// The people of one measurement.
+pub(super) struct People<'a> {
+    /// The reported people (original record indices).
+    pub reported: &'a [u32],
+    /// The control group, held out of the release.
+    pub control: &'a [u32],
+}
+
+/// Measures the inference `criterion` asks about for `policy` (released with `release_seed`),
+/// linking with `attack` as `adversary` would (its draws from `aux_seed`). `None` in the cluster
+/// processes other than 0.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn measure(
+    original: &Dataset,
+    (policy, release_seed): (&Policy, u64),
+    people: &People<'_>,
+    adversary: &Adversary,
+    attack: &Candidate,
+    criterion: &Criterion,
+    (aux_seed, resamples): (u64, usize),
+    executor: &Executor,
+    label: String,
+) -> Result<Option<InferenceResult>> {
+    let made = release::release_without(original, policy, release_seed, people.control)?;
+    let key = made.key;
+    let released = Arc::new(made.data);
+    let knowledge = PolicyKnowledge::of(policy, &released);
+    let (effective, _) = adversary.against(&released);
+    let ids = original.record_ids();
+    let (members, mut non_members): (Vec<u32>, Vec<u32>) = people
+        .reported
+        .iter()
+        .partition(|&&r| key.is_member(ids.get(r as usize)));
+    non_members.extend_from_slice(people.control);
+    non_members.sort_unstable();
+    let params = effective.aux_params(aux_seed);
+    let mut aux: Vec<AuxRecord> = sampler::sample_people(original, &params, &members, 1)?
+        .into_iter()
+        .map(|(_, a)| a)
+        .collect();
+    aux.extend(
+        sampler::sample_people(original, &params, &non_members, 1)?
+            .into_iter()
+            .map(|(_, a)| a),
+    );
+    let records = attack.records(&knowledge, &aux);
+    let options = AttackOptions {
+        resamples: 0,
+        label,
+        require_common_items: false,
+        ..AttackOptions::default()
+    };
+    let Some(attacked) = linkage::attack(
+        &released,
+        &records,
+        Some(&key),
+        &attack.params,
+        executor,
+        &options,
+    )?
+    else {
+        return Ok(None);
+    };
+    let secret = Secret::resolve(&criterion.sensitive, original, &released, &criterion.items_file)?;
+    let inputs = inference::Inputs {
+        release: &released,
+        original,
+        aux: &aux,
+        outcomes: &attacked.outcomes,
+        secret: &secret,
+    };
+    let mut measured = inference::measure(&inputs, resamples, aux_seed)?;
+    measured.people.clear();
+    Ok(Some(InferenceResult {
+        adversary: adversary.name.clone(),
+        attack: attack.config(),
+        control_held_out: people.control.len(),
+        measured,
+    }))
+}
+
+/// Checks the criterion against the original data before any release is made: the sensitive
+/// items are items of the data, the sensitive attribute one of its attributes.
+pub(super) fn check(original: &Dataset, criterion: &Criterion) -> Result<()> {
+    Secret::resolve(&criterion.sensitive, original, original, &criterion.items_file).map(|_| ())
+}
