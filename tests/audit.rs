@@ -527,3 +527,133 @@ fn bad_adversaries_get_clear_errors_and_nothing_is_written() {
     let err = fails(&["audit", s(&data), "--tuning", "0", "-o", s(&out)]);
     assert!(err.contains("--tuning"), "{err}");
 }
+
+/// The third test: each policy's strongest adversary links the reported members and a control
+/// held out of the release; the report puts the three tests side by side; the recommendation
+/// can require an inference target; the same for any thread count.
+#[test]
+fn an_audit_with_sensitive_items_measures_inference_against_a_control() {
+    let dir = tempdir();
+    let data = twin(dir.path(), 2500, 9);
+    // Five titles outside the most popular forty: most people hold one of them, so a random
+    // record's answer is often the target's too (the control is far from 0).
+    let csv = dir.path().join("g.csv");
+    ok(&["export", s(&data), "-o", s(&csv)]);
+    let mut support: std::collections::HashMap<String, usize> = Default::default();
+    for row in rows(&csv) {
+        *support.entry(row["item"].clone()).or_default() += 1;
+    }
+    let mut by_support: Vec<(usize, String)> = support.into_iter().map(|(i, n)| (n, i)).collect();
+    by_support.sort_unstable_by(|a, b| b.cmp(a));
+    let sensitive: String = by_support[40..45]
+        .iter()
+        .map(|(_, i)| format!("{i}\n"))
+        .collect();
+    let sensitive = write(dir.path(), "sensitive.txt", &sensitive);
+    let mut outputs = Vec::new();
+    for threads in ["1", "2"] {
+        let out = dir.path().join(format!("audit-{threads}"));
+        audit(
+            &data,
+            &out,
+            &["--sensitive-items", s(&sensitive), "--threads", threads],
+        );
+        outputs.push(std::fs::read(out.join("audit.json")).unwrap());
+    }
+    assert!(outputs[0] == outputs[1], "thread count changed audit.json");
+    let out = dir.path().join("audit-1");
+    let a = read_json(&out.join("audit.json"));
+    for p in a["policies"].as_array().unwrap() {
+        let i = &p["inference"];
+        assert_eq!(i["adversary"], p["worst_adversary"], "{i}");
+        assert_eq!(i["control_held_out"], 200);
+        assert!(i["members"].as_u64().unwrap() <= 200, "{i}");
+        assert!(i["non_members"].as_u64().unwrap() >= 190, "{i}");
+        assert_eq!(i["sensitive_items"], 5);
+        let (main, control) = (
+            i["main_accuracy"].as_f64().unwrap(),
+            i["control_accuracy"].as_f64().unwrap(),
+        );
+        let risk = i["risk"].as_f64().unwrap();
+        assert!(close(risk, (main - control) / (1.0 - control)), "{i}");
+        assert!(i["learned"]["members"].as_u64().unwrap() > 0);
+    }
+    // Pseudonymized only, the links are right and the secrets follow them.
+    let base = &a["policies"][0]["inference"];
+    assert!(base["main_accuracy"].as_f64().unwrap() > 0.95, "{base}");
+    assert!(base["risk"].as_f64().unwrap() > 0.8, "{base}");
+    assert!(
+        base["control_accuracy"].as_f64().unwrap() < base["main_accuracy"].as_f64().unwrap(),
+        "{base}"
+    );
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(
+        report.contains("id=\"three-tests\""),
+        "the three tests' section"
+    );
+    assert!(report.contains("Singling out") || report.contains("<b>Singling out</b>"));
+    let verdict = a["verdict"].as_str().unwrap();
+    assert!(
+        verdict.contains("Linking reveals, released as it is"),
+        "{verdict}"
+    );
+    // An inference target no policy meets: nothing is recommended on it.
+    let strict = dir.path().join("strict");
+    audit(
+        &data,
+        &strict,
+        &[
+            "--sensitive-items",
+            s(&sensitive),
+            "--target-risk",
+            "0.99",
+            "--target-inference-risk",
+            "0.01",
+        ],
+    );
+    let a = read_json(&strict.join("audit.json"));
+    assert_eq!(a["target_inference_risk"], 0.01);
+    for p in a["policies"].as_array().unwrap() {
+        let i = &p["inference"];
+        let upper = i["risk_ci"][1]
+            .as_f64()
+            .or(i["risk"].as_f64())
+            .unwrap_or(0.0);
+        if a["recommended"] == p["policy"] {
+            assert!(upper <= 0.01, "recommended above the inference target: {i}");
+        }
+    }
+    // Mistakes.
+    let err = fails(&[
+        "audit",
+        s(&data),
+        "--target-inference-risk",
+        "0.1",
+        "-o",
+        s(&dir.path().join("x")),
+    ]);
+    assert!(err.contains("needs the inference test"), "{err}");
+    let bad = write(dir.path(), "bad.txt", "no-such-title\n");
+    let err = fails(&[
+        "audit",
+        s(&data),
+        "--sensitive-items",
+        s(&bad),
+        "-o",
+        s(&dir.path().join("x")),
+    ]);
+    assert!(
+        err.contains("bad.txt:1: item 'no-such-title' is not in the original data"),
+        "{err}"
+    );
+    let err = fails(&[
+        "audit",
+        s(&data),
+        "--sensitive-attribute",
+        "age",
+        "-o",
+        s(&dir.path().join("x")),
+    ]);
+    assert!(err.contains("has no people table"), "{err}");
+    assert!(!dir.path().join("x").join("audit.json").exists());
+}

@@ -106,7 +106,12 @@ pub(super) fn measure(
     else {
         return Ok(None);
     };
-    let secret = Secret::resolve(&criterion.sensitive, original, &released, &criterion.items_file)?;
+    let secret = Secret::resolve(
+        &criterion.sensitive,
+        original,
+        &released,
+        &criterion.items_file,
+    )?;
     let inputs = inference::Inputs {
         release: &released,
         original,
@@ -127,5 +132,11 @@ pub(super) fn measure(
 /// Checks the criterion against the original data before any release is made: the sensitive
 /// items are items of the data, the sensitive attribute one of its attributes.
 pub(super) fn check(original: &Dataset, criterion: &Criterion) -> Result<()> {
-    Secret::resolve(&criterion.sensitive, original, original, &criterion.items_file).map(|_| ())
+    Secret::resolve(
+        &criterion.sensitive,
+        original,
+        original,
+        &criterion.items_file,
+    )
+    .map(|_| ())
 }

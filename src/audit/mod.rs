@@ -611,7 +611,10 @@ fn audit_policy(
                 &params.adversaries[w],
                 &used[w],
                 criterion,
-                (Rng::derive(aux_seed, &[STREAM_INFERENCE]).next_u64(), defaults::RESAMPLES),
+                (
+                    Rng::derive(aux_seed, &[STREAM_INFERENCE]).next_u64(),
+                    defaults::RESAMPLES,
+                ),
                 executor,
                 format!("audit/{index}/inference"),
             )? {

@@ -339,14 +339,16 @@ fn three_tests_section(audit: &Audit) -> String {
     let mut h = String::new();
     let _ = write!(
         h,
-        "<h2 id=\"three-tests\">The three tests</h2><p>European guidance judges anonymisation by three tests (Article 29 Working Party, Opinion 05/2014). <b>Singling out</b>: can a person be isolated? (unicity: how often a few points of a person's data are theirs alone). <b>Linkability</b>: can records about the same person be linked? (re-identification by the strongest adversary). <b>Inference</b>: can something about a person be deduced? Here the secret is {secret}. The strongest adversary links each person's facts to a released record and reads the secret off it; the same attack on people held out of the release (the control) shows what the population reveals by itself, since their linked record is somebody else's. The inference risk is the share of the control's wrong guesses that linking puts right: (members right - control right) / (1 - control right); 0 means linking teaches nothing beyond the base rate, 100% that it reveals every secret the population does not.</p><table><tr><th>policy</th><th>singling out: unicity, 2 points</th><th>linkability: re-identified</th><th>inference: members right</th><th>control right</th><th>guessing the majority</th><th>inference risk</th><th>95% interval</th><th>entries revealed per person</th></tr>"
+        "<h2 id=\"three-tests\">The three tests</h2><p>European guidance judges anonymisation by three tests (Article 29 Working Party, Opinion 05/2014). <b>Singling out</b>: can a person be isolated? (unicity: how often a few points of a person's data are theirs alone). <b>Linkability</b>: can records about the same person be linked? (re-identification by the strongest adversary). <b>Inference</b>: can something about a person be deduced? Here the secret is {secret}. The strongest adversary links each person's facts to a released record and reads the secret off it; the same attack on people held out of the release (the control) shows what the population reveals by itself, since their linked record is somebody else's. The inference risk is the share of the control's wrong guesses that linking puts right: (members right - control right) / (1 - control right); 0 means linking teaches nothing beyond the base rate, 100% that it reveals every secret the population does not.</p><table><tr><th>policy</th><th>singling out: unicity of 2 points (most identifying kind)</th><th>linkability: re-identified</th><th>inference: members right</th><th>control right</th><th>guessing the majority</th><th>inference risk</th><th>95% interval</th><th>entries revealed per person</th></tr>"
     );
     for p in &audit.policies {
+        // The most identifying kind of knowledge the release keeps.
         let unicity = p
             .unicity
             .iter()
-            .find(|u| u.points == 2)
-            .and_then(|u| u.unicity);
+            .filter(|u| u.points == 2)
+            .filter_map(|u| u.unicity.map(|x| (x, u.knowledge)))
+            .max_by(|a, b| a.0.total_cmp(&b.0));
         let (main, control, baseline, risk, ci, learned) = match &p.inference {
             Some(i) => {
                 let m = &i.measured;
@@ -369,7 +371,10 @@ fn three_tests_section(audit: &Audit) -> String {
             h,
             "<tr><td><code>{}</code></td><td class=\"n\">{}</td><td class=\"n\">{}</td><td class=\"n\">{main}</td><td class=\"n\">{control}</td><td class=\"n\">{baseline}</td><td class=\"n\">{risk}</td><td class=\"n\">{ci}</td><td class=\"n\">{learned}</td></tr>",
             escape(&p.policy),
-            pct(unicity),
+            unicity.map_or("-".to_string(), |(x, kind)| format!(
+                "{} ({kind})",
+                pct(Some(x))
+            )),
             p.worst_reidentified.map_or("-".to_string(), pct1),
         );
     }
