@@ -563,6 +563,8 @@ pub struct ReleaseJob {
     pub key: PathBuf,
     /// Where to write the utility JSON, if wanted.
     pub utility: Option<PathBuf>,
+    /// People held out of the release as a control group ([`crate::release::held_out`]).
+    pub hold_out: usize,
 }
 
 /// What a release did.
@@ -613,7 +615,8 @@ pub fn release(job: &ReleaseJob) -> Result<ReleaseReport> {
     }
     let original = store::open(&job.data)?;
     crate::release::utility::check(&original)?;
-    let released = crate::release::release(&original, &policy, job.seed)?;
+    let held_out = crate::release::held_out(&original, job.hold_out, job.seed)?;
+    let released = crate::release::release_without(&original, &policy, job.seed, &held_out)?;
     store::save(&released.data, &job.output)?;
     released.key.write(&job.key)?;
     let utility = match &job.utility {

@@ -40,6 +40,7 @@ __all__ = [
     "cohort",
     "experiment",
     "generate",
+    "infer",
     "sample_aux",
     "sparsity",
     "unicity",
@@ -429,6 +430,69 @@ def attack(
     for w in warnings:
         _warnings.warn(w, stacklevel=2)
     return _pd.DataFrame(cols), summary
+
+
+@_document("infer", _attack_parameters())
+def infer(
+    release: Dataset,
+    original: Dataset,
+    aux: _pd.DataFrame,
+    key: _pd.DataFrame,
+    sensitive_items: _t.Optional[_t.Sequence[str]] = None,
+    sensitive_attribute: _t.Optional[str] = None,
+    algorithm: _t.Optional[str] = None,
+    resamples: _t.Optional[int] = None,
+    informed: bool = False,
+    threads: _t.Optional[int] = None,
+    **parameters: float,
+) -> _t.Dict[str, _t.Any]:
+    """What linking reveals, against a control (``deanon infer``): INFER.json as a dict.
+
+    ``aux`` must hold members and non-members of the release with their ``true_user``
+    (:func:`sample_aux` with ``key=`` and ``non_members=``); ``key`` is the release key and
+    ``original`` the data the release was made from. The secret is ``sensitive_items`` (item
+    ids: whether the target holds any of them beyond the items the adversary knew) or
+    ``sensitive_attribute`` (a people-table attribute: the target's value). Each aux record is
+    linked as :func:`attack` links it (same ``algorithm``, ``informed`` and parameters) and the
+    secret read off the linked record. The dict holds ``members``, ``non_members``,
+    ``baseline_accuracy``, ``main_accuracy``, ``control_accuracy``, ``risk`` = (main - control)
+    / (1 - control) and ``risk_ci``, the same over named matches (``named``), what else is
+    learned (``learned``) and the attack's summary (``attack``).
+
+    >>> report = deanon.infer(released, original, aux, key, sensitive_items=["1", "2"])  # doctest: +SKIP
+    >>> report["risk"]  # doctest: +SKIP
+    """
+    _frames.require(aux, ["aux_id", "item", "true_user"], "the aux table")
+    count = None
+    if "count" in aux.columns:
+        count = _np.ascontiguousarray(_pd.to_numeric(aux["count"]).to_numpy(), dtype=_np.float64)
+    pairs = _key_pairs(key)
+    if pairs is None:
+        raise DeanonError("infer needs the release key (key=)")
+    report, warnings = _native.infer(
+        release._native,
+        original._native,
+        _frames.ids(aux["aux_id"]),
+        _frames.ids(aux["item"]),
+        pairs,
+        rating=_frames.optional(aux, "rating", _frames.ratings),
+        date=_frames.optional(aux, "date", _frames.dates),
+        true_user=_frames.ids(aux["true_user"]),
+        count=count,
+        sensitive_items=None if sensitive_items is None else [str(i) for i in sensitive_items],
+        sensitive_attribute=sensitive_attribute,
+        algorithm=algorithm,
+        parameters=parameters,
+        resamples=resamples,
+        informed=informed,
+        threads=threads,
+        attributes=[
+            (str(c), _frames._values_as_text(aux[c])) for c in aux.columns if c not in _AUX_COLUMNS
+        ],
+    )
+    for w in warnings:
+        _warnings.warn(w, stacklevel=2)
+    return report
 
 
 @_document("unicity")

@@ -88,6 +88,25 @@ def attack(
     threads: Optional[int] = None,
     attributes: Optional[List[Tuple[str, List[Optional[str]]]]] = None,
 ) -> Tuple[Dict[str, Any], Dict[str, Any], List[str]]: ...
+def infer(
+    release: NativeDataset,
+    original: NativeDataset,
+    aux_id: Column,
+    item: Column,
+    key: Pairs,
+    rating: Optional[Column] = None,
+    date: Optional[Column] = None,
+    true_user: Optional[Column] = None,
+    count: Optional[npt.NDArray[np.float64]] = None,
+    sensitive_items: Optional[List[str]] = None,
+    sensitive_attribute: Optional[str] = None,
+    algorithm: Optional[str] = None,
+    parameters: Optional[Dict[str, float]] = None,
+    resamples: Optional[int] = None,
+    informed: bool = False,
+    threads: Optional[int] = None,
+    attributes: Optional[List[Tuple[str, List[Optional[str]]]]] = None,
+) -> Tuple[Dict[str, Any], List[str]]: ...
 def attack_parameters() -> List[Tuple[str, Union[int, float], str, List[str]]]: ...
 def defaults() -> Dict[str, Dict[str, Any]]: ...
 def unicity(

@@ -255,13 +255,12 @@ pub fn defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
             "seed" => aux.seed,
         ],
     )?;
-    table(
-        "attack",
-        &entries![
-            "algorithm" => AttackParams::defaults().algorithm().name(),
-            "resamples" => AttackOptions::default().resamples,
-        ],
-    )?;
+    let attack = &entries![
+        "algorithm" => AttackParams::defaults().algorithm().name(),
+        "resamples" => AttackOptions::default().resamples,
+    ];
+    table("attack", attack)?;
+    table("infer", attack)?;
     let release = &entries!["seed" => deanon::release::defaults::SEED];
     table("release", release)?;
     table("utility", release)?;
@@ -339,29 +338,17 @@ pub fn attack<'py>(
 ) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyAny>, Vec<String>)> {
     let params = attack_params(algorithm, parameters)?;
     let resamples = resamples.unwrap_or(AttackOptions::default().resamples);
-    let aux_id = Column::extract("aux_id", aux_id)?;
-    let item = Column::extract("item", item)?;
-    let rating = optional("rating", rating)?;
-    let date = optional("date", date)?;
-    let true_user = optional("true_user", true_user)?;
-    let columns = AuxColumns {
-        aux_id: aux_id.ids()?,
-        item: item.ids()?,
-        rating: rating.as_ref().map(Column::ratings).transpose()?,
-        date: date.as_ref().map(Column::dates).transpose()?,
-        true_user: true_user.as_ref().map(Column::ids).transpose()?,
-        count: count
-            .as_ref()
-            .map(|c| c.as_slice())
-            .transpose()
-            .map_err(|_| invalid("count is not contiguous"))?,
-        attributes: attributes.as_deref().unwrap_or_default(),
-    };
+    let aux = aux_records(
+        aux_id,
+        item,
+        [rating, date, true_user],
+        count,
+        attributes.as_deref(),
+    )?;
     let key = key_of(key);
     let item_map = item_map.map(|c| ItemMap::from_pairs(zipped(c)));
     let data = release.data.clone();
     let (outcomes, report) = detached(py, threads, || {
-        let aux = records_from_columns(&columns)?;
         deanon::jobs::attack_in_memory(
             &data,
             aux,
@@ -381,6 +368,123 @@ pub fn attack<'py>(
     })?;
     let summary = to_python(py, &report.summary)?;
     Ok((matches_columns(py, &outcomes)?, summary, report.warnings))
+}
+
+/// The aux records of an aux table's columns (`rating`, `date` and `true_user` optional), with
+/// the aux file's checks.
+fn aux_records<'py>(
+    aux_id: &Bound<'py, PyAny>,
+    item: &Bound<'py, PyAny>,
+    [rating, date, true_user]: [Option<&Bound<'py, PyAny>>; 3],
+    count: Option<numpy::PyReadonlyArray1<'py, f64>>,
+    attributes: Option<&[(String, Vec<Option<String>>)]>,
+) -> PyResult<Vec<AuxRecord>> {
+    let aux_id = Column::extract("aux_id", aux_id)?;
+    let item = Column::extract("item", item)?;
+    let rating = optional("rating", rating)?;
+    let date = optional("date", date)?;
+    let true_user = optional("true_user", true_user)?;
+    let columns = AuxColumns {
+        aux_id: aux_id.ids()?,
+        item: item.ids()?,
+        rating: rating.as_ref().map(Column::ratings).transpose()?,
+        date: date.as_ref().map(Column::dates).transpose()?,
+        true_user: true_user.as_ref().map(Column::ids).transpose()?,
+        count: count
+            .as_ref()
+            .map(|c| c.as_slice())
+            .transpose()
+            .map_err(|_| invalid("count is not contiguous"))?,
+        attributes: attributes.unwrap_or_default(),
+    };
+    records_from_columns(&columns).map_err(to_py)
+}
+
+/// What linking reveals (`deanon infer`): the report as a dict. The secret is
+/// `sensitive_items` (item ids) or `sensitive_attribute` (a people-table attribute).
+#[pyfunction]
+#[pyo3(signature = (release, original, aux_id, item, key, rating=None, date=None, true_user=None,
+    count=None, sensitive_items=None, sensitive_attribute=None, algorithm=None, parameters=None,
+    resamples=None, informed=false, threads=None, attributes=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn infer<'py>(
+    py: Python<'py>,
+    release: &NativeDataset,
+    original: &NativeDataset,
+    aux_id: &Bound<'py, PyAny>,
+    item: &Bound<'py, PyAny>,
+    key: Pairs,
+    rating: Option<&Bound<'py, PyAny>>,
+    date: Option<&Bound<'py, PyAny>>,
+    true_user: Option<&Bound<'py, PyAny>>,
+    count: Option<numpy::PyReadonlyArray1<'py, f64>>,
+    sensitive_items: Option<Vec<String>>,
+    sensitive_attribute: Option<String>,
+    algorithm: Option<&str>,
+    parameters: Option<&Bound<'py, PyDict>>,
+    resamples: Option<usize>,
+    informed: bool,
+    threads: Option<usize>,
+    attributes: Option<Vec<(String, Vec<Option<String>>)>>,
+) -> PyResult<(Bound<'py, PyAny>, Vec<String>)> {
+    use deanon::inference::{Secret, Sensitive};
+    let params = attack_params(algorithm, parameters)?;
+    let resamples = resamples.unwrap_or(AttackOptions::default().resamples);
+    let sensitive = match (sensitive_items, sensitive_attribute) {
+        (Some(items), None) => {
+            if items.is_empty() {
+                return Err(invalid(
+                    "sensitive_items is empty: give at least one item id",
+                ));
+            }
+            Sensitive::Items(
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(k, id)| (k as u64 + 1, id))
+                    .collect(),
+            )
+        }
+        (None, Some(name)) => Sensitive::Attribute(name),
+        _ => {
+            return Err(invalid(
+                "give exactly one of sensitive_items (item ids) and sensitive_attribute (an attribute name)",
+            ));
+        }
+    };
+    let aux = aux_records(
+        aux_id,
+        item,
+        [rating, date, true_user],
+        count,
+        attributes.as_deref(),
+    )?;
+    let key = ReleaseKey::from_pairs(zipped(key));
+    let (data, original) = (release.data.clone(), original.data.clone());
+    let (report, warnings) = detached(py, threads, || {
+        // Errors about the list name it by position.
+        let secret = Secret::resolve(
+            &sensitive,
+            &original,
+            &data,
+            std::path::Path::new("sensitive_items"),
+        )?;
+        deanon::jobs::infer_records(
+            &data, &original, aux, &key, &secret, &params, informed, resamples,
+        )
+        .map_err(|e| match e {
+            deanon::Error::Parameter {
+                name: "informed",
+                message,
+            } => deanon::Error::InvalidArgument(format!("informed=True: the release {message}")),
+            deanon::Error::Parameter {
+                name: "aux",
+                message,
+            } => deanon::Error::InvalidArgument(format!("the aux table: {message}")),
+            e => e,
+        })
+    })?;
+    Ok((to_python(py, &report)?, warnings))
 }
 
 /// The columns of MATCHES.csv (blank values as NaN / None).

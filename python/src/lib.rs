@@ -23,6 +23,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(dataset::generate, m)?)?;
     m.add_function(wrap_pyfunction!(engine::sample_aux, m)?)?;
     m.add_function(wrap_pyfunction!(engine::attack, m)?)?;
+    m.add_function(wrap_pyfunction!(engine::infer, m)?)?;
     m.add_function(wrap_pyfunction!(engine::attack_parameters, m)?)?;
     m.add_function(wrap_pyfunction!(engine::defaults, m)?)?;
     m.add_function(wrap_pyfunction!(engine::unicity, m)?)?;

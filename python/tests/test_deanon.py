@@ -335,7 +335,27 @@ def test_informed_attack_and_naive_audit_equal_the_command_line(world, tmp_path)
 
 
 PUBLIC_API = ["Dataset", "DeanonError", "attack", "audit", "cohort", "experiment", "generate",
-              "sample_aux", "sparsity", "unicity"]
+              "infer", "sample_aux", "sparsity", "unicity"]
+
+
+def test_infer_equals_the_command_line(world, tmp_path):
+    items = ["10", "11", "12", "13", "14"]
+    (tmp_path / "sensitive.txt").write_text("".join(f"{i}\n" for i in items))
+    cli("infer", world / "rel.deanon", "--aux", world / "aux.csv", "--key", world / "key.csv",
+        "--original", world / "orig.deanon", "--sensitive-items", tmp_path / "sensitive.txt",
+        "-o", tmp_path / "infer.json")
+    original = deanon.Dataset.open(world / "orig.deanon")
+    released = deanon.Dataset.open(world / "rel.deanon")
+    aux = read_csv(world / "aux.csv")
+    key = read_csv(world / "key.csv")
+    report = deanon.infer(released, original, aux, key, sensitive_items=items)
+    assert_same_json(report, tmp_path / "infer.json")
+    assert report["members"] == 300 and report["non_members"] == 50
+    with pytest.raises(deanon.DeanonError, match="control is undefined"):
+        deanon.infer(released, original, aux[aux["true_user"].isin(key["original_id"])], key,
+                     sensitive_items=items)
+    with pytest.raises(deanon.DeanonError, match="sensitive_items:2: item 'nope' is not in the original data"):
+        deanon.infer(released, original, aux, key, sensitive_items=["10", "nope"])
 
 
 def test_only_the_api_is_public():
@@ -373,6 +393,7 @@ COMMANDS = {
     "generate": (deanon.generate, "generate", {}),
     "sample_aux": (deanon.sample_aux, "aux", {}),
     "attack": (deanon.attack, "attack", {"resamples": "bootstrap"}),
+    "infer": (deanon.infer, "infer", {"resamples": "bootstrap"}),
     "unicity": (deanon.unicity, "unicity", {"resamples": None}),
     "audit": (deanon.audit, "audit", {"target": "target-risk"}),
     "cohort": (deanon.cohort, "cohort", {}),

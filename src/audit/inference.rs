@@ -119,7 +119,13 @@ pub(super) fn measure(
         outcomes: &attacked.outcomes,
         secret: &secret,
     };
-    let mut measured = inference::measure(&inputs, resamples, aux_seed)?;
+    let mut measured = inference::measure(&inputs, resamples, aux_seed).map_err(|e| match e {
+        crate::Error::Parameter {
+            name: "aux",
+            message,
+        } => crate::Error::InvalidArgument(format!("the inference test: {message}")),
+        e => e,
+    })?;
     measured.people.clear();
     Ok(Some(InferenceResult {
         adversary: adversary.name.clone(),

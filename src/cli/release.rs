@@ -19,6 +19,11 @@ pub struct ReleaseArgs {
     /// The key file (released_id,original_id; mode 0600).
     #[arg(long)]
     key: PathBuf,
+    /// Leave N people, drawn with the seed, out of the release before the policy runs: a
+    /// control group the release never saw (non-members for `deanon aux --non-members` and
+    /// `deanon infer`). The recorded policy does not mention them.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    hold_out: usize,
     /// Also measure the policy's cost and write it as JSON.
     #[arg(long, value_name = "U.json")]
     utility: Option<PathBuf>,
@@ -33,6 +38,7 @@ impl ReleaseArgs {
             output: self.output,
             key: self.key,
             utility: self.utility,
+            hold_out: self.hold_out,
         };
         let report = deanon::jobs::release(&job)?;
         if !quiet {

@@ -123,11 +123,11 @@ impl SensitiveAttribute {
             let has = original.people().names();
             let message = if has.is_empty() {
                 format!(
-                    "--sensitive-attribute {name}: the original data has no people table (import it with --people)"
+                    "the original data has no people table, so no attribute '{name}' (import it with --people)"
                 )
             } else {
                 format!(
-                    "--sensitive-attribute {name}: the original data has no attribute '{name}' (it has: {})",
+                    "the original data has no attribute '{name}' (it has: {})",
                     has.join(", ")
                 )
             };

@@ -45,6 +45,33 @@ pub fn release(original: &Dataset, policy: &Policy, seed: u64) -> Result<Release
     release_without(original, policy, seed, &[])
 }
 
+/// `n` people of `original` (record indices, sorted), drawn with `seed` from a generator of their
+/// own: the control group `deanon release --hold-out` leaves out. More than all but one
+/// person is an error naming the parameter.
+pub fn held_out(original: &Dataset, n: usize, seed: u64) -> Result<Vec<u32>> {
+    let people = original.num_records();
+    if n > 0 && n >= people {
+        return Err(crate::Error::Parameter {
+            name: "hold_out",
+            message: format!(
+                "hold_out must leave someone to release: at most {} of {people} people, got {n}",
+                people.saturating_sub(1)
+            ),
+        });
+    }
+    let mut order: Vec<u32> = (0..people as u32).collect();
+    let mut rng = crate::rng::Rng::derive(seed, &[STREAM_HELD_OUT]);
+    for k in 0..n {
+        let j = k + rng.below((people - k) as u64) as usize;
+        order.swap(k, j);
+    }
+    order.truncate(n);
+    order.sort_unstable();
+    Ok(order)
+}
+
+const STREAM_HELD_OUT: u64 = 0x401d;
+
 /// [`release`] of `original` less the people `held_out` (original record indices): a control
 /// group the release never saw, against which what linking reveals is measured. The recorded
 /// policy is the same (holding people out is the auditor's, not part of the policy), and every
