@@ -468,3 +468,86 @@ fn movielens_100k_audit_adds_the_adversaries_who_know_attributes() {
         "no attributes section"
     );
 }
+
+/// The ids of ml-100k.item's titles whose genres name `genre`.
+fn genre_ids(genre: &str) -> Vec<String> {
+    let text = std::fs::read_to_string(ml100k_items()).unwrap();
+    text.lines()
+        .skip(1)
+        .filter_map(|line| {
+            let fields: Vec<&str> = line.split('\t').collect();
+            fields[3]
+                .split(' ')
+                .any(|g| g == genre)
+                .then(|| fields[0].to_string())
+        })
+        .collect()
+}
+
+/// What linking reveals on real data (docs/inference.md's first line): Horror titles, released
+/// as they are with 300 people held out as the control, 4 rated films with dates +-14 days,
+/// the likelihood-ratio attack informed of the policy.
+#[test]
+fn movielens_100k_horror_is_inferred_as_the_docs_say() {
+    let dir = tempdir();
+    let store = import_ml100k(dir.path());
+    let horror = genre_ids("Horror");
+    assert_eq!(horror.len(), 92, "ml-100k.item's Horror titles");
+    let sensitive = write(dir.path(), "horror.txt", &(horror.join("\n") + "\n"));
+    let (released, key) = release_as(
+        dir.path(),
+        "held",
+        &store,
+        "pseudonymize",
+        1,
+        &["--hold-out", "300"],
+    );
+    let aux = aux(
+        dir.path(),
+        &store,
+        Some(&key),
+        &[
+            "--targets",
+            "500",
+            "--non-members",
+            "300",
+            "--items",
+            "4",
+            "--date-error",
+            "14",
+            "--seed",
+            "7",
+        ],
+    );
+    let out = dir.path().join("infer.json");
+    ok(&[
+        "infer",
+        s(&released),
+        "--aux",
+        s(&aux),
+        "--key",
+        s(&key),
+        "--original",
+        s(&store),
+        "--sensitive-items",
+        s(&sensitive),
+        "--algorithm",
+        "likelihood",
+        "--informed",
+        "-o",
+        s(&out),
+    ]);
+    let i = read_json(&out);
+    let f = |v: &serde_json::Value| v.as_f64().unwrap();
+    assert_eq!(
+        (i["members"].as_u64(), i["non_members"].as_u64()),
+        (Some(500), Some(300))
+    );
+    let near = |got: f64, want: f64| (got - want).abs() < 0.0005;
+    assert!(near(f(&i["attack"]["recall"]), 0.976), "{i}");
+    assert!(near(f(&i["members_with_secret"]), 0.828), "{i}");
+    assert!(near(f(&i["main_accuracy"]), 0.996), "{i}");
+    assert!(near(f(&i["control_accuracy"]), 0.770), "{i}");
+    assert!(near(f(&i["risk"]), 0.983), "{i}");
+    assert!(near(f(&i["learned"]["precision"]), 0.969), "{i}");
+}

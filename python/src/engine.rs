@@ -370,6 +370,9 @@ pub fn attack<'py>(
     Ok((matches_columns(py, &outcomes)?, summary, report.warnings))
 }
 
+/// An aux table's attribute columns: each attribute's name and values (none: missing).
+type AttributeColumns = [(String, Vec<Option<String>>)];
+
 /// The aux records of an aux table's columns (`rating`, `date` and `true_user` optional), with
 /// the aux file's checks.
 fn aux_records<'py>(
@@ -377,7 +380,7 @@ fn aux_records<'py>(
     item: &Bound<'py, PyAny>,
     [rating, date, true_user]: [Option<&Bound<'py, PyAny>>; 3],
     count: Option<numpy::PyReadonlyArray1<'py, f64>>,
-    attributes: Option<&[(String, Vec<Option<String>>)]>,
+    attributes: Option<&AttributeColumns>,
 ) -> PyResult<Vec<AuxRecord>> {
     let aux_id = Column::extract("aux_id", aux_id)?;
     let item = Column::extract("item", item)?;

@@ -248,6 +248,13 @@ pub fn ml100k() -> PathBuf {
 
 const ML100K_INTER: &str = "recbole/dataset_example/ml-100k/ml-100k.inter";
 const ML100K_USER: &str = "recbole/dataset_example/ml-100k/ml-100k.user";
+const ML100K_ITEM: &str = "recbole/dataset_example/ml-100k/ml-100k.item";
+
+/// MovieLens 100k's titles (ml-100k.item: `item_id`, `movie_title`, `release_year`, `class`, the
+/// genres separated by spaces), beside [`ml100k`]'s ratings.
+pub fn ml100k_items() -> PathBuf {
+    ml100k().with_extension("item")
+}
 
 /// MovieLens 100k's people file (ml-100k.user: age, gender, occupation, zip_code), beside
 /// [`ml100k`]'s ratings.
@@ -265,7 +272,10 @@ fn fetch_ml100k() -> PathBuf {
     }
     let cache = Path::new(env!("CARGO_TARGET_TMPDIR")).join("ml-100k");
     let file = cache.join("ml-100k.inter");
-    if file.is_file() && cache.join("ml-100k.user").is_file() {
+    if file.is_file()
+        && cache.join("ml-100k.user").is_file()
+        && cache.join("ml-100k.item").is_file()
+    {
         return file;
     }
     std::fs::create_dir_all(&cache).unwrap();
@@ -291,12 +301,13 @@ fn fetch_ml100k() -> PathBuf {
         ),
         "could not download the recbole==1.2.1 wheel with pip (needed for MovieLens 100k)"
     );
-    // Extract to names of this process's own, then rename, the people file first: another test
-    // binary may be doing the same at the same time, a rename is atomic, and the ratings file
-    // appearing means both are there.
+    // Extract to names of this process's own, then rename, the people and titles files first:
+    // another test binary may be doing the same at the same time, a rename is atomic, and the
+    // ratings file appearing means all three are there.
     let pid = std::process::id();
     for (member, target) in [
         (ML100K_USER, cache.join("ml-100k.user")),
+        (ML100K_ITEM, cache.join("ml-100k.item")),
         (ML100K_INTER, file.clone()),
     ] {
         let part = cache.join(format!(
