@@ -104,23 +104,34 @@ fn setup(policy: &str) -> Setup {
     }
 }
 
-fn infer(s: &Setup, out: &Path, per_person: &Path, extra: &[&str]) -> serde_json::Value {
+/// `deanon infer RELEASED --aux AUX --key KEY --original ORIGINAL -o OUT` and `extra`.
+fn infer_args<'a>(
+    [released, aux, key, original, out]: [&'a Path; 5],
+    extra: &[&'a str],
+) -> Vec<&'a str> {
     let mut args = vec![
         "infer",
-        common::s(&s.released),
+        common::s(released),
         "--aux",
-        common::s(&s.aux),
+        common::s(aux),
         "--key",
-        common::s(&s.key),
+        common::s(key),
         "--original",
-        common::s(&s.original),
+        common::s(original),
         "-o",
         common::s(out),
-        "--per-person",
-        common::s(per_person),
     ];
     args.extend_from_slice(extra);
-    ok(&args);
+    args
+}
+
+fn infer(s: &Setup, out: &Path, per_person: &Path, extra: &[&str]) -> serde_json::Value {
+    let mut flags = vec!["--per-person", common::s(per_person)];
+    flags.extend_from_slice(extra);
+    ok(&infer_args(
+        [&s.released, &s.aux, &s.key, &s.original, out],
+        &flags,
+    ));
     read_json(out)
 }
 
@@ -308,22 +319,15 @@ fn sensitive_attribute_through_generalization_and_suppression() {
         );
         let out = dir.path().join(format!("{name}.json"));
         let pp = dir.path().join(format!("{name}.csv"));
-        ok(&[
-            "infer",
-            common::s(&released),
-            "--aux",
-            common::s(&aux),
-            "--key",
-            common::s(&key),
-            "--original",
-            common::s(&original),
-            "--sensitive-attribute",
-            "age",
-            "-o",
-            common::s(&out),
-            "--per-person",
-            common::s(&pp),
-        ]);
+        ok(&infer_args(
+            [&released, &aux, &key, &original, &out],
+            &[
+                "--sensitive-attribute",
+                "age",
+                "--per-person",
+                common::s(&pp),
+            ],
+        ));
         let report = read_json(&out);
         for r in rows(&pp) {
             if name == "banded" {
@@ -361,20 +365,10 @@ fn bad_input_is_refused_with_the_file_and_line() {
     let dir = s.released.parent().unwrap().to_path_buf();
     let out = dir.join("never.json");
     let run = |sensitive: &[&str], aux: &Path| {
-        let mut args = vec![
-            "infer",
-            common::s(&s.released),
-            "--aux",
-            common::s(aux),
-            "--key",
-            common::s(&s.key),
-            "--original",
-            common::s(&s.original),
-            "-o",
-            common::s(&out),
-        ];
-        args.extend_from_slice(sensitive);
-        fails(&args)
+        fails(&infer_args(
+            [&s.released, aux, &s.key, &s.original, &out],
+            sensitive,
+        ))
     };
     let unknown = write(&dir, "unknown.txt", "s\n\nnot-a-title\n");
     let err = run(&["--sensitive-items", common::s(&unknown)], &s.aux);
@@ -420,18 +414,7 @@ fn bad_input_is_refused_with_the_file_and_line() {
     );
     assert!(!out.exists(), "nothing written on error");
     // One of the two secrets is required.
-    let out_args = [
-        "infer",
-        common::s(&s.released),
-        "--aux",
-        common::s(&s.aux),
-        "--key",
-        common::s(&s.key),
-        "--original",
-        common::s(&s.original),
-        "-o",
-        common::s(&out),
-    ];
+    let out_args = infer_args([&s.released, &s.aux, &s.key, &s.original, &out], &[]);
     let o = deanon(&out_args);
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("--sensitive-items"));
@@ -449,20 +432,11 @@ fn an_attribute_the_data_lacks_is_named() {
         Some(&key),
         &["--targets", "10", "--non-members", "10"],
     );
-    let err = fails(&[
-        "infer",
-        common::s(&released),
-        "--aux",
-        common::s(&aux),
-        "--key",
-        common::s(&key),
-        "--original",
-        common::s(&original),
-        "--sensitive-attribute",
-        "zip",
-        "-o",
-        common::s(&dir.path().join("x.json")),
-    ]);
+    let out = dir.path().join("x.json");
+    let err = fails(&infer_args(
+        [&released, &aux, &key, &original, &out],
+        &["--sensitive-attribute", "zip"],
+    ));
     assert!(
         err.contains("no attribute 'zip' (it has: age, gender, region)"),
         "{err}"

@@ -362,6 +362,22 @@ def sample_aux(
 _AUX_COLUMNS = ("aux_id", "item", "rating", "date", "true_user", "count")
 
 
+def _aux_columns(aux: _pd.DataFrame) -> _t.Dict[str, _t.Any]:
+    """The aux table's columns as the native attack takes them (keyword arguments)."""
+    count = None
+    if "count" in aux.columns:
+        count = _np.ascontiguousarray(_pd.to_numeric(aux["count"]).to_numpy(), dtype=_np.float64)
+    return dict(
+        rating=_frames.optional(aux, "rating", _frames.ratings),
+        date=_frames.optional(aux, "date", _frames.dates),
+        true_user=_frames.optional(aux, "true_user", _frames.ids),
+        count=count,
+        attributes=[
+            (str(c), _frames._values_as_text(aux[c])) for c in aux.columns if c not in _AUX_COLUMNS
+        ],
+    )
+
+
 def _attack_parameters() -> _t.List[str]:
     """The docstring's paragraphs on the attack parameters, from the library's registry."""
     lines = [
@@ -405,17 +421,10 @@ def attack(
     >>> summary["recall"]  # doctest: +SKIP
     """
     _frames.require(aux, ["aux_id", "item"], "the aux table")
-    count = None
-    if "count" in aux.columns:
-        count = _np.ascontiguousarray(_pd.to_numeric(aux["count"]).to_numpy(), dtype=_np.float64)
     cols, summary, warnings = _native.attack(
         release._native,
         _frames.ids(aux["aux_id"]),
         _frames.ids(aux["item"]),
-        rating=_frames.optional(aux, "rating", _frames.ratings),
-        date=_frames.optional(aux, "date", _frames.dates),
-        true_user=_frames.optional(aux, "true_user", _frames.ids),
-        count=count,
         key=_key_pairs(key),
         item_map=_frames.pairs(item_map, "aux_item", "release_item", "the item map"),
         algorithm=algorithm,
@@ -423,9 +432,7 @@ def attack(
         resamples=resamples,
         informed=informed,
         threads=threads,
-        attributes=[
-            (str(c), _frames._values_as_text(aux[c])) for c in aux.columns if c not in _AUX_COLUMNS
-        ],
+        **_aux_columns(aux),
     )
     for w in warnings:
         _warnings.warn(w, stacklevel=2)
@@ -463,9 +470,6 @@ def infer(
     >>> report["risk"]  # doctest: +SKIP
     """
     _frames.require(aux, ["aux_id", "item", "true_user"], "the aux table")
-    count = None
-    if "count" in aux.columns:
-        count = _np.ascontiguousarray(_pd.to_numeric(aux["count"]).to_numpy(), dtype=_np.float64)
     pairs = _key_pairs(key)
     if pairs is None:
         raise DeanonError("infer needs the release key (key=)")
@@ -475,10 +479,6 @@ def infer(
         _frames.ids(aux["aux_id"]),
         _frames.ids(aux["item"]),
         pairs,
-        rating=_frames.optional(aux, "rating", _frames.ratings),
-        date=_frames.optional(aux, "date", _frames.dates),
-        true_user=_frames.ids(aux["true_user"]),
-        count=count,
         sensitive_items=None if sensitive_items is None else [str(i) for i in sensitive_items],
         sensitive_attribute=sensitive_attribute,
         algorithm=algorithm,
@@ -486,9 +486,7 @@ def infer(
         resamples=resamples,
         informed=informed,
         threads=threads,
-        attributes=[
-            (str(c), _frames._values_as_text(aux[c])) for c in aux.columns if c not in _AUX_COLUMNS
-        ],
+        **_aux_columns(aux),
     )
     for w in warnings:
         _warnings.warn(w, stacklevel=2)
