@@ -206,6 +206,8 @@ fn the_report_compares_the_cohort_with_everyone_and_is_deterministic() {
     // first at t = 3).
     assert!(r["dp_count"].is_i64());
     assert_eq!(r["dp_error_95"], 3);
+    // Inference: one of the three held out, with one who did not binge.
+    assert_eq!(r["inference"]["held_out"], 2, "{}", r["inference"]);
     // Same inputs and seed, any thread count: the same bytes.
     let out1 = dir.path().join("t1.json");
     let out3 = dir.path().join("t3.json");
@@ -437,4 +439,40 @@ fn bad_input_gives_one_line_naming_the_problem_and_no_output() {
     ]);
     assert!(err.contains("missing.deanon"), "{err}");
     assert!(!out.exists());
+}
+
+/// What membership reveals, against a control: on the views-like twin of docs/cohorts.md, half
+/// of the 23 who binged the seasonal title are held out with as many who did not; linking the
+/// others' two facts of other titles puts them in the published cohort, while a held-out binger's
+/// link lands on somebody else.
+#[test]
+fn membership_of_the_cohort_is_inferred_against_people_held_out() {
+    let dir = tempdir();
+    let store = generated(dir.path(), "views-like", 100_000, 0);
+    let r = cohort(
+        &store,
+        "xmas",
+        &[
+            "--item",
+            "230",
+            "--streak",
+            "18",
+            "--from",
+            "2022-12-01",
+            "--to",
+            "2022-12-31",
+        ],
+    );
+    assert_eq!(r["cohort_size"], 23);
+    let i = &r["inference"];
+    assert_eq!(i["held_out"], 22, "11 bingers and 11 others: {i}");
+    assert_eq!(i["cohort_size_without_held_out"], 12);
+    assert_eq!(i["members"], 22);
+    assert_eq!(i["non_members"], 22);
+    let f = |k: &str| i[k].as_f64().unwrap_or_else(|| panic!("{k}: {i}"));
+    assert!(f("main_accuracy") > 0.85, "{i}");
+    assert!(f("control_accuracy") <= 0.6, "{i}");
+    let risk = (f("main_accuracy") - f("control_accuracy")) / (1.0 - f("control_accuracy"));
+    assert!((f("risk") - risk).abs() < 1e-12, "{i}");
+    assert!(f("risk") > 0.6, "{i}");
 }

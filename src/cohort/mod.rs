@@ -13,6 +13,7 @@
 
 pub mod adversary;
 pub mod dp;
+pub mod inference;
 
 use std::fmt::Write as _;
 use std::sync::Arc;
@@ -221,6 +222,10 @@ pub struct CohortReport {
     pub anonymity_set_in_population: Option<f64>,
     /// Its 95% interval.
     pub anonymity_set_in_population_ci: Option<[f64; 2]>,
+    /// What membership of the cohort reveals: whether a person meets the statement, guessed
+    /// from whether their linked record is in the cohort, over people in the data against
+    /// people held out of it (null when the cohort has fewer than two members).
+    pub inference: Option<inference::CohortInference>,
 }
 
 const STREAM_DP: u64 = 51;
@@ -395,6 +400,9 @@ pub fn analyse(data: &Arc<Dataset>, params: &CohortParams) -> Result<CohortRepor
     let found = crate::progress::timed("cohort adversary", || {
         adversary::measure(data, &members, &items, &params.knowledge)
     })?;
+    let inferred = crate::progress::timed("cohort inference", || {
+        inference::measure(data, (&rule, &window, &items), &members, &params.knowledge)
+    })?;
     let defaults = AttackParams::defaults();
     let k = &params.knowledge;
     let range = data.day_range();
@@ -445,6 +453,7 @@ pub fn analyse(data: &Arc<Dataset>, params: &CohortParams) -> Result<CohortRepor
         anonymity_set_in_cohort_ci: side(|f| &f.in_cohort).and_then(|h| h.anonymity_set_ci),
         anonymity_set_in_population: side(|f| &f.in_population).map(|h| h.anonymity_set),
         anonymity_set_in_population_ci: side(|f| &f.in_population).and_then(|h| h.anonymity_set_ci),
+        inference: inferred,
     })
 }
 
@@ -539,6 +548,18 @@ impl CohortReport {
                 self.anonymity_set_in_population_ci
             )
         );
+        if let Some(i) = &self.inference {
+            let r = &i.rates;
+            let _ = writeln!(
+                out,
+                "inference (does a person meet the statement? guessed from their linked record): right for {} of {} people in the data, {} of {} held out; risk {}",
+                rate(r.main_accuracy, None),
+                r.members,
+                rate(r.control_accuracy, None),
+                r.non_members,
+                rate(r.risk, r.risk_ci)
+            );
+        }
         out
     }
 }

@@ -552,9 +552,16 @@ fn rates<'a>(
             control.push(p.correct);
         }
     }
+    rates_of(&main, &control, resamples, seed)
+}
+
+/// The rates of guesses right or wrong over members (`main`) and non-members (`control`): the
+/// accuracies, the risk and its 95% bootstrap interval from `resamples` resamples (members and
+/// non-members drawn apart) of a generator derived from `seed`.
+pub fn rates_of(main: &[bool], control: &[bool], resamples: usize, seed: u64) -> Rates {
     let share = |v: &[bool]| (!v.is_empty()).then(|| share(v));
-    let main_accuracy = share(&main);
-    let control_accuracy = share(&control);
+    let main_accuracy = share(main);
+    let control_accuracy = share(control);
     let point = main_accuracy
         .zip(control_accuracy)
         .and_then(|(m, c)| risk(m, c));
@@ -562,8 +569,8 @@ fn rates<'a>(
         let mut rng = Rng::derive(seed, &[STREAM_BOOTSTRAP]);
         let draws: Vec<f64> = (0..resamples)
             .filter_map(|_| {
-                let m = resampled_share(&main, &mut rng);
-                let c = resampled_share(&control, &mut rng);
+                let m = resampled_share(main, &mut rng);
+                let c = resampled_share(control, &mut rng);
                 risk(m, c)
             })
             .collect();

@@ -1,0 +1,166 @@
+//! What publishing a cohort reveals about the items it is about, against a control
+//! (docs/method.md section 15).
+//!
+//! The secret is whether a person meets the statement ("watched A Christmas Prince every day
+//! for 18 days"). The adversary knows M facts of the person's other items, links them to a
+//! record of the data, and guesses "yes" when that record is in the published cohort (which it
+//! can select from the pseudonymized data itself). Measured on people whose data the statement
+//! was computed from (main) and on people held out of it (control), each group half people who
+//! meet the statement and half who do not, so that both have the same base rate; the risk is
+//! the share of the control's wrong guesses that linking puts right.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use super::adversary::Knowledge;
+use crate::Result;
+use crate::attack::AttackParams;
+use crate::auxiliary::sampler::{self, AuxParams};
+use crate::dataset::cohort::{self, Rule, Window};
+use crate::dataset::{AuxRecord, Dataset, ItemIdx, RecordIdx};
+use crate::inference::{Rates, rates_of};
+use crate::linkage::{self, AttackOptions, Executor};
+use crate::release::{self, Policy};
+use crate::rng::Rng;
+
+const STREAM_PEOPLE: u64 = 44;
+const STREAM_AUX: u64 = 45;
+const STREAM_RELEASE: u64 = 46;
+const STREAM_BOOTSTRAP: u64 = 47;
+
+/// The inference figures of a cohort (`deanon cohort`'s `inference`).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CohortInference {
+    /// People held out of the data the statement is computed from: as many who meet it as
+    /// who do not.
+    pub held_out: usize,
+    /// The cohort's size in the data without them.
+    pub cohort_size_without_held_out: usize,
+    /// Accuracy over people in the data (`members`), over those held out (`non_members`), and
+    /// the risk with its 95% bootstrap interval.
+    #[serde(flatten)]
+    pub rates: Rates,
+}
+
+/// Picks `n` of `pool` with `rng` (a partial shuffle), sorted.
+fn pick(pool: &[RecordIdx], n: usize, rng: &mut Rng) -> Vec<RecordIdx> {
+    let mut pool = pool.to_vec();
+    let n = n.min(pool.len());
+    for k in 0..n {
+        let j = k + rng.below((pool.len() - k) as u64) as usize;
+        pool.swap(k, j);
+    }
+    pool.truncate(n);
+    pool.sort_unstable();
+    pool
+}
+
+/// Measures what membership of the cohort `members` (sorted record indices of `data`, meeting
+/// `rule` in `window`; `items`: the statement's items) reveals, with the cohort adversary's
+/// `knowledge` (M facts of other items, one draw per person). `None` when the cohort has fewer
+/// than two members, or nobody outside it: no control can be held out.
+pub fn measure(
+    data: &Arc<Dataset>,
+    (rule, window, items): (&Rule, &Window, &[ItemIdx]),
+    members: &[RecordIdx],
+    knowledge: &Knowledge,
+) -> Result<Option<CohortInference>> {
+    let n = data.num_records();
+    let inside: HashSet<RecordIdx> = members.iter().copied().collect();
+    let outside: Vec<RecordIdx> = (0..n as RecordIdx)
+        .filter(|r| !inside.contains(r))
+        .collect();
+    // Half of the cohort (at most the targets) held out, as many people outside it beside them.
+    let half = (members.len() / 2).min(knowledge.targets);
+    if half == 0 || outside.len() < 2 * half {
+        return Ok(None);
+    }
+    let mut rng = Rng::derive(knowledge.seed, &[STREAM_PEOPLE]);
+    let held_yes = pick(members, half, &mut rng);
+    let held_no = pick(&outside, half, &mut rng);
+    let held: HashSet<RecordIdx> = held_yes.iter().chain(&held_no).copied().collect();
+    let kept_yes: Vec<RecordIdx> = members
+        .iter()
+        .copied()
+        .filter(|r| !held.contains(r))
+        .collect();
+    let kept_no: Vec<RecordIdx> = outside
+        .iter()
+        .copied()
+        .filter(|r| !held.contains(r))
+        .collect();
+    let main_yes = pick(&kept_yes, half, &mut rng);
+    let main_no = pick(&kept_no, main_yes.len(), &mut rng);
+    let mut control: Vec<RecordIdx> = held.iter().copied().collect();
+    control.sort_unstable();
+
+    // The data the statement is computed from: everyone but the control, pseudonymized.
+    let made = release::release_without(
+        data,
+        &Policy::default(),
+        Rng::derive(knowledge.seed, &[STREAM_RELEASE]).next_u64(),
+        &control,
+    )?;
+    let key = made.key;
+    let published = Arc::new(made.data);
+    let cohort_after: HashSet<RecordIdx> = cohort::select(&published, rule, window)
+        .into_iter()
+        .collect();
+
+    // Every person's M facts of other items, one draw each: main first, then the control.
+    let params = AuxParams {
+        items: knowledge.facts,
+        date_error: knowledge.date_error,
+        rating_error: 0.0,
+        seed: Rng::derive(knowledge.seed, &[STREAM_AUX]).next_u64(),
+        ..AuxParams::default()
+    };
+    let mut people: Vec<RecordIdx> = main_yes.iter().chain(&main_no).copied().collect();
+    people.sort_unstable();
+    people.extend_from_slice(&control);
+    let drawn = sampler::sample_people_except(data, &params, &people, 1, items)?;
+    let (owners, aux): (Vec<RecordIdx>, Vec<AuxRecord>) = drawn.into_iter().unzip();
+    if aux.is_empty() {
+        return Ok(None);
+    }
+    let options = AttackOptions {
+        resamples: 0,
+        require_common_items: false,
+        ..AttackOptions::default()
+    };
+    let attacked = linkage::attack(
+        &published,
+        &aux,
+        Some(&key),
+        &AttackParams::defaults(),
+        &Executor::Local,
+        &options,
+    )?
+    .expect("a local attack always answers");
+    let (mut main, mut held_out) = (Vec::new(), Vec::new());
+    for (owner, outcome) in owners.iter().zip(&attacked.outcomes) {
+        let secret = inside.contains(owner);
+        let guess = outcome
+            .m
+            .candidate
+            .is_some_and(|r| cohort_after.contains(&r));
+        let right = guess == secret;
+        if held.contains(owner) {
+            held_out.push(right);
+        } else {
+            main.push(right);
+        }
+    }
+    Ok(Some(CohortInference {
+        held_out: control.len(),
+        cohort_size_without_held_out: cohort_after.len(),
+        rates: rates_of(
+            &main,
+            &held_out,
+            knowledge.resamples,
+            Rng::derive(knowledge.seed, &[STREAM_BOOTSTRAP]).next_u64(),
+        ),
+    }))
+}
