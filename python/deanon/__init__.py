@@ -587,6 +587,9 @@ def audit(
     naive: bool = False,
     tuning: _t.Optional[int] = None,
     threads: _t.Optional[int] = None,
+    sensitive_items: _t.Optional[_t.Sequence[str]] = None,
+    sensitive_attribute: _t.Optional[str] = None,
+    target_inference_risk: _t.Optional[float] = None,
 ) -> _t.Dict[str, _t.Any]:
     """Audits ``ds`` before release (``deanon audit``): per-person risk under each candidate
     policy against a battery of adversaries (or those of the TOML file ``adversaries``),
@@ -595,7 +598,9 @@ def audit(
     and risk.csv, mode 0600) stays there, without it the files go to a temporary folder.
     The adversaries know each published policy and choose their strongest attack on other
     people (``tuning`` of them per policy); ``naive=True`` runs the policy-blind battery with
-    the default attack instead (``deanon audit --naive``).
+    the default attack instead (``deanon audit --naive``). ``sensitive_items`` (item ids) or
+    ``sensitive_attribute`` adds the third test, inference, per policy (``inference`` in
+    each policy's dict); ``target_inference_risk`` makes the recommendation require it too.
 
     >>> a = deanon.audit(ds, ["pseudonymize|sample:fraction=0.5"], sample=200)  # doctest: +SKIP
     >>> a["recommended"]  # doctest: +SKIP
@@ -619,6 +624,9 @@ def audit(
             naive=naive,
             tuning=tuning,
             threads=threads,
+            sensitive_items=None if sensitive_items is None else [str(i) for i in sensitive_items],
+            sensitive_attribute=sensitive_attribute,
+            target_inference_risk=_float(target_inference_risk),
         )
 
 

@@ -145,6 +145,9 @@ def audit(
     naive: bool = False,
     tuning: Optional[int] = None,
     threads: Optional[int] = None,
+    sensitive_items: Optional[List[str]] = None,
+    sensitive_attribute: Optional[str] = None,
+    target_inference_risk: Optional[float] = None,
 ) -> Dict[str, Any]: ...
 def cohort(
     data: NativeDataset,

@@ -680,7 +680,8 @@ pub fn experiment(
 /// [`AuditParams::default`]: deanon::audit::AuditParams
 #[pyfunction]
 #[pyo3(signature = (data, out, policies, adversaries=None, target=None, sample=None, draws=None,
-    everyone=false, resume=false, seed=None, naive=false, tuning=None, threads=None))]
+    everyone=false, resume=false, seed=None, naive=false, tuning=None, threads=None,
+    sensitive_items=None, sensitive_attribute=None, target_inference_risk=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn audit<'py>(
     py: Python<'py>,
@@ -697,7 +698,34 @@ pub fn audit<'py>(
     naive: bool,
     tuning: Option<usize>,
     threads: Option<usize>,
+    sensitive_items: Option<Vec<String>>,
+    sensitive_attribute: Option<String>,
+    target_inference_risk: Option<f64>,
 ) -> PyResult<Bound<'py, PyAny>> {
+    use deanon::audit::inference::Criterion;
+    use deanon::inference::Sensitive;
+    let inference = match (sensitive_items, sensitive_attribute) {
+        (Some(items), None) => Some(Criterion {
+            sensitive: Sensitive::Items(
+                items
+                    .into_iter()
+                    .enumerate()
+                    .map(|(k, id)| (k as u64 + 1, id))
+                    .collect(),
+            ),
+            items_file: PathBuf::from("sensitive_items"),
+        }),
+        (None, Some(name)) => Some(Criterion {
+            sensitive: Sensitive::Attribute(name),
+            items_file: PathBuf::new(),
+        }),
+        (None, None) => None,
+        (Some(_), Some(_)) => {
+            return Err(invalid(
+                "give at most one of sensitive_items and sensitive_attribute",
+            ));
+        }
+    };
     let d = deanon::audit::AuditParams::default();
     let params = deanon::audit::AuditParams {
         policies,
@@ -708,6 +736,8 @@ pub fn audit<'py>(
         seed: seed.unwrap_or(d.seed),
         naive,
         tuning: tuning.unwrap_or(d.tuning),
+        inference,
+        target_inference_risk,
         ..d
     };
     let audit = detached(py, threads, move || {

@@ -291,6 +291,19 @@ def test_audit_of_a_dataframe(tmp_path):
     assert "subject" not in json.dumps(audit)
 
 
+def test_audit_with_sensitive_items_equals_the_command_line(tmp_path):
+    ds = deanon.generate("movielens-like", users=400, seed=4)
+    ds.save(tmp_path / "d.deanon")
+    items = ["1", "2", "3"]
+    (tmp_path / "s.txt").write_text("\n".join(items) + "\n")
+    cli("audit", tmp_path / "d.deanon", "--policy", "pseudonymize|sample:fraction=0.5", "--sample", 100,
+        "--draws", 1, "--sensitive-items", tmp_path / "s.txt", "-o", tmp_path / "cli")
+    audit = deanon.audit(deanon.Dataset.open(tmp_path / "d.deanon"), ["pseudonymize|sample:fraction=0.5"],
+                         out=tmp_path / "py", sample=100, draws=1, sensitive_items=items)
+    assert all(p["inference"]["control_held_out"] == 100 for p in audit["policies"])
+    assert_same_json(audit, tmp_path / "cli" / "audit.json")
+
+
 def test_cohort_equals_the_command_line(tmp_path):
     views = deanon.generate("views-like", users=20000, seed=0)
     views.save(tmp_path / "views.deanon")
