@@ -176,6 +176,10 @@ pub fn run(params: &DemoParams) -> Result<String> {
             sample: 400,
             draws: 3,
             seed: params.seed,
+            inference: sensitive_titles(&data).map(|titles| crate::audit::inference::Criterion {
+                sensitive: crate::inference::Sensitive::Items(titles),
+                items_file: "the demo's sensitive titles".into(),
+            }),
             ..crate::audit::AuditParams::default()
         },
         &audit_dir,
@@ -204,6 +208,7 @@ pub fn run(params: &DemoParams) -> Result<String> {
             );
         }
     }
+    inference_note(&audit, &mut report);
     attributes_note(&audit, &mut report);
     if let Some(crate::audit::BlindRecommendation {
         policy: spec,
@@ -231,6 +236,53 @@ pub fn run(params: &DemoParams) -> Result<String> {
         started.elapsed().as_secs_f64()
     );
     Ok(report)
+}
+
+/// The demo's stand-in for a sensitive genre (the twin has none): the titles ranked 101st to
+/// 120th by the number of people holding them, with their positions; `None` on a catalogue
+/// too small to have them.
+fn sensitive_titles(data: &crate::Dataset) -> Option<Vec<(u64, String)>> {
+    let mut items: Vec<u32> = (0..data.num_items() as u32).collect();
+    items.sort_by_key(|&i| (std::cmp::Reverse(data.support(i)), i));
+    let titles: Vec<(u64, String)> = items
+        .iter()
+        .skip(100)
+        .take(20)
+        .enumerate()
+        .map(|(k, &i)| (k as u64 + 1, data.item_ids().get(i as usize).to_string()))
+        .collect();
+    (!titles.is_empty()).then_some(titles)
+}
+
+/// What linking reveals under each policy, from the audit's third test.
+fn inference_note(audit: &crate::audit::Audit, report: &mut String) {
+    if audit.policies.iter().all(|p| p.inference.is_none()) {
+        return;
+    }
+    let pct = |x: Option<f64>| x.map_or("-".to_string(), |x| format!("{:.1}%", 100.0 * x));
+    let _ = writeln!(
+        report,
+        "  What linking reveals (the third test: 20 titles of middling popularity stand in for a sensitive genre; \
+         does a person hold any of them beyond what the adversary knew? members against a control held out of the release):"
+    );
+    for p in &audit.policies {
+        if let Some(i) = &p.inference {
+            let r = &i.measured.all;
+            let _ = writeln!(
+                report,
+                "    {}: members right {}, control {}, inference risk {}{}",
+                p.policy,
+                pct(r.main_accuracy),
+                pct(r.control_accuracy),
+                pct(r.risk),
+                r.risk_ci.map_or(String::new(), |[a, b]| format!(
+                    " [{}, {}]",
+                    pct(Some(a)),
+                    pct(Some(b))
+                ))
+            );
+        }
+    }
 }
 
 /// What the twin's people's attributes add, from the audit: their unicity alone, and the

@@ -47,6 +47,20 @@ fn demo_runs_end_to_end() {
         );
         assert!(text.contains(&line), "{line} in {text}");
     }
+    // It says what linking reveals under each policy: the audit's third test.
+    assert!(
+        text.contains("What linking reveals (the third test"),
+        "{text}"
+    );
+    for p in audit["policies"].as_array().unwrap() {
+        let i = &p["inference"];
+        assert!(
+            i["main_accuracy"].is_f64() && i["control_held_out"] == 400,
+            "{i}"
+        );
+        let line = format!("    {}: members right ", p["policy"].as_str().unwrap());
+        assert!(text.contains(&line), "{line} in {text}");
+    }
     // It says what the twin's people's attributes add, from the audit's own adversaries.
     assert_eq!(
         audit["data"]["attributes"],
