@@ -247,6 +247,8 @@ pub fn measure(inputs: &Inputs<'_>, resamples: usize, seed: u64) -> Result<Infer
     let reader = Reader::new(release, original, secret);
 
     let mut people = Vec::with_capacity(aux.len());
+    // Members for whom the baseline's guess is right.
+    let mut baseline_right = 0usize;
     for (a, o) in aux.iter().zip(outcomes) {
         let Some(true_user) = &a.true_user else {
             return Err(aux_error(format!(
@@ -274,9 +276,14 @@ pub fn measure(inputs: &Inputs<'_>, resamples: usize, seed: u64) -> Result<Infer
         let secret_value = reader.secret(target, &known_original);
         let guess = reader.guess(linked, &known_release);
         let correct = match (&secret_value, &guess) {
-            (Some(s), Some(g)) => reader.agrees(s, g),
+            (Some(s), Some(g)) => s.agrees_with(g),
             _ => false,
         };
+        if o.member
+            && let (Some(s), Some(b)) = (&secret_value, &reader.baseline)
+        {
+            baseline_right += s.agrees_with(b) as usize;
+        }
         // What else the linked record tells: its items beyond the aux.
         let target_items: HashSet<ItemIdx> = distinct(original.record(target).keys);
         let (mut claimed, mut revealed, mut sensitive_revealed) = (0u32, 0u32, 0u32);
@@ -300,8 +307,8 @@ pub fn measure(inputs: &Inputs<'_>, resamples: usize, seed: u64) -> Result<Infer
             member: o.member,
             candidate: o.candidate.clone(),
             named: o.m.matched,
-            secret: secret_value.map(|s| reader.show(&s)),
-            guess: guess.map(|g| reader.show(&g)),
+            secret: secret_value.as_ref().map(Value::text),
+            guess: guess.as_ref().map(Value::text),
             correct,
             entries_claimed: claimed,
             entries_revealed: revealed,
@@ -321,19 +328,10 @@ pub fn measure(inputs: &Inputs<'_>, resamples: usize, seed: u64) -> Result<Infer
     if non_members == 0 {
         return Err(no_control());
     }
-    let baseline = reader.baseline.clone();
-    let baseline_accuracy = baseline.as_ref().map(|b| {
-        let right = scored
-            .iter()
-            .filter(|p| p.member)
-            .filter(|p| {
-                p.secret
-                    .as_deref()
-                    .is_some_and(|s| reader.agrees_text(s, b))
-            })
-            .count();
-        right as f64 / members as f64
-    });
+    let baseline_accuracy = reader
+        .baseline
+        .as_ref()
+        .map(|_| baseline_right as f64 / members as f64);
     let all = rates(scored.iter().copied(), resamples, seed);
     let named = rates(
         scored.iter().copied().filter(|p| p.named),
@@ -361,7 +359,7 @@ pub fn measure(inputs: &Inputs<'_>, resamples: usize, seed: u64) -> Result<Infer
         aux_records: aux.len(),
         no_secret: people.len() - scored.len(),
         members_with_secret,
-        baseline_guess: baseline,
+        baseline_guess: reader.baseline.as_ref().map(Value::text),
         baseline_accuracy,
         all,
         named,
@@ -388,6 +386,27 @@ enum Value {
     Text(String),
 }
 
+impl Value {
+    /// Whether `guess` is right about this secret: the same answer, or a released value
+    /// (perhaps generalized: `20-29`, `857*`) that holds it.
+    fn agrees_with(&self, guess: &Value) -> bool {
+        match (self, guess) {
+            (Value::Holds(s), Value::Holds(g)) => s == g,
+            (Value::Text(s), Value::Text(g)) => compatible(s, g),
+            _ => false,
+        }
+    }
+
+    /// As the outputs write it: `yes`/`no`, or the value.
+    fn text(&self) -> String {
+        match self {
+            Value::Holds(true) => YES.to_string(),
+            Value::Holds(false) => NO.to_string(),
+            Value::Text(t) => t.clone(),
+        }
+    }
+}
+
 /// Reads secrets off records of the original and the release.
 struct Reader<'a> {
     release: &'a Dataset,
@@ -397,8 +416,8 @@ struct Reader<'a> {
     sensitive_original: Vec<bool>,
     /// Per released item.
     sensitive_release: Vec<bool>,
-    /// [`Reader::baseline_of`], computed once.
-    baseline: Option<String>,
+    /// The guess of an adversary who does not link ([`baseline`]).
+    baseline: Option<Value>,
 }
 
 impl<'a> Reader<'a> {
@@ -413,16 +432,14 @@ impl<'a> Reader<'a> {
                 sensitive_release[j as usize] = true;
             }
         }
-        let mut reader = Reader {
+        Reader {
+            baseline: baseline(release, secret, &sensitive_release),
             release,
             original,
             secret,
             sensitive_original,
             sensitive_release,
-            baseline: None,
-        };
-        reader.baseline = reader.baseline_of();
-        reader
+        }
     }
 
     fn items(&self) -> bool {
@@ -467,73 +484,37 @@ impl<'a> Reader<'a> {
                     .map(|v| Value::Text(v.to_string()))
             }),
         });
-        read.or_else(|| self.baseline.as_deref().map(|b| self.parse(b)))
+        read.or_else(|| self.baseline.clone())
     }
+}
 
-    /// The guess of an adversary who does not link: the value most common among the released
-    /// records (for items: whether a record holds any sensitive item; ties: `no`, or the
-    /// value first in the release's dictionary). `None` when the release holds no value of
-    /// the attribute.
-    fn baseline_of(&self) -> Option<String> {
-        match self.secret {
-            Secret::Items(_) => {
-                let holders = (0..self.release.num_records() as RecordIdx)
-                    .filter(|&r| {
-                        self.release
-                            .record(r)
-                            .keys
-                            .iter()
-                            .any(|&j| self.sensitive_release[j as usize])
-                    })
-                    .count();
-                Some(
-                    if 2 * holders > self.release.num_records() {
-                        YES
-                    } else {
-                        NO
-                    }
-                    .to_string(),
-                )
-            }
-            Secret::Attribute(a) => {
-                let attribute = self.release.people().attribute(a.released?);
-                let counts = attribute.counts();
-                let (best, &n) = counts
-                    .iter()
-                    .enumerate()
-                    .max_by(|(i, x), (j, y)| x.cmp(y).then(j.cmp(i)))?;
-                (n > 0).then(|| attribute.value(best as u32).to_string())
-            }
+/// The guess of an adversary who does not link: the value most common among the released
+/// records (for items: whether a record holds any of the `sensitive` released items; ties:
+/// `no`, or the value first in the release's dictionary). `None` when the release holds no
+/// value of the attribute.
+fn baseline(release: &Dataset, secret: &Secret, sensitive: &[bool]) -> Option<Value> {
+    match secret {
+        Secret::Items(_) => {
+            let holders = (0..release.num_records() as RecordIdx)
+                .filter(|&r| {
+                    release
+                        .record(r)
+                        .keys
+                        .iter()
+                        .any(|&j| sensitive[j as usize])
+                })
+                .count();
+            Some(Value::Holds(2 * holders > release.num_records()))
         }
-    }
-
-    fn parse(&self, text: &str) -> Value {
-        match self.secret {
-            Secret::Items(_) => Value::Holds(text == YES),
-            Secret::Attribute(_) => Value::Text(text.to_string()),
+        Secret::Attribute(a) => {
+            let attribute = release.people().attribute(a.released?);
+            let counts = attribute.counts();
+            let (best, &n) = counts
+                .iter()
+                .enumerate()
+                .max_by(|(i, x), (j, y)| x.cmp(y).then(j.cmp(i)))?;
+            (n > 0).then(|| Value::Text(attribute.value(best as u32).to_string()))
         }
-    }
-
-    fn show(&self, v: &Value) -> String {
-        match v {
-            Value::Holds(true) => YES.to_string(),
-            Value::Holds(false) => NO.to_string(),
-            Value::Text(t) => t.clone(),
-        }
-    }
-
-    /// Whether a guess is right about a secret: the same answer, or a released value (perhaps
-    /// generalized: `20-29`, `857*`) that holds the target's.
-    fn agrees(&self, secret: &Value, guess: &Value) -> bool {
-        match (secret, guess) {
-            (Value::Holds(s), Value::Holds(g)) => s == g,
-            (Value::Text(s), Value::Text(g)) => compatible(s, g),
-            _ => false,
-        }
-    }
-
-    fn agrees_text(&self, secret: &str, guess: &str) -> bool {
-        self.agrees(&self.parse(secret), &self.parse(guess))
     }
 }
 
