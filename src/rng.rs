@@ -142,6 +142,20 @@ impl Rng {
             items.swap(i, j);
         }
     }
+
+    /// `n` of `pool` (all of it when it holds fewer), drawn without replacement by a partial
+    /// Fisher-Yates shuffle of a copy (position k swapped with k + below(len - k)), sorted.
+    pub fn sample_sorted(&mut self, pool: &[u32], n: usize) -> Vec<u32> {
+        let mut pool = pool.to_vec();
+        let n = n.min(pool.len());
+        for k in 0..n {
+            let j = k + self.below((pool.len() - k) as u64) as usize;
+            pool.swap(k, j);
+        }
+        pool.truncate(n);
+        pool.sort_unstable();
+        pool
+    }
 }
 
 /// Walker/Vose alias table: draws an index with probability proportional to its weight in O(1).

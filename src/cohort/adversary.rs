@@ -88,17 +88,7 @@ const STREAM_BOOTSTRAP: u64 = 43;
 
 /// The cohort members attacked: all of them, or a seeded sample of `targets`, in record order.
 fn sample_targets(cohort: &[RecordIdx], targets: usize, seed: u64) -> Vec<RecordIdx> {
-    let mut pool = cohort.to_vec();
-    if pool.len() > targets {
-        let mut rng = Rng::derive(seed, &[STREAM_TARGETS]);
-        for k in 0..targets {
-            let j = k + rng.below((pool.len() - k) as u64) as usize;
-            pool.swap(k, j);
-        }
-        pool.truncate(targets);
-        pool.sort_unstable();
-    }
-    pool
+    Rng::derive(seed, &[STREAM_TARGETS]).sample_sorted(cohort, targets)
 }
 
 /// The guess among `candidates` (sorted) from their `scores` and the population's `sigma`.

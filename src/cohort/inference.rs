@@ -44,19 +44,6 @@ pub struct CohortInference {
     pub rates: Rates,
 }
 
-/// Picks `n` of `pool` with `rng` (a partial shuffle), sorted.
-fn pick(pool: &[RecordIdx], n: usize, rng: &mut Rng) -> Vec<RecordIdx> {
-    let mut pool = pool.to_vec();
-    let n = n.min(pool.len());
-    for k in 0..n {
-        let j = k + rng.below((pool.len() - k) as u64) as usize;
-        pool.swap(k, j);
-    }
-    pool.truncate(n);
-    pool.sort_unstable();
-    pool
-}
-
 /// Measures what membership of the cohort `members` (sorted record indices of `data`, meeting
 /// `rule` in `window`; `items`: the statement's items) reveals, with the cohort adversary's
 /// `knowledge` (M facts of other items, one draw per person). `None` when the cohort has fewer
@@ -78,8 +65,8 @@ pub fn measure(
         return Ok(None);
     }
     let mut rng = Rng::derive(knowledge.seed, &[STREAM_PEOPLE]);
-    let held_yes = pick(members, half, &mut rng);
-    let held_no = pick(&outside, half, &mut rng);
+    let held_yes = rng.sample_sorted(members, half);
+    let held_no = rng.sample_sorted(&outside, half);
     let held: HashSet<RecordIdx> = held_yes.iter().chain(&held_no).copied().collect();
     let kept_yes: Vec<RecordIdx> = members
         .iter()
@@ -91,8 +78,8 @@ pub fn measure(
         .copied()
         .filter(|r| !held.contains(r))
         .collect();
-    let main_yes = pick(&kept_yes, half, &mut rng);
-    let main_no = pick(&kept_no, main_yes.len(), &mut rng);
+    let main_yes = rng.sample_sorted(&kept_yes, half);
+    let main_no = rng.sample_sorted(&kept_no, main_yes.len());
     let mut control: Vec<RecordIdx> = held.iter().copied().collect();
     control.sort_unstable();
 

@@ -59,15 +59,8 @@ pub fn held_out(original: &Dataset, n: usize, seed: u64) -> Result<Vec<u32>> {
             ),
         });
     }
-    let mut order: Vec<u32> = (0..people as u32).collect();
-    let mut rng = crate::rng::Rng::derive(seed, &[STREAM_HELD_OUT]);
-    for k in 0..n {
-        let j = k + rng.below((people - k) as u64) as usize;
-        order.swap(k, j);
-    }
-    order.truncate(n);
-    order.sort_unstable();
-    Ok(order)
+    let everyone: Vec<u32> = (0..people as u32).collect();
+    Ok(crate::rng::Rng::derive(seed, &[STREAM_HELD_OUT]).sample_sorted(&everyone, n))
 }
 
 const STREAM_HELD_OUT: u64 = 0x401d;
