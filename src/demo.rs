@@ -176,9 +176,9 @@ pub fn run(params: &DemoParams) -> Result<String> {
             sample: 400,
             draws: 3,
             seed: params.seed,
-            inference: sensitive_titles(&data).map(|titles| crate::audit::inference::Criterion {
-                sensitive: crate::inference::Sensitive::Items(titles),
-                items_file: "the demo's sensitive titles".into(),
+            inference: sensitive_titles(&data).map(|ids| crate::inference::Sensitive::Items {
+                ids,
+                source: "the demo's sensitive titles".into(),
             }),
             ..crate::audit::AuditParams::default()
         },

@@ -357,15 +357,6 @@ pub fn attack_warnings(
     warnings
 }
 
-/// Where `deanon infer` reads what is sensitive.
-#[derive(Clone, Debug)]
-pub enum SensitiveSource {
-    /// A file of item ids, one a line.
-    ItemsFile(PathBuf),
-    /// An attribute of the people table.
-    Attribute(String),
-}
-
 /// `deanon infer`.
 #[derive(Clone, Debug)]
 pub struct InferJob {
@@ -378,7 +369,7 @@ pub struct InferJob {
     /// The original data.
     pub original: PathBuf,
     /// What is sensitive.
-    pub sensitive: SensitiveSource,
+    pub sensitive: crate::inference::Sensitive,
     /// Attack parameters (checked).
     pub params: AttackParams,
     /// Know the release's recorded policy ([`informed`]).
@@ -395,19 +386,12 @@ pub struct InferJob {
 /// reveal ([`crate::inference`]) and writes INFER.json (and `--per-person`). Returns the
 /// report and warnings about the inputs.
 pub fn infer(job: &InferJob) -> Result<(crate::inference::Inference, Vec<String>)> {
-    use crate::inference::{self, Sensitive};
-    let (sensitive, items_file) = match &job.sensitive {
-        SensitiveSource::ItemsFile(path) => (
-            Sensitive::Items(inference::sensitive::read_items(path)?),
-            path.clone(),
-        ),
-        SensitiveSource::Attribute(name) => (Sensitive::Attribute(name.clone()), PathBuf::new()),
-    };
+    use crate::inference;
     let release = Arc::new(store::open(&job.release)?);
     let original = store::open(&job.original)?;
     let aux = file::read_aux(&job.aux)?;
     let key = ReleaseKey::read(&job.key)?;
-    let secret = inference::Secret::resolve(&sensitive, &original, &release, &items_file)?;
+    let secret = inference::Secret::resolve(&job.sensitive, &original, &release)?;
     let (report, warnings) = infer_records(
         &release,
         &original,

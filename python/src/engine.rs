@@ -358,13 +358,7 @@ pub fn attack<'py>(
             informed,
             resamples,
         )
-        .map_err(|e| match e {
-            deanon::Error::Parameter {
-                name: "informed",
-                message,
-            } => deanon::Error::InvalidArgument(format!("informed=True: the release {message}")),
-            e => e,
-        })
+        .map_err(informed_error)
     })?;
     let summary = to_python(py, &report.summary)?;
     Ok((matches_columns(py, &outcomes)?, summary, report.warnings))
@@ -430,31 +424,13 @@ pub fn infer<'py>(
     threads: Option<usize>,
     attributes: Option<Vec<(String, Vec<Option<String>>)>>,
 ) -> PyResult<(Bound<'py, PyAny>, Vec<String>)> {
-    use deanon::inference::{Secret, Sensitive};
     let params = attack_params(algorithm, parameters)?;
     let resamples = resamples.unwrap_or(AttackOptions::default().resamples);
-    let sensitive = match (sensitive_items, sensitive_attribute) {
-        (Some(items), None) => {
-            if items.is_empty() {
-                return Err(invalid(
-                    "sensitive_items is empty: give at least one item id",
-                ));
-            }
-            Sensitive::Items(
-                items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(k, id)| (k as u64 + 1, id))
-                    .collect(),
-            )
-        }
-        (None, Some(name)) => Sensitive::Attribute(name),
-        _ => {
-            return Err(invalid(
-                "give exactly one of sensitive_items (item ids) and sensitive_attribute (an attribute name)",
-            ));
-        }
-    };
+    let sensitive = sensitive_of(sensitive_items, sensitive_attribute)?.ok_or_else(|| {
+        invalid(
+            "give exactly one of sensitive_items (item ids) and sensitive_attribute (an attribute name)",
+        )
+    })?;
     let aux = aux_records(
         aux_id,
         item,
@@ -465,21 +441,11 @@ pub fn infer<'py>(
     let key = ReleaseKey::from_pairs(zipped(key));
     let (data, original) = (release.data.clone(), original.data.clone());
     let (report, warnings) = detached(py, threads, || {
-        // Errors about the list name it by position.
-        let secret = Secret::resolve(
-            &sensitive,
-            &original,
-            &data,
-            std::path::Path::new("sensitive_items"),
-        )?;
+        let secret = deanon::inference::Secret::resolve(&sensitive, &original, &data)?;
         deanon::jobs::infer_records(
             &data, &original, aux, &key, &secret, &params, informed, resamples,
         )
-        .map_err(|e| match e {
-            deanon::Error::Parameter {
-                name: "informed",
-                message,
-            } => deanon::Error::InvalidArgument(format!("informed=True: the release {message}")),
+        .map_err(|e| match informed_error(e) {
             deanon::Error::Parameter {
                 name: "aux",
                 message,
@@ -488,6 +454,34 @@ pub fn infer<'py>(
         })
     })?;
     Ok((to_python(py, &report)?, warnings))
+}
+
+/// A release without a recorded policy, for `informed=True`, said in Python's terms.
+fn informed_error(e: deanon::Error) -> deanon::Error {
+    match e {
+        deanon::Error::Parameter {
+            name: "informed",
+            message,
+        } => deanon::Error::InvalidArgument(format!("informed=True: the release {message}")),
+        e => e,
+    }
+}
+
+/// The secret Python names: `sensitive_items` (item ids) or `sensitive_attribute`; `None` for
+/// neither, an error for both or an empty list.
+fn sensitive_of(
+    items: Option<Vec<String>>,
+    attribute: Option<String>,
+) -> PyResult<Option<deanon::inference::Sensitive>> {
+    use deanon::inference::Sensitive;
+    match (items, attribute) {
+        (Some(items), None) => Sensitive::from_list(items).map(Some).map_err(to_py),
+        (None, Some(name)) => Ok(Some(Sensitive::Attribute(name))),
+        (None, None) => Ok(None),
+        (Some(_), Some(_)) => Err(invalid(
+            "give at most one of sensitive_items and sensitive_attribute",
+        )),
+    }
 }
 
 /// The columns of MATCHES.csv (blank values as NaN / None).
@@ -702,30 +696,7 @@ pub fn audit<'py>(
     sensitive_attribute: Option<String>,
     target_inference_risk: Option<f64>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    use deanon::audit::inference::Criterion;
-    use deanon::inference::Sensitive;
-    let inference = match (sensitive_items, sensitive_attribute) {
-        (Some(items), None) => Some(Criterion {
-            sensitive: Sensitive::Items(
-                items
-                    .into_iter()
-                    .enumerate()
-                    .map(|(k, id)| (k as u64 + 1, id))
-                    .collect(),
-            ),
-            items_file: PathBuf::from("sensitive_items"),
-        }),
-        (None, Some(name)) => Some(Criterion {
-            sensitive: Sensitive::Attribute(name),
-            items_file: PathBuf::new(),
-        }),
-        (None, None) => None,
-        (Some(_), Some(_)) => {
-            return Err(invalid(
-                "give at most one of sensitive_items and sensitive_attribute",
-            ));
-        }
-    };
+    let inference = sensitive_of(sensitive_items, sensitive_attribute)?;
     let d = deanon::audit::AuditParams::default();
     let params = deanon::audit::AuditParams {
         policies,

@@ -34,15 +34,6 @@ pub struct InferenceResult {
     pub measured: Inference,
 }
 
-/// What the inference criterion asks about.
-#[derive(Clone, Debug)]
-pub struct Criterion {
-    /// The secret.
-    pub sensitive: Sensitive,
-    /// Where sensitive items came from (named in errors).
-    pub items_file: std::path::PathBuf,
-}
-
 /// The people of one measurement.
 pub(super) struct People<'a> {
     /// The reported people (original record indices).
@@ -51,7 +42,7 @@ pub(super) struct People<'a> {
     pub control: &'a [u32],
 }
 
-/// Measures the inference `criterion` asks about for `policy` (released with `release_seed`),
+/// Measures the inference of the `sensitive` secret for `policy` (released with `release_seed`),
 /// linking with `attack` as `adversary` would (its draws from `aux_seed`). `None` in the cluster
 /// processes other than 0.
 #[allow(clippy::too_many_arguments)]
@@ -61,7 +52,7 @@ pub(super) fn measure(
     people: &People<'_>,
     adversary: &Adversary,
     attack: &Candidate,
-    criterion: &Criterion,
+    sensitive: &Sensitive,
     (aux_seed, resamples): (u64, usize),
     executor: &Executor,
     label: String,
@@ -106,12 +97,7 @@ pub(super) fn measure(
     else {
         return Ok(None);
     };
-    let secret = Secret::resolve(
-        &criterion.sensitive,
-        original,
-        &released,
-        &criterion.items_file,
-    )?;
+    let secret = Secret::resolve(sensitive, original, &released)?;
     let inputs = inference::Inputs {
         release: &released,
         original,
@@ -135,14 +121,8 @@ pub(super) fn measure(
     }))
 }
 
-/// Checks the criterion against the original data before any release is made: the sensitive
+/// Checks the secret against the original data before any release is made: the sensitive
 /// items are items of the data, the sensitive attribute one of its attributes.
-pub(super) fn check(original: &Dataset, criterion: &Criterion) -> Result<()> {
-    Secret::resolve(
-        &criterion.sensitive,
-        original,
-        original,
-        &criterion.items_file,
-    )
-    .map(|_| ())
+pub(super) fn check(original: &Dataset, sensitive: &Sensitive) -> Result<()> {
+    Secret::resolve(sensitive, original, original).map(|_| ())
 }

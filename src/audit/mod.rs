@@ -85,7 +85,7 @@ pub struct AuditParams {
     pub adversaries_file: Option<PathBuf>,
     /// The inference test: what is sensitive (none: the audit measures singling out and
     /// linkability only).
-    pub inference: Option<inference::Criterion>,
+    pub inference: Option<crate::inference::Sensitive>,
     /// The inference risk a recommended policy may reach (the upper end of its 95% interval);
     /// none: the recommendation does not look at inference.
     pub target_inference_risk: Option<f64>,
@@ -202,8 +202,8 @@ pub fn run(
         })?;
     }
     check_facts(&original, params)?;
-    if let Some(criterion) = &params.inference {
-        inference::check(&original, criterion)?;
+    if let Some(sensitive) = &params.inference {
+        inference::check(&original, sensitive)?;
     }
     let writer = executor.is_writer();
     let layout = Layout {
@@ -224,8 +224,14 @@ pub fn run(
     } else {
         format!("{settings}|informed|{}", params.tuning)
     };
+    // What is sensitive, not where it was read from: an audit resumes from a moved file.
     let settings = match &params.inference {
-        Some(c) => format!("{settings}|inference|{:?}", c.sensitive),
+        Some(crate::inference::Sensitive::Items { ids, .. }) => {
+            format!("{settings}|inference|items|{ids:?}")
+        }
+        Some(crate::inference::Sensitive::Attribute(name)) => {
+            format!("{settings}|inference|attribute|{name}")
+        }
         None => settings,
     };
     if writer {
@@ -381,6 +387,11 @@ fn first_half(seed: u64, person: u32) -> bool {
     rng.below(2) == 0
 }
 
+/// The seed of adversary `a`'s aux draws (and of its tuning and inference draws, derived).
+fn adversary_seed(seed: u64, a: usize) -> u64 {
+    seed ^ (a as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+}
+
 const STREAM_HALVES: u64 = 73;
 const STREAM_TUNING: u64 = 75;
 const STREAM_INFERENCE: u64 = 77;
@@ -437,7 +448,7 @@ fn audit_policy(
     let mut used: Vec<Candidate> = Vec::new();
     for (a, adversary) in params.adversaries.iter().enumerate() {
         let (effective, note) = adversary.against(&released);
-        let aux_seed = params.seed ^ (a as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let aux_seed = adversary_seed(params.seed, a);
         let label = format!("audit/{index}/{a}");
         let sampled = risk::Sampled::draw(&target, &effective, aux_seed)?;
         let Some(blind) = risk::score(
@@ -581,7 +592,7 @@ fn audit_policy(
         })
         .collect();
     let inference = match (&params.inference, worst) {
-        (Some(criterion), Some(w)) => {
+        (Some(sensitive), Some(w)) => {
             // The control: people outside the reported sample, as many as it holds; an audit of
             // everyone holds out half of the people instead.
             let (reported, control): (Vec<u32>, Vec<u32>) = if sample.others.is_empty() {
@@ -600,7 +611,7 @@ fn audit_policy(
                         .collect(),
                 )
             };
-            let aux_seed = params.seed ^ (w as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+            let aux_seed = adversary_seed(params.seed, w);
             match inference::measure(
                 original,
                 (policy, seed),
@@ -610,7 +621,7 @@ fn audit_policy(
                 },
                 &params.adversaries[w],
                 &used[w],
-                criterion,
+                sensitive,
                 (
                     Rng::derive(aux_seed, &[STREAM_INFERENCE]).next_u64(),
                     defaults::RESAMPLES,

@@ -64,19 +64,10 @@ pub struct AuditArgs {
 
 impl AuditArgs {
     pub fn run(self, quiet: bool) -> anyhow::Result<()> {
-        let inference = match (self.sensitive_items, self.sensitive_attribute) {
-            (Some(file), _) => Some(deanon::audit::inference::Criterion {
-                sensitive: deanon::inference::Sensitive::Items(
-                    deanon::inference::sensitive::read_items(&file)?,
-                ),
-                items_file: file,
-            }),
-            (None, Some(name)) => Some(deanon::audit::inference::Criterion {
-                sensitive: deanon::inference::Sensitive::Attribute(name),
-                items_file: PathBuf::new(),
-            }),
-            (None, None) => None,
-        };
+        let inference = deanon::inference::Sensitive::from_flags(
+            self.sensitive_items.as_deref(),
+            self.sensitive_attribute.as_deref(),
+        )?;
         let params = AuditParams {
             inference,
             target_inference_risk: self.target_inference_risk,

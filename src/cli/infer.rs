@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use deanon::attack::{Algorithm, defaults as attack_defaults};
-use deanon::jobs::SensitiveSource;
+use deanon::inference::Sensitive;
 
 use super::attack::ParameterFlags;
 
@@ -52,11 +52,11 @@ pub struct InferArgs {
 impl InferArgs {
     pub fn run(self, quiet: bool) -> anyhow::Result<()> {
         let params = self.parameters.0.algorithm(self.algorithm).check()?;
-        let sensitive = match (self.sensitive_items, self.sensitive_attribute) {
-            (Some(file), _) => SensitiveSource::ItemsFile(file),
-            (None, Some(name)) => SensitiveSource::Attribute(name),
-            (None, None) => unreachable!("clap requires one"),
-        };
+        let sensitive = Sensitive::from_flags(
+            self.sensitive_items.as_deref(),
+            self.sensitive_attribute.as_deref(),
+        )?
+        .expect("clap requires one");
         let job = deanon::jobs::InferJob {
             release: self.release,
             aux: self.aux,

@@ -45,18 +45,12 @@ pub enum Secret {
 }
 
 impl Secret {
-    /// Resolves what the user named. `items_file` names where the sensitive items came from
-    /// in errors.
-    pub fn resolve(
-        sensitive: &Sensitive,
-        original: &Dataset,
-        release: &Dataset,
-        items_file: &Path,
-    ) -> Result<Secret> {
+    /// Resolves what the user named against the original data and the release.
+    pub fn resolve(sensitive: &Sensitive, original: &Dataset, release: &Dataset) -> Result<Secret> {
         Ok(match sensitive {
-            Sensitive::Items(lines) => Secret::Items(SensitiveItems::resolve(
-                lines, original, release, items_file,
-            )?),
+            Sensitive::Items { ids, source } => {
+                Secret::Items(SensitiveItems::resolve(ids, original, release, source)?)
+            }
             Sensitive::Attribute(name) => {
                 Secret::Attribute(SensitiveAttribute::resolve(name, original, release)?)
             }

@@ -3,7 +3,7 @@
 //! say), or the record's value of a sensitive attribute.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::dataset::{Dataset, ItemIdx};
 use crate::{Error, Result};
@@ -11,11 +11,47 @@ use crate::{Error, Result};
 /// What is sensitive, as the user names it.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Sensitive {
-    /// External item ids, each with the line (or position, from 1) it was given on; the secret
-    /// is whether the target holds any of them beyond those the adversary already knew.
-    Items(Vec<(u64, String)>),
+    /// External item ids; the secret is whether the target holds any of them beyond those the
+    /// adversary already knew.
+    Items {
+        /// Each id with the line (or position in a list, from 1) it was given on.
+        ids: Vec<(u64, String)>,
+        /// Where they came from, named in errors with the line: the file, or
+        /// `sensitive_items` for a list.
+        source: PathBuf,
+    },
     /// An attribute of the people table; the secret is the target's value.
     Attribute(String),
+}
+
+impl Sensitive {
+    /// The secret the command line names: `--sensitive-items FILE` (read here) or
+    /// `--sensitive-attribute NAME`; `None` for neither (the first wins when both are given).
+    pub fn from_flags(items: Option<&Path>, attribute: Option<&str>) -> Result<Option<Sensitive>> {
+        Ok(match (items, attribute) {
+            (Some(file), _) => Some(Sensitive::Items {
+                ids: read_items(file)?,
+                source: file.to_path_buf(),
+            }),
+            (None, Some(name)) => Some(Sensitive::Attribute(name.to_string())),
+            (None, None) => None,
+        })
+    }
+
+    /// Sensitive items given as a list (the Python package): errors name the list
+    /// `sensitive_items` and the position; an empty list is an error.
+    pub fn from_list(ids: Vec<String>) -> Result<Sensitive> {
+        if ids.is_empty() {
+            return Err(Error::Parameter {
+                name: "sensitive_items",
+                message: "sensitive_items is empty: give at least one item id".into(),
+            });
+        }
+        Ok(Sensitive::Items {
+            ids: (1..).zip(ids).collect(),
+            source: PathBuf::from("sensitive_items"),
+        })
+    }
 }
 
 /// Reads a sensitive-items file: one item id a line; blank lines and lines starting with `#`
