@@ -22,22 +22,11 @@ pub struct AttackArgs {
     /// Release key: report candidates and compare the truth in original ids.
     #[arg(long)]
     key: Option<PathBuf>,
-    /// The linkage algorithm.
-    #[arg(long, default_value = attack_defaults::ALGORITHM, long_help = Algorithm::help())]
-    algorithm: Algorithm,
     #[command(flatten)]
-    parameters: ParameterFlags,
+    attacker: AttackerFlags,
     /// aux_item,release_item CSV linking another catalogue to the release's items.
     #[arg(long)]
     item_map: Option<PathBuf>,
-    /// Know the release's published policy (recorded in the release by `deanon release`):
-    /// map the aux facts into the release's representation (dates rounded to its unit,
-    /// kinds it dropped left out) and widen rho0, d0 and the tolerances by its noise.
-    #[arg(long)]
-    informed: bool,
-    /// Bootstrap resamples for the 95% intervals.
-    #[arg(long, default_value_t = deanon::linkage::AttackOptions::default().resamples)]
-    bootstrap: usize,
     /// MATCHES.csv.
     #[arg(short, long)]
     output: PathBuf,
@@ -53,17 +42,17 @@ pub struct AttackArgs {
 
 impl AttackArgs {
     pub fn run(self, quiet: bool) -> anyhow::Result<()> {
-        let params = self.parameters.0.algorithm(self.algorithm).check()?;
+        let params = self.attacker.params()?;
         let job = deanon::jobs::AttackJob {
             release: self.release,
             aux: self.aux,
             key: self.key,
             item_map: self.item_map,
             params,
-            informed: self.informed,
+            informed: self.attacker.informed,
             output: self.output,
             summary: self.summary,
-            resamples: self.bootstrap,
+            resamples: self.attacker.bootstrap,
             executor: self.cluster.executor(),
             resume: self.resume,
         };
@@ -83,10 +72,36 @@ impl AttackArgs {
     }
 }
 
+/// How the adversary links, as `deanon attack` and `deanon infer` take it: the algorithm, its
+/// parameters, whether it knows the published policy, and the bootstrap of the intervals.
+#[derive(clap::Args)]
+pub struct AttackerFlags {
+    /// The linkage algorithm.
+    #[arg(long, default_value = attack_defaults::ALGORITHM, long_help = Algorithm::help())]
+    algorithm: Algorithm,
+    #[command(flatten)]
+    parameters: ParameterFlags,
+    /// Know the release's published policy (recorded in the release by `deanon release`):
+    /// map the aux facts into the release's representation (dates rounded to its unit,
+    /// kinds it dropped left out) and widen rho0, d0 and the tolerances by its noise.
+    #[arg(long)]
+    pub informed: bool,
+    /// Bootstrap resamples for the 95% intervals.
+    #[arg(long, default_value_t = deanon::linkage::AttackOptions::default().resamples)]
+    pub bootstrap: usize,
+}
+
+impl AttackerFlags {
+    /// The checked attack parameters.
+    pub fn params(&self) -> deanon::Result<AttackParams> {
+        self.parameters.0.clone().algorithm(self.algorithm).check()
+    }
+}
+
 /// The values of every algorithm parameter's flag (the defaults where none is given); the
 /// algorithm is set by `--algorithm`.
 #[derive(Clone)]
-pub struct ParameterFlags(pub(super) AttackParamsBuilder);
+pub struct ParameterFlags(AttackParamsBuilder);
 
 /// The flag's help: the parameter's, and which algorithms read it.
 fn help(p: &Parameter) -> String {

@@ -2,10 +2,9 @@
 
 use std::path::PathBuf;
 
-use deanon::attack::{Algorithm, defaults as attack_defaults};
 use deanon::inference::Sensitive;
 
-use super::attack::ParameterFlags;
+use super::attack::AttackerFlags;
 
 /// `deanon infer`.
 #[derive(clap::Args)]
@@ -30,17 +29,8 @@ pub struct InferArgs {
     /// An attribute of the people table: the secret is the target's value.
     #[arg(long, value_name = "NAME")]
     sensitive_attribute: Option<String>,
-    /// The linkage algorithm.
-    #[arg(long, default_value = attack_defaults::ALGORITHM, long_help = Algorithm::help())]
-    algorithm: Algorithm,
     #[command(flatten)]
-    parameters: ParameterFlags,
-    /// Know the release's published policy, as `deanon attack --informed`.
-    #[arg(long)]
-    informed: bool,
-    /// Bootstrap resamples for the 95% intervals.
-    #[arg(long, default_value_t = deanon::linkage::AttackOptions::default().resamples)]
-    bootstrap: usize,
+    attacker: AttackerFlags,
     /// INFER.json.
     #[arg(short, long)]
     output: PathBuf,
@@ -51,7 +41,7 @@ pub struct InferArgs {
 
 impl InferArgs {
     pub fn run(self, quiet: bool) -> anyhow::Result<()> {
-        let params = self.parameters.0.algorithm(self.algorithm).check()?;
+        let params = self.attacker.params()?;
         let sensitive = Sensitive::from_flags(
             self.sensitive_items.as_deref(),
             self.sensitive_attribute.as_deref(),
@@ -64,8 +54,8 @@ impl InferArgs {
             original: self.original,
             sensitive,
             params,
-            informed: self.informed,
-            resamples: self.bootstrap,
+            informed: self.attacker.informed,
+            resamples: self.attacker.bootstrap,
             output: self.output,
             per_person: self.per_person,
         };
