@@ -152,6 +152,21 @@ pub struct AttackOptions<'a> {
     pub require_common_items: bool,
 }
 
+impl AttackOptions<'_> {
+    /// The options of an attack whose rates are not reported but read per outcome, on aux
+    /// sampled from the data itself (the audit's and the search's draws, the inference
+    /// measurements): no bootstrap, no check that the aux shares items with the release, and
+    /// `label` for the cluster.
+    pub fn per_outcome(label: String) -> Self {
+        AttackOptions {
+            resamples: 0,
+            label,
+            require_common_items: false,
+            ..AttackOptions::default()
+        }
+    }
+}
+
 impl Default for AttackOptions<'_> {
     fn default() -> Self {
         AttackOptions {

@@ -166,12 +166,7 @@ pub fn choose(
     let mut best: Option<(usize, usize)> = None;
     if !records.is_empty() {
         for (k, c) in candidates.iter().enumerate() {
-            let options = AttackOptions {
-                resamples: 0,
-                label: format!("{label}/{k}"),
-                require_common_items: false,
-                ..AttackOptions::default()
-            };
+            let options = AttackOptions::per_outcome(format!("{label}/{k}"));
             let attacked = linkage::attack(
                 arena.released,
                 &c.records(arena.knowledge, &records),

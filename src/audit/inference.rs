@@ -80,12 +80,7 @@ pub(super) fn measure(
             .map(|(_, a)| a),
     );
     let records = attack.records(&knowledge, &aux);
-    let options = AttackOptions {
-        resamples: 0,
-        label,
-        require_common_items: false,
-        ..AttackOptions::default()
-    };
+    let options = AttackOptions::per_outcome(label);
     let Some(attacked) = linkage::attack(
         &released,
         &records,

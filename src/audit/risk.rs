@@ -130,12 +130,7 @@ pub fn score(
         return Ok(Some(AdversaryRisk::default()));
     }
     let records = attack.records(knowledge, &sampled.records);
-    let options = AttackOptions {
-        resamples: 0,
-        label,
-        require_common_items: false,
-        ..AttackOptions::default()
-    };
+    let options = AttackOptions::per_outcome(label);
     let Some(attacked) = linkage::attack(
         target.released,
         &records,

@@ -112,11 +112,7 @@ pub fn measure(
     if aux.is_empty() {
         return Ok(None);
     }
-    let options = AttackOptions {
-        resamples: 0,
-        require_common_items: false,
-        ..AttackOptions::default()
-    };
+    let options = AttackOptions::per_outcome(String::new());
     let attacked = linkage::attack(
         &published,
         &aux,
