@@ -53,6 +53,10 @@ pub struct Plot<'a> {
     pub hline: Option<(&'a str, f64)>,
     /// Where the legend goes.
     pub legend: Legend,
+    /// Vertical interval bars, per series (in series order): (x, low, high).
+    pub bars: Option<&'a [Vec<(f64, f64, f64)>]>,
+    /// How x values are labelled (else as numbers).
+    pub x_labels: Option<&'a dyn Fn(&f64) -> String>,
 }
 
 /// Where a plot's legend goes: where the data leaves room.
@@ -116,13 +120,22 @@ where
         .y_label_area_size(60)
         .build_cartesian_2d(x0 - pad..x1 + pad, 0f64..y1)
         .map_err(e)?;
-    chart
-        .configure_mesh()
-        .x_desc(x_desc)
+    let mut mesh = chart.configure_mesh();
+    mesh.x_desc(x_desc)
         .y_desc(y_desc)
-        .label_style(("sans-serif", 14))
-        .draw()
-        .map_err(e)?;
+        .label_style(("sans-serif", 14));
+    if let Some(format) = plot.x_labels {
+        mesh.x_label_formatter(format);
+    }
+    mesh.draw().map_err(e)?;
+    for (k, bars) in plot.bars.unwrap_or(&[]).iter().enumerate() {
+        let color = palette(k);
+        chart
+            .draw_series(bars.iter().map(|&(x, lo, hi)| {
+                PathElement::new(vec![(x, lo), (x, hi)], color.stroke_width(1))
+            }))
+            .map_err(e)?;
+    }
     let bar = if series.len() > 1 {
         0.8 / series.len() as f64
     } else {

@@ -147,10 +147,29 @@ pub struct Choice {
     pub people: usize,
     /// The chosen candidate's rate on them (optimistic: it was chosen on them).
     pub rate: Option<f64>,
+    /// The candidates the tuning people cannot tell from the chosen one (paired: McNemar's
+    /// test at 95%), the strongest first, at most [`RUNNERS_UP`]: where the tuning people name
+    /// few, the choice among them is noise, and a caller measures them too.
+    pub runners_up: Vec<Candidate>,
+}
+
+/// The most runners-up a [`Choice`] keeps.
+pub const RUNNERS_UP: usize = 2;
+
+/// Whether `other` is indistinguishable from `best` on the same tuning records (`true`: named
+/// rightly): McNemar's test, two-sided at 95%, on the discordant pairs.
+fn indistinguishable(best: &[bool], other: &[bool]) -> bool {
+    let (mut only_best, mut only_other) = (0f64, 0f64);
+    for (&b, &o) in best.iter().zip(other) {
+        only_best += (b && !o) as u8 as f64;
+        only_other += (o && !b) as u8 as f64;
+    }
+    let discordant = only_best + only_other;
+    discordant == 0.0 || only_best - only_other <= 1.96 * discordant.sqrt()
 }
 
 /// The candidate naming the most of `people` correctly, each drawn once with `aux` (its seed
-/// included). The attacks run in this process, whatever executor the caller measures on: they
+/// included), and the candidates it cannot be told from. The attacks run in this process, whatever executor the caller measures on: they
 /// are small, and in a cluster every process must know the choice.
 pub fn choose(
     arena: &Arena<'_>,
@@ -163,7 +182,8 @@ pub fn choose(
         .into_iter()
         .map(|(_, r)| r)
         .collect();
-    let mut best: Option<(usize, usize)> = None;
+    // Per candidate, whether each tuning record was named rightly.
+    let mut hits: Vec<Vec<bool>> = Vec::new();
     if !records.is_empty() {
         for (k, c) in candidates.iter().enumerate() {
             let options = AttackOptions::per_outcome(format!("{label}/{k}"));
@@ -176,22 +196,39 @@ pub fn choose(
                 &options,
             )?
             .expect("a local attack reports");
-            let named = attacked
-                .outcomes
-                .iter()
-                .filter(|o| o.correct && o.m.matched)
-                .count();
-            if best.is_none_or(|(_, b)| named > b) {
-                best = Some((k, named));
-            }
+            hits.push(
+                attacked
+                    .outcomes
+                    .iter()
+                    .map(|o| o.correct && o.m.matched)
+                    .collect(),
+            );
         }
     }
-    let (k, named) = best.unwrap_or((0, 0));
+    let named = |k: usize| hits[k].iter().filter(|&&h| h).count();
+    // The most named; ties go to the earlier candidate.
+    let best = (0..hits.len()).fold(None, |best: Option<usize>, k| match best {
+        Some(b) if named(b) >= named(k) => Some(b),
+        _ => Some(k),
+    });
+    let mut runners_up: Vec<usize> = match best {
+        Some(b) => (0..hits.len())
+            .filter(|&k| k != b && named(k) > 0 && indistinguishable(&hits[b], &hits[k]))
+            .collect(),
+        None => Vec::new(),
+    };
+    runners_up.sort_by_key(|&k| std::cmp::Reverse(named(k)));
+    runners_up.truncate(RUNNERS_UP);
+    let k = best.unwrap_or(0);
     Ok(Choice {
         candidate: candidates[k].clone(),
         tried: candidates.len(),
         people: records.len(),
-        rate: (!records.is_empty()).then(|| named as f64 / records.len() as f64),
+        rate: (!records.is_empty()).then(|| named(k) as f64 / records.len() as f64),
+        runners_up: runners_up
+            .into_iter()
+            .map(|k| candidates[k].clone())
+            .collect(),
     })
 }
 

@@ -77,6 +77,7 @@ pub fn sample_aux<'py>(
         seed: seed.unwrap_or(d.seed),
         attributes: attributes.unwrap_or_default(),
         attribute_errors: attribute_error.unwrap_or_default(),
+        up_to: false,
     };
     let key = key_of(key);
     let original = data.data.clone();

@@ -51,6 +51,11 @@ pub struct Adversary {
     /// People's attributes the adversary also knows, exactly.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attributes: Vec<String>,
+    /// A person with fewer usable entries than `facts` gives all of theirs (with proportionally
+    /// fewer wrong facts), so that everyone sampled is attacked and counted. Set by the audit
+    /// for every adversary unless it is `--naive`; not read from an adversaries file.
+    #[serde(skip)]
+    pub up_to: bool,
 }
 
 fn fourteen() -> u32 {
@@ -75,6 +80,7 @@ impl Adversary {
             ratings: true,
             select: Selection::Uniform,
             attributes: Vec::new(),
+            up_to: false,
         }
     }
 
@@ -190,6 +196,7 @@ impl Adversary {
             select: self.select,
             seed,
             attributes: self.attributes.clone(),
+            up_to: self.up_to,
             ..AuxParams::default()
         }
     }

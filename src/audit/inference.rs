@@ -29,6 +29,13 @@ pub struct InferenceResult {
     pub attack: AttackConfig,
     /// People held out of the release as the control.
     pub control_held_out: usize,
+    /// The people's attributes the inference adversary knew: the re-identification
+    /// adversary's, less the sensitive attribute (it never knows the secret it infers).
+    #[serde(default)]
+    pub adversary_attributes: Vec<String>,
+    /// The entries it knew of each person (at most; `all` for every entry).
+    #[serde(default)]
+    pub facts: super::curve::KnownFacts,
     /// The measurement.
     #[serde(flatten)]
     pub measured: Inference,
@@ -61,6 +68,7 @@ pub(super) fn measure(
     let key = made.key;
     let released = Arc::new(made.data);
     let knowledge = PolicyKnowledge::of(policy, &released);
+    let adversary = &without_secret(adversary, sensitive);
     let (effective, _) = adversary.against(&released);
     let ids = original.record_ids();
     let (members, mut non_members): (Vec<u32>, Vec<u32>) = people
@@ -112,8 +120,20 @@ pub(super) fn measure(
         adversary: adversary.name.clone(),
         attack: attack.config(),
         control_held_out: people.control.len(),
+        adversary_attributes: adversary.attributes.clone(),
+        facts: super::curve::KnownFacts::of(adversary.facts),
         measured,
     }))
+}
+
+/// The adversary less the secret: an adversary who knew the sensitive attribute would
+/// "infer" what it already knows.
+fn without_secret(adversary: &Adversary, sensitive: &Sensitive) -> Adversary {
+    let mut a = adversary.clone();
+    if let Sensitive::Attribute(name) = sensitive {
+        a.attributes.retain(|known| known != name);
+    }
+    a
 }
 
 /// Checks the secret against the original data before any release is made: the sensitive

@@ -12,13 +12,17 @@
 //! [`crate::linkage::attack`] on the executor given (threads or a cluster).
 
 pub mod adversary;
+mod assumed;
+pub mod curve;
 mod files;
 pub mod inference;
+mod measure;
 mod recommend;
 pub mod report;
 mod results;
 pub mod risk;
 pub mod search;
+mod verdict;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -33,13 +37,14 @@ use crate::rng::Rng;
 use crate::search::Candidate;
 use crate::{Error, Result};
 pub use adversary::Adversary;
+use curve::{CurvePoint, KnownFacts};
 use files::{Layout, Part, RiskRow, load_part, prepare_dir, write_private_json, write_risk_csv};
 pub use recommend::{BlindRecommendation, blind_recommendation, recommend};
 pub use results::{
     AdversaryResult, Audit, DataSummary, PolicyResult, Provenance, RiskSummary, UnicityPoint,
 };
 use risk::{AdversaryRisk, Target};
-use search::{Search, Searched, Tuning};
+use search::Tuning;
 
 /// The defaults of an audit.
 pub mod defaults {
@@ -57,6 +62,10 @@ pub mod defaults {
     pub const RESAMPLES: usize = 1000;
     /// Tuning people per policy (one draw each), on whom the attack is chosen.
     pub const TUNING: usize = crate::search::TUNING_PEOPLE;
+    /// The entries of a person the verdict assumes an adversary knows: 8, the Netflix study's
+    /// headline (8 ratings with dates +-14 days name 99% of its subscribers), and the most the
+    /// standard battery's adversaries know.
+    pub const ASSUME_FACTS: usize = 8;
 }
 
 /// What to audit.
@@ -89,6 +98,10 @@ pub struct AuditParams {
     /// The inference risk a recommended policy may reach (the upper end of its 95% interval);
     /// none: the recommendation does not look at inference.
     pub target_inference_risk: Option<f64>,
+    /// The knowledge curve's points (not measured with `naive`; empty: no curve).
+    pub curve: Vec<KnownFacts>,
+    /// The entries of a person the verdict assumes the adversary knows.
+    pub assume_facts: KnownFacts,
 }
 
 impl Default for AuditParams {
@@ -106,6 +119,8 @@ impl Default for AuditParams {
             adversaries_file: None,
             inference: None,
             target_inference_risk: None,
+            curve: curve::default_points(),
+            assume_facts: KnownFacts::Count(defaults::ASSUME_FACTS),
         }
     }
 }
@@ -146,6 +161,17 @@ impl AuditParams {
         if self.adversaries.is_empty() {
             return Err(bad("adversaries", "adversaries: none given".into()));
         }
+        if !self.naive && !self.curve.is_empty() && !self.curve.contains(&self.assume_facts) {
+            let points: Vec<String> = self.curve.iter().map(|p| p.to_string()).collect();
+            return Err(bad(
+                "assume_facts",
+                format!(
+                    "assume_facts ({}) must be one of the curve's points ({}): the verdict reads the curve there",
+                    self.assume_facts,
+                    points.join(",")
+                ),
+            ));
+        }
         let mut policies = vec![("pseudonymize".to_string(), Policy::default())];
         for spec in &self.policies {
             let policy = Policy::parse(spec)
@@ -182,17 +208,19 @@ pub fn run(
     if original.num_records() == 0 {
         return Err(Error::input(data, "holds no records"));
     }
-    // Data with a people table: the battery gains the adversaries who know attributes.
-    let mut with_attributes;
-    let params = if params.adversaries_file.is_none() && original.has_attributes() {
-        with_attributes = params.clone();
-        with_attributes
+    // Data with a people table: the battery gains the adversaries who know attributes; unless
+    // the audit is naive, every adversary attacks everyone sampled, with all of a light
+    // person's entries.
+    let mut complete = params.clone();
+    if params.adversaries_file.is_none() && original.has_attributes() {
+        complete
             .adversaries
             .extend(Adversary::with_attributes(original.people().names()));
-        &with_attributes
-    } else {
-        params
-    };
+    }
+    for a in &mut complete.adversaries {
+        a.up_to = !params.naive;
+    }
+    let params = &complete;
     for a in &params.adversaries {
         a.aux_params(0).check_attributes(&original).map_err(|e| {
             match &params.adversaries_file {
@@ -222,7 +250,10 @@ pub fn run(
     let settings = if params.naive {
         settings
     } else {
-        format!("{settings}|informed|{}", params.tuning)
+        format!(
+            "{settings}|informed|{}|curve|{:?}|assume|{}",
+            params.tuning, params.curve, params.assume_facts
+        )
     };
     // What is sensitive, not where it was read from: an audit resumes from a moved file.
     let settings = match &params.inference {
@@ -271,10 +302,17 @@ pub fn run(
             .into_iter()
             .step_by(5)
             .collect();
-    let results: Vec<PolicyResult> = parts.iter().map(|p| p.result.clone()).collect();
+    let mut results: Vec<PolicyResult> = parts.iter().map(|p| p.result.clone()).collect();
+    assumed::fill(
+        &mut results,
+        params.assume_facts,
+        original.has_attributes(),
+        params.target_risk,
+    );
     let (recommended, closest) =
         recommend(&results, params.target_risk, params.target_inference_risk);
     let mut audit = Audit {
+        assumed_facts: (!params.naive && !params.curve.is_empty()).then_some(params.assume_facts),
         target_risk: params.target_risk,
         target_inference_risk: params.target_inference_risk,
         recommended,
@@ -442,107 +480,29 @@ fn audit_policy(
         draws: params.draws,
         executor,
     };
+    let arena = measure::Arena {
+        target: &target,
+        knowledge: &knowledge,
+        params,
+        tuning,
+        executor,
+    };
     let mut adversaries = Vec::new();
     let mut risks: Vec<AdversaryRisk> = Vec::new();
     // The attack each adversary's reported figures come from.
     let mut used: Vec<Candidate> = Vec::new();
     for (a, adversary) in params.adversaries.iter().enumerate() {
-        let (effective, note) = adversary.against(&released);
-        let aux_seed = adversary_seed(params.seed, a);
         let label = format!("audit/{index}/{a}");
-        let sampled = risk::Sampled::draw(&target, &effective, aux_seed)?;
-        let Some(blind) = risk::score(
-            &target,
-            &sampled,
-            &Candidate::naive(),
-            &knowledge,
-            executor,
-            label.clone(),
-        )?
-        else {
+        let Some(m) = arena.measure(adversary, adversary_seed(params.seed, a), label)? else {
             return Ok(None);
         };
-        let searched = if params.naive {
-            None
-        } else {
-            let search = Search {
-                target: &target,
-                adversary: &effective,
-                knowledge: &knowledge,
-                tuning_seed: Rng::derive(aux_seed, &[STREAM_TUNING]).next_u64(),
-                tuning: params.tuning,
-                label: label.clone(),
-            };
-            match search.run(tuning, &sampled, &blind)? {
-                Some(s) => Some(s),
-                None => return Ok(None),
-            }
-        };
-        // The blind default is an adversary of the battery as well: where it names more of the
-        // reported people than the attack chosen on the tuning people (the choice can miss on
-        // other people), the stronger of the two is reported, as the worst adversary is.
-        let blind_values: Vec<f64> = blind.people.iter().map(|p| p.risk).collect();
-        let blind_stronger = searched
-            .as_ref()
-            .is_some_and(|s| blind.mean_risk() > s.risk.mean_risk());
-        let reported = match &searched {
-            None => "blind",
-            Some(_) if blind_stronger => "blind, stronger than the attack chosen",
-            Some(_) => "searched",
-        };
-        let (r, attack) = match searched.as_ref() {
-            Some(s) if !blind_stronger => (&s.risk, s.chosen.candidate.config()),
-            _ => (&blind, Candidate::naive().config()),
-        };
-        let values: Vec<f64> = r.people.iter().map(|p| p.risk).collect();
-        let mean = |v: &[f64]| (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64);
-        let best: Vec<f64> = r.people.iter().map(|p| p.best_guess).collect();
-        adversaries.push(AdversaryResult {
-            name: adversary.name.clone(),
-            facts: effective.facts,
-            wrong: effective.wrong,
-            date_error: effective.date_error,
-            rating_error: effective.rating_error,
-            dates: effective.dates,
-            ratings: effective.ratings,
-            select: effective.select.name(),
-            reidentified: mean(&values),
-            reidentified_ci: risk::mean_interval(&values, defaults::RESAMPLES, aux_seed),
-            best_guess: mean(&best),
-            best_guess_ci: risk::mean_interval(&best, defaults::RESAMPLES, aux_seed ^ 1),
-            people: r.people.len(),
-            false_match_rate: r.false_match_rate(),
-            note,
-            knows_policy: !params.naive,
-            attack: Some(attack),
-            reported: reported.to_string(),
-            chosen_attack: searched.as_ref().map(|s| s.chosen.candidate.config()),
-            attack_other_half: searched
-                .as_ref()
-                .and_then(|s| s.chosen_other_half.as_ref().map(|c| c.candidate.config())),
-            searched: searched.as_ref().map_or(1, |s| s.chosen.tried),
-            tuning: searched
-                .as_ref()
-                .map_or("none", |_| tuning.name())
-                .to_string(),
-            tuning_people: searched.as_ref().map_or(0, Searched::tuning_people),
-            tuning_reidentified: searched.as_ref().and_then(|s| s.chosen.rate),
-            blind_reidentified: mean(&blind_values),
-            blind_reidentified_ci: risk::mean_interval(
-                &blind_values,
-                defaults::RESAMPLES,
-                aux_seed,
-            ),
-        });
-        used.push(match &searched {
-            Some(s) if !blind_stronger => s.chosen.candidate.clone(),
-            _ => Candidate::naive(),
-        });
-        risks.push(match searched {
-            Some(s) if !blind_stronger => s.risk,
-            _ => blind,
-        });
+        adversaries.push(m.result);
+        used.push(m.attack);
+        risks.push(m.risk);
     }
+    let Some(curve) = knowledge_curve(original, params, index, &arena)? else {
+        return Ok(None);
+    };
     let worst = adversaries
         .iter()
         .enumerate()
@@ -591,7 +551,7 @@ fn audit_policy(
             })
         })
         .collect();
-    let inference = match (&params.inference, worst) {
+    let inference = match (&params.inference, inference_adversary(params, &adversaries)) {
         (Some(sensitive), Some(w)) => {
             // The control: people outside the reported sample, as many as it holds; an audit of
             // everyone holds out half of the people instead.
@@ -651,9 +611,58 @@ fn audit_policy(
             risk,
             adversaries,
             inference,
+            curve,
+            assumed: None,
+            holds_up_to: None,
         },
         rows,
     }))
+}
+
+/// Measures the knowledge curve of one release (none with `--naive`).
+fn knowledge_curve(
+    original: &Dataset,
+    params: &AuditParams,
+    index: usize,
+    arena: &measure::Arena<'_>,
+) -> Result<Option<Vec<CurvePoint>>> {
+    if params.naive || params.curve.is_empty() {
+        return Ok(Some(Vec::new()));
+    }
+    curve::measure(
+        original,
+        &params.curve,
+        arena,
+        |j| adversary_seed(params.seed, CURVE_ADVERSARIES + j),
+        &format!("audit/{index}/curve"),
+    )
+}
+
+/// The adversaries of the curve are seeded as the battery's from this index on.
+const CURVE_ADVERSARIES: usize = 10_000;
+
+/// The adversary whose attack the inference test links with: the strongest on
+/// re-identification among those that know something besides the secret itself (an adversary
+/// who knows only the sensitive attribute has nothing left to link with).
+fn inference_adversary(params: &AuditParams, results: &[AdversaryResult]) -> Option<usize> {
+    let secret = match &params.inference {
+        Some(crate::inference::Sensitive::Attribute(name)) => Some(name.as_str()),
+        _ => None,
+    };
+    results
+        .iter()
+        .enumerate()
+        .filter(|(k, r)| {
+            let a = &params.adversaries[*k];
+            r.reidentified.is_some()
+                && (a.facts > 0 || a.attributes.iter().any(|n| Some(n.as_str()) != secret))
+        })
+        .max_by(|x, y| {
+            (x.1.reidentified, x.1.best_guess)
+                .partial_cmp(&(y.1.reidentified, y.1.best_guess))
+                .expect("finite rates")
+        })
+        .map(|(k, _)| k)
 }
 
 /// The distribution of per-person risk, by activity and taste rarity.

@@ -29,6 +29,7 @@ pub fn blind_recommendation(audit: &Audit) -> Option<BlindRecommendation> {
             PolicyResult {
                 worst_reidentified: worst.and_then(|a| a.blind_reidentified),
                 worst_reidentified_ci: worst.and_then(|a| a.blind_reidentified_ci),
+                assumed: None,
                 ..p.clone()
             }
         })
@@ -44,7 +45,9 @@ pub fn blind_recommendation(audit: &Audit) -> Option<BlindRecommendation> {
     })
 }
 
-/// The cheapest policy whose worst adversary's interval stays at or below the target (cost:
+/// The cheapest policy whose worst adversary's interval stays at or below the target (the
+/// adversary of the assumed knowledge, where the policy has one: the curve at K and the
+/// battery's adversaries knowing at most K facts; cost:
 /// RMSE, or the share of entries lost without ratings), and with `inference_target` whose
 /// inference risk's interval does too (a risk the control leaves undefined, or one not
 /// measured, counts as none); else the closest one on re-identification.
@@ -54,7 +57,11 @@ pub fn recommend(
     inference_target: Option<f64>,
 ) -> (Option<String>, Option<String>) {
     let cost = |p: &PolicyResult| p.rmse_cost.unwrap_or(1.0 - p.kept_fraction);
-    let upper = |p: &PolicyResult| p.worst_reidentified_ci.map_or(f64::INFINITY, |c| c[1]);
+    // Against the assumed knowledge where the audit measured it, else the battery's worst.
+    let upper = |p: &PolicyResult| match &p.assumed {
+        Some(a) => a.upper(),
+        None => p.worst_reidentified_ci.map_or(f64::INFINITY, |c| c[1]),
+    };
     let inference_upper = |p: &PolicyResult| {
         p.inference.as_ref().map_or(0.0, |i| {
             let rates = &i.measured.all;

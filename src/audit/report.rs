@@ -5,130 +5,18 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+pub use super::verdict::{assumed_words, verdict};
+use super::verdict::{pct, pct_ci, pct1};
 use super::{Adversary, Audit, PolicyResult};
 use crate::Result;
 use crate::plot::{self, Legend, Plot, Series, Style};
 use crate::search::AttackConfig;
-
-fn pct(x: Option<f64>) -> String {
-    x.map_or("-".to_string(), |v| {
-        if v > 0.0 && v < 0.01 {
-            format!("{:.1}%", v * 100.0)
-        } else {
-            format!("{:.0}%", v * 100.0)
-        }
-    })
-}
-
-fn pct_ci(x: Option<[f64; 2]>) -> String {
-    x.map_or(String::new(), |[a, b]| {
-        format!("[{}, {}]", pct1(a), pct1(b))
-    })
-}
-
-fn pct1(v: f64) -> String {
-    format!("{:.1}%", v * 100.0)
-}
-
-fn cost(p: &PolicyResult) -> String {
-    match p.rmse_cost {
-        Some(c) => format!("{c:+.3}"),
-        None => format!("{:.1}% of entries removed", (1.0 - p.kept_fraction) * 100.0),
-    }
-}
 
 fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-}
-
-/// The verdict in words and numbers.
-pub fn verdict(audit: &Audit, _adversaries: &[Adversary]) -> String {
-    let mut s = String::new();
-    if let Some(base) = audit.policies.first() {
-        let _ = write!(
-            s,
-            "Released as it is (pseudonymized only), {} {} of people are re-identified by the strongest adversary measured ({}).",
-            pct1(base.worst_reidentified.unwrap_or(0.0)),
-            pct_ci(base.worst_reidentified_ci),
-            base.worst_adversary.as_deref().unwrap_or("none")
-        );
-    }
-    let find = |spec: &str| audit.policies.iter().find(|p| p.policy == spec);
-    match (&audit.recommended, &audit.closest) {
-        (Some(spec), _) => {
-            let p = find(spec).expect("recommended is audited");
-            let _ = write!(
-                s,
-                " Recommended: {spec}, {} {} at an RMSE cost of {} (target: at most {}).",
-                pct1(p.worst_reidentified.unwrap_or(0.0)),
-                pct_ci(p.worst_reidentified_ci),
-                cost(p),
-                pct1(audit.target_risk)
-            );
-        }
-        (None, Some(spec)) => {
-            let p = find(spec).expect("closest is audited");
-            let _ = write!(
-                s,
-                " No candidate meets the target of {}; the closest is {spec}, {} {} at an RMSE cost of {}.",
-                pct1(audit.target_risk),
-                pct1(p.worst_reidentified.unwrap_or(0.0)),
-                pct_ci(p.worst_reidentified_ci),
-                cost(p)
-            );
-        }
-        _ => s.push_str(" No candidate was audited."),
-    }
-    let inferred = |p: &PolicyResult| {
-        p.inference.as_ref().map(|i| {
-            let r = &i.measured.all;
-            match r.risk {
-                Some(risk) => format!(
-                    "an inference risk of {} {} (members' secrets guessed right {}, the control's {})",
-                    pct1(risk),
-                    pct_ci(r.risk_ci),
-                    pct(r.main_accuracy),
-                    pct(r.control_accuracy)
-                ),
-                None => format!(
-                    "no measurable inference (the control's secrets are guessed right {} of the time)",
-                    pct(r.control_accuracy)
-                ),
-            }
-        })
-    };
-    if let Some(text) = audit.policies.first().and_then(inferred) {
-        let _ = write!(s, " Linking reveals, released as it is: {text}.");
-    }
-    if let Some(p) = audit.recommended.as_deref().and_then(find)
-        && let Some(text) = inferred(p)
-    {
-        let _ = write!(s, " Under the recommended policy: {text}.");
-    }
-    if let Some(t) = audit.target_inference_risk {
-        let _ = write!(
-            s,
-            " A recommended policy must also keep the inference risk's interval at most {}.",
-            pct1(t)
-        );
-    }
-    if audit.provenance.adversaries_know_policy {
-        let tried = audit
-            .policies
-            .iter()
-            .flat_map(|p| &p.adversaries)
-            .map(|a| a.searched)
-            .max()
-            .unwrap_or(0);
-        let _ = write!(
-            s,
-            " Each adversary knows the published policy (not its seed) and uses the strongest of up to {tried} attacks, chosen on other people: these rates are lower bounds on the risk."
-        );
-    }
-    s
 }
 
 /// An attack configuration in words: `scoreboard-rh-norm (d0 30, B 0.25, rho0 2.5), facts
@@ -170,6 +58,8 @@ struct Figure {
     target: Option<f64>,
     x_desc: String,
     y_desc: String,
+    /// Interval bars per series: (x, low, high).
+    bars: Option<Vec<Vec<(f64, f64, f64)>>>,
 }
 
 /// The report's plots.
@@ -213,7 +103,11 @@ fn figures(audit: &Audit) -> Vec<Figure> {
         }
         .to_string(),
         y_desc: "re-identified (worst adversary)".to_string(),
+        bars: None,
     });
+    if let Some(curve) = curve_figure(audit) {
+        out.push(curve);
+    }
     let mut unicity = Vec::new();
     for p in &shown {
         let mut kinds: Vec<_> = p.unicity.iter().map(|u| u.knowledge).collect();
@@ -239,6 +133,7 @@ fn figures(audit: &Audit) -> Vec<Figure> {
         target: None,
         x_desc: "points known (p)".to_string(),
         y_desc: "unicity".to_string(),
+        bars: None,
     });
     let histogram: Vec<Series> = shown
         .iter()
@@ -263,6 +158,7 @@ fn figures(audit: &Audit) -> Vec<Figure> {
         target: None,
         x_desc: "risk in tenths (1: named in under 10% of draws, 10: in 90% or more)".to_string(),
         y_desc: "share of people".to_string(),
+        bars: None,
     });
     let deciles: Vec<Series> = shown
         .iter()
@@ -286,6 +182,7 @@ fn figures(audit: &Audit) -> Vec<Figure> {
         target: None,
         x_desc: "decile of entries per person".to_string(),
         y_desc: "mean risk".to_string(),
+        bars: None,
     });
     out.push(Figure {
         title: "Sparsity: similarity to the nearest other record".to_string(),
@@ -304,6 +201,7 @@ fn figures(audit: &Audit) -> Vec<Figure> {
         target: None,
         x_desc: "similarity x".to_string(),
         y_desc: "share of people whose nearest other record is >= x".to_string(),
+        bars: None,
     });
     out
 }
@@ -440,6 +338,108 @@ fn attributes_section(audit: &Audit) -> String {
     h
 }
 
+/// What the verdict assumes the adversary knows, and up to how much knowledge each policy holds
+/// the target (empty for a `--naive` audit).
+fn knowledge_section(audit: &Audit, figure: &str) -> String {
+    let (Some(words), Some(k)) = (assumed_words(audit), audit.assumed_facts) else {
+        return String::new();
+    };
+    let mut h = String::new();
+    let _ = write!(
+        h,
+        "<h2 id=\"knowledge\">What the verdict assumes</h2><p>The verdict assumes an adversary who knows <b>{}</b>, and every adversary of the battery below who knows no more. A policy meets the target only against all of them. The curve measures the strongest adversary who knows k of a person's entries, for each k: everyone sampled counts (a person with fewer entries is attacked with all of theirs), and each policy holds the target up to the last point before its curve crosses it.</p><table><tr><th>policy</th><th>holds the target</th><th>at {} known</th><th>95% interval</th><th>binding adversary</th></tr>",
+        escape(&words),
+        escape(&k.words())
+    );
+    for p in &audit.policies {
+        let Some(a) = &p.assumed else { continue };
+        let _ = write!(
+            h,
+            "<tr><td><code>{}</code></td><td>{}</td><td class=\"n\">{}</td><td class=\"n\">{}</td><td>{}</td></tr>",
+            escape(&p.policy),
+            p.holds_up_to.map_or("-".to_string(), |x| x.words()),
+            a.reidentified.map_or("-".to_string(), pct1),
+            pct_ci(a.reidentified_ci),
+            escape(&a.adversary)
+        );
+    }
+    h.push_str("</table>");
+    h.push_str(figure);
+    h
+}
+
+/// The knowledge curve's x: log2 of the entries known; every entry one step past the largest
+/// count.
+fn curve_x(facts: crate::audit::curve::KnownFacts, largest: usize) -> f64 {
+    match facts {
+        crate::audit::curve::KnownFacts::Count(k) => (k as f64).log2(),
+        crate::audit::curve::KnownFacts::All => (largest.max(1) as f64).log2() + 1.0,
+    }
+}
+
+/// Labels of the curve's x axis: the count at whole powers of two.
+fn curve_x_label(x: &f64) -> String {
+    if (x - x.round()).abs() < 1e-9 && *x >= 0.0 {
+        format!("{}", 2f64.powi(x.round() as i32))
+    } else {
+        String::new()
+    }
+}
+
+/// The knowledge curves: re-identified against entries known (log scale), one line per policy,
+/// with attributes where the data has them, intervals as bars, and the target.
+fn curve_figure(audit: &Audit) -> Option<Figure> {
+    let with_attributes = !audit.data.attributes.is_empty();
+    let largest = audit
+        .policies
+        .iter()
+        .flat_map(|p| &p.curve)
+        .filter_map(|c| match c.facts {
+            crate::audit::curve::KnownFacts::Count(k) => Some(k),
+            crate::audit::curve::KnownFacts::All => None,
+        })
+        .max()?;
+    let mut series = Vec::new();
+    let mut bars = Vec::new();
+    for p in audit.policies.iter().filter(|p| !p.curve.is_empty()) {
+        let points: Vec<&crate::audit::curve::CurvePoint> =
+            crate::audit::curve::judged(&p.curve, with_attributes).collect();
+        series.push((
+            p.policy.clone(),
+            points
+                .iter()
+                .filter_map(|c| Some((curve_x(c.facts, largest), c.reidentified?)))
+                .collect(),
+        ));
+        bars.push(
+            points
+                .iter()
+                .filter_map(|c| {
+                    let [lo, hi] = c.reidentified_ci?;
+                    Some((curve_x(c.facts, largest), lo, hi))
+                })
+                .collect(),
+        );
+    }
+    Some(Figure {
+        title: "Knowledge curve: re-identified by entries known".to_string(),
+        name: "knowledge-curve".to_string(),
+        style: Style::Lines,
+        series,
+        target: Some(audit.target_risk),
+        x_desc: format!(
+            "entries known (log scale; the last point: every entry){}",
+            if with_attributes {
+                ", with the attributes"
+            } else {
+                ""
+            }
+        ),
+        y_desc: "re-identified (strongest adversary)".to_string(),
+        bars: Some(bars),
+    })
+}
+
 /// Writes `dir/report.html` and the plots (`dir/*.svg`, `dir/*.png`).
 pub fn write(audit: &Audit, adversaries: &[Adversary], seconds: f64, dir: &Path) -> Result<()> {
     let mut svgs = Vec::new();
@@ -451,6 +451,7 @@ pub fn write(audit: &Audit, adversaries: &[Adversary], seconds: f64, dir: &Path)
         target,
         x_desc: x,
         y_desc: y,
+        bars,
     } in figures(audit)
     {
         if series.iter().all(|s| s.1.is_empty()) {
@@ -470,10 +471,13 @@ pub fn write(audit: &Audit, adversaries: &[Adversary], seconds: f64, dir: &Path)
             style,
             hline: target.map(|t| (target_label.as_str(), t)),
             legend: match name.as_str() {
-                "unicity" | "risk-histogram" => Legend::UpperLeft,
+                "unicity" | "risk-histogram" | "knowledge-curve" => Legend::UpperLeft,
                 "frontier" => Legend::Middle,
                 _ => Legend::LowerRight,
             },
+            bars: bars.as_deref(),
+            x_labels: (name == "knowledge-curve")
+                .then_some(&curve_x_label as &dyn Fn(&f64) -> String),
         };
         plot::both(dir, &p, &series)?;
         let svg = plot::svg_string(&p, &series)?;
@@ -528,6 +532,7 @@ fn page(
         pct1(audit.target_risk)
     );
 
+    h.push_str(&knowledge_section(audit, &figure("knowledge-curve")));
     let informed = audit.provenance.adversaries_know_policy;
     if informed {
         let tuning = audit

@@ -139,6 +139,16 @@ pub struct PolicyResult {
     /// `--sensitive-items` or `--sensitive-attribute`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub inference: Option<super::inference::InferenceResult>,
+    /// The knowledge curve: the strongest adversary knowing k of a person's entries, alone and
+    /// with the attributes (empty with `--naive`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub curve: Vec<super::curve::CurvePoint>,
+    /// What the policy does against the knowledge the verdict assumes (null with `--naive`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub assumed: Option<super::assumed::Assumed>,
+    /// Up to how many known entries the policy holds the target (null with `--naive`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub holds_up_to: Option<super::assumed::HoldsUpTo>,
 }
 
 impl PolicyResult {
@@ -215,6 +225,10 @@ pub struct Provenance {
 /// audit.json.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Audit {
+    /// The entries of a person the verdict assumes an adversary knows (null with `--naive`,
+    /// whose verdict assumes the battery alone).
+    #[serde(default)]
+    pub assumed_facts: Option<super::curve::KnownFacts>,
     /// The target re-identification rate.
     pub target_risk: f64,
     /// The target inference risk, when the recommendation takes one.

@@ -28,6 +28,9 @@ pub struct PersonRisk {
     pub risk: f64,
     /// Share of draws in which the person is the top record.
     pub best_guess: f64,
+    /// Share of draws in which the adversary names somebody (rightly or not).
+    #[serde(default)]
+    pub named: f64,
 }
 
 /// What one adversary achieves against one release.
@@ -148,21 +151,18 @@ pub fn score(
     for (k, &person) in sampled.owners[..members_drawn].iter().enumerate() {
         let o = &outcomes[k];
         if people.last().is_none_or(|p| p.person != person) {
-            people.push(PersonRisk {
-                person,
-                draws: 0,
-                risk: 0.0,
-                best_guess: 0.0,
-            });
+            people.push(PersonRisk::unfound(person));
         }
         let p = people.last_mut().expect("pushed");
         p.draws += 1;
         p.risk += (o.correct && o.m.matched) as u32 as f64;
         p.best_guess += o.correct as u32 as f64;
+        p.named += o.m.matched as u32 as f64;
     }
     for p in &mut people {
         p.risk /= p.draws as f64;
         p.best_guess /= p.draws as f64;
+        p.named /= p.draws as f64;
     }
     let innocents = sampled.owners[members_drawn..]
         .iter()
@@ -172,7 +172,46 @@ pub fn score(
     Ok(Some(AdversaryRisk { people, innocents }))
 }
 
+impl PersonRisk {
+    /// A person with no draw scored yet: never found.
+    pub fn unfound(person: u32) -> PersonRisk {
+        PersonRisk {
+            person,
+            draws: 0,
+            risk: 0.0,
+            best_guess: 0.0,
+            named: 0.0,
+        }
+    }
+}
+
 impl AdversaryRisk {
+    /// Every one of `members` (sorted) counted: a member without a usable draw (too few usable
+    /// entries for an adversary who needs a fixed number) is counted as never found, so that
+    /// rates are over everyone sampled.
+    pub fn counting_everyone(mut self, members: &[u32]) -> AdversaryRisk {
+        if self.people.len() == members.len() {
+            return self;
+        }
+        let scored: std::collections::HashSet<u32> = self.people.iter().map(|p| p.person).collect();
+        self.people.extend(
+            members
+                .iter()
+                .filter(|m| !scored.contains(m))
+                .map(|&m| PersonRisk::unfound(m)),
+        );
+        self.people.sort_by_key(|p| p.person);
+        self
+    }
+
+    /// Of the people named, the share named rightly (per-person shares summed); `None` when
+    /// nobody was named.
+    pub fn precision(&self) -> Option<f64> {
+        let named: f64 = self.people.iter().map(|p| p.named).sum();
+        let right: f64 = self.people.iter().map(|p| p.risk).sum();
+        (named > 0.0).then(|| right / named)
+    }
+
     /// The results of two disjoint groups of people as one, in person order.
     pub fn merge(mut self, other: AdversaryRisk) -> AdversaryRisk {
         self.people.extend(other.people);

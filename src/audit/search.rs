@@ -81,30 +81,48 @@ impl Search<'_> {
         };
         let candidates = candidates(self.knowledge, crate::attack::params::PHI.default_f64());
         let aux = self.adversary.aux_params(self.tuning_seed);
-        let measure = |choice: &Choice, part: &Sampled, keep: &dyn Fn(u32) -> bool, stage: &str| {
-            if choice.candidate == Candidate::naive() {
-                return Ok(Some(blind.only(keep)));
+        // The chosen attack and those the tuning people cannot tell from it, each on `part`:
+        // the strongest is kept (and becomes the choice), so that a choice among attacks the
+        // tuning people cannot separate does not flip on a handful of hits.
+        let measure = |choice: &mut Choice,
+                       part: &Sampled,
+                       keep: &dyn Fn(u32) -> bool,
+                       stage: &str|
+         -> Result<Option<AdversaryRisk>> {
+            let mut best: Option<(AdversaryRisk, Candidate)> = None;
+            let tied = std::iter::once(choice.candidate.clone()).chain(choice.runners_up.clone());
+            for (j, candidate) in tied.enumerate() {
+                let risk = if candidate == Candidate::naive() {
+                    blind.only(keep)
+                } else {
+                    let label = format!("{}/{stage}/{j}", self.label);
+                    match risk::score(t, part, &candidate, self.knowledge, t.executor, label)? {
+                        Some(r) => r,
+                        None => return Ok(None),
+                    }
+                };
+                if best
+                    .as_ref()
+                    .is_none_or(|(b, _)| risk.mean_risk() > b.mean_risk())
+                {
+                    best = Some((risk, candidate));
+                }
             }
-            risk::score(
-                t,
-                part,
-                &choice.candidate,
-                self.knowledge,
-                t.executor,
-                format!("{}/{stage}", self.label),
-            )
+            let (risk, candidate) = best.expect("the chosen attack is measured");
+            choice.candidate = candidate;
+            Ok(Some(risk))
         };
         match tuning {
             Tuning::Disjoint(people) => {
                 let people = &people[..people.len().min(self.tuning)];
-                let chosen = choose(
+                let mut chosen = choose(
                     &arena,
                     &candidates,
                     people,
                     &aux,
                     &format!("{}/tune", self.label),
                 )?;
-                let Some(risk) = measure(&chosen, sampled, &|_| true, "measure")? else {
+                let Some(risk) = measure(&mut chosen, sampled, &|_| true, "measure")? else {
                     return Ok(None);
                 };
                 Ok(Some(Searched {
@@ -122,14 +140,14 @@ impl Search<'_> {
                         .take(self.tuning)
                         .collect()
                 };
-                let on_first = choose(
+                let mut on_first = choose(
                     &arena,
                     &candidates,
                     &half(true),
                     &aux,
                     &format!("{}/tune-first", self.label),
                 )?;
-                let on_second = choose(
+                let mut on_second = choose(
                     &arena,
                     &candidates,
                     &half(false),
@@ -139,7 +157,7 @@ impl Search<'_> {
                 let in_second = |p: u32| !first_half(p);
                 let in_first = |p: u32| first_half(p);
                 let Some(second) = measure(
-                    &on_first,
+                    &mut on_first,
                     &sampled.only(in_second),
                     &in_second,
                     "measure-second",
@@ -148,7 +166,7 @@ impl Search<'_> {
                     return Ok(None);
                 };
                 let Some(first) = measure(
-                    &on_second,
+                    &mut on_second,
                     &sampled.only(in_first),
                     &in_first,
                     "measure-first",

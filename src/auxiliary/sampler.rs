@@ -5,7 +5,9 @@
 //! facts (an item the target does not hold, a random rating and a random date); each kept
 //! rating moved by a uniform amount in [-R, R] (rounded to the data's rating step and clamped to
 //! its scale), each kept date shifted uniformly in [-D, D] days; ratings or dates dropped on
-//! request. Targets with fewer than M usable entries are skipped and counted.
+//! request. Targets with fewer than M usable entries are skipped and counted, unless
+//! `up_to` is set: then such a target's adversary knows every usable entry of theirs (n of them),
+//! floor(K n / M) of them replaced by wrong facts, so that everyone sampled is attacked.
 //!
 //! With a release key, targets are drawn from the people in the release, and `non_members` more
 //! records from the people not in it (to measure false matches). Each target draws from its own
@@ -129,6 +131,9 @@ pub struct AuxParams {
     /// (attribute, E): a numeric attribute known only within +-E, as a range of width 2E whose
     /// centre is off the true value by up to E (uniformly, in whole units).
     pub attribute_errors: Vec<(String, u32)>,
+    /// A target with fewer than M usable entries gives all of them (with proportionally fewer
+    /// wrong facts) instead of being skipped; `items = usize::MAX` then means every entry.
+    pub up_to: bool,
 }
 
 impl Default for AuxParams {
@@ -147,6 +152,7 @@ impl Default for AuxParams {
             seed: defaults::SEED,
             attributes: Vec::new(),
             attribute_errors: Vec::new(),
+            up_to: false,
         }
     }
 }
@@ -503,6 +509,21 @@ pub fn sample(original: &Dataset, params: &AuxParams, key: Option<&ReleaseKey>) 
     Ok(Sampled { records, skipped })
 }
 
+/// How many facts (M') and wrong facts (K') a target with `usable` usable entries gives: M and
+/// K when it has at least M; with `up_to`, all of them and floor(K x usable / M) wrong (an
+/// adversary who also knows attributes keeps those when the target has no usable entry); else
+/// `None` (skipped).
+fn known_counts(params: &AuxParams, usable: usize) -> Option<(usize, usize)> {
+    if usable >= params.items {
+        return Some((params.items, params.wrong));
+    }
+    if !params.up_to || (usable == 0 && params.attributes.is_empty()) {
+        return None;
+    }
+    let wrong = (params.wrong as u128 * usable as u128 / params.items as u128) as usize;
+    Some((usable, wrong))
+}
+
 fn sample_one(
     data: &Dataset,
     scale: &Scale,
@@ -514,26 +535,24 @@ fn sample_one(
     let usable: Vec<usize> = (0..entries.len())
         .filter(|&k| scale.allowed[entries.keys[k] as usize])
         .collect();
-    if usable.len() < params.items {
-        return None;
-    }
+    let (items, wrong_count) = known_counts(params, usable.len())?;
     // M distinct entries, uniformly (partial Fisher-Yates), in the record's order.
     let mut pick = usable;
-    for k in 0..params.items {
+    for k in 0..items {
         let j = k + rng.below((pick.len() - k) as u64) as usize;
         pick.swap(k, j);
     }
-    pick.truncate(params.items);
+    pick.truncate(items);
     // Which K of them become wrong facts.
-    let mut order: Vec<usize> = (0..params.items).collect();
+    let mut order: Vec<usize> = (0..items).collect();
     rng.shuffle(&mut order);
-    let mut wrong = vec![false; params.items];
+    let mut wrong = vec![false; items];
     order
         .iter()
-        .take(params.wrong)
+        .take(wrong_count)
         .for_each(|&k| wrong[k] = true);
     let ids = data.item_ids();
-    let mut facts = Vec::with_capacity(params.items);
+    let mut facts = Vec::with_capacity(items);
     for (slot, &k) in pick.iter().enumerate() {
         let (item, rating, day) = if wrong[slot] {
             // An item the target does not hold (give up on targets that hold nearly all).

@@ -52,6 +52,17 @@ pub struct AuditArgs {
     /// most this (off by default; needs the inference test).
     #[arg(long, value_name = "T")]
     target_inference_risk: Option<f64>,
+    /// The knowledge curve: for each policy, the strongest adversary who knows k of a person's
+    /// entries (true, dates +-3 days; a person with fewer gives all of theirs), for each k
+    /// listed (`all`: every entry), alone and with the people's attributes where the data has
+    /// them. Not measured with --naive.
+    #[arg(long, default_value = "1,2,4,8,16,32,all", value_name = "K,K,...")]
+    curve: String,
+    /// The entries of a person the verdict assumes an adversary knows (a point of --curve): a
+    /// policy is recommended only if the curve there, and every battery adversary knowing at
+    /// most as many facts, stay under the target.
+    #[arg(long, default_value_t = audit_defaults::ASSUME_FACTS.to_string(), value_name = "K")]
+    assume_facts: String,
     /// Finish an interrupted audit: compute only the missing policies.
     #[arg(long)]
     resume: bool,
@@ -68,7 +79,17 @@ impl AuditArgs {
             self.sensitive_items.as_deref(),
             self.sensitive_attribute.as_deref(),
         )?;
+        let curve = deanon::audit::curve::parse_points(&self.curve)?;
+        let assume_facts = deanon::audit::curve::KnownFacts::parse(&self.assume_facts)
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "--assume-facts takes a whole number of entries of at least 1 or 'all', got '{}'",
+                    self.assume_facts
+                )
+            })?;
         let params = AuditParams {
+            curve,
+            assume_facts,
             inference,
             target_inference_risk: self.target_inference_risk,
             policies: self.policies,

@@ -75,6 +75,7 @@ impl AuxArgs {
             seed: self.seed,
             attributes: self.attributes,
             attribute_errors: self.attribute_error,
+            up_to: false,
         };
         let job = deanon::jobs::AuxJob {
             data: self.data,

@@ -82,6 +82,8 @@ pub fn draw_all(f: &Finished, dir: &Path) -> Result<Vec<(String, String)>> {
                 style: Style::Lines,
                 hline: None,
                 legend: Legend::LowerRight,
+                bars: None,
+                x_labels: None,
             },
             &reid,
         )?;
@@ -103,6 +105,8 @@ pub fn draw_all(f: &Finished, dir: &Path) -> Result<Vec<(String, String)>> {
                 style: Style::Lines,
                 hline: None,
                 legend: Legend::LowerRight,
+                bars: None,
+                x_labels: None,
             },
             &entropy,
         )?;
@@ -130,6 +134,8 @@ pub fn draw_all(f: &Finished, dir: &Path) -> Result<Vec<(String, String)>> {
                 style: Style::Lines,
                 hline: None,
                 legend: Legend::LowerRight,
+                bars: None,
+                x_labels: None,
             },
             &series,
         )?;
@@ -170,6 +176,8 @@ pub fn draw_all(f: &Finished, dir: &Path) -> Result<Vec<(String, String)>> {
                     style: Style::Points,
                     hline: None,
                     legend: Legend::LowerRight,
+                    bars: None,
+                    x_labels: None,
                 },
                 &series,
             )?;

@@ -1,0 +1,138 @@
+//! The knowledge the verdict assumes, and what each policy does against it: the adversary who
+//! knows K of a person's entries (and all of their attributes, where the data has them) is the
+//! curve at K; a policy meets the target at K only if that point, and every adversary of the
+//! battery who knows at most K facts, stay at or below it. Computed from a policy's measured
+//! results when the audit is written, so a resumed audit judges with its own target.
+
+use serde::{Deserialize, Serialize};
+
+use super::curve::{self, KnownFacts};
+use super::{AdversaryResult, PolicyResult};
+
+/// What a policy does against the assumed adversary (audit.json's `assumed` per policy).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Assumed {
+    /// Entries known.
+    pub facts: KnownFacts,
+    /// Whether all of the person's attributes are known too.
+    pub attributes: bool,
+    /// The binding adversary: the curve's point at K, or a battery adversary knowing at most K
+    /// facts that does better.
+    pub adversary: String,
+    /// Its re-identification rate.
+    pub reidentified: Option<f64>,
+    /// Its 95% interval.
+    pub reidentified_ci: Option<[f64; 2]>,
+}
+
+impl Assumed {
+    /// The upper end of the interval (the rate without one; infinite without either: a policy
+    /// that measured nothing meets no target).
+    pub fn upper(&self) -> f64 {
+        self.reidentified_ci
+            .map(|c| c[1])
+            .or(self.reidentified)
+            .unwrap_or(f64::INFINITY)
+    }
+}
+
+/// The binding adversary of `policy` at `assumed` entries (with attributes when
+/// `with_attributes`): the highest upper end among the curve's point there and the battery's
+/// adversaries knowing at most that many facts. `None` when the policy has no curve (a `--naive`
+/// audit).
+pub fn judge(policy: &PolicyResult, assumed: KnownFacts, with_attributes: bool) -> Option<Assumed> {
+    let point = curve::at(&policy.curve, with_attributes, assumed)?;
+    let mut best = Assumed {
+        facts: assumed,
+        attributes: with_attributes,
+        adversary: curve::adversary(assumed, &[]).name,
+        reidentified: point.reidentified,
+        reidentified_ci: point.reidentified_ci,
+    };
+    if with_attributes {
+        best.adversary = format!("{} + attributes", curve::adversary(assumed, &[]).name);
+    }
+    let within = |a: &&AdversaryResult| KnownFacts::Count(a.facts) <= assumed;
+    for a in policy.adversaries.iter().filter(within) {
+        let candidate = Assumed {
+            facts: assumed,
+            attributes: with_attributes,
+            adversary: a.name.clone(),
+            reidentified: a.reidentified,
+            reidentified_ci: a.reidentified_ci,
+        };
+        if a.reidentified.is_some() && candidate.upper() > best.upper() {
+            best = candidate;
+        }
+    }
+    Some(best)
+}
+
+/// Fills each policy's `assumed` and `holds_up_to` for the audit's assumed knowledge and target.
+pub fn fill(
+    policies: &mut [PolicyResult],
+    assumed: KnownFacts,
+    with_attributes: bool,
+    target: f64,
+) {
+    for p in policies {
+        p.assumed = judge(p, assumed, with_attributes);
+        p.holds_up_to = if p.curve.is_empty() {
+            None
+        } else {
+            Some(
+                curve::holds_up_to(&p.curve, with_attributes, target)
+                    .map_or(HoldsUpTo::None, HoldsUpTo::Facts),
+            )
+        };
+    }
+}
+
+/// Up to how many known entries a policy holds the target (audit.json's `holds_up_to`: a
+/// number, `"all"`, or 0 when it fails with a single known entry).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HoldsUpTo {
+    /// Not even against one known entry.
+    None,
+    /// Up to and including this point of the curve.
+    Facts(KnownFacts),
+}
+
+impl HoldsUpTo {
+    /// In words, for the report.
+    pub fn words(self) -> String {
+        match self {
+            HoldsUpTo::None => "does not hold against 1 known entry".to_string(),
+            HoldsUpTo::Facts(KnownFacts::All) => "holds even against every entry".to_string(),
+            HoldsUpTo::Facts(KnownFacts::Count(1)) => "holds up to 1 known entry".to_string(),
+            HoldsUpTo::Facts(k) => format!("holds up to {k} known entries"),
+        }
+    }
+}
+
+impl Serialize for HoldsUpTo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match self {
+            HoldsUpTo::None => s.serialize_u64(0),
+            HoldsUpTo::Facts(k) => k.serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for HoldsUpTo {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Raw {
+            Count(usize),
+            Text(String),
+        }
+        Ok(match Raw::deserialize(d)? {
+            Raw::Count(0) => HoldsUpTo::None,
+            Raw::Count(k) => HoldsUpTo::Facts(KnownFacts::Count(k)),
+            Raw::Text(t) => HoldsUpTo::Facts(
+                KnownFacts::parse(&t).ok_or_else(|| serde::de::Error::custom(t.clone()))?,
+            ),
+        })
+    }
+}

@@ -1,0 +1,198 @@
+//! End-to-end tests of the audit's knowledge curve and assumed knowledge: every point counts
+//! everyone sampled, the verdict names the knowledge it assumes, the recommendation holds at
+//! it, and the inference adversary never knows the secret it infers.
+
+mod common;
+
+use common::*;
+
+const TRUNCATE: &str = "date-drop|rating-drop|truncate:max_per_record=5|attr-drop:name=region|attr-generalize:name=age,width=20";
+
+fn upper(v: &serde_json::Value) -> f64 {
+    v["reidentified_ci"][1]
+        .as_f64()
+        .or(v["reidentified"].as_f64())
+        .unwrap_or(0.0)
+}
+
+#[test]
+fn the_curve_counts_everyone_and_the_recommendation_holds_at_the_assumed_knowledge() {
+    let dir = tempdir();
+    // The twin carries age, gender and region.
+    let data = generated_as(dir.path(), "netflix-like", 1500, 4, true);
+    let out = dir.path().join("audit");
+    ok(&[
+        "audit",
+        s(&data),
+        "--policy",
+        TRUNCATE,
+        "--policy",
+        "date-coarsen:to=year|rating-noise:scale=1",
+        "--sample",
+        "150",
+        "--draws",
+        "1",
+        "--tuning",
+        "100",
+        "--curve",
+        "1,4,all",
+        "--assume-facts",
+        "4",
+        "--target-risk",
+        "0.3",
+        "-o",
+        s(&out),
+    ]);
+    let a = read_json(&out.join("audit.json"));
+    assert_eq!(a["assumed_facts"], 4);
+    let verdict = a["verdict"].as_str().unwrap();
+    assert!(
+        verdict.contains("knows 4 of a person's entries")
+            && verdict.contains("age, gender, region"),
+        "{verdict}"
+    );
+    let target = 0.3;
+    let cost = |p: &serde_json::Value| {
+        p["rmse_cost"]
+            .as_f64()
+            .unwrap_or(1.0 - p["kept_fraction"].as_f64().unwrap())
+    };
+    let mut meets = Vec::new();
+    for p in a["policies"].as_array().unwrap() {
+        let members = p["members"].as_u64().unwrap();
+        let curve = p["curve"].as_array().unwrap();
+        assert_eq!(curve.len(), 6, "three points, alone and with attributes");
+        for c in curve {
+            // Everyone sampled counts, light raters included.
+            assert_eq!(c["people"].as_u64().unwrap(), members, "{c}");
+            let ci = c["reidentified_ci"].as_array().unwrap();
+            assert!(ci[0].as_f64().unwrap() <= c["reidentified"].as_f64().unwrap());
+        }
+        for adversary in p["adversaries"].as_array().unwrap() {
+            assert_eq!(
+                adversary["people"].as_u64().unwrap(),
+                members,
+                "{adversary}"
+            );
+        }
+        // The judged points are those with attributes; holds_up_to is the last point before
+        // the first one over the target.
+        let judged: Vec<&serde_json::Value> =
+            curve.iter().filter(|c| c["attributes"] == true).collect();
+        let mut held = serde_json::json!(0);
+        for c in &judged {
+            if upper(c) > target {
+                break;
+            }
+            held = c["facts"].clone();
+        }
+        assert_eq!(p["holds_up_to"], held, "{}", p["policy"]);
+        // The assumed figure is the worst of the curve at 4 and the battery knowing <= 4 facts.
+        let at_4 = judged.iter().find(|c| c["facts"] == 4).unwrap();
+        let mut worst = upper(at_4);
+        for adversary in p["adversaries"].as_array().unwrap() {
+            if adversary["facts"].as_u64().unwrap() <= 4 && adversary["reidentified"].is_f64() {
+                worst = worst.max(upper(adversary));
+            }
+        }
+        assert!(
+            (upper(&p["assumed"]) - worst).abs() < 1e-12,
+            "{}",
+            p["assumed"]
+        );
+        if worst <= target {
+            meets.push((cost(p), p["policy"].as_str().unwrap().to_string()));
+        }
+    }
+    meets.sort_by(|x, y| x.0.total_cmp(&y.0));
+    assert_eq!(
+        a["recommended"].as_str(),
+        meets.first().map(|m| m.1.as_str()),
+        "the cheapest policy that holds at the assumed knowledge"
+    );
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(report.contains("What the verdict assumes"));
+    assert!(out.join("knowledge-curve.svg").exists() && out.join("knowledge-curve.png").exists());
+}
+
+#[test]
+fn a_naive_audit_has_no_curve_and_counts_as_before() {
+    let dir = tempdir();
+    let data = twin(dir.path(), 800, 5);
+    let out = dir.path().join("audit");
+    ok(&[
+        "audit",
+        s(&data),
+        "--sample",
+        "100",
+        "--draws",
+        "1",
+        "--naive",
+        "-o",
+        s(&out),
+    ]);
+    let a = read_json(&out.join("audit.json"));
+    assert!(a["assumed_facts"].is_null());
+    let base = &a["policies"][0];
+    assert!(base.get("curve").is_none() && base.get("holds_up_to").is_none());
+    assert!(!a["verdict"].as_str().unwrap().contains("assumes"));
+}
+
+#[test]
+fn the_assumed_knowledge_must_be_a_point_of_the_curve() {
+    let dir = tempdir();
+    let data = twin(dir.path(), 300, 5);
+    let out = dir.path().join("audit");
+    let e = fails(&[
+        "audit",
+        s(&data),
+        "--curve",
+        "1,2",
+        "--assume-facts",
+        "8",
+        "-o",
+        s(&out),
+    ]);
+    assert!(
+        e.contains("assume_facts (8) must be one of the curve's points (1,2)"),
+        "{e}"
+    );
+    let e = fails(&["audit", s(&data), "--curve", "1,zero", "-o", s(&out)]);
+    assert!(e.contains("curve takes whole numbers"), "{e}");
+    assert!(!out.exists(), "nothing written");
+}
+
+#[test]
+fn the_inference_adversary_never_knows_the_secret() {
+    let dir = tempdir();
+    let data = generated_as(dir.path(), "netflix-like", 1200, 6, true);
+    let out = dir.path().join("audit");
+    ok(&[
+        "audit",
+        s(&data),
+        "--sample",
+        "120",
+        "--draws",
+        "1",
+        "--tuning",
+        "100",
+        "--curve",
+        "8",
+        "--sensitive-attribute",
+        "gender",
+        "-o",
+        s(&out),
+    ]);
+    let a = read_json(&out.join("audit.json"));
+    for p in a["policies"].as_array().unwrap() {
+        let i = &p["inference"];
+        let known: Vec<&str> = i["adversary_attributes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert!(!known.contains(&"gender"), "{known:?}");
+        assert!(i["facts"].is_u64() || i["facts"] == "all", "{}", i["facts"]);
+    }
+}
