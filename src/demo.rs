@@ -21,6 +21,9 @@ use crate::dataset::{store, summary};
 use crate::linkage::{self, AttackOptions, Executor};
 use crate::{Error, Result};
 
+/// The demo audit's knowledge curve: entries known.
+const DEMO_CURVE: [usize; 5] = [1, 2, 4, 8, 16];
+
 /// What the demo runs on.
 #[derive(Clone, Debug)]
 pub struct DemoParams {
@@ -176,6 +179,13 @@ pub fn run(params: &DemoParams) -> Result<String> {
             sample: 400,
             draws: 3,
             seed: params.seed,
+            // The curve up to 16 known entries (every entry of the heaviest raters costs
+            // most of an audit at this size), its search on 100 tuning people.
+            curve: DEMO_CURVE
+                .iter()
+                .map(|&k| crate::audit::curve::KnownFacts::Count(k))
+                .collect(),
+            curve_tuning: 100,
             inference: sensitive_titles(&data).map(|ids| crate::inference::Sensitive::Items {
                 ids,
                 source: "the demo's sensitive titles".into(),

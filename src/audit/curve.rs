@@ -214,6 +214,7 @@ pub(super) fn measure(
     };
     let arena = Arena {
         target: &target,
+        tuning_people: arena.tuning_people.min(arena.params.curve_tuning),
         ..*arena
     };
     let names = original.people().names();

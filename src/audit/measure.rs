@@ -35,6 +35,8 @@ pub(super) struct Arena<'a> {
     pub tuning: Tuning<'a>,
     /// Where the attacks run.
     pub executor: &'a Executor,
+    /// Tuning people at most for each adversary's search.
+    pub tuning_people: usize,
 }
 
 impl Arena<'_> {
@@ -69,7 +71,7 @@ impl Arena<'_> {
                 adversary: &effective,
                 knowledge: self.knowledge,
                 tuning_seed: Rng::derive(aux_seed, &[STREAM_TUNING]).next_u64(),
-                tuning: self.params.tuning,
+                tuning: self.tuning_people,
                 label,
             };
             match search.run(self.tuning, &sampled, &blind)? {

@@ -66,6 +66,10 @@ pub mod defaults {
     /// headline (8 ratings with dates +-14 days name 99% of its subscribers), and the most the
     /// standard battery's adversaries know.
     pub const ASSUME_FACTS: usize = 8;
+    /// Tuning people per policy for each point of the curve: fewer than the battery's, since a
+    /// curve has up to 14 points and its adversaries know true facts (a choice the tuning
+    /// people cannot make is settled on the reported people: see `search::Choice`).
+    pub const CURVE_TUNING: usize = 200;
 }
 
 /// What to audit.
@@ -102,6 +106,8 @@ pub struct AuditParams {
     pub curve: Vec<KnownFacts>,
     /// The entries of a person the verdict assumes the adversary knows.
     pub assume_facts: KnownFacts,
+    /// Tuning people per policy for each point of the curve (at most `tuning`).
+    pub curve_tuning: usize,
 }
 
 impl Default for AuditParams {
@@ -121,6 +127,7 @@ impl Default for AuditParams {
             target_inference_risk: None,
             curve: curve::default_points(),
             assume_facts: KnownFacts::Count(defaults::ASSUME_FACTS),
+            curve_tuning: defaults::CURVE_TUNING,
         }
     }
 }
@@ -157,6 +164,12 @@ impl AuditParams {
         }
         if self.tuning == 0 && !self.naive {
             return Err(bad("tuning", "tuning must be at least 1, got 0".into()));
+        }
+        if self.curve_tuning == 0 && !self.naive && !self.curve.is_empty() {
+            return Err(bad(
+                "curve_tuning",
+                "curve_tuning must be at least 1, got 0".into(),
+            ));
         }
         if self.adversaries.is_empty() {
             return Err(bad("adversaries", "adversaries: none given".into()));
@@ -251,8 +264,8 @@ pub fn run(
         settings
     } else {
         format!(
-            "{settings}|informed|{}|curve|{:?}|assume|{}",
-            params.tuning, params.curve, params.assume_facts
+            "{settings}|informed|{}|curve|{:?}|{}|assume|{}",
+            params.tuning, params.curve, params.curve_tuning, params.assume_facts
         )
     };
     // What is sensitive, not where it was read from: an audit resumes from a moved file.
@@ -486,6 +499,7 @@ fn audit_policy(
         params,
         tuning,
         executor,
+        tuning_people: params.tuning,
     };
     let mut adversaries = Vec::new();
     let mut risks: Vec<AdversaryRisk> = Vec::new();

@@ -63,6 +63,9 @@ pub struct AuditArgs {
     /// most as many facts, stay under the target.
     #[arg(long, default_value_t = audit_defaults::ASSUME_FACTS.to_string(), value_name = "K")]
     assume_facts: String,
+    /// Tuning people per policy for each point of the curve (at most --tuning).
+    #[arg(long, default_value_t = audit_defaults::CURVE_TUNING, value_name = "N")]
+    curve_tuning: usize,
     /// Finish an interrupted audit: compute only the missing policies.
     #[arg(long)]
     resume: bool,
@@ -90,6 +93,7 @@ impl AuditArgs {
         let params = AuditParams {
             curve,
             assume_facts,
+            curve_tuning: self.curve_tuning,
             inference,
             target_inference_risk: self.target_inference_risk,
             policies: self.policies,
