@@ -24,6 +24,9 @@ pub(crate) fn font() {
 /// A series: its label and its (x, y) points.
 pub type Series = (String, Vec<(f64, f64)>);
 
+/// A series' vertical interval bars: (x, low, high) each.
+pub type Bars = Vec<(f64, f64, f64)>;
+
 /// How a series is drawn.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Style {
@@ -54,7 +57,7 @@ pub struct Plot<'a> {
     /// Where the legend goes.
     pub legend: Legend,
     /// Vertical interval bars, per series (in series order): (x, low, high).
-    pub bars: Option<&'a [Vec<(f64, f64, f64)>]>,
+    pub bars: Option<&'a [Bars]>,
     /// How x values are labelled (else as numbers).
     pub x_labels: Option<&'a dyn Fn(&f64) -> String>,
 }

@@ -59,7 +59,7 @@ struct Figure {
     x_desc: String,
     y_desc: String,
     /// Interval bars per series: (x, low, high).
-    bars: Option<Vec<Vec<(f64, f64, f64)>>>,
+    bars: Option<Vec<crate::plot::Bars>>,
 }
 
 /// The report's plots.
