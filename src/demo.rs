@@ -96,10 +96,7 @@ pub fn run(params: &DemoParams) -> Result<String> {
         "aux", "", "top-1 +-3d", "matched +-3d", "paper", "top-1 +-14d", "matched +-14d", "paper"
     );
     let attack_params = AttackParams::defaults();
-    let options = AttackOptions {
-        resamples: 0,
-        ..AttackOptions::default()
-    };
+    let options = AttackOptions::default();
     for (row, &(items, wrong, paper3, paper14)) in PAPER_FIG4.iter().enumerate() {
         let label = if wrong == 0 {
             format!("{items}")

@@ -183,8 +183,6 @@ pub struct AttackJob {
     pub output: PathBuf,
     /// Summary JSON.
     pub summary: Option<PathBuf>,
-    /// Bootstrap resamples for the intervals.
-    pub resamples: usize,
     /// Where the scoring runs: this process, or timely dataflow workers (threads, processes,
     /// hosts).
     pub executor: Executor,
@@ -215,8 +213,6 @@ pub fn attack(job: &AttackJob) -> Result<Option<AttackReport>> {
     let item_map = job.item_map.as_deref().map(ItemMap::read).transpose()?;
     let options = AttackOptions {
         item_map: item_map.as_ref(),
-        resamples: job.resamples,
-        bootstrap_seed: job.params.seed(),
         ..AttackOptions::default()
     };
     let run = attack_records(
@@ -278,8 +274,8 @@ pub fn attack_records(
     Ok(Some((attacked, AttackReport { summary, warnings })))
 }
 
-/// [`attack_records`] in this process with `item_map` and `resamples` bootstrap resamples
-/// seeded by the parameters' seed: the outcomes (MATCHES.csv's rows) and the report.
+/// [`attack_records`] in this process with `item_map`: the outcomes (MATCHES.csv's rows) and the
+/// report.
 pub fn attack_in_memory(
     release: &Arc<Dataset>,
     aux: Vec<AuxRecord>,
@@ -287,12 +283,9 @@ pub fn attack_in_memory(
     item_map: Option<&ItemMap>,
     params: &AttackParams,
     informed: bool,
-    resamples: usize,
 ) -> Result<(Vec<matches::Outcome>, AttackReport)> {
     let options = AttackOptions {
         item_map,
-        resamples,
-        bootstrap_seed: params.seed(),
         ..AttackOptions::default()
     };
     let (attacked, report) = attack_records(
@@ -374,7 +367,7 @@ pub struct InferJob {
     pub params: AttackParams,
     /// Know the release's recorded policy ([`informed`]).
     pub informed: bool,
-    /// Bootstrap resamples for the intervals.
+    /// Bootstrap resamples for the inference risk's interval.
     pub resamples: usize,
     /// INFER.json.
     pub output: PathBuf,
@@ -420,9 +413,9 @@ pub fn infer(job: &InferJob) -> Result<(crate::inference::Inference, Vec<String>
     Ok((report, warnings))
 }
 
-/// [`infer`] once its inputs are read, in this process: the attack ([`attack_records`], with
-/// `resamples` bootstrap resamples seeded by the parameters' seed), then the measurement. Errors
-/// about the aux are [`Error::Parameter`] named `aux`.
+/// [`infer`] once its inputs are read, in this process: the attack ([`attack_records`]), then
+/// the measurement (the risk's interval from `resamples` bootstrap resamples seeded by the
+/// parameters' seed). Errors about the aux are [`Error::Parameter`] named `aux`.
 #[allow(clippy::too_many_arguments)]
 pub fn infer_records(
     release: &Arc<Dataset>,
@@ -435,11 +428,7 @@ pub fn infer_records(
     resamples: usize,
 ) -> Result<(crate::inference::Inference, Vec<String>)> {
     crate::inference::check_aux(&aux, key)?;
-    let options = AttackOptions {
-        resamples,
-        bootstrap_seed: params.seed(),
-        ..AttackOptions::default()
-    };
+    let options = AttackOptions::default();
     let (attacked, report) = attack_records(
         release,
         aux.clone(),

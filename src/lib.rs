@@ -31,6 +31,7 @@ pub mod demo;
 pub mod error;
 pub mod experiment;
 pub mod inference;
+pub mod interval;
 pub mod jobs;
 pub mod linkage;
 pub mod metrics;

@@ -139,10 +139,6 @@ impl Executor {
 pub struct AttackOptions<'a> {
     /// Links the aux's catalogue to the release's items.
     pub item_map: Option<&'a ItemMap>,
-    /// Bootstrap resamples behind the summary's intervals.
-    pub resamples: usize,
-    /// Seed of the bootstrap.
-    pub bootstrap_seed: u64,
     /// Distinguishes attacks that a cluster runs one after another (an experiment's cells), so
     /// that processes that disagree on which one they run stop with an error.
     pub label: String,
@@ -155,11 +151,10 @@ pub struct AttackOptions<'a> {
 impl AttackOptions<'_> {
     /// The options of an attack whose rates are not reported but read per outcome, on aux
     /// sampled from the data itself (the audit's and the search's draws, the inference
-    /// measurements): no bootstrap, no check that the aux shares items with the release, and
-    /// `label` for the cluster.
+    /// measurements): no check that the aux shares items with the release, and `label` for the
+    /// cluster.
     pub fn per_outcome(label: String) -> Self {
         AttackOptions {
-            resamples: 0,
             label,
             require_common_items: false,
             ..AttackOptions::default()
@@ -171,8 +166,6 @@ impl Default for AttackOptions<'_> {
     fn default() -> Self {
         AttackOptions {
             item_map: None,
-            resamples: 1000,
-            bootstrap_seed: 0,
             label: String::new(),
             require_common_items: true,
         }
@@ -250,7 +243,7 @@ pub fn attack(
         }
     };
     let outcomes = matches::outcomes(release, aux, &found, key);
-    let summary = metrics::summarize(&outcomes, params, options.resamples, options.bootstrap_seed);
+    let summary = metrics::summarize(&outcomes, params);
     Ok(Some(Attacked {
         outcomes,
         summary,

@@ -225,8 +225,6 @@ impl AliasTable {
     }
 }
 
-/// A fixed, nearly standard normal value for a key, without a generator: the standardized sum of
-/// the 8 bytes of the key's SplitMix64 hash (Irwin-Hall, so within +-4.9). For large tables of
 /// The 2.5th and 97.5th percentiles of `values` (a bootstrap distribution): a 95% interval;
 /// `None` when there are none.
 pub fn percentile_interval(mut values: Vec<f64>) -> Option<[f64; 2]> {
@@ -240,7 +238,8 @@ pub fn percentile_interval(mut values: Vec<f64>) -> Option<[f64; 2]> {
 }
 
 /// A 95% percentile-bootstrap interval of the mean of `values`: `resamples` resamples with
-/// replacement drawn from `rng`; `None` without values or resamples.
+/// replacement drawn from `rng`; `None` without values or resamples. For a mean that is not a
+/// proportion (a proportion takes [`crate::interval::wilson_mean`]).
 pub fn bootstrap_mean_interval(
     values: &[f64],
     resamples: usize,
@@ -261,6 +260,8 @@ pub fn bootstrap_mean_interval(
     percentile_interval(means)
 }
 
+/// A fixed, nearly standard normal value for a key, without a generator: the standardized sum of
+/// the 8 bytes of the key's SplitMix64 hash (Irwin-Hall, so within +-4.9). For large tables of
 /// pseudo-random values that are cheaper to recompute than to store and look up.
 #[inline]
 pub fn hashed_normal(key: u64) -> f64 {

@@ -52,7 +52,16 @@ fn unicity_csv_has_the_contract_columns_and_sane_values() {
         let u: f64 = r[6].parse().unwrap();
         assert!((u - unique as f64 / draws as f64).abs() < 1e-12);
         let (lo, hi): (f64, f64) = (r[7].parse().unwrap(), r[8].parse().unwrap());
-        assert!(lo <= u && u <= hi, "{r:?}");
+        assert!(lo <= u && u <= hi && lo < hi, "{r:?}");
+        // The 95% Wilson score interval over people at the mean share (docs/method.md).
+        let (n, z) = (people as f64, 1.959_963_984_540_054_f64);
+        let centre = (u + z * z / (2.0 * n)) / (1.0 + z * z / n);
+        let half = z * (u * (1.0 - u) / n + z * z / (4.0 * n * n)).sqrt() / (1.0 + z * z / n);
+        assert!(
+            (lo - (centre - half).max(0.0)).abs() < 1e-9
+                && (hi - (centre + half).min(1.0)).abs() < 1e-9,
+            "{r:?}"
+        );
         by_kind.entry(r[0].clone()).or_default().push(u);
     }
     // More points, or more known of each point, single people out more often.

@@ -408,13 +408,14 @@ def attack(
     facts_used, sigma[, posterior]``, ``posterior`` for the likelihood algorithm; blanks are
     NaN/None); ``summary`` is the summary JSON as a dict
     (``recall``: the re-identification rate, matched and correct; ``precision``,
-    ``top1_rate``, ``false_match_rate``, their 95% intervals, ...). With ``key`` candidates
+    ``top1_rate``, ``false_match_rate``, their 95% Wilson score intervals, ...). With ``key`` candidates
     are original ids. ``item_map`` (``aux_item, release_item``) links another catalogue.
     Columns of ``aux`` other than its own are attributes the adversary knows (as
     :func:`sample_aux` writes them). ``informed=True`` is the adversary who knows the release's published policy (recorded in
     the release): the aux facts are mapped into the release's representation and rho0, d0 and
     the tolerances widened by the policy's noise (``deanon attack --informed``). ``resamples``
-    is ``--bootstrap``. The other keyword arguments are the algorithms' parameters (listed
+    is ``--bootstrap``, which only :func:`infer` reads (the rates' intervals need no
+    resampling). The other keyword arguments are the algorithms' parameters (listed
     below); an unknown one is an error naming it.
 
     >>> matches, summary = deanon.attack(released, aux, key=key, phi=1.5)  # doctest: +SKIP
@@ -463,7 +464,8 @@ def infer(
     linked as :func:`attack` links it (same ``algorithm``, ``informed`` and parameters) and the
     secret read off the linked record. The dict holds ``members``, ``non_members``,
     ``baseline_accuracy``, ``main_accuracy``, ``control_accuracy``, ``risk`` = (main - control)
-    / (1 - control) and ``risk_ci``, the same over named matches (``named``), what else is
+    / (1 - control) and ``risk_ci`` (a 95% bootstrap interval of ``resamples`` resamples), the
+    same over named matches (``named``), what else is
     learned (``learned``) and the attack's summary (``attack``).
 
     >>> report = deanon.infer(released, original, aux, key, sensitive_items=["1", "2"])  # doctest: +SKIP
@@ -511,7 +513,9 @@ def unicity(
     (``items``, ``items+ratings``, ``items+days``, ``items+ratings+days``; None: every kind the
     data holds), dates matched within ``date_tol`` days, over ``sample`` people (None:
     everyone). With ``attributes`` (names of the people table's columns) the adversary also
-    knows those, and points 0 means the attributes alone. The command's columns.
+    knows those, and points 0 means the attributes alone. The command's columns;
+    ``unicity_lo``, ``unicity_hi``: the 95% Wilson score interval over people. ``resamples`` is
+    accepted and changes nothing (the interval needs no resampling).
 
     >>> deanon.unicity(ds, points=[2, 4], sample=500)  # doctest: +SKIP
     """

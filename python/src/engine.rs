@@ -14,7 +14,7 @@ use deanon::attack::{AttackParams, ItemMap, Value};
 use deanon::auxiliary::file::{AuxColumns, records_from_columns};
 use deanon::auxiliary::sampler::{AuxParams, Selection};
 use deanon::dataset::{AuxRecord, ReleaseKey};
-use deanon::linkage::{AttackOptions, Executor};
+use deanon::linkage::Executor;
 
 use crate::columns::{Column, Pairs, optional};
 use crate::convert::to_python;
@@ -258,7 +258,7 @@ pub fn defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     )?;
     let attack = &entries![
         "algorithm" => AttackParams::defaults().algorithm().name(),
-        "resamples" => AttackOptions::default().resamples,
+        "resamples" => deanon::inference::RESAMPLES,
     ];
     table("attack", attack)?;
     table("infer", attack)?;
@@ -279,7 +279,6 @@ pub fn defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
             "points" => unicity.points.clone(),
             "date_tol" => unicity.date_tol,
             "draws" => unicity.draws,
-            "resamples" => unicity.resamples,
             "seed" => unicity.seed,
         ],
     )?;
@@ -313,7 +312,8 @@ pub fn defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
 }
 
 /// Attacks a release (`deanon attack`): `(columns of MATCHES.csv, the summary as a dict,
-/// warnings)`; `resamples` left out takes [`AttackOptions::default`]'s.
+/// warnings)`. `resamples` is accepted as `deanon attack` accepts `--bootstrap`, and read by
+/// nothing: the rates take Wilson's score interval.
 #[pyfunction]
 #[pyo3(signature = (release, aux_id, item, rating=None, date=None, true_user=None, count=None,
     key=None, item_map=None, algorithm=None, parameters=None, resamples=None, informed=false,
@@ -338,7 +338,7 @@ pub fn attack<'py>(
     attributes: Option<Vec<(String, Vec<Option<String>>)>>,
 ) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyAny>, Vec<String>)> {
     let params = attack_params(algorithm, parameters)?;
-    let resamples = resamples.unwrap_or(AttackOptions::default().resamples);
+    let _ = resamples;
     let aux = aux_records(
         aux_id,
         item,
@@ -357,7 +357,6 @@ pub fn attack<'py>(
             item_map.as_ref(),
             &params,
             informed,
-            resamples,
         )
         .map_err(informed_error)
     })?;
@@ -426,7 +425,7 @@ pub fn infer<'py>(
     attributes: Option<Vec<(String, Vec<Option<String>>)>>,
 ) -> PyResult<(Bound<'py, PyAny>, Vec<String>)> {
     let params = attack_params(algorithm, parameters)?;
-    let resamples = resamples.unwrap_or(AttackOptions::default().resamples);
+    let resamples = resamples.unwrap_or(deanon::inference::RESAMPLES);
     let sensitive = sensitive_of(sensitive_items, sensitive_attribute)?.ok_or_else(|| {
         invalid(
             "give exactly one of sensitive_items (item ids) and sensitive_attribute (an attribute name)",
@@ -545,7 +544,8 @@ fn matches_columns<'py>(
 /// Unicity (`deanon unicity`): the command's CSV columns (`knowledge`, `points`, `date_tol`,
 /// `people`, `draws`, `unique` as text and int64, `unicity`, `unicity_lo`, `unicity_hi` as
 /// float64, NaN where blank, `attributes` as text). Parameters left out take [`UnicityParams::default`]'s values
-/// (`knowledge` empty: every kind the data holds).
+/// (`knowledge` empty: every kind the data holds). `resamples` is accepted and read by nothing:
+/// the intervals are Wilson score intervals, which need no resampling.
 ///
 /// [`UnicityParams::default`]: deanon::dataset::unicity::UnicityParams
 #[pyfunction]
@@ -566,6 +566,7 @@ pub fn unicity<'py>(
     attributes: Option<Vec<String>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     use deanon::dataset::unicity::{Knowledge, UnicityParams, measure};
+    let _ = resamples;
     let d = UnicityParams::default();
     let knowledge = match knowledge {
         Some(names) => names
@@ -582,7 +583,6 @@ pub fn unicity<'py>(
         sample: sample.or(d.sample),
         draws: draws.unwrap_or(d.draws),
         seed: seed.unwrap_or(d.seed),
-        resamples: resamples.unwrap_or(d.resamples),
         attributes: attributes.unwrap_or_default(),
     };
     let dataset = data.data.clone();

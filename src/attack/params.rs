@@ -34,12 +34,12 @@ pub const PHI: Parameter = Parameter {
     in_summary: false,
 };
 
-/// The attack's seed: Scoreboard's pick among its candidates, and the bootstrap intervals of
-/// `deanon attack`.
+/// The attack's seed: Scoreboard's pick among its candidates, and the bootstrap of the inference
+/// risk's interval (`deanon infer`).
 pub const SEED: Parameter = Parameter {
     name: "seed",
     label: None,
-    help: "Seed of the bootstrap intervals and of the pick among candidates",
+    help: "Seed of the pick among candidates and of the inference risk's bootstrap",
     value_name: None,
     default: Value::Whole(0),
     domain: Domain::Seed,

@@ -58,7 +58,7 @@ pub mod defaults {
     pub const DRAWS: usize = 5;
     /// Seed.
     pub const SEED: u64 = 0;
-    /// Bootstrap resamples behind the intervals.
+    /// Bootstrap resamples behind the inference risk's interval.
     pub const RESAMPLES: usize = 1000;
     /// Tuning people per policy (one draw each), on whom the attack is chosen.
     pub const TUNING: usize = crate::search::TUNING_PEOPLE;
@@ -533,7 +533,6 @@ fn audit_policy(
         sample: (!params.everyone).then_some(params.sample),
         draws: 1,
         seed: params.seed,
-        resamples: 0,
         ..UnicityParams::default()
     };
     let unicity = unicity::measure(&released, &unicity_params)?

@@ -14,7 +14,6 @@ use crate::auxiliary::sampler;
 use crate::dataset::{AuxRecord, Dataset, ReleaseKey};
 use crate::linkage::{self, AttackOptions, Executor};
 use crate::release::PolicyKnowledge;
-use crate::rng::Rng;
 use crate::search::Candidate;
 
 /// One person's risk under one adversary.
@@ -43,9 +42,11 @@ pub struct AdversaryRisk {
     pub innocents: Vec<(u32, bool)>,
 }
 
-/// A seeded 95% bootstrap interval of the mean of `values` (over people).
-pub fn mean_interval(values: &[f64], resamples: usize, seed: u64) -> Option<[f64; 2]> {
-    crate::rng::bootstrap_mean_interval(values, resamples, &mut Rng::derive(seed, &[61]))
+/// The 95% interval of the mean of `values` (per-person shares, over people): Wilson's score
+/// interval ([`crate::interval::wilson_mean`]), never zero-width, not a bootstrap.
+/// `_resamples` and `_seed` are left over from the bootstrap it replaced and are not read.
+pub fn mean_interval(values: &[f64], _resamples: usize, _seed: u64) -> Option<[f64; 2]> {
+    crate::interval::wilson_mean(values)
 }
 
 /// What one measurement needs besides the adversary.

@@ -52,7 +52,6 @@ impl AttackArgs {
             informed: self.attacker.informed,
             output: self.output,
             summary: self.summary,
-            resamples: self.attacker.bootstrap,
             executor: self.cluster.executor(),
             resume: self.resume,
         };
@@ -73,7 +72,8 @@ impl AttackArgs {
 }
 
 /// How the adversary links, as `deanon attack` and `deanon infer` take it: the algorithm, its
-/// parameters, whether it knows the published policy, and the bootstrap of the intervals.
+/// parameters, whether it knows the published policy, and the bootstrap of the inference risk's
+/// interval.
 #[derive(clap::Args)]
 pub struct AttackerFlags {
     /// The linkage algorithm.
@@ -86,8 +86,10 @@ pub struct AttackerFlags {
     /// kinds it dropped left out) and widen rho0, d0 and the tolerances by its noise.
     #[arg(long)]
     pub informed: bool,
-    /// Bootstrap resamples for the 95% intervals.
-    #[arg(long, default_value_t = deanon::linkage::AttackOptions::default().resamples)]
+    /// Bootstrap resamples for the 95% interval of the inference risk (`deanon infer`). The
+    /// rates' intervals are Wilson score intervals and take none: `deanon attack` accepts the
+    /// flag and reads nothing of it.
+    #[arg(long, default_value_t = deanon::inference::RESAMPLES)]
     pub bootstrap: usize,
 }
 

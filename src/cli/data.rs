@@ -237,7 +237,6 @@ impl UnicityArgs {
             sample: self.sample,
             draws: self.draws,
             seed: self.seed,
-            ..UnicityParams::default()
         };
         let rows = deanon::jobs::unicity(&self.data, &params, &self.output)?;
         if !quiet {

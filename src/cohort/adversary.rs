@@ -14,8 +14,9 @@
 //!
 //! Top-1 is the share of draws whose top record is the target; the anonymity set is 2 to the
 //! entropy of the entropic output (the number of equally likely records that much uncertainty
-//! is worth). Both are averaged over a person's draws, then over people, with 95% bootstrap
-//! intervals over people.
+//! is worth). Both are averaged over a person's draws, then over people, with 95% intervals over
+//! people: Wilson's score interval for top-1 (a mean of per-person shares in [0, 1]), a
+//! percentile bootstrap for the anonymity set (a mean size, not a proportion).
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -24,6 +25,7 @@ use crate::Result;
 use crate::attack::{AttackParams, CheckedShard, Match, Query, ReleaseStats, Scorer, query};
 use crate::auxiliary::sampler::{self, AuxParams};
 use crate::dataset::{Dataset, ItemIdx, RecordIdx};
+use crate::interval::wilson_mean;
 use crate::rng::{Rng, bootstrap_mean_interval};
 
 /// What the adversary knows besides the statement, and how many draws measure it.
@@ -37,7 +39,7 @@ pub struct Knowledge {
     pub targets: usize,
     /// Aux draws per target.
     pub draws: usize,
-    /// Bootstrap resamples of the intervals.
+    /// Bootstrap resamples of the anonymity set's interval (and of the inference risk's).
     pub resamples: usize,
     /// Seed of the sample, the draws and the bootstrap.
     pub seed: u64,
@@ -48,13 +50,14 @@ pub struct Knowledge {
 pub struct Haystack {
     /// Mean over targets of the share of draws whose top record is the target.
     pub reidentified: f64,
-    /// Its 95% bootstrap interval over targets.
+    /// Its 95% Wilson score interval over targets ([`crate::interval::wilson_mean`]).
     pub reidentified_ci: Option<[f64; 2]>,
     /// The same, when the adversary also needs eccentricity >= phi to name the record.
     pub named: f64,
     /// Mean over targets of 2^entropy (bits) of the entropic output.
     pub anonymity_set: f64,
-    /// Its 95% bootstrap interval over targets.
+    /// Its 95% bootstrap interval over targets: a mean set size, not a proportion, so a
+    /// bootstrap rather than Wilson's interval.
     pub anonymity_set_ci: Option<[f64; 2]>,
 }
 
@@ -197,16 +200,15 @@ fn haystack(owners: &[RecordIdx], guesses: &[Guess], k: &Knowledge, stream: u64)
         (g.top == Some(p) && g.named) as u8 as f64
     });
     let sets = per_person(owners, guesses, |_, g| libm::exp2(g.entropy_bits));
-    let interval = |values: &[f64], which: u64| {
-        let mut rng = Rng::derive(k.seed, &[STREAM_BOOTSTRAP, stream, which]);
-        bootstrap_mean_interval(values, k.resamples, &mut rng)
-    };
+    // Stream 1 is the anonymity set's (0 was top-1's, before it took Wilson's interval): the
+    // same seed gives the same anonymity-set interval as before.
+    let mut rng = Rng::derive(k.seed, &[STREAM_BOOTSTRAP, stream, 1]);
     Haystack {
         reidentified: mean(&top1),
-        reidentified_ci: interval(&top1, 0),
+        reidentified_ci: wilson_mean(&top1),
         named: mean(&named),
         anonymity_set: mean(&sets),
-        anonymity_set_ci: interval(&sets, 1),
+        anonymity_set_ci: bootstrap_mean_interval(&sets, k.resamples, &mut rng),
     }
 }
 
@@ -268,6 +270,35 @@ mod tests {
         assert!(sampled.windows(2).all(|w| w[0] < w[1]));
         assert!(sampled.iter().all(|r| cohort.contains(r)));
         assert_eq!(sampled, sample_targets(&cohort, 10, 1));
+    }
+
+    #[test]
+    fn thirteen_targets_all_found_give_an_interval_below_one() {
+        // 13 targets, 10 draws each, every draw's top record the target.
+        let owners: Vec<RecordIdx> = (0..13).flat_map(|r| [r; 10]).collect();
+        let guesses: Vec<Guess> = owners
+            .iter()
+            .map(|&r| Guess {
+                top: Some(r),
+                named: true,
+                entropy_bits: 0.0,
+            })
+            .collect();
+        let k = Knowledge {
+            facts: 2,
+            date_error: 3,
+            targets: 13,
+            draws: 10,
+            resamples: 200,
+            seed: 0,
+        };
+        let h = haystack(&owners, &guesses, &k, 0);
+        assert_eq!(h.reidentified, 1.0);
+        // Wilson's 13 of 13 (computed apart): [0.7719, 1].
+        let [lo, hi] = h.reidentified_ci.unwrap();
+        assert!((lo - 0.7719).abs() < 1e-4 && hi == 1.0, "[{lo}, {hi}]");
+        // The anonymity set is a size, not a proportion: its bootstrap, all ones here, is [1, 1].
+        assert_eq!(h.anonymity_set_ci, Some([1.0, 1.0]));
     }
 
     #[test]

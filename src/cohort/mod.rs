@@ -204,11 +204,11 @@ pub struct CohortReport {
     pub targets_skipped: usize,
     /// Top-1 rate with only the cohort's records as candidates.
     pub reidentified_in_cohort: Option<f64>,
-    /// Its 95% interval.
+    /// Its 95% Wilson score interval over targets.
     pub reidentified_in_cohort_ci: Option<[f64; 2]>,
     /// Top-1 rate with everyone as a candidate.
     pub reidentified_in_population: Option<f64>,
-    /// Its 95% interval.
+    /// Its 95% Wilson score interval over targets.
     pub reidentified_in_population_ci: Option<[f64; 2]>,
     /// Named (eccentricity >= phi) and right, among the cohort.
     pub named_in_cohort: Option<f64>,
@@ -216,11 +216,11 @@ pub struct CohortReport {
     pub named_in_population: Option<f64>,
     /// Mean 2^entropy of the entropic output, among the cohort.
     pub anonymity_set_in_cohort: Option<f64>,
-    /// Its 95% interval.
+    /// Its 95% bootstrap interval over targets.
     pub anonymity_set_in_cohort_ci: Option<[f64; 2]>,
     /// Mean 2^entropy of the entropic output, among everyone.
     pub anonymity_set_in_population: Option<f64>,
-    /// Its 95% interval.
+    /// Its 95% bootstrap interval over targets.
     pub anonymity_set_in_population_ci: Option<[f64; 2]>,
     /// What membership of the cohort reveals: whether a person meets the statement, guessed
     /// from whether their linked record is in the cohort, over people in the data against

@@ -5,7 +5,8 @@
 //! items of theirs, one entry of each (a view log may hold several events of an item: one is
 //! drawn); a draw is unique when no other record holds all p points. A point is the item plus,
 //! by the knowledge kind, the exact rating, the day within +-D days, both, or nothing. Unicity =
-//! unique draws / draws, with a 95% interval from a bootstrap over people.
+//! unique draws / draws, with the 95% Wilson score interval of the mean over people of each
+//! person's share of unique draws ([`crate::interval::wilson_mean`]).
 //!
 //! A draw is checked against the postings of its rarest item only: every record holding that
 //! point is a candidate; a few are checked whole, the rest are intersected with the holders of
@@ -124,8 +125,6 @@ pub mod defaults {
     pub const DRAWS: usize = 1;
     /// Seed.
     pub const SEED: u64 = 0;
-    /// Bootstrap resamples behind the intervals.
-    pub const RESAMPLES: usize = 1000;
 }
 
 /// What to measure.
@@ -141,10 +140,8 @@ pub struct UnicityParams {
     pub sample: Option<usize>,
     /// Draws per person, R.
     pub draws: usize,
-    /// Seed of the sample, the draws and the bootstrap.
+    /// Seed of the sample and the draws.
     pub seed: u64,
-    /// Bootstrap resamples behind the intervals.
-    pub resamples: usize,
     /// Attributes of the people table the adversary knows besides the points (names).
     pub attributes: Vec<String>,
 }
@@ -158,7 +155,6 @@ impl Default for UnicityParams {
             sample: None,
             draws: defaults::DRAWS,
             seed: defaults::SEED,
-            resamples: defaults::RESAMPLES,
             attributes: Vec::new(),
         }
     }
@@ -241,9 +237,9 @@ pub struct UnicityRow {
     pub unique: usize,
     /// unique / draws (null without people).
     pub unicity: Option<f64>,
-    /// 95% bootstrap interval over people, low end.
+    /// 95% Wilson score interval over people, low end.
     pub unicity_lo: Option<f64>,
-    /// 95% bootstrap interval over people, high end.
+    /// 95% Wilson score interval over people, high end.
     pub unicity_hi: Option<f64>,
     /// The attributes known besides the points, joined by `+` (empty: none).
     #[serde(default)]
@@ -341,7 +337,6 @@ impl<'a> KnownAttributes<'a> {
 
 const STREAM_SAMPLE: u64 = 51;
 const STREAM_DRAW: u64 = 52;
-const STREAM_BOOTSTRAP: u64 = 53;
 
 /// The people measured: everyone, or `sample` of them drawn with `seed`, in record order.
 pub fn sample_people(data: &Dataset, sample: Option<usize>, seed: u64) -> Vec<u32> {
@@ -597,10 +592,8 @@ pub fn measure(data: &Dataset, params: &UnicityParams) -> Result<Vec<UnicityRow>
         .collect::<Result<_>>()?;
     bar.finish_and_clear();
 
-    // One row per (p, kind); each row's bootstrap draws from its own generator, so the rows
-    // run in parallel and the result does not depend on the thread count.
+    // One row per (p, kind).
     let rows = (0..params.points.len() * kinds.len())
-        .into_par_iter()
         .map(|slot| {
             let (p, kind) = (params.points[slot / kinds.len()], kinds[slot % kinds.len()]);
             let uniques: Vec<u32> = per_person.iter().filter_map(|c| c[slot]).collect();
@@ -611,14 +604,7 @@ pub fn measure(data: &Dataset, params: &UnicityParams) -> Result<Vec<UnicityRow>
                 .iter()
                 .map(|&u| u as f64 / params.draws as f64)
                 .collect();
-            // Rows of the attributes alone are the same for every kind: so are their intervals.
-            let stream = if p == 0 {
-                slot - slot % kinds.len()
-            } else {
-                slot
-            };
-            let mut rng = Rng::derive(params.seed, &[STREAM_BOOTSTRAP, stream as u64]);
-            let interval = crate::rng::bootstrap_mean_interval(&shares, params.resamples, &mut rng);
+            let interval = crate::interval::wilson_mean(&shares);
             UnicityRow {
                 knowledge: kind,
                 points: p,
@@ -897,7 +883,6 @@ mod tests {
             draws: 2,
             date_tol: 1,
             seed: 9,
-            resamples: 0,
             ..UnicityParams::default()
         };
         let rows = measure(&data, &params).unwrap();
@@ -968,7 +953,6 @@ mod tests {
             knowledge: vec![Knowledge::ItemsRatings],
             attributes: vec!["a".into(), "c".into(), "b".into()],
             seed: 2,
-            resamples: 0,
             ..UnicityParams::default()
         };
         let rows = measure(&data, &params).unwrap();

@@ -181,7 +181,9 @@ pub struct AttackGrid {
     /// multiplies the axes of the parameters it reads; a parameter without an axis takes its
     /// default.
     pub axes: Vec<(&'static Parameter, Vec<Value>)>,
-    /// Bootstrap resamples per cell.
+    /// Bootstrap resamples per cell, as the file gives them. Nothing reads them since the rates
+    /// take Wilson's score interval, which needs none; the key is kept so that existing files,
+    /// and the config hash of their results, stay valid.
     pub bootstrap: usize,
     /// Each cell's adversary knows the cell's release policy and chooses its strongest attack
     /// (every registered algorithm over its search grid, and the blind default) on tuning

@@ -258,7 +258,7 @@ pub fn report_markdown(f: &Finished, plots: &[(String, String)]) -> String {
     );
     let _ = writeln!(
         s,
-        "{} cells; config hash `{}`; data fingerprint `{}`; seed {}. Rates with 95% bootstrap intervals.\n",
+        "{} cells; config hash `{}`; data fingerprint `{}`; seed {}. Rates with 95% Wilson score intervals.\n",
         f.cells.len(),
         f.config_hash,
         f.data_fingerprint,

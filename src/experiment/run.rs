@@ -371,8 +371,6 @@ fn run_cell(
 ) -> Result<Option<(AttackSummary, usize, Option<Choice>)>> {
     let sampled = sampler::sample(run.original, &cell.aux_params(), Some(run.key))?;
     let options = AttackOptions {
-        resamples: run.config.attack.bootstrap,
-        bootstrap_seed: cell.seed,
         label: format!("{}/{}", run.config_hash, cell.index),
         require_common_items: false,
         ..AttackOptions::default()

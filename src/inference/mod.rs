@@ -35,6 +35,11 @@ pub use sensitive::{Sensitive, SensitiveAttribute, SensitiveItems};
 /// The generator stream of the risk's bootstrap.
 const STREAM_BOOTSTRAP: u64 = 71;
 
+/// Bootstrap resamples behind the risk's interval by default (`--bootstrap`). The risk is a
+/// ratio of differences of rates, not a proportion: it keeps a bootstrap where the rates take
+/// Wilson's interval.
+pub const RESAMPLES: usize = 1000;
+
 /// A secret resolved against the original data and the release.
 #[derive(Clone, Debug)]
 pub enum Secret {

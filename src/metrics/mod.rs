@@ -1,5 +1,5 @@
-//! Re-identification metrics of an attack: rates with seeded 95% bootstrap confidence
-//! intervals, the precision-recall trade-off over the eccentricity threshold phi, the
+//! Re-identification metrics of an attack: rates with 95% Wilson score intervals
+//! ([`crate::interval::wilson`], from each rate's count and denominator), the precision-recall trade-off over the eccentricity threshold phi, the
 //! equal-error-rate phi, and the distribution of the adversary's uncertainty (entropy, log2 of
 //! the candidate-set size).
 //!
@@ -19,7 +19,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::attack::AttackParams;
 use crate::attack::matches::Outcome;
-use crate::rng::{Rng, percentile_interval};
 
 /// Quantiles of a real-valued distribution.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -142,23 +141,23 @@ pub struct AttackSummary {
     pub non_members: usize,
     /// See the module docs.
     pub top1_rate: Option<f64>,
-    /// 95% bootstrap interval.
+    /// 95% Wilson score interval.
     pub top1_rate_ci: Option<[f64; 2]>,
     /// See the module docs.
     pub matched_rate: f64,
-    /// 95% bootstrap interval.
+    /// 95% Wilson score interval.
     pub matched_rate_ci: Option<[f64; 2]>,
     /// See the module docs.
     pub precision: Option<f64>,
-    /// 95% bootstrap interval.
+    /// 95% Wilson score interval.
     pub precision_ci: Option<[f64; 2]>,
     /// See the module docs.
     pub recall: Option<f64>,
-    /// 95% bootstrap interval.
+    /// 95% Wilson score interval.
     pub recall_ci: Option<[f64; 2]>,
     /// See the module docs.
     pub false_match_rate: Option<f64>,
-    /// 95% bootstrap interval.
+    /// 95% Wilson score interval.
     pub false_match_rate_ci: Option<[f64; 2]>,
     /// See the module docs (Scoreboard-RH only).
     pub eer_phi: Option<f64>,
@@ -172,8 +171,25 @@ pub struct AttackSummary {
     /// algorithm that gives a posterior; left out for the others.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reliability: Vec<ReliabilityBin>,
-    /// Bootstrap resamples behind the intervals.
-    pub bootstrap_resamples: usize,
+}
+
+/// A rate: how many of how many.
+#[derive(Clone, Copy)]
+struct Count {
+    of: usize,
+    out_of: usize,
+}
+
+impl Count {
+    /// The rate; `None` without a denominator.
+    fn rate(self) -> Option<f64> {
+        (self.out_of > 0).then(|| self.of as f64 / self.out_of as f64)
+    }
+
+    /// Its 95% Wilson score interval; `None` without a denominator.
+    fn interval(self) -> Option<[f64; 2]> {
+        crate::interval::wilson(self.of as f64, self.out_of as f64)
+    }
 }
 
 struct Rates {
@@ -184,11 +200,32 @@ struct Rates {
     false_match: Option<f64>,
 }
 
-fn ratio(a: usize, b: usize) -> Option<f64> {
-    (b > 0).then(|| a as f64 / b as f64)
+/// The counts behind [`Rates`], in its order.
+struct Counts {
+    top1: Count,
+    matched: Count,
+    precision: Count,
+    recall: Count,
+    false_match: Count,
+}
+
+impl Counts {
+    fn rates(&self) -> Rates {
+        Rates {
+            top1: self.top1.rate(),
+            matched: self.matched.rate().unwrap_or(0.0),
+            precision: self.precision.rate(),
+            recall: self.recall.rate(),
+            false_match: self.false_match.rate(),
+        }
+    }
 }
 
 fn rates(outcomes: &[&Outcome], matched: impl Fn(&Outcome) -> bool) -> Rates {
+    counts(outcomes, matched).rates()
+}
+
+fn counts(outcomes: &[&Outcome], matched: impl Fn(&Outcome) -> bool) -> Counts {
     let (mut members, mut non_members, mut top1, mut m, mut m_correct, mut m_non) =
         (0, 0, 0, 0, 0, 0);
     for o in outcomes {
@@ -203,63 +240,27 @@ fn rates(outcomes: &[&Outcome], matched: impl Fn(&Outcome) -> bool) -> Rates {
         m += is_matched as usize;
         m_correct += (is_matched && o.correct) as usize;
     }
-    Rates {
-        top1: ratio(top1, members),
-        matched: m as f64 / outcomes.len().max(1) as f64,
-        precision: ratio(m_correct, m),
-        recall: ratio(m_correct, members),
-        false_match: ratio(m_non, non_members),
+    let count = |of, out_of| Count { of, out_of };
+    Counts {
+        top1: count(top1, members),
+        matched: count(m, outcomes.len()),
+        precision: count(m_correct, m),
+        recall: count(m_correct, members),
+        false_match: count(m_non, non_members),
     }
 }
 
-/// Summarizes the outcomes of an attack with `params` (matched at its phi) with `resamples`
-/// bootstrap resamples drawn from `seed`.
-pub fn summarize(
-    outcomes: &[Outcome],
-    params: &AttackParams,
-    resamples: usize,
-    seed: u64,
-) -> AttackSummary {
+/// Summarizes the outcomes of an attack with `params` (matched at its phi).
+pub fn summarize(outcomes: &[Outcome], params: &AttackParams) -> AttackSummary {
     let algorithm = params.algorithm();
     // Eccentricity (and so phi, the precision-recall trade-off and the equal-error phi) exists
     // for the algorithms that rank by score; Scoreboard's is NaN.
     let rh = outcomes.iter().any(|o| o.m.eccentricity.is_finite());
     let all: Vec<&Outcome> = outcomes.iter().collect();
     let at_phi = |o: &Outcome| o.m.matched;
-    let point = rates(&all, at_phi);
-    let mut samples: [Vec<f64>; 5] = Default::default();
-    let mut rng = Rng::derive(seed, &[31]);
-    if !outcomes.is_empty() {
-        for _ in 0..resamples {
-            let pick: Vec<&Outcome> = (0..outcomes.len())
-                .map(|_| &outcomes[rng.below(outcomes.len() as u64) as usize])
-                .collect();
-            let r = rates(&pick, at_phi);
-            for (k, v) in [
-                r.top1,
-                Some(r.matched),
-                r.precision,
-                r.recall,
-                r.false_match,
-            ]
-            .into_iter()
-            .enumerate()
-            {
-                if let Some(v) = v {
-                    samples[k].push(v);
-                }
-            }
-        }
-    }
-    let [s_top1, s_matched, s_precision, s_recall, s_false] = samples;
+    let counted = counts(&all, at_phi);
+    let point = counted.rates();
     let with_truth = point.top1.is_some() || point.false_match.is_some();
-    let ci = |s: Vec<f64>, present: bool| {
-        if present {
-            percentile_interval(s)
-        } else {
-            None
-        }
-    };
     let pr_curve: Vec<PrPoint> = if rh && with_truth {
         (0..=40)
             .map(|k| {
@@ -296,15 +297,15 @@ pub fn summarize(
         members,
         non_members,
         top1_rate: point.top1,
-        top1_rate_ci: ci(s_top1, point.top1.is_some()),
+        top1_rate_ci: counted.top1.interval(),
         matched_rate: point.matched,
-        matched_rate_ci: ci(s_matched, true),
+        matched_rate_ci: counted.matched.interval(),
         precision: point.precision,
-        precision_ci: ci(s_precision, point.precision.is_some()),
+        precision_ci: counted.precision.interval(),
         recall: point.recall,
-        recall_ci: ci(s_recall, point.recall.is_some()),
+        recall_ci: counted.recall.interval(),
         false_match_rate: point.false_match,
-        false_match_rate_ci: ci(s_false, point.false_match.is_some()),
+        false_match_rate_ci: counted.false_match.interval(),
         eer_phi,
         entropy_bits: Distribution::of(outcomes.iter().map(|o| o.m.entropy_bits).collect()),
         log2_candidates: Distribution::of(
@@ -316,7 +317,6 @@ pub fn summarize(
         ),
         pr_curve,
         reliability: reliability(outcomes),
-        bootstrap_resamples: resamples,
     }
 }
 
@@ -447,5 +447,79 @@ impl AttackSummary {
             }
         }
         s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::attack::Match;
+
+    /// An aux record about a member (or a non-member), named or not, right or not.
+    fn outcome(member: bool, matched: bool, correct: bool) -> Outcome {
+        Outcome {
+            aux_id: String::new(),
+            candidate: matched.then(String::new),
+            true_user: Some(String::new()),
+            member,
+            correct,
+            m: Match {
+                candidate: Some(0),
+                score: 1.0,
+                runner_up: 0.0,
+                eccentricity: if matched { 5.0 } else { 0.5 },
+                matched,
+                entropy_bits: 0.0,
+                top_probability: 1.0,
+                candidates: 1,
+                sigma: 1.0,
+                facts_used: 4,
+                posterior: None,
+            },
+        }
+    }
+
+    #[test]
+    fn everyone_named_gives_an_interval_below_one() {
+        let outcomes = vec![outcome(true, true, true); 400];
+        let s = summarize(&outcomes, &AttackParams::defaults());
+        assert_eq!(s.top1_rate, Some(1.0));
+        for ci in [
+            s.top1_rate_ci,
+            s.matched_rate_ci,
+            s.precision_ci,
+            s.recall_ci,
+        ] {
+            let [lo, hi] = ci.expect("an interval");
+            // Wilson's 400 of 400: [0.99049, 1].
+            assert!(lo > 0.98 && lo < 0.995, "{lo}");
+            assert_eq!(hi, 1.0);
+        }
+        assert_eq!(s.false_match_rate_ci, None);
+    }
+
+    #[test]
+    fn each_rate_takes_the_interval_of_its_own_count() {
+        // 10 members: 5 named rightly, 1 named wrongly, 4 not named; 4 non-members, 1 named.
+        let mut outcomes = vec![outcome(true, true, true); 5];
+        outcomes.push(outcome(true, true, false));
+        outcomes.extend(vec![outcome(true, false, false); 4]);
+        outcomes.extend(vec![outcome(false, false, false); 3]);
+        outcomes.push(outcome(false, true, false));
+        let s = summarize(&outcomes, &AttackParams::defaults());
+        let near = |ci: Option<[f64; 2]>, want: [f64; 2]| {
+            let [lo, hi] = ci.unwrap();
+            assert!(
+                (lo - want[0]).abs() < 1e-4 && (hi - want[1]).abs() < 1e-4,
+                "{lo}, {hi} vs {want:?}"
+            );
+        };
+        // Wilson's bounds, computed apart: 5/10 (top-1: the correct ones), 7/14 (matched),
+        // 5/7 (precision), 5/10 (recall), 1/4 (false matches).
+        near(s.top1_rate_ci, [0.2366, 0.7634]);
+        near(s.matched_rate_ci, [0.2679, 0.7321]);
+        near(s.precision_ci, [0.3589, 0.9178]);
+        near(s.recall_ci, [0.2366, 0.7634]);
+        near(s.false_match_rate_ci, [0.0456, 0.6994]);
     }
 }
