@@ -8,16 +8,20 @@
 //! "the target is not in the release" included when the release samples people; the best guess
 //! is named when its posterior reaches the threshold.
 //!
-//! The model's lacking term is ln w for every fact a record lacks, whatever the record, so it
-//! cancels from the ranking and enters the posterior through the absent hypothesis only; the
-//! terms of the facts a record holds are at least 0, and the records holding none score 0, as
-//! the engine's packed passes require ([`crate::attack::kernel::likelihood`]).
+//! Without a cap on a person's entries the model's lacking term is ln w for every fact a record
+//! lacks, whatever the record, so it cancels from the ranking and enters the posterior through
+//! the absent hypothesis only; the terms of the facts a record holds are at least 0, and the
+//! records holding none score 0 ([`crate::attack::kernel::likelihood`]). With a cap T (`cap`),
+//! a record of T entries or more may have lost most of the target's entries and one shorter lost
+//! none: the records of each class have their own w, and the difference of their lacking terms
+//! is a term per record by its class, at least 0 ([`crate::attack::kernel::presence`]).
 
 use super::{LinkageAlgorithm, Match, TileScorer};
 use crate::attack::kernel::attributes::{AttributeCounts, AttributeTerms, AttributeView};
 use crate::attack::kernel::likelihood::{
     self, ErrorModel, LikelihoodScatter, RecordWindow, ReleaseModel,
 };
+use crate::attack::kernel::presence::Presence;
 use crate::attack::parameter::{Column, Domain, Parameter, Value, Widen};
 use crate::attack::params::{AttackParams, AttackParamsBuilder};
 use crate::attack::partial::{SecondPass, Spread, Summary};
@@ -91,6 +95,32 @@ pub const THRESHOLD: Parameter = Parameter {
     in_summary: true,
 };
 
+/// T: the most entries the release keeps of a person (`truncate`), 0 for no cap.
+pub const CAP: Parameter = Parameter {
+    name: "cap",
+    label: Some("cap"),
+    help: "T, the most entries the release keeps of a person (truncate:max_per_record): a record shorter than T lost none of the target's entries, one of T may have lost most; 0 models no cap (an informed adversary takes the policy's)",
+    value_name: Some("T"),
+    default: Value::Whole(0),
+    domain: Domain::Count,
+    widen: Widen::ToRecordCap,
+    column: Column::WhenRead,
+    in_summary: true,
+};
+
+/// nbar: the true number of entries of a person whose record the cap cut, 0 for 8 x the cap.
+pub const CAPPED_LENGTH: Parameter = Parameter {
+    name: "capped_length",
+    label: Some("capped length"),
+    help: "With --cap T: the true number of entries of a person whose released record holds T (each of their entries was kept with probability T / max(this, the facts known)); 0 means 8T",
+    value_name: Some("N"),
+    default: Value::Real(0.0),
+    domain: Domain::NonNegative,
+    widen: Widen::Not,
+    column: Column::WhenRead,
+    in_summary: true,
+};
+
 /// The parameters the likelihood algorithm reads.
 pub const PARAMETERS: &[&Parameter] = &[
     &WRONG_RATE,
@@ -98,15 +128,18 @@ pub const PARAMETERS: &[&Parameter] = &[
     &DATE_SCALE,
     &MEMBERSHIP,
     &THRESHOLD,
+    &CAP,
+    &CAPPED_LENGTH,
 ];
 
 /// Its name in the registry.
 const ALGORITHM: &str = "likelihood";
 
 /// The likelihood algorithm's search grid: w at its default and at 0.25, times the date scale
-/// at its default and, when the policy rounds dates, at the unit; every value widened by what
-/// the policy does (noise added to the scales, deleted entries to w, the sampling fraction as
-/// the prior), each configuration once.
+/// at its default and, when the policy rounds dates, at the unit, times, when the policy caps a
+/// person's entries at T, the cap modelled with nbar at 4T, 16T and 64T or left out; every value
+/// widened by what the policy does (noise added to the scales, deleted entries to w, the
+/// sampling fraction as the prior), each configuration once.
 pub fn search_grid(w: &Widening) -> Vec<AttackParamsBuilder> {
     let widened = |p: &Parameter, v: f64| p.widened(Value::Real(v), w);
     let date_scales = distinct(
@@ -115,31 +148,50 @@ pub fn search_grid(w: &Widening) -> Vec<AttackParamsBuilder> {
             .chain(w.date_unit)
             .map(|b| widened(&DATE_SCALE, b).as_f64()),
     );
+    // Under a cap, the cap with the capped people's true number of entries at a few multiples
+    // of it, then the cap left out (its posteriors are overconfident, but it may name more).
+    let caps: Vec<(u64, f64)> = match w.record_cap {
+        Some(t) => CAPPED_LENGTHS_PER_CAP
+            .iter()
+            .map(|m| (t, m * t as f64))
+            .chain([(0, CAPPED_LENGTH.default_f64())])
+            .collect(),
+        None => vec![(0, CAPPED_LENGTH.default_f64())],
+    };
     let mut grid = Vec::new();
     for wrong in distinct([WRONG_RATE.default_f64(), 0.25]) {
         for &b in &date_scales {
-            grid.push(
-                AttackParams::builder()
-                    .algorithm(ALGORITHM.parse().expect("registered"))
-                    .with(&WRONG_RATE, widened(&WRONG_RATE, wrong))
-                    .with(
-                        &RATING_SCALE,
-                        widened(&RATING_SCALE, RATING_SCALE.default_f64()),
-                    )
-                    .with(&DATE_SCALE, b)
-                    .with(&MEMBERSHIP, widened(&MEMBERSHIP, MEMBERSHIP.default_f64())),
-            );
+            for &(cap, n) in &caps {
+                grid.push(
+                    AttackParams::builder()
+                        .algorithm(ALGORITHM.parse().expect("registered"))
+                        .with(&WRONG_RATE, widened(&WRONG_RATE, wrong))
+                        .with(
+                            &RATING_SCALE,
+                            widened(&RATING_SCALE, RATING_SCALE.default_f64()),
+                        )
+                        .with(&DATE_SCALE, b)
+                        .with(&MEMBERSHIP, widened(&MEMBERSHIP, MEMBERSHIP.default_f64()))
+                        .with(&CAP, Value::Whole(cap))
+                        .with(&CAPPED_LENGTH, n),
+                );
+            }
         }
     }
     grid
 }
+
+/// The search grid's capped lengths, in multiples of the cap: the calibrated nbar is the
+/// harmonic mean of the true lengths of the people the cap cut (10T to 19T on the netflix-like
+/// twin cut to T = 5, a few T for a cap near the typical length, more for a cap of 1 or 2).
+const CAPPED_LENGTHS_PER_CAP: [f64; 3] = [4.0, 16.0, 64.0];
 
 /// The likelihood algorithm on one shard.
 pub struct Likelihood {
     model: ReleaseModel,
     attribute_counts: AttributeCounts,
     errors: ErrorModel,
-    /// Each record's length and window.
+    /// Each record's length, window and presence class.
     windows: Vec<RecordWindow>,
     shard: CheckedShard,
     membership: f64,
@@ -156,13 +208,18 @@ impl Likelihood {
         shard: CheckedShard,
     ) -> Self {
         let model = crate::progress::timed("likelihood model", || ReleaseModel::of(release, stats));
-        let windows = likelihood::record_windows(release, &model, shard.shard());
+        let presence = Presence {
+            cap: params.whole(&CAP),
+            capped_length: params.real(&CAPPED_LENGTH),
+        };
+        let windows = likelihood::record_windows(release, &model, &presence, shard.shard());
         let errors = ErrorModel::new(
             params.real(&WRONG_RATE),
             params.real(&RATING_SCALE),
             params.real(&DATE_SCALE),
             &model,
-        );
+        )
+        .with_presence(presence);
         Likelihood {
             model,
             attribute_counts: AttributeCounts::of(release),
