@@ -10,6 +10,9 @@
 //!   more division per record;
 //! - `kernel/likelihood/...`: the likelihood-ratio scatter (a logarithm per posting) and the
 //!   same passes, its posterior computed;
+//! - `kernel/likelihood-cap=50/...`: the same with a cap of 50 entries per person modelled
+//!   (records of 50 entries or more, about half of them, in the capped class: a presence odds per
+//!   posting, a lacking term per record, and nearly every record's score nonzero);
 //! - `kernel/{scoreboard-rh,likelihood,scoreboard}-with-attributes/.../aux=8+3`: the same aux
 //!   records, fact for fact, with the target's age, gender and region beside them (three more
 //!   terms per record), against `kernel/{...}-facts-only/.../aux=8` without them, one after
@@ -139,9 +142,20 @@ fn benches(c: &mut Criterion) {
             }
         }
     }
-    for params in [AttackParams::defaults(), norm, likelihood.clone()] {
+    let capped = likelihood
+        .to_builder()
+        .set("cap", deanon::attack::parameter::Value::Whole(50))
+        .unwrap()
+        .check()
+        .unwrap();
+    let kernels = [
+        ("scoreboard-rh", AttackParams::defaults()),
+        ("scoreboard-rh-norm", norm),
+        ("likelihood", likelihood.clone()),
+        ("likelihood-cap=50", capped),
+    ];
+    for (name, params) in kernels {
         let scorer = Scorer::new(&data, &params, &stats, shard);
-        let name = params.algorithm().name();
         // In a tile-sized accumulator with a stash, as the attack runs it.
         let mut space = scorer.workspace();
         group.bench_function(format!("{name}/{label}/aux=8"), |b| {

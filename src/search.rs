@@ -94,6 +94,7 @@ pub fn widening(knowledge: &PolicyKnowledge) -> Widening {
         date_unit: knowledge.date_unit,
         entry_loss: knowledge.entry_loss,
         membership: knowledge.membership,
+        record_cap: knowledge.record_cap,
     }
 }
 
@@ -266,6 +267,21 @@ mod tests {
                 .iter()
                 .filter(|c| c.params.algorithm().name() == "likelihood")
                 .all(|c| c.params.real(&prior) == 0.5)
+        );
+        // A cap on a person's entries: the likelihood models it, at three capped lengths, or
+        // leaves it out.
+        let truncated = candidates(&knowledge("truncate:max_per_record=5"), 1.5);
+        let modelled: Vec<(u64, f64)> = truncated
+            .iter()
+            .filter(|c| c.params.algorithm().name() == "likelihood")
+            .map(|c| {
+                use crate::attack::algorithm::likelihood::{CAP, CAPPED_LENGTH};
+                (c.params.whole(&CAP), c.params.real(&CAPPED_LENGTH))
+            })
+            .collect();
+        assert_eq!(
+            modelled,
+            [(5, 20.0), (5, 80.0), (5, 320.0), (0, 0.0)].repeat(2)
         );
         let coarse = candidates(&knowledge("date-coarsen:to=year|rating-noise:scale=1"), 2.0);
         assert!(!coarse[0].informed && coarse[1..].iter().all(|c| c.informed));

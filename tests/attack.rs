@@ -505,6 +505,8 @@ fn every_algorithm_parameter_is_a_flag() {
         ("--date-scale <DAYS>", "14", "(likelihood)"),
         ("--membership <P>", "1", "(likelihood)"),
         ("--threshold <P>", "0.5", "(likelihood)"),
+        ("--cap <T>", "0", "(likelihood)"),
+        ("--capped-length <N>", "0", "(likelihood)"),
     ] {
         let at = help
             .find(flag)

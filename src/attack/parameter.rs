@@ -63,6 +63,8 @@ pub enum Domain {
     Probability,
     /// A whole number of days (at most 2^32 - 1).
     Days,
+    /// A whole number of things, entries say (at most 2^32 - 1).
+    Count,
     /// A seed (a whole number below 2^64).
     Seed,
 }
@@ -70,13 +72,13 @@ pub enum Domain {
 impl Domain {
     /// Whether the values are whole numbers.
     pub fn is_whole(self) -> bool {
-        matches!(self, Domain::Days | Domain::Seed)
+        matches!(self, Domain::Days | Domain::Count | Domain::Seed)
     }
 
     /// The largest whole value.
     fn whole_max(self) -> u64 {
         match self {
-            Domain::Days => u32::MAX as u64,
+            Domain::Days | Domain::Count => u32::MAX as u64,
             _ => u64::MAX,
         }
     }
@@ -101,6 +103,8 @@ pub enum Widen {
     ByEntryLoss,
     /// Replaced by the share of people the policy keeps, when it samples people.
     ToMembership,
+    /// Replaced by the most entries the policy keeps of a person, when it caps them.
+    ToRecordCap,
 }
 
 /// When an experiment's results.csv has a column for the parameter.
@@ -215,6 +219,9 @@ impl Parameter {
             }
             Widen::ToMembership => {
                 return widening.membership.map_or(value, Value::Real);
+            }
+            Widen::ToRecordCap => {
+                return widening.record_cap.map_or(value, Value::Whole);
             }
             Widen::ByRatingSpread => widening.rating_spread,
             Widen::ByDateSpread => widening.date_spread,

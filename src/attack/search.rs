@@ -26,6 +26,8 @@ pub struct Widening {
     pub entry_loss: f64,
     /// The share of people the policy keeps, when it samples people.
     pub membership: Option<f64>,
+    /// The most entries the policy keeps of a person, when it caps them.
+    pub record_cap: Option<u64>,
 }
 
 impl Widening {
@@ -73,6 +75,7 @@ pub(super) fn distinct(values: impl IntoIterator<Item = f64>) -> Vec<f64> {
 mod tests {
     use super::*;
     use crate::attack::algorithm::{likelihood, scoreboard, scoreboard_rh, scoreboard_rh_norm};
+    use crate::attack::parameter::Value;
     use scoreboard_rh::{D0, RHO0};
 
     #[test]
@@ -167,6 +170,29 @@ mod tests {
         // w = 1 - (1 - 0.1)(1 - 0.5); the prior is the sampling fraction.
         assert!((widened.real(&likelihood::WRONG_RATE) - 0.55).abs() < 1e-15);
         assert_eq!(widened.real(&likelihood::MEMBERSHIP), 0.1);
+        // A cap on a person's entries: the likelihood's grid models it, with nbar at 4T, 16T and
+        // 64T, or leaves it out; --informed takes the cap and leaves nbar at its default (8T).
+        let capped = Widening {
+            record_cap: Some(5),
+            ..Widening::default()
+        };
+        let lk: Vec<(Value, f64)> = grid(&capped)
+            .iter()
+            .filter(|p| p.algorithm().name() == "likelihood")
+            .map(|p| (p.get(&likelihood::CAP), p.real(&likelihood::CAPPED_LENGTH)))
+            .collect();
+        let five = Value::Whole(5);
+        let per_w = [
+            (five, 20.0),
+            (five, 80.0),
+            (five, 320.0),
+            (Value::Whole(0), 0.0),
+        ];
+        assert_eq!(lk, [per_w, per_w].concat());
+        let widened =
+            capped.widen(AttackParams::builder().algorithm("likelihood".parse().unwrap()));
+        assert_eq!(widened.get(&likelihood::CAP), five);
+        assert_eq!(widened.real(&likelihood::CAPPED_LENGTH), 0.0);
         let scoreboard = AttackParams::builder().algorithm("scoreboard".parse().unwrap());
         let widened = w.widen(scoreboard);
         assert_eq!(

@@ -112,7 +112,7 @@ fn help(p: &Parameter) -> String {
 
 fn flag(p: &'static Parameter) -> Arg {
     let parser: clap::builder::ValueParser = match p.domain {
-        Domain::Days => clap::value_parser!(u32).into(),
+        Domain::Days | Domain::Count => clap::value_parser!(u32).into(),
         Domain::Seed => clap::value_parser!(u64).into(),
         _ => clap::value_parser!(f64).into(),
     };
@@ -133,7 +133,9 @@ impl clap::FromArgMatches for ParameterFlags {
         let mut params = AttackParams::builder();
         for &p in parameters() {
             let value = match p.domain {
-                Domain::Days => matches.get_one::<u32>(p.name).map(|&n| Value::from(n)),
+                Domain::Days | Domain::Count => {
+                    matches.get_one::<u32>(p.name).map(|&n| Value::from(n))
+                }
                 Domain::Seed => matches.get_one::<u64>(p.name).map(|&n| Value::from(n)),
                 _ => matches.get_one::<f64>(p.name).map(|&x| Value::from(x)),
             };

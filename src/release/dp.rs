@@ -33,6 +33,13 @@ use crate::{Error, Result};
 
 const MAX_OUTPUT: f64 = 5e8;
 
+/// Step 2's probabilities: that an item the person rated is released, and that one they did not
+/// rate is.
+pub fn presence_odds(epsilon: f64, max_per_record: usize, presence: f64) -> (f64, f64) {
+    let eps_p = presence * epsilon / (2.0 * max_per_record as f64);
+    (eps_p.exp() / (1.0 + eps_p.exp()), 1.0 / (1.0 + eps_p.exp()))
+}
+
 /// Applies steps 2-4 (the caller has truncated to `max_per_record`).
 pub fn randomize(
     w: &mut Working,
@@ -43,9 +50,7 @@ pub fn randomize(
     seed: u64,
 ) -> Result<()> {
     let t = max_per_record as f64;
-    let eps_p = presence * epsilon / (2.0 * t);
-    let keep = eps_p.exp() / (1.0 + eps_p.exp());
-    let add = 1.0 / (1.0 + eps_p.exp());
+    let (keep, add) = presence_odds(epsilon, max_per_record, presence);
     let m = w.items as f64;
     let expected = w.people.len() as f64 * (t * keep + m * add);
     if expected > MAX_OUTPUT {

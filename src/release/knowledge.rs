@@ -7,7 +7,9 @@
 //! (the rating and date spreads, which widen the attack's similarity scales and tolerances).
 //! [`PolicyKnowledge::of`] folds the steps of a policy in order; [`PolicyKnowledge::map`]
 //! applies the mapping to aux records. Steps that only remove people or entries (sampling,
-//! dropping, suppression, truncation, k^m-anonymity) or add them map nothing.
+//! dropping, suppression, truncation, k^m-anonymity) or add them map nothing; sampling,
+//! dropping and truncation say how likely a true fact is to be in the target's released record
+//! (the prior of membership, the share of entries deleted, the cap on a person's entries).
 
 use serde::Serialize;
 
@@ -48,6 +50,10 @@ pub struct PolicyKnowledge {
     /// The share of people the policy keeps (`sample`), if it samples people: the prior
     /// probability that a target is in the release.
     pub membership: Option<f64>,
+    /// The most entries the policy keeps of a person (`truncate`, `dp`), the smallest if
+    /// several: a released record holding fewer lost none of the person's entries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record_cap: Option<u64>,
 }
 
 impl PolicyKnowledge {
@@ -94,6 +100,11 @@ impl PolicyKnowledge {
     /// Each entry is deleted with probability `fraction`.
     pub(super) fn delete_entries(&mut self, fraction: f64) {
         self.entry_loss = 1.0 - (1.0 - self.entry_loss) * (1.0 - fraction);
+    }
+
+    /// At most `cap` entries of each person are kept.
+    pub(super) fn cap_records(&mut self, cap: u64) {
+        self.record_cap = Some(self.record_cap.map_or(cap, |c| c.min(cap)));
     }
 
     /// Dates are rounded to `unit`.
@@ -165,6 +176,9 @@ impl PolicyKnowledge {
                 100.0 * self.entry_loss
             ));
         }
+        if let Some(cap) = self.record_cap {
+            parts.push(format!("at most {cap} entries kept per person"));
+        }
         if parts.is_empty() {
             "nothing to map: the policy only removes or adds people or entries".to_string()
         } else {
@@ -217,11 +231,15 @@ mod tests {
             "pseudonymize",
             "insert:fraction=0.1",
             "rare-items:min_support=5",
-            "truncate:max_per_record=50",
             "km-anonymity:k=5,m=2",
         ] {
             assert!(!knowledge(spec).changes_anything(), "{spec}");
         }
+        // Truncation maps no fact; it caps the records, the smallest cap of several.
+        let k = knowledge("truncate:max_per_record=50|truncate:max_per_record=20");
+        assert!(k.maps.is_empty() && k.entry_loss == 0.0);
+        assert_eq!(k.record_cap, Some(20));
+        assert_eq!(k.describe(), "at most 20 entries kept per person");
         // Sampling people and deleting entries map no fact; they set the prior of membership and
         // the share of true facts the release cannot confirm.
         let k = knowledge("sample:fraction=0.5|drop:fraction=0.2|sample:fraction=0.2");
@@ -240,9 +258,14 @@ mod tests {
         let k = knowledge("microaggregate:k=5");
         assert_eq!((k.rating_spread, k.rating_bound), (1.0, 2.0));
         // dp: dates dropped, ratings widened by its Laplace scale (2T x range / ((1 - P) E)).
+        // Its truncation caps the records, and its randomized response deletes each kept entry
+        // with probability 1 / (1 + e^eps_p), eps_p = P E / 2T.
         let k = knowledge("dp:epsilon=4,max_per_record=10");
         assert_eq!(k.maps, vec![FactMap::DropDate]);
         assert_eq!(k.rating_spread, 2.0 * 10.0 * 4.0 / (0.5 * 4.0));
+        assert_eq!(k.record_cap, Some(10));
+        let eps_p: f64 = 0.5 * 4.0 / 20.0;
+        assert!((k.entry_loss - 1.0 / (1.0 + eps_p.exp())).abs() < 1e-12);
     }
 
     #[test]

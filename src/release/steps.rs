@@ -133,11 +133,15 @@ pub fn inform(step: &Step, k: &mut PolicyKnowledge, rating_range: f64) {
         // target may be missing, or a true fact of theirs.
         Step::Sample { fraction } => k.sample_people(fraction),
         Step::Drop { fraction } => k.delete_entries(fraction),
+        // A record shorter than the cap lost nothing; one at the cap may have lost most.
+        Step::Truncate { max_per_record } => k.cap_records(max_per_record as u64),
         // These remove or add people or entries by rule: the released values are the true ones.
+        // An item a step removes from everyone is not in the release: the adversary's facts on it
+        // say nothing. Entries `insert` adds are in the release's item popularity, which the
+        // attack's model of a random other person reads.
         Step::Pseudonymize
         | Step::Insert { .. }
         | Step::RareItems { .. }
-        | Step::Truncate { .. }
         | Step::KmAnonymity { .. } => {}
         // These change people's attributes, which the release shows as they are (a band, a
         // prefix, a blank): an adversary maps a known value through them by reading the
@@ -161,12 +165,17 @@ pub fn inform(step: &Step, k: &mut PolicyKnowledge, rating_range: f64) {
         // five-star scale (the spread of ratings around an item's mean), rarely more than two.
         Step::Microaggregate { .. } => k.widen_ratings(1.0, 2.0),
         // Dates dropped; ratings carry Laplace noise of scale 2T x range / ((1 - P) E) stars
-        // (the `dp` module's mechanism); presence is randomized, which maps nothing.
+        // (the `dp` module's mechanism). Truncation to T caps the records; the randomized
+        // response on presence then deletes each kept entry at random (its false entries are in
+        // the release's item popularity, which the attack reads).
         Step::Dp {
             epsilon,
             max_per_record,
             presence,
         } => {
+            k.cap_records(max_per_record as u64);
+            let (kept, _) = super::dp::presence_odds(epsilon, max_per_record, presence);
+            k.delete_entries(1.0 - kept);
             k.push_map(FactMap::DropDate);
             let scale = 2.0 * max_per_record as f64 * rating_range / ((1.0 - presence) * epsilon);
             k.widen_ratings(scale, 3.0 * scale);

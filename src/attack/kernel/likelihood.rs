@@ -11,9 +11,12 @@
 //! (both models restricted to r's window: its n days with an entry from r's first dated entry,
 //! or i's first if later, to r's last, W the sum of e^(-|d' - t| / b) over them); and
 //! c_i = E / supp(i), so that max(1, c_i / |r|) is 1 / pi_i(|r|), the inverse of the chance that
-//! a random record of r's length holds i. A record's score still 0 tells that it held no earlier
-//! fact: every term is at least the smallest positive f32. The records holding none of the facts
-//! score exactly 0, and the engine's packed passes apply.
+//! a random record of r's length holds i. Under a cap on a person's entries X is also multiplied
+//! by the record's presence class's K_r / K, and after the facts each record adds its class's
+//! lacking term ([`super::presence`]; both are 1 and 0 without a cap, and for a record that lost
+//! nothing). A record's score still 0 tells that it held no earlier fact: every term is at least
+//! the smallest positive f32. Without a cap the records holding none of the facts score exactly
+//! 0; every score is at least 0, and the engine's packed passes apply.
 //!
 //! The window sums come from two running sums over the release's days ([`ErrorModel`]); the
 //! logarithm is [`ln_at_least_one`], plain arithmetic, so every machine and vector level gives
@@ -21,13 +24,13 @@
 
 use rayon::prelude::*;
 
+use super::presence::{ClassOdds, LostNothing, Presence, PresenceTerms};
 use super::scatter::TileOrder;
 use crate::attack::query::{Query, QueryFact};
-use crate::attack::shard::{CheckedShard, ReleaseStats, Shard, distinct_items, shard_postings};
+use crate::attack::shard::{CheckedShard, Shard, distinct_items, shard_postings};
 use crate::dataset::{Dataset, DatasetKind, Entries, NO_DAY, NO_RATING};
 
-/// Pseudo-counts that pull an item's rating distribution toward the release's.
-pub const PSEUDO_COUNT: f64 = 1.0;
+pub use super::release_model::{PSEUDO_COUNT, ReleaseModel};
 
 /// The smallest wrong-fact rate used: w = 0 is computed as this (a record lacking a fact then
 /// has at most 1e-12 of the likelihood ratio of one holding it).
@@ -35,170 +38,6 @@ pub const MIN_WRONG_RATE: f64 = 1e-12;
 
 /// A term's largest argument: keeps 1 + X finite in f32.
 const MAX_ARGUMENT: f32 = 1e37;
-
-/// What the release says about a random other person (docs/method.md section 13.2): per item, the
-/// chance of holding it given a record's length and its rating distribution; the days with an
-/// entry, and each item's first. Computed from the whole release, so every shard of it has the
-/// same model.
-#[derive(Clone, Debug)]
-pub struct ReleaseModel {
-    /// N, records.
-    pub records: u64,
-    /// E, the sum over records of |r|.
-    pub entries: u64,
-    /// c_i = E / supp(i) per item (0 for an item no record holds).
-    pub coverage: Vec<f64>,
-    /// The rating values some entry holds, half stars, ascending.
-    pub rating_values: Vec<u8>,
-    /// p_i(v) per item, `rating_values.len()` values each.
-    pub item_ratings: Vec<f64>,
-    /// The first day with an entry.
-    pub first_day: u16,
-    /// The number of days from the first day with an entry to the last.
-    pub days: usize,
-    /// `present_before[j]`: the days with an entry among the first j days of the range.
-    pub present_before: Vec<u32>,
-    /// `dated_before[j]`: the dated entries on the first j days of the range.
-    pub dated_before: Vec<u64>,
-    /// 1 / Q(j), Q(j) the entries on day j of the range (0 for a day without entries).
-    pub inverse_day_count: Vec<f32>,
-    /// Each item's first day with an entry, as a day of the range (0 without dates).
-    pub item_first: Vec<u16>,
-}
-
-impl ReleaseModel {
-    /// The model of `release`, whose record count, sum of |r| and date range `stats` holds
-    /// (reads every posting once, in parallel over items).
-    pub fn of(release: &Dataset, stats: &ReleaseStats) -> ReleaseModel {
-        let entries = stats.distinct_items;
-        let coverage = release
-            .supports()
-            .iter()
-            .map(|&s| {
-                if s == 0 {
-                    0.0
-                } else {
-                    entries as f64 / s as f64
-                }
-            })
-            .collect();
-        let rating_counts = counts(&release.by_record().ratings, 256, |v| {
-            (v != NO_RATING).then_some(v as usize)
-        });
-        let rating_values: Vec<u8> = (0..=255u8)
-            .filter(|&v| rating_counts[v as usize] > 0)
-            .collect();
-        let rated: u64 = rating_counts.iter().sum();
-        let (first_day, days) = match stats.day_range {
-            Some((a, b)) => (a, (b - a) as usize + 1),
-            None => (0, 0),
-        };
-        let day_counts = counts(&release.by_record().days, days, |d| {
-            (d != NO_DAY).then(|| (d - first_day) as usize)
-        });
-        let mut present_before = Vec::with_capacity(days + 1);
-        let mut dated_before = Vec::with_capacity(days + 1);
-        let (mut seen, mut dated) = (0u32, 0u64);
-        present_before.push(0);
-        dated_before.push(0);
-        for &c in &day_counts {
-            seen += (c > 0) as u32;
-            dated += c;
-            present_before.push(seen);
-            dated_before.push(dated);
-        }
-        let inverse_day_count = day_counts
-            .iter()
-            .map(|&c| if c > 0 { (1.0 / c as f64) as f32 } else { 0.0 })
-            .collect();
-        let per_item: Vec<(Vec<f64>, u16)> = (0..release.num_items() as u32)
-            .into_par_iter()
-            .map(|i| {
-                let p = release.postings(i);
-                let mut own = vec![0u64; rating_values.len()];
-                if let Some(rs) = p.ratings {
-                    for &v in rs {
-                        if let Ok(k) = rating_values.binary_search(&v) {
-                            own[k] += 1;
-                        }
-                    }
-                }
-                let n_i: u64 = own.iter().sum();
-                let shares = own
-                    .iter()
-                    .zip(&rating_values)
-                    .map(|(&count, &v)| {
-                        let global = rating_counts[v as usize] as f64 / rated.max(1) as f64;
-                        (count as f64 + PSEUDO_COUNT * global) / (n_i as f64 + PSEUDO_COUNT)
-                    })
-                    .collect();
-                let first = p
-                    .days
-                    .and_then(|ds| ds.iter().filter(|&&d| d != NO_DAY).min().copied())
-                    .map_or(0, |d| d - first_day);
-                (shares, first)
-            })
-            .collect();
-        let mut item_ratings = Vec::with_capacity(per_item.len() * rating_values.len());
-        let mut item_first = Vec::with_capacity(per_item.len());
-        for (shares, first) in per_item {
-            item_ratings.extend(shares);
-            item_first.push(first);
-        }
-        ReleaseModel {
-            records: stats.records,
-            entries,
-            coverage,
-            rating_values,
-            item_ratings,
-            first_day,
-            days,
-            present_before,
-            dated_before,
-            inverse_day_count,
-            item_first,
-        }
-    }
-
-    /// p_i(v) of item `item` for the rating value in slot `k`.
-    fn p(&self, item: u32, k: usize) -> f64 {
-        self.item_ratings[item as usize * self.rating_values.len() + k]
-    }
-
-    /// Whether day `j` of the range has an entry.
-    fn present(&self, j: usize) -> bool {
-        self.present_before[j + 1] > self.present_before[j]
-    }
-}
-
-/// How many values of `values` fall in each of `slots` slots (`slot` maps a value to its slot,
-/// or `None` to skip it), in parallel.
-fn counts<T: Copy + Sync>(
-    values: &[T],
-    slots: usize,
-    slot: impl Fn(T) -> Option<usize> + Sync,
-) -> Vec<u64> {
-    values
-        .par_chunks(1 << 20)
-        .map(|chunk| {
-            let mut c = vec![0u64; slots];
-            for &v in chunk {
-                if let Some(k) = slot(v) {
-                    c[k] += 1;
-                }
-            }
-            c
-        })
-        .reduce(
-            || vec![0u64; slots],
-            |mut a, b| {
-                for (x, y) in a.iter_mut().zip(b) {
-                    *x += y;
-                }
-                a
-            },
-        )
-}
 
 /// The adversary's error model (docs/method.md section 13.1), with the sums over the release's
 /// days that the date ratio reads.
@@ -211,6 +50,8 @@ pub struct ErrorModel {
     pub rating_scale: f64,
     /// Laplace scale of a date's error, days.
     pub date_scale: f64,
+    /// What the release does to the presence of the target's entries (none by default).
+    pub presence: Presence,
     /// e^(-k / b) for k = 0 ..= the release's days + 1.
     decay: Vec<f32>,
     /// `before[k]`: the sum of e^(-(k - 1 - d) / b) over the days d <= k - 1 with an entry
@@ -242,10 +83,16 @@ impl ErrorModel {
             wrong_rate: w.max(MIN_WRONG_RATE),
             rating_scale: s,
             date_scale: b,
+            presence: Presence::default(),
             decay: f32s(decay),
             before: f32s(before),
             after: f32s(after),
         }
+    }
+
+    /// The same model, with the release's cap on entries modelled as `presence`.
+    pub fn with_presence(self, presence: Presence) -> ErrorModel {
+        ErrorModel { presence, ..self }
     }
 
     /// K = (1 - w) / w.
@@ -260,7 +107,8 @@ impl ErrorModel {
     }
 }
 
-/// A record's part of the scatter: 1 / |r| and its window, days of the range.
+/// A record's part of the scatter: 1 / |r|, its window, days of the range, and its presence
+/// class.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct RecordWindow {
     /// 1 / |r| (0 for a record without items, which no posting names).
@@ -269,10 +117,17 @@ pub struct RecordWindow {
     pub first: u16,
     /// Its last.
     pub last: u16,
+    /// Whether the release's cap on entries may have cut it ([`Presence::capped`]).
+    pub capped: bool,
 }
 
-/// Each record's [`RecordWindow`] for the records of `shard`.
-pub fn record_windows(release: &Dataset, model: &ReleaseModel, shard: Shard) -> Vec<RecordWindow> {
+/// Each record's [`RecordWindow`] for the records of `shard`, its class by `presence`.
+pub fn record_windows(
+    release: &Dataset,
+    model: &ReleaseModel,
+    presence: &Presence,
+    shard: Shard,
+) -> Vec<RecordWindow> {
     (shard.start..shard.end)
         .into_par_iter()
         .map(|r| {
@@ -290,6 +145,7 @@ pub fn record_windows(release: &Dataset, model: &ReleaseModel, shard: Shard) -> 
                 inverse_length,
                 first,
                 last,
+                capped: presence.capped(release.record(r).len()),
             }
         })
         .collect()
@@ -465,10 +321,17 @@ pub fn ln_at_least_one(x: f32) -> f32 {
     exponent as f32 * std::f32::consts::LN_2 + 2.0 * z * series
 }
 
-/// One posting's term: ln(1 + X), X = `odds` x max(1, c / |r|).
+/// One posting's X: `odds` x max(1, c / |r|) x the presence class's K_c / K (exactly 1 for a
+/// record that lost nothing), for a record with window `w`.
 #[inline(always)]
-fn term(odds: f32, coverage: f32, inverse_length: f32) -> f32 {
-    let x = odds * (coverage * inverse_length).max(1.0);
+fn argument(odds: f32, coverage: f32, w: RecordWindow, presence: &impl ClassOdds) -> f32 {
+    odds * (coverage * w.inverse_length).max(1.0) * presence.odds(w)
+}
+
+/// One posting's term: ln(1 + X), X its [`argument`].
+#[inline(always)]
+fn term(odds: f32, coverage: f32, w: RecordWindow, presence: &impl ClassOdds) -> f32 {
+    let x = argument(odds, coverage, w, presence);
     ln_at_least_one(1.0 + x.min(MAX_ARGUMENT)).max(f32::MIN_POSITIVE)
 }
 
@@ -486,8 +349,10 @@ pub struct LikelihoodScatter<'a> {
     facts: Vec<FactScatter<'a>>,
     model: &'a ReleaseModel,
     errors: &'a ErrorModel,
-    /// Each record's length and window.
+    /// Each record's length, window and presence class.
     windows: &'a [RecordWindow],
+    /// What a capped record's terms differ by, for this aux record.
+    presence: PresenceTerms,
     views: bool,
     shard_start: u32,
     order: TileOrder,
@@ -521,6 +386,7 @@ impl<'a> LikelihoodScatter<'a> {
             model,
             errors,
             windows,
+            presence: errors.presence.terms(errors.wrong_rate, query.facts.len()),
             views: release.kind() == DatasetKind::Views,
             shard_start: shard.shard().start,
             order: TileOrder::new(shard),
@@ -529,11 +395,33 @@ impl<'a> LikelihoodScatter<'a> {
     }
 
     /// Adds the scores of the records of `tile` into `acc` (one slot per record of the tile,
-    /// zero on entry); the tiles come in record order from the shard's start.
+    /// zero on entry); the tiles come in record order from the shard's start. The presence
+    /// class's lacking term comes after the facts (a score still 0 tells the scatter that its
+    /// record held no earlier fact).
     pub fn tile(&mut self, tile: CheckedShard, acc: &mut [f32]) {
-        let Shard { start, end } = self.order.take(tile, acc.len());
-        let windows = &self.windows[(start - self.shard_start) as usize..][..acc.len()];
+        let bounds = self.order.take(tile, acc.len());
+        let windows = &self.windows[(bounds.start - self.shard_start) as usize..][..acc.len()];
+        // Without a capped class the odds factor is the constant 1, which the compiler drops.
+        let presence = self.presence;
+        if presence == PresenceTerms::NONE {
+            self.scatter(bounds, acc, windows, &LostNothing);
+        } else {
+            self.scatter(bounds, acc, windows, &presence);
+            presence.add_lacking(windows, acc);
+        }
+    }
+
+    /// The facts' terms of the records `start..end` (`acc` and `windows` cover them), each
+    /// posting's X multiplied by `presence`'s factor for its record.
+    fn scatter(
+        &mut self,
+        Shard { start, end }: Shard,
+        acc: &mut [f32],
+        windows: &[RecordWindow],
+        presence: &impl ClassOdds,
+    ) {
         let (model, errors, views, level) = (self.model, self.errors, self.views, self.level);
+        let scoring = (views, level, presence);
         for fact in &mut self.facts {
             let from = fact.next;
             let keys = &fact.postings.keys[from..];
@@ -554,25 +442,9 @@ impl<'a> LikelihoodScatter<'a> {
                         model,
                         errors,
                     };
-                    add_terms(
-                        keys,
-                        bounds,
-                        acc,
-                        windows,
-                        (views, level),
-                        t.coverage,
-                        &odds,
-                    )
+                    add_terms(keys, bounds, acc, windows, scoring, t.coverage, &odds)
                 }
-                _ => add_terms(
-                    keys,
-                    bounds,
-                    acc,
-                    windows,
-                    (views, level),
-                    t.coverage,
-                    &rating,
-                ),
+                _ => add_terms(keys, bounds, acc, windows, scoring, t.coverage, &rating),
             };
         }
     }
@@ -642,7 +514,7 @@ const CHUNK: usize = 64;
 /// range (the tile of a checked shard). A record whose score is still 0 held no earlier fact
 /// (every term is at least the smallest positive f32): its odds are the first fact's. For
 /// ratings data, whole chunks of [`CHUNK`] postings inside the tile go through three loops (the
-/// odds times 1 / pi, the logarithms at the CPU's vector level, the additions); each term is the
+/// arguments X, the logarithms at the CPU's vector level, the additions); each term is the
 /// same bits as one at a time, and is added in the same order.
 #[inline(always)]
 fn add_terms(
@@ -650,7 +522,7 @@ fn add_terms(
     (start, end): (u32, u32),
     acc: &mut [f32],
     windows: &[RecordWindow],
-    (views, level): (bool, super::simd::Simd),
+    (views, level, presence): (bool, super::simd::Simd, &impl ClassOdds),
     coverage: f32,
     odds: &impl Odds,
 ) -> usize {
@@ -669,10 +541,10 @@ fn add_terms(
             // SAFETY: start <= records[taken] < end (sorted postings of a checked tile), and
             // acc and windows cover start..end.
             let (w, first) = unsafe { (*windows.get_unchecked(s), *acc.get_unchecked(s) == 0.0) };
-            let mut best = term(odds.odds(taken, w, first), coverage, w.inverse_length);
+            let mut best = term(odds.odds(taken, w, first), coverage, w, presence);
             taken += 1;
             while taken < records.len() && records[taken] == records[taken - 1] {
-                best = best.max(term(odds.odds(taken, w, first), coverage, w.inverse_length));
+                best = best.max(term(odds.odds(taken, w, first), coverage, w, presence));
                 taken += 1;
             }
             // SAFETY: as above.
@@ -688,7 +560,7 @@ fn add_terms(
             // (checked tile), the last of the chunk is below `end`: start <= record < end, and
             // acc and windows cover start..end.
             let (w, first) = unsafe { (*windows.get_unchecked(s), *acc.get_unchecked(s) == 0.0) };
-            *v = odds.odds(taken + k, w, first) * (coverage * w.inverse_length).max(1.0);
+            *v = argument(odds.odds(taken + k, w, first), coverage, w, presence);
         }
         logarithms(&mut x, level);
         for (k, &v) in x.iter().enumerate() {
@@ -703,8 +575,7 @@ fn add_terms(
         // SAFETY: as in the views' loop.
         unsafe {
             let (w, first) = (*windows.get_unchecked(s), *acc.get_unchecked(s) == 0.0);
-            *acc.get_unchecked_mut(s) +=
-                term(odds.odds(taken, w, first), coverage, w.inverse_length);
+            *acc.get_unchecked_mut(s) += term(odds.odds(taken, w, first), coverage, w, presence);
         }
         taken += 1;
     }
@@ -772,7 +643,8 @@ mod tests {
     }
 
     /// Every vector level gives the same bits, whatever the tiling and wherever the shard
-    /// starts: on ratings (facts lacking the rating, the day or both) and on view logs.
+    /// starts: on ratings (facts lacking the rating, the day or both) and on view logs, without
+    /// a cap and with one that some records reach.
     #[test]
     fn every_simd_level_gives_the_same_bits() {
         use crate::attack::algorithm::for_each_tile;
@@ -782,8 +654,8 @@ mod tests {
         let levels: Vec<Simd> = Simd::supported().collect();
         for preset in [Preset::NetflixLike, Preset::ViewsLike] {
             let (data, queries) = super::super::tests::level_inputs(preset);
-            let model = ReleaseModel::of(&data, &ReleaseStats::of(&data));
-            let errors = ErrorModel::new(0.1, 0.5, 14.0, &model);
+            let stats = crate::attack::shard::ReleaseStats::of(&data);
+            let model = ReleaseModel::of(&data, &stats);
             let n = data.num_records() as u32;
             let shards = [
                 CheckedShard::whole(&data).unwrap(),
@@ -796,8 +668,18 @@ mod tests {
                 )
                 .unwrap(),
             ];
-            for shard in shards {
-                let windows = record_windows(&data, &model, shard.shard());
+            let caps = [0, 40].map(|cap| Presence {
+                cap,
+                capped_length: 0.0,
+            });
+            for (shard, presence) in shards.into_iter().flat_map(|s| caps.map(|p| (s, p))) {
+                let errors = ErrorModel::new(0.1, 0.5, 14.0, &model).with_presence(presence);
+                let windows = record_windows(&data, &model, &presence, shard.shard());
+                assert_eq!(
+                    windows.iter().any(|w| w.capped),
+                    presence.cap > 0,
+                    "both classes"
+                );
                 for q in &queries {
                     let mut first: Option<Vec<u32>> = None;
                     for &level in &levels {
@@ -855,6 +737,7 @@ mod tests {
             inverse_length: 1.0,
             first: 0,
             last: 1999,
+            capped: false,
         };
         // Days 0 and 1999 are 1000 and 999 days from t: D = 2 e^-2 / (1 + e^-2) and 2 / (1 + e^-2).
         let near = 2.0 / (1.0 + (-2f64).exp());

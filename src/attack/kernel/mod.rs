@@ -48,6 +48,8 @@ mod first_pass;
 mod lanes;
 pub mod likelihood;
 mod pack;
+pub mod presence;
+mod release_model;
 mod scatter;
 mod scoreboard;
 mod second_pass;
