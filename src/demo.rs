@@ -55,7 +55,7 @@ const SMOKE_EXPERIMENT: &str = include_str!("../experiments/smoke.toml");
 const DEMO_AUDIT_POLICIES: [&str; 3] = [
     "sample:fraction=0.5|date-coarsen:to=month",
     "date-coarsen:to=year|rating-noise:scale=1",
-    "date-drop|rating-drop|truncate:max_per_record=5|attr-drop:name=region|attr-generalize:name=age,width=20",
+    "date-drop|rating-drop|truncate:max_per_record=2|attr-drop:name=region|attr-generalize:name=age,width=20",
 ];
 
 /// One row of the paper's Fig. 4: (facts, wrong, top-1 rate at +-3 days, at +-14 days).

@@ -210,7 +210,7 @@ fn the_readme_tour_runs_as_written_and_says_what_it_finds() {
     let audit = read_json(&dir.path().join("audit/audit.json"));
     assert_eq!(
         audit["recommended"],
-        "date-drop|rating-drop|truncate:max_per_record=5|attr-drop:name=region|attr-generalize:name=age,width=20"
+        "date-drop|rating-drop|truncate:max_per_record=2|attr-drop:name=region|attr-generalize:name=age,width=20"
     );
     assert!(dir.path().join("audit/report.html").exists());
 }

@@ -536,8 +536,9 @@ fn rates<'a>(
 }
 
 /// The rates of guesses right or wrong over members (`main`) and non-members (`control`): the
-/// accuracies, the risk and its 95% bootstrap interval from `resamples` resamples (members and
-/// non-members drawn apart) of a generator derived from `seed`.
+/// accuracies, the risk and its 95% interval: the bootstrap's from `resamples` resamples
+/// (members and non-members drawn apart) of a generator derived from `seed`, widened to hold
+/// the risk's range over the two accuracies' Wilson intervals ([`widened_by_wilson`]).
 pub fn rates_of(main: &[bool], control: &[bool], resamples: usize, seed: u64) -> Rates {
     let share = |v: &[bool]| (!v.is_empty()).then(|| share(v));
     let main_accuracy = share(main);
@@ -554,7 +555,8 @@ pub fn rates_of(main: &[bool], control: &[bool], resamples: usize, seed: u64) ->
                 risk(m, c)
             })
             .collect();
-        percentile_interval(draws)
+        let bootstrap = percentile_interval(draws)?;
+        Some(widened_by_wilson(bootstrap, main, control))
     });
     Rates {
         members: main.len(),
@@ -564,6 +566,23 @@ pub fn rates_of(main: &[bool], control: &[bool], resamples: usize, seed: u64) ->
         risk: point,
         risk_ci,
     }
+}
+
+/// `bootstrap` widened to the risk's range over the Wilson intervals of the two accuracies: the
+/// risk grows with the members' accuracy and falls with the control's, so the range runs from
+/// risk(main low, control high) to risk(main high, control low). A percentile bootstrap of
+/// accuracies at 0 or 1 has zero width; this never does when either group has people.
+fn widened_by_wilson(bootstrap: [f64; 2], main: &[bool], control: &[bool]) -> [f64; 2] {
+    let hits = |v: &[bool]| v.iter().filter(|&&b| b).count() as f64;
+    let (Some(m), Some(c)) = (
+        crate::interval::wilson(hits(main), main.len() as f64),
+        crate::interval::wilson(hits(control), control.len() as f64),
+    ) else {
+        return bootstrap;
+    };
+    let low = risk(m[0], c[1]).map_or(bootstrap[0], |r| r.min(bootstrap[0]));
+    let high = risk(m[1], c[0]).map_or(bootstrap[1], |r| r.max(bootstrap[1]));
+    [low, high]
 }
 
 fn share(v: &[bool]) -> f64 {
@@ -700,4 +719,22 @@ pub fn write_per_person(people: &[PersonInference], path: &Path) -> Result<()> {
         }
         csv.flush()
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_risk_at_its_boundary_has_an_interval_of_nonzero_width() {
+        // Twelve members all right, a control half right: the bootstrap's draws are all 1.
+        let main = [true; 12];
+        let control: Vec<bool> = (0..12).map(|k| k % 2 == 0).collect();
+        let r = rates_of(&main, &control, 500, 3);
+        assert_eq!(r.risk, Some(1.0));
+        let [low, high] = r.risk_ci.unwrap();
+        assert_eq!(high, 1.0);
+        // risk(Wilson low of 12/12, Wilson high of 6/12) = (0.7575 - 0.7467) / (1 - 0.7467).
+        assert!(low < 0.1 && low > 0.0, "{low}");
+    }
 }
