@@ -399,6 +399,11 @@ fn curve_figure(audit: &Audit) -> Option<Figure> {
             crate::audit::curve::KnownFacts::All => None,
         })
         .max()?;
+    let has_all = audit
+        .policies
+        .iter()
+        .flat_map(|p| &p.curve)
+        .any(|c| c.facts == crate::audit::curve::KnownFacts::All);
     let mut series = Vec::new();
     let mut bars = Vec::new();
     for p in audit.policies.iter().filter(|p| !p.curve.is_empty()) {
@@ -428,7 +433,12 @@ fn curve_figure(audit: &Audit) -> Option<Figure> {
         series,
         target: Some(audit.target_risk),
         x_desc: format!(
-            "entries known (log scale; the last point: every entry){}",
+            "entries known (log scale{}){}",
+            if has_all {
+                "; the last point: every entry"
+            } else {
+                ""
+            },
             if with_attributes {
                 ", with the attributes"
             } else {
@@ -471,8 +481,8 @@ pub fn write(audit: &Audit, adversaries: &[Adversary], seconds: f64, dir: &Path)
             style,
             hline: target.map(|t| (target_label.as_str(), t)),
             legend: match name.as_str() {
-                "unicity" | "risk-histogram" | "knowledge-curve" => Legend::UpperLeft,
-                "frontier" => Legend::Middle,
+                "unicity" | "risk-histogram" => Legend::UpperLeft,
+                "frontier" | "knowledge-curve" => Legend::Middle,
                 _ => Legend::LowerRight,
             },
             bars: bars.as_deref(),
