@@ -121,18 +121,28 @@ impl Serialize for HoldsUpTo {
 
 impl<'de> Deserialize<'de> for HoldsUpTo {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Count(usize),
-            Text(String),
-        }
-        Ok(match Raw::deserialize(d)? {
-            Raw::Count(0) => HoldsUpTo::None,
-            Raw::Count(k) => HoldsUpTo::Facts(KnownFacts::Count(k)),
-            Raw::Text(t) => HoldsUpTo::Facts(
-                KnownFacts::parse(&t).ok_or_else(|| serde::de::Error::custom(t.clone()))?,
-            ),
+        Ok(match KnownFacts::deserialize(d)? {
+            KnownFacts::Count(0) => HoldsUpTo::None,
+            k => HoldsUpTo::Facts(k),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn holds_up_to_writes_0_a_count_or_all_and_reads_them_back() {
+        let values = [
+            HoldsUpTo::None,
+            HoldsUpTo::Facts(KnownFacts::Count(4)),
+            HoldsUpTo::Facts(KnownFacts::All),
+        ];
+        let json = serde_json::to_string(&values).unwrap();
+        assert_eq!(json, r#"[0,4,"all"]"#);
+        let back: Vec<HoldsUpTo> = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, values);
+        assert_eq!(values[1].words(), "holds up to 4 known entries");
     }
 }
