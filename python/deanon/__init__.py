@@ -594,6 +594,9 @@ def audit(
     sensitive_items: _t.Optional[_t.Sequence[str]] = None,
     sensitive_attribute: _t.Optional[str] = None,
     target_inference_risk: _t.Optional[float] = None,
+    curve: _t.Optional[_t.Sequence[_t.Union[int, str]]] = None,
+    assume_facts: _t.Optional[_t.Union[int, str]] = None,
+    curve_tuning: _t.Optional[int] = None,
 ) -> _t.Dict[str, _t.Any]:
     """Audits ``ds`` before release (``deanon audit``): per-person risk under each candidate
     policy against a battery of adversaries (or those of the TOML file ``adversaries``),
@@ -605,6 +608,10 @@ def audit(
     the default attack instead (``deanon audit --naive``). ``sensitive_items`` (item ids) or
     ``sensitive_attribute`` adds the third test, inference, per policy (``inference`` in
     each policy's dict); ``target_inference_risk`` makes the recommendation require it too.
+    ``curve`` (entries known, e.g. ``[1, 2, 4, 8, "all"]``; ``curve_tuning`` tuning people per
+    point) is the knowledge curve, ``assume_facts`` (a point of it, 8 by default) the knowledge
+    the verdict assumes and the recommendation must hold at (``deanon audit --curve
+    --assume-facts``).
 
     >>> a = deanon.audit(ds, ["pseudonymize|sample:fraction=0.5"], sample=200)  # doctest: +SKIP
     >>> a["recommended"]  # doctest: +SKIP
@@ -631,6 +638,9 @@ def audit(
             sensitive_items=None if sensitive_items is None else [str(i) for i in sensitive_items],
             sensitive_attribute=sensitive_attribute,
             target_inference_risk=_float(target_inference_risk),
+            curve=None if curve is None else ",".join(str(k) for k in curve),
+            assume_facts=None if assume_facts is None else str(assume_facts),
+            curve_tuning=curve_tuning,
         )
 
 

@@ -148,6 +148,9 @@ def audit(
     sensitive_items: Optional[List[str]] = None,
     sensitive_attribute: Optional[str] = None,
     target_inference_risk: Optional[float] = None,
+    curve: Optional[str] = None,
+    assume_facts: Optional[str] = None,
+    curve_tuning: Optional[int] = None,
 ) -> Dict[str, Any]: ...
 def cohort(
     data: NativeDataset,

@@ -676,7 +676,8 @@ pub fn experiment(
 #[pyfunction]
 #[pyo3(signature = (data, out, policies, adversaries=None, target=None, sample=None, draws=None,
     everyone=false, resume=false, seed=None, naive=false, tuning=None, threads=None,
-    sensitive_items=None, sensitive_attribute=None, target_inference_risk=None))]
+    sensitive_items=None, sensitive_attribute=None, target_inference_risk=None, curve=None,
+    assume_facts=None, curve_tuning=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn audit<'py>(
     py: Python<'py>,
@@ -696,9 +697,27 @@ pub fn audit<'py>(
     sensitive_items: Option<Vec<String>>,
     sensitive_attribute: Option<String>,
     target_inference_risk: Option<f64>,
+    curve: Option<String>,
+    assume_facts: Option<String>,
+    curve_tuning: Option<usize>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let inference = sensitive_of(sensitive_items, sensitive_attribute)?;
     let d = deanon::audit::AuditParams::default();
+    let curve = match curve {
+        Some(text) => deanon::audit::curve::parse_points(&text).map_err(to_py)?,
+        None => d.curve.clone(),
+    };
+    let assume_facts = match assume_facts {
+        Some(text) => deanon::audit::curve::KnownFacts::parse(&text).ok_or_else(|| {
+            to_py(deanon::Error::Parameter {
+                name: "assume_facts",
+                message: format!(
+                    "assume_facts takes a whole number of entries of at least 1 or 'all', got '{text}'"
+                ),
+            })
+        })?,
+        None => d.assume_facts,
+    };
     let params = deanon::audit::AuditParams {
         policies,
         target_risk: target.unwrap_or(d.target_risk),
@@ -710,6 +729,9 @@ pub fn audit<'py>(
         tuning: tuning.unwrap_or(d.tuning),
         inference,
         target_inference_risk,
+        curve,
+        assume_facts,
+        curve_tuning: curve_tuning.unwrap_or(d.curve_tuning),
         ..d
     };
     let audit = detached(py, threads, move || {

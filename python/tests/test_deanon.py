@@ -304,6 +304,21 @@ def test_audit_with_sensitive_items_equals_the_command_line(tmp_path):
     assert_same_json(audit, tmp_path / "cli" / "audit.json")
 
 
+def test_audit_curve_and_assumed_knowledge_equal_the_command_line(tmp_path):
+    ds = deanon.generate("movielens-like", users=400, seed=4)
+    ds.save(tmp_path / "d.deanon")
+    cli("audit", tmp_path / "d.deanon", "--policy", "pseudonymize|sample:fraction=0.5", "--sample", 100,
+        "--draws", 1, "--curve", "1,4,all", "--assume-facts", "4", "--curve-tuning", 50, "-o", tmp_path / "cli")
+    audit = deanon.audit(deanon.Dataset.open(tmp_path / "d.deanon"), ["pseudonymize|sample:fraction=0.5"],
+                         out=tmp_path / "py", sample=100, draws=1, curve=[1, 4, "all"], assume_facts=4,
+                         curve_tuning=50)
+    assert audit["assumed_facts"] == 4
+    assert [c["facts"] for c in audit["policies"][0]["curve"]][:3] == [1, 4, "all"]
+    assert_same_json(audit, tmp_path / "cli" / "audit.json")
+    with pytest.raises(deanon.DeanonError, match="assume_facts"):
+        deanon.audit(ds, ["pseudonymize"], sample=50, curve=[1, 2], assume_facts=8)
+
+
 def test_cohort_equals_the_command_line(tmp_path):
     views = deanon.generate("views-like", users=20000, seed=0)
     views.save(tmp_path / "views.deanon")
