@@ -1,72 +1,225 @@
-//! Output files that appear whole or not at all, and the readers of the tool's own JSON results
-//! and TOML files.
+//! Output files that appear whole or not at all, with the permissions their content calls for,
+//! and the readers of the tool's own JSON results and TOML files.
 //!
 //! Every file the tool writes goes to a temporary file in the destination's folder first and is
 //! renamed over the destination only once complete, so an error or a kill never leaves a
-//! half-written output behind. A destination that exists and is not a regular file (a device
-//! such as /dev/null, a FIFO) is written in place.
+//! half-written output behind. The rules (docs/formats.md, "Files"):
+//! - a new file honours the umask ([`Privacy::Aggregate`]), except one that names people
+//!   ([`Privacy::NamesPeople`]), which is 0600 whatever the umask;
+//! - a symbolic link is written through: the file it points to is replaced and the link stays;
+//!   a link to nothing is refused;
+//! - `/dev/stdout` and `/dev/stderr` are the process's own streams; a destination under /dev/fd
+//!   or /proc is appended to; one that exists and is not a regular file (a device, a FIFO) is
+//!   written in place. None of them is ever renamed over.
 
 use std::io::{BufWriter, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::{Error, Result};
 
-/// Writes `path` through `write`, atomically. On error nothing is left at `path`.
+/// Who may read a file the tool writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Privacy {
+    /// Aggregates, reports, plots, releases without attributes: mode 0666 less the umask.
+    Aggregate,
+    /// A file that names people (a key, an aux file, matches, per-person risk, data with a
+    /// people table or original ids): mode 0600 whatever the umask.
+    NamesPeople,
+}
+
+/// Writes `path` through `write`, atomically, honouring the umask. On error nothing is left at
+/// `path`.
 pub fn write_atomically<F>(path: &Path, write: F) -> Result<()>
 where
     F: FnOnce(&mut BufWriter<&mut std::fs::File>) -> std::io::Result<()>,
 {
-    write_atomically_with_mode(path, None, write)
+    write_with_privacy(path, Privacy::Aggregate, write)
 }
 
-/// Like [`write_atomically`], with Unix permission bits for the new file (e.g. `0o600`).
-pub fn write_atomically_with_mode<F>(path: &Path, mode: Option<u32>, write: F) -> Result<()>
+/// Like [`write_atomically`], for a file that names people: mode 0600 whatever the umask.
+pub fn write_naming_people<F>(path: &Path, write: F) -> Result<()>
 where
     F: FnOnce(&mut BufWriter<&mut std::fs::File>) -> std::io::Result<()>,
 {
-    let dir = match path.parent() {
+    write_with_privacy(path, Privacy::NamesPeople, write)
+}
+
+/// Where a write goes once the path is understood.
+enum Destination {
+    /// A stream, device or FIFO: written in place (`append` for a regular file reached through
+    /// /dev/fd or /proc, which is a stream's file).
+    InPlace {
+        path: PathBuf,
+        append: bool,
+    },
+    /// The process's standard output or error.
+    Stdout,
+    Stderr,
+    /// A regular file (or none yet), replaced atomically.
+    Replace(PathBuf),
+}
+
+/// Resolves `path` by the rules of the module.
+fn destination(path: &Path) -> Result<Destination> {
+    let absolute = std::path::absolute(path).map_err(|e| Error::io(path, e))?;
+    if absolute == Path::new("/dev/stdout") {
+        return Ok(Destination::Stdout);
+    }
+    if absolute == Path::new("/dev/stderr") {
+        return Ok(Destination::Stderr);
+    }
+    // A path through /dev/fd or /proc (a process's open files) names a stream, even where it
+    // resolves to a regular file: appended to, never replaced.
+    let through_system = absolute.starts_with("/dev/fd") || absolute.starts_with("/proc");
+    let target = through_links(path)?;
+    match std::fs::metadata(&target) {
+        Ok(m) if m.is_dir() => Err(Error::input(path, "is a folder; give a file name")),
+        Ok(m) if !m.is_file() || through_system => Ok(Destination::InPlace {
+            path: target,
+            append: m.is_file(),
+        }),
+        _ if through_system => Err(Error::input(
+            path,
+            "names no open file under /dev/fd or /proc",
+        )),
+        _ => Ok(Destination::Replace(target)),
+    }
+}
+
+/// The file a chain of symbolic links at `path` ends in (`path` itself when it is no link): the
+/// file an output is written to, which may not exist yet. A chain into a missing folder, or one
+/// that loops, is an error.
+fn through_links(path: &Path) -> Result<PathBuf> {
+    let mut at = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&at) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = std::fs::read_link(&at).map_err(|e| Error::io(path, e))?;
+                at = match at.parent() {
+                    Some(dir) if to.is_relative() => dir.join(to),
+                    _ => to,
+                };
+            }
+            _ => {
+                let folder = match at.parent() {
+                    Some(p) if !p.as_os_str().is_empty() => p,
+                    _ => Path::new("."),
+                };
+                if at != path && !folder.is_dir() {
+                    return Err(Error::input(
+                        path,
+                        format!(
+                            "is a symbolic link into a missing folder ({}); an output is written through a link",
+                            at.display()
+                        ),
+                    ));
+                }
+                return Ok(at);
+            }
+        }
+    }
+    Err(Error::input(path, "is a loop of symbolic links"))
+}
+
+/// Writes `path` through `write` with the permissions of `privacy` (see the module's rules).
+pub fn write_with_privacy<F>(path: &Path, privacy: Privacy, write: F) -> Result<()>
+where
+    F: FnOnce(&mut BufWriter<&mut std::fs::File>) -> std::io::Result<()>,
+{
+    let target = match destination(path)? {
+        Destination::Replace(target) => target,
+        Destination::InPlace {
+            path: target,
+            append,
+        } => {
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .append(append)
+                .open(&target)
+                .map_err(|e| Error::io(path, e))?;
+            return write_stream(path, &mut file, write);
+        }
+        Destination::Stdout => return write_fd(path, 1, write),
+        Destination::Stderr => return write_fd(path, 2, write),
+    };
+    let dir = match target.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    if path.is_dir() {
-        return Err(Error::input(path, "is a folder; give a file name"));
-    }
-    if std::fs::metadata(path).is_ok_and(|m| !m.is_file()) {
-        // A device (`-o /dev/null`), a FIFO or a terminal is written in place: renaming a
-        // temporary file over it would replace it with a regular file (as root, /dev/null
-        // itself). A stream cannot be written atomically anyway.
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .open(path)
-            .map_err(|e| Error::io(path, e))?;
-        let mut w = BufWriter::with_capacity(1 << 16, &mut file);
-        write(&mut w).map_err(|e| Error::io(path, e))?;
-        return w.flush().map_err(|e| Error::io(path, e));
-    }
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".deanon-tmp-")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(dir, e))?;
-    // Temporary files are created private (0600); ordinary outputs get the usual 0644.
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(
-            tmp.path(),
-            std::fs::Permissions::from_mode(mode.unwrap_or(0o644)),
-        )
-        .map_err(|e| Error::io(path, e))?;
-    }
-    #[cfg(not(unix))]
-    let _ = mode;
+    let mut tmp = temporary_in(dir, privacy)?;
     {
         let file = tmp.as_file_mut();
         let mut w = BufWriter::with_capacity(1 << 22, file);
         write(&mut w).map_err(|e| Error::io(path, e))?;
         w.flush().map_err(|e| Error::io(path, e))?;
     }
-    tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
+    tmp.persist(&target).map_err(|e| Error::io(path, e.error))?;
     Ok(())
+}
+
+/// A temporary file in `dir` created with the mode `privacy` asks for: 0666 (the system takes
+/// the umask off) or 0600 (set again afterwards, so that no umask narrows it).
+fn temporary_in(dir: &Path, privacy: Privacy) -> Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".deanon-tmp-");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = match privacy {
+            Privacy::Aggregate => 0o666,
+            Privacy::NamesPeople => 0o600,
+        };
+        builder.permissions(std::fs::Permissions::from_mode(mode));
+        let tmp = builder.tempfile_in(dir).map_err(|e| Error::io(dir, e))?;
+        if privacy == Privacy::NamesPeople {
+            std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o600))
+                .map_err(|e| Error::io(dir, e))?;
+        }
+        Ok(tmp)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = privacy;
+        builder.tempfile_in(dir).map_err(|e| Error::io(dir, e))
+    }
+}
+
+/// Writes through `write` to an open stream.
+fn write_stream<F>(path: &Path, file: &mut std::fs::File, write: F) -> Result<()>
+where
+    F: FnOnce(&mut BufWriter<&mut std::fs::File>) -> std::io::Result<()>,
+{
+    let mut w = BufWriter::with_capacity(1 << 16, file);
+    write(&mut w).map_err(|e| Error::io(path, e))?;
+    w.flush().map_err(|e| Error::io(path, e))
+}
+
+/// Writes through `write` to the process's file descriptor `fd` (1 or 2), which stays open.
+#[cfg(unix)]
+fn write_fd<F>(path: &Path, fd: i32, write: F) -> Result<()>
+where
+    F: FnOnce(&mut BufWriter<&mut std::fs::File>) -> std::io::Result<()>,
+{
+    use std::os::fd::BorrowedFd;
+    std::io::stdout().flush().map_err(|e| Error::io(path, e))?;
+    // SAFETY: fd 1 and 2 are open for the life of the process; the duplicate is owned here.
+    let owned = unsafe { BorrowedFd::borrow_raw(fd) }
+        .try_clone_to_owned()
+        .map_err(|e| Error::io(path, e))?;
+    let mut file = std::fs::File::from(owned);
+    write_stream(path, &mut file, write)
+}
+
+#[cfg(not(unix))]
+fn write_fd<F>(path: &Path, _fd: i32, write: F) -> Result<()>
+where
+    F: FnOnce(&mut BufWriter<&mut std::fs::File>) -> std::io::Result<()>,
+{
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(|e| Error::io(path, e))?;
+    write_stream(path, &mut file, write)
 }
 
 /// Writes `value` as pretty JSON (with a final newline) to `path`, atomically.

@@ -152,7 +152,7 @@ pub fn run(params: &DemoParams) -> Result<String> {
     let config = params.out_dir.join("experiment.toml");
     let experiment_dir = params.out_dir.join("experiment");
     std::fs::write(&config, SMOKE_EXPERIMENT).map_err(|e| Error::io(&config, e))?;
-    if experiment_dir.join("state.json").exists() {
+    if experiment_dir.join("state.json").exists() || experiment_dir.join("cells").exists() {
         std::fs::remove_dir_all(&experiment_dir).map_err(|e| Error::io(&experiment_dir, e))?;
     }
     crate::experiment::run_experiment(&config, &experiment_dir, false, None, &Executor::Local)?;
@@ -166,7 +166,7 @@ pub fn run(params: &DemoParams) -> Result<String> {
     );
     // An audit of the twin: is releasing it safe, and what should be released instead?
     let audit_dir = params.out_dir.join("audit");
-    if audit_dir.join("state.json").exists() {
+    if audit_dir.join("state.json").exists() || audit_dir.join("parts").exists() {
         std::fs::remove_dir_all(&audit_dir).map_err(|e| Error::io(&audit_dir, e))?;
     }
     let audit = crate::audit::run(

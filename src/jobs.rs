@@ -8,6 +8,7 @@ use std::sync::Arc;
 use crate::attack::{AttackParams, ItemMap, matches};
 use crate::auxiliary::{file, sampler};
 use crate::dataset::{AuxRecord, Dataset, ReleaseKey, store};
+use crate::file_roles::FileRoles;
 use crate::linkage::{self, AttackOptions, Executor, Journal};
 use crate::metrics::AttackSummary;
 use crate::{Error, Result};
@@ -44,6 +45,11 @@ pub fn import(
     people: Option<&Path>,
     output: &Path,
 ) -> Result<Written> {
+    FileRoles::new()
+        .input("DATA", path)
+        .maybe_input("--people", people)
+        .output("-o", output)
+        .check()?;
     let data = match people {
         Some(people) => {
             crate::dataset::import::import_with_people(path, format, kind, Some(people))?
@@ -59,6 +65,7 @@ pub fn generate(
     params: &crate::dataset::generate::GenerateParams,
     output: &Path,
 ) -> Result<Written> {
+    FileRoles::new().output("-o", output).check()?;
     let data = crate::dataset::generate::generate(params)?;
     store::save(&data, output)?;
     Ok(Written::of(&data))
@@ -73,6 +80,10 @@ pub fn cohort(
     output: &Path,
     json: bool,
 ) -> Result<(crate::cohort::CohortReport, String)> {
+    FileRoles::new()
+        .input("DATA", data)
+        .output("-o", output)
+        .check()?;
     let dataset = Arc::new(store::open(data)?);
     let report = crate::cohort::analyse(&dataset, params)?;
     crate::atomic_file::write_json(output, &report)?;
@@ -100,19 +111,17 @@ pub fn info(data: &Path, json: bool) -> Result<String> {
 
 /// `deanon export`: a store as generic CSV, and its people table to `people` if asked.
 pub fn export(data: &Path, output: &Path, people: Option<&Path>) -> Result<()> {
+    FileRoles::new()
+        .input("DATA", data)
+        .output("-o", output)
+        .maybe_output("--people", people)
+        .check()?;
     let dataset = store::open(data)?;
-    if let Some(people) = people {
-        if dataset.people().is_empty() {
-            return Err(Error::input(
-                data,
-                "has no people table to export (import one with --people)",
-            ));
-        }
-        if people == output {
-            return Err(Error::InvalidArgument(
-                "--people and --output name the same file".into(),
-            ));
-        }
+    if people.is_some() && dataset.people().is_empty() {
+        return Err(Error::input(
+            data,
+            "has no people table to export (import one with --people)",
+        ));
     }
     crate::dataset::export::export_csv(&dataset, output)?;
     if let Some(people) = people {
@@ -136,8 +145,21 @@ pub struct AuxJob {
 
 /// Samples aux records and writes them; returns (records written, targets skipped).
 pub fn sample_aux(job: &AuxJob) -> Result<(usize, usize)> {
+    FileRoles::new()
+        .input("DATA", &job.data)
+        .maybe_input("--key", job.key.as_deref())
+        .output("-o", &job.output)
+        .check()?;
     let data = store::open(&job.data)?;
     let key = job.key.as_deref().map(ReleaseKey::read).transpose()?;
+    if let (Some(key), Some(key_path)) = (&key, &job.key) {
+        crate::belonging::key_from(
+            key,
+            key_path,
+            &store::file_fingerprint(&job.data)?,
+            &job.data,
+        )?;
+    }
     let sampled = sample_aux_in_memory(&data, &job.params, key.as_ref())?;
     file::write_aux(&sampled.records, &job.output)?;
     Ok((sampled.records.len(), sampled.skipped))
@@ -202,6 +224,14 @@ pub struct AttackReport {
 /// Runs an attack and writes its outputs; returns the summary and any warnings. In cluster
 /// mode only process 0 writes outputs and reports; the other processes return `None`.
 pub fn attack(job: &AttackJob) -> Result<Option<AttackReport>> {
+    FileRoles::new()
+        .input("RELEASE", &job.release)
+        .input("--aux", &job.aux)
+        .maybe_input("--key", job.key.as_deref())
+        .maybe_input("--item-map", job.item_map.as_deref())
+        .output("-o", &job.output)
+        .maybe_output("--summary", job.summary.as_deref())
+        .check()?;
     let executor = job.executor.clone().with_journal(Journal::beside(
         &job.output,
         &job.release,
@@ -210,6 +240,15 @@ pub fn attack(job: &AttackJob) -> Result<Option<AttackReport>> {
     let release = Arc::new(executor.open(&job.release)?);
     let aux = file::read_aux(&job.aux)?;
     let key = job.key.as_deref().map(ReleaseKey::read).transpose()?;
+    if let (Some(key), Some(key_path)) = (&key, &job.key) {
+        crate::belonging::key_of(
+            key,
+            key_path,
+            &release,
+            &store::file_fingerprint(&job.release)?,
+            &job.release,
+        )?;
+    }
     let item_map = job.item_map.as_deref().map(ItemMap::read).transpose()?;
     let options = AttackOptions {
         item_map: item_map.as_ref(),
@@ -380,10 +419,33 @@ pub struct InferJob {
 /// report and warnings about the inputs.
 pub fn infer(job: &InferJob) -> Result<(crate::inference::Inference, Vec<String>)> {
     use crate::inference;
+    let sensitive_file = match &job.sensitive {
+        inference::Sensitive::Items { source, .. } => Some(source.as_path()),
+        inference::Sensitive::Attribute(_) => None,
+    };
+    FileRoles::new()
+        .input("RELEASE", &job.release)
+        .input("--aux", &job.aux)
+        .input("--key", &job.key)
+        .input("--original", &job.original)
+        .maybe_input("--sensitive-items", sensitive_file)
+        .output("-o", &job.output)
+        .maybe_output("--per-person", job.per_person.as_deref())
+        .check()?;
     let release = Arc::new(store::open(&job.release)?);
     let original = store::open(&job.original)?;
-    let aux = file::read_aux(&job.aux)?;
+    let original_fingerprint = store::file_fingerprint(&job.original)?;
+    crate::belonging::release_of(&release, &job.release, &original_fingerprint, &job.original)?;
     let key = ReleaseKey::read(&job.key)?;
+    crate::belonging::key_of(
+        &key,
+        &job.key,
+        &release,
+        &store::file_fingerprint(&job.release)?,
+        &job.release,
+    )?;
+    crate::belonging::key_from(&key, &job.key, &original_fingerprint, &job.original)?;
+    let aux = file::read_aux(&job.aux)?;
     let secret = inference::Secret::resolve(&job.sensitive, &original, &release)?;
     let (report, warnings) = infer_records(
         &release,
@@ -460,6 +522,11 @@ pub fn experiment(
     data: Option<&Path>,
     executor: &Executor,
 ) -> Result<String> {
+    FileRoles::new()
+        .input("CONFIG", config)
+        .maybe_input("--data", data)
+        .output_folder("-o", dir, crate::experiment::FOLDER_WRITES)
+        .check()?;
     crate::experiment::run_experiment(config, dir, resume, data, executor)
 }
 
@@ -476,6 +543,10 @@ pub fn unicity(
     params: &crate::dataset::unicity::UnicityParams,
     output: &Path,
 ) -> Result<Vec<crate::dataset::unicity::UnicityRow>> {
+    FileRoles::new()
+        .input("DATA", data)
+        .output("-o", output)
+        .check()?;
     let dataset = store::open(data)?;
     let rows = crate::progress::timed("unicity", || {
         crate::dataset::unicity::measure(&dataset, params)
@@ -495,6 +566,16 @@ pub fn audit(
     resume: bool,
     executor: &Executor,
 ) -> Result<Option<crate::audit::Audit>> {
+    let sensitive_file = match &params.inference {
+        Some(crate::inference::Sensitive::Items { source, .. }) => Some(source.as_path()),
+        _ => None,
+    };
+    FileRoles::new()
+        .input("DATA", data)
+        .maybe_input("--adversaries", adversaries)
+        .maybe_input("--sensitive-items", sensitive_file)
+        .output_folder("-o", dir, crate::audit::FOLDER_WRITES)
+        .check()?;
     let mut params = params.clone();
     if let Some(path) = adversaries {
         params.adversaries = crate::audit::Adversary::read(path)?;
@@ -510,6 +591,10 @@ pub fn sparsity(
     seed: u64,
     output: Option<&std::path::Path>,
 ) -> Result<String> {
+    FileRoles::new()
+        .input("DATA", data)
+        .maybe_output("-o", output)
+        .check()?;
     let dataset = store::open(data)?;
     let s = crate::dataset::sparsity::measure(&dataset, sample, seed);
     match output {
@@ -580,18 +665,36 @@ pub fn utility_in_memory(
 
 /// Applies a release policy and writes the release, its key and optionally its utility.
 pub fn release(job: &ReleaseJob) -> Result<ReleaseReport> {
+    let policy_file = job
+        .policy
+        .ends_with(".toml")
+        .then(|| Path::new(&job.policy));
+    FileRoles::new()
+        .input("DATA", &job.data)
+        .maybe_input("--policy", policy_file)
+        .output("-o", &job.output)
+        .output("--key", &job.key)
+        .maybe_output("--utility", job.utility.as_deref())
+        .check()?;
     let policy = crate::release::Policy::from_arg(&job.policy)?;
-    if job.key == job.output {
-        return Err(Error::InvalidArgument(
-            "--key and -o must be different files".into(),
-        ));
-    }
     let original = store::open(&job.data)?;
     crate::release::utility::check(&original)?;
     let held_out = crate::release::held_out(&original, job.hold_out, job.seed)?;
-    let released = crate::release::release_without(&original, &policy, job.seed, &held_out)?;
+    let mut released = crate::release::release_without(&original, &policy, job.seed, &held_out)?;
+    let original_fingerprint = store::file_fingerprint(&job.data)?;
+    released
+        .data
+        .record_release_source(original_fingerprint.clone());
+    let fingerprints = crate::dataset::release_key::Fingerprints {
+        release: store::fingerprint(&released.data),
+        original: original_fingerprint,
+    };
     store::save(&released.data, &job.output)?;
-    released.key.write(&job.key)?;
+    released
+        .key
+        .clone()
+        .with_fingerprints(fingerprints)
+        .write(&job.key)?;
     let utility = match &job.utility {
         Some(path) => {
             let u = crate::progress::timed("utility", || {

@@ -12,15 +12,15 @@ use deanon::release::spec::Policy;
 use deanon::release::working::Working;
 use deanon::release::{km, steps};
 
-/// released id -> original id.
+/// released id -> original id (the key's first two columns; the fingerprints follow).
 fn key_map(key: &Path) -> HashMap<String, String> {
     std::fs::read_to_string(key)
         .unwrap()
         .lines()
         .skip(1)
         .map(|l| {
-            let (a, b) = l.split_once(',').unwrap();
-            (a.to_string(), b.to_string())
+            let mut f = l.split(',');
+            (f.next().unwrap().to_string(), f.next().unwrap().to_string())
         })
         .collect()
 }

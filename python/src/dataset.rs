@@ -140,10 +140,17 @@ fn ids_column<'py>(
 
 #[pymethods]
 impl NativeDataset {
-    /// Saves the store to `path` (atomically).
+    /// Saves the store to `path` (atomically); never over the store it was opened from.
     fn save(&self, py: Python<'_>, path: PathBuf) -> PyResult<()> {
         let data = self.data.clone();
-        detached(py, None, move || store::save(&data, &path))
+        let source = self.path.clone();
+        detached(py, None, move || {
+            deanon::file_roles::FileRoles::new()
+                .maybe_input("the store it was opened from", source.as_deref())
+                .output("path", &path)
+                .check()?;
+            store::save(&data, &path)
+        })
     }
 
     /// What `deanon info --json` prints, as a dict.

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use super::algorithm::Match;
 use crate::Result;
-use crate::atomic_file::write_atomically;
+use crate::atomic_file::write_naming_people;
 use crate::dataset::{AuxRecord, Dataset, ReleaseKey};
 
 /// One aux record's outcome with ids resolved and the truth compared.
@@ -77,7 +77,7 @@ fn number(x: f64) -> String {
 pub fn write_matches(outcomes: &[Outcome], path: &Path) -> Result<()> {
     let with_truth = outcomes.iter().any(|o| o.true_user.is_some());
     let with_posterior = outcomes.iter().any(|o| o.m.posterior.is_some());
-    write_atomically(path, |w| {
+    write_naming_people(path, |w| {
         write!(
             w,
             "aux_id,candidate,score,runner_up,eccentricity,matched,entropy_bits,top_probability"

@@ -7,8 +7,9 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::{Adversary, PolicyResult};
-use crate::atomic_file::{write_atomically_with_mode, write_json};
+use crate::atomic_file::{write_json, write_naming_people};
 use crate::dataset::Dataset;
+use crate::file_roles::FolderWrites;
 use crate::release::Policy;
 use crate::{Error, Result};
 
@@ -50,13 +51,31 @@ pub(super) struct State {
     pub(super) settings: String,
 }
 
-pub(super) fn prepare_dir(layout: &Layout, settings: &str, resume: bool) -> Result<()> {
+/// What an audit writes into its folder (the plots are its .svg and .png files).
+pub const FOLDER_WRITES: FolderWrites = FolderWrites {
+    names: &["audit.json", "report.html", "risk.csv", "state.json"],
+    extensions: &["svg", "png"],
+    subfolders: &["parts"],
+};
+
+/// Makes the folder ready for this audit: a new one, or with `resume` one that holds this
+/// audit's state. Part files without a state are refused whatever the flags: nothing says
+/// whose they are. Returns whether the audit starts afresh (no state before).
+pub(super) fn prepare_dir(layout: &Layout, settings: &str, resume: bool) -> Result<bool> {
     let dir = &layout.dir;
-    std::fs::create_dir_all(layout.parts()).map_err(|e| Error::io(&layout.parts(), e))?;
     let state = State {
         settings: format!("{:016x}", xxhash_rust::xxh3::xxh3_64(settings.as_bytes())),
     };
-    if let Some(old) = crate::atomic_file::read_json::<State>(&layout.state())? {
+    let old = crate::atomic_file::read_json::<State>(&layout.state())?;
+    if old.is_none() && holds_files(&layout.parts()) {
+        return Err(Error::input(
+            dir,
+            "holds part files (parts/) but no state.json, so nothing says which audit made them; delete parts/ or use another output folder",
+        ));
+    }
+    std::fs::create_dir_all(layout.parts()).map_err(|e| Error::io(&layout.parts(), e))?;
+    let fresh = old.is_none();
+    if let Some(old) = old {
         if old != state {
             return Err(Error::input(
                 dir,
@@ -70,16 +89,50 @@ pub(super) fn prepare_dir(layout: &Layout, settings: &str, resume: bool) -> Resu
             ));
         }
     }
-    write_json(&layout.state(), &state)
+    write_json(&layout.state(), &state)?;
+    Ok(fresh)
 }
 
-pub(super) fn load_part(path: &Path) -> Result<Option<Part>> {
-    crate::atomic_file::read_json(path)
+/// Whether `dir` exists and holds anything.
+fn holds_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some())
+}
+
+/// After a failed audit that started afresh: its part files and state go, so that the same
+/// command, corrected, runs without `--resume` (a killed audit keeps them, to be resumed).
+pub(super) fn abandon(layout: &Layout) {
+    let _ = std::fs::remove_dir_all(layout.parts());
+    let _ = std::fs::remove_file(layout.state());
+}
+
+/// The part file of the policy `spec` written by an earlier run of this audit, `None` when
+/// there is none; one of another policy, or that names people the data (of `people` records)
+/// does not hold, is an error.
+pub(super) fn load_part(path: &Path, spec: &str, people: usize) -> Result<Option<Part>> {
+    let Some(part) = crate::atomic_file::read_json::<Part>(path)? else {
+        return Ok(None);
+    };
+    if part.result.policy != spec {
+        return Err(Error::input(
+            path,
+            format!(
+                "is the part of the policy '{}', not of '{spec}': the folder holds another audit; delete it to recompute",
+                part.result.policy
+            ),
+        ));
+    }
+    if part.rows.iter().any(|r| r.person as usize >= people) {
+        return Err(Error::input(
+            path,
+            "names people the data does not hold: the folder holds an audit of other data; delete it to recompute",
+        ));
+    }
+    Ok(Some(part))
 }
 
 /// JSON of a file that names people: mode 0600.
 pub(super) fn write_private_json<T: Serialize>(path: &Path, value: &T) -> Result<()> {
-    write_atomically_with_mode(path, Some(0o600), |w| {
+    write_naming_people(path, |w| {
         serde_json::to_writer(&mut *w, value).map_err(std::io::Error::other)?;
         writeln!(w)
     })
@@ -100,7 +153,7 @@ pub(super) fn write_risk_csv(
             t.to_string()
         }
     };
-    write_atomically_with_mode(path, Some(0o600), |w| {
+    write_naming_people(path, |w| {
         writeln!(w, "policy,adversary,person,entries,risk,best_guess")?;
         for (part, (spec, _)) in parts.iter().zip(policies) {
             for row in &part.rows {

@@ -38,6 +38,7 @@ use crate::search::Candidate;
 use crate::{Error, Result};
 pub use adversary::Adversary;
 use curve::{CurvePoint, KnownFacts};
+pub use files::FOLDER_WRITES;
 use files::{Layout, Part, RiskRow, load_part, prepare_dir, write_private_json, write_risk_csv};
 pub use recommend::{BlindRecommendation, blind_recommendation, recommend};
 pub use results::{
@@ -278,34 +279,16 @@ pub fn run(
         }
         None => settings,
     };
-    if writer {
-        prepare_dir(&layout, &settings, resume)?;
-    }
-    let (people, others) = sampled_people(&original, params);
-    let bar = crate::progress::bar(policies.len() as u64, "policies audited");
-    let mut parts = Vec::new();
-    for (k, (spec, policy)) in policies.iter().enumerate() {
-        if let Some(part) = load_part(&layout.part(k))? {
-            parts.push(part);
-            bar.inc(1);
-            continue;
+    let fresh = writer && prepare_dir(&layout, &settings, resume)?;
+    let parts = match audit_all(&original, params, &policies, &layout, executor) {
+        Ok(parts) => parts,
+        Err(e) => {
+            if fresh {
+                files::abandon(&layout);
+            }
+            return Err(e);
         }
-        let sample = Sample {
-            people: &people,
-            others: &others,
-        };
-        let Some(part) = audit_policy(&original, params, (k, spec, policy), &sample, executor)?
-        else {
-            bar.inc(1);
-            continue;
-        };
-        if writer {
-            write_private_json(&layout.part(k), &part)?;
-        }
-        parts.push(part);
-        bar.inc(1);
-    }
-    bar.finish_and_clear();
+    };
     if !writer {
         return Ok(None);
     }
@@ -372,6 +355,44 @@ pub fn run(
         dir,
     )?;
     Ok(Some(audit))
+}
+
+/// Audits each policy of `policies`, or reads back its part file from an earlier run of this
+/// audit (checked: a part of another policy or other data is an error).
+fn audit_all(
+    original: &Dataset,
+    params: &AuditParams,
+    policies: &[(String, Policy)],
+    layout: &Layout,
+    executor: &Executor,
+) -> Result<Vec<Part>> {
+    let writer = executor.is_writer();
+    let (people, others) = sampled_people(original, params);
+    let bar = crate::progress::bar(policies.len() as u64, "policies audited");
+    let mut parts = Vec::new();
+    for (k, (spec, policy)) in policies.iter().enumerate() {
+        if let Some(part) = load_part(&layout.part(k), spec, original.num_records())? {
+            parts.push(part);
+            bar.inc(1);
+            continue;
+        }
+        let sample = Sample {
+            people: &people,
+            others: &others,
+        };
+        let Some(part) = audit_policy(original, params, (k, spec, policy), &sample, executor)?
+        else {
+            bar.inc(1);
+            continue;
+        };
+        if writer {
+            write_private_json(&layout.part(k), &part)?;
+        }
+        parts.push(part);
+        bar.inc(1);
+    }
+    bar.finish_and_clear();
+    Ok(parts)
 }
 
 /// Refuses an adversary who knows more facts than anyone in the data holds: it could sample

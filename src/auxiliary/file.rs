@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::Path;
 
 use super::{AuxAttribute, AuxFact, AuxRecord};
-use crate::atomic_file::write_atomically;
+use crate::atomic_file::write_naming_people;
 use crate::dataset::import::columns::{Dates, Ids, Ratings};
 use crate::dataset::values::{format_day, format_rating, parse_date, parse_rating};
 use crate::dataset::{NO_DAY, NO_RATING};
@@ -34,7 +34,7 @@ pub fn write_aux(records: &[AuxRecord], path: &Path) -> Result<()> {
         rating: None,
         day: None,
     }];
-    write_atomically(path, |w| {
+    write_naming_people(path, |w| {
         w.write_all(b"aux_id,item,rating,date")?;
         if with_truth {
             w.write_all(b",true_user")?;

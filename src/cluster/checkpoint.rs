@@ -20,6 +20,24 @@ use crate::{Error, Result};
 
 const MAGIC: &str = "deanon-checkpoint v1\n";
 
+/// Creates the journal with mode 0600 whatever the umask: it links aux records to released
+/// records, as MATCHES.csv does.
+fn create_private(path: &Path) -> Result<File> {
+    let mut options = OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+        options.mode(0o600);
+        let file = options.open(path).map_err(|e| Error::io(path, e))?;
+        file.set_permissions(std::fs::Permissions::from_mode(0o600))
+            .map_err(|e| Error::io(path, e))?;
+        Ok(file)
+    }
+    #[cfg(not(unix))]
+    options.open(path).map_err(|e| Error::io(path, e))
+}
+
 /// One finished aux record, floats stored as bits.
 #[derive(Serialize, Deserialize)]
 struct Entry {
@@ -131,7 +149,7 @@ impl Checkpoint {
                 done,
             ));
         }
-        let mut file = File::create(path).map_err(|e| Error::io(path, e))?;
+        let mut file = create_private(path)?;
         file.write_all(header.as_bytes())
             .and_then(|_| file.sync_data())
             .map_err(|e| Error::io(path, e))?;

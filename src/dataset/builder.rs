@@ -163,6 +163,7 @@ pub fn build(
         item_support: item_support.into(),
         pseudonymized: false,
         policy: None,
+        source: None,
         // Built here from checked indices, sorted by construction.
         indices_verified: true,
         people: Default::default(),
@@ -380,6 +381,8 @@ pub(crate) struct StoredParts {
     pub pseudonymized: bool,
     /// The release policy recorded in the store.
     pub policy: Option<String>,
+    /// The fingerprint of the data a release was made from.
+    pub source: Option<String>,
     /// Whether every index in both layouts was checked against its bound.
     pub indices_verified: bool,
     /// The people table (empty when the store has none).
@@ -399,6 +402,7 @@ impl From<StoredParts> for Dataset {
             item_support: p.item_support,
             pseudonymized: p.pseudonymized,
             policy: p.policy,
+            source: p.source,
             indices_verified: p.indices_verified,
             people: p.people,
         }

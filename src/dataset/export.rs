@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::Dataset;
 use super::values::{format_day, format_rating};
 use crate::Result;
-use crate::atomic_file::write_atomically;
+use crate::atomic_file::{write_naming_people, write_with_privacy};
 
 const RECORDS_PER_CHUNK: usize = 4096;
 
@@ -54,7 +54,7 @@ pub fn export_csv(data: &Dataset, path: &Path) -> Result<()> {
     let n = data.num_records();
     let bar = crate::progress::bar(n as u64, "exporting");
     let batch = RECORDS_PER_CHUNK * 4 * rayon::current_num_threads();
-    write_atomically(path, |w| {
+    write_with_privacy(path, data.privacy(), |w| {
         w.write_all(b"user,item,rating,date\n")?;
         for start in (0..n).step_by(batch) {
             let end = (start + batch).min(n);
@@ -83,7 +83,7 @@ pub fn export_people_csv(data: &Dataset, path: &Path) -> Result<()> {
         ));
     }
     let attributes: Vec<_> = people.attributes().collect();
-    write_atomically(path, |w| {
+    write_naming_people(path, |w| {
         let mut out = Vec::new();
         push_field(&mut out, "user");
         for name in people.names() {

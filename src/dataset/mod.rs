@@ -185,6 +185,7 @@ pub struct Dataset {
     item_support: Column<u32>,
     pseudonymized: bool,
     policy: Option<String>,
+    source: Option<String>,
     indices_verified: bool,
     people: People,
 }
@@ -263,6 +264,28 @@ impl Dataset {
     /// Records the release policy that made this dataset (its canonical spec).
     pub fn record_release_policy(&mut self, spec: String) {
         self.policy = Some(spec);
+    }
+
+    /// The fingerprint ([`store::fingerprint`]) of the data this release was made from; `None`
+    /// for data that is not a release, or a release made before releases recorded it.
+    pub fn release_source(&self) -> Option<&str> {
+        self.source.as_deref()
+    }
+
+    /// Records the fingerprint of the data this release was made from.
+    pub fn record_release_source(&mut self, fingerprint: String) {
+        self.source = Some(fingerprint);
+    }
+
+    /// Who may read this data once written: a pseudonymized release without a people table
+    /// holds no one's name or attributes; anything else (original ids, attributes) names
+    /// people.
+    pub fn privacy(&self) -> crate::atomic_file::Privacy {
+        if self.pseudonymized && self.people.is_empty() {
+            crate::atomic_file::Privacy::Aggregate
+        } else {
+            crate::atomic_file::Privacy::NamesPeople
+        }
     }
 
     /// Ratings or views.

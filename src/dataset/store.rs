@@ -32,7 +32,7 @@ use xxhash_rust::xxh3::xxh3_64;
 
 use super::builder::StoredParts;
 use super::{Column, Dataset, DatasetKind, IdTable, Layout, People};
-use crate::atomic_file::write_atomically;
+use crate::atomic_file::write_with_privacy;
 use crate::{Error, Result};
 
 const MAGIC: &[u8; 8] = b"\x89DEANON\n";
@@ -66,6 +66,10 @@ pub struct Header {
     /// not a release, and in releases written before releases recorded it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
+    /// The fingerprint ([`fingerprint`]) of the data a release was made from (absent for data
+    /// that is not a release, and in releases written before releases recorded it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// The people table's attributes, in file order (absent without one).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attributes: Vec<StoredAttribute>,
@@ -242,6 +246,7 @@ pub fn save(data: &Dataset, path: &Path) -> Result<()> {
         entries: data.num_entries() as u64,
         pseudonymized: data.is_pseudonymized(),
         policy,
+        source: data.release_source().map(str::to_string),
         attributes,
         sections,
     };
@@ -252,7 +257,7 @@ pub fn save(data: &Dataset, path: &Path) -> Result<()> {
     );
     header_bytes.resize(reserve, b' ');
     let bar = crate::progress::bytes_bar(position as u64, "writing");
-    write_atomically(path, |w| {
+    write_with_privacy(path, data.privacy(), |w| {
         w.write_all(MAGIC)?;
         w.write_all(&VERSION.to_le_bytes())?;
         w.write_all(&(header_bytes.len() as u32).to_le_bytes())?;
@@ -279,10 +284,41 @@ pub fn save(data: &Dataset, path: &Path) -> Result<()> {
 
 /// Reads just the header of a store (cheap: no checksum of the arrays).
 pub fn read_header(path: &Path) -> Result<Header> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let file = open_file(path)?;
     // SAFETY: read-only mapping; see the module docs on concurrent modification.
     let map = unsafe { Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;
     parse_header(path, &map).map(|(h, _)| h)
+}
+
+/// Opens a store's file for mapping. What is not a regular file is refused before it is
+/// opened: opening a FIFO would wait for a writer, and a folder or device cannot be mapped.
+fn open_file(path: &Path) -> Result<File> {
+    let meta = std::fs::metadata(path).map_err(|e| Error::io(path, e))?;
+    if meta.is_dir() {
+        return Err(Error::store(path, "it is a folder".to_string()));
+    }
+    if !meta.is_file() {
+        return Err(Error::store(
+            path,
+            "it is not a regular file (a FIFO, a device or a socket); a store is read from a file on disk"
+                .to_string(),
+        ));
+    }
+    File::open(path).map_err(|e| Error::io(path, e))
+}
+
+/// The fingerprint ([`fingerprint`]) of the store at `path`, from the checksums its header
+/// records: the header alone is read (opening the store verified them against the data).
+pub fn file_fingerprint(path: &Path) -> Result<String> {
+    let header = read_header(path)?;
+    let mut sums = Vec::with_capacity(8 * header.sections.len());
+    for section in &header.sections {
+        let sum = u64::from_str_radix(&section.xxh3, 16).map_err(|_| {
+            Error::store(path, format!("section {} has a bad checksum", section.name))
+        })?;
+        sums.extend(sum.to_le_bytes());
+    }
+    Ok(format!("{:016x}", xxh3_64(&sums)))
 }
 
 fn parse_header(path: &Path, map: &[u8]) -> Result<(Header, usize)> {
@@ -340,7 +376,7 @@ pub fn open_for_shards(path: &Path) -> Result<Dataset> {
 }
 
 fn open_verifying(path: &Path, everything: bool) -> Result<Dataset> {
-    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let file = open_file(path)?;
     let mut options = MmapOptions::new();
     if everything {
         options.populate();
@@ -466,6 +502,7 @@ fn open_verifying(path: &Path, everything: bool) -> Result<Dataset> {
         item_support,
         pseudonymized: header.pseudonymized,
         policy: header.policy,
+        source: header.source,
         indices_verified: everything,
         people,
     }

@@ -16,6 +16,21 @@ use std::path::Path;
 
 use crate::Result;
 
+/// What an experiment writes into its folder (the plots are its .svg and .png files;
+/// config.toml, its configuration's copy, is left alone when it is that configuration).
+pub const FOLDER_WRITES: crate::file_roles::FolderWrites = crate::file_roles::FolderWrites {
+    names: &[
+        "results.csv",
+        "results.json",
+        "unicity.csv",
+        "report.md",
+        "provenance.json",
+        "state.json",
+    ],
+    extensions: &["svg", "png"],
+    subfolders: &["cells"],
+};
+
 /// Runs (or resumes) an experiment and writes all its outputs into `dir` (`data` replaces the
 /// configuration's data set); returns a short summary for the terminal.
 pub fn run_experiment(

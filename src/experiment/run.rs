@@ -172,9 +172,10 @@ pub fn run(
     let layout = Layout {
         dir: dir.to_path_buf(),
     };
-    if writer {
-        prepare_dir(&layout, &config_hash, &text, resume)?;
-    }
+    let fresh = writer && prepare_dir(&layout, &config_hash, &text, resume)?;
+    let mut abandon = AbandonOnError {
+        layout: fresh.then_some(&layout),
+    };
 
     let cells = grid::cells(&config);
     let original = crate::progress::timed("load data", || load_data(&config))?;
@@ -310,6 +311,7 @@ pub fn run(
         }
         results.push(r);
     }
+    abandon.layout = None;
     Ok(Some(Finished {
         config,
         config_hash,
@@ -324,11 +326,20 @@ pub fn run(
 }
 
 /// Creates `dir`, checks that it holds nothing or this experiment's cells (with `resume`), and
-/// records the configuration.
-fn prepare_dir(layout: &Layout, config_hash: &str, text: &str, resume: bool) -> Result<()> {
+/// records the configuration. Cell files without a state are refused whatever the flags:
+/// nothing says whose they are. Returns whether the experiment starts afresh (no state before).
+fn prepare_dir(layout: &Layout, config_hash: &str, text: &str, resume: bool) -> Result<bool> {
     let dir = &layout.dir;
+    let state = read_json::<State>(&layout.state())?;
+    if state.is_none() && holds_files(&layout.cells()) {
+        return Err(Error::input(
+            dir,
+            "holds cell files (cells/) but no state.json, so nothing says which experiment made them; delete cells/ or use another output folder",
+        ));
+    }
     std::fs::create_dir_all(layout.cells()).map_err(|e| Error::io(&layout.cells(), e))?;
-    match read_json::<State>(&layout.state())? {
+    let fresh = state.is_none();
+    match state {
         Some(state) if state.config_hash != config_hash => {
             return Err(Error::input(
                 dir,
@@ -349,8 +360,36 @@ fn prepare_dir(layout: &Layout, config_hash: &str, text: &str, resume: bool) -> 
             config_hash: config_hash.to_string(),
         },
     )?;
-    std::fs::write(dir.join("config.toml"), text).map_err(|e| Error::io(dir, e))?;
-    Ok(())
+    let copy = dir.join("config.toml");
+    // The configuration may be read from its own copy (`deanon experiment DIR/config.toml -o
+    // DIR --resume`): an identical copy is left alone.
+    if std::fs::read_to_string(&copy).ok().as_deref() != Some(text) {
+        crate::atomic_file::write_atomically(&copy, |w| {
+            std::io::Write::write_all(w, text.as_bytes())
+        })?;
+    }
+    Ok(fresh)
+}
+
+/// Whether `dir` exists and holds anything.
+fn holds_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some())
+}
+
+/// A run that started afresh and fails takes its cells and state with it, so that the same
+/// command, corrected, runs without `--resume` (a killed run keeps them, to be resumed).
+/// Disarmed on success by taking `layout`.
+struct AbandonOnError<'a> {
+    layout: Option<&'a Layout>,
+}
+
+impl Drop for AbandonOnError<'_> {
+    fn drop(&mut self) {
+        if let Some(layout) = self.layout {
+            let _ = std::fs::remove_dir_all(layout.cells());
+            let _ = std::fs::remove_file(layout.state());
+        }
+    }
 }
 
 /// What one cell's attack needs.

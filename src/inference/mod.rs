@@ -22,7 +22,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::atomic_file::write_atomically_with_mode;
+use crate::atomic_file::write_naming_people;
 use crate::attack::matches::Outcome;
 use crate::dataset::people::compatible;
 use crate::dataset::{AuxRecord, Dataset, ItemIdx, RecordIdx};
@@ -683,7 +683,7 @@ impl Inference {
 /// Writes `--per-person` (it names people: mode 0600): `aux_id,true_user,member,candidate,
 /// named,secret,guess,correct,entries_claimed,entries_revealed,sensitive_revealed`.
 pub fn write_per_person(people: &[PersonInference], path: &Path) -> Result<()> {
-    write_atomically_with_mode(path, Some(0o600), |w| {
+    write_naming_people(path, |w| {
         let mut csv = csv::Writer::from_writer(w);
         let io = std::io::Error::other;
         csv.write_record([
