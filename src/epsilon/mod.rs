@@ -1,0 +1,279 @@
+//! A measured lower bound on any release policy's epsilon (`deanon epsilon`, the audit's
+//! `measured_epsilon`): canaries, one release, an attack, and the number of right guesses.
+//!
+//! Canaries are people of the data drawn with the seed ([`canaries`]); each is in the data with
+//! probability 1/2 (an excluded one becomes an empty record: the neighbours of bounded DP).
+//! The mechanism, a black box, releases the data once per run (one run by default). The attack
+//! ([`attack`]) scores every canary for membership from the releases alone; for each of its
+//! attacks and each number of guesses r fixed in advance, it guesses on the r canaries it is
+//! surest about, and the number right gives a bound ([`bound`], Steinke, Nasr & Jagielski 2023).
+//! The largest bound over those tests, each held to a Bonferroni share of the confidence, is a
+//! lower bound on epsilon at the stated confidence: the policy is no better than epsilon-DP at
+//! that value, whatever its claim.
+
+pub mod attack;
+pub mod bound;
+pub mod canaries;
+pub mod job;
+
+use serde::{Deserialize, Serialize};
+
+use crate::dataset::Dataset;
+use crate::release::Policy;
+use crate::rng::Rng;
+use crate::{Error, Result};
+use attack::{Attack, Knowledge};
+
+/// The defaults of a measure.
+pub mod defaults {
+    /// Canaries (all the people when the data has fewer).
+    pub const CANARIES: usize = 1000;
+    /// The fewest canaries a measure accepts: with fewer, even every guess right shows little.
+    pub const MIN_CANARIES: usize = 20;
+    /// Releases (runs).
+    pub const RUNS: usize = 1;
+    /// The most runs a measure accepts.
+    pub const MAX_RUNS: usize = 10_000;
+    /// Confidence of the bound.
+    pub const CONFIDENCE: f64 = 0.95;
+    /// Seed.
+    pub const SEED: u64 = 0;
+}
+
+/// A mechanism: data and a seed in, a release out. A policy is one ([`policy_mechanism`]);
+/// tests pass others.
+pub type Mechanism<'a> = dyn Fn(&Dataset, u64) -> Result<Dataset> + Sync + 'a;
+
+/// The settings of a measure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EpsilonParams {
+    /// Canaries (`None`: [`defaults::CANARIES`], or everyone when fewer).
+    pub canaries: Option<usize>,
+    /// Releases, each with fresh coins for the same canaries.
+    pub runs: usize,
+    /// Confidence of the bound, in (0.5, 1).
+    pub confidence: f64,
+    /// Seed of the canaries, the coins, the releases and the attack's tie-breaks.
+    pub seed: u64,
+}
+
+impl Default for EpsilonParams {
+    fn default() -> Self {
+        EpsilonParams {
+            canaries: None,
+            runs: defaults::RUNS,
+            confidence: defaults::CONFIDENCE,
+            seed: defaults::SEED,
+        }
+    }
+}
+
+impl EpsilonParams {
+    /// The number of canaries for data of `people` people, after checking every value.
+    pub fn check(&self, people: usize) -> Result<usize> {
+        let bad = |name: &'static str, message: String| Error::Parameter { name, message };
+        if !(self.confidence > 0.5 && self.confidence < 1.0) {
+            return Err(bad(
+                "confidence",
+                format!("confidence must be in (0.5, 1), got {}", self.confidence),
+            ));
+        }
+        if self.runs == 0 || self.runs > defaults::MAX_RUNS {
+            return Err(bad(
+                "runs",
+                format!(
+                    "runs must be in 1..={}, got {}",
+                    defaults::MAX_RUNS,
+                    self.runs
+                ),
+            ));
+        }
+        let m = self.canaries.unwrap_or(defaults::CANARIES.min(people));
+        if m < defaults::MIN_CANARIES || m > people {
+            return Err(bad(
+                "canaries",
+                format!(
+                    "canaries must be in {}..={people} (the data's people), got {m}{}",
+                    defaults::MIN_CANARIES,
+                    if people < defaults::MIN_CANARIES {
+                        ": the data is too small to measure"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
+        Ok(m)
+    }
+}
+
+/// One attack's best test (E.json).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AttackResult {
+    /// The attack's name.
+    pub attack: String,
+    /// Canaries (over all runs) it has something to say about.
+    pub speaks_about: usize,
+    /// Guesses of its best test.
+    pub guesses: usize,
+    /// Right among them.
+    pub right: usize,
+    /// Its bound (already at the Bonferroni level).
+    pub epsilon_lower_bound: f64,
+}
+
+/// What a measure finds (E.json; the audit's `measured_epsilon`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Measurement {
+    /// The lower bound: the policy is no better than epsilon-DP at this value.
+    pub epsilon_lower_bound: f64,
+    /// Its confidence.
+    pub confidence: f64,
+    /// Canaries.
+    pub canaries: usize,
+    /// Releases made.
+    pub runs: usize,
+    /// Canary slots (canaries times runs) that were in their run's data.
+    pub included: usize,
+    /// Guesses made by the best test.
+    pub guesses: usize,
+    /// Right among them.
+    pub right: usize,
+    /// Their share.
+    pub accuracy: Option<f64>,
+    /// Its 95% Wilson interval.
+    pub accuracy_ci: Option<[f64; 2]>,
+    /// The attack of the best test.
+    pub attack: String,
+    /// Tests tried (attacks times numbers of guesses), each at (1 - confidence) / tests.
+    pub tests: usize,
+    /// The most any attack could show here (every guess right, at the largest number of
+    /// guesses).
+    pub most_measurable: f64,
+    /// Every attack's best test.
+    pub attacks: Vec<AttackResult>,
+    /// How the bound is computed, in words.
+    pub method: String,
+}
+
+/// The method, in E.json's words.
+pub const METHOD: &str = "one release, canaries in with probability 1/2 (an excluded canary replaced by an empty record), \
+guesses on the canaries the attack is surest about, bound from the right guesses (Steinke, Nasr & Jagielski 2023, pure DP), \
+Bonferroni over the attacks and numbers of guesses tried";
+
+/// A policy as a mechanism: [`crate::release::release`] with the seed given.
+pub fn policy_mechanism(policy: &Policy) -> impl Fn(&Dataset, u64) -> Result<Dataset> + Sync + '_ {
+    move |data, seed| Ok(crate::release::release(data, policy, seed)?.data)
+}
+
+/// Stream of each run's release seed.
+const STREAM_RUNS: u64 = 0xe95_0003;
+/// Stream of the tie-breaks between equally sure guesses.
+const STREAM_TIES: u64 = 0xe95_0004;
+
+/// Measures a lower bound on `mechanism`'s epsilon on `data`.
+pub fn measure(
+    data: &Dataset,
+    mechanism: &Mechanism<'_>,
+    params: &EpsilonParams,
+) -> Result<Measurement> {
+    let m = params.check(data.num_records())?;
+    let draw = canaries::draw(data, m, params.runs, params.seed);
+    let knowledge = Knowledge::new(data, &draw.canaries);
+    let mut raw: Vec<Vec<Option<f64>>> = vec![Vec::new(); Attack::ALL.len()];
+    for (t, included) in draw.included.iter().enumerate() {
+        let input = canaries::with_canaries(data, &draw.canaries, included)?;
+        let seed = Rng::derive(params.seed, &[STREAM_RUNS, t as u64]).next_u64();
+        let release = mechanism(&input, seed)?;
+        drop(input);
+        for (all, run) in raw.iter_mut().zip(knowledge.observe(&release)) {
+            all.extend(run);
+        }
+    }
+    let truth: Vec<bool> = draw.included.concat();
+    let slots = truth.len();
+    let mut ties = Rng::derive(params.seed, &[STREAM_TIES]);
+    let ties: Vec<u64> = (0..slots).map(|_| ties.next_u64()).collect();
+    let counts = bound::guess_counts(slots);
+    let tests = counts.len() * Attack::ALL.len();
+    let beta = (1.0 - params.confidence) / tests as f64;
+    let attacks: Vec<AttackResult> = Attack::ALL
+        .iter()
+        .zip(&raw)
+        .map(|(&a, raw)| best_test(a, raw, &truth, &ties, &counts, beta))
+        .collect();
+    let best = attacks
+        .iter()
+        .max_by(|x, y| {
+            x.epsilon_lower_bound
+                .total_cmp(&y.epsilon_lower_bound)
+                .then(y.guesses.cmp(&x.guesses))
+        })
+        .expect("four attacks")
+        .clone();
+    Ok(Measurement {
+        epsilon_lower_bound: best.epsilon_lower_bound,
+        confidence: params.confidence,
+        canaries: m,
+        runs: params.runs,
+        included: truth.iter().filter(|&&x| x).count(),
+        guesses: best.guesses,
+        right: best.right,
+        accuracy: (best.guesses > 0).then(|| best.right as f64 / best.guesses as f64),
+        accuracy_ci: crate::interval::wilson(best.right as f64, best.guesses as f64),
+        attack: best.attack,
+        tests,
+        most_measurable: bound::most_with(slots as u64, beta),
+        attacks,
+        method: METHOD.to_string(),
+    })
+}
+
+/// One attack's best test over the numbers of guesses `counts`: the guesses on the slots its
+/// scores are surest about (ties in the seeded order `ties`; a score of 0 guesses by the tie's
+/// low bit), counted against `truth` only here.
+fn best_test(
+    attack: Attack,
+    raw: &[Option<f64>],
+    truth: &[bool],
+    ties: &[u64],
+    counts: &[usize],
+    beta: f64,
+) -> AttackResult {
+    let scores = attack::signed(attack, raw);
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_by(|&a, &b| {
+        scores[b]
+            .abs()
+            .total_cmp(&scores[a].abs())
+            .then(ties[a].cmp(&ties[b]))
+    });
+    let guess = |k: usize| match scores[k] {
+        s if s > 0.0 => true,
+        s if s < 0.0 => false,
+        _ => ties[k] & 1 == 1,
+    };
+    let mut best = AttackResult {
+        attack: attack.name().to_string(),
+        speaks_about: raw.iter().flatten().count(),
+        guesses: counts[0],
+        right: 0,
+        epsilon_lower_bound: 0.0,
+    };
+    for &r in counts {
+        let right = order[..r].iter().filter(|&&k| guess(k) == truth[k]).count();
+        let eps = bound::epsilon_lower_bound(r as u64, right as u64, beta);
+        if eps > best.epsilon_lower_bound || (best.epsilon_lower_bound == 0.0 && r == counts[0]) {
+            best = AttackResult {
+                guesses: r,
+                right,
+                epsilon_lower_bound: eps,
+                ..best
+            };
+        }
+    }
+    best
+}
+
+#[cfg(test)]
+mod tests;
