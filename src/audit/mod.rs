@@ -14,6 +14,7 @@
 pub mod adversary;
 mod assumed;
 pub mod curve;
+mod epsilon;
 mod files;
 pub mod inference;
 mod measure;
@@ -71,6 +72,8 @@ pub mod defaults {
     /// curve has up to 14 points and its adversaries know true facts (a choice the tuning
     /// people cannot make is settled on the reported people: see `search::Choice`).
     pub const CURVE_TUNING: usize = 200;
+    /// Canaries of each policy's measured epsilon (0: not measured).
+    pub const EPSILON_CANARIES: usize = super::epsilon::CANARIES;
 }
 
 /// What to audit.
@@ -109,6 +112,8 @@ pub struct AuditParams {
     pub assume_facts: KnownFacts,
     /// Tuning people per policy for each point of the curve (at most `tuning`).
     pub curve_tuning: usize,
+    /// Canaries of each policy's measured epsilon (0: not measured).
+    pub epsilon_canaries: usize,
 }
 
 impl Default for AuditParams {
@@ -129,6 +134,7 @@ impl Default for AuditParams {
             curve: curve::default_points(),
             assume_facts: KnownFacts::Count(defaults::ASSUME_FACTS),
             curve_tuning: defaults::CURVE_TUNING,
+            epsilon_canaries: defaults::EPSILON_CANARIES,
         }
     }
 }
@@ -175,6 +181,7 @@ impl AuditParams {
         if self.adversaries.is_empty() {
             return Err(bad("adversaries", "adversaries: none given".into()));
         }
+        epsilon::check(self)?;
         if !self.naive && !self.curve.is_empty() && !self.curve.contains(&self.assume_facts) {
             let points: Vec<String> = self.curve.iter().map(|p| p.to_string()).collect();
             return Err(bad(
@@ -253,13 +260,14 @@ pub fn run(
     };
     let fingerprint = store::fingerprint(&original);
     let settings = format!(
-        "{fingerprint}|{:?}|{:?}|{}|{}|{}|{}",
+        "{fingerprint}|{:?}|{:?}|{}|{}|{}|{}|epsilon|{}",
         policies.iter().map(|p| &p.0).collect::<Vec<_>>(),
         params.adversaries,
         params.sample,
         params.draws,
         params.everyone,
-        params.seed
+        params.seed,
+        params.epsilon_canaries
     );
     let settings = if params.naive {
         settings
@@ -629,6 +637,7 @@ fn audit_policy(
         }
         _ => None,
     };
+    let measured_epsilon = epsilon::measure(original, policy, params, seed)?;
     let w = worst.map(|k| &adversaries[k]);
     Ok(Some(Part {
         result: PolicyResult {
@@ -648,6 +657,7 @@ fn audit_policy(
             curve,
             assumed: None,
             holds_up_to: None,
+            measured_epsilon,
         },
         rows,
     }))

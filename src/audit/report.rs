@@ -12,7 +12,7 @@ use crate::Result;
 use crate::plot::{self, Legend, Plot, Series, Style};
 use crate::search::AttackConfig;
 
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -606,6 +606,7 @@ fn page(
     }
     h.push_str("</table>");
     h.push_str(&figure("frontier"));
+    h.push_str(&super::epsilon::section(audit));
     h.push_str(&three_tests_section(audit));
 
     let _ = write!(

@@ -149,6 +149,11 @@ pub struct PolicyResult {
     /// Up to how many known entries the policy holds the target (null with `--naive`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub holds_up_to: Option<super::assumed::HoldsUpTo>,
+    /// A lower bound on the policy's epsilon at 95% confidence, measured by an attack on
+    /// canaries (null with `--epsilon-canaries 0`): the policy is no better than epsilon-DP
+    /// at this value.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured_epsilon: Option<crate::epsilon::Measurement>,
 }
 
 impl PolicyResult {

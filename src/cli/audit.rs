@@ -66,6 +66,10 @@ pub struct AuditArgs {
     /// Tuning people per policy for each point of the curve (at most --tuning).
     #[arg(long, default_value_t = audit_defaults::CURVE_TUNING, value_name = "N")]
     curve_tuning: usize,
+    /// Canaries of each policy's measured epsilon (a lower bound on its epsilon, measured by an
+    /// attack; `deanon epsilon`), among 5000 people of the data; 0 turns it off.
+    #[arg(long, default_value_t = audit_defaults::EPSILON_CANARIES, value_name = "N")]
+    epsilon_canaries: usize,
     /// Finish an interrupted audit: compute only the missing policies.
     #[arg(long)]
     resume: bool,
@@ -104,6 +108,7 @@ impl AuditArgs {
             seed: self.seed,
             naive: self.naive,
             tuning: self.tuning,
+            epsilon_canaries: self.epsilon_canaries,
             ..AuditParams::default()
         };
         let audit = deanon::jobs::audit(

@@ -7,6 +7,7 @@ mod aux;
 mod cluster;
 mod cohort;
 mod data;
+mod epsilon;
 mod experiment;
 mod infer;
 mod release;
@@ -64,6 +65,10 @@ pub enum Command {
     /// Prince every day for 18 days"): the cohort's size, whether it singles people out, a
     /// differentially private count, and how far it narrows the search for one of them.
     Cohort(cohort::CohortArgs),
+    /// A lower bound on a policy's epsilon, at 95% confidence, measured by an attack: canary
+    /// people each in the data with probability 1/2, one release, and how many of them the
+    /// attack tells apart (Steinke, Nasr & Jagielski 2023). Works for any policy.
+    Epsilon(epsilon::EpsilonArgs),
     /// Write a store as generic CSV (user,item,rating,date).
     Export(data::ExportArgs),
 }
@@ -85,6 +90,7 @@ impl Command {
             Command::Audit(a) => a.run(quiet),
             Command::Unicity(a) => a.run(quiet),
             Command::Cohort(a) => a.run(quiet),
+            Command::Epsilon(a) => a.run(),
             Command::Export(a) => a.run(),
         }
     }

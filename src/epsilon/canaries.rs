@@ -45,18 +45,40 @@ pub fn draw(data: &Dataset, m: usize, runs: usize, seed: u64) -> Draw {
 /// `data` with the canaries whose coin says out (`included[k]` false for `canaries[k]`)
 /// replaced by empty records; items nobody holds any more leave the catalogue.
 pub fn with_canaries(data: &Dataset, canaries: &[u32], included: &[bool]) -> Result<Dataset> {
-    let n = data.num_records();
-    let mut out = vec![false; n];
+    let mut out = vec![false; data.num_records()];
     for (&c, &inc) in canaries.iter().zip(included) {
         out[c as usize] = !inc;
     }
+    let everyone: Vec<u32> = (0..data.num_records() as u32).collect();
+    rebuild(data, &everyone, &out)
+}
+
+/// `n` people of `data` drawn with `seed` (in their order, with their ids), or all of it when
+/// it holds no more: a smaller dataset to measure on. Epsilon-DP is a promise about every
+/// dataset, so a bound measured on part of the data bounds the policy as much as one measured
+/// on the whole.
+pub fn some_people(data: &Dataset, n: usize, seed: u64) -> Result<Option<Dataset>> {
+    if n >= data.num_records() {
+        return Ok(None);
+    }
+    let everyone: Vec<u32> = (0..data.num_records() as u32).collect();
+    let kept = Rng::derive(seed, &[STREAM_PEOPLE]).sample_sorted(&everyone, n);
+    rebuild(data, &kept, &vec![false; data.num_records()]).map(Some)
+}
+
+/// Stream of [`some_people`].
+const STREAM_PEOPLE: u64 = 0xe95_0005;
+
+/// The dataset of `data`'s records `records` (sorted), those marked in `out` (by original
+/// index) emptied; its catalogue is what they hold, plus the items nobody in `data` holds.
+fn rebuild(data: &Dataset, records: &[u32], out: &[bool]) -> Result<Dataset> {
     // The catalogue: items someone kept holds, and items nobody in the original holds.
     let mut kept = vec![false; data.num_items()];
     for (i, k) in kept.iter_mut().enumerate() {
         *k = data.support(i as u32) == 0;
     }
-    for r in (0..n).filter(|&r| !out[r]) {
-        for &i in data.record(r as u32).keys {
+    for &r in records.iter().filter(|&&r| !out[r as usize]) {
+        for &i in data.record(r).keys {
             kept[i as usize] = true;
         }
     }
@@ -66,20 +88,26 @@ pub fn with_canaries(data: &Dataset, canaries: &[u32], included: &[bool]) -> Res
         new_item[i] = item_keys.len() as u32;
         item_keys.push(key(data.item_ids().get(i)));
     }
-    let record_keys: Vec<IdKey> = (0..n).map(|r| key(data.record_ids().get(r))).collect();
-    let chunks: Vec<EntryChunk> = (0..n)
-        .collect::<Vec<_>>()
+    let record_keys: Vec<IdKey> = records
+        .iter()
+        .map(|&r| key(data.record_ids().get(r as usize)))
+        .collect();
+    let chunks: Vec<EntryChunk> = records
         .par_chunks(4096)
-        .map(|rows| {
+        .enumerate()
+        .map(|(c, rows)| {
             let mut chunk = EntryChunk::default();
-            for &r in rows.iter().filter(|&&r| !out[r]) {
-                let e = data.record(r as u32);
-                for k in 0..e.len() {
+            for (k, &r) in rows.iter().enumerate() {
+                if out[r as usize] {
+                    continue;
+                }
+                let e = data.record(r);
+                for k2 in 0..e.len() {
                     chunk.push(
-                        r as u32,
-                        new_item[e.keys[k] as usize],
-                        e.rating(k).map_or(NO_RATING, |x| x.0),
-                        e.day(k).unwrap_or(NO_DAY),
+                        (c * 4096 + k) as u32,
+                        new_item[e.keys[k2] as usize],
+                        e.rating(k2).map_or(NO_RATING, |x| x.0),
+                        e.day(k2).unwrap_or(NO_DAY),
                     );
                 }
             }
@@ -98,13 +126,13 @@ pub fn with_canaries(data: &Dataset, canaries: &[u32], included: &[bool]) -> Res
         let columns = people
             .attributes()
             .map(|a| {
-                (0..n)
-                    .map(|r| {
-                        if out[r] {
-                            None
-                        } else {
-                            a.value_of(r).map(str::to_string)
-                        }
+                records
+                    .iter()
+                    .map(|&r| {
+                        let r = r as usize;
+                        (!out[r])
+                            .then(|| a.value_of(r).map(str::to_string))
+                            .flatten()
                     })
                     .collect()
             })
@@ -154,6 +182,19 @@ mod tests {
         // Every item of the built data is held by someone in it.
         assert!(built.supports().iter().all(|&s| s > 0));
         assert!(built.num_items() <= data.num_items());
+        // Part of the people, with their own records and ids.
+        let part = some_people(&data, 50, 1).unwrap().unwrap();
+        assert_eq!(part.num_records(), 50);
+        let ids = data.record_ids().index_map();
+        for r in 0..50u32 {
+            let original = ids[part.record_ids().get(r as usize)];
+            assert_eq!(part.record(r).len(), data.record(original).len());
+            assert_eq!(
+                part.people().row(r as usize),
+                data.people().row(original as usize)
+            );
+        }
+        assert!(some_people(&data, 300, 1).unwrap().is_none());
         // The same draw for the same seed.
         let again = draw(&data, 100, 2, 9);
         assert_eq!(again.canaries, d.canaries);

@@ -101,7 +101,7 @@ impl EpsilonReport {
         });
         format!(
             "measured epsilon >= {:.2} at {:.0}% confidence for {}: {} canaries, each in the data with probability 1/2 ({} of {} in, over {} run{}); \
-             the '{}' attack guessed {} of them and was right {} times{ci}. This is a lower bound: the policy is no better than \
+             the '{}' attack guessed on {} of them ({}) and was right {} times{ci}. This is a lower bound: the policy is no better than \
              epsilon-DP at {:.2}, and may be worse (a stronger attack could show more; at most {:.2} can be shown with these canaries).{claim}\n",
             m.epsilon_lower_bound,
             m.confidence * 100.0,
@@ -113,6 +113,7 @@ impl EpsilonReport {
             if m.runs == 1 { "" } else { "s" },
             m.attack,
             m.guesses,
+            m.guessed,
             m.right,
             m.epsilon_lower_bound,
             m.most_measurable,

@@ -114,6 +114,9 @@ pub struct AttackResult {
     pub attack: String,
     /// Canaries (over all runs) it has something to say about.
     pub speaks_about: usize,
+    /// Which guesses its best test made: `in and out` (each by the score's sign), `in` or
+    /// `out`.
+    pub guessed: String,
     /// Guesses of its best test.
     pub guesses: usize,
     /// Right among them.
@@ -145,7 +148,10 @@ pub struct Measurement {
     pub accuracy_ci: Option<[f64; 2]>,
     /// The attack of the best test.
     pub attack: String,
-    /// Tests tried (attacks times numbers of guesses), each at (1 - confidence) / tests.
+    /// Which guesses it made: `in and out`, `in` or `out`.
+    pub guessed: String,
+    /// Tests tried (attacks times sides times numbers of guesses), each at
+    /// (1 - confidence) / tests.
     pub tests: usize,
     /// The most any attack could show here (every guess right, at the largest number of
     /// guesses).
@@ -158,7 +164,7 @@ pub struct Measurement {
 
 /// The method, in E.json's words.
 pub const METHOD: &str = "one release, canaries in with probability 1/2 (an excluded canary replaced by an empty record), \
-guesses on the canaries the attack is surest about, bound from the right guesses (Steinke, Nasr & Jagielski 2023, pure DP), \
+guesses on the canaries the attack is surest about (both ways, only in, or only out), bound from the right guesses (Steinke, Nasr & Jagielski 2023, pure DP), \
 Bonferroni over the attacks and numbers of guesses tried";
 
 /// A policy as a mechanism: [`crate::release::release`] with the seed given.
@@ -195,21 +201,19 @@ pub fn measure(
     let mut ties = Rng::derive(params.seed, &[STREAM_TIES]);
     let ties: Vec<u64> = (0..slots).map(|_| ties.next_u64()).collect();
     let counts = bound::guess_counts(slots);
-    let tests = counts.len() * Attack::ALL.len();
+    let tests = counts.len() * Attack::ALL.len() * Side::ALL.len();
     let beta = (1.0 - params.confidence) / tests as f64;
     let attacks: Vec<AttackResult> = Attack::ALL
         .iter()
         .zip(&raw)
         .map(|(&a, raw)| best_test(a, raw, &truth, &ties, &counts, beta))
         .collect();
+    // The first attack wins ties (records, when nothing is shown).
     let best = attacks
         .iter()
-        .max_by(|x, y| {
-            x.epsilon_lower_bound
-                .total_cmp(&y.epsilon_lower_bound)
-                .then(y.guesses.cmp(&x.guesses))
+        .fold(&attacks[0], |b, a| {
+            if a.epsilon_lower_bound > b.epsilon_lower_bound { a } else { b }
         })
-        .expect("four attacks")
         .clone();
     Ok(Measurement {
         epsilon_lower_bound: best.epsilon_lower_bound,
@@ -222,6 +226,7 @@ pub fn measure(
         accuracy: (best.guesses > 0).then(|| best.right as f64 / best.guesses as f64),
         accuracy_ci: crate::interval::wilson(best.right as f64, best.guesses as f64),
         attack: best.attack,
+        guessed: best.guessed,
         tests,
         most_measurable: bound::most_with(slots as u64, beta),
         attacks,
@@ -229,9 +234,33 @@ pub fn measure(
     })
 }
 
-/// One attack's best test over the numbers of guesses `counts`: the guesses on the slots its
-/// scores are surest about (ties in the seeded order `ties`; a score of 0 guesses by the tie's
-/// low bit), counted against `truth` only here.
+/// Which guesses a test makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Side {
+    /// On the slots the scores are surest about either way, each by its sign.
+    Both,
+    /// "In" on the highest scores: for attacks that only ever see members (a sampled release
+    /// shows who is in, not who is out).
+    In,
+    /// "Out" on the lowest scores.
+    Out,
+}
+
+impl Side {
+    const ALL: [Side; 3] = [Side::Both, Side::In, Side::Out];
+
+    fn name(self) -> &'static str {
+        match self {
+            Side::Both => "in and out",
+            Side::In => "in",
+            Side::Out => "out",
+        }
+    }
+}
+
+/// One attack's best test over the sides and the numbers of guesses `counts`: the guesses on
+/// the slots its scores are surest about (ties in the seeded order `ties`; a score of 0, when
+/// guessed both ways, by the tie's low bit), counted against `truth` only here.
 fn best_test(
     attack: Attack,
     raw: &[Option<f64>],
@@ -241,38 +270,38 @@ fn best_test(
     beta: f64,
 ) -> AttackResult {
     let scores = attack::signed(attack, raw);
-    let mut order: Vec<usize> = (0..scores.len()).collect();
-    order.sort_by(|&a, &b| {
-        scores[b]
-            .abs()
-            .total_cmp(&scores[a].abs())
-            .then(ties[a].cmp(&ties[b]))
-    });
-    let guess = |k: usize| match scores[k] {
-        s if s > 0.0 => true,
-        s if s < 0.0 => false,
-        _ => ties[k] & 1 == 1,
-    };
-    let mut best = AttackResult {
-        attack: attack.name().to_string(),
-        speaks_about: raw.iter().flatten().count(),
-        guesses: counts[0],
-        right: 0,
-        epsilon_lower_bound: 0.0,
-    };
-    for &r in counts {
-        let right = order[..r].iter().filter(|&&k| guess(k) == truth[k]).count();
-        let eps = bound::epsilon_lower_bound(r as u64, right as u64, beta);
-        if eps > best.epsilon_lower_bound || (best.epsilon_lower_bound == 0.0 && r == counts[0]) {
-            best = AttackResult {
-                guesses: r,
-                right,
-                epsilon_lower_bound: eps,
-                ..best
-            };
+    let mut best: Option<AttackResult> = None;
+    for side in Side::ALL {
+        let key = |k: usize| match side {
+            Side::Both => -scores[k].abs(),
+            Side::In => -scores[k],
+            Side::Out => scores[k],
+        };
+        let mut order: Vec<usize> = (0..scores.len()).collect();
+        order.sort_by(|&a, &b| key(a).total_cmp(&key(b)).then(ties[a].cmp(&ties[b])));
+        let guess = |k: usize| match (side, scores[k]) {
+            (Side::In, _) => true,
+            (Side::Out, _) => false,
+            (Side::Both, s) if s != 0.0 => s > 0.0,
+            (Side::Both, _) => ties[k] & 1 == 1,
+        };
+        for &r in counts {
+            let right = order[..r].iter().filter(|&&k| guess(k) == truth[k]).count();
+            let eps = bound::epsilon_lower_bound(r as u64, right as u64, beta);
+            // The first test wins ties: both ways, the fewest guesses.
+            if best.as_ref().is_none_or(|b| eps > b.epsilon_lower_bound) {
+                best = Some(AttackResult {
+                    attack: attack.name().to_string(),
+                    speaks_about: raw.iter().flatten().count(),
+                    guessed: side.name().to_string(),
+                    guesses: r,
+                    right,
+                    epsilon_lower_bound: eps,
+                });
+            }
         }
     }
-    best
+    best.expect("at least one number of guesses")
 }
 
 #[cfg(test)]
