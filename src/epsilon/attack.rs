@@ -219,10 +219,10 @@ impl<'a> Knowledge<'a> {
                 .map(|name| release.people().find(name).map(|(a, _)| a))
                 .collect();
             for r in 0..release.num_records() {
-                if let Some(k) = combination(release, &columns, r) {
-                    if wanted.contains(k.as_str()) {
-                        seen.insert(k);
-                    }
+                if let Some(k) = combination(release, &columns, r)
+                    && wanted.contains(k.as_str())
+                {
+                    seen.insert(k);
                 }
             }
         }

@@ -212,7 +212,11 @@ pub fn measure(
     let best = attacks
         .iter()
         .fold(&attacks[0], |b, a| {
-            if a.epsilon_lower_bound > b.epsilon_lower_bound { a } else { b }
+            if a.epsilon_lower_bound > b.epsilon_lower_bound {
+                a
+            } else {
+                b
+            }
         })
         .clone();
     Ok(Measurement {
