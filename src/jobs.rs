@@ -37,25 +37,22 @@ impl Written {
     }
 }
 
-/// `deanon import`: reads `path` in `format` and saves the store to `output`.
+/// `deanon import`: reads `path` in `format` (with the people table, item catalogue and rating
+/// scale of `sources`, or the format's own) and saves the store to `output`.
 pub fn import(
     path: &Path,
     format: crate::dataset::import::Format,
     kind: crate::dataset::DatasetKind,
-    people: Option<&Path>,
+    sources: crate::dataset::import::Sources<'_>,
     output: &Path,
 ) -> Result<Written> {
     FileRoles::new()
         .input("DATA", path)
-        .maybe_input("--people", people)
+        .maybe_input("--people", sources.people)
+        .maybe_input("--items", sources.items)
         .output("-o", output)
         .check()?;
-    let data = match people {
-        Some(people) => {
-            crate::dataset::import::import_with_people(path, format, kind, Some(people))?
-        }
-        None => crate::dataset::import::import(path, format, kind)?,
-    };
+    let data = crate::dataset::import::import_from(path, format, kind, sources)?;
     crate::progress::timed("save", || store::save(&data, output))?;
     Ok(Written::of(&data))
 }

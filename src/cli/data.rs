@@ -53,9 +53,22 @@ pub struct ImportArgs {
     /// u.user, users.dat or RecBole's .user beside the ratings without it).
     #[arg(long, value_name = "PEOPLE.csv")]
     people: Option<PathBuf>,
+    /// The public item catalogue: every item that exists, held or not (CSV with `item` first
+    /// in its header; MovieLens and Netflix Prize imports read u.item, movies.dat, a RecBole
+    /// .item or movie_titles.txt beside the ratings without it). `dp` needs it.
+    #[arg(long, value_name = "CATALOGUE.csv")]
+    items: Option<PathBuf>,
+    /// The public rating scale in stars, MIN..MAX:STEP (e.g. 1..5:1, 0.5..5:0.5; the Netflix
+    /// Prize and MovieLens 100k define 1..5:1). `dp` needs it for rated data.
+    #[arg(long, value_name = "MIN..MAX:STEP", value_parser = parse_scale)]
+    rating_scale: Option<deanon::dataset::RatingScale>,
     /// Output store.
     #[arg(short, long)]
     output: PathBuf,
+}
+
+fn parse_scale(text: &str) -> Result<deanon::dataset::RatingScale, String> {
+    deanon::dataset::import::declared::parse_scale(text)
 }
 
 impl ImportArgs {
@@ -64,7 +77,11 @@ impl ImportArgs {
             &self.path,
             self.format,
             self.kind,
-            self.people.as_deref(),
+            deanon::dataset::import::Sources {
+                people: self.people.as_deref(),
+                items: self.items.as_deref(),
+                rating_scale: self.rating_scale,
+            },
             &self.output,
         )?;
         if !quiet {
