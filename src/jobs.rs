@@ -106,12 +106,19 @@ pub fn info(data: &Path, json: bool) -> Result<String> {
     })
 }
 
-/// `deanon export`: a store as generic CSV, and its people table to `people` if asked.
-pub fn export(data: &Path, output: &Path, people: Option<&Path>) -> Result<()> {
+/// `deanon export`: a store as generic CSV, its people table to `people` and its declared item
+/// catalogue to `items` if asked.
+pub fn export(
+    data: &Path,
+    output: &Path,
+    people: Option<&Path>,
+    items: Option<&Path>,
+) -> Result<()> {
     FileRoles::new()
         .input("DATA", data)
         .output("-o", output)
         .maybe_output("--people", people)
+        .maybe_output("--items", items)
         .check()?;
     let dataset = store::open(data)?;
     if people.is_some() && dataset.people().is_empty() {
@@ -120,9 +127,18 @@ pub fn export(data: &Path, output: &Path, people: Option<&Path>) -> Result<()> {
             "has no people table to export (import one with --people)",
         ));
     }
+    if items.is_some() && !dataset.declared().catalogue {
+        return Err(Error::input(
+            data,
+            "declares no item catalogue to export (import one with --items)",
+        ));
+    }
     crate::dataset::export::export_csv(&dataset, output)?;
     if let Some(people) = people {
         crate::dataset::export::export_people_csv(&dataset, people)?;
+    }
+    if let Some(items) = items {
+        crate::dataset::export::export_catalogue(&dataset, items)?;
     }
     Ok(())
 }

@@ -173,6 +173,10 @@ pub struct ExportArgs {
     /// Also write the people table here (user,<attribute>,...; a suppressed value is blank).
     #[arg(long, value_name = "PEOPLE-OUT.csv")]
     people: Option<PathBuf>,
+    /// Also write the declared item catalogue here (header `item`), which `deanon import
+    /// --items` reads back.
+    #[arg(long, value_name = "CATALOGUE-OUT.csv")]
+    items: Option<PathBuf>,
 }
 
 impl ExportArgs {
@@ -181,6 +185,7 @@ impl ExportArgs {
             &self.data,
             &self.output,
             self.people.as_deref(),
+            self.items.as_deref(),
         )?)
     }
 }
