@@ -144,6 +144,52 @@ fn bad_people_files_name_the_file_line_and_column() {
     }
 }
 
+#[test]
+fn a_people_column_named_like_an_aux_column_is_refused_at_import() {
+    for name in ["count", "item", "rating", "date", "true_user", "aux_id"] {
+        let dir = tempdir();
+        let (store, out) = import(dir.path(), &format!("user,{name}\nalice,3\nbob,4\n"));
+        assert!(!out.status.success(), "{name} was accepted");
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(
+            err.contains("p.csv:1: column 2 '") && err.contains("reserved for aux files"),
+            "{name}: {err}"
+        );
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(!store.exists());
+    }
+}
+
+#[test]
+fn a_people_file_whose_ids_match_nobody_is_an_error_with_an_id_from_each_side() {
+    let dir = tempdir();
+    let (store, out) = import(dir.path(), "user,age\n0alice,24\n0bob,53\n");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        err.contains("p.csv") && err.contains("'0alice'") && err.contains("'alice'"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(!store.exists());
+}
+
+#[test]
+fn people_without_a_row_are_counted_in_a_warning_at_import() {
+    let dir = tempdir();
+    let (store, out) = import(dir.path(), "user,age\nalice,24\n");
+    assert!(out.status.success(), "{out:?}");
+    assert!(store.exists());
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        err.contains("deanon: warning: 1 of 2 people have no row in the people file"),
+        "{err}"
+    );
+    let (_, out) = import(dir.path(), PEOPLE);
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!err.contains("warning"), "{err}");
+}
+
 /// The people file of `store`'s export, as rows of fields (no quoting in these tests).
 fn exported_people(store: &std::path::Path) -> Vec<Vec<String>> {
     let dir = store.parent().unwrap();

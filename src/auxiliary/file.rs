@@ -14,7 +14,7 @@ use super::{AuxAttribute, AuxFact, AuxRecord};
 use crate::atomic_file::write_atomically;
 use crate::dataset::import::columns::{Dates, Ids, Ratings};
 use crate::dataset::values::{format_day, format_rating, parse_date, parse_rating};
-use crate::dataset::{NO_DAY, NO_RATING};
+use crate::dataset::{NO_DAY, NO_RATING, is_aux_column};
 use crate::{Error, Result};
 
 /// Writes aux records, facts in order.
@@ -289,11 +289,10 @@ pub fn read_aux(path: &Path) -> Result<Vec<AuxRecord>> {
     };
     let (c_rating, c_date, c_truth) = (column("rating"), column("date"), column("true_user"));
     let c_count = column("count");
-    const KNOWN: [&str; 6] = ["aux_id", "item", "rating", "date", "true_user", "count"];
     let attribute_columns: Vec<(usize, &str)> = headers
         .iter()
         .enumerate()
-        .filter(|(_, h)| !KNOWN.contains(&h.as_str()))
+        .filter(|(_, h)| !is_aux_column(h))
         .map(|(c, h)| (c, h.as_str()))
         .collect();
     for (k, (c, h)) in attribute_columns.iter().enumerate() {

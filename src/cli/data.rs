@@ -67,6 +67,11 @@ impl ImportArgs {
             self.people.as_deref(),
             &self.output,
         )?;
+        if !written.attributes.is_empty() {
+            for w in deanon::dataset::import::people_warnings_of_store(&self.output)? {
+                eprintln!("deanon: warning: {w}");
+            }
+        }
         if !quiet {
             eprintln!(
                 "imported {} entries of {} records and {} items into {}",
@@ -239,6 +244,9 @@ impl UnicityArgs {
             seed: self.seed,
         };
         let rows = deanon::jobs::unicity(&self.data, &params, &self.output)?;
+        for w in deanon::dataset::unicity::warnings_of_store(&self.data, &params)? {
+            eprintln!("deanon: warning: {w}");
+        }
         if !quiet {
             print!("{}", deanon::dataset::unicity::to_text(&rows));
         }

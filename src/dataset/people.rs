@@ -179,6 +179,32 @@ impl People {
         self.records
     }
 
+    /// How many records lack a value of at least one of the attributes `names` (names not in
+    /// the table are ignored).
+    pub fn records_missing_any(&self, names: &[String]) -> usize {
+        let attributes: Vec<Attribute<'_>> = names
+            .iter()
+            .filter_map(|n| self.find(n).map(|(_, a)| a))
+            .collect();
+        if attributes.is_empty() {
+            return 0;
+        }
+        (0..self.records())
+            .filter(|&r| attributes.iter().any(|a| a.value_of(r).is_none()))
+            .count()
+    }
+
+    /// How many records have no value of any attribute (none without a people table): a
+    /// person without a row in the people file, or with a row of blanks.
+    pub fn records_without_values(&self) -> usize {
+        if self.is_empty() {
+            return 0;
+        }
+        (0..self.records())
+            .filter(|&r| self.attributes().all(|a| a.value_of(r).is_none()))
+            .count()
+    }
+
     /// The attributes' names, in file order.
     pub fn names(&self) -> &[String] {
         &self.names

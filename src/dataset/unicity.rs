@@ -220,6 +220,25 @@ impl UnicityParams {
     }
 }
 
+/// Warnings about what `params` measures on `data`: people who lack a value of a known
+/// attribute, whose missing value matches anything (they count as unique less often).
+pub fn warnings(data: &Dataset, params: &UnicityParams) -> Vec<String> {
+    let missing = data.people().records_missing_any(&params.attributes);
+    if missing == 0 {
+        return Vec::new();
+    }
+    vec![format!(
+        "{missing} of {} people lack a value of {}: a missing value matches anything, so they and the people they could be are counted unique less often",
+        data.num_records(),
+        params.attributes.join(", ")
+    )]
+}
+
+/// [`warnings`] for the store at `path`.
+pub fn warnings_of_store(path: &Path, params: &UnicityParams) -> Result<Vec<String>> {
+    Ok(warnings(&super::store::open_for_shards(path)?, params))
+}
+
 /// One row of the result: one knowledge kind and number of points.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UnicityRow {
