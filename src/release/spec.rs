@@ -539,7 +539,8 @@ impl Policy {
         let path = std::path::Path::new(arg);
         if arg.ends_with(".toml") {
             let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
-            return Policy::from_toml(&text).map_err(|m| Error::input(path, m));
+            return Policy::from_toml(text.trim_start_matches('\u{feff}'))
+                .map_err(|m| Error::input(path, m));
         }
         Policy::parse(arg)
     }

@@ -142,3 +142,16 @@ fn attr_generalize_width_above_i64_max_is_refused_naming_the_limit() {
         }]
     );
 }
+
+#[test]
+fn a_policy_file_with_a_byte_order_mark_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("policy.toml");
+    std::fs::write(
+        &path,
+        "\u{feff}[[step]]\nname = \"sample\"\nfraction = 0.5\n",
+    )
+    .unwrap();
+    let p = Policy::from_arg(path.to_str().unwrap()).unwrap();
+    assert_eq!(p.steps, vec![Step::Sample { fraction: 0.5 }]);
+}
