@@ -162,7 +162,8 @@ mod tests {
         );
         let e = error_of(&["deanon", "frobnicate"]);
         assert!(
-            e.contains("unrecognized subcommand 'frobnicate'") && e.ends_with("(see 'deanon --help')"),
+            e.contains("unrecognized subcommand 'frobnicate'")
+                && e.ends_with("(see 'deanon --help')"),
             "{e}"
         );
     }
