@@ -279,7 +279,7 @@ fn attribute_steps_reject_unknown_or_unfit_attributes() {
         ),
         (
             "attr-generalize:name=age,width=0",
-            "needs a whole width >= 1",
+            "needs a whole width from 1 to 9223372036854775807",
         ),
         ("attr-truncate:name=zip", "needs keep=..."),
         ("k-anonymity:k=2", "needs attributes=A+B+..."),
