@@ -24,6 +24,8 @@ pub struct Written {
     pub items: usize,
     /// Names of the people's attributes (none without a people table).
     pub attributes: Vec<String>,
+    /// What the user should know about the data, one line each (people without a row).
+    pub warnings: Vec<String>,
 }
 
 impl Written {
@@ -33,6 +35,11 @@ impl Written {
             records: data.num_records(),
             items: data.num_items(),
             attributes: data.people().names().to_vec(),
+            warnings: if data.has_attributes() {
+                crate::dataset::import::people_warnings(data)
+            } else {
+                Vec::new()
+            },
         }
     }
 }
@@ -550,12 +557,13 @@ pub fn experiment_warnings(config: &Path) -> Result<Vec<String>> {
     Ok(parsed.warnings(config, &text))
 }
 
-/// `deanon unicity`: measures unicity of a store and writes the CSV; returns the rows.
+/// `deanon unicity`: measures unicity of a store and writes the CSV; returns the rows and the
+/// warnings about the data ([`crate::dataset::unicity::warnings`]).
 pub fn unicity(
     data: &Path,
     params: &crate::dataset::unicity::UnicityParams,
     output: &Path,
-) -> Result<Vec<crate::dataset::unicity::UnicityRow>> {
+) -> Result<(Vec<crate::dataset::unicity::UnicityRow>, Vec<String>)> {
     FileRoles::new()
         .input("DATA", data)
         .output("-o", output)
@@ -565,7 +573,7 @@ pub fn unicity(
         crate::dataset::unicity::measure(&dataset, params)
     })?;
     crate::dataset::unicity::write_csv(&rows, output)?;
-    Ok(rows)
+    Ok((rows, crate::dataset::unicity::warnings(&dataset, params)))
 }
 
 /// `deanon audit`: audits the original data `data` into `dir` (the adversaries of

@@ -84,6 +84,9 @@ impl ImportArgs {
             },
             &self.output,
         )?;
+        for w in &written.warnings {
+            eprintln!("deanon: warning: {w}");
+        }
         if !quiet {
             eprintln!(
                 "imported {} entries of {} records and {} items into {}",
@@ -260,7 +263,10 @@ impl UnicityArgs {
             draws: self.draws,
             seed: self.seed,
         };
-        let rows = deanon::jobs::unicity(&self.data, &params, &self.output)?;
+        let (rows, warnings) = deanon::jobs::unicity(&self.data, &params, &self.output)?;
+        for w in &warnings {
+            eprintln!("deanon: warning: {w}");
+        }
         if !quiet {
             print!("{}", deanon::dataset::unicity::to_text(&rows));
         }

@@ -38,7 +38,7 @@ pub mod values;
 
 use serde::{Deserialize, Serialize};
 
-pub use aux_record::{AuxAttribute, AuxFact, AuxRecord};
+pub use aux_record::{AUX_COLUMNS, AuxAttribute, AuxFact, AuxRecord, is_aux_column};
 pub use column::Column;
 pub use ids::{IdKey, IdTable};
 pub use people::People;

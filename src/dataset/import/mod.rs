@@ -186,9 +186,46 @@ pub(crate) fn assemble_with_people(
     }
     let mut data = assemble(kind, chunks).map_err(duplicate)?;
     if let Some(people) = people {
+        check_people_match(&data, &people)?;
         attach_people(&mut data, people);
     }
     Ok(data)
+}
+
+/// A people file none of whose ids is a person of the data (with entries) is an error giving
+/// an id from each side: the ids are likely written differently (`007` and `7`).
+fn check_people_match(data: &Dataset, people: &people_file::PeopleFile) -> Result<()> {
+    let index = data.record_ids().index_map();
+    let has_entries = |user: &str| index.get(user).is_some_and(|&r| !data.record(r).is_empty());
+    if people.users.iter().any(|u| has_entries(u)) {
+        return Ok(());
+    }
+    let example = (0..data.num_records() as u32)
+        .find(|&r| !data.record(r).is_empty())
+        .map_or_else(String::new, |r| {
+            data.record_ids().get(r as usize).to_string()
+        });
+    Err(Error::input(
+        &people.path,
+        format!(
+            "no user of the people file is a user of the data (people file: '{}', data: '{example}'); write the ids alike",
+            people.users[0]
+        ),
+    ))
+}
+
+/// Warnings about a store's people table, for the command that imported it: how many people of
+/// the data have no value of any attribute (a missing value agrees with anything an adversary
+/// knows, so such people cannot be told apart by their attributes).
+pub fn people_warnings(data: &Dataset) -> Vec<String> {
+    let without = data.people().records_without_values();
+    if without == 0 {
+        return Vec::new();
+    }
+    vec![format!(
+        "{without} of {} people have no row in the people file (or only blanks): a missing value agrees with any value, so their attributes tell nobody apart",
+        data.num_records()
+    )]
 }
 
 /// A chunk with no entries that makes every person of the people file a record.
