@@ -156,6 +156,8 @@ mod tests {
                 max: 10,
                 step: 2,
             },
+            declared: Default::default(),
+            across_people: Vec::new(),
             attributes: vec!["age".into()],
         }
     }
