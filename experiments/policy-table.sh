@@ -9,7 +9,7 @@ deanon=${DEANON:-target/release/deanon}
 out=${2:-policy-table}
 mkdir -p "$out"
 data=${1:-$out/netflix-like-48019.deanon}
-[ -f "$data" ] || "$deanon" generate --preset netflix-like --users 48019 --seed 1 -o "$data" -q
+[ -f "$data" ] || "$deanon" generate --preset netflix-like --users 48019 --seed 1 --no-attributes -o "$data" -q
 policies=(
   "pseudonymize"
   "sample:fraction=0.1"

@@ -132,6 +132,11 @@ impl FileRoles {
     }
 }
 
+/// Whether `dir` exists and holds anything (a run folder's part or cell files).
+pub fn holds_files(dir: &Path) -> bool {
+    std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some())
+}
+
 fn clash(path: &Path, role: &str, kind: &str, other: &str) -> Error {
     Error::input(
         path,

@@ -24,6 +24,8 @@ pub struct Written {
     pub items: usize,
     /// Names of the people's attributes (none without a people table).
     pub attributes: Vec<String>,
+    /// What the user should know about the data, one line each (people without a row).
+    pub warnings: Vec<String>,
 }
 
 impl Written {
@@ -33,29 +35,31 @@ impl Written {
             records: data.num_records(),
             items: data.num_items(),
             attributes: data.people().names().to_vec(),
+            warnings: if data.has_attributes() {
+                crate::dataset::import::people_warnings(data)
+            } else {
+                Vec::new()
+            },
         }
     }
 }
 
-/// `deanon import`: reads `path` in `format` and saves the store to `output`.
+/// `deanon import`: reads `path` in `format` (with the people table, item catalogue and rating
+/// scale of `sources`, or the format's own) and saves the store to `output`.
 pub fn import(
     path: &Path,
     format: crate::dataset::import::Format,
     kind: crate::dataset::DatasetKind,
-    people: Option<&Path>,
+    sources: crate::dataset::import::Sources<'_>,
     output: &Path,
 ) -> Result<Written> {
     FileRoles::new()
         .input("DATA", path)
-        .maybe_input("--people", people)
+        .maybe_input("--people", sources.people)
+        .maybe_input("--items", sources.items)
         .output("-o", output)
         .check()?;
-    let data = match people {
-        Some(people) => {
-            crate::dataset::import::import_with_people(path, format, kind, Some(people))?
-        }
-        None => crate::dataset::import::import(path, format, kind)?,
-    };
+    let data = crate::dataset::import::import_from(path, format, kind, sources)?;
     crate::progress::timed("save", || store::save(&data, output))?;
     Ok(Written::of(&data))
 }
@@ -109,12 +113,19 @@ pub fn info(data: &Path, json: bool) -> Result<String> {
     })
 }
 
-/// `deanon export`: a store as generic CSV, and its people table to `people` if asked.
-pub fn export(data: &Path, output: &Path, people: Option<&Path>) -> Result<()> {
+/// `deanon export`: a store as generic CSV, its people table to `people` and its declared item
+/// catalogue to `items` if asked.
+pub fn export(
+    data: &Path,
+    output: &Path,
+    people: Option<&Path>,
+    items: Option<&Path>,
+) -> Result<()> {
     FileRoles::new()
         .input("DATA", data)
         .output("-o", output)
         .maybe_output("--people", people)
+        .maybe_output("--items", items)
         .check()?;
     let dataset = store::open(data)?;
     if people.is_some() && dataset.people().is_empty() {
@@ -123,9 +134,18 @@ pub fn export(data: &Path, output: &Path, people: Option<&Path>) -> Result<()> {
             "has no people table to export (import one with --people)",
         ));
     }
+    if items.is_some() && !dataset.declared().catalogue {
+        return Err(Error::input(
+            data,
+            "declares no item catalogue to export (import one with --items)",
+        ));
+    }
     crate::dataset::export::export_csv(&dataset, output)?;
     if let Some(people) = people {
         crate::dataset::export::export_people_csv(&dataset, people)?;
+    }
+    if let Some(items) = items {
+        crate::dataset::export::export_catalogue(&dataset, items)?;
     }
     Ok(())
 }
@@ -537,12 +557,13 @@ pub fn experiment_warnings(config: &Path) -> Result<Vec<String>> {
     Ok(parsed.warnings(config, &text))
 }
 
-/// `deanon unicity`: measures unicity of a store and writes the CSV; returns the rows.
+/// `deanon unicity`: measures unicity of a store and writes the CSV; returns the rows and the
+/// warnings about the data ([`crate::dataset::unicity::warnings`]).
 pub fn unicity(
     data: &Path,
     params: &crate::dataset::unicity::UnicityParams,
     output: &Path,
-) -> Result<Vec<crate::dataset::unicity::UnicityRow>> {
+) -> Result<(Vec<crate::dataset::unicity::UnicityRow>, Vec<String>)> {
     FileRoles::new()
         .input("DATA", data)
         .output("-o", output)
@@ -552,7 +573,7 @@ pub fn unicity(
         crate::dataset::unicity::measure(&dataset, params)
     })?;
     crate::dataset::unicity::write_csv(&rows, output)?;
-    Ok(rows)
+    Ok((rows, crate::dataset::unicity::warnings(&dataset, params)))
 }
 
 /// `deanon audit`: audits the original data `data` into `dir` (the adversaries of

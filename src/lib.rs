@@ -29,6 +29,7 @@ pub mod cluster;
 pub mod cohort;
 pub mod dataset;
 pub mod demo;
+pub mod disclosure;
 pub mod epsilon;
 pub mod error;
 pub mod experiment;

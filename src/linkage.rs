@@ -205,6 +205,7 @@ pub fn attack(
     executor: &Executor,
     options: &AttackOptions<'_>,
 ) -> Result<Option<Attacked>> {
+    attack::query::check_attributes(release, aux)?;
     let queries = attack::query::resolve(release, aux, options.item_map);
     if options.require_common_items && queries.iter().all(|q| q.facts_used() == 0) {
         return Err(Error::NoCommonItems);

@@ -729,3 +729,23 @@ fn view_logs_are_attacked_on_each_persons_best_event() {
     assert_eq!(outputs[0], outputs[1]);
     assert_eq!(outputs[2], outputs[3]);
 }
+
+/// A usage error is one line with exit status 2; `--help` and `--version` print in full and
+/// exit 0.
+#[test]
+fn a_usage_error_is_one_line_with_status_2_and_help_exits_0() {
+    let out = deanon(&["attack", "--foo"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(
+        err.trim_end(),
+        "deanon: error: unexpected argument '--foo' found (see 'deanon attack --help')"
+    );
+    for args in [&["attack", "--help"][..], &["--version"][..]] {
+        let out = deanon(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(!out.stdout.is_empty(), "{args:?}");
+    }
+    let help = deanon(&["attack", "--help"]);
+    assert!(String::from_utf8_lossy(&help.stdout).lines().count() > 10);
+}

@@ -684,3 +684,32 @@ fn an_audit_with_sensitive_items_measures_inference_against_a_control() {
     assert!(err.contains("has no people table"), "{err}");
     assert!(!dir.path().join("x").join("audit.json").exists());
 }
+
+/// Data where everyone holds fewer entries than the standard battery's adversaries know: the
+/// error says what the audit's user can change (their own battery), not a flag audit lacks.
+#[test]
+fn the_standard_battery_knowing_more_than_anyone_holds_names_the_adversaries_flag() {
+    let dir = tempdir();
+    let mut csv = String::from("user,item,rating\n");
+    for u in 0..40 {
+        for i in 0..2 {
+            csv.push_str(&format!("u{u},m{},{}\n", (u + i * 7) % 30, 1 + (u + i) % 5));
+        }
+    }
+    let data = import_csv(&write(dir.path(), "two.csv", &csv), &[]);
+    let out = dir.path().join("audit");
+    let err = fails(&[
+        "audit",
+        s(&data),
+        "--policy",
+        "sample:fraction=0.5",
+        "-o",
+        s(&out),
+    ]);
+    assert!(
+        err.contains("more than anyone in the data holds (at most 2 entries)")
+            && err.contains("--adversaries FILE.toml"),
+        "{err}"
+    );
+    assert!(!err.contains("--facts"), "{err}");
+}

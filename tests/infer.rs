@@ -442,3 +442,54 @@ fn an_attribute_the_data_lacks_is_named() {
         "{err}"
     );
 }
+
+/// A secret that each person holds alone (an identifier): its most common released value is
+/// one person's, and no summary may show it.
+#[test]
+fn a_baseline_guess_held_by_fewer_than_five_people_is_withheld() {
+    let dir = tempdir();
+    let csv = hand_made(dir.path(), 300);
+    let mut people = String::from("user,ssn,group\n");
+    for k in 0..300 {
+        people.push_str(&format!("p{k},SSN-{:09},g{}\n", 987_658_765 + k, k % 2));
+    }
+    let people = write(dir.path(), "attributes.csv", &people);
+    let original = import_csv(&csv, &["--people", common::s(&people)]);
+    let (released, key) = release(dir.path(), &original, "sample:fraction=0.5", 1);
+    let aux = aux(
+        dir.path(),
+        &original,
+        Some(&key),
+        &["--targets", "60", "--non-members", "60", "--items", "3"],
+    );
+    let mut reports = Vec::new();
+    for secret in ["ssn", "group"] {
+        let out = dir.path().join(format!("{secret}.json"));
+        // Without --quiet: the text summary too.
+        let run = std::process::Command::new(env!("CARGO_BIN_EXE_deanon"))
+            .args(infer_args(
+                [&released, &aux, &key, &original, &out],
+                &["--sensitive-attribute", secret],
+            ))
+            .output()
+            .unwrap();
+        assert!(run.status.success(), "{run:?}");
+        let stdout = String::from_utf8_lossy(&run.stdout).to_string();
+        reports.push((read_json(&out), stdout));
+    }
+    let (ssn, text) = &reports[0];
+    assert_eq!(ssn["baseline_guess"], serde_json::Value::Null, "{ssn}");
+    assert_eq!(ssn["baseline_guess_withheld"], true);
+    assert!(!ssn.to_string().contains("SSN-"), "{ssn}");
+    assert!(!text.contains("SSN-"), "{text}");
+    assert!(
+        text.contains("(withheld: fewer than 5 people share it)"),
+        "{text}"
+    );
+    let (group, _) = &reports[1];
+    assert!(
+        group["baseline_guess"].as_str().unwrap().starts_with('g'),
+        "{group}"
+    );
+    assert_eq!(group["baseline_guess_withheld"], false);
+}

@@ -144,6 +144,52 @@ fn bad_people_files_name_the_file_line_and_column() {
     }
 }
 
+#[test]
+fn a_people_column_named_like_an_aux_column_is_refused_at_import() {
+    for name in ["count", "item", "rating", "date", "true_user", "aux_id"] {
+        let dir = tempdir();
+        let (store, out) = import(dir.path(), &format!("user,{name}\nalice,3\nbob,4\n"));
+        assert!(!out.status.success(), "{name} was accepted");
+        let err = String::from_utf8_lossy(&out.stderr).to_string();
+        assert!(
+            err.contains("p.csv:1: column 2 '") && err.contains("reserved for aux files"),
+            "{name}: {err}"
+        );
+        assert_eq!(err.trim().lines().count(), 1, "{err}");
+        assert!(!store.exists());
+    }
+}
+
+#[test]
+fn a_people_file_whose_ids_match_nobody_is_an_error_with_an_id_from_each_side() {
+    let dir = tempdir();
+    let (store, out) = import(dir.path(), "user,age\n0alice,24\n0bob,53\n");
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        err.contains("p.csv") && err.contains("'0alice'") && err.contains("'alice'"),
+        "{err}"
+    );
+    assert_eq!(err.trim().lines().count(), 1, "{err}");
+    assert!(!store.exists());
+}
+
+#[test]
+fn people_without_a_row_are_counted_in_a_warning_at_import() {
+    let dir = tempdir();
+    let (store, out) = import(dir.path(), "user,age\nalice,24\n");
+    assert!(out.status.success(), "{out:?}");
+    assert!(store.exists());
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        err.contains("deanon: warning: 1 of 2 people have no row in the people file"),
+        "{err}"
+    );
+    let (_, out) = import(dir.path(), PEOPLE);
+    let err = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(!err.contains("warning"), "{err}");
+}
+
 /// The people file of `store`'s export, as rows of fields (no quoting in these tests).
 fn exported_people(store: &std::path::Path) -> Vec<Vec<String>> {
     let dir = store.parent().unwrap();
@@ -233,7 +279,7 @@ fn attribute_steps_reject_unknown_or_unfit_attributes() {
         ),
         (
             "attr-generalize:name=age,width=0",
-            "needs a whole width >= 1",
+            "needs a whole width from 1 to 9223372036854775807",
         ),
         ("attr-truncate:name=zip", "needs keep=..."),
         ("k-anonymity:k=2", "needs attributes=A+B+..."),
@@ -489,4 +535,94 @@ fn aux_files_carry_attributes_and_check_that_lines_agree() {
         s(&dir.path().join("b.csv")),
     ]);
     assert!(err.contains("items must be at least 1"), "{err}");
+}
+
+/// k-anonymity that bands an age into one band holding every age has suppressed it: the
+/// utility counts it so, not as generalized.
+#[test]
+fn a_value_generalized_to_the_whole_domain_is_counted_as_suppressed() {
+    let dir = tempdir();
+    let data = generated_as(dir.path(), "movielens-like", 300, 1, true);
+    let utility = dir.path().join("u.json");
+    ok(&[
+        "release",
+        s(&data),
+        "--policy",
+        "k-anonymity:k=150,attributes=age+gender,max_suppressed=0",
+        "-o",
+        s(&dir.path().join("k.deanon")),
+        "--key",
+        s(&dir.path().join("k.key.csv")),
+        "--utility",
+        s(&utility),
+    ]);
+    let u = read_json(&utility);
+    let age = u["attributes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["name"] == "age")
+        .unwrap()
+        .clone();
+    assert_eq!(age["suppressed"], 1.0, "{age}");
+    assert_eq!(age["generalized"], 0.0, "{age}");
+}
+
+/// Reversed, malformed or NaN known values, and an attribute column the data lacks, are
+/// one-line errors: the file, line and column for a value, the data's attributes for a column.
+#[test]
+fn bad_aux_attribute_values_and_unknown_attribute_columns_are_refused() {
+    let dir = tempdir();
+    let ratings = write(dir.path(), "four.csv", FOUR_RATINGS);
+    let people = write(dir.path(), "four-people.csv", FOUR_PEOPLE);
+    let store = import_csv(&ratings, &["--people", s(&people)]);
+    let (released, key) = release(dir.path(), &store, "pseudonymize", 3);
+    for (bad, expected) in [
+        (
+            "aux_id,item,rating,date,age\nx,m1,4,,24\ny,m1,4,,30-20\n",
+            "a.csv:3: column 5 (age): the range '30-20' is reversed",
+        ),
+        (
+            "aux_id,item,rating,date,age\nx,m1,4,,4-5-6\n",
+            "a.csv:2: column 5 (age): '4-5-6' is not a number or a range lo-hi",
+        ),
+        (
+            "aux_id,item,rating,date,gender,age\nx,m1,4,,F,NaN\n",
+            "a.csv:2: column 6 (age): 'NaN' is not a value",
+        ),
+        (
+            "aux_id,item,rating,date,agee\nx,m1,4,,24\n",
+            "the aux's column 'agee' is not an attribute of the data (its attributes: age, gender)",
+        ),
+    ] {
+        let path = write(dir.path(), "a.csv", bad);
+        let err = fails(&[
+            "attack",
+            s(&released),
+            "--aux",
+            s(&path),
+            "--key",
+            s(&key),
+            "-o",
+            s(&dir.path().join("m.csv")),
+        ]);
+        assert!(err.contains(expected), "{bad}: {err}");
+    }
+    // An attribute the release's policy dropped is known to the adversary, not a misnamed column.
+    let (dropped, key) = release(dir.path(), &store, "attr-drop:name=age", 3);
+    let path = write(
+        dir.path(),
+        "a.csv",
+        "aux_id,item,rating,date,age\nx,m1,4,,24\n",
+    );
+    ok(&[
+        "attack",
+        s(&dropped),
+        "--aux",
+        s(&path),
+        "--key",
+        s(&key),
+        "-o",
+        s(&dir.path().join("m.csv")),
+    ]);
 }

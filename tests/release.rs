@@ -349,7 +349,8 @@ fn dp_randomized_response_has_the_stated_rates() {
     let data = generate(
         &GenerateParams::new(Preset::MovielensLike)
             .users(300)
-            .seed(7),
+            .seed(7)
+            .attributes(false),
     )
     .unwrap();
     let before = Working::from_dataset(&data);

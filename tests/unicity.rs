@@ -135,3 +135,32 @@ fn unicity_is_the_same_for_any_thread_count_and_defaults_follow_the_data() {
     assert!(err.contains("--points"), "{err}");
     assert!(!dir.path().join("z.csv").exists());
 }
+
+#[test]
+fn missing_attribute_values_are_warned_about_with_their_count() {
+    let dir = tempdir();
+    let ratings = write(
+        dir.path(),
+        "r.csv",
+        "user,item,rating\na,m1,4\nb,m1,3\nc,m2,5\nd,m2,2\n",
+    );
+    let people = write(dir.path(), "p.csv", "user,age\na,24\nb,31\nc,40\n");
+    let store = import_csv(&ratings, &["--people", s(&people)]);
+    let out = deanon(&[
+        "unicity",
+        s(&store),
+        "--points",
+        "0,1",
+        "--attributes",
+        "age",
+        "-o",
+        s(&dir.path().join("u.csv")),
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("deanon: warning: 1 of 4 people lack a value of age")
+            && err.contains("a missing value matches anything"),
+        "{err}"
+    );
+}

@@ -117,6 +117,8 @@ class Dataset:
         kind: _t.Optional[str] = None,
         threads: _t.Optional[int] = None,
         people: _t.Optional[_pd.DataFrame] = None,
+        items: _t.Optional[_t.Sequence] = None,
+        rating_scale: _t.Optional[str] = None,
     ) -> "Dataset":
         """A data set from a DataFrame with columns ``user``, ``item`` and optionally
         ``rating`` (stars) and ``date``; other columns are ignored.
@@ -124,6 +126,10 @@ class Dataset:
         ``people`` adds people's attributes: a DataFrame with a ``user`` column and one column
         per attribute (missing values allowed); a person with attributes and no entries is a
         record with no entries.
+
+        ``items`` declares the public item catalogue (every item id that exists, held or not)
+        and ``rating_scale`` the rating scale in stars (``"1..5:1"``), as ``deanon import
+        --items --rating-scale`` do; the ``dp`` release step needs both.
 
         ``kind`` is ``"ratings"`` (one entry per user and item) or ``"views"`` (a log: an item
         may recur). Values are checked as ``deanon import`` checks a CSV file; an error names
@@ -144,6 +150,8 @@ class Dataset:
             date=_frames.optional(df, "date", _frames.dates),
             threads=threads,
             people=None if people is None else _frames.people(people),
+            items=None if items is None else [str(i) for i in items],
+            rating_scale=rating_scale,
         )
         return cls(native)
 

@@ -45,6 +45,8 @@ def from_columns(
     date: Optional[Column] = None,
     threads: Optional[int] = None,
     people: Optional[Tuple[List[str], List[str], List[List[Optional[str]]]]] = None,
+    items: Optional[List[str]] = None,
+    rating_scale: Optional[str] = None,
 ) -> NativeDataset: ...
 def open(path: Path_) -> NativeDataset: ...
 def generate(

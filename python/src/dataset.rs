@@ -10,7 +10,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 use deanon::Dataset;
-use deanon::dataset::import::columns::{Columns, import_columns_with_people};
+use deanon::dataset::import::columns::{Columns, import_columns_declared};
+use deanon::dataset::import::declared::{self, Catalogue};
 use deanon::dataset::import::people_file::PeopleFile;
 use deanon::dataset::{DatasetKind, store};
 
@@ -45,7 +46,7 @@ fn kind_of(name: Option<&str>) -> PyResult<DatasetKind> {
 
 /// Builds a data set from `(tag, values)` columns (see `columns`).
 #[pyfunction]
-#[pyo3(signature = (kind, user, item, rating=None, date=None, threads=None, people=None))]
+#[pyo3(signature = (kind, user, item, rating=None, date=None, threads=None, people=None, items=None, rating_scale=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn from_columns(
     py: Python<'_>,
@@ -56,7 +57,17 @@ pub fn from_columns(
     date: Option<&Bound<'_, PyAny>>,
     threads: Option<usize>,
     people: Option<PeopleColumns>,
+    items: Option<Vec<String>>,
+    rating_scale: Option<&str>,
 ) -> PyResult<NativeDataset> {
+    let catalogue = items
+        .map(|items| Catalogue::from_items(items, "items"))
+        .transpose()
+        .map_err(to_py)?;
+    let scale = rating_scale
+        .map(declared::parse_scale)
+        .transpose()
+        .map_err(|m| to_py(deanon::Error::InvalidArgument(format!("rating_scale: {m}"))))?;
     let kind = kind_of(kind)?;
     let user = Column::extract("user", user)?;
     let item = Column::extract("item", item)?;
@@ -73,7 +84,7 @@ pub fn from_columns(
         .transpose()
         .map_err(to_py)?;
     let data = detached(py, threads, || {
-        import_columns_with_people(kind, &columns, people)
+        import_columns_declared(kind, &columns, people, catalogue.as_ref(), scale)
     })?;
     Ok(NativeDataset::new(data, None))
 }

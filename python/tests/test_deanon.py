@@ -570,3 +570,15 @@ def test_aux_with_attributes_equals_the_command_line(tmp_path):
         again, _ = deanon.attack(released, pd.read_csv(tmp_path / "a.csv"), key=key, algorithm="scoreboard")
         assert_same(again, tmp_path / "m.csv")
         assert (matches["facts_used"] == items + 3).all()
+
+
+def test_dp_needs_the_declared_catalogue_and_scale():
+    df = pd.DataFrame({"user": [1, 1, 2], "item": [10, 20, 10], "rating": [3.0, 4.0, 5.0]})
+    with pytest.raises(deanon.DeanonError, match="--items"):
+        deanon.Dataset.from_pandas(df).release("dp:epsilon=1,max_per_record=2")
+    ds = deanon.Dataset.from_pandas(df, items=[10, 20, 30], rating_scale="1..5:1")
+    assert ds.num_items == 3  # item 30, held by nobody, is in the catalogue
+    released, key = ds.release("dp:epsilon=1,max_per_record=2", seed=1)
+    assert released.num_records == 2 and len(key) == 2
+    with pytest.raises(deanon.DeanonError, match="rating_scale"):
+        deanon.Dataset.from_pandas(df, rating_scale="5..1:1")

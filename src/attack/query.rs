@@ -4,7 +4,9 @@
 //! dropped here (counted in `facts_dropped`). Each attribute the adversary knows becomes the
 //! set of the release's values of that attribute that agree with it (exactly, within its
 //! range, or inside a released band or prefix: [`crate::dataset::people::compatible`]); an
-//! attribute the release does not carry is dropped (counted in `attributes_dropped`).
+//! attribute the release does not carry is dropped (counted in `attributes_dropped`); that is
+//! only accepted for an attribute the release's policy dropped ([`check_attributes`]), as any
+//! other is a misnamed column.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -76,6 +78,36 @@ impl ItemMap {
     }
 }
 
+/// Checks that every attribute `aux` names is an attribute of `release`, or one that the
+/// policy recorded in the release dropped (`attr-drop:name=A`, as the policy prints it); the
+/// error names the attribute and the release's attributes.
+pub fn check_attributes(release: &Dataset, aux: &[AuxRecord]) -> Result<()> {
+    let people = release.people();
+    let dropped = |name: &str| {
+        let step = format!("attr-drop:name={name}");
+        release
+            .release_policy()
+            .is_some_and(|p| p.split('|').any(|s| s.trim() == step))
+    };
+    for record in aux {
+        for known in &record.attributes {
+            if people.find(&known.name).is_some() || dropped(&known.name) {
+                continue;
+            }
+            return Err(crate::Error::InvalidArgument(format!(
+                "the aux's column '{}' is not an attribute of the data ({})",
+                known.name,
+                if people.is_empty() {
+                    "it has none".to_string()
+                } else {
+                    format!("its attributes: {}", people.names().join(", "))
+                }
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Resolves aux records against `release`.
 pub fn resolve(release: &Dataset, aux: &[AuxRecord], item_map: Option<&ItemMap>) -> Vec<Query> {
     let index = release.item_ids().index_map();
@@ -136,7 +168,7 @@ mod tests {
 
     #[test]
     fn attributes_agree_through_ranges_and_one_named_twice_counts_once() {
-        let data = generate(
+        let mut data = generate(
             &GenerateParams::new(Preset::MovielensLike)
                 .users(200)
                 .seed(1),
@@ -157,6 +189,15 @@ mod tests {
                 known("age", "60"),
             ],
         };
+        let e = check_attributes(&data, std::slice::from_ref(&record))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("column 'income'") && e.contains("its attributes: age, gender, region"),
+            "{e}"
+        );
+        data.record_release_policy("sample:fraction=0.5|attr-drop:name=income".into());
+        check_attributes(&data, std::slice::from_ref(&record)).unwrap();
         let q = &resolve(&data, &[record], None)[0];
         assert_eq!((q.attributes.len(), q.attributes_dropped), (1, 1));
         let age = data.people().find("age").unwrap().1;

@@ -67,7 +67,7 @@ pub(super) fn prepare_dir(layout: &Layout, settings: &str, resume: bool) -> Resu
         settings: format!("{:016x}", xxhash_rust::xxh3::xxh3_64(settings.as_bytes())),
     };
     let old = crate::atomic_file::read_json::<State>(&layout.state())?;
-    if old.is_none() && holds_files(&layout.parts()) {
+    if old.is_none() && crate::file_roles::holds_files(&layout.parts()) {
         return Err(Error::input(
             dir,
             "holds part files (parts/) but no state.json, so nothing says which audit made them; delete parts/ or use another output folder",
@@ -91,11 +91,6 @@ pub(super) fn prepare_dir(layout: &Layout, settings: &str, resume: bool) -> Resu
     }
     write_json(&layout.state(), &state)?;
     Ok(fresh)
-}
-
-/// Whether `dir` exists and holds anything.
-fn holds_files(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some())
 }
 
 /// After a failed audit that started afresh: its part files and state go, so that the same

@@ -108,13 +108,7 @@ pub(super) fn measure(
         outcomes: &attacked.outcomes,
         secret: &secret,
     };
-    let mut measured = inference::measure(&inputs, resamples, aux_seed).map_err(|e| match e {
-        crate::Error::Parameter {
-            name: "aux",
-            message,
-        } => crate::Error::InvalidArgument(format!("the inference test: {message}")),
-        e => e,
-    })?;
+    let mut measured = inference::measure(&inputs, resamples, aux_seed).map_err(in_audit_words)?;
     measured.people.clear();
     Ok(Some(InferenceResult {
         adversary: adversary.name.clone(),
@@ -124,6 +118,31 @@ pub(super) fn measure(
         facts: super::curve::KnownFacts::of(adversary.facts),
         measured,
     }))
+}
+
+/// An error of the inference measure as the audit words it: the aux is the audit's own, so
+/// advice about sampling one names the audit's flags instead.
+fn in_audit_words(e: crate::Error) -> crate::Error {
+    match e {
+        crate::Error::Parameter {
+            name: "aux",
+            message,
+        } if message.starts_with(inference::NO_CONTROL) => no_control(),
+        crate::Error::Parameter {
+            name: "aux",
+            message,
+        } => crate::Error::InvalidArgument(format!("the inference test: {message}")),
+        e => e,
+    }
+}
+
+/// The audit's control is the people left out of its sample: its own advice when none of them
+/// could be scored.
+fn no_control() -> crate::Error {
+    crate::Error::InvalidArgument(
+        "the inference test: no person of the control (the people left out of the audit's sample) could be scored, for want of entries or of a value of the secret: lower --sample to leave more people out, or use --everyone to split everyone in two"
+            .into(),
+    )
 }
 
 /// The adversary less the secret: an adversary who knew the sensitive attribute would
@@ -140,4 +159,21 @@ fn without_secret(adversary: &Adversary, sensitive: &Sensitive) -> Adversary {
 /// items are items of the data, the sensitive attribute one of its attributes.
 pub(super) fn check(original: &Dataset, sensitive: &Sensitive) -> Result<()> {
     Secret::resolve(sensitive, original, original).map(|_| ())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_audit_without_a_control_names_the_audits_flags_not_deanon_aux() {
+        let e = in_audit_words(inference::no_control()).to_string();
+        assert!(e.contains("--sample") && e.contains("--everyone"), "{e}");
+        assert!(
+            !e.contains("deanon aux") && !e.contains("--non-members"),
+            "{e}"
+        );
+        let e = inference::no_control().to_string();
+        assert!(e.contains("deanon aux --key KEY --non-members N"), "{e}");
+    }
 }

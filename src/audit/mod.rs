@@ -418,10 +418,9 @@ fn check_facts(original: &Dataset, params: &AuditParams) -> Result<()> {
             );
             return Err(match &params.adversaries_file {
                 Some(file) => Error::input(file, message),
-                None => Error::Parameter {
-                    name: "facts",
-                    message,
-                },
+                None => Error::InvalidArgument(format!(
+                    "the standard battery's {message}: give a battery whose adversaries know at most {most} facts with --adversaries FILE.toml"
+                )),
             });
         }
     }

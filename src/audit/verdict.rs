@@ -25,10 +25,16 @@ pub(super) fn pct1(v: f64) -> String {
     format!("{:.1}%", v * 100.0)
 }
 
+/// A policy's cost in the unit of the metric that priced it, as a phrase that follows "at":
+/// the RMSE increase of the baseline predictor (data with ratings), else the share of entries
+/// the policy removed.
 pub(super) fn cost(p: &PolicyResult) -> String {
     match p.rmse_cost {
-        Some(c) => format!("{c:+.3}"),
-        None => format!("{:.1}% of entries removed", (1.0 - p.kept_fraction) * 100.0),
+        Some(c) => format!("an RMSE increase of {c:+.3} stars"),
+        None => format!(
+            "a cost of {:.1}% of entries removed",
+            (1.0 - p.kept_fraction) * 100.0
+        ),
     }
 }
 
@@ -75,7 +81,7 @@ pub fn verdict(audit: &Audit, _adversaries: &[Adversary]) -> String {
             let (rate, ci) = judged(p);
             let _ = write!(
                 s,
-                " Recommended: {spec}, {} {} at an RMSE cost of {} (target: at most {}){}.",
+                " Recommended: {spec}, {} {} at {} (target: at most {}){}.",
                 pct1(rate.unwrap_or(0.0)),
                 pct_ci(ci),
                 cost(p),
@@ -88,7 +94,7 @@ pub fn verdict(audit: &Audit, _adversaries: &[Adversary]) -> String {
             let (rate, ci) = judged(p);
             let _ = write!(
                 s,
-                " No candidate meets the target of {}; the closest is {spec}, {} {} at an RMSE cost of {}{}.",
+                " No candidate meets the target of {}; the closest is {spec}, {} {} at {}{}.",
                 pct1(audit.target_risk),
                 pct1(rate.unwrap_or(0.0)),
                 pct_ci(ci),
@@ -164,4 +170,27 @@ pub fn assumed_words(audit: &Audit) -> Option<String> {
         let _ = write!(text, " and their {}", audit.data.attributes.join(", "));
     }
     Some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy() -> PolicyResult {
+        let audit: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/fixtures/naive-audit/audit.json"))
+                .unwrap();
+        serde_json::from_value(audit["policies"][2].clone()).unwrap()
+    }
+
+    #[test]
+    fn a_cost_is_named_in_the_unit_of_the_metric_that_priced_it() {
+        let mut p = policy();
+        p.rmse_cost = Some(0.0304);
+        assert_eq!(cost(&p), "an RMSE increase of +0.030 stars");
+        p.rmse_cost = None;
+        p.kept_fraction = 0.322;
+        assert_eq!(cost(&p), "a cost of 67.8% of entries removed");
+        assert!(!cost(&p).contains("RMSE"));
+    }
 }

@@ -13,8 +13,9 @@ use std::path::Path;
 use super::{AuxAttribute, AuxFact, AuxRecord};
 use crate::atomic_file::write_naming_people;
 use crate::dataset::import::columns::{Dates, Ids, Ratings};
+use crate::dataset::people::check_known;
 use crate::dataset::values::{format_day, format_rating, parse_date, parse_rating};
-use crate::dataset::{NO_DAY, NO_RATING};
+use crate::dataset::{NO_DAY, NO_RATING, is_aux_column};
 use crate::{Error, Result};
 
 /// Writes aux records, facts in order.
@@ -205,16 +206,16 @@ pub fn records_from_columns(columns: &AuxColumns<'_>) -> Result<Vec<AuxRecord>> 
             if id.is_empty() {
                 return Err("empty aux_id".to_string());
             }
-            let attributes: Vec<AuxAttribute> = columns
-                .attributes
-                .iter()
-                .filter_map(|(name, values)| {
-                    values[row].as_ref().map(|v| AuxAttribute {
+            let mut attributes: Vec<AuxAttribute> = Vec::new();
+            for (name, values) in columns.attributes {
+                if let Some(value) = &values[row] {
+                    check_known(value).map_err(|m| format!("{name}: {m}"))?;
+                    attributes.push(AuxAttribute {
                         name: name.clone(),
-                        value: v.clone(),
-                    })
-                })
-                .collect();
+                        value: value.clone(),
+                    });
+                }
+            }
             if item.is_empty() && columns.attributes.is_empty() {
                 return Err("empty item".to_string());
             }
@@ -289,11 +290,10 @@ pub fn read_aux(path: &Path) -> Result<Vec<AuxRecord>> {
     };
     let (c_rating, c_date, c_truth) = (column("rating"), column("date"), column("true_user"));
     let c_count = column("count");
-    const KNOWN: [&str; 6] = ["aux_id", "item", "rating", "date", "true_user", "count"];
     let attribute_columns: Vec<(usize, &str)> = headers
         .iter()
         .enumerate()
-        .filter(|(_, h)| !KNOWN.contains(&h.as_str()))
+        .filter(|(_, h)| !is_aux_column(h))
         .map(|(c, h)| (c, h.as_str()))
         .collect();
     for (k, (c, h)) in attribute_columns.iter().enumerate() {
@@ -325,15 +325,18 @@ pub fn read_aux(path: &Path) -> Result<Vec<AuxRecord>> {
                 .filter(|s| !s.is_empty())
         };
         let id = field(Some(c_id)).ok_or_else(|| Error::parse(path, line, "empty aux_id"))?;
-        let attributes: Vec<AuxAttribute> = attribute_columns
-            .iter()
-            .filter_map(|&(c, name)| {
-                field(Some(c)).map(|v| AuxAttribute {
+        let mut attributes: Vec<AuxAttribute> = Vec::new();
+        for &(c, name) in &attribute_columns {
+            if let Some(value) = field(Some(c)) {
+                check_known(value).map_err(|m| {
+                    Error::parse(path, line, format!("column {} ({name}): {m}", c + 1))
+                })?;
+                attributes.push(AuxAttribute {
                     name: name.to_string(),
-                    value: v.to_string(),
-                })
-            })
-            .collect();
+                    value: value.to_string(),
+                });
+            }
+        }
         let item = field(Some(c_item));
         if item.is_none() && attribute_columns.is_empty() {
             return Err(Error::parse(path, line, "empty item"));

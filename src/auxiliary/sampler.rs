@@ -173,8 +173,23 @@ impl AuxParams {
                     message: format!("attributes names '{name}' twice"),
                 });
             }
+            if crate::dataset::is_aux_column(name) {
+                return Err(Error::Parameter {
+                    name: "attributes",
+                    message: format!(
+                        "attributes names '{name}', a name reserved for the aux file's own columns ({})",
+                        crate::dataset::AUX_COLUMNS.join(", ")
+                    ),
+                });
+            }
         }
-        for (name, _) in &self.attribute_errors {
+        for (k, (name, _)) in self.attribute_errors.iter().enumerate() {
+            if self.attribute_errors[..k].iter().any(|(n, _)| n == name) {
+                return Err(Error::Parameter {
+                    name: "attribute_error",
+                    message: format!("attribute_error names '{name}' twice"),
+                });
+            }
             if !self.attributes.contains(name) {
                 return Err(Error::Parameter {
                     name: "attribute_error",
@@ -246,7 +261,8 @@ pub fn parse_attribute_error(text: &str) -> Result<(String, u32)> {
     let bad = || Error::Parameter {
         name: "attribute_error",
         message: format!(
-            "attribute_error takes NAME=E with E a whole number (e.g. age=2), got '{text}'"
+            "attribute_error takes NAME=E with E a whole number from 0 to {} (e.g. age=2), got '{text}'",
+            u32::MAX
         ),
     };
     let (name, error) = text.split_once('=').ok_or_else(bad)?;
@@ -278,8 +294,8 @@ fn known_attributes(
                 .map_or(0, |(_, e)| *e as i64);
             let value = match crate::dataset::people::integer(value) {
                 Some(v) if error > 0 => {
-                    let centre = v + rng.range_inclusive(-error, error);
-                    format!("{}-{}", centre - error, centre + error)
+                    let (lo, hi) = known_range(v, error, rng.range_inclusive(-error, error));
+                    format!("{lo}-{hi}")
                 }
                 _ => value.to_string(),
             };
@@ -289,6 +305,15 @@ fn known_attributes(
             })
         })
         .collect()
+}
+
+/// The range of width `2 error + 1` centred `shift` away from `value` (so that it holds it),
+/// cut to the integers an `i64` holds: near the extremes the range is narrower on that side,
+/// and still holds `value`.
+fn known_range(value: i64, error: i64, shift: i64) -> (i64, i64) {
+    let centre = value as i128 + shift as i128;
+    let clamp = |x: i128| x.clamp(i64::MIN as i128, i64::MAX as i128) as i64;
+    (clamp(centre - error as i128), clamp(centre + error as i128))
 }
 
 /// Sampled aux records and how many targets were skipped.
@@ -588,4 +613,63 @@ fn sample_one(
         });
     }
     Some(facts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn attribute_error_on_the_largest_integers_gives_a_range_that_holds_them() {
+        for value in [i64::MAX, i64::MIN, i64::MAX - 1, i64::MIN + 1, 0] {
+            for shift in [-3, 0, 3] {
+                let (lo, hi) = known_range(value, 3, shift);
+                assert!(lo <= value && value <= hi, "{value} {shift}: {lo}-{hi}");
+                let text = format!("{lo}-{hi}");
+                assert!(
+                    crate::dataset::people::compatible(&text, &value.to_string()),
+                    "{text} must agree with {value}"
+                );
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn every_known_range_holds_its_value(value: i64, error in 1i64..=u32::MAX as i64, pick: u64) {
+            let shift = (pick % (2 * error as u64 + 1)) as i64 - error;
+            let (lo, hi) = known_range(value, error, shift);
+            prop_assert!(lo <= value && value <= hi);
+        }
+    }
+
+    #[test]
+    fn attribute_error_named_twice_or_too_large_is_refused_naming_the_limit() {
+        let params = AuxParams {
+            attributes: vec!["age".into()],
+            attribute_errors: vec![("age".into(), 2), ("age".into(), 3)],
+            ..AuxParams::default()
+        };
+        let e = params.check().unwrap_err().to_string();
+        assert!(e.contains("'age' twice"), "{e}");
+        let e = parse_attribute_error("age=4294967296")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("from 0 to 4294967295"), "{e}");
+        assert_eq!(
+            parse_attribute_error("age=4294967295").unwrap(),
+            ("age".to_string(), u32::MAX)
+        );
+    }
+
+    #[test]
+    fn an_attribute_named_like_an_aux_column_is_refused() {
+        let params = AuxParams {
+            attributes: vec!["count".into()],
+            ..AuxParams::default()
+        };
+        let e = params.check().unwrap_err().to_string();
+        assert!(e.contains("'count'") && e.contains("reserved"), "{e}");
+    }
 }

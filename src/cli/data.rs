@@ -53,9 +53,22 @@ pub struct ImportArgs {
     /// u.user, users.dat or RecBole's .user beside the ratings without it).
     #[arg(long, value_name = "PEOPLE.csv")]
     people: Option<PathBuf>,
+    /// The public item catalogue: every item that exists, held or not (CSV with `item` first
+    /// in its header; MovieLens and Netflix Prize imports read u.item, movies.dat, a RecBole
+    /// .item or movie_titles.txt beside the ratings without it). `dp` needs it.
+    #[arg(long, value_name = "CATALOGUE.csv")]
+    items: Option<PathBuf>,
+    /// The public rating scale in stars, MIN..MAX:STEP (e.g. 1..5:1, 0.5..5:0.5; the Netflix
+    /// Prize and MovieLens 100k define 1..5:1). `dp` needs it for rated data.
+    #[arg(long, value_name = "MIN..MAX:STEP", value_parser = parse_scale)]
+    rating_scale: Option<deanon::dataset::RatingScale>,
     /// Output store.
     #[arg(short, long)]
     output: PathBuf,
+}
+
+fn parse_scale(text: &str) -> Result<deanon::dataset::RatingScale, String> {
+    deanon::dataset::import::declared::parse_scale(text)
 }
 
 impl ImportArgs {
@@ -64,9 +77,16 @@ impl ImportArgs {
             &self.path,
             self.format,
             self.kind,
-            self.people.as_deref(),
+            deanon::dataset::import::Sources {
+                people: self.people.as_deref(),
+                items: self.items.as_deref(),
+                rating_scale: self.rating_scale,
+            },
             &self.output,
         )?;
+        for w in &written.warnings {
+            eprintln!("deanon: warning: {w}");
+        }
         if !quiet {
             eprintln!(
                 "imported {} entries of {} records and {} items into {}",
@@ -156,6 +176,10 @@ pub struct ExportArgs {
     /// Also write the people table here (user,<attribute>,...; a suppressed value is blank).
     #[arg(long, value_name = "PEOPLE-OUT.csv")]
     people: Option<PathBuf>,
+    /// Also write the declared item catalogue here (header `item`), which `deanon import
+    /// --items` reads back.
+    #[arg(long, value_name = "CATALOGUE-OUT.csv")]
+    items: Option<PathBuf>,
 }
 
 impl ExportArgs {
@@ -164,6 +188,7 @@ impl ExportArgs {
             &self.data,
             &self.output,
             self.people.as_deref(),
+            self.items.as_deref(),
         )?)
     }
 }
@@ -238,7 +263,10 @@ impl UnicityArgs {
             draws: self.draws,
             seed: self.seed,
         };
-        let rows = deanon::jobs::unicity(&self.data, &params, &self.output)?;
+        let (rows, warnings) = deanon::jobs::unicity(&self.data, &params, &self.output)?;
+        for w in &warnings {
+            eprintln!("deanon: warning: {w}");
+        }
         if !quiet {
             print!("{}", deanon::dataset::unicity::to_text(&rows));
         }

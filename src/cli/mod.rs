@@ -12,7 +12,9 @@ mod experiment;
 mod infer;
 mod release;
 
-use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+use clap::{CommandFactory, Parser, Subcommand};
 
 /// Measure how many people in an anonymized sparse data release can be re-identified.
 #[derive(Parser)]
@@ -93,5 +95,82 @@ impl Command {
             Command::Epsilon(a) => a.run(),
             Command::Export(a) => a.run(),
         }
+    }
+}
+
+/// Parses the command line. `--help` and `--version` print in full and exit 0; a usage error
+/// (an unknown flag, a missing argument, a bad value) prints one line naming the command's
+/// help and gives exit status 2, as clap, grep and ripgrep do; every other error exits 1.
+pub fn parse() -> Result<Cli, ExitCode> {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    Cli::try_parse_from(&args).map_err(|e| {
+        use clap::error::ErrorKind;
+        match e.kind() {
+            ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => e.exit(),
+            _ => {
+                eprintln!("{}", usage_error(&e.render().to_string(), &args));
+                ExitCode::from(2)
+            }
+        }
+    })
+}
+
+/// clap's usage error (`error: ...`, perhaps a list of arguments, then tips and the usage) as
+/// one line: its first paragraph, and where to read the usage.
+fn usage_error(rendered: &str, args: &[std::ffi::OsString]) -> String {
+    let first = rendered.split("\n\n").next().unwrap_or(rendered);
+    let what = first
+        .trim()
+        .trim_start_matches("error:")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let command = Cli::command();
+    let sub = args.iter().skip(1).find_map(|a| {
+        let a = a.to_str()?;
+        command
+            .get_subcommands()
+            .any(|c| c.get_name() == a)
+            .then_some(a)
+    });
+    let help = match sub {
+        Some(sub) => format!("deanon {sub} --help"),
+        None => "deanon --help".to_string(),
+    };
+    format!("deanon: error: {what} (see '{help}')")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error_of(args: &[&str]) -> String {
+        let args: Vec<std::ffi::OsString> = args.iter().map(Into::into).collect();
+        let e = Cli::try_parse_from(&args).err().expect("a usage error");
+        usage_error(&e.render().to_string(), &args)
+    }
+
+    #[test]
+    fn usage_errors_are_one_line_naming_the_commands_help() {
+        let e = error_of(&["deanon", "attack", "--foo"]);
+        assert_eq!(
+            e,
+            "deanon: error: unexpected argument '--foo' found (see 'deanon attack --help')"
+        );
+        let e = error_of(&["deanon", "import", "x.csv"]);
+        assert!(
+            e.starts_with("deanon: error: the following required arguments were not provided: --format <FORMAT>")
+                && e.ends_with("(see 'deanon import --help')")
+                && !e.contains('\n'),
+            "{e}"
+        );
+        let e = error_of(&["deanon", "frobnicate"]);
+        assert!(
+            e.contains("unrecognized subcommand 'frobnicate'")
+                && e.ends_with("(see 'deanon --help')"),
+            "{e}"
+        );
     }
 }

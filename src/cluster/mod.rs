@@ -91,7 +91,7 @@ impl ClusterSpec {
         };
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         let mut addresses = Vec::new();
-        for (k, line) in text.lines().enumerate() {
+        for (k, line) in text.trim_start_matches('\u{feff}').lines().enumerate() {
             let line = line.trim();
             if line.is_empty() || line.starts_with('#') {
                 continue;

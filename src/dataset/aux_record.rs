@@ -3,6 +3,16 @@
 //! (age, gender, zip code). Sampled by `auxiliary`, read from CSV
 //! by `auxiliary::file`, scored by `attack`.
 
+/// The columns of an aux file that are not attributes, in the order the file writes them. A
+/// people table may not name an attribute so: the aux file would write two columns of that name
+/// and read the attribute as the column.
+pub const AUX_COLUMNS: [&str; 6] = ["aux_id", "item", "rating", "date", "true_user", "count"];
+
+/// Whether `name` is one of the [`AUX_COLUMNS`].
+pub fn is_aux_column(name: &str) -> bool {
+    AUX_COLUMNS.contains(&name)
+}
+
 /// One fact the adversary knows: an item, perhaps with a rating and a date.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuxFact {

@@ -164,6 +164,7 @@ pub fn build(
         pseudonymized: false,
         policy: None,
         source: None,
+        declared: Default::default(),
         // Built here from checked indices, sorted by construction.
         indices_verified: true,
         people: Default::default(),
@@ -383,6 +384,8 @@ pub(crate) struct StoredParts {
     pub policy: Option<String>,
     /// The fingerprint of the data a release was made from.
     pub source: Option<String>,
+    /// What the data holder declared public.
+    pub declared: super::Declared,
     /// Whether every index in both layouts was checked against its bound.
     pub indices_verified: bool,
     /// The people table (empty when the store has none).
@@ -403,6 +406,7 @@ impl From<StoredParts> for Dataset {
             pseudonymized: p.pseudonymized,
             policy: p.policy,
             source: p.source,
+            declared: p.declared,
             indices_verified: p.indices_verified,
             people: p.people,
         }

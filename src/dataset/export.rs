@@ -74,6 +74,22 @@ pub fn export_csv(data: &Dataset, path: &Path) -> Result<()> {
     Ok(())
 }
 
+/// Writes the item table of `data` (its declared catalogue) to `path` as CSV with the header
+/// `item`, atomically. The catalogue is public: the file honours the umask.
+pub fn export_catalogue(data: &Dataset, path: &Path) -> Result<()> {
+    let ids = data.item_ids();
+    crate::atomic_file::write_atomically(path, |w| {
+        let mut out = Vec::new();
+        push_field(&mut out, "item");
+        out.push(b'\n');
+        for i in 0..data.num_items() {
+            push_field(&mut out, ids.get(i));
+            out.push(b'\n');
+        }
+        w.write_all(&out)
+    })
+}
+
 /// Writes the people table of `data` to `path` as CSV, atomically.
 pub fn export_people_csv(data: &Dataset, path: &Path) -> Result<()> {
     let people = data.people();

@@ -38,7 +38,7 @@ pub mod values;
 
 use serde::{Deserialize, Serialize};
 
-pub use aux_record::{AuxAttribute, AuxFact, AuxRecord};
+pub use aux_record::{AUX_COLUMNS, AuxAttribute, AuxFact, AuxRecord, is_aux_column};
 pub use column::Column;
 pub use ids::{IdKey, IdTable};
 pub use people::People;
@@ -172,6 +172,16 @@ impl Layout {
     }
 }
 
+/// What the data holder declared public at import ([`import::declared`]): nothing in it is read
+/// from the people's data, so a differentially private release may use it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Declared {
+    /// The item table is the whole catalogue: every item that exists, held or not.
+    pub catalogue: bool,
+    /// The rating scale.
+    pub rating_scale: Option<RatingScale>,
+}
+
 /// A dataset: records x items, both layouts built, ids kept.
 #[derive(Debug, Default)]
 pub struct Dataset {
@@ -186,6 +196,7 @@ pub struct Dataset {
     pseudonymized: bool,
     policy: Option<String>,
     source: Option<String>,
+    declared: Declared,
     indices_verified: bool,
     people: People,
 }
@@ -275,6 +286,48 @@ impl Dataset {
     /// Records the fingerprint of the data this release was made from.
     pub fn record_release_source(&mut self, fingerprint: String) {
         self.source = Some(fingerprint);
+    }
+
+    /// Marks what the data holder declared public: that the item table is the whole item
+    /// catalogue (items nobody holds included), and the rating scale.
+    pub fn declare(&mut self, catalogue: bool, rating_scale: Option<RatingScale>) {
+        self.declared = Declared {
+            catalogue,
+            rating_scale,
+        };
+    }
+
+    /// What the data holder declared public ([`Declared`]).
+    pub fn declared(&self) -> Declared {
+        self.declared
+    }
+
+    /// The distinct ratings the entries use (half stars), ascending.
+    pub fn ratings_in_use(&self) -> Vec<u8> {
+        use rayon::prelude::*;
+        let used = self
+            .by_record
+            .ratings
+            .par_iter()
+            .fold(
+                || [false; 256],
+                |mut seen, &r| {
+                    seen[r as usize] = true;
+                    seen
+                },
+            )
+            .reduce(
+                || [false; 256],
+                |mut a, b| {
+                    for (x, y) in a.iter_mut().zip(b) {
+                        *x |= y;
+                    }
+                    a
+                },
+            );
+        (0..=255u8)
+            .filter(|&r| used[r as usize] && r != NO_RATING)
+            .collect()
     }
 
     /// Who may read this data once written: a pseudonymized release without a people table

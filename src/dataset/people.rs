@@ -179,6 +179,32 @@ impl People {
         self.records
     }
 
+    /// How many records lack a value of at least one of the attributes `names` (names not in
+    /// the table are ignored).
+    pub fn records_missing_any(&self, names: &[String]) -> usize {
+        let attributes: Vec<Attribute<'_>> = names
+            .iter()
+            .filter_map(|n| self.find(n).map(|(_, a)| a))
+            .collect();
+        if attributes.is_empty() {
+            return 0;
+        }
+        (0..self.records())
+            .filter(|&r| attributes.iter().any(|a| a.value_of(r).is_none()))
+            .count()
+    }
+
+    /// How many records have no value of any attribute (none without a people table): a
+    /// person without a row in the people file, or with a row of blanks.
+    pub fn records_without_values(&self) -> usize {
+        if self.is_empty() {
+            return 0;
+        }
+        (0..self.records())
+            .filter(|&r| self.attributes().all(|a| a.value_of(r).is_none()))
+            .count()
+    }
+
     /// The attributes' names, in file order.
     pub fn names(&self) -> &[String] {
         &self.names
@@ -238,10 +264,21 @@ pub fn band(text: &str) -> Option<(i64, i64)> {
     (lo <= hi).then_some((lo, hi))
 }
 
-/// The band of width `width` holding `value`: `lo-hi` with lo a multiple of the width.
+/// The band of width `width` (at least 1) holding `value`: `lo-hi` with lo a multiple of the
+/// width, cut to the integers an `i64` holds (so the band always holds the value).
 pub fn band_of(value: i64, width: i64) -> String {
-    let lo = value.div_euclid(width) * width;
-    format!("{lo}-{}", lo + width - 1)
+    let (lo, hi) = bands_over(value, value, width);
+    format!("{lo}-{hi}")
+}
+
+/// The union of the bands of width `width` (at least 1) that `lo..=hi` overlaps, cut to the
+/// integers an `i64` holds; it holds `lo..=hi`.
+pub fn bands_over(lo: i64, hi: i64, width: i64) -> (i64, i64) {
+    let w = width.max(1) as i128;
+    let first = (lo as i128).div_euclid(w) * w;
+    let last = (hi as i128).div_euclid(w) * w + w - 1;
+    let clamp = |x: i128| x.clamp(i64::MIN as i128, i64::MAX as i128) as i64;
+    (clamp(first), clamp(last))
 }
 
 /// The first `keep` characters of `value`, marked as a prefix (`857*`); the value itself when
@@ -257,6 +294,42 @@ pub fn prefix_of(value: &str, keep: usize) -> String {
 /// The integers a value stands for: itself, or its band.
 pub fn range(value: &str) -> Option<(i64, i64)> {
     integer(value).map(|v| (v, v)).or_else(|| band(value))
+}
+
+/// Checks a value an adversary knows (an aux file's attribute field): `NaN` and infinities are
+/// not values, and a field of digits and dashes (`30-20`, `4-5-6`) must be a range `lo-hi` with
+/// lo <= hi, or a date `YYYY-MM-DD`. The error says what is wrong with the value.
+pub fn check_known(value: &str) -> std::result::Result<(), String> {
+    let unsigned = value.trim_start_matches(['-', '+']).to_ascii_lowercase();
+    if matches!(unsigned.as_str(), "nan" | "inf" | "infinity") {
+        return Err(format!(
+            "'{value}' is not a value (leave the field blank when the value is not known)"
+        ));
+    }
+    let dashed = value.bytes().skip(1).any(|b| b == b'-')
+        && value.bytes().all(|b| b.is_ascii_digit() || b == b'-')
+        && value.bytes().any(|b| b.is_ascii_digit());
+    if !dashed || band(value).is_some() {
+        return Ok(());
+    }
+    let date = value.len() == 10
+        && value.bytes().enumerate().all(|(k, b)| {
+            if k == 4 || k == 7 {
+                b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
+    if date {
+        return Ok(());
+    }
+    let cut = value[1..].find('-').map(|k| k + 1).expect("dashed");
+    match (integer(&value[..cut]), integer(&value[cut + 1..])) {
+        (Some(lo), Some(hi)) if lo > hi => Err(format!(
+            "the range '{value}' is reversed (write lo-hi with lo <= hi: '{hi}-{lo}')"
+        )),
+        _ => Err(format!("'{value}' is not a number or a range lo-hi")),
+    }
 }
 
 /// Whether an adversary's value `known` (exact, a range of numbers such as `22-26`, or a
@@ -308,6 +381,34 @@ mod tests {
         assert!(!zip.is_numeric(), "T8H1N is not a number");
         assert_eq!(zip.counts(), vec![2, 1, 1]);
         assert_eq!(p.row(2), vec![None, Some("85711")]);
+    }
+
+    #[test]
+    fn known_values_that_are_reversed_malformed_or_nan_are_refused() {
+        for good in [
+            "24",
+            "-3",
+            "20-29",
+            "-10--1",
+            "857*",
+            "M",
+            "2005-01-03",
+            "a-b",
+            "-",
+        ] {
+            assert_eq!(check_known(good), Ok(()), "{good}");
+        }
+        for (bad, why) in [
+            ("30-20", "reversed"),
+            ("4--5", "reversed"),
+            ("4-5-6", "not a number or a range"),
+            ("4-", "not a number or a range"),
+            ("NaN", "not a value"),
+            ("-inf", "not a value"),
+        ] {
+            let e = check_known(bad).unwrap_err();
+            assert!(e.contains(why) && e.contains(bad), "{bad}: {e}");
+        }
     }
 
     #[test]

@@ -70,6 +70,12 @@ pub struct Header {
     /// that is not a release, and in releases written before releases recorded it).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// Whether the item table is a declared catalogue (items nobody holds included).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub catalogue: bool,
+    /// The declared rating scale, `MIN..MAX:STEP` in stars.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rating_scale: Option<String>,
     /// The people table's attributes, in file order (absent without one).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attributes: Vec<StoredAttribute>,
@@ -247,6 +253,11 @@ pub fn save(data: &Dataset, path: &Path) -> Result<()> {
         pseudonymized: data.is_pseudonymized(),
         policy,
         source: data.release_source().map(str::to_string),
+        catalogue: data.declared().catalogue,
+        rating_scale: data
+            .declared()
+            .rating_scale
+            .map(super::import::declared::scale_text),
         attributes,
         sections,
     };
@@ -288,6 +299,20 @@ pub fn read_header(path: &Path) -> Result<Header> {
     // SAFETY: read-only mapping; see the module docs on concurrent modification.
     let map = unsafe { Mmap::map(&file) }.map_err(|e| Error::io(path, e))?;
     parse_header(path, &map).map(|(h, _)| h)
+}
+
+/// What a store's header declares public.
+fn declared_of(path: &Path, header: &Header) -> Result<super::Declared> {
+    let rating_scale = header
+        .rating_scale
+        .as_deref()
+        .map(super::import::declared::parse_scale)
+        .transpose()
+        .map_err(|m| Error::store(path, format!("header: {m}")))?;
+    Ok(super::Declared {
+        catalogue: header.catalogue,
+        rating_scale,
+    })
 }
 
 /// Opens a store's file for mapping. What is not a regular file is refused before it is
@@ -491,6 +516,7 @@ fn open_verifying(path: &Path, everything: bool) -> Result<Dataset> {
         People::from_stored(names, &sizes, values, codes, n)
             .map_err(|m| bad(format!("people table: {m}")))?
     };
+    let declared = declared_of(path, &header)?;
     Ok(StoredParts {
         kind: header.kind,
         has_ratings: header.has_ratings,
@@ -503,6 +529,7 @@ fn open_verifying(path: &Path, everything: bool) -> Result<Dataset> {
         pseudonymized: header.pseudonymized,
         policy: header.policy,
         source: header.source,
+        declared,
         indices_verified: everything,
         people,
     }

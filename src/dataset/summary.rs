@@ -77,6 +77,10 @@ pub struct Summary {
     /// The release policy that made this release (its canonical spec), or null for data that
     /// is not a release.
     pub policy: Option<String>,
+    /// Whether the item table is a declared public catalogue (items nobody holds included).
+    pub catalogue: bool,
+    /// The declared rating scale (`1..5:1`), or null.
+    pub rating_scale: Option<String>,
     /// First date, ISO, or null.
     pub date_min: Option<String>,
     /// Last date, ISO, or null.
@@ -171,6 +175,11 @@ pub fn summarize(data: &Dataset) -> Summary {
         has_dates: data.has_dates(),
         pseudonymized: data.is_pseudonymized(),
         policy: data.release_policy().map(str::to_string),
+        catalogue: data.declared().catalogue,
+        rating_scale: data
+            .declared()
+            .rating_scale
+            .map(super::import::declared::scale_text),
         date_min,
         date_max,
         rating_histogram,
@@ -200,6 +209,19 @@ impl Summary {
         let _ = writeln!(s, "items             {}", self.items);
         let _ = writeln!(s, "entries           {}", self.entries);
         let _ = writeln!(s, "density           {:.6}", self.density);
+        let _ = writeln!(
+            s,
+            "declared          {}, {}",
+            if self.catalogue {
+                "item catalogue"
+            } else {
+                "no item catalogue"
+            },
+            match &self.rating_scale {
+                Some(scale) => format!("rating scale {scale}"),
+                None => "no rating scale".to_string(),
+            }
+        );
         if let Some(policy) = &self.policy {
             let _ = writeln!(s, "release policy    {policy}");
         }

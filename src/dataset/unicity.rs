@@ -220,6 +220,20 @@ impl UnicityParams {
     }
 }
 
+/// Warnings about what `params` measures on `data`: people who lack a value of a known
+/// attribute, whose missing value matches anything (they count as unique less often).
+pub fn warnings(data: &Dataset, params: &UnicityParams) -> Vec<String> {
+    let missing = data.people().records_missing_any(&params.attributes);
+    if missing == 0 {
+        return Vec::new();
+    }
+    vec![format!(
+        "{missing} of {} people lack a value of {}: a missing value matches anything, so they and the people they could be are counted unique less often",
+        data.num_records(),
+        params.attributes.join(", ")
+    )]
+}
+
 /// One row of the result: one knowledge kind and number of points.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct UnicityRow {

@@ -5,8 +5,10 @@
 //! values), not removed: the data keeps its number of people, so the two datasets a canary's
 //! coin chooses between differ in one person's record, the neighbours of bounded DP (what `dp`
 //! claims: one record replaced). Removing the canary instead would also change the number of
-//! people, which `dp` does not hide. The data's item catalogue is what its people hold (plus any
-//! item the original lists that nobody holds): an item only an excluded canary held is not in it.
+//! people, which `dp` does not hide. Data with a declared catalogue keeps it whole (it is public,
+//! whoever is in the data); otherwise the item table is what its people hold (plus any item the
+//! original lists that nobody holds): an item only an excluded canary held is not in it. What
+//! the original declares (catalogue, rating scale) is declared by each run's data too.
 
 use rayon::prelude::*;
 
@@ -73,9 +75,10 @@ const STREAM_PEOPLE: u64 = 0xe95_0005;
 /// index) emptied; its catalogue is what they hold, plus the items nobody in `data` holds.
 fn rebuild(data: &Dataset, records: &[u32], out: &[bool]) -> Result<Dataset> {
     // The catalogue: items someone kept holds, and items nobody in the original holds.
-    let mut kept = vec![false; data.num_items()];
+    let declared = data.declared();
+    let mut kept = vec![declared.catalogue; data.num_items()];
     for (i, k) in kept.iter_mut().enumerate() {
-        *k = data.support(i as u32) == 0;
+        *k |= data.support(i as u32) == 0;
     }
     for &r in records.iter().filter(|&&r| !out[r as usize]) {
         for &i in data.record(r).keys {
@@ -121,6 +124,7 @@ fn rebuild(data: &Dataset, records: &[u32], out: &[bool]) -> Result<Dataset> {
         chunks,
     )
     .map_err(|d| Error::Corrupt(format!("a duplicate entry in the data: {d:?}")))?;
+    built.declare(declared.catalogue, declared.rating_scale);
     if data.has_attributes() {
         let people = data.people();
         let columns = people

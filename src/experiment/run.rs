@@ -331,7 +331,7 @@ pub fn run(
 fn prepare_dir(layout: &Layout, config_hash: &str, text: &str, resume: bool) -> Result<bool> {
     let dir = &layout.dir;
     let state = read_json::<State>(&layout.state())?;
-    if state.is_none() && holds_files(&layout.cells()) {
+    if state.is_none() && crate::file_roles::holds_files(&layout.cells()) {
         return Err(Error::input(
             dir,
             "holds cell files (cells/) but no state.json, so nothing says which experiment made them; delete cells/ or use another output folder",
@@ -369,11 +369,6 @@ fn prepare_dir(layout: &Layout, config_hash: &str, text: &str, resume: bool) -> 
         })?;
     }
     Ok(fresh)
-}
-
-/// Whether `dir` exists and holds anything.
-fn holds_files(dir: &Path) -> bool {
-    std::fs::read_dir(dir).is_ok_and(|mut entries| entries.next().is_some())
 }
 
 /// A run that started afresh and fails takes its cells and state with it, so that the same

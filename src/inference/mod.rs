@@ -163,8 +163,13 @@ pub struct Inference {
     /// Share of members whose secret is `yes` (items only): the base rate.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub members_with_secret: Option<f64>,
-    /// The guess without linking: the value most common among the released records.
+    /// The guess without linking: the value most common among the released records; null when
+    /// fewer than [`crate::disclosure::MIN_SHARED`] released records hold it (see
+    /// `baseline_guess_withheld`), as a summary shows no value that few people share.
     pub baseline_guess: Option<String>,
+    /// Whether the baseline guess was withheld for being shared by too few people.
+    #[serde(default)]
+    pub baseline_guess_withheld: bool,
     /// Share of members that guess gets right.
     pub baseline_accuracy: Option<f64>,
     /// Over every scored aux record.
@@ -215,11 +220,14 @@ fn aux_error(message: String) -> Error {
     }
 }
 
-fn no_control() -> Error {
-    aux_error(
-        "the aux holds no non-members of the release, so the control is undefined: sample it with `deanon aux --key KEY --non-members N`"
-            .to_string(),
-    )
+/// How the error for an aux without non-members begins (the audit adds its own advice).
+pub(crate) const NO_CONTROL: &str =
+    "the aux holds no non-members of the release, so the control is undefined";
+
+pub(crate) fn no_control() -> Error {
+    aux_error(format!(
+        "{NO_CONTROL}: sample it with `deanon aux --key KEY --non-members N`"
+    ))
 }
 
 /// Measures the inference of `inputs` with `resamples` bootstrap resamples seeded by `seed`.
@@ -279,7 +287,7 @@ pub fn measure(inputs: &Inputs<'_>, resamples: usize, seed: u64) -> Result<Infer
             _ => false,
         };
         if o.member
-            && let (Some(s), Some(b)) = (&secret_value, &reader.baseline)
+            && let (Some(s), Some((b, _))) = (&secret_value, &reader.baseline)
         {
             baseline_right += s.agrees_with(b) as usize;
         }
@@ -358,7 +366,14 @@ pub fn measure(inputs: &Inputs<'_>, resamples: usize, seed: u64) -> Result<Infer
         aux_records: aux.len(),
         no_secret: people.len() - scored.len(),
         members_with_secret,
-        baseline_guess: reader.baseline.as_ref().map(Value::text),
+        baseline_guess: reader
+            .baseline
+            .as_ref()
+            .and_then(|(v, shared)| crate::disclosure::shown(v.text(), *shared)),
+        baseline_guess_withheld: reader
+            .baseline
+            .as_ref()
+            .is_some_and(|(_, shared)| crate::disclosure::shown((), *shared).is_none()),
         baseline_accuracy,
         all,
         named,
@@ -415,8 +430,9 @@ struct Reader<'a> {
     sensitive_original: Vec<bool>,
     /// Per released item.
     sensitive_release: Vec<bool>,
-    /// The guess of an adversary who does not link ([`baseline`]).
-    baseline: Option<Value>,
+    /// The guess of an adversary who does not link ([`baseline`]) and how many released
+    /// records hold it.
+    baseline: Option<(Value, usize)>,
 }
 
 impl<'a> Reader<'a> {
@@ -483,15 +499,15 @@ impl<'a> Reader<'a> {
                     .map(|v| Value::Text(v.to_string()))
             }),
         });
-        read.or_else(|| self.baseline.clone())
+        read.or_else(|| self.baseline.as_ref().map(|(v, _)| v.clone()))
     }
 }
 
 /// The guess of an adversary who does not link: the value most common among the released
 /// records (for items: whether a record holds any of the `sensitive` released items; ties:
-/// `no`, or the value first in the release's dictionary). `None` when the release holds no
-/// value of the attribute.
-fn baseline(release: &Dataset, secret: &Secret, sensitive: &[bool]) -> Option<Value> {
+/// `no`, or the value first in the release's dictionary), and how many released records hold
+/// it. `None` when the release holds no value of the attribute.
+fn baseline(release: &Dataset, secret: &Secret, sensitive: &[bool]) -> Option<(Value, usize)> {
     match secret {
         Secret::Items(_) => {
             let holders = (0..release.num_records() as RecordIdx)
@@ -503,7 +519,13 @@ fn baseline(release: &Dataset, secret: &Secret, sensitive: &[bool]) -> Option<Va
                         .any(|&j| sensitive[j as usize])
                 })
                 .count();
-            Some(Value::Holds(2 * holders > release.num_records()))
+            let holds = 2 * holders > release.num_records();
+            let shared = if holds {
+                holders
+            } else {
+                release.num_records() - holders
+            };
+            Some((Value::Holds(holds), shared))
         }
         Secret::Attribute(a) => {
             let attribute = release.people().attribute(a.released?);
@@ -512,7 +534,12 @@ fn baseline(release: &Dataset, secret: &Secret, sensitive: &[bool]) -> Option<Va
                 .iter()
                 .enumerate()
                 .max_by(|(i, x), (j, y)| x.cmp(y).then(j.cmp(i)))?;
-            (n > 0).then(|| Value::Text(attribute.value(best as u32).to_string()))
+            (n > 0).then(|| {
+                (
+                    Value::Text(attribute.value(best as u32).to_string()),
+                    n as usize,
+                )
+            })
         }
     }
 }
@@ -644,7 +671,11 @@ impl Inference {
             "members {}, non-members {} (control); baseline guess {} right for {}",
             self.all.members,
             self.all.non_members,
-            self.baseline_guess.as_deref().unwrap_or("none"),
+            match (&self.baseline_guess, self.baseline_guess_withheld) {
+                (Some(g), _) => g.as_str(),
+                (None, true) => "(withheld: fewer than 5 people share it)",
+                (None, false) => "none",
+            },
             pct(self.baseline_accuracy)
         );
         let _ = writeln!(

@@ -60,7 +60,7 @@ pub fn read_items(path: &Path) -> Result<Vec<(u64, String)>> {
     let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
     let mut items = Vec::new();
     let mut seen: HashMap<String, u64> = HashMap::new();
-    for (k, line) in text.lines().enumerate() {
+    for (k, line) in text.trim_start_matches('\u{feff}').lines().enumerate() {
         let line_no = k as u64 + 1;
         let item = line.trim();
         if item.is_empty() || item.starts_with('#') {
@@ -177,5 +177,19 @@ impl SensitiveAttribute {
             original: a,
             released: release.people().find(name).map(|(a, _)| a),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_byte_order_mark_before_the_first_item_is_not_part_of_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("sensitive.txt");
+        std::fs::write(&path, "\u{feff}246\n# a comment\n247\n").unwrap();
+        let items = read_items(&path).unwrap();
+        assert_eq!(items, [(1, "246".to_string()), (3, "247".to_string())]);
     }
 }

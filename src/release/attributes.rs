@@ -14,7 +14,7 @@
 
 use super::working::Working;
 use crate::Result;
-use crate::dataset::people::{band_of, integer, prefix_of, range};
+use crate::dataset::people::{bands_over, integer, prefix_of, range};
 
 /// `attr-drop:name=A`.
 pub fn drop(w: &mut Working, name: &str) -> Result<()> {
@@ -58,12 +58,8 @@ pub fn truncate(w: &mut Working, name: &str, keep: usize) -> Result<()> {
 /// The band of `width` holding a number, or the union of those a band overlaps.
 fn widen(value: &str, width: i64) -> String {
     let (lo, hi) = range(value).expect("checked numeric");
-    let (a, b) = (lo.div_euclid(width), hi.div_euclid(width));
-    if a == b {
-        band_of(lo, width)
-    } else {
-        format!("{}-{}", a * width, (b + 1) * width - 1)
-    }
+    let (a, b) = bands_over(lo, hi, width);
+    format!("{a}-{b}")
 }
 
 /// A value cut to `keep` characters (`None` for 0: suppressed).
@@ -157,6 +153,32 @@ mod tests {
         assert_eq!(shorten("857*", 2).as_deref(), Some("85*"));
         assert_eq!(shorten("M", 3).as_deref(), Some("M"));
         assert_eq!(shorten("85711", 0), None);
+    }
+
+    #[test]
+    fn attr_generalize_on_the_extreme_integers_gives_a_band_that_holds_them() {
+        for (value, width) in [
+            (i64::MIN, 10),
+            (i64::MAX, 10),
+            (i64::MIN, i64::MAX),
+            (-1, i64::MAX),
+        ] {
+            let band = widen(&value.to_string(), width);
+            let (lo, hi) = range(&band).unwrap_or_else(|| panic!("{band} is a band"));
+            assert!(lo <= value && value <= hi, "{value} / {width}: {band}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn every_band_holds_its_value(value: i64, width in 1i64..=i64::MAX, other: i64) {
+            let band = widen(&value.to_string(), width);
+            let (lo, hi) = range(&band).unwrap();
+            proptest::prop_assert!(lo <= value && value <= hi);
+            let (a, b) = (value.min(other), value.max(other));
+            let (lo, hi) = range(&widen(&format!("{a}-{b}"), width)).unwrap();
+            proptest::prop_assert!(lo <= a && b <= hi);
+        }
     }
 
     #[test]

@@ -11,18 +11,32 @@
 //!    2T * range / ((1 - P) * E), then rounded to the scale and clamped.
 //! 4. Dates are dropped.
 //!
-//! What holds: replacing one person's record by any other record changes at most 2T presence
-//! bits (T removed, T added, after truncation) and at most 2T coordinates of the rating vector,
-//! each by at most the rating range. So presence is (2T * eps_p) = P * E differentially private,
-//! ratings (1 - P) * E, and by composition the release of each person's record is E-DP at the
-//! person level (bounded DP: one record replaced). Rounding, clamping and pseudonymization are
-//! post-processing and keep the guarantee.
+//! What holds: replacing one person's record (entries and attributes) by any other record
+//! changes at most 2T presence bits (T removed, T added, after truncation) and at most 2T
+//! coordinates of the rating vector, each by at most the rating range. So presence is
+//! (2T * eps_p) = P * E differentially private, ratings (1 - P) * E, and by composition the
+//! release of each person's record is E-DP at the person level (bounded DP: one record
+//! replaced). Nothing else the release holds is read from the people's data, which the step
+//! checks before it runs ([`check_input`]):
+//! - the items randomized over are the declared public catalogue (`deanon import --items`),
+//!   items nobody holds included, not the items the data happens to hold;
+//! - the rating scale (its bounds, step, middle and the noise's range) is the declared one
+//!   (`--rating-scale`), not the data's;
+//! - no attribute is released: the step refuses data whose people table still has attributes
+//!   (drop them first with `attr-drop`);
+//! - no earlier step looks across people ([`looks_across_people`]: `insert`, `rare-items`,
+//!   `microaggregate`, `km-anonymity`, `k-anonymity`), which would make one person's input
+//!   depend on the others' data. Later steps see only the randomized records: post-processing.
 //!
-//! What does not hold: the number of people is released exactly (adding or removing a person
-//! is visible: this is not unbounded DP); dates are not protected, which is why they are
-//! dropped; the guarantee is about the truncated record, so ratings beyond T are simply not
-//! released. Small E means a release that is mostly noise: with E = 1 and T = 20 almost half of
-//! all items appear in every record; the step refuses outputs over 500 million entries.
+//! Rounding, clamping, pseudonymization (a random permutation of records under fresh ids) and
+//! listing the items that remain are post-processing and keep the guarantee.
+//!
+//! What does not hold: the number of people is released exactly (replacing a record keeps it;
+//! adding or removing a person is visible: this is bounded, not unbounded, DP); dates are not
+//! protected, which is why they are dropped; the guarantee is about the truncated record, so
+//! ratings beyond T are simply not released. Small E means a release that is mostly noise: with
+//! E = 1 and T = 20 almost half of all items appear in every record; the step refuses outputs
+//! over 500 million entries (a bound on the count of people and catalogue items, both public).
 
 use rayon::prelude::*;
 
@@ -32,6 +46,53 @@ use crate::rng::Rng;
 use crate::{Error, Result};
 
 const MAX_OUTPUT: f64 = 5e8;
+
+/// Whether `step` makes one person's output depend on other people's data (so that no
+/// differentially private step may follow it).
+pub fn looks_across_people(step: &super::spec::Step) -> bool {
+    use super::spec::Step;
+    matches!(
+        step,
+        Step::Insert { .. }
+            | Step::RareItems { .. }
+            | Step::Microaggregate { .. }
+            | Step::KmAnonymity { .. }
+            | Step::KAnonymity { .. }
+    )
+}
+
+/// Refuses to run `dp` (written `step`) where its guarantee would not cover the whole release:
+/// no declared catalogue, rated data without a declared scale, attributes still released, or an
+/// earlier step that looks across people.
+pub fn check_input(w: &Working, step: &str) -> Result<()> {
+    let refuse = |why: String| Err(Error::InvalidArgument(format!("step '{step}': {why}")));
+    if !w.declared.catalogue {
+        return refuse(
+            "the data declares no item catalogue, so the items dp randomizes over would be read from the people's data; import it with `deanon import --items CATALOGUE.csv` (every item that exists, held or not)".into(),
+        );
+    }
+    let rated = w
+        .people
+        .iter()
+        .any(|p| p.entries.iter().any(|e| e.rating != NO_RATING));
+    if rated && w.declared.rating_scale.is_none() {
+        return refuse(
+            "the data declares no rating scale, so dp's bounds and noise would be read from the people's ratings; import it with `deanon import --rating-scale MIN..MAX:STEP` (e.g. 1..5:1)".into(),
+        );
+    }
+    if !w.attributes.is_empty() {
+        return refuse(format!(
+            "dp does not privatize the people's attributes ({}); drop them before it (attr-drop:name=...)",
+            w.attributes.join(", ")
+        ));
+    }
+    if let Some(earlier) = w.across_people.first() {
+        return refuse(format!(
+            "an earlier step ({earlier}) makes one person's record depend on others' data, which dp's guarantee does not cover; put dp before it"
+        ));
+    }
+    Ok(())
+}
 
 /// Step 2's probabilities: that an item the person rated is released, and that one they did not
 /// rate is.
@@ -64,10 +125,8 @@ pub fn randomize(
     let range = (scale.max - scale.min) as f64; // half stars
     let laplace = 2.0 * t * range / ((1.0 - presence) * epsilon);
     let middle = (scale.min as f64 + scale.max as f64) / 2.0;
-    let has_ratings = w
-        .people
-        .iter()
-        .any(|p| p.entries.iter().any(|e| e.rating != NO_RATING));
+    // Declared, not read off the entries: rated data declares its scale ([`check_input`]).
+    let has_ratings = w.declared.rating_scale.is_some();
     let items = w.items as u32;
     w.people.par_iter_mut().for_each(|p| {
         let mut rng = Rng::derive(seed, &[0xd1ff, index as u64, p.original as u64]);

@@ -190,6 +190,8 @@ mod tests {
                 max: 10,
                 step: 2,
             },
+            declared: Default::default(),
+            across_people: Vec::new(),
             attributes: (0..columns.len()).map(|a| format!("a{a}")).collect(),
         }
     }

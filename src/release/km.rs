@@ -47,6 +47,21 @@ pub fn anonymize(w: &mut Working, k: u32, m: u32) -> Result<()> {
     }
 }
 
+/// Whether `w` is k^m-anonymous: no item, and (m = 2) no pair of items, held by between 1 and
+/// k-1 people (the same counts [`anonymize`] stops on).
+pub fn holds(w: &Working, k: u32, m: u32) -> Result<bool> {
+    let supports = w.supports();
+    if supports.iter().any(|&s| s > 0 && s < k) {
+        return Ok(false);
+    }
+    if m >= 2 {
+        let mut suppress = vec![false; supports.len()];
+        suppress_rare_pairs(w, &supports, k, &mut suppress)?;
+        return Ok(!suppress.iter().any(|&x| x));
+    }
+    Ok(true)
+}
+
 fn suppress_rare_pairs(w: &Working, supports: &[u32], k: u32, suppress: &mut [bool]) -> Result<()> {
     // Compact numbering of the items still present, in item order.
     let present: Vec<u32> = (0..supports.len() as u32)

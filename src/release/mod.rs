@@ -10,6 +10,7 @@
 
 pub mod attributes;
 pub mod dp;
+pub mod guarantee;
 pub mod kanon;
 pub mod km;
 pub mod knowledge;
@@ -85,6 +86,7 @@ pub fn release_without(
             steps::apply(&mut w, step, index, seed)
         })?;
     }
+    guarantee::verify(&w, &policy.steps)?;
     let (mut data, originals) = w.into_release(original, seed)?;
     data.mark_pseudonymized();
     data.record_release_policy(policy.to_string());

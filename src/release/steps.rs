@@ -104,9 +104,13 @@ pub fn apply(w: &mut Working, step: &Step, index: usize, seed: u64) -> Result<()
             max_per_record,
             presence,
         } => {
+            super::dp::check_input(w, &step.to_string())?;
             apply(w, &Step::Truncate { max_per_record }, index, seed)?;
             super::dp::randomize(w, epsilon, max_per_record, presence, index, seed)?;
         }
+    }
+    if super::dp::looks_across_people(step) {
+        w.across_people.push(step.to_string());
     }
     if w.people.is_empty() {
         return Err(Error::InvalidArgument(format!(

@@ -65,8 +65,65 @@ pub struct AttributeUtility {
     pub suppressed: f64,
 }
 
+/// The values an attribute takes in the original data, as far as telling whether a released
+/// value rules any of them out: a band that holds every number, or a prefix every value
+/// starts with, tells nothing, and counts as suppressed.
+struct Domain {
+    /// The smallest and largest number, when every value is a number or a band.
+    range: Option<(i64, i64)>,
+    /// The longest prefix every value shares.
+    common_prefix: String,
+    /// Whether there are at least two distinct values (one value is no domain to cover).
+    varied: bool,
+}
+
+impl Domain {
+    fn of<'a>(values: impl Iterator<Item = &'a str> + Clone) -> Domain {
+        use crate::dataset::people::range;
+        let numeric = values.clone().all(|v| range(v).is_some());
+        let range = numeric
+            .then(|| {
+                values
+                    .clone()
+                    .filter_map(range)
+                    .reduce(|(a, b), (l, h)| (a.min(l), b.max(h)))
+            })
+            .flatten();
+        let mut all = values;
+        let first = all.next().unwrap_or("");
+        let mut common_prefix = first.to_string();
+        let mut varied = false;
+        for v in all {
+            varied |= v != first;
+            let shared = common_prefix
+                .chars()
+                .zip(v.chars())
+                .take_while(|(a, b)| a == b)
+                .count();
+            common_prefix = common_prefix.chars().take(shared).collect();
+        }
+        Domain {
+            range,
+            common_prefix,
+            varied,
+        }
+    }
+
+    /// Whether the released value `v` agrees with every original value.
+    fn covered_by(&self, v: &str) -> bool {
+        if !self.varied {
+            return false;
+        }
+        if let (Some((lo, hi)), Some((a, b))) = (self.range, crate::dataset::people::band(v)) {
+            return a <= lo && hi <= b;
+        }
+        v.strip_suffix('*')
+            .is_some_and(|stem| self.common_prefix.starts_with(stem))
+    }
+}
+
 /// Per attribute of `original`, the shares of the released people's values kept, generalized
-/// and suppressed.
+/// and suppressed (a value generalized to the whole domain is suppressed).
 fn attribute_utility(original: &Working, released: &Working) -> Vec<AttributeUtility> {
     let by_original: rustc_hash::FxHashMap<u32, &Person> =
         original.people.iter().map(|p| (p.original, p)).collect();
@@ -76,6 +133,12 @@ fn attribute_utility(original: &Working, released: &Working) -> Vec<AttributeUti
         .enumerate()
         .map(|(a, name)| {
             let kept = released.attributes.iter().position(|n| n == name);
+            let domain = Domain::of(
+                original
+                    .people
+                    .iter()
+                    .filter_map(|p| p.attributes[a].as_deref()),
+            );
             let (mut exact, mut generalized, mut suppressed) = (0usize, 0usize, 0usize);
             for p in &released.people {
                 let Some(o) = by_original
@@ -87,6 +150,7 @@ fn attribute_utility(original: &Working, released: &Working) -> Vec<AttributeUti
                 match kept.and_then(|k| p.attributes[k].as_ref()) {
                     None => suppressed += 1,
                     Some(v) if v == o => exact += 1,
+                    Some(v) if domain.covered_by(v) => suppressed += 1,
                     Some(_) => generalized += 1,
                 }
             }
@@ -387,4 +451,26 @@ pub fn check(data: &Dataset) -> Result<()> {
         return Err(Error::InvalidArgument("the data set is empty".into()));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_value_generalized_to_the_whole_domain_counts_as_suppressed() {
+        let ages = ["7", "24", "73", "159"];
+        let domain = Domain::of(ages.iter().copied());
+        assert!(domain.covered_by("0-159"));
+        assert!(domain.covered_by("0-255"));
+        assert!(!domain.covered_by("0-79"));
+        assert!(!domain.covered_by("24"));
+        let zips = ["85711", "85302", "94043"];
+        let domain = Domain::of(zips.iter().copied());
+        assert!(!domain.covered_by("8*"));
+        let domain = Domain::of(["85711", "85302"].iter().copied());
+        assert!(domain.covered_by("8*") && domain.covered_by("85*"));
+        assert!(!domain.covered_by("857*"));
+        assert!(!Domain::of(["M"].iter().copied()).covered_by("M*"));
+    }
 }

@@ -41,8 +41,14 @@ pub struct Working {
     pub items: usize,
     /// The people still in the release.
     pub people: Vec<Person>,
-    /// The rating scale of the original data (for noise, rounding and fake ratings).
+    /// The rating scale (for noise, rounding and fake ratings): the declared one, else the
+    /// original data's.
     pub scale: RatingScale,
+    /// What the original's holder declared public (the item catalogue, the rating scale).
+    pub declared: crate::dataset::Declared,
+    /// The steps applied so far that look across people (a person's output depends on others'
+    /// data), by name: no differentially private step may follow them.
+    pub across_people: Vec<String>,
     /// Names of the people's attributes still released.
     pub attributes: Vec<String>,
 }
@@ -82,11 +88,17 @@ impl Working {
             items: data.num_items(),
             people,
             // Without ratings, the Netflix scale (1-5 stars) for steps that make ratings up.
-            scale: data.rating_scale().unwrap_or(RatingScale {
-                min: 2,
-                max: 10,
-                step: 2,
-            }),
+            scale: data
+                .declared()
+                .rating_scale
+                .or_else(|| data.rating_scale())
+                .unwrap_or(RatingScale {
+                    min: 2,
+                    max: 10,
+                    step: 2,
+                }),
+            declared: data.declared(),
+            across_people: Vec::new(),
             attributes: table.names().to_vec(),
         }
     }
@@ -185,6 +197,8 @@ impl Working {
             Error::InvalidArgument(format!("a release step produced a duplicate rating {d:?}"))
         })?;
         let mut data = data;
+        // A release lists the items that remain: its item table is no catalogue.
+        data.declare(false, self.declared.rating_scale);
         if !self.attributes.is_empty() {
             let columns = (0..self.attributes.len())
                 .map(|a| {

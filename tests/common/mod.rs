@@ -332,6 +332,23 @@ fn fetch_ml100k() -> PathBuf {
     file
 }
 
+/// The import flags that declare again what `store` declares (its catalogue, exported into
+/// `dir`, and its rating scale), for a round trip through CSV.
+pub fn declared_flags(store: &Path, dir: &Path) -> Vec<String> {
+    let described = info(store);
+    let mut flags = Vec::new();
+    if described["catalogue"].as_bool() == Some(true) {
+        let catalogue = dir.join("round-trip-items.csv");
+        let csv = dir.join("round-trip-for-items.csv");
+        ok(&["export", s(store), "-o", s(&csv), "--items", s(&catalogue)]);
+        flags.extend(["--items".to_string(), s(&catalogue).to_string()]);
+    }
+    if let Some(scale) = described["rating_scale"].as_str() {
+        flags.extend(["--rating-scale".to_string(), scale.to_string()]);
+    }
+    flags
+}
+
 /// Exports `store` with its people table into `dir`, imports both files again and checks that
 /// the store comes back byte for byte; returns the people file written.
 pub fn assert_people_round_trip(store: &Path, dir: &Path) -> PathBuf {
@@ -341,16 +358,11 @@ pub fn assert_people_round_trip(store: &Path, dir: &Path) -> PathBuf {
         dir.join("round-trip.deanon"),
     );
     ok(&["export", s(store), "-o", s(&csv), "--people", s(&people)]);
-    ok(&[
-        "import",
-        s(&csv),
-        "--format",
-        "csv",
-        "--people",
-        s(&people),
-        "-o",
-        s(&again),
-    ]);
+    let declared = declared_flags(store, dir);
+    let mut args = vec!["import", s(&csv), "--format", "csv", "--people", s(&people)];
+    args.extend(declared.iter().map(String::as_str));
+    args.extend(["-o", s(&again)]);
+    ok(&args);
     assert!(
         std::fs::read(store).unwrap() == std::fs::read(&again).unwrap(),
         "{} differs after export and import with its people",

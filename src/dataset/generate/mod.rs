@@ -190,6 +190,14 @@ pub fn generate(params: &GenerateParams) -> Result<Dataset> {
     if params.attributes {
         data.set_people(attributes::people(users, params.seed));
     }
+    // The generator's items and scale are its own, fixed before any person is drawn: a public
+    // catalogue and a declared scale (whole stars, 1 to 5).
+    let scale = (kind == DatasetKind::Ratings).then_some(crate::dataset::RatingScale {
+        min: 2,
+        max: 10,
+        step: 2,
+    });
+    data.declare(true, scale);
     Ok(data)
 }
 

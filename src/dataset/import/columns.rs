@@ -260,6 +260,18 @@ pub fn import_columns_with_people(
     columns: &Columns<'_>,
     people: Option<super::people_file::PeopleFile>,
 ) -> Result<Dataset> {
+    import_columns_declared(kind, columns, people, None, None)
+}
+
+/// [`import_columns_with_people`] with the public item catalogue and rating scale the data
+/// holder declares ([`super::declared`]).
+pub fn import_columns_declared(
+    kind: DatasetKind,
+    columns: &Columns<'_>,
+    people: Option<super::people_file::PeopleFile>,
+    catalogue: Option<&super::declared::Catalogue>,
+    scale: Option<crate::dataset::RatingScale>,
+) -> Result<Dataset> {
     columns.check_lengths()?;
     let n = columns.len();
     if n == 0 {
@@ -284,8 +296,11 @@ pub fn import_columns_with_people(
             Ok(chunk)
         })
         .collect();
-    let chunks = parsed.into_iter().collect::<Result<Vec<_>>>()?;
-    assemble_with_people(kind, chunks, people, |dup| {
+    let mut chunks = parsed.into_iter().collect::<Result<Vec<_>>>()?;
+    if let Some(catalogue) = catalogue {
+        chunks.push(super::declared::chunk(catalogue)?);
+    }
+    let mut data = assemble_with_people(kind, chunks, people, |dup| {
         let mut finder = PairFinder {
             user: dup.user.as_bytes(),
             item: dup.item.as_bytes(),
@@ -304,7 +319,14 @@ pub fn import_columns_with_people(
             },
             _ => Error::InvalidArgument(what),
         }
-    })
+    })?;
+    super::declared::declare(
+        &mut data,
+        catalogue,
+        scale,
+        std::path::Path::new("the data"),
+    )?;
+    Ok(data)
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 //! not depend on the thread count.
 
 pub mod columns;
+pub mod declared;
 mod delimited;
 mod netflix;
 pub mod people_file;
@@ -78,14 +79,24 @@ pub(crate) trait SegmentParser: Sync {
     fn parse(&self, segment: &Segment, sink: &mut dyn EntrySink) -> Result<()>;
 }
 
+/// What an import reads besides the entries; each left out is the format's own where it has
+/// one (the files a data set ships beside its ratings, the scale it defines).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Sources<'a> {
+    /// The people table (see [`people_file`]).
+    pub people: Option<&'a Path>,
+    /// The item catalogue (see [`declared`]).
+    pub items: Option<&'a Path>,
+    /// The rating scale.
+    pub rating_scale: Option<crate::dataset::RatingScale>,
+}
+
 /// Imports `path` in `format` as a dataset of `kind`. A MovieLens import also reads the people
-/// file beside the ratings (`u.user`, `users.dat` or RecBole's `.user`) when there is one.
+/// file beside the ratings (`u.user`, `users.dat` or RecBole's `.user`) when there is one; a
+/// MovieLens or Netflix Prize import reads the item catalogue beside the ratings and declares
+/// the scale its format defines ([`declared`]).
 pub fn import(path: &Path, format: Format, kind: DatasetKind) -> Result<Dataset> {
-    let people = match format {
-        Format::Movielens => people_file::movielens_people_beside(path),
-        _ => None,
-    };
-    import_with_people(path, format, kind, people.as_deref())
+    import_from(path, format, kind, Sources::default())
 }
 
 /// Imports `path` in `format` as a dataset of `kind`, with the people table read from `people`
@@ -96,10 +107,49 @@ pub fn import_with_people(
     kind: DatasetKind,
     people: Option<&Path>,
 ) -> Result<Dataset> {
+    import_from(
+        path,
+        format,
+        kind,
+        Sources {
+            people,
+            ..Sources::default()
+        },
+    )
+}
+
+/// Imports `path` in `format` as a dataset of `kind` with what `sources` names, or the format's
+/// own files and scale where it names none.
+pub fn import_from(
+    path: &Path,
+    format: Format,
+    kind: DatasetKind,
+    sources: Sources<'_>,
+) -> Result<Dataset> {
     if !path.exists() {
         return Err(Error::input(path, "no such file or folder"));
     }
-    let people = people.map(people_file::read).transpose()?;
+    let people_beside = match format {
+        Format::Movielens if sources.people.is_none() => people_file::movielens_people_beside(path),
+        _ => None,
+    };
+    let people = sources
+        .people
+        .or(people_beside.as_deref())
+        .map(people_file::read)
+        .transpose()?;
+    let items_beside = match sources.items {
+        None => declared::beside(path, format),
+        Some(_) => None,
+    };
+    let catalogue = sources
+        .items
+        .or(items_beside.as_deref())
+        .map(declared::read)
+        .transpose()?;
+    let scale = sources
+        .rating_scale
+        .or_else(|| declared::format_scale(path, format));
     let (parser, source): (Box<dyn SegmentParser>, segments::Source) = match format {
         Format::Csv => delimited::csv(path)?,
         Format::Movielens => delimited::movielens(path)?,
@@ -112,9 +162,15 @@ pub fn import_with_people(
             "contains no data lines (is it empty, or only a header?)",
         ));
     }
-    assemble_with_people(kind, chunks, people, |dup| {
+    let mut chunks = chunks;
+    if let Some(catalogue) = &catalogue {
+        chunks.push(declared::chunk(catalogue)?);
+    }
+    let mut data = assemble_with_people(kind, chunks, people, |dup| {
         duplicate_error(&*parser, &source, dup)
-    })
+    })?;
+    declared::declare(&mut data, catalogue.as_ref(), scale, source.display_path())?;
+    Ok(data)
 }
 
 /// [`assemble`], every person of `people` a record (with no entries when the chunks have
@@ -130,9 +186,46 @@ pub(crate) fn assemble_with_people(
     }
     let mut data = assemble(kind, chunks).map_err(duplicate)?;
     if let Some(people) = people {
+        check_people_match(&data, &people)?;
         attach_people(&mut data, people);
     }
     Ok(data)
+}
+
+/// A people file none of whose ids is a person of the data (with entries) is an error giving
+/// an id from each side: the ids are likely written differently (`007` and `7`).
+fn check_people_match(data: &Dataset, people: &people_file::PeopleFile) -> Result<()> {
+    let index = data.record_ids().index_map();
+    let has_entries = |user: &str| index.get(user).is_some_and(|&r| !data.record(r).is_empty());
+    if people.users.iter().any(|u| has_entries(u)) {
+        return Ok(());
+    }
+    let example = (0..data.num_records() as u32)
+        .find(|&r| !data.record(r).is_empty())
+        .map_or_else(String::new, |r| {
+            data.record_ids().get(r as usize).to_string()
+        });
+    Err(Error::input(
+        &people.path,
+        format!(
+            "no user of the people file is a user of the data (people file: '{}', data: '{example}'); write the ids alike",
+            people.users[0]
+        ),
+    ))
+}
+
+/// Warnings about a store's people table, for the command that imported it: how many people of
+/// the data have no value of any attribute (a missing value agrees with anything an adversary
+/// knows, so such people cannot be told apart by their attributes).
+pub fn people_warnings(data: &Dataset) -> Vec<String> {
+    let without = data.people().records_without_values();
+    if without == 0 {
+        return Vec::new();
+    }
+    vec![format!(
+        "{without} of {} people have no row in the people file (or only blanks): a missing value agrees with any value, so their attributes tell nobody apart",
+        data.num_records()
+    )]
 }
 
 /// A chunk with no entries that makes every person of the people file a record.

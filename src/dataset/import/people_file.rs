@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
 
+use crate::dataset::{AUX_COLUMNS, is_aux_column};
 use crate::{Error, Result};
 
 /// A parsed people file.
@@ -56,6 +57,12 @@ impl PeopleFile {
                     "the people table's attribute name '{name}' is empty, 'user' or repeated"
                 )));
             }
+            if is_aux_column(name) {
+                return Err(Error::InvalidArgument(format!(
+                    "the people table's column '{name}': {}",
+                    reserved(name)
+                )));
+            }
         }
         if let Some(c) = columns.iter().find(|c| c.len() != users.len()) {
             return Err(Error::InvalidArgument(format!(
@@ -90,6 +97,14 @@ impl PeopleFile {
             columns,
         })
     }
+}
+
+/// Why an attribute may not be named `name` (one of the aux file's own columns).
+fn reserved(name: &str) -> String {
+    format!(
+        "the name '{name}' is reserved for aux files ({}); rename the attribute",
+        AUX_COLUMNS.join(", ")
+    )
 }
 
 /// The MovieLens people file beside a ratings file or inside a MovieLens folder, if any.
@@ -235,6 +250,13 @@ fn from_rows(
                 ),
             ));
         }
+    }
+    if let Some((k, name)) = header.iter().enumerate().find(|(_, n)| is_aux_column(n)) {
+        return Err(Error::parse(
+            path,
+            header_line,
+            format!("column {} '{name}': {}", k + 1, reserved(name)),
+        ));
     }
     let Some(user) = header.iter().position(|n| n == "user") else {
         return Err(Error::parse(
@@ -391,5 +413,29 @@ mod tests {
             e.contains("u.user:1:") && e.contains("4 fields, but the header has 5"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn an_attribute_named_like_an_aux_column_is_refused() {
+        for name in AUX_COLUMNS {
+            let e = error("p.csv", &format!("user,age,{name}\n1,24,3\n"));
+            assert!(
+                e.contains("p.csv:1:")
+                    && e.contains(&format!("column 3 '{name}'"))
+                    && e.contains("reserved for aux files"),
+                "{e}"
+            );
+            let e = PeopleFile::from_rows(
+                vec!["1".into()],
+                vec![name.to_string()],
+                vec![vec![Some("3".into())]],
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(
+                e.contains(&format!("'{name}'")) && e.contains("reserved"),
+                "{e}"
+            );
+        }
     }
 }
