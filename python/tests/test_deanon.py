@@ -122,7 +122,11 @@ def test_pandas_round_trip_and_the_store_of_the_command_line(world, tmp_path):
     assert df["user"].dtype == np.int64 and str(df["date"].dtype).startswith("datetime64")
     people = original.people()
     assert people.columns.tolist() == ["user", "age", "gender", "region"]
-    again = deanon.Dataset.from_pandas(df, people=people)
+    # The store declares its catalogue and scale (generate does); the frame declares them again.
+    declared = original.info()
+    assert declared["catalogue"] and declared["rating_scale"] == "1..5:1"
+    again = deanon.Dataset.from_pandas(df, people=people, items=df["item"].unique().tolist(),
+                                       rating_scale=declared["rating_scale"])
     assert again.fingerprint() == original.fingerprint()
     assert deanon.Dataset.from_pandas(df).fingerprint() != original.fingerprint(), "people count"
     # The export CSVs, read by pandas, are the same data set too.
