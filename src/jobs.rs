@@ -686,10 +686,7 @@ pub fn utility_in_memory(
 
 /// Applies a release policy and writes the release, its key and optionally its utility.
 pub fn release(job: &ReleaseJob) -> Result<ReleaseReport> {
-    let policy_file = job
-        .policy
-        .ends_with(".toml")
-        .then(|| Path::new(&job.policy));
+    let policy_file = crate::release::Policy::file_of(&job.policy);
     FileRoles::new()
         .input("DATA", &job.data)
         .maybe_input("--policy", policy_file)

@@ -1,7 +1,7 @@
 //! `deanon epsilon`'s job: read the data and the policy, measure, write E.json, say what it
 //! means in a paragraph.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::{EpsilonParams, Measurement};
 use crate::Result;
@@ -37,10 +37,7 @@ pub struct EpsilonReport {
 
 /// Runs the job.
 pub fn run(job: &EpsilonJob) -> Result<EpsilonReport> {
-    let policy_file = job
-        .policy
-        .ends_with(".toml")
-        .then(|| Path::new(&job.policy));
+    let policy_file = crate::release::Policy::file_of(&job.policy);
     FileRoles::new()
         .input("DATA", &job.data)
         .maybe_input("--policy", policy_file)

@@ -533,11 +533,16 @@ impl<'a> Args<'a> {
 }
 
 impl Policy {
+    /// The file a `--policy` argument names, when it is one (a `.toml` file of steps) rather
+    /// than a spec: [`Policy::from_arg`] reads it, and commands list it among their inputs.
+    pub fn file_of(arg: &str) -> Option<&std::path::Path> {
+        arg.ends_with(".toml").then(|| std::path::Path::new(arg))
+    }
+
     /// Reads a policy given on the command line: a spec string, or the path of a `.toml` file
     /// holding `[[step]]` tables (`name = "sample"`, `fraction = 0.1`, ...).
     pub fn from_arg(arg: &str) -> Result<Policy> {
-        let path = std::path::Path::new(arg);
-        if arg.ends_with(".toml") {
+        if let Some(path) = Policy::file_of(arg) {
             let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
             return Policy::from_toml(text.trim_start_matches('\u{feff}'))
                 .map_err(|m| Error::input(path, m));
