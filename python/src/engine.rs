@@ -732,6 +732,7 @@ pub fn audit<'py>(
         curve,
         assume_facts,
         curve_tuning: curve_tuning.unwrap_or(d.curve_tuning),
+        invocation: Some("deanon.audit() from Python".to_string()),
         ..d
     };
     let audit = detached(py, threads, move || {

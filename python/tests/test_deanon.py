@@ -308,7 +308,11 @@ def test_audit_with_sensitive_items_equals_the_command_line(tmp_path):
     audit = deanon.audit(deanon.Dataset.open(tmp_path / "d.deanon"), ["pseudonymize|sample:fraction=0.5"],
                          out=tmp_path / "py", sample=100, draws=1, sensitive_items=items)
     assert all(p["inference"]["control_held_out"] == 100 for p in audit["policies"])
-    assert_same_json(audit, tmp_path / "cli" / "audit.json")
+    # The command line read the items from a file, which its provenance names; Python gave a list.
+    cli_audit = json.loads((tmp_path / "cli" / "audit.json").read_text())
+    assert [f["role"] for f in cli_audit["provenance"]["inputs"]] == ["data", "sensitive items"]
+    cli_audit["provenance"]["inputs"].pop()
+    assert audit == cli_audit
 
 
 def test_audit_curve_and_assumed_knowledge_equal_the_command_line(tmp_path):

@@ -23,11 +23,11 @@ pub mod report;
 mod results;
 pub mod risk;
 pub mod search;
+pub mod three_tests;
 mod verdict;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Instant;
 
 use crate::atomic_file::write_json;
 use crate::dataset::unicity::{self, Knowledge, UnicityParams};
@@ -114,6 +114,9 @@ pub struct AuditParams {
     pub curve_tuning: usize,
     /// Canaries of each policy's measured epsilon (0: not measured).
     pub epsilon_canaries: usize,
+    /// How the audit was started (the command line), named in the report's provenance; not
+    /// part of what the audit measures, so a resumed audit need not give the same.
+    pub invocation: Option<String>,
 }
 
 impl Default for AuditParams {
@@ -135,6 +138,7 @@ impl Default for AuditParams {
             assume_facts: KnownFacts::Count(defaults::ASSUME_FACTS),
             curve_tuning: defaults::CURVE_TUNING,
             epsilon_canaries: defaults::EPSILON_CANARIES,
+            invocation: None,
         }
     }
 }
@@ -217,7 +221,7 @@ pub fn run(
     resume: bool,
     executor: &Executor,
 ) -> Result<Option<Audit>> {
-    let started = Instant::now();
+    let run = crate::provenance::Run::now(params.invocation.as_deref().unwrap_or("deanon audit"));
     let policies = params.check()?;
     let original = store::open(data)?;
     if original.is_pseudonymized() {
@@ -313,9 +317,15 @@ pub fn run(
         original.has_attributes(),
         params.target_risk,
     );
+    three_tests::fill(
+        &mut results,
+        params.target_risk,
+        params.target_inference_risk,
+    );
     let (recommended, closest) =
         recommend(&results, params.target_risk, params.target_inference_risk);
     let mut audit = Audit {
+        schema_version: results::SCHEMA_VERSION,
         assumed_facts: (!params.naive && !params.curve.is_empty()).then_some(params.assume_facts),
         target_risk: params.target_risk,
         target_inference_risk: params.target_inference_risk,
@@ -343,6 +353,7 @@ pub fn run(
             phi: crate::attack::params::PHI.default_f64(),
             adversaries_know_policy: !params.naive,
             tuning: if params.naive { 0 } else { params.tuning },
+            inputs: input_files(data, params)?,
         },
     };
     audit.verdict = report::verdict(&audit, &params.adversaries);
@@ -354,15 +365,25 @@ pub fn run(
         &parts,
         &dir.join("risk.csv"),
     )?;
-    // Everything but the time taken is the same for a seed whatever the thread count: the time
-    // is in the report's provenance alone.
-    report::write(
-        &audit,
-        &params.adversaries,
-        started.elapsed().as_secs_f64(),
-        dir,
-    )?;
+    // Everything but the command and the times is the same for a seed whatever the thread
+    // count: those are in the report's provenance alone.
+    report::write(&audit, &params.adversaries, &run, dir)?;
     Ok(Some(audit))
+}
+
+/// The files the audit reads, named, sized and hashed for its provenance.
+fn input_files(data: &Path, params: &AuditParams) -> Result<Vec<crate::provenance::InputFile>> {
+    let mut inputs = vec![crate::provenance::InputFile::of("data", data)?];
+    if let Some(f) = &params.adversaries_file {
+        inputs.push(crate::provenance::InputFile::of("adversaries", f)?);
+    }
+    // Sensitive items given as a list (Python, the demo) come from no file.
+    if let Some(crate::inference::Sensitive::Items { source, .. }) = &params.inference
+        && source.is_file()
+    {
+        inputs.push(crate::provenance::InputFile::of("sensitive items", source)?);
+    }
+    Ok(inputs)
 }
 
 /// Audits each policy of `policies`, or reads back its part file from an earlier run of this
@@ -657,6 +678,7 @@ fn audit_policy(
             assumed: None,
             holds_up_to: None,
             measured_epsilon,
+            tests: None,
         },
         rows,
     }))
@@ -712,16 +734,22 @@ fn inference_adversary(params: &AuditParams, results: &[AdversaryResult]) -> Opt
 fn risk_summary(original: &Dataset, people: &[risk::PersonRisk]) -> RiskSummary {
     let n = people.len();
     let mean = (n > 0).then(|| people.iter().map(|p| p.risk).sum::<f64>() / n as f64);
-    let by = |key: &dyn Fn(u32) -> f64| -> Vec<Option<f64>> {
+    // Each decile's mean risk and its Wilson interval (a mean of shares in [0, 1]).
+    let by = |key: &dyn Fn(u32) -> f64| -> (Vec<Option<f64>>, Vec<Option<[f64; 2]>>) {
         let mut order: Vec<(f64, f64)> = people.iter().map(|p| (key(p.person), p.risk)).collect();
         order.sort_by(|a, b| a.0.total_cmp(&b.0));
         (0..10)
             .map(|d| {
-                let group = &order[d * n / 10..(d + 1) * n / 10];
-                (!group.is_empty())
-                    .then(|| group.iter().map(|g| g.1).sum::<f64>() / group.len() as f64)
+                let group: Vec<f64> = order[d * n / 10..(d + 1) * n / 10]
+                    .iter()
+                    .map(|g| g.1)
+                    .collect();
+                (
+                    (!group.is_empty()).then(|| group.iter().sum::<f64>() / group.len() as f64),
+                    crate::interval::wilson_mean(&group),
+                )
             })
-            .collect()
+            .unzip()
     };
     let activity = |r: u32| original.record(r).len() as f64;
     let rarity = |r: u32| {
@@ -734,6 +762,7 @@ fn risk_summary(original: &Dataset, people: &[risk::PersonRisk]) -> RiskSummary 
         supports.sort_unstable();
         supports.get(supports.len() / 2).copied().unwrap_or(0) as f64
     };
+    let (activity, rarity) = (by(&activity), by(&rarity));
     let mut histogram = vec![0usize; 10];
     for p in people {
         histogram[((p.risk * 10.0) as usize).min(9)] += 1;
@@ -742,8 +771,10 @@ fn risk_summary(original: &Dataset, people: &[risk::PersonRisk]) -> RiskSummary 
         mean,
         share_at_least_half: (n > 0)
             .then(|| people.iter().filter(|p| p.risk >= 0.5).count() as f64 / n as f64),
-        by_activity_decile: by(&activity),
-        by_rarity_decile: by(&rarity),
+        by_activity_decile: activity.0,
+        by_activity_decile_ci: activity.1,
+        by_rarity_decile: rarity.0,
+        by_rarity_decile_ci: rarity.1,
         histogram,
     }
 }

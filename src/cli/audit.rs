@@ -109,6 +109,7 @@ impl AuditArgs {
             naive: self.naive,
             tuning: self.tuning,
             epsilon_canaries: self.epsilon_canaries,
+            invocation: Some(deanon::provenance::command_line()),
             ..AuditParams::default()
         };
         let audit = deanon::jobs::audit(
