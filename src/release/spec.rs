@@ -651,10 +651,15 @@ impl Policy {
                         Some("week") => Unit::Week,
                         Some("month") => Unit::Month,
                         Some("year") => Unit::Year,
-                        other => {
+                        Some(other) => {
                             return Err(Error::InvalidArgument(format!(
-                                "step 'date-coarsen' needs to=week|month|year, got {other:?}"
+                                "step 'date-coarsen' needs to=week, to=month or to=year, got to={other}"
                             )));
+                        }
+                        None => {
+                            return Err(Error::InvalidArgument(
+                                "step 'date-coarsen' needs to=week, to=month or to=year".into(),
+                            ));
                         }
                     };
                     Step::DateCoarsen { to }
