@@ -60,9 +60,7 @@ impl AttackArgs {
                 for w in &report.warnings {
                     eprintln!("deanon: warning: {w}");
                 }
-                if !quiet {
-                    print!("{}", report.summary.to_text());
-                }
+                print!("{}", report.summary.to_text());
             }
             None if !quiet => eprintln!("done; process 0 writes the outputs"),
             None => {}

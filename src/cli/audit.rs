@@ -81,7 +81,7 @@ pub struct AuditArgs {
 }
 
 impl AuditArgs {
-    pub fn run(self, quiet: bool) -> anyhow::Result<()> {
+    pub fn run(self) -> anyhow::Result<()> {
         let inference = deanon::inference::Sensitive::from_flags(
             self.sensitive_items.as_deref(),
             self.sensitive_attribute.as_deref(),
@@ -119,9 +119,7 @@ impl AuditArgs {
             self.resume,
             &self.cluster.executor(),
         )?;
-        if let Some(audit) = audit
-            && !quiet
-        {
+        if let Some(audit) = audit {
             println!("{}", audit.verdict);
             println!(
                 "report: {}\nresults: audit.json, risk.csv (names people: mode 0600), plots (SVG and PNG) in {}",

@@ -40,7 +40,7 @@ pub struct InferArgs {
 }
 
 impl InferArgs {
-    pub fn run(self, quiet: bool) -> anyhow::Result<()> {
+    pub fn run(self) -> anyhow::Result<()> {
         let params = self.attacker.params()?;
         let sensitive = Sensitive::from_flags(
             self.sensitive_items.as_deref(),
@@ -63,9 +63,7 @@ impl InferArgs {
         for w in &warnings {
             eprintln!("deanon: warning: {w}");
         }
-        if !quiet {
-            print!("{}", report.to_text());
-        }
+        print!("{}", report.to_text());
         Ok(())
     }
 }
