@@ -84,7 +84,7 @@ impl CohortArgs {
         params.knowledge.draws = self.draws;
         params.knowledge.seed = self.seed;
         let (_, text) = deanon::jobs::cohort(&self.data, &params, &self.output, self.json)?;
-        print!("{text}");
+        super::print_result(&text, [self.output.as_path()]);
         Ok(())
     }
 }

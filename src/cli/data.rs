@@ -261,7 +261,10 @@ impl UnicityArgs {
         for w in &warnings {
             eprintln!("deanon: warning: {w}");
         }
-        print!("{}", deanon::dataset::unicity::to_text(&rows));
+        super::print_result(
+            &deanon::dataset::unicity::to_text(&rows),
+            [self.output.as_path()],
+        );
         Ok(())
     }
 }

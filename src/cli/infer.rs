@@ -63,7 +63,8 @@ impl InferArgs {
         for w in &warnings {
             eprintln!("deanon: warning: {w}");
         }
-        print!("{}", report.to_text());
+        let written = [Some(job.output.as_path()), job.per_person.as_deref()];
+        super::print_result(&report.to_text(), written.into_iter().flatten());
         Ok(())
     }
 }

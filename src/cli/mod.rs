@@ -101,6 +101,19 @@ impl Command {
     }
 }
 
+/// Prints a command's result text on standard output, or on standard error when one of the
+/// files it wrote, `written`, is standard output itself (`-o /dev/stdout`), so that the file
+/// comes out whole.
+fn print_result<'a>(text: &str, written: impl IntoIterator<Item = &'a std::path::Path>) {
+    let stdout = std::path::Path::new("/dev/stdout");
+    let is_stdout = |p: &std::path::Path| std::path::absolute(p).is_ok_and(|p| p == stdout);
+    if written.into_iter().any(is_stdout) {
+        eprint!("{text}");
+    } else {
+        print!("{text}");
+    }
+}
+
 /// Parses the command line. `--help` and `--version` print in full and exit 0; a usage error
 /// (an unknown flag, a missing argument, a bad value) prints one line naming the command's
 /// help and gives exit status 2, as clap, grep and ripgrep do; every other error exits 1.
