@@ -194,13 +194,15 @@ impl AuditParams {
             ));
         }
         let mut policies = vec![("pseudonymize".to_string(), Policy::default())];
-        for spec in &self.policies {
-            let policy = Policy::parse(spec)
-                .map_err(|e| Error::InvalidArgument(format!("policy '{spec}': {e}")))?;
-            if policies.iter().any(|(s, _)| s == spec) {
+        for arg in &self.policies {
+            let (spec, policy) = Policy::from_arg_with_spec(arg).map_err(|e| match e {
+                Error::InvalidArgument(m) => Error::InvalidArgument(format!("policy '{arg}': {m}")),
+                e => e,
+            })?;
+            if policies.iter().any(|(s, _)| *s == spec) {
                 continue;
             }
-            policies.push((spec.clone(), policy));
+            policies.push((spec, policy));
         }
         Ok(policies)
     }

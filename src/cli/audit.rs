@@ -11,7 +11,8 @@ use super::cluster::ClusterArgs;
 pub struct AuditArgs {
     /// The original data (not a release).
     data: PathBuf,
-    /// A candidate release policy (repeat for several); the baseline, pseudonymization
+    /// A candidate release policy (repeat for several): steps joined with '|' (see `deanon
+    /// release --help`), or a .toml file of [[step]] tables; the baseline, pseudonymization
     /// only, is always audited.
     #[arg(long = "policy", value_name = "SPEC")]
     policies: Vec<String>,
