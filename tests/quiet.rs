@@ -168,3 +168,41 @@ fn cohort_prints_its_table_with_quiet_and_to_stderr_when_the_report_is_stdout() 
     assert_eq!(report, read_json(&file));
     assert!(err.starts_with("statement: "), "{err}");
 }
+
+/// On a terminal (a pseudo-terminal made by `script`), the audit shows one bar for its whole
+/// work that says which policy and which adversary it is on, with the attack's own bar under
+/// it; `--quiet` shows neither, and the verdict all the same.
+#[test]
+fn the_audit_bar_says_which_policy_and_adversary_it_is_on_and_quiet_hides_it() {
+    let dir = tempdir();
+    let data = generated(dir.path(), "netflix-like", 3000, 1);
+    let audit = |quiet: &str, out: &str| {
+        let command = format!(
+            "'{}' audit '{}' --policy sample:fraction=0.5 --sample 300 --draws 1 --curve 1,2 \
+             --assume-facts 2 --tuning 50 --curve-tuning 50 --epsilon-canaries 0 -o '{}' {quiet}",
+            env!("CARGO_BIN_EXE_deanon"),
+            s(&data),
+            s(&dir.path().join(out)),
+        );
+        let run = std::process::Command::new("script")
+            .args(["-qec", &command, "/dev/null"])
+            .output()
+            .expect("script (util-linux) runs");
+        assert!(run.status.success(), "{run:?}");
+        String::from_utf8_lossy(&run.stdout).to_string()
+    };
+    let shown = audit("", "a");
+    assert!(shown.contains("policy 1/2 pseudonymize:"), "{shown:.2000}");
+    assert!(
+        shown.contains("adversary 1/5: 2 facts, dates +-3 d"),
+        "{shown:.2000}"
+    );
+    assert!(shown.contains("attacking ["), "{shown:.2000}");
+    assert!(shown.contains("report: "), "{shown:.2000}");
+    let quiet = audit("--quiet", "b");
+    assert!(
+        !quiet.contains("policy 1/2") && !quiet.contains("attacking"),
+        "{quiet}"
+    );
+    assert!(quiet.contains("report: "), "{quiet}");
+}

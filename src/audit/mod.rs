@@ -378,12 +378,14 @@ fn audit_all(
 ) -> Result<Vec<Part>> {
     let writer = executor.is_writer();
     let (people, others) = sampled_people(original, params);
-    let bar = crate::progress::bar(policies.len() as u64, "policies audited");
+    let steps = curve::adversaries_per_policy(original, params);
+    let bar = crate::progress::stages((policies.len() * steps) as u64, "auditing");
     let mut parts = Vec::new();
     for (k, (spec, policy)) in policies.iter().enumerate() {
+        crate::progress::stage_group(format!("policy {}/{} {spec}:", k + 1, policies.len()));
         if let Some(part) = load_part(&layout.part(k), spec, original.num_records())? {
             parts.push(part);
-            bar.inc(1);
+            bar.inc(steps as u64);
             continue;
         }
         let sample = Sample {
@@ -392,14 +394,12 @@ fn audit_all(
         };
         let Some(part) = audit_policy(original, params, (k, spec, policy), &sample, executor)?
         else {
-            bar.inc(1);
             continue;
         };
         if writer {
             write_private_json(&layout.part(k), &part)?;
         }
         parts.push(part);
-        bar.inc(1);
     }
     bar.finish_and_clear();
     Ok(parts)
@@ -537,6 +537,7 @@ fn audit_policy(
     let mut used: Vec<Candidate> = Vec::new();
     for (a, adversary) in params.adversaries.iter().enumerate() {
         let label = format!("audit/{index}/{a}");
+        measure::announce("adversary", a, params.adversaries.len(), adversary);
         let Some(m) = arena.measure(adversary, adversary_seed(params.seed, a), label)? else {
             return Ok(None);
         };
