@@ -48,30 +48,17 @@ fn audit_epsilon_and_release_take_a_policy_file_and_record_its_steps() {
     let example = example();
     let file = s(&example);
     let out = d.join("audit");
-    ok(&[
+    let mut args = vec![
         "audit",
         s(&data),
         "--policy",
         file,
         "--policy",
         EXAMPLE_SPEC,
-        "--sample",
-        "40",
-        "--draws",
-        "1",
-        "--curve",
-        "1",
-        "--assume-facts",
-        "1",
-        "--tuning",
-        "20",
-        "--curve-tuning",
-        "20",
-        "--epsilon-canaries",
-        "0",
-        "-o",
-        s(&out),
-    ]);
+    ];
+    args.extend(QUICK_AUDIT);
+    args.extend(["-o", s(&out)]);
+    ok(&args);
     let audit = read_json(&out.join("audit.json"));
     let policies: Vec<&str> = audit["policies"]
         .as_array()

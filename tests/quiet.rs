@@ -98,28 +98,11 @@ fn quiet_commands_still_print_their_results_and_the_files_they_wrote() {
         "40",
     ]);
     assert!(out.starts_with("measured epsilon >= "), "{out}");
-    let (out, _) = quiet(&[
-        "audit",
-        &data,
-        "--policy",
-        "sample:fraction=0.5",
-        "--sample",
-        "40",
-        "--draws",
-        "1",
-        "--curve",
-        "1",
-        "--assume-facts",
-        "1",
-        "--tuning",
-        "20",
-        "--curve-tuning",
-        "20",
-        "--epsilon-canaries",
-        "0",
-        "-o",
-        &path("audit"),
-    ]);
+    let audit_folder = path("audit");
+    let mut args = vec!["audit", &data, "--policy", "sample:fraction=0.5"];
+    args.extend(QUICK_AUDIT);
+    args.extend(["-o", &audit_folder]);
+    let (out, _) = quiet(&args);
     let verdict = read_json(&d.join("audit").join("audit.json"))["verdict"]
         .as_str()
         .unwrap()
