@@ -595,6 +595,13 @@ pub fn audit(
         .input("DATA", data)
         .maybe_input("--adversaries", adversaries)
         .maybe_input("--sensitive-items", sensitive_file)
+        .inputs(
+            "--policy",
+            params
+                .policies
+                .iter()
+                .filter_map(|p| crate::release::Policy::file_of(p)),
+        )
         .output_folder("-o", dir, crate::audit::FOLDER_WRITES)
         .check()?;
     let mut params = params.clone();

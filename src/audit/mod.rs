@@ -198,13 +198,15 @@ impl AuditParams {
             ));
         }
         let mut policies = vec![("pseudonymize".to_string(), Policy::default())];
-        for spec in &self.policies {
-            let policy = Policy::parse(spec)
-                .map_err(|e| Error::InvalidArgument(format!("policy '{spec}': {e}")))?;
-            if policies.iter().any(|(s, _)| s == spec) {
+        for arg in &self.policies {
+            let (spec, policy) = Policy::from_arg_with_spec(arg).map_err(|e| match e {
+                Error::InvalidArgument(m) => Error::InvalidArgument(format!("policy '{arg}': {m}")),
+                e => e,
+            })?;
+            if policies.iter().any(|(s, _)| *s == spec) {
                 continue;
             }
-            policies.push((spec.clone(), policy));
+            policies.push((spec, policy));
         }
         Ok(policies)
     }
@@ -397,12 +399,14 @@ fn audit_all(
 ) -> Result<Vec<Part>> {
     let writer = executor.is_writer();
     let (people, others) = sampled_people(original, params);
-    let bar = crate::progress::bar(policies.len() as u64, "policies audited");
+    let steps = curve::adversaries_per_policy(original, params);
+    let bar = crate::progress::stages((policies.len() * steps) as u64, "auditing");
     let mut parts = Vec::new();
     for (k, (spec, policy)) in policies.iter().enumerate() {
+        crate::progress::stage_group(format!("policy {}/{} {spec}:", k + 1, policies.len()));
         if let Some(part) = load_part(&layout.part(k), spec, original.num_records())? {
             parts.push(part);
-            bar.inc(1);
+            bar.inc(steps as u64);
             continue;
         }
         let sample = Sample {
@@ -411,14 +415,12 @@ fn audit_all(
         };
         let Some(part) = audit_policy(original, params, (k, spec, policy), &sample, executor)?
         else {
-            bar.inc(1);
             continue;
         };
         if writer {
             write_private_json(&layout.part(k), &part)?;
         }
         parts.push(part);
-        bar.inc(1);
     }
     bar.finish_and_clear();
     Ok(parts)
@@ -556,6 +558,7 @@ fn audit_policy(
     let mut used: Vec<Candidate> = Vec::new();
     for (a, adversary) in params.adversaries.iter().enumerate() {
         let label = format!("audit/{index}/{a}");
+        measure::announce("adversary", a, params.adversaries.len(), adversary);
         let Some(m) = arena.measure(adversary, adversary_seed(params.seed, a), label)? else {
             return Ok(None);
         };

@@ -536,8 +536,17 @@ impl Config {
             })?;
         }
         for p in &mut config.policies {
-            p.policy = Policy::parse(&p.spec)
-                .map_err(|e| Error::input(path, format!("policy '{}': {e}", p.name)))?;
+            // A policy file is read relative to the experiment file, and recorded by its steps.
+            let arg = match Policy::file_of(&p.spec) {
+                Some(file) => base.join(file).to_string_lossy().into_owned(),
+                None => p.spec.clone(),
+            };
+            (p.spec, p.policy) = Policy::from_arg_with_spec(&arg).map_err(|e| match e {
+                Error::InvalidArgument(m) => {
+                    Error::input(path, format!("policy '{}': {m}", p.name))
+                }
+                e => e,
+            })?;
         }
         config.attack.resolve().map_err(|(key, message)| {
             Error::parse(

@@ -229,10 +229,12 @@ pub fn run(
         _ => None,
     };
 
-    let bar = crate::progress::bar(cells.len() as u64, "cells");
+    let bar = crate::progress::stages(cells.len() as u64, "experiment");
     let mut computed = 0;
     let mut utilities = Vec::new();
     for (pi, p) in config.policies.iter().enumerate() {
+        let group = format!("policy {}/{} {}:", pi + 1, config.policies.len(), p.name);
+        crate::progress::stage_group(group);
         let mine: Vec<&Cell> = cells
             .iter()
             .filter(|c| c.policy == p.name && c.policy_spec == p.spec)
@@ -269,6 +271,7 @@ pub fn run(
         let key = released.key;
         let released = Arc::new(released.data);
         for cell in missing {
+            crate::progress::stage(|| cell.in_words(cells.len()));
             let cell_started = Instant::now();
             let run = CellRun {
                 config: &config,

@@ -43,6 +43,25 @@ pub fn fails(args: &[&str]) -> String {
     stderr
 }
 
+/// The settings of a quick audit (40 people, one draw, the curve at one entry, 20 tuning
+/// people, no measured epsilon), for tests about something other than its figures.
+pub const QUICK_AUDIT: [&str; 14] = [
+    "--sample",
+    "40",
+    "--draws",
+    "1",
+    "--curve",
+    "1",
+    "--assume-facts",
+    "1",
+    "--tuning",
+    "20",
+    "--curve-tuning",
+    "20",
+    "--epsilon-canaries",
+    "0",
+];
+
 /// A fresh temporary folder.
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temporary folder")

@@ -1,0 +1,168 @@
+//! The audit for Python (`deanon audit`): the store at a path audited into a folder, its
+//! keywords the command's flags, one policy or a list of them, and errors that name what the
+//! caller gave rather than the temporary store the package saved an in-memory data set to.
+
+use std::path::{Path, PathBuf};
+
+use pyo3::prelude::*;
+
+use deanon::linkage::Executor;
+
+use crate::convert::to_python;
+use crate::engine::sensitive_of;
+use crate::errors::to_py;
+use crate::run::detached;
+
+/// Candidate policies as Python gives them: one (a spec or a `.toml` file) or a list. A single
+/// string is one policy, never a list of its characters.
+#[derive(FromPyObject)]
+pub enum Policies {
+    /// One policy.
+    One(PathBuf),
+    /// Several.
+    Many(Vec<PathBuf>),
+}
+
+impl Policies {
+    /// The policies as the library takes them (specs, or paths of files).
+    fn into_specs(self) -> PyResult<Vec<String>> {
+        let paths = match self {
+            Policies::One(p) => vec![p],
+            Policies::Many(ps) => ps,
+        };
+        paths
+            .into_iter()
+            .map(|p| {
+                p.into_os_string().into_string().map_err(|p| {
+                    let p = p.to_string_lossy().into_owned();
+                    crate::errors::invalid(format!("policy '{p}' is not valid UTF-8 text"))
+                })
+            })
+            .collect()
+    }
+}
+
+/// `error` with the store at `saved` named as `name` (what the caller gave: a data set in
+/// memory, which the package saved to a temporary store for the audit).
+fn naming(error: deanon::Error, saved: &Path, name: &str) -> deanon::Error {
+    use deanon::Error;
+    let rename = |path: PathBuf| {
+        if path == saved {
+            PathBuf::from(name)
+        } else {
+            path
+        }
+    };
+    match error {
+        Error::Io { path, error } => Error::Io {
+            path: rename(path),
+            error,
+        },
+        Error::Input { path, message } => Error::Input {
+            path: rename(path),
+            message,
+        },
+        Error::Store { path, message } => Error::Store {
+            path: rename(path),
+            message,
+        },
+        Error::Parse {
+            path,
+            line,
+            message,
+        } => Error::Parse {
+            path: rename(path),
+            line,
+            message,
+        },
+        e => e,
+    }
+}
+
+/// Audits the store at `data` into `out` (`deanon audit`): audit.json as a dict. Parameters
+/// left out take [`AuditParams::default`]'s values. `data_name`, when given, is what errors
+/// call `data` (a temporary store the caller saved its data set to).
+///
+/// [`AuditParams::default`]: deanon::audit::AuditParams
+#[pyfunction]
+#[pyo3(signature = (data, out, policies, adversaries=None, target_risk=None, sample=None,
+    draws=None, everyone=false, resume=false, seed=None, naive=false, tuning=None, threads=None,
+    sensitive_items=None, sensitive_attribute=None, target_inference_risk=None, curve=None,
+    assume_facts=None, curve_tuning=None, epsilon_canaries=None, data_name=None))]
+#[allow(clippy::too_many_arguments)]
+pub fn audit<'py>(
+    py: Python<'py>,
+    data: PathBuf,
+    out: PathBuf,
+    policies: Policies,
+    adversaries: Option<PathBuf>,
+    target_risk: Option<f64>,
+    sample: Option<usize>,
+    draws: Option<usize>,
+    everyone: bool,
+    resume: bool,
+    seed: Option<u64>,
+    naive: bool,
+    tuning: Option<usize>,
+    threads: Option<usize>,
+    sensitive_items: Option<Vec<String>>,
+    sensitive_attribute: Option<String>,
+    target_inference_risk: Option<f64>,
+    curve: Option<String>,
+    assume_facts: Option<String>,
+    curve_tuning: Option<usize>,
+    epsilon_canaries: Option<usize>,
+    data_name: Option<String>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let inference = sensitive_of(sensitive_items, sensitive_attribute)?;
+    let d = deanon::audit::AuditParams::default();
+    let curve = match curve {
+        Some(text) => deanon::audit::curve::parse_points(&text).map_err(to_py)?,
+        None => d.curve.clone(),
+    };
+    let assume_facts = match assume_facts {
+        Some(text) => deanon::audit::curve::KnownFacts::parse(&text).ok_or_else(|| {
+            to_py(deanon::Error::Parameter {
+                name: "assume_facts",
+                message: format!(
+                    "assume_facts takes a whole number of entries of at least 1 or 'all', got '{text}'"
+                ),
+            })
+        })?,
+        None => d.assume_facts,
+    };
+    let params = deanon::audit::AuditParams {
+        policies: policies.into_specs()?,
+        target_risk: target_risk.unwrap_or(d.target_risk),
+        sample: sample.unwrap_or(d.sample),
+        draws: draws.unwrap_or(d.draws),
+        everyone,
+        seed: seed.unwrap_or(d.seed),
+        naive,
+        tuning: tuning.unwrap_or(d.tuning),
+        inference,
+        target_inference_risk,
+        curve,
+        assume_facts,
+        curve_tuning: curve_tuning.unwrap_or(d.curve_tuning),
+        epsilon_canaries: epsilon_canaries.unwrap_or(d.epsilon_canaries),
+        invocation: Some("deanon.audit() from Python".to_string()),
+        ..d
+    };
+    let audit = detached(py, threads, move || {
+        deanon::jobs::audit(
+            &data,
+            &params,
+            adversaries.as_deref(),
+            &out,
+            resume,
+            &Executor::Local,
+        )
+        .map_err(|e| match &data_name {
+            Some(name) => naming(e, &data, name),
+            None => e,
+        })
+    })?
+    .expect("a local audit always answers");
+    to_python(py, &audit)
+}
