@@ -33,6 +33,7 @@ use parquet::basic::Compression;
 use rayon::prelude::*;
 
 use super::layout::ColumnNames;
+use super::people_file::NumberedRows;
 use super::{EntrySink, ParsedChunk};
 use crate::dataset::builder::EntryChunk;
 use crate::dataset::values::{
@@ -478,7 +479,7 @@ impl EntriesFile {
 
 /// A people table in Parquet: its column names and, per row (numbered from 1), each column's
 /// value as text (empty: missing).
-pub(crate) fn people_rows(path: &Path) -> Result<(Vec<String>, Vec<(u64, Vec<String>)>)> {
+pub(crate) fn people_rows(path: &Path) -> Result<(Vec<String>, NumberedRows)> {
     let metadata = open_metadata(path)?;
     let header = column_names(&metadata);
     let accepted = [

@@ -103,6 +103,9 @@ impl PeopleFile {
     }
 }
 
+/// A people file's rows: each with its line (or Parquet row) number and its fields as text.
+pub(crate) type NumberedRows = Vec<(u64, Vec<String>)>;
+
 /// Why an attribute may not be named `name` (one of the aux file's own columns).
 fn reserved(name: &str) -> String {
     format!(
@@ -253,7 +256,7 @@ where
         })
 }
 
-fn csv_rows(path: &Path, text: &str, delimiter: u8) -> Result<Vec<(u64, Vec<String>)>> {
+fn csv_rows(path: &Path, text: &str, delimiter: u8) -> Result<NumberedRows> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .delimiter(delimiter)
@@ -279,7 +282,7 @@ fn from_rows(
     path: &Path,
     place: Place,
     header: Vec<String>,
-    rows: Vec<(u64, Vec<String>)>,
+    rows: NumberedRows,
     user_column: &str,
 ) -> Result<PeopleFile> {
     for (k, name) in header.iter().enumerate() {
