@@ -28,6 +28,16 @@ pub enum Error {
         /// What is wrong with the line.
         message: String,
     },
+    /// A row of a columnar input file (Parquet) could not be used.
+    #[error("{}: row {row}: {message}", path.display())]
+    FileRow {
+        /// The input file.
+        path: PathBuf,
+        /// 1-based row number.
+        row: u64,
+        /// What is wrong with the row.
+        message: String,
+    },
     /// An input file as a whole could not be used (empty, wrong format, inconsistent).
     #[error("{}: {message}", path.display())]
     Input {
@@ -120,6 +130,15 @@ impl Error {
         Error::Parse {
             path: path.to_path_buf(),
             line,
+            message: message.into(),
+        }
+    }
+
+    /// A problem with row `row` (1-based) of the columnar file `path`.
+    pub fn row(path: &Path, row: u64, message: impl Into<String>) -> Self {
+        Error::FileRow {
+            path: path.to_path_buf(),
+            row,
             message: message.into(),
         }
     }

@@ -44,11 +44,12 @@ impl Written {
     }
 }
 
-/// `deanon import`: reads `path` in `format` (with the people table, item catalogue and rating
-/// scale of `sources`, or the format's own) and saves the store to `output`.
+/// `deanon import`: reads `path` in `format`, or the format its name tells (with the people
+/// table, item catalogue, rating scale and layout of `sources`, or the format's own) and saves
+/// the store to `output`.
 pub fn import(
     path: &Path,
-    format: crate::dataset::import::Format,
+    format: Option<crate::dataset::import::Format>,
     kind: crate::dataset::DatasetKind,
     sources: crate::dataset::import::Sources<'_>,
     output: &Path,
@@ -59,6 +60,10 @@ pub fn import(
         .maybe_input("--items", sources.items)
         .output("-o", output)
         .check()?;
+    let format = match format {
+        Some(format) => format,
+        None => crate::dataset::import::Format::of_path(path)?,
+    };
     let data = crate::dataset::import::import_from(path, format, kind, sources)?;
     crate::progress::timed("save", || store::save(&data, output))?;
     Ok(Written::of(&data))

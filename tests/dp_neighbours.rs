@@ -25,6 +25,7 @@ fn data(dir: &Path, name: &str, rows: &str) -> Dataset {
         Format::Csv,
         deanon::dataset::DatasetKind::Ratings,
         Sources {
+            layout: None,
             people: None,
             items: Some(&catalogue),
             rating_scale: Some(declared::parse_scale("1..5:1").unwrap()),
@@ -157,6 +158,7 @@ fn dp_refuses_what_it_would_read_from_the_data() {
             Format::Csv,
             deanon::dataset::DatasetKind::Ratings,
             Sources {
+                layout: None,
                 people,
                 items,
                 rating_scale: scale.map(|s| declared::parse_scale(s).unwrap()),
@@ -220,6 +222,7 @@ fn a_catalogue_must_list_every_item_and_ratings_must_be_on_the_scale() {
             Format::Csv,
             deanon::dataset::DatasetKind::Ratings,
             Sources {
+                layout: None,
                 people: None,
                 items: Some(&catalogue),
                 rating_scale: Some(declared::parse_scale(scale).unwrap()),

@@ -145,7 +145,7 @@ fn bad_inputs_fail_with_file_line_and_reason() {
             "user,item,date\n1,2,yesterday\n",
             "csv",
             "bad.txt:2:",
-            "timestamp 'yesterday'",
+            "column 3 (date): date 'yesterday' is not a date, a date-time or Unix seconds",
         ),
         (
             "user,item,date\n1,2,1960-01-01\n",

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use deanon::dataset::DatasetKind;
 use deanon::dataset::generate::{GenerateParams, Preset};
-use deanon::dataset::import::Format;
+use deanon::dataset::import::{ColumnNames, Format, Layout};
 use deanon::dataset::sparsity::defaults as sparsity_defaults;
 use deanon::dataset::unicity::{Knowledge, UnicityParams, defaults as unicity_defaults};
 use deanon::demo::DemoParams;
@@ -42,10 +42,20 @@ impl DemoArgs {
 pub struct ImportArgs {
     /// Input file or folder.
     path: PathBuf,
-    /// Input format: csv (header user,item[,rating][,date]), netflix (training_set folder or
-    /// combined_data_*.txt), movielens (u.data, ratings.dat, ratings.csv, RecBole .inter).
+    /// Input format: csv (header user,item[,rating][,date]), parquet (the same columns),
+    /// netflix (training_set folder or combined_data_*.txt), movielens (u.data, ratings.dat,
+    /// ratings.csv, RecBole .inter). Default: told by the extension (.csv/.tsv, .parquet/.pq,
+    /// .inter/.data/.dat, combined_data_*.txt).
     #[arg(long)]
-    format: Format,
+    format: Option<Format>,
+    /// Other names of the columns of a csv or parquet file (and of the people file's user
+    /// column), e.g. user=customer_id,item=sku,rating=stars,date=ts.
+    #[arg(long, value_name = "KEY=COLUMN,...")]
+    columns: Option<ColumnNames>,
+    /// The field delimiter of CSV files: one character (';', '|') or 'tab' (default: ',', a
+    /// tab for .tsv files).
+    #[arg(long, value_name = "CHAR", value_parser = parse_delimiter)]
+    delimiter: Option<u8>,
     /// ratings: one entry per user and item (duplicates are errors); views: every event kept.
     #[arg(long, default_value = "ratings")]
     kind: DatasetKind,
@@ -71,13 +81,22 @@ fn parse_scale(text: &str) -> Result<deanon::dataset::RatingScale, String> {
     deanon::dataset::import::declared::parse_scale(text)
 }
 
+fn parse_delimiter(text: &str) -> Result<u8, deanon::Error> {
+    deanon::dataset::import::layout::parse_delimiter(text)
+}
+
 impl ImportArgs {
     pub fn run(self) -> anyhow::Result<()> {
+        let layout = Layout {
+            columns: self.columns.unwrap_or_default(),
+            delimiter: self.delimiter,
+        };
         let written = deanon::jobs::import(
             &self.path,
             self.format,
             self.kind,
             deanon::dataset::import::Sources {
+                layout: Some(&layout),
                 people: self.people.as_deref(),
                 items: self.items.as_deref(),
                 rating_scale: self.rating_scale,

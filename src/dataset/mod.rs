@@ -27,6 +27,7 @@ pub mod export;
 pub mod generate;
 pub mod ids;
 pub mod import;
+pub mod iso_time;
 pub(crate) mod memory;
 pub mod people;
 pub mod release_key;

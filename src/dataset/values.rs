@@ -121,7 +121,8 @@ fn month_starts() -> &'static [i64] {
     })
 }
 
-fn days_in_month(year: i64, month: u32) -> u32 {
+/// Days in `month` (1-12) of `year`, proleptic Gregorian.
+pub(crate) fn days_in_month(year: i64, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
@@ -181,24 +182,29 @@ pub fn parse_iso_date(text: &[u8]) -> Result<u16, String> {
 /// Parses Unix seconds (an integer, or a number with a fractional part such as `881250949.0`)
 /// and floors it to a day.
 pub fn parse_unix_seconds(text: &[u8]) -> Result<u16, String> {
-    let bad = || {
+    let days = unix_seconds_days(text).ok_or_else(|| {
         format!(
             "timestamp '{}' is not a number of Unix seconds",
             String::from_utf8_lossy(text)
         )
-    };
+    })?;
+    checked_day(days, text)
+}
+
+/// The day of Unix seconds written as text, if it is a number.
+fn unix_seconds_days(text: &[u8]) -> Option<i64> {
     let (whole, frac) = match memchr::memchr(b'.', text) {
         Some(dot) => (&text[..dot], &text[dot + 1..]),
         None => (text, &b""[..]),
     };
     if !frac.iter().all(u8::is_ascii_digit) {
-        return Err(bad());
+        return None;
     }
     let (negative, digits) = match whole.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, whole),
     };
-    let seconds = parse_digits(digits).ok_or_else(bad)?;
+    let seconds = parse_digits(digits)?;
     let seconds = if negative { -seconds } else { seconds };
     // A negative timestamp with a fraction lies a little earlier than its whole part.
     let seconds_floor = if negative && frac.iter().any(|&b| b != b'0') {
@@ -206,7 +212,7 @@ pub fn parse_unix_seconds(text: &[u8]) -> Result<u16, String> {
     } else {
         seconds
     };
-    checked_day(seconds_floor.div_euclid(86_400), text)
+    Some(seconds_floor.div_euclid(86_400))
 }
 
 /// A day given as days since 1970-01-01 (a datetime64 column cast to days), checked to lie
@@ -230,14 +236,34 @@ pub fn day_from_unix_seconds(seconds: f64) -> Result<u16, String> {
     )
 }
 
-/// Parses a date in either accepted form: `YYYY-MM-DD` or Unix seconds.
+/// Parses a date in any accepted form: `YYYY-MM-DD`, an ISO 8601 date-time (its UTC day, see
+/// [`super::iso_time`]) or Unix seconds.
 pub fn parse_date(text: &[u8]) -> Result<u16, String> {
     if text.len() == 10 && text[4] == b'-' {
-        parse_iso_date(text)
-    } else {
-        parse_unix_seconds(text)
+        return parse_iso_date(text);
     }
+    let shown = || String::from_utf8_lossy(text);
+    if text.len() > 4 && text[4] == b'-' && text[..4].iter().all(u8::is_ascii_digit) {
+        let days = super::iso_time::parse_day(text).map_err(|reason| {
+            format!(
+                "date '{}' is not an ISO 8601 date or date-time: {reason} (expected {ACCEPTED_DATES})",
+                shown()
+            )
+        })?;
+        return checked_day(days, text);
+    }
+    let days = unix_seconds_days(text).ok_or_else(|| {
+        format!(
+            "date '{}' is not a date, a date-time or Unix seconds (expected {ACCEPTED_DATES})",
+            shown()
+        )
+    })?;
+    checked_day(days, text)
 }
+
+/// The forms of a date [`parse_date`] reads, for messages.
+pub const ACCEPTED_DATES: &str =
+    "YYYY-MM-DD, YYYY-MM-DDTHH:MM[:SS[.fff]][Z|+HH:MM] or Unix seconds";
 
 /// Writes a day as `YYYY-MM-DD`.
 pub fn format_day(day: u16, out: &mut Vec<u8>) {
@@ -277,6 +303,25 @@ pub fn push_u64(out: &mut Vec<u8>, mut value: u64) {
         }
     }
     out.extend_from_slice(&buf[i..]);
+}
+
+/// Appends the decimal text of `value`, `-` first when negative.
+pub fn push_i64(out: &mut Vec<u8>, value: i64) {
+    if value < 0 {
+        out.push(b'-');
+    }
+    push_u64(out, value.unsigned_abs());
+}
+
+/// Appends the text of an id held as a float (a column of integers with gaps, as pandas
+/// holds it): a whole number as an integer (`7.0` is `7`), NaN as nothing (a missing id).
+pub fn push_float_id(out: &mut Vec<u8>, value: f64) {
+    if value.is_nan() {
+    } else if value.fract() == 0.0 && value.abs() < 9.0e15 {
+        push_i64(out, value as i64);
+    } else {
+        out.extend_from_slice(format!("{value}").as_bytes());
+    }
 }
 
 #[cfg(test)]

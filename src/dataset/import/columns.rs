@@ -7,7 +7,8 @@ use rayon::prelude::*;
 
 use super::{EntrySink, ParsedChunk, assemble_with_people};
 use crate::dataset::values::{
-    day_from_days, day_from_unix_seconds, parse_date, parse_rating, push_u64, rating_from_stars,
+    day_from_days, day_from_unix_seconds, parse_date, parse_rating, push_float_id, push_i64,
+    rating_from_stars,
 };
 use crate::dataset::{Dataset, DatasetKind, NO_DAY, NO_RATING};
 use crate::{Error, Result};
@@ -139,23 +140,9 @@ impl Ids<'_> {
     /// missing).
     pub fn text_at(&self, row: usize, out: &mut Vec<u8>) {
         out.clear();
-        let int = |v: i64, out: &mut Vec<u8>| {
-            if v < 0 {
-                out.push(b'-');
-            }
-            push_u64(out, v.unsigned_abs());
-        };
         match self {
-            Ids::Int(v) => int(v[row], out),
-            Ids::Float(v) => {
-                let x = v[row];
-                if x.is_nan() {
-                } else if x.fract() == 0.0 && x.abs() < 9.0e15 {
-                    int(x as i64, out);
-                } else {
-                    out.extend_from_slice(format!("{x}").as_bytes());
-                }
-            }
+            Ids::Int(v) => push_i64(out, v[row]),
+            Ids::Float(v) => push_float_id(out, v[row]),
             Ids::Text(v) => {
                 if let Some(t) = &v[row] {
                     out.extend_from_slice(t.trim().as_bytes());

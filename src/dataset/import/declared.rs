@@ -162,7 +162,7 @@ pub fn beside(path: &Path, format: Format) -> Option<PathBuf> {
     let names: &[&str] = match format {
         Format::Movielens => &["u.item", "movies.dat", "movies.csv"],
         Format::Netflix => &["movie_titles.txt", "movie_titles.csv"],
-        Format::Csv => return None,
+        Format::Csv | Format::Parquet => return None,
     };
     // The Netflix Prize folder holds training_set/ and movie_titles.txt side by side; a
     // training_set folder given itself has it one level up.
@@ -211,7 +211,7 @@ pub fn format_scale(path: &Path, format: Format) -> Option<RatingScale> {
                 .any(|p| is_100k(&p))
                 .then_some(one_to_five)
         }
-        Format::Csv => None,
+        Format::Csv | Format::Parquet => None,
     }
 }
 

@@ -1,8 +1,10 @@
 //! Delimited text importers: generic CSV and the MovieLens family.
 //!
 //! - Generic CSV: a header naming `user` and `item`, optionally `rating` and `date` (or
-//!   `timestamp`), in any order, other columns ignored; `date` is `YYYY-MM-DD` or Unix seconds;
-//!   blank ratings and dates are missing values. Fields may be quoted (`"a,b"`, `""` inside).
+//!   `timestamp`), in any order, other columns ignored, or the columns `--columns` names
+//!   ([`super::layout`]); fields separated by commas, tabs in a `.tsv` file, or `--delimiter`;
+//!   `date` is `YYYY-MM-DD`, an ISO 8601 date-time or Unix seconds; blank ratings and dates are
+//!   missing values. Fields may be quoted (`"a,b"`, `""` inside).
 //! - MovieLens: ml-100k `u.data` (tab, no header), ml-1m/10m `ratings.dat` (`::`, no header),
 //!   ml-latest/20m/25m `ratings.csv` (header `userId,movieId,rating,timestamp`), and RecBole's
 //!   atomic `.inter` files (tab, typed header such as `user_id:token`); timestamps are Unix seconds.
@@ -11,6 +13,7 @@ use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 
+use super::layout::{Layout, find_column};
 use super::segments::{self, Cut, Segment, Source};
 use super::{EntrySink, SegmentParser};
 use crate::dataset::values::{parse_date, parse_rating, parse_unix_seconds};
@@ -24,12 +27,11 @@ enum Delimiter {
 }
 
 impl Delimiter {
-    fn describe(self) -> &'static str {
+    fn describe(self) -> String {
         match self {
-            Delimiter::Byte(b',') => "','",
-            Delimiter::Byte(b'\t') => "tab",
-            Delimiter::Byte(_) => "the delimiter",
-            Delimiter::DoubleColon => "'::'",
+            Delimiter::Byte(b'\t') => "tab".into(),
+            Delimiter::Byte(b) => format!("'{}'", b as char),
+            Delimiter::DoubleColon => "'::'".into(),
         }
     }
 }
@@ -53,6 +55,8 @@ struct Delimited {
     date: Option<usize>,
     dates: DateForm,
     quotes: bool,
+    /// The header's column names (none for a file without a header), for messages.
+    names: Vec<String>,
     /// What a data line should look like, for messages.
     expected: &'static str,
 }
@@ -118,7 +122,10 @@ impl Delimited {
         let unquoted;
         let mut fields: [&[u8]; MAX_FIELDS] = [&[]; MAX_FIELDS];
         let count = if self.quotes && memchr::memchr(b'"', line).is_some() {
-            unquoted = split_quoted(line)?;
+            let Delimiter::Byte(delimiter) = self.delimiter else {
+                unreachable!("quoted fields are read only with a one-byte delimiter")
+            };
+            unquoted = split_quoted(line, delimiter)?;
             for (slot, f) in fields.iter_mut().zip(&unquoted) {
                 *slot = trim(f);
             }
@@ -134,18 +141,29 @@ impl Delimited {
                 self.expected
             ));
         }
-        let rating = match self.rating.map(|c| fields[c]) {
-            Some(f) if !f.is_empty() => parse_rating(f)?,
+        let rating = match self.rating {
+            Some(c) if !fields[c].is_empty() => {
+                parse_rating(fields[c]).map_err(|e| self.in_column(c, e))?
+            }
             _ => NO_RATING,
         };
-        let day = match self.date.map(|c| fields[c]) {
-            Some(f) if !f.is_empty() => match self.dates {
-                DateForm::Auto => parse_date(f)?,
-                DateForm::UnixSeconds => parse_unix_seconds(f)?,
-            },
+        let day = match self.date {
+            Some(c) if !fields[c].is_empty() => match self.dates {
+                DateForm::Auto => parse_date(fields[c]),
+                DateForm::UnixSeconds => parse_unix_seconds(fields[c]),
+            }
+            .map_err(|e| self.in_column(c, e))?,
             _ => NO_DAY,
         };
         sink.entry(number, fields[self.user], fields[self.item], rating, day)
+    }
+
+    /// `message` about a value of column `c` (from 0), naming the column.
+    fn in_column(&self, c: usize, message: String) -> String {
+        match self.names.get(c) {
+            Some(name) => format!("column {} ({name}): {message}", c + 1),
+            None => format!("column {}: {message}", c + 1),
+        }
     }
 }
 
@@ -154,7 +172,7 @@ fn trim(field: &[u8]) -> &[u8] {
 }
 
 /// Splits a CSV line with quoted fields (RFC 4180 quoting within one line).
-fn split_quoted(line: &[u8]) -> std::result::Result<Vec<Vec<u8>>, String> {
+fn split_quoted(line: &[u8], delimiter: u8) -> std::result::Result<Vec<Vec<u8>>, String> {
     let mut fields = Vec::new();
     let mut field = Vec::new();
     let mut in_quotes = false;
@@ -174,7 +192,7 @@ fn split_quoted(line: &[u8]) -> std::result::Result<Vec<Vec<u8>>, String> {
             }
         } else if b == b'"' {
             in_quotes = true;
-        } else if b == b',' {
+        } else if b == delimiter {
             fields.push(std::mem::take(&mut field));
         } else {
             field.push(b);
@@ -227,40 +245,55 @@ fn require_file(path: &Path, what: &str) -> Result<()> {
     Ok(())
 }
 
-fn column(names: &[String], wanted: &[&str]) -> Option<usize> {
-    names.iter().position(|n| wanted.contains(&n.as_str()))
+/// The columns of the MovieLens files without a header, for messages.
+fn movielens_names() -> Vec<String> {
+    ["user", "item", "rating", "timestamp"]
+        .map(String::from)
+        .to_vec()
 }
 
 use std::io::Read;
 
-/// The generic CSV importer for `path`.
-pub(super) fn csv(path: &Path) -> Result<(Box<dyn SegmentParser>, Source)> {
+/// The generic CSV importer for `path`, its columns and delimiter as `layout` says.
+pub(super) fn csv(path: &Path, layout: &Layout) -> Result<(Box<dyn SegmentParser>, Source)> {
     require_file(path, "--format csv")?;
     let header = first_line(path)?;
-    let names: Vec<String> = header
-        .split(',')
-        .map(|n| n.trim().trim_matches('"').to_ascii_lowercase())
+    let delimiter = layout.delimiter_of(path);
+    let names: Vec<String> = split_quoted(header.as_bytes(), delimiter)
+        .unwrap_or_else(|_| {
+            header
+                .as_bytes()
+                .split(|&b| b == delimiter)
+                .map(<[u8]>::to_vec)
+                .collect()
+        })
+        .iter()
+        .map(|n| {
+            String::from_utf8_lossy(n)
+                .trim()
+                .trim_matches('"')
+                .to_string()
+        })
         .collect();
-    let (Some(user), Some(item)) = (column(&names, &["user"]), column(&names, &["item"])) else {
-        return Err(Error::parse(
-            path,
-            1,
-            format!(
-                "the header must name the columns 'user' and 'item' (and optionally 'rating', 'date'); found '{header}'. \
-                 For MovieLens files use --format movielens, for Netflix Prize files --format netflix"
-            ),
-        ));
-    };
+    let found = layout.columns.find(&names).map_err(|e| {
+        let hint = if layout.columns.is_default() {
+            " (for MovieLens files use --format movielens, for Netflix Prize files --format netflix)"
+        } else {
+            ""
+        };
+        Error::parse(path, 1, format!("{e}{hint}"))
+    })?;
     let parser = Delimited {
-        delimiter: Delimiter::Byte(b','),
+        delimiter: Delimiter::Byte(delimiter),
         header_lines: 1,
-        user,
-        item,
-        rating: column(&names, &["rating"]),
-        date: column(&names, &["date", "timestamp"]),
+        user: found.user,
+        item: found.item,
+        rating: found.rating,
+        date: found.date,
         dates: DateForm::Auto,
         quotes: true,
-        expected: "user,item,rating,date as named in the header",
+        names,
+        expected: "user, item, rating, date as named in the header",
     };
     Ok((Box::new(parser), large(path)))
 }
@@ -309,8 +342,10 @@ pub(super) fn movielens(path: &Path) -> Result<(Box<dyn SegmentParser>, Source)>
             .iter()
             .map(|f| f.split(':').next().unwrap_or("").trim().to_string())
             .collect();
-        let (Some(user), Some(item)) = (column(&names, &["user_id"]), column(&names, &["item_id"]))
-        else {
+        let (Some(user), Some(item)) = (
+            find_column(&names, "user_id"),
+            find_column(&names, "item_id"),
+        ) else {
             return Err(Error::parse(
                 &file,
                 1,
@@ -324,10 +359,11 @@ pub(super) fn movielens(path: &Path) -> Result<(Box<dyn SegmentParser>, Source)>
             header_lines: 1,
             user,
             item,
-            rating: column(&names, &["rating"]),
-            date: column(&names, &["timestamp"]),
+            rating: find_column(&names, "rating"),
+            date: find_column(&names, "timestamp"),
             dates: DateForm::UnixSeconds,
             quotes: false,
+            names,
             expected: "a RecBole .inter line: user_id, item_id, rating, timestamp",
         }
     } else if header.contains("::") {
@@ -340,6 +376,7 @@ pub(super) fn movielens(path: &Path) -> Result<(Box<dyn SegmentParser>, Source)>
             date: Some(3),
             dates: DateForm::UnixSeconds,
             quotes: false,
+            names: movielens_names(),
             expected: "ratings.dat: user::item::rating::timestamp",
         }
     } else if fields_tab.len() >= 4 {
@@ -352,22 +389,21 @@ pub(super) fn movielens(path: &Path) -> Result<(Box<dyn SegmentParser>, Source)>
             date: Some(3),
             dates: DateForm::UnixSeconds,
             quotes: false,
+            names: movielens_names(),
             expected: "u.data: user<TAB>item<TAB>rating<TAB>timestamp",
         }
     } else if header.to_ascii_lowercase().starts_with("userid,") {
-        let names: Vec<String> = header
-            .split(',')
-            .map(|n| n.trim().to_ascii_lowercase())
-            .collect();
+        let names: Vec<String> = header.split(',').map(|n| n.trim().to_string()).collect();
         Delimited {
             delimiter: Delimiter::Byte(b','),
             header_lines: 1,
-            user: column(&names, &["userid"]).unwrap_or(0),
-            item: column(&names, &["movieid"]).unwrap_or(1),
-            rating: column(&names, &["rating"]),
-            date: column(&names, &["timestamp"]),
+            user: find_column(&names, "userid").unwrap_or(0),
+            item: find_column(&names, "movieid").unwrap_or(1),
+            rating: find_column(&names, "rating"),
+            date: find_column(&names, "timestamp"),
             dates: DateForm::UnixSeconds,
             quotes: true,
+            names,
             expected: "ratings.csv: userId,movieId,rating,timestamp",
         }
     } else {
@@ -390,11 +426,13 @@ mod tests {
 
     #[test]
     fn quoted_fields_split() {
-        let f = split_quoted(br#""a,b",c,"say ""hi""""#).unwrap();
+        let f = split_quoted(br#""a,b",c,"say ""hi""""#, b',').unwrap();
         assert_eq!(
             f,
             vec![b"a,b".to_vec(), b"c".to_vec(), br#"say "hi""#.to_vec()]
         );
-        assert!(split_quoted(br#""open,x"#).is_err());
+        assert!(split_quoted(br#""open,x"#, b',').is_err());
+        let f = split_quoted(br#""a;b";c"#, b';').unwrap();
+        assert_eq!(f, vec![b"a;b".to_vec(), b"c".to_vec()]);
     }
 }

@@ -11,7 +11,10 @@
 pub mod columns;
 pub mod declared;
 mod delimited;
+mod format;
+pub mod layout;
 mod netflix;
+mod parquet;
 pub mod people_file;
 mod segments;
 
@@ -25,40 +28,9 @@ use super::ids::{IdKey, canonical_number};
 use super::{Dataset, DatasetKind, IdTable};
 use crate::{Error, Result};
 
+pub use format::Format;
+pub use layout::{ColumnNames, Layout};
 pub use segments::Segment;
-
-/// The input formats `deanon import` reads.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Format {
-    /// Generic CSV with a header naming `user`, `item` and optionally `rating`, `date`.
-    Csv,
-    /// Netflix Prize: a `training_set` folder of `mv_*.txt` or Kaggle's `combined_data_*.txt`.
-    Netflix,
-    /// MovieLens `u.data`, `ratings.dat`, `ratings.csv`, or RecBole's `.inter` atomic file.
-    Movielens,
-}
-
-impl Format {
-    /// Every format.
-    pub const ALL: [Format; 3] = [Format::Csv, Format::Netflix, Format::Movielens];
-
-    /// The name used on the command line.
-    pub fn name(self) -> &'static str {
-        match self {
-            Format::Csv => "csv",
-            Format::Netflix => "netflix",
-            Format::Movielens => "movielens",
-        }
-    }
-}
-
-impl std::str::FromStr for Format {
-    type Err = crate::Error;
-
-    fn from_str(text: &str) -> Result<Format> {
-        crate::error::parse_named(text, &Format::ALL, Format::name, "format")
-    }
-}
 
 /// Receives parsed entries. Implemented by the chunk builder and by the duplicate finder.
 pub(crate) trait EntrySink {
@@ -79,10 +51,14 @@ pub(crate) trait SegmentParser: Sync {
     fn parse(&self, segment: &Segment, sink: &mut dyn EntrySink) -> Result<()>;
 }
 
-/// What an import reads besides the entries; each left out is the format's own where it has
-/// one (the files a data set ships beside its ratings, the scale it defines).
+/// What an import reads besides the entries, and how it reads the generic files; each left out
+/// is the format's own where it has one (the files a data set ships beside its ratings, the
+/// scale it defines).
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Sources<'a> {
+    /// The columns and delimiter of a CSV or Parquet data file and of a people file (see
+    /// [`layout`]); the default where left out.
+    pub layout: Option<&'a Layout>,
     /// The people table (see [`people_file`]).
     pub people: Option<&'a Path>,
     /// The item catalogue (see [`declared`]).
@@ -129,6 +105,23 @@ pub fn import_from(
     if !path.exists() {
         return Err(Error::input(path, "no such file or folder"));
     }
+    let default_layout = Layout::default();
+    let layout = sources.layout.unwrap_or(&default_layout);
+    if !format.has_named_columns() && !layout.is_default() {
+        return Err(Error::input(
+            path,
+            format!(
+                "--columns and --delimiter apply to csv and parquet data; --format {} has columns of its own",
+                format.name()
+            ),
+        ));
+    }
+    if format == Format::Parquet && layout.delimiter.is_some() {
+        return Err(Error::input(
+            path,
+            "--delimiter applies to CSV files; a Parquet file has no delimiter",
+        ));
+    }
     let people_beside = match format {
         Format::Movielens if sources.people.is_none() => people_file::movielens_people_beside(path),
         _ => None,
@@ -136,7 +129,7 @@ pub fn import_from(
     let people = sources
         .people
         .or(people_beside.as_deref())
-        .map(people_file::read)
+        .map(|p| people_file::read_with(p, layout))
         .transpose()?;
     let items_beside = match sources.items {
         None => declared::beside(path, format),
@@ -150,15 +143,16 @@ pub fn import_from(
     let scale = sources
         .rating_scale
         .or_else(|| declared::format_scale(path, format));
-    let (parser, source): (Box<dyn SegmentParser>, segments::Source) = match format {
-        Format::Csv => delimited::csv(path)?,
-        Format::Movielens => delimited::movielens(path)?,
-        Format::Netflix => netflix::open(path)?,
+    let input = match format {
+        Format::Csv => Input::text(delimited::csv(path, layout)?),
+        Format::Movielens => Input::text(delimited::movielens(path)?),
+        Format::Netflix => Input::text(netflix::open(path)?),
+        Format::Parquet => Input::Parquet(parquet::EntriesFile::open(path, &layout.columns)?),
     };
-    let chunks = crate::progress::timed("parse", || parse_all(&*parser, &source))?;
+    let chunks = crate::progress::timed("parse", || input.parse())?;
     if chunks.iter().all(|c| c.entries.is_empty()) {
         return Err(Error::input(
-            source.display_path(),
+            input.display_path(),
             "contains no data lines (is it empty, or only a header?)",
         ));
     }
@@ -166,11 +160,78 @@ pub fn import_from(
     if let Some(catalogue) = &catalogue {
         chunks.push(declared::chunk(catalogue)?);
     }
-    let mut data = assemble_with_people(kind, chunks, people, |dup| {
-        duplicate_error(&*parser, &source, dup)
-    })?;
-    declared::declare(&mut data, catalogue.as_ref(), scale, source.display_path())?;
+    let mut data = assemble_with_people(kind, chunks, people, |dup| input.duplicate_error(dup))?;
+    declared::declare(&mut data, catalogue.as_ref(), scale, input.display_path())?;
     Ok(data)
+}
+
+/// The entries of one import: text files cut into segments, or a Parquet file.
+enum Input {
+    Text {
+        parser: Box<dyn SegmentParser>,
+        source: segments::Source,
+    },
+    Parquet(parquet::EntriesFile),
+}
+
+impl Input {
+    fn text((parser, source): (Box<dyn SegmentParser>, segments::Source)) -> Input {
+        Input::Text { parser, source }
+    }
+
+    /// What the user named, for messages.
+    fn display_path(&self) -> &Path {
+        match self {
+            Input::Text { source, .. } => source.display_path(),
+            Input::Parquet(file) => file.path(),
+        }
+    }
+
+    /// Every entry, in chunks parsed in parallel.
+    fn parse(&self) -> Result<Vec<ParsedChunk>> {
+        match self {
+            Input::Text { parser, source } => parse_all(&**parser, source),
+            Input::Parquet(file) => file.parse(),
+        }
+    }
+
+    /// The error for a duplicate entry, naming both of its lines (or rows).
+    fn duplicate_error(&self, dup: Named<builder::DuplicateEntry>) -> Error {
+        let mut finder = DuplicateFinder {
+            user: dup.user.as_bytes(),
+            item: dup.item.as_bytes(),
+            path: PathBuf::new(),
+            hits: Vec::new(),
+        };
+        // Ids are compared as text; a number written two ways ("7" and "07") is two ids, so the
+        // text of the final id matches the input exactly.
+        let _ = match self {
+            Input::Text { parser, source } => source.for_each_batch(|batch| {
+                for segment in batch.iter().flatten() {
+                    finder.path = segment.path.to_path_buf();
+                    parser.parse(segment, &mut finder)?;
+                }
+                Ok(())
+            }),
+            Input::Parquet(file) => {
+                finder.path = file.path().to_path_buf();
+                file.feed_all(&mut finder)
+            }
+        };
+        let what = format!(
+            "user {} rated item {} twice; a ratings data set holds one rating per user and item (use --kind views for a log of viewing events)",
+            dup.user, dup.item
+        );
+        match (finder.hits.as_slice(), self) {
+            ([(_, first), (path, second)], Input::Text { .. }) => {
+                Error::parse(path, *second, format!("{what}; first at line {first}"))
+            }
+            ([(_, first), (path, second)], Input::Parquet(_)) => {
+                Error::row(path, *second, format!("{what}; first at row {first}"))
+            }
+            _ => Error::input(self.display_path(), what),
+        }
+    }
 }
 
 /// [`assemble`], every person of `people` a record (with no entries when the chunks have
@@ -465,37 +526,5 @@ impl EntrySink for DuplicateFinder<'_> {
             self.hits.push((self.path.clone(), line));
         }
         Ok(())
-    }
-}
-
-fn duplicate_error(
-    parser: &dyn SegmentParser,
-    source: &segments::Source,
-    dup: Named<builder::DuplicateEntry>,
-) -> Error {
-    let mut finder = DuplicateFinder {
-        user: dup.user.as_bytes(),
-        item: dup.item.as_bytes(),
-        path: PathBuf::new(),
-        hits: Vec::new(),
-    };
-    // Ids are compared as text; a number written two ways ("7" and "07") is two ids, so the
-    // text of the final id matches the input exactly.
-    let _ = source.for_each_batch(|batch| {
-        for segment in batch.iter().flatten() {
-            finder.path = segment.path.to_path_buf();
-            parser.parse(segment, &mut finder)?;
-        }
-        Ok(())
-    });
-    let what = format!(
-        "user {} rated item {} twice; a ratings data set holds one rating per user and item (use --kind views for a log of viewing events)",
-        dup.user, dup.item
-    );
-    match finder.hits.as_slice() {
-        [(_, first), (path, second)] => {
-            Error::parse(path, *second, format!("{what}; first at line {first}"))
-        }
-        _ => Error::input(source.display_path(), what),
     }
 }

@@ -1,8 +1,11 @@
 //! People files: one row per person, a user id and named attribute columns.
 //!
-//! - Generic CSV: a header `user,<attribute>,...` (the `user` column may be anywhere; every other
-//!   column is an attribute, named by its header). Fields may be quoted; a blank field is a
-//!   missing value.
+//! - Generic CSV: a header `user,<attribute>,...` (the `user` column, or the one `--columns
+//!   user=NAME` names, may be anywhere; every other column is an attribute, named by its
+//!   header), separated by commas, tabs in a `.tsv` file, or `--delimiter`. Fields may be
+//!   quoted; a blank field is a missing value.
+//! - Parquet (`.parquet`, `.pq`): the same columns ([`super::parquet`]); a null is a missing
+//!   value, errors name the row.
 //! - MovieLens 100k `u.user`: `user|age|gender|occupation|zip_code`, no header.
 //! - MovieLens 1M `users.dat`: `user::gender::age::occupation::zip_code`, no header.
 //! - RecBole's atomic `.user` file: tab separated, typed header (`user_id:token\tage:token...`);
@@ -15,6 +18,7 @@ use std::path::{Path, PathBuf};
 
 use rustc_hash::FxHashMap;
 
+use super::layout::{Layout, find_column};
 use crate::dataset::{AUX_COLUMNS, is_aux_column};
 use crate::{Error, Result};
 
@@ -99,6 +103,9 @@ impl PeopleFile {
     }
 }
 
+/// A people file's rows: each with its line (or Parquet row) number and its fields as text.
+pub(crate) type NumberedRows = Vec<(u64, Vec<String>)>;
+
 /// Why an attribute may not be named `name` (one of the aux file's own columns).
 fn reserved(name: &str) -> String {
     format!(
@@ -128,8 +135,19 @@ pub fn movielens_people_beside(path: &Path) -> Option<PathBuf> {
 const MOVIELENS_100K: [&str; 4] = ["age", "gender", "occupation", "zip_code"];
 const MOVIELENS_1M: [&str; 4] = ["gender", "age", "occupation", "zip_code"];
 
-/// Reads a people file in whichever of the forms above it is.
+/// Reads a people file in whichever of the forms above it is, with the default layout.
 pub fn read(path: &Path) -> Result<PeopleFile> {
+    read_with(path, &Layout::default())
+}
+
+/// Reads a people file in whichever of the forms above it is; a generic CSV or Parquet file's
+/// user column and delimiter are as `layout` says.
+pub fn read_with(path: &Path, layout: &Layout) -> Result<PeopleFile> {
+    let user = layout.columns.user_column();
+    if super::parquet::is_parquet(path) {
+        let (header, rows) = super::parquet::people_rows(path)?;
+        return from_rows(path, Place::Rows, header, rows, user);
+    }
     let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
     let text = std::str::from_utf8(&bytes).map_err(|e| {
         let line = 1 + bytes[..e.valid_up_to()]
@@ -144,20 +162,20 @@ pub fn read(path: &Path) -> Result<PeopleFile> {
         return Err(Error::input(path, "the people file is empty"));
     }
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-    let mut rows = if name == "u.user" {
+    let (mut rows, user) = if name == "u.user" {
         let mut header = vec!["user".to_string()];
         header.extend(MOVIELENS_100K.iter().map(|s| s.to_string()));
         let mut rows = vec![(0, header)];
         rows.extend(split_lines(text, |l| l.split('|')));
-        rows
+        (rows, "user")
     } else if name == "users.dat" {
         let mut header = vec!["user".to_string()];
         header.extend(MOVIELENS_1M.iter().map(|s| s.to_string()));
         let mut rows = vec![(0, header)];
         rows.extend(split_lines(text, |l| l.split("::")));
-        rows
+        (rows, "user")
     } else if first.contains(":token") || first.contains(":float") {
-        split_lines(text, |l| l.split('\t'))
+        let rows = split_lines(text, |l| l.split('\t'))
             .map(|(line, fields)| {
                 if line == 1 {
                     let names = fields.iter().map(|f| recbole_name(f)).collect();
@@ -166,15 +184,49 @@ pub fn read(path: &Path) -> Result<PeopleFile> {
                     (line, fields)
                 }
             })
-            .collect()
+            .collect();
+        (rows, "user")
     } else {
-        csv_rows(path, text)?
+        (csv_rows(path, text, layout.delimiter_of(path))?, user)
     };
     if rows.is_empty() {
         return Err(Error::input(path, "the people file is empty"));
     }
     let (header_line, header) = rows.remove(0);
-    from_rows(path, header_line.max(1), header, rows)
+    from_rows(path, Place::Lines(header_line.max(1)), header, rows, user)
+}
+
+/// Where a people file's rows are: lines of a text file (the header's line given), or rows of
+/// a Parquet file (numbered from 1, the header not a row).
+#[derive(Clone, Copy)]
+enum Place {
+    Lines(u64),
+    Rows,
+}
+
+impl Place {
+    /// An error about the header.
+    fn header_error(self, path: &Path, message: String) -> Error {
+        match self {
+            Place::Lines(line) => Error::parse(path, line, message),
+            Place::Rows => Error::input(path, message),
+        }
+    }
+
+    /// An error about line or row `n`.
+    fn error(self, path: &Path, n: u64, message: String) -> Error {
+        match self {
+            Place::Lines(_) => Error::parse(path, n, message),
+            Place::Rows => Error::row(path, n, message),
+        }
+    }
+
+    fn first_at(self) -> &'static str {
+        match self {
+            Place::Lines(_) => "line",
+            Place::Rows => "row",
+        }
+    }
 }
 
 /// RecBole's `name:type` header field without its type; `user_id` is the user column.
@@ -204,9 +256,10 @@ where
         })
 }
 
-fn csv_rows(path: &Path, text: &str) -> Result<Vec<(u64, Vec<String>)>> {
+fn csv_rows(path: &Path, text: &str, delimiter: u8) -> Result<NumberedRows> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
+        .delimiter(delimiter)
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
@@ -227,22 +280,21 @@ fn csv_rows(path: &Path, text: &str) -> Result<Vec<(u64, Vec<String>)>> {
 
 fn from_rows(
     path: &Path,
-    header_line: u64,
+    place: Place,
     header: Vec<String>,
-    rows: Vec<(u64, Vec<String>)>,
+    rows: NumberedRows,
+    user_column: &str,
 ) -> Result<PeopleFile> {
     for (k, name) in header.iter().enumerate() {
         if name.is_empty() {
-            return Err(Error::parse(
+            return Err(place.header_error(
                 path,
-                header_line,
                 format!("column {}: empty header (every column needs a name)", k + 1),
             ));
         }
         if let Some(j) = header[..k].iter().position(|n| n == name) {
-            return Err(Error::parse(
+            return Err(place.header_error(
                 path,
-                header_line,
                 format!(
                     "column {}: '{name}' is also the header of column {}",
                     k + 1,
@@ -252,27 +304,29 @@ fn from_rows(
         }
     }
     if let Some((k, name)) = header.iter().enumerate().find(|(_, n)| is_aux_column(n)) {
-        return Err(Error::parse(
+        return Err(place.header_error(
             path,
-            header_line,
             format!("column {} '{name}': {}", k + 1, reserved(name)),
         ));
     }
-    let Some(user) = header.iter().position(|n| n == "user") else {
-        return Err(Error::parse(
+    let Some(user) = find_column(&header, user_column) else {
+        let flag = if user_column == "user" {
+            String::new()
+        } else {
+            format!(" (--columns user={user_column})")
+        };
+        return Err(place.header_error(
             path,
-            header_line,
             format!(
-                "the header needs a 'user' column beside the attributes; found '{}'",
-                header.join(",")
+                "the header needs a '{user_column}' column{flag} beside the attributes; the columns are: {}",
+                header.join(", ")
             ),
         ));
     };
     if header.len() < 2 {
-        return Err(Error::parse(
+        return Err(place.header_error(
             path,
-            header_line,
-            "the header names no attribute beside 'user'",
+            format!("the header names no attribute beside '{user_column}'"),
         ));
     }
     let attribute_columns: Vec<usize> = (0..header.len()).filter(|&k| k != user).collect();
@@ -289,7 +343,7 @@ fn from_rows(
     let mut first_line: FxHashMap<String, u64> = FxHashMap::default();
     for (line, mut fields) in rows {
         if fields.len() != header.len() {
-            return Err(Error::parse(
+            return Err(place.error(
                 path,
                 line,
                 format!(
@@ -301,20 +355,22 @@ fn from_rows(
             ));
         }
         let id = std::mem::take(&mut fields[user]);
+        let name = &header[user];
         if id.is_empty() {
-            return Err(Error::parse(
+            return Err(place.error(
                 path,
                 line,
-                format!("column {} (user): empty user id", user + 1),
+                format!("column {} ({name}): empty user id", user + 1),
             ));
         }
         if let Some(first) = first_line.insert(id.clone(), line) {
-            return Err(Error::parse(
+            return Err(place.error(
                 path,
                 line,
                 format!(
-                    "column {} (user): user {id} is given twice; first at line {first}",
-                    user + 1
+                    "column {} ({name}): user {id} is given twice; first at {} {first}",
+                    user + 1,
+                    place.first_at()
                 ),
             ));
         }
