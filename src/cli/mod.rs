@@ -177,7 +177,9 @@ mod tests {
         );
         let e = error_of(&["deanon", "import", "x.csv"]);
         assert!(
-            e.starts_with("deanon: error: the following required arguments were not provided: --format <FORMAT>")
+            e.starts_with(
+                "deanon: error: the following required arguments were not provided: --output <OUTPUT>"
+            )
                 && e.ends_with("(see 'deanon import --help')")
                 && !e.contains('\n'),
             "{e}"
