@@ -517,7 +517,7 @@ fn page(
             .map_or(String::new(), |(_, f)| f.clone())
     };
     let mut h = String::new();
-    let ok = audit.recommended.is_some();
+    let ok = audit.recommended.is_some() || super::released_words::meets(audit);
     let _ = write!(
         h,
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>deanon audit</title><style>{CSS}</style></head><body>"
@@ -529,6 +529,7 @@ fn page(
         if ok { " ok" } else { "" },
         escape(&audit.verdict)
     );
+    h.push_str(&super::released_words::section(audit));
     if let Some(rec) = &audit.recommended {
         let _ = write!(
             h,
@@ -543,8 +544,10 @@ fn page(
     );
 
     h.push_str(&knowledge_section(audit, &figure("knowledge-curve")));
-    let informed = audit.provenance.adversaries_know_policy;
-    if informed {
+    let informed = super::released_words::attacks_searched(audit);
+    if let Some(text) = super::released_words::threat_model(audit) {
+        h.push_str(&text);
+    } else if informed {
         let tuning = audit
             .policies
             .iter()

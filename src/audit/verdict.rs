@@ -104,24 +104,7 @@ pub fn verdict(audit: &Audit, _adversaries: &[Adversary]) -> String {
         }
         _ => s.push_str(" No candidate was audited."),
     }
-    let inferred = |p: &PolicyResult| {
-        p.inference.as_ref().map(|i| {
-            let r = &i.measured.all;
-            match r.risk {
-                Some(risk) => format!(
-                    "an inference risk of {} {} (members' secrets guessed right {}, the control's {})",
-                    pct1(risk),
-                    pct_ci(r.risk_ci),
-                    pct(r.main_accuracy),
-                    pct(r.control_accuracy)
-                ),
-                None => format!(
-                    "no measurable inference (the control's secrets are guessed right {} of the time)",
-                    pct(r.control_accuracy)
-                ),
-            }
-        })
-    };
+    let inferred = inference_words;
     if let Some(text) = audit.policies.first().and_then(inferred) {
         let _ = write!(s, " Linking reveals, released as it is: {text}.");
     }
@@ -151,6 +134,27 @@ pub fn verdict(audit: &Audit, _adversaries: &[Adversary]) -> String {
         );
     }
     s
+}
+
+/// What linking reveals under a policy, as a phrase ("an inference risk of 12.0% [...]"), if the
+/// inference test measured it.
+pub(super) fn inference_words(p: &PolicyResult) -> Option<String> {
+    p.inference.as_ref().map(|i| {
+        let r = &i.measured.all;
+        match r.risk {
+            Some(risk) => format!(
+                "an inference risk of {} {} (members' secrets guessed right {}, the control's {})",
+                pct1(risk),
+                pct_ci(r.risk_ci),
+                pct(r.main_accuracy),
+                pct(r.control_accuracy)
+            ),
+            None => format!(
+                "no measurable inference (the control's secrets are guessed right {} of the time)",
+                pct(r.control_accuracy)
+            ),
+        }
+    })
 }
 
 /// The knowledge the verdict assumes, in words: "8 of a person's entries (true, dates within
