@@ -588,7 +588,7 @@ def experiment(
 @_document("audit")
 def audit(
     ds: Dataset,
-    policies: _t.Sequence[str],
+    policies: _t.Sequence[str] = (),
     out: _t.Optional[_PathLike] = None,
     adversaries: _t.Optional[_PathLike] = None,
     target: _t.Optional[float] = None,
@@ -605,6 +605,9 @@ def audit(
     curve: _t.Optional[_t.Sequence[_t.Union[int, str]]] = None,
     assume_facts: _t.Optional[_t.Union[int, str]] = None,
     curve_tuning: _t.Optional[int] = None,
+    released: _t.Optional[_t.Union[_PathLike, Dataset]] = None,
+    key: _t.Optional[_PathLike] = None,
+    policy_known: _t.Optional[str] = None,
 ) -> _t.Dict[str, _t.Any]:
     """Audits ``ds`` before release (``deanon audit``): per-person risk under each candidate
     policy against a battery of adversaries (or those of the TOML file ``adversaries``),
@@ -621,8 +624,15 @@ def audit(
     the verdict assumes and the recommendation must hold at (``deanon audit --curve
     --assume-facts``).
 
+    ``released`` (a store, or a Dataset) with its ``key`` (``released_id,original_id``, as
+    ``deanon release`` writes it or a plain two-column CSV) audits that release, made elsewhere,
+    instead of ``policies`` (``deanon audit --released``): the adversaries are blind unless
+    ``policy_known`` states the policy it was made with; ``audit["released"]`` names the release
+    and says whether it meets the targets.
+
     >>> a = deanon.audit(ds, ["pseudonymize|sample:fraction=0.5"], sample=200)  # doctest: +SKIP
     >>> a["recommended"]  # doctest: +SKIP
+    >>> deanon.audit(ds, released="vendor.deanon", key="vendor-key.csv")["released"]  # doctest: +SKIP
     """
     with _tempfile.TemporaryDirectory(prefix="deanon-audit-") as scratch:
         data = ds.path
@@ -630,6 +640,12 @@ def audit(
             data = _Path(scratch) / "data.deanon"
             ds.save(data)
         folder = _Path(out) if out is not None else _Path(scratch) / "audit"
+        if isinstance(released, Dataset):
+            stored = released.path
+            if stored is None:
+                stored = _Path(scratch) / "released.deanon"
+                released.save(stored)
+            released = stored
         return _native.audit(
             _Path(data),
             folder,
@@ -649,6 +665,9 @@ def audit(
             curve=None if curve is None else ",".join(str(k) for k in curve),
             assume_facts=None if assume_facts is None else str(assume_facts),
             curve_tuning=curve_tuning,
+            released=None if released is None else _Path(released),
+            key=None if key is None else _Path(key),
+            policy_known=policy_known,
         )
 
 

@@ -153,6 +153,9 @@ def audit(
     curve: Optional[str] = None,
     assume_facts: Optional[str] = None,
     curve_tuning: Optional[int] = None,
+    released: Optional[Path_] = None,
+    key: Optional[Path_] = None,
+    policy_known: Optional[str] = None,
 ) -> Dict[str, Any]: ...
 def cohort(
     data: NativeDataset,

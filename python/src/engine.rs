@@ -669,15 +669,17 @@ pub fn experiment(
     })
 }
 
-/// Audits the store at `data` into `out` (`deanon audit`): audit.json as a dict. Parameters
-/// left out take [`AuditParams::default`]'s values.
+/// Audits the store at `data` into `out` (`deanon audit`): audit.json as a dict; with
+/// `released` (and its `key`, and `policy_known` if stated) a release made elsewhere instead of
+/// `policies` (`deanon audit --released`). Parameters left out take [`AuditParams::default`]'s
+/// values.
 ///
 /// [`AuditParams::default`]: deanon::audit::AuditParams
 #[pyfunction]
 #[pyo3(signature = (data, out, policies, adversaries=None, target=None, sample=None, draws=None,
     everyone=false, resume=false, seed=None, naive=false, tuning=None, threads=None,
     sensitive_items=None, sensitive_attribute=None, target_inference_risk=None, curve=None,
-    assume_facts=None, curve_tuning=None))]
+    assume_facts=None, curve_tuning=None, released=None, key=None, policy_known=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn audit<'py>(
     py: Python<'py>,
@@ -700,8 +702,12 @@ pub fn audit<'py>(
     curve: Option<String>,
     assume_facts: Option<String>,
     curve_tuning: Option<usize>,
+    released: Option<PathBuf>,
+    key: Option<PathBuf>,
+    policy_known: Option<String>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let inference = sensitive_of(sensitive_items, sensitive_attribute)?;
+    let released = released_of(released, key, policy_known)?;
     let d = deanon::audit::AuditParams::default();
     let curve = match curve {
         Some(text) => deanon::audit::curve::parse_points(&text).map_err(to_py)?,
@@ -732,6 +738,13 @@ pub fn audit<'py>(
         curve,
         assume_facts,
         curve_tuning: curve_tuning.unwrap_or(d.curve_tuning),
+        // A release made elsewhere has no policy to measure the epsilon of.
+        epsilon_canaries: if released.is_some() {
+            0
+        } else {
+            d.epsilon_canaries
+        },
+        released,
         ..d
     };
     let audit = detached(py, threads, move || {
@@ -746,6 +759,38 @@ pub fn audit<'py>(
     })?
     .expect("a local audit always answers");
     to_python(py, &audit)
+}
+
+/// `deanon audit --released REL --key KEY [--policy-known SPEC]` as the audit's parameters: the
+/// key and the stated policy need the release, and the release its key.
+fn released_of(
+    released: Option<PathBuf>,
+    key: Option<PathBuf>,
+    policy_known: Option<String>,
+) -> PyResult<Option<deanon::audit::ReleasedInput>> {
+    let needs = |name: &'static str, message: &str| {
+        to_py(deanon::Error::Parameter {
+            name,
+            message: message.to_string(),
+        })
+    };
+    match (released, key) {
+        (Some(release), Some(key)) => Ok(Some(deanon::audit::ReleasedInput {
+            release,
+            key,
+            policy_known,
+        })),
+        (Some(_), None) => Err(needs("key", "key: released needs its key")),
+        (None, Some(_)) => Err(needs(
+            "key",
+            "key is the key of released: give released too",
+        )),
+        (None, None) if policy_known.is_some() => Err(needs(
+            "policy_known",
+            "policy_known states the policy of released: give released too",
+        )),
+        (None, None) => Ok(None),
+    }
 }
 
 /// What a published statement about a group reveals (`deanon cohort`): the report as a dict.
