@@ -71,6 +71,13 @@ impl FileRoles {
         }
     }
 
+    /// Inputs all named by `role` (a flag given several times).
+    pub fn inputs<'a>(self, role: &str, paths: impl IntoIterator<Item = &'a Path>) -> Self {
+        paths
+            .into_iter()
+            .fold(self, |roles, p| roles.input(role, p))
+    }
+
     /// An output, named by `role` in messages.
     pub fn output(mut self, role: &str, path: &Path) -> Self {
         self.outputs.push((role.to_string(), path.to_path_buf()));

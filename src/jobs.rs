@@ -605,6 +605,13 @@ pub fn audit(
                 .and_then(|r| r.policy_known.as_deref())
                 .and_then(crate::release::Policy::file_of),
         )
+        .inputs(
+            "--policy",
+            params
+                .policies
+                .iter()
+                .filter_map(|p| crate::release::Policy::file_of(p)),
+        )
         .output_folder("-o", dir, crate::audit::FOLDER_WRITES)
         .check()?;
     let mut params = params.clone();

@@ -42,6 +42,7 @@ pub mod metrics;
 pub mod pairs_file;
 pub mod plot;
 pub mod progress;
+pub mod provenance;
 pub mod release;
 pub mod rng;
 pub mod search;

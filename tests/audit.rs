@@ -422,7 +422,8 @@ fn an_informed_audit_refuses_the_policy_a_blind_audit_recommends() {
 
 /// Today's (policy-blind) audit, committed as a fixture from the binary of commit 628a0fd: the
 /// same numbers, risk.csv byte for byte. Its intervals (`*_ci` and the verdict's) were
-/// regenerated when they became Wilson's score intervals; nothing else in it changed.
+/// regenerated when they became Wilson's score intervals, and the verdict gained its sentence on
+/// singling out; nothing else in it changed.
 #[test]
 fn a_naive_audit_reproduces_the_blind_audit_of_earlier_versions() {
     let dir = tempdir();

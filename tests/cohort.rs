@@ -476,3 +476,71 @@ fn membership_of_the_cohort_is_inferred_against_people_held_out() {
     assert!((f("risk") - risk).abs() < 1e-12, "{i}");
     assert!(f("risk") > 0.6, "{i}");
 }
+
+/// The table says what the JSON holds, in words that agree with each other: "singles out" is
+/// the cell-size rule alone (the count is below the minimum cell), never a claim that linking
+/// fails, and each inference figure is a count of right guesses out of the people scored.
+#[test]
+fn the_table_words_agree_with_the_computed_values() {
+    let dir = tempdir();
+    let store = view_log(dir.path());
+    for (min_cell, singles_out) in [("10", true), ("2", false)] {
+        let json = dir.path().join(format!("w{min_cell}.json"));
+        let table = ok(&[
+            "cohort",
+            s(&store),
+            "--item",
+            "xmas",
+            "--streak",
+            "1",
+            "--min-cell",
+            min_cell,
+            "-o",
+            s(&json),
+        ]);
+        let r = read_json(&json);
+        assert_eq!(r["singles_out"], singles_out);
+        let size = r["cohort_size"].as_u64().unwrap();
+        let line = table.lines().find(|l| l.starts_with("cohort:")).unwrap();
+        let want = if singles_out {
+            format!(
+                "cohort: {size} of 12 people; below the minimum cell {min_cell}: the count alone singles its members out"
+            )
+        } else {
+            format!(
+                "cohort: {size} of 12 people; at or above the minimum cell {min_cell}: a cell-size rule lets it be published, which does not stop the linking measured below"
+            )
+        };
+        assert!(line.starts_with(&want), "{line}");
+        assert!(!table.contains("does not single out"), "{table}");
+        let i = &r["inference"];
+        let line = table.lines().find(|l| l.starts_with("inference")).unwrap();
+        let group = |accuracy: &str, people: &str, meeting: &str| {
+            let n = i[people].as_u64().unwrap();
+            let a = i[accuracy].as_f64().unwrap();
+            format!(
+                "right for {} of {n} ({a:.3}; {} meeting the statement)",
+                (a * n as f64).round() as u64,
+                i[meeting]
+            )
+        };
+        let main = group("main_accuracy", "members", "members_meeting_statement");
+        let control = group(
+            "control_accuracy",
+            "non_members",
+            "non_members_meeting_statement",
+        );
+        assert!(
+            line.contains(&format!(
+                "people in the data {main}; people held out of it {control}"
+            )),
+            "{line}"
+        );
+        // The groups are half people who meet the statement, half who do not.
+        assert_eq!(
+            2 * i["members_meeting_statement"].as_u64().unwrap(),
+            i["members"].as_u64().unwrap(),
+            "{i}"
+        );
+    }
+}

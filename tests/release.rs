@@ -294,6 +294,11 @@ fn bad_policies_are_clear_errors() {
         ("blur:radius=2", "unknown release step"),
         ("sample:fraction=1.5", "fraction"),
         ("sample:fraction=0", "nobody"),
+        // The value as written, not Rust's `Some("decade")`.
+        (
+            "date-coarsen:to=decade",
+            "needs to=week, to=month or to=year, got to=decade",
+        ),
     ] {
         let out = dir.path().join("x.deanon");
         let err = fails(&[
@@ -307,6 +312,10 @@ fn bad_policies_are_clear_errors() {
             s(&dir.path().join("x.csv")),
         ]);
         assert!(err.contains(words), "{policy}: {err}");
+        assert!(
+            !err.contains("Some(") && !err.contains("None"),
+            "{policy}: {err}"
+        );
         assert!(!out.exists());
     }
 }

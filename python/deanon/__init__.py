@@ -19,6 +19,7 @@ engine's message (naming the row, file or parameter).
 
 # Only the API is public: modules and helpers go by private names, so that
 # ``[n for n in dir(deanon) if not n.startswith("_")]`` is ``__all__``'s public names.
+import functools as _functools
 import os as _os
 import tempfile as _tempfile
 import typing as _t
@@ -83,6 +84,59 @@ def _document(table: _t.Optional[str], extra: _t.Sequence[str] = ()):
         return function
 
     return document
+
+
+def _renamed(**renames: _t.Optional[_t.Tuple[str, str]]):
+    """Keeps the keywords of an earlier release working for one more: each old name in
+    ``renames`` is taken as its new name, the command line's (``(new, "--flag")``), with a
+    DeprecationWarning; an old name mapped to ``None`` changed nothing and is dropped, with the
+    warning."""
+
+    def wrap(function):
+        @_functools.wraps(function)
+        def call(*args, **kwargs):
+            for old, new in renames.items():
+                if old not in kwargs:
+                    continue
+                value = kwargs.pop(old)
+                name = f"{function.__name__}()"
+                if new is None:
+                    why = f"{old}= changes nothing"
+                elif new[0] in kwargs:
+                    raise TypeError(
+                        f"{name} got {old}= and {new[0]}=: {old}= is the old name of {new[0]}="
+                    )
+                else:
+                    kwargs[new[0]] = value
+                    why = f"{old}= is now {new[0]}= (the command line's {new[1]})"
+                _warnings.warn(
+                    f"{name}: {why}; {old}= will stop working in the next release",
+                    DeprecationWarning,
+                    stacklevel=2,
+                )
+            return function(*args, **kwargs)
+
+        return call
+
+    return wrap
+
+
+def _policy_text(policy) -> str:
+    """A policy as the engine takes it: a spec, or the path of a ``.toml`` file (a str or a
+    path-like)."""
+    if isinstance(policy, (str, _os.PathLike)):
+        return _os.fspath(policy)
+    raise TypeError(
+        f"a policy is a spec or the path of a .toml file (str or path-like), got {type(policy).__name__}"
+    )
+
+
+def _policy_list(policies) -> _t.List[str]:
+    """Policies as the engine takes them: one policy (a spec or a file, never read as a list of
+    its characters) or an iterable of them."""
+    if isinstance(policies, (str, _os.PathLike)):
+        return [_policy_text(policies)]
+    return [_policy_text(p) for p in policies]
 
 
 # pandas before 3.0 parses floats to the nearest value only when asked; 3.0 always does.
@@ -210,26 +264,35 @@ class Dataset:
 
     @_document("release")
     def release(
-        self, policy: str, seed: _t.Optional[int] = None, threads: _t.Optional[int] = None
+        self,
+        policy: _t.Union[str, _os.PathLike],
+        seed: _t.Optional[int] = None,
+        threads: _t.Optional[int] = None,
     ) -> _t.Tuple["Dataset", _pd.DataFrame]:
-        """Applies a release policy (``deanon release --policy``): the released data set and
-        its key, a DataFrame ``released_id, original_id`` (it names people: keep it private).
+        """Applies a release policy (``deanon release --policy``: a spec, or the path of a
+        ``.toml`` file of ``[[step]]`` tables): the released data set and its key, a DataFrame
+        ``released_id, original_id`` (it names people: keep it private).
 
         >>> released, key = ds.release("pseudonymize|date-noise:days=7", seed=1)  # doctest: +SKIP
         """
-        native, (released, original) = self._native.release(policy, seed=seed, threads=threads)
+        native, (released, original) = self._native.release(
+            _policy_text(policy), seed=seed, threads=threads
+        )
         key = _pd.DataFrame({"released_id": released, "original_id": original}, dtype=object)
         return Dataset(native), key
 
     @_document("utility")
     def utility(
-        self, policy: str, seed: _t.Optional[int] = None, threads: _t.Optional[int] = None
+        self,
+        policy: _t.Union[str, _os.PathLike],
+        seed: _t.Optional[int] = None,
+        threads: _t.Optional[int] = None,
     ) -> _t.Dict[str, _t.Any]:
         """What a policy costs (``deanon release --utility``), as a dict.
 
         >>> ds.utility("pseudonymize|sample:fraction=0.5")["rmse_cost"]  # doctest: +SKIP
         """
-        return self._native.utility(policy, seed=seed, threads=threads)
+        return self._native.utility(_policy_text(policy), seed=seed, threads=threads)
 
     def fingerprint(self) -> str:
         """A checksum of the content: equal fingerprints, equal data sets.
@@ -397,6 +460,7 @@ def _attack_parameters() -> _t.List[str]:
     return lines
 
 
+@_renamed(resamples=("bootstrap", "--bootstrap"))
 @_document("attack", _attack_parameters())
 def attack(
     release: Dataset,
@@ -404,7 +468,7 @@ def attack(
     key: _t.Optional[_pd.DataFrame] = None,
     algorithm: _t.Optional[str] = None,
     item_map: _t.Optional[_pd.DataFrame] = None,
-    resamples: _t.Optional[int] = None,
+    bootstrap: _t.Optional[int] = None,
     informed: bool = False,
     threads: _t.Optional[int] = None,
     **parameters: float,
@@ -421,7 +485,7 @@ def attack(
     Columns of ``aux`` other than its own are attributes the adversary knows (as
     :func:`sample_aux` writes them). ``informed=True`` is the adversary who knows the release's published policy (recorded in
     the release): the aux facts are mapped into the release's representation and rho0, d0 and
-    the tolerances widened by the policy's noise (``deanon attack --informed``). ``resamples``
+    the tolerances widened by the policy's noise (``deanon attack --informed``). ``bootstrap``
     is ``--bootstrap``, which only :func:`infer` reads (the rates' intervals need no
     resampling). The other keyword arguments are the algorithms' parameters (listed
     below); an unknown one is an error naming it.
@@ -438,16 +502,17 @@ def attack(
         item_map=_frames.pairs(item_map, "aux_item", "release_item", "the item map"),
         algorithm=algorithm,
         parameters=parameters,
-        resamples=resamples,
+        bootstrap=bootstrap,
         informed=informed,
         threads=threads,
         **_aux_columns(aux),
     )
     for w in warnings:
-        _warnings.warn(w, stacklevel=2)
+        _warnings.warn(w, stacklevel=3)
     return _pd.DataFrame(cols), summary
 
 
+@_renamed(resamples=("bootstrap", "--bootstrap"))
 @_document("infer", _attack_parameters())
 def infer(
     release: Dataset,
@@ -457,7 +522,7 @@ def infer(
     sensitive_items: _t.Optional[_t.Sequence[str]] = None,
     sensitive_attribute: _t.Optional[str] = None,
     algorithm: _t.Optional[str] = None,
-    resamples: _t.Optional[int] = None,
+    bootstrap: _t.Optional[int] = None,
     informed: bool = False,
     threads: _t.Optional[int] = None,
     **parameters: float,
@@ -472,7 +537,7 @@ def infer(
     linked as :func:`attack` links it (same ``algorithm``, ``informed`` and parameters) and the
     secret read off the linked record. The dict holds ``members``, ``non_members``,
     ``baseline_accuracy``, ``main_accuracy``, ``control_accuracy``, ``risk`` = (main - control)
-    / (1 - control) and ``risk_ci`` (a 95% bootstrap interval of ``resamples`` resamples), the
+    / (1 - control) and ``risk_ci`` (a 95% bootstrap interval of ``bootstrap`` resamples), the
     same over named matches (``named``), what else is
     learned (``learned``) and the attack's summary (``attack``).
 
@@ -493,16 +558,17 @@ def infer(
         sensitive_attribute=sensitive_attribute,
         algorithm=algorithm,
         parameters=parameters,
-        resamples=resamples,
+        bootstrap=bootstrap,
         informed=informed,
         threads=threads,
         **_aux_columns(aux),
     )
     for w in warnings:
-        _warnings.warn(w, stacklevel=2)
+        _warnings.warn(w, stacklevel=3)
     return report
 
 
+@_renamed(resamples=None)
 @_document("unicity")
 def unicity(
     ds: Dataset,
@@ -511,7 +577,6 @@ def unicity(
     date_tol: _t.Optional[int] = None,
     sample: _t.Optional[int] = None,
     draws: _t.Optional[int] = None,
-    resamples: _t.Optional[int] = None,
     seed: _t.Optional[int] = None,
     threads: _t.Optional[int] = None,
     attributes: _t.Optional[_t.Sequence[str]] = None,
@@ -522,8 +587,7 @@ def unicity(
     data holds), dates matched within ``date_tol`` days, over ``sample`` people (None:
     everyone). With ``attributes`` (names of the people table's columns) the adversary also
     knows those, and points 0 means the attributes alone. The command's columns;
-    ``unicity_lo``, ``unicity_hi``: the 95% Wilson score interval over people. ``resamples`` is
-    accepted and changes nothing (the interval needs no resampling).
+    ``unicity_lo``, ``unicity_hi``: the 95% Wilson score interval over people.
 
     >>> deanon.unicity(ds, points=[2, 4], sample=500)  # doctest: +SKIP
     """
@@ -535,7 +599,6 @@ def unicity(
             date_tol=date_tol,
             sample=sample,
             draws=draws,
-            resamples=resamples,
             seed=seed,
             threads=threads,
             attributes=None if attributes is None else list(attributes),
@@ -563,35 +626,41 @@ def sparsity(
     return _pd.DataFrame(_native.sparsity(ds._native, sample=sample, seed=seed, threads=threads))
 
 
+@_renamed(config_path=("config", "CONFIG"), out=("output", "--output"))
 def experiment(
-    config_path: _PathLike,
-    out: _PathLike,
+    config: _PathLike,
+    output: _PathLike,
     resume: bool = False,
     data: _t.Optional[_PathLike] = None,
     threads: _t.Optional[int] = None,
 ) -> _pd.DataFrame:
-    """Runs an experiment config (``deanon experiment CONFIG -o OUT``) and returns its
-    results.csv as a DataFrame (also written to ``out`` with the plots).
+    """Runs an experiment config (``deanon experiment CONFIG --output OUTPUT``) and returns its
+    results.csv as a DataFrame (also written to ``output`` with the plots).
 
     >>> results = deanon.experiment("experiments/smoke.toml", "smoke-out")  # doctest: +SKIP
     """
     _native.experiment(
-        _Path(config_path),
-        _Path(out),
+        _Path(config),
+        _Path(output),
         resume=resume,
         data=None if data is None else _Path(data),
         threads=threads,
     )
-    return _read_csv(_Path(out) / "results.csv")
+    return _read_csv(_Path(output) / "results.csv")
 
 
+#: What errors call a data set in memory, which :func:`audit` saves to a temporary store.
+_IN_MEMORY = "ds (the Dataset given, in memory)"
+
+
+@_renamed(target=("target_risk", "--target-risk"), out=("output", "--output"))
 @_document("audit")
 def audit(
     ds: Dataset,
-    policies: _t.Sequence[str] = (),
-    out: _t.Optional[_PathLike] = None,
+    policies: _t.Union[str, _os.PathLike, _t.Sequence[_t.Union[str, _os.PathLike]]] = (),
+    output: _t.Optional[_PathLike] = None,
     adversaries: _t.Optional[_PathLike] = None,
-    target: _t.Optional[float] = None,
+    target_risk: _t.Optional[float] = None,
     sample: _t.Optional[int] = None,
     draws: _t.Optional[int] = None,
     everyone: bool = False,
@@ -605,6 +674,8 @@ def audit(
     curve: _t.Optional[_t.Sequence[_t.Union[int, str]]] = None,
     assume_facts: _t.Optional[_t.Union[int, str]] = None,
     curve_tuning: _t.Optional[int] = None,
+    epsilon_canaries: _t.Optional[int] = None,
+    resume: bool = False,
     released: _t.Optional[_t.Union[_PathLike, Dataset]] = None,
     key: _t.Optional[_PathLike] = None,
     policy_known: _t.Optional[str] = None,
@@ -612,8 +683,11 @@ def audit(
     """Audits ``ds`` before release (``deanon audit``): per-person risk under each candidate
     policy against a battery of adversaries (or those of the TOML file ``adversaries``),
     unicity, utility cost, and the policy recommended for re-identification at most
-    ``target``. Returns audit.json as a dict; with ``out`` the report (report.html, plots,
-    and risk.csv, mode 0600) stays there, without it the files go to a temporary folder.
+    ``target_risk``. ``policies`` is one policy or a list of them, each a spec or the path of
+    a ``.toml`` file of ``[[step]]`` tables (``--policy``). Returns audit.json as a dict; with
+    ``output`` the report (report.html, plots, and risk.csv, mode 0600) stays there (and
+    ``resume=True`` finishes an interrupted audit there), without it the files go to a
+    temporary folder.
     The adversaries know each published policy and choose their strongest attack on other
     people (``tuning`` of them per policy); ``naive=True`` runs the policy-blind battery with
     the default attack instead (``deanon audit --naive``). ``sensitive_items`` (item ids) or
@@ -622,7 +696,9 @@ def audit(
     ``curve`` (entries known, e.g. ``[1, 2, 4, 8, "all"]``; ``curve_tuning`` tuning people per
     point) is the knowledge curve, ``assume_facts`` (a point of it, 8 by default) the knowledge
     the verdict assumes and the recommendation must hold at (``deanon audit --curve
-    --assume-facts``).
+    --assume-facts``); ``epsilon_canaries`` (0: off) sizes each policy's measured epsilon.
+    The keywords are the command's flags; ``target=`` and ``out=`` are the old names of
+    ``target_risk=`` and ``output=`` (deprecated).
 
     ``released`` (a store, or a Dataset) with its ``key`` (``released_id,original_id``, as
     ``deanon release`` writes it or a plain two-column CSV) audits that release, made elsewhere,
@@ -630,16 +706,16 @@ def audit(
     ``policy_known`` states the policy it was made with; ``audit["released"]`` names the release
     and says whether it meets the targets.
 
-    >>> a = deanon.audit(ds, ["pseudonymize|sample:fraction=0.5"], sample=200)  # doctest: +SKIP
+    >>> a = deanon.audit(ds, "pseudonymize|sample:fraction=0.5", sample=200)  # doctest: +SKIP
     >>> a["recommended"]  # doctest: +SKIP
     >>> deanon.audit(ds, released="vendor.deanon", key="vendor-key.csv")["released"]  # doctest: +SKIP
     """
     with _tempfile.TemporaryDirectory(prefix="deanon-audit-") as scratch:
-        data = ds.path
+        data, data_name = ds.path, None
         if data is None:
-            data = _Path(scratch) / "data.deanon"
+            data, data_name = _Path(scratch) / "data.deanon", _IN_MEMORY
             ds.save(data)
-        folder = _Path(out) if out is not None else _Path(scratch) / "audit"
+        folder = _Path(output) if output is not None else _Path(scratch) / "audit"
         if isinstance(released, Dataset):
             stored = released.path
             if stored is None:
@@ -649,12 +725,13 @@ def audit(
         return _native.audit(
             _Path(data),
             folder,
-            list(policies),
+            _policy_list(policies),
             adversaries=None if adversaries is None else _Path(adversaries),
-            target=_float(target),
+            target_risk=_float(target_risk),
             sample=sample,
             draws=draws,
             everyone=everyone,
+            resume=resume,
             seed=seed,
             naive=naive,
             tuning=tuning,
@@ -665,6 +742,8 @@ def audit(
             curve=None if curve is None else ",".join(str(k) for k in curve),
             assume_facts=None if assume_facts is None else str(assume_facts),
             curve_tuning=curve_tuning,
+            epsilon_canaries=epsilon_canaries,
+            data_name=data_name,
             released=None if released is None else _Path(released),
             key=None if key is None else _Path(key),
             policy_known=policy_known,

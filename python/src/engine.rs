@@ -1,5 +1,5 @@
-//! The engine's answers for Python: aux sampling, the attack, unicity, sparsity, experiments, the
-//! audit and cohorts, through the library's in-memory jobs (`deanon::jobs`). Parameters go
+//! The engine's answers for Python: aux sampling, the attack, unicity, sparsity, experiments and
+//! cohorts (the audit: [`crate::audit`]), through the library's in-memory jobs (`deanon::jobs`). Parameters go
 //! through the library's checked types, so a bad value gives the library's message; a parameter
 //! left out (`None`) takes the library's default (its `defaults` modules and `Default` impls,
 //! the command line's defaults), and [`defaults`] tells Python what those are.
@@ -258,7 +258,7 @@ pub fn defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     )?;
     let attack = &entries![
         "algorithm" => AttackParams::defaults().algorithm().name(),
-        "resamples" => deanon::inference::RESAMPLES,
+        "bootstrap" => deanon::inference::RESAMPLES,
     ];
     table("attack", attack)?;
     table("infer", attack)?;
@@ -286,11 +286,12 @@ pub fn defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     table(
         "audit",
         &entries![
-            "target" => audit.target_risk,
+            "target_risk" => audit.target_risk,
             "sample" => audit.sample,
             "draws" => audit.draws,
             "seed" => audit.seed,
             "tuning" => audit.tuning,
+            "epsilon_canaries" => audit.epsilon_canaries,
         ],
     )?;
     let cohort = deanon::cohort::CohortParams::new(deanon::cohort::Statement::Times {
@@ -312,11 +313,11 @@ pub fn defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
 }
 
 /// Attacks a release (`deanon attack`): `(columns of MATCHES.csv, the summary as a dict,
-/// warnings)`. `resamples` is accepted as `deanon attack` accepts `--bootstrap`, and read by
+/// warnings)`. `bootstrap` is accepted as `deanon attack` accepts `--bootstrap`, and read by
 /// nothing: the rates take Wilson's score interval.
 #[pyfunction]
 #[pyo3(signature = (release, aux_id, item, rating=None, date=None, true_user=None, count=None,
-    key=None, item_map=None, algorithm=None, parameters=None, resamples=None, informed=false,
+    key=None, item_map=None, algorithm=None, parameters=None, bootstrap=None, informed=false,
     threads=None, attributes=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn attack<'py>(
@@ -332,13 +333,13 @@ pub fn attack<'py>(
     item_map: Option<Pairs>,
     algorithm: Option<&str>,
     parameters: Option<&Bound<'py, PyDict>>,
-    resamples: Option<usize>,
+    bootstrap: Option<usize>,
     informed: bool,
     threads: Option<usize>,
     attributes: Option<Vec<(String, Vec<Option<String>>)>>,
 ) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyAny>, Vec<String>)> {
     let params = attack_params(algorithm, parameters)?;
-    let _ = resamples;
+    let _ = bootstrap;
     let aux = aux_records(
         aux_id,
         item,
@@ -402,7 +403,7 @@ fn aux_records<'py>(
 #[pyfunction]
 #[pyo3(signature = (release, original, aux_id, item, key, rating=None, date=None, true_user=None,
     count=None, sensitive_items=None, sensitive_attribute=None, algorithm=None, parameters=None,
-    resamples=None, informed=false, threads=None, attributes=None))]
+    bootstrap=None, informed=false, threads=None, attributes=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn infer<'py>(
     py: Python<'py>,
@@ -419,13 +420,13 @@ pub fn infer<'py>(
     sensitive_attribute: Option<String>,
     algorithm: Option<&str>,
     parameters: Option<&Bound<'py, PyDict>>,
-    resamples: Option<usize>,
+    bootstrap: Option<usize>,
     informed: bool,
     threads: Option<usize>,
     attributes: Option<Vec<(String, Vec<Option<String>>)>>,
 ) -> PyResult<(Bound<'py, PyAny>, Vec<String>)> {
     let params = attack_params(algorithm, parameters)?;
-    let resamples = resamples.unwrap_or(deanon::inference::RESAMPLES);
+    let resamples = bootstrap.unwrap_or(deanon::inference::RESAMPLES);
     let sensitive = sensitive_of(sensitive_items, sensitive_attribute)?.ok_or_else(|| {
         invalid(
             "give exactly one of sensitive_items (item ids) and sensitive_attribute (an attribute name)",
@@ -469,7 +470,7 @@ fn informed_error(e: deanon::Error) -> deanon::Error {
 
 /// The secret Python names: `sensitive_items` (item ids) or `sensitive_attribute`; `None` for
 /// neither, an error for both or an empty list.
-fn sensitive_of(
+pub(crate) fn sensitive_of(
     items: Option<Vec<String>>,
     attribute: Option<String>,
 ) -> PyResult<Option<deanon::inference::Sensitive>> {
@@ -544,13 +545,12 @@ fn matches_columns<'py>(
 /// Unicity (`deanon unicity`): the command's CSV columns (`knowledge`, `points`, `date_tol`,
 /// `people`, `draws`, `unique` as text and int64, `unicity`, `unicity_lo`, `unicity_hi` as
 /// float64, NaN where blank, `attributes` as text). Parameters left out take [`UnicityParams::default`]'s values
-/// (`knowledge` empty: every kind the data holds). `resamples` is accepted and read by nothing:
-/// the intervals are Wilson score intervals, which need no resampling.
+/// (`knowledge` empty: every kind the data holds).
 ///
 /// [`UnicityParams::default`]: deanon::dataset::unicity::UnicityParams
 #[pyfunction]
 #[pyo3(signature = (data, points=None, knowledge=None, date_tol=None, sample=None, draws=None,
-    resamples=None, seed=None, threads=None, attributes=None))]
+    seed=None, threads=None, attributes=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn unicity<'py>(
     py: Python<'py>,
@@ -560,13 +560,11 @@ pub fn unicity<'py>(
     date_tol: Option<u32>,
     sample: Option<usize>,
     draws: Option<usize>,
-    resamples: Option<usize>,
     seed: Option<u64>,
     threads: Option<usize>,
     attributes: Option<Vec<String>>,
 ) -> PyResult<Bound<'py, PyDict>> {
     use deanon::dataset::unicity::{Knowledge, UnicityParams, measure};
-    let _ = resamples;
     let d = UnicityParams::default();
     let knowledge = match knowledge {
         Some(names) => names
@@ -667,130 +665,6 @@ pub fn experiment(
     detached(py, threads, move || {
         deanon::jobs::experiment(&config, &out, resume, data.as_deref(), &Executor::Local)
     })
-}
-
-/// Audits the store at `data` into `out` (`deanon audit`): audit.json as a dict; with
-/// `released` (and its `key`, and `policy_known` if stated) a release made elsewhere instead of
-/// `policies` (`deanon audit --released`). Parameters left out take [`AuditParams::default`]'s
-/// values.
-///
-/// [`AuditParams::default`]: deanon::audit::AuditParams
-#[pyfunction]
-#[pyo3(signature = (data, out, policies, adversaries=None, target=None, sample=None, draws=None,
-    everyone=false, resume=false, seed=None, naive=false, tuning=None, threads=None,
-    sensitive_items=None, sensitive_attribute=None, target_inference_risk=None, curve=None,
-    assume_facts=None, curve_tuning=None, released=None, key=None, policy_known=None))]
-#[allow(clippy::too_many_arguments)]
-pub fn audit<'py>(
-    py: Python<'py>,
-    data: PathBuf,
-    out: PathBuf,
-    policies: Vec<String>,
-    adversaries: Option<PathBuf>,
-    target: Option<f64>,
-    sample: Option<usize>,
-    draws: Option<usize>,
-    everyone: bool,
-    resume: bool,
-    seed: Option<u64>,
-    naive: bool,
-    tuning: Option<usize>,
-    threads: Option<usize>,
-    sensitive_items: Option<Vec<String>>,
-    sensitive_attribute: Option<String>,
-    target_inference_risk: Option<f64>,
-    curve: Option<String>,
-    assume_facts: Option<String>,
-    curve_tuning: Option<usize>,
-    released: Option<PathBuf>,
-    key: Option<PathBuf>,
-    policy_known: Option<String>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let inference = sensitive_of(sensitive_items, sensitive_attribute)?;
-    let released = released_of(released, key, policy_known)?;
-    let d = deanon::audit::AuditParams::default();
-    let curve = match curve {
-        Some(text) => deanon::audit::curve::parse_points(&text).map_err(to_py)?,
-        None => d.curve.clone(),
-    };
-    let assume_facts = match assume_facts {
-        Some(text) => deanon::audit::curve::KnownFacts::parse(&text).ok_or_else(|| {
-            to_py(deanon::Error::Parameter {
-                name: "assume_facts",
-                message: format!(
-                    "assume_facts takes a whole number of entries of at least 1 or 'all', got '{text}'"
-                ),
-            })
-        })?,
-        None => d.assume_facts,
-    };
-    let params = deanon::audit::AuditParams {
-        policies,
-        target_risk: target.unwrap_or(d.target_risk),
-        sample: sample.unwrap_or(d.sample),
-        draws: draws.unwrap_or(d.draws),
-        everyone,
-        seed: seed.unwrap_or(d.seed),
-        naive,
-        tuning: tuning.unwrap_or(d.tuning),
-        inference,
-        target_inference_risk,
-        curve,
-        assume_facts,
-        curve_tuning: curve_tuning.unwrap_or(d.curve_tuning),
-        // A release made elsewhere has no policy to measure the epsilon of.
-        epsilon_canaries: if released.is_some() {
-            0
-        } else {
-            d.epsilon_canaries
-        },
-        released,
-        ..d
-    };
-    let audit = detached(py, threads, move || {
-        deanon::jobs::audit(
-            &data,
-            &params,
-            adversaries.as_deref(),
-            &out,
-            resume,
-            &Executor::Local,
-        )
-    })?
-    .expect("a local audit always answers");
-    to_python(py, &audit)
-}
-
-/// `deanon audit --released REL --key KEY [--policy-known SPEC]` as the audit's parameters: the
-/// key and the stated policy need the release, and the release its key.
-fn released_of(
-    released: Option<PathBuf>,
-    key: Option<PathBuf>,
-    policy_known: Option<String>,
-) -> PyResult<Option<deanon::audit::ReleasedInput>> {
-    let needs = |name: &'static str, message: &str| {
-        to_py(deanon::Error::Parameter {
-            name,
-            message: message.to_string(),
-        })
-    };
-    match (released, key) {
-        (Some(release), Some(key)) => Ok(Some(deanon::audit::ReleasedInput {
-            release,
-            key,
-            policy_known,
-        })),
-        (Some(_), None) => Err(needs("key", "key: released needs its key")),
-        (None, Some(_)) => Err(needs(
-            "key",
-            "key is the key of released: give released too",
-        )),
-        (None, None) if policy_known.is_some() => Err(needs(
-            "policy_known",
-            "policy_known states the policy of released: give released too",
-        )),
-        (None, None) => Ok(None),
-    }
 }
 
 /// What a published statement about a group reveals (`deanon cohort`): the report as a dict.

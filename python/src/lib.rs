@@ -4,6 +4,7 @@
 //! rayon pool) and converts the answer back. The pandas side (which column becomes which
 //! array) lives in the pure-Python package `deanon` (python/deanon/), which wraps this module.
 
+mod audit;
 mod columns;
 mod convert;
 mod dataset;
@@ -29,7 +30,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(engine::unicity, m)?)?;
     m.add_function(wrap_pyfunction!(engine::sparsity, m)?)?;
     m.add_function(wrap_pyfunction!(engine::experiment, m)?)?;
-    m.add_function(wrap_pyfunction!(engine::audit, m)?)?;
+    m.add_function(wrap_pyfunction!(audit::audit, m)?)?;
     m.add_function(wrap_pyfunction!(engine::cohort, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -283,15 +283,22 @@ targets = 100
 algorithm = ["scoreboard-rh"]
 """
     )
-    results = deanon.experiment(config, tmp_path / "out")
+    results = deanon.experiment(config, output=tmp_path / "out")
     assert len(results) == 2 and sorted(results["items"]) == [2, 4]
     pd.testing.assert_frame_equal(results, deanon._read_csv(tmp_path / "out" / "results.csv"))
+    with pytest.warns(DeprecationWarning) as warned:
+        again = deanon.experiment(config_path=config, out=tmp_path / "again")
+    assert sorted(str(w.message).split(";")[0] for w in warned) == [
+        "experiment(): config_path= is now config= (the command line's CONFIG)",
+        "experiment(): out= is now output= (the command line's --output)",
+    ]
+    pd.testing.assert_frame_equal(again, results)
 
 
 def test_audit_of_a_dataframe(tmp_path):
     ds = deanon.generate("movielens-like", users=400, seed=4)
     df = ds.to_pandas()
-    audit = deanon.audit(deanon.Dataset.from_pandas(df), ["pseudonymize|sample:fraction=0.5"], out=tmp_path / "audit", sample=100, draws=1)
+    audit = deanon.audit(deanon.Dataset.from_pandas(df), ["pseudonymize|sample:fraction=0.5"], output=tmp_path / "audit", sample=100, draws=1)
     assert "recommended" in audit and audit["target_risk"] == 0.09
     assert (tmp_path / "audit" / "report.html").exists()
     assert stat.S_IMODE((tmp_path / "audit" / "risk.csv").stat().st_mode) == 0o600
@@ -306,9 +313,13 @@ def test_audit_with_sensitive_items_equals_the_command_line(tmp_path):
     cli("audit", tmp_path / "d.deanon", "--policy", "pseudonymize|sample:fraction=0.5", "--sample", 100,
         "--draws", 1, "--sensitive-items", tmp_path / "s.txt", "-o", tmp_path / "cli")
     audit = deanon.audit(deanon.Dataset.open(tmp_path / "d.deanon"), ["pseudonymize|sample:fraction=0.5"],
-                         out=tmp_path / "py", sample=100, draws=1, sensitive_items=items)
+                         output=tmp_path / "py", sample=100, draws=1, sensitive_items=items)
     assert all(p["inference"]["control_held_out"] == 100 for p in audit["policies"])
-    assert_same_json(audit, tmp_path / "cli" / "audit.json")
+    # The command line read the items from a file, which its provenance names; Python gave a list.
+    cli_audit = json.loads((tmp_path / "cli" / "audit.json").read_text())
+    assert [f["role"] for f in cli_audit["provenance"]["inputs"]] == ["data", "sensitive items"]
+    cli_audit["provenance"]["inputs"].pop()
+    assert audit == cli_audit
 
 
 def test_audit_curve_and_assumed_knowledge_equal_the_command_line(tmp_path):
@@ -317,7 +328,7 @@ def test_audit_curve_and_assumed_knowledge_equal_the_command_line(tmp_path):
     cli("audit", tmp_path / "d.deanon", "--policy", "pseudonymize|sample:fraction=0.5", "--sample", 100,
         "--draws", 1, "--curve", "1,4,all", "--assume-facts", "4", "--curve-tuning", 50, "-o", tmp_path / "cli")
     audit = deanon.audit(deanon.Dataset.open(tmp_path / "d.deanon"), ["pseudonymize|sample:fraction=0.5"],
-                         out=tmp_path / "py", sample=100, draws=1, curve=[1, 4, "all"], assume_facts=4,
+                         output=tmp_path / "py", sample=100, draws=1, curve=[1, 4, "all"], assume_facts=4,
                          curve_tuning=50)
     assert audit["assumed_facts"] == 4
     assert [c["facts"] for c in audit["policies"][0]["curve"]][:3] == [1, 4, "all"]
@@ -335,7 +346,7 @@ def test_audit_of_a_release_made_elsewhere_equals_the_command_line(tmp_path):
     cli("audit", tmp_path / "d.deanon", "--released", tmp_path / "r.deanon", "--key", tmp_path / "k.csv",
         "--policy-known", POLICY, *flags, "-o", tmp_path / "cli")
     audit = deanon.audit(deanon.Dataset.open(tmp_path / "d.deanon"), released=tmp_path / "r.deanon",
-                         key=tmp_path / "k.csv", policy_known=POLICY, out=tmp_path / "py", sample=100,
+                         key=tmp_path / "k.csv", policy_known=POLICY, output=tmp_path / "py", sample=100,
                          draws=1, curve=[2, 8], tuning=50)
     assert audit["released"]["file"] == "r.deanon" and audit["released"]["policy"] == "stated"
     assert [p["policy"] for p in audit["policies"]] == ["r.deanon"]
@@ -350,6 +361,8 @@ def test_audit_of_a_release_made_elsewhere_equals_the_command_line(tmp_path):
         deanon.audit(ds, released=tmp_path / "r.deanon", sample=100)
     with pytest.raises(deanon.DeanonError, match="alone"):
         deanon.audit(ds, ["pseudonymize"], released=tmp_path / "r.deanon", key=tmp_path / "k.csv")
+    with pytest.raises(deanon.DeanonError, match="epsilon"):
+        deanon.audit(ds, released=tmp_path / "r.deanon", key=tmp_path / "k.csv", epsilon_canaries=500)
 
 
 def test_cohort_equals_the_command_line(tmp_path):
@@ -453,10 +466,10 @@ COMMANDS = {
     "from_pandas": (deanon.Dataset.from_pandas, "import", {}),
     "generate": (deanon.generate, "generate", {}),
     "sample_aux": (deanon.sample_aux, "aux", {}),
-    "attack": (deanon.attack, "attack", {"resamples": "bootstrap"}),
-    "infer": (deanon.infer, "infer", {"resamples": "bootstrap"}),
-    "unicity": (deanon.unicity, "unicity", {"resamples": None}),
-    "audit": (deanon.audit, "audit", {"target": "target-risk"}),
+    "attack": (deanon.attack, "attack", {}),
+    "infer": (deanon.infer, "infer", {}),
+    "unicity": (deanon.unicity, "unicity", {}),
+    "audit": (deanon.audit, "audit", {}),
     "cohort": (deanon.cohort, "cohort", {}),
     "sparsity": (deanon.sparsity, "sparsity", {}),
     "release": (deanon.Dataset.release, "release", {}),
@@ -612,3 +625,112 @@ def test_dp_needs_the_declared_catalogue_and_scale():
     assert released.num_records == 2 and len(key) == 2
     with pytest.raises(deanon.DeanonError, match="rating_scale"):
         deanon.Dataset.from_pandas(df, rating_scale="5..1:1")
+
+
+def cli_arguments(command):
+    """The flags (``--name``) and positional arguments (``<NAME>``) of ``deanon COMMAND --help``."""
+    out = subprocess.run([str(BIN), command, "--help"], check=True, capture_output=True, text=True).stdout
+    flags = {f"--{m}" for m in re.findall(r"^\s+(?:-[a-zA-Z], )?--([a-z0-9-]+)", out, re.M)}
+    arguments = out.split("Arguments:")[1].split("Options:")[0] if "Arguments:" in out else ""
+    return flags | set(re.findall(r"^\s+(<[A-Z_]+>)", arguments, re.M))
+
+
+# Each Python function, its command, and the keywords whose flag is not ``--`` + the keyword with
+# dashes: the data passed first is the command's positional argument; the rest, each with why.
+KEYWORD_FLAGS = [
+    (deanon.Dataset.from_pandas, "import", {"df": "<PATH>"}),  # a DataFrame for the CSV file
+    (deanon.Dataset.release, "release", {}),
+    (deanon.Dataset.utility, "release", {}),
+    (deanon.generate, "generate", {}),
+    # Python says yes to a kind of fact where the command's flag says no.
+    (deanon.sample_aux, "aux", {"ds": "<DATA>", "dates": "--no-dates", "ratings": "--no-ratings"}),
+    (deanon.attack, "attack", {"release": "<RELEASE>"}),
+    (deanon.infer, "infer", {"release": "<RELEASE>"}),
+    (deanon.unicity, "unicity", {"ds": "<DATA>"}),
+    (deanon.sparsity, "sparsity", {"ds": "<DATA>"}),
+    (deanon.experiment, "experiment", {"config": "<CONFIG>"}),
+    # One policy or a list of them, where the command takes --policy once per policy.
+    (deanon.audit, "audit", {"ds": "<DATA>", "policies": "--policy"}),
+    # `from` is a Python keyword.
+    (deanon.cohort, "cohort", {"ds": "<DATA>", "from_date": "--from", "to_date": "--to"}),
+]
+
+
+def test_every_keyword_is_its_commands_flag():
+    for function, command, exceptions in KEYWORD_FLAGS:
+        known = cli_arguments(command)
+        assert "--threads" in known, command
+        for name, parameter in inspect.signature(function).parameters.items():
+            if name in ("self", "cls") or parameter.kind is inspect.Parameter.VAR_KEYWORD:
+                continue
+            flag = exceptions.get(name, "--" + name.replace("_", "-"))
+            assert flag in known, f"{function.__qualname__}({name}=): no {flag} in `deanon {command} --help`"
+        # The exceptions name keywords that exist (a renamed keyword drops its exception).
+        assert set(exceptions) <= set(inspect.signature(function).parameters), function.__qualname__
+    # attack's and infer's other keywords are the attack parameters, each a flag.
+    for name, *_ in deanon._native.attack_parameters():
+        assert "--" + name.replace("_", "-") in cli_arguments("attack"), name
+
+
+def test_the_old_keywords_still_work_with_a_deprecation_warning(world, tmp_path):
+    original = deanon.Dataset.open(world / "orig.deanon")
+    released = deanon.Dataset.open(world / "rel.deanon")
+    aux = pd.read_csv(world / "aux.csv")
+    key = pd.read_csv(world / "key.csv", dtype=str)
+    with pytest.warns(DeprecationWarning, match=r"resamples= is now bootstrap= \(the command line's --bootstrap\)"):
+        deanon.attack(released, aux, key=key, resamples=10)
+    with pytest.warns(DeprecationWarning, match="resamples= changes nothing"):
+        old = deanon.unicity(original, points=[1], sample=50, resamples=5)
+    pd.testing.assert_frame_equal(old, deanon.unicity(original, points=[1], sample=50))
+    settings = dict(sample=40, draws=1, curve=[1], assume_facts=1, tuning=20, curve_tuning=20, epsilon_canaries=0)
+    with pytest.warns(DeprecationWarning) as warned:
+        old = deanon.audit(original, "sample:fraction=0.5", target=0.2, out=tmp_path / "old", **settings)
+    assert sorted(str(w.message) for w in warned) == [
+        "audit(): out= is now output= (the command line's --output); out= will stop working in the next release",
+        "audit(): target= is now target_risk= (the command line's --target-risk); target= will stop working in the next release",
+    ]
+    assert all(w.filename == __file__ for w in warned), "the warning points at the caller"
+    new = deanon.audit(original, "sample:fraction=0.5", target_risk=0.2, output=tmp_path / "new", **settings)
+    assert old["target_risk"] == new["target_risk"] == 0.2
+    assert old["policies"] == new["policies"]
+    with pytest.raises(TypeError, match="target= is the old name of target_risk="):
+        deanon.audit(original, "pseudonymize", target=0.1, target_risk=0.2)
+
+
+def test_one_policy_string_or_file_is_taken_wherever_policies_are(tmp_path):
+    ds = deanon.generate("movielens-like", users=300, seed=3)
+    settings = dict(sample=40, draws=1, curve=[1], assume_facts=1, tuning=20, curve_tuning=20, epsilon_canaries=0)
+    # Not a list of one-letter policies ("unknown release step 'd'"): one policy.
+    one = deanon.audit(ds, "date-coarsen:to=year", **settings)
+    assert [p["policy"] for p in one["policies"]] == ["pseudonymize", "date-coarsen:to=year"]
+    assert one == deanon.audit(ds, ["date-coarsen:to=year"], **settings) | {"provenance": one["provenance"]}
+    # A policy file, as a path or as text, alone or in a list, recorded by its steps.
+    example = ROOT / "experiments" / "policy-example.toml"
+    spec = "sample:fraction=0.5|date-coarsen:to=month|rating-noise:scale=1,dist=uniform|rare-items:min_support=5"
+    for policies in [example, str(example), [example], ("date-drop", example)]:
+        audited = deanon.audit(ds, policies, **settings)
+        assert spec in [p["policy"] for p in audited["policies"]], policies
+    released, key = ds.release(example, seed=2)
+    assert released.info()["policy"] == spec
+    assert released.fingerprint() == ds.release(spec, seed=2)[0].fingerprint()
+    assert ds.utility(example, seed=2) == ds.utility(spec, seed=2)
+    with pytest.raises(TypeError, match="a policy is a spec or the path of a .toml file"):
+        deanon.audit(ds, [0.5], **settings)
+
+
+def test_errors_name_what_the_caller_gave_never_a_temporary_store_nor_debug_output():
+    ds = deanon.generate("movielens-like", users=300, seed=3)
+    released, _ = ds.release("sample:fraction=0.5", seed=1)
+    with pytest.raises(deanon.DeanonError) as error:
+        deanon.audit(released, "pseudonymize", sample=20)
+    message = str(error.value)
+    assert message.startswith("ds (the Dataset given, in memory): is a release"), message
+    assert "deanon-audit-" not in message and "data.deanon" not in message, message
+    with pytest.raises(deanon.DeanonError) as error:
+        ds.release("date-coarsen:to=decade", seed=1)
+    assert str(error.value) == (
+        "invalid argument: step 'date-coarsen' needs to=week, to=month or to=year, got to=decade"
+    )
+    with pytest.raises(deanon.DeanonError, match=r"got to=decade$") as error:
+        deanon.audit(ds, "date-coarsen:to=decade", sample=20)
+    assert "Some(" not in str(error.value)

@@ -7,6 +7,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::AuditParams;
 use super::adversary::Adversary;
 use super::measure::Arena;
 use super::risk::Target;
@@ -224,12 +225,14 @@ pub(super) fn measure(
         vec![&[], names]
     };
     let mut curve = Vec::new();
+    let n = kinds.len() * points.len();
     for (j, (attributes, &facts)) in kinds
         .iter()
         .flat_map(|a| points.iter().map(move |p| (a, p)))
         .enumerate()
     {
         let adversary = adversary(facts, attributes);
+        super::measure::announce("knowledge curve point", j, n, &adversary);
         let Some(m) = arena.measure(&adversary, seed_of(j), format!("{label}/{j}"))? else {
             return Ok(None);
         };
@@ -245,6 +248,18 @@ pub(super) fn measure(
         });
     }
     Ok(Some(curve))
+}
+
+/// The adversaries an audit measures per policy: the battery's, then the curve's points, alone
+/// and, on data with a people table, with the attributes (none without a curve or `--naive`).
+pub(super) fn adversaries_per_policy(original: &Dataset, params: &AuditParams) -> usize {
+    let kinds = if original.people().names().is_empty() {
+        1
+    } else {
+        2
+    };
+    let curve = if params.naive { 0 } else { params.curve.len() };
+    params.adversaries.len() + kinds * curve
 }
 
 /// The points of `curve` that the verdict judges: with attributes when the data has them

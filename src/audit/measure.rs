@@ -42,6 +42,12 @@ pub(super) struct Arena<'a> {
     pub tuning_people: usize,
 }
 
+/// Names on the audit's bar the adversary about to be measured: the `k`-th (from 0) of `n` of
+/// its `kind` ("adversary", "knowledge curve point").
+pub(super) fn announce(kind: &str, k: usize, n: usize, adversary: &Adversary) {
+    crate::progress::stage(|| format!("{kind} {}/{n}: {}", k + 1, adversary.name));
+}
+
 impl Arena<'_> {
     /// Measures `adversary` with draws from `aux_seed`; `label` names its attacks. `None` in the
     /// cluster processes other than 0.
@@ -157,6 +163,7 @@ impl Arena<'_> {
                 aux_seed,
             ),
         };
+        crate::progress::stage_done();
         Ok(Some(Measured {
             result,
             attack,

@@ -26,11 +26,11 @@ pub mod report;
 mod results;
 pub mod risk;
 pub mod search;
+pub mod three_tests;
 mod verdict;
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Instant;
 
 use crate::atomic_file::write_json;
 use crate::dataset::unicity;
@@ -116,6 +116,9 @@ pub struct AuditParams {
     pub curve_tuning: usize,
     /// Canaries of each policy's measured epsilon (0: not measured).
     pub epsilon_canaries: usize,
+    /// How the audit was started (the command line), named in the report's provenance; not
+    /// part of what the audit measures, so a resumed audit need not give the same.
+    pub invocation: Option<String>,
     /// A release made elsewhere, audited instead of candidate policies (none: the audit
     /// releases the data under each policy itself).
     pub released: Option<ReleasedInput>,
@@ -140,6 +143,7 @@ impl Default for AuditParams {
             assume_facts: KnownFacts::Count(defaults::ASSUME_FACTS),
             curve_tuning: defaults::CURVE_TUNING,
             epsilon_canaries: defaults::EPSILON_CANARIES,
+            invocation: None,
             released: None,
         }
     }
@@ -200,13 +204,15 @@ impl AuditParams {
             ));
         }
         let mut policies = vec![("pseudonymize".to_string(), Policy::default())];
-        for spec in &self.policies {
-            let policy = Policy::parse(spec)
-                .map_err(|e| Error::InvalidArgument(format!("policy '{spec}': {e}")))?;
-            if policies.iter().any(|(s, _)| s == spec) {
+        for arg in &self.policies {
+            let (spec, policy) = Policy::from_arg_with_spec(arg).map_err(|e| match e {
+                Error::InvalidArgument(m) => Error::InvalidArgument(format!("policy '{arg}': {m}")),
+                e => e,
+            })?;
+            if policies.iter().any(|(s, _)| *s == spec) {
                 continue;
             }
-            policies.push((spec.clone(), policy));
+            policies.push((spec, policy));
         }
         Ok(policies)
     }
@@ -223,7 +229,7 @@ pub fn run(
     resume: bool,
     executor: &Executor,
 ) -> Result<Option<Audit>> {
-    let started = Instant::now();
+    let run = crate::provenance::Run::now(params.invocation.as_deref().unwrap_or("deanon audit"));
     let policies = params.check()?;
     let original = store::open(data)?;
     if original.is_pseudonymized() {
@@ -307,6 +313,11 @@ pub fn run(
         original.has_attributes(),
         params.target_risk,
     );
+    three_tests::fill(
+        &mut results,
+        params.target_risk,
+        params.target_inference_risk,
+    );
     let (recommended, closest) =
         recommend(&results, params.target_risk, params.target_inference_risk);
     // A release made elsewhere is the only one: it meets the targets or not, and nothing is
@@ -316,6 +327,7 @@ pub fn run(
         None => (recommended, closest, None),
     };
     let mut audit = Audit {
+        schema_version: results::SCHEMA_VERSION,
         assumed_facts: (!params.naive && !params.curve.is_empty()).then_some(params.assume_facts),
         target_risk: params.target_risk,
         target_inference_risk: params.target_inference_risk,
@@ -345,6 +357,7 @@ pub fn run(
             adversaries_know_policy: !params.naive
                 && given.as_ref().is_none_or(|g| g.knows_policy()),
             tuning: if params.naive { 0 } else { params.tuning },
+            inputs: input_files(data, params)?,
         },
     };
     audit.verdict = match &given {
@@ -359,14 +372,9 @@ pub fn run(
         &parts,
         &dir.join("risk.csv"),
     )?;
-    // Everything but the time taken is the same for a seed whatever the thread count: the time
-    // is in the report's provenance alone.
-    report::write(
-        &audit,
-        &params.adversaries,
-        started.elapsed().as_secs_f64(),
-        dir,
-    )?;
+    // Everything but the command and the times is the same for a seed whatever the thread
+    // count: those are in the report's provenance alone.
+    report::write(&audit, &params.adversaries, &run, dir)?;
     Ok(Some(audit))
 }
 
@@ -412,6 +420,28 @@ fn settings(
     }
 }
 
+/// The files the audit reads, named, sized and hashed for its provenance.
+fn input_files(data: &Path, params: &AuditParams) -> Result<Vec<crate::provenance::InputFile>> {
+    let mut inputs = vec![crate::provenance::InputFile::of("data", data)?];
+    if let Some(f) = &params.adversaries_file {
+        inputs.push(crate::provenance::InputFile::of("adversaries", f)?);
+    }
+    // Sensitive items given as a list (Python, the demo) come from no file.
+    if let Some(crate::inference::Sensitive::Items { source, .. }) = &params.inference
+        && source.is_file()
+    {
+        inputs.push(crate::provenance::InputFile::of("sensitive items", source)?);
+    }
+    if let Some(r) = &params.released {
+        inputs.push(crate::provenance::InputFile::of("released", &r.release)?);
+        inputs.push(crate::provenance::InputFile::of("key", &r.key)?);
+        if let Some(file) = r.policy_known.as_deref().and_then(Policy::file_of) {
+            inputs.push(crate::provenance::InputFile::of("policy known", file)?);
+        }
+    }
+    Ok(inputs)
+}
+
 /// Audits each policy of `policies`, or reads back its part file from an earlier run of this
 /// audit (checked: a part of another policy or other data is an error).
 fn audit_all(
@@ -424,12 +454,14 @@ fn audit_all(
 ) -> Result<Vec<Part>> {
     let writer = executor.is_writer();
     let (people, others) = sampled_people(original, params);
-    let bar = crate::progress::bar(policies.len() as u64, "policies audited");
+    let steps = curve::adversaries_per_policy(original, params);
+    let bar = crate::progress::stages((policies.len() * steps) as u64, "auditing");
     let mut parts = Vec::new();
     for (k, (spec, policy)) in policies.iter().enumerate() {
+        crate::progress::stage_group(format!("policy {}/{} {spec}:", k + 1, policies.len()));
         if let Some(part) = load_part(&layout.part(k), spec, original.num_records())? {
             parts.push(part);
-            bar.inc(1);
+            bar.inc(steps as u64);
             continue;
         }
         let sample = Sample {
@@ -441,14 +473,12 @@ fn audit_all(
             None => audit_policy(original, params, (k, spec, policy), &sample, executor)?,
         };
         let Some(part) = part else {
-            bar.inc(1);
             continue;
         };
         if writer {
             write_private_json(&layout.part(k), &part)?;
         }
         parts.push(part);
-        bar.inc(1);
     }
     bar.finish_and_clear();
     Ok(parts)

@@ -102,6 +102,7 @@ pub(super) fn measure(
     let mut used: Vec<Candidate> = Vec::new();
     for (a, adversary) in params.adversaries.iter().enumerate() {
         let label = format!("audit/{index}/{a}");
+        measure::announce("adversary", a, params.adversaries.len(), adversary);
         let Some(m) = arena.measure(adversary, adversary_seed(params.seed, a), label)? else {
             return Ok(None);
         };
@@ -153,6 +154,7 @@ pub(super) fn measure(
             assumed: None,
             holds_up_to: None,
             measured_epsilon: None,
+            tests: None,
         },
         rows,
     }))
@@ -365,16 +367,22 @@ fn inference_adversary(params: &AuditParams, results: &[AdversaryResult]) -> Opt
 fn risk_summary(original: &Dataset, people: &[risk::PersonRisk]) -> RiskSummary {
     let n = people.len();
     let mean = (n > 0).then(|| people.iter().map(|p| p.risk).sum::<f64>() / n as f64);
-    let by = |key: &dyn Fn(u32) -> f64| -> Vec<Option<f64>> {
+    // Each decile's mean risk and its Wilson interval (a mean of shares in [0, 1]).
+    let by = |key: &dyn Fn(u32) -> f64| -> (Vec<Option<f64>>, Vec<Option<[f64; 2]>>) {
         let mut order: Vec<(f64, f64)> = people.iter().map(|p| (key(p.person), p.risk)).collect();
         order.sort_by(|a, b| a.0.total_cmp(&b.0));
         (0..10)
             .map(|d| {
-                let group = &order[d * n / 10..(d + 1) * n / 10];
-                (!group.is_empty())
-                    .then(|| group.iter().map(|g| g.1).sum::<f64>() / group.len() as f64)
+                let group: Vec<f64> = order[d * n / 10..(d + 1) * n / 10]
+                    .iter()
+                    .map(|g| g.1)
+                    .collect();
+                (
+                    (!group.is_empty()).then(|| group.iter().sum::<f64>() / group.len() as f64),
+                    crate::interval::wilson_mean(&group),
+                )
             })
-            .collect()
+            .unzip()
     };
     let activity = |r: u32| original.record(r).len() as f64;
     let rarity = |r: u32| {
@@ -387,6 +395,7 @@ fn risk_summary(original: &Dataset, people: &[risk::PersonRisk]) -> RiskSummary 
         supports.sort_unstable();
         supports.get(supports.len() / 2).copied().unwrap_or(0) as f64
     };
+    let (activity, rarity) = (by(&activity), by(&rarity));
     let mut histogram = vec![0usize; 10];
     for p in people {
         histogram[((p.risk * 10.0) as usize).min(9)] += 1;
@@ -395,8 +404,10 @@ fn risk_summary(original: &Dataset, people: &[risk::PersonRisk]) -> RiskSummary 
         mean,
         share_at_least_half: (n > 0)
             .then(|| people.iter().filter(|p| p.risk >= 0.5).count() as f64 / n as f64),
-        by_activity_decile: by(&activity),
-        by_rarity_decile: by(&rarity),
+        by_activity_decile: activity.0,
+        by_activity_decile_ci: activity.1,
+        by_rarity_decile: rarity.0,
+        by_rarity_decile_ci: rarity.1,
         histogram,
     }
 }

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::released::PolicyKnown;
 use super::report::escape;
-use super::verdict::{assumed_words, inference_words, pct_ci, pct1};
+use super::verdict::{assumed_words, inference_words, pct_ci, pct1, singling_out};
 use super::{Audit, ReleasedSummary};
 
 /// Whether the audit is of a release made elsewhere that meets the targets.
@@ -77,6 +77,9 @@ pub fn verdict(audit: &Audit) -> String {
         },
         pct1(audit.target_risk)
     );
+    if let Some(text) = singling_out(p) {
+        s.push_str(&text);
+    }
     if let Some(text) = inference_words(p) {
         let _ = write!(s, " Linking reveals: {text}.");
     }

@@ -101,8 +101,14 @@ pub struct RiskSummary {
     pub share_at_least_half: Option<f64>,
     /// Mean risk by decile of activity (entries per person), lightest first.
     pub by_activity_decile: Vec<Option<f64>>,
+    /// The 95% Wilson interval of each activity decile's mean risk.
+    #[serde(default)]
+    pub by_activity_decile_ci: Vec<Option<[f64; 2]>>,
     /// Mean risk by decile of taste rarity (median supp(i) of a person's items), rarest first.
     pub by_rarity_decile: Vec<Option<f64>>,
+    /// The 95% Wilson interval of each rarity decile's mean risk.
+    #[serde(default)]
+    pub by_rarity_decile_ci: Vec<Option<[f64; 2]>>,
     /// People per risk bin [0, 0.1), [0.1, 0.2), ..., [0.9, 1.0].
     pub histogram: Vec<usize>,
 }
@@ -154,6 +160,9 @@ pub struct PolicyResult {
     /// at this value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub measured_epsilon: Option<crate::epsilon::Measurement>,
+    /// The three tests of anonymisation, each against its target.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tests: Option<super::three_tests::ThreeTests>,
 }
 
 impl PolicyResult {
@@ -225,11 +234,21 @@ pub struct Provenance {
     /// Tuning people per policy (0 with `--naive`).
     #[serde(default)]
     pub tuning: usize,
+    /// The files the audit read: the data, and the adversaries and sensitive items when given.
+    #[serde(default)]
+    pub inputs: Vec<crate::provenance::InputFile>,
 }
+
+/// The version of audit.json's layout (docs/audit.schema.json): raised when a field changes
+/// meaning or goes away, not when one is added.
+pub const SCHEMA_VERSION: u32 = 1;
 
 /// audit.json.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Audit {
+    /// The layout's version ([`SCHEMA_VERSION`]; 0: written before versions were kept).
+    #[serde(default)]
+    pub schema_version: u32,
     /// The entries of a person the verdict assumes an adversary knows (null with `--naive`,
     /// whose verdict assumes the battery alone).
     #[serde(default)]

@@ -104,6 +104,15 @@ pub fn verdict(audit: &Audit, _adversaries: &[Adversary]) -> String {
         }
         _ => s.push_str(" No candidate was audited."),
     }
+    if let Some(p) = audit
+        .recommended
+        .as_deref()
+        .or(audit.closest.as_deref())
+        .and_then(find)
+        && let Some(text) = singling_out(p)
+    {
+        s.push_str(&text);
+    }
     let inferred = inference_words;
     if let Some(text) = audit.policies.first().and_then(inferred) {
         let _ = write!(s, " Linking reveals, released as it is: {text}.");
@@ -155,6 +164,32 @@ pub(super) fn inference_words(p: &PolicyResult) -> Option<String> {
             ),
         }
     })
+}
+
+/// The singling-out test of `p` in a sentence, when it was judged: how many people 2 points of
+/// their released data isolate, and whether that passes the target.
+pub(super) fn singling_out(p: &PolicyResult) -> Option<String> {
+    let t = p.tests.as_ref()?;
+    let j = &t.singling_out;
+    let figure = j.figure?;
+    let verdict = match (j.passes, j.target) {
+        (Some(true), Some(target)) => {
+            format!("it passes the singling-out test (target {})", pct1(target))
+        }
+        (Some(false), Some(target)) => format!(
+            "it fails the singling-out test (target {}): whoever knows two such points of theirs can isolate their record",
+            pct1(target)
+        ),
+        _ => "no target was set for singling out".to_string(),
+    };
+    Some(format!(
+        " Under {}, {} points of a person's released data ({}) single out {} {}: {verdict}.",
+        p.policy,
+        super::three_tests::SINGLING_OUT_POINTS,
+        t.singling_out_knowledge.as_deref().unwrap_or("as released"),
+        pct1(figure),
+        pct_ci(j.ci)
+    ))
 }
 
 /// The knowledge the verdict assumes, in words: "8 of a person's entries (true, dates within

@@ -60,9 +60,8 @@ impl AttackArgs {
                 for w in &report.warnings {
                     eprintln!("deanon: warning: {w}");
                 }
-                if !quiet {
-                    print!("{}", report.summary.to_text());
-                }
+                let written = [Some(job.output.as_path()), job.summary.as_deref()];
+                super::print_result(&report.summary.to_text(), written.into_iter().flatten());
             }
             None if !quiet => eprintln!("done; process 0 writes the outputs"),
             None => {}

@@ -11,7 +11,8 @@ use super::cluster::ClusterArgs;
 pub struct AuditArgs {
     /// The original data (not a release).
     data: PathBuf,
-    /// A candidate release policy (repeat for several); the baseline, pseudonymization
+    /// A candidate release policy (repeat for several): steps joined with '|' (see `deanon
+    /// release --help`), or a .toml file of [[step]] tables; the baseline, pseudonymization
     /// only, is always audited.
     #[arg(long = "policy", value_name = "SPEC")]
     policies: Vec<String>,
@@ -98,7 +99,7 @@ pub struct AuditArgs {
 }
 
 impl AuditArgs {
-    pub fn run(self, quiet: bool) -> anyhow::Result<()> {
+    pub fn run(self) -> anyhow::Result<()> {
         let inference = deanon::inference::Sensitive::from_flags(
             self.sensitive_items.as_deref(),
             self.sensitive_attribute.as_deref(),
@@ -126,6 +127,7 @@ impl AuditArgs {
             naive: self.naive,
             tuning: self.tuning,
             epsilon_canaries: self.epsilon_canaries,
+            invocation: Some(deanon::provenance::command_line()),
             released: self.released.map(|release| deanon::audit::ReleasedInput {
                 release,
                 key: self.key.expect("clap requires --key with --released"),
@@ -141,9 +143,7 @@ impl AuditArgs {
             self.resume,
             &self.cluster.executor(),
         )?;
-        if let Some(audit) = audit
-            && !quiet
-        {
+        if let Some(audit) = audit {
             println!("{}", audit.verdict);
             println!(
                 "report: {}\nresults: audit.json, risk.csv (names people: mode 0600), plots (SVG and PNG) in {}",

@@ -59,7 +59,7 @@ pub struct AuxArgs {
 }
 
 impl AuxArgs {
-    pub fn run(self, quiet: bool) -> anyhow::Result<()> {
+    pub fn run(self) -> anyhow::Result<()> {
         let items = self.items;
         let params = AuxParams {
             targets: self.targets,
@@ -89,9 +89,7 @@ impl AuxArgs {
                 "deanon: warning: skipped {skipped} targets with fewer than {items} usable facts"
             );
         }
-        if !quiet {
-            eprintln!("wrote {written} aux records to {}", job.output.display());
-        }
+        eprintln!("wrote {written} aux records to {}", job.output.display());
         Ok(())
     }
 }

@@ -65,7 +65,7 @@ pub struct CohortArgs {
 }
 
 impl CohortArgs {
-    pub fn run(self, quiet: bool) -> anyhow::Result<()> {
+    pub fn run(self) -> anyhow::Result<()> {
         let statement = Statement::from_options(
             self.item,
             self.streak,
@@ -84,9 +84,7 @@ impl CohortArgs {
         params.knowledge.draws = self.draws;
         params.knowledge.seed = self.seed;
         let (_, text) = deanon::jobs::cohort(&self.data, &params, &self.output, self.json)?;
-        if self.json || !quiet {
-            print!("{text}");
-        }
+        super::print_result(&text, [self.output.as_path()]);
         Ok(())
     }
 }

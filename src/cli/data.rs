@@ -72,7 +72,7 @@ fn parse_scale(text: &str) -> Result<deanon::dataset::RatingScale, String> {
 }
 
 impl ImportArgs {
-    pub fn run(self, quiet: bool) -> anyhow::Result<()> {
+    pub fn run(self) -> anyhow::Result<()> {
         let written = deanon::jobs::import(
             &self.path,
             self.format,
@@ -87,17 +87,15 @@ impl ImportArgs {
         for w in &written.warnings {
             eprintln!("deanon: warning: {w}");
         }
-        if !quiet {
-            eprintln!(
-                "imported {} entries of {} records and {} items into {}",
-                written.entries,
-                written.records,
-                written.items,
-                self.output.display()
-            );
-            if !written.attributes.is_empty() {
-                eprintln!("with the attributes {}", written.attributes.join(", "));
-            }
+        eprintln!(
+            "imported {} entries of {} records and {} items into {}",
+            written.entries,
+            written.records,
+            written.items,
+            self.output.display()
+        );
+        if !written.attributes.is_empty() {
+            eprintln!("with the attributes {}", written.attributes.join(", "));
         }
         Ok(())
     }
@@ -124,25 +122,21 @@ pub struct GenerateArgs {
 }
 
 impl GenerateArgs {
-    pub fn run(self, quiet: bool) -> anyhow::Result<()> {
+    pub fn run(self) -> anyhow::Result<()> {
         let mut params = GenerateParams::new(self.preset)
             .seed(self.seed)
             .attributes(!self.no_attributes);
         params.users = self.users;
         let written = deanon::jobs::generate(&params, &self.output)?;
-        if !quiet {
-            eprintln!(
-                "generated {} entries of {} records and {} items into {}",
-                written.entries,
-                written.records,
-                written.items,
-                self.output.display()
-            );
-            if let Some(title) = deanon::dataset::generate::seasonal_title(&params) {
-                eprintln!(
-                    "seasonal title (binged every day for weeks in December by a few): {title}"
-                );
-            }
+        eprintln!(
+            "generated {} entries of {} records and {} items into {}",
+            written.entries,
+            written.records,
+            written.items,
+            self.output.display()
+        );
+        if let Some(title) = deanon::dataset::generate::seasonal_title(&params) {
+            eprintln!("seasonal title (binged every day for weeks in December by a few): {title}");
         }
         Ok(())
     }
@@ -253,7 +247,7 @@ pub struct UnicityArgs {
 }
 
 impl UnicityArgs {
-    pub fn run(self, quiet: bool) -> anyhow::Result<()> {
+    pub fn run(self) -> anyhow::Result<()> {
         let params = UnicityParams {
             points: self.points,
             knowledge: self.knowledge,
@@ -267,9 +261,10 @@ impl UnicityArgs {
         for w in &warnings {
             eprintln!("deanon: warning: {w}");
         }
-        if !quiet {
-            print!("{}", deanon::dataset::unicity::to_text(&rows));
-        }
+        super::print_result(
+            &deanon::dataset::unicity::to_text(&rows),
+            [self.output.as_path()],
+        );
         Ok(())
     }
 }

@@ -23,7 +23,7 @@ pub struct ExperimentArgs {
 }
 
 impl ExperimentArgs {
-    pub fn run(self, quiet: bool) -> anyhow::Result<()> {
+    pub fn run(self) -> anyhow::Result<()> {
         for warning in deanon::jobs::experiment_warnings(&self.config)? {
             eprintln!("deanon: warning: {warning}");
         }
@@ -34,9 +34,7 @@ impl ExperimentArgs {
             self.data.as_deref(),
             &self.cluster.executor(),
         )?;
-        if !quiet {
-            print!("{summary}");
-        }
+        print!("{summary}");
         Ok(())
     }
 }

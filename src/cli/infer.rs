@@ -40,7 +40,7 @@ pub struct InferArgs {
 }
 
 impl InferArgs {
-    pub fn run(self, quiet: bool) -> anyhow::Result<()> {
+    pub fn run(self) -> anyhow::Result<()> {
         let params = self.attacker.params()?;
         let sensitive = Sensitive::from_flags(
             self.sensitive_items.as_deref(),
@@ -63,9 +63,8 @@ impl InferArgs {
         for w in &warnings {
             eprintln!("deanon: warning: {w}");
         }
-        if !quiet {
-            print!("{}", report.to_text());
-        }
+        let written = [Some(job.output.as_path()), job.per_person.as_deref()];
+        super::print_result(&report.to_text(), written.into_iter().flatten());
         Ok(())
     }
 }

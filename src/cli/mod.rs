@@ -20,7 +20,8 @@ use clap::{CommandFactory, Parser, Subcommand};
 #[derive(Parser)]
 #[command(name = "deanon", version, about, long_about = None)]
 pub struct Cli {
-    /// Print nothing but results and errors (no progress bars).
+    /// No progress bars: print only results (verdicts, summaries, the files written), warnings
+    /// and errors.
     #[arg(long, short, global = true)]
     pub quiet: bool,
     /// Worker threads (default: all cores). Results do not depend on it.
@@ -76,25 +77,40 @@ pub enum Command {
 }
 
 impl Command {
-    /// Runs the command; `quiet` leaves out what is not a result.
+    /// Runs the command. Every command prints its results (a verdict, a summary, the files it
+    /// wrote) whatever `quiet` says; `quiet` leaves out the rest (progress bars, and a cluster
+    /// process's note that another writes the outputs).
     pub fn run(self, quiet: bool) -> anyhow::Result<()> {
         match self {
             Command::Demo(a) => a.run(),
-            Command::Import(a) => a.run(quiet),
-            Command::Generate(a) => a.run(quiet),
+            Command::Import(a) => a.run(),
+            Command::Generate(a) => a.run(),
             Command::Info(a) => a.run(),
-            Command::Release(a) => a.run(quiet),
-            Command::Aux(a) => a.run(quiet),
+            Command::Release(a) => a.run(),
+            Command::Aux(a) => a.run(),
             Command::Attack(a) => a.run(quiet),
-            Command::Infer(a) => a.run(quiet),
-            Command::Experiment(a) => a.run(quiet),
+            Command::Infer(a) => a.run(),
+            Command::Experiment(a) => a.run(),
             Command::Sparsity(a) => a.run(),
-            Command::Audit(a) => a.run(quiet),
-            Command::Unicity(a) => a.run(quiet),
-            Command::Cohort(a) => a.run(quiet),
+            Command::Audit(a) => a.run(),
+            Command::Unicity(a) => a.run(),
+            Command::Cohort(a) => a.run(),
             Command::Epsilon(a) => a.run(),
             Command::Export(a) => a.run(),
         }
+    }
+}
+
+/// Prints a command's result text on standard output, or on standard error when one of the
+/// files it wrote, `written`, is standard output itself (`-o /dev/stdout`), so that the file
+/// comes out whole.
+fn print_result<'a>(text: &str, written: impl IntoIterator<Item = &'a std::path::Path>) {
+    let stdout = std::path::Path::new("/dev/stdout");
+    let is_stdout = |p: &std::path::Path| std::path::absolute(p).is_ok_and(|p| p == stdout);
+    if written.into_iter().any(is_stdout) {
+        eprint!("{text}");
+    } else {
+        print!("{text}");
     }
 }
 

@@ -30,7 +30,7 @@ pub struct ReleaseArgs {
 }
 
 impl ReleaseArgs {
-    pub fn run(self, quiet: bool) -> anyhow::Result<()> {
+    pub fn run(self) -> anyhow::Result<()> {
         let job = deanon::jobs::ReleaseJob {
             data: self.data,
             policy: self.policy,
@@ -41,18 +41,16 @@ impl ReleaseArgs {
             hold_out: self.hold_out,
         };
         let report = deanon::jobs::release(&job)?;
-        if !quiet {
-            eprintln!(
-                "released {} people, {} entries, {} items into {} (key: {})",
-                report.people,
-                report.entries,
-                report.items,
-                job.output.display(),
-                job.key.display()
-            );
-            if let Some(u) = &report.utility {
-                print!("{}", u.to_text());
-            }
+        eprintln!(
+            "released {} people, {} entries, {} items into {} (key: {})",
+            report.people,
+            report.entries,
+            report.items,
+            job.output.display(),
+            job.key.display()
+        );
+        if let Some(u) = &report.utility {
+            print!("{}", u.to_text());
         }
         Ok(())
     }

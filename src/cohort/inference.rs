@@ -38,10 +38,44 @@ pub struct CohortInference {
     pub held_out: usize,
     /// The cohort's size in the data without them.
     pub cohort_size_without_held_out: usize,
+    /// Of the people in the data whose guess is scored (`members`), those who meet the
+    /// statement (the rest do not).
+    pub members_meeting_statement: usize,
+    /// Of the people held out whose guess is scored (`non_members`), those who meet it.
+    pub non_members_meeting_statement: usize,
     /// Accuracy over people in the data (`members`), over those held out (`non_members`), and
     /// the risk with its 95% bootstrap interval.
     #[serde(flatten)]
     pub rates: Rates,
+}
+
+impl CohortInference {
+    /// The line of `deanon cohort`'s table: for each group, how many guesses were right out of
+    /// how many people were scored, the share, and how many of them meet the statement.
+    pub fn to_text(&self) -> String {
+        let r = &self.rates;
+        let group = |accuracy: Option<f64>, people: usize, meeting: usize| match accuracy {
+            Some(a) => format!(
+                "right for {} of {people} ({a:.3}; {meeting} meeting the statement)",
+                (a * people as f64).round() as usize
+            ),
+            None => format!("no guess scored of {people}"),
+        };
+        let risk = match (r.risk, r.risk_ci) {
+            (Some(v), Some([lo, hi])) => format!("{v:.3} [{lo:.3}, {hi:.3}]"),
+            (Some(v), None) => format!("{v:.3}"),
+            _ => "-".into(),
+        };
+        format!(
+            "inference (does a person meet the statement? guessed \"yes\" when their linked record is in the cohort): people in the data {}; people held out of it {}; risk {risk}",
+            group(r.main_accuracy, r.members, self.members_meeting_statement),
+            group(
+                r.control_accuracy,
+                r.non_members,
+                self.non_members_meeting_statement
+            ),
+        )
+    }
 }
 
 /// Measures what membership of the cohort `members` (sorted record indices of `data`, meeting
@@ -123,6 +157,7 @@ pub fn measure(
     )?
     .expect("a local attack always answers");
     let (mut main, mut held_out) = (Vec::new(), Vec::new());
+    let (mut main_meeting, mut held_out_meeting) = (0, 0);
     for (owner, outcome) in owners.iter().zip(&attacked.outcomes) {
         let secret = inside.contains(owner);
         let guess = outcome
@@ -132,13 +167,17 @@ pub fn measure(
         let right = guess == secret;
         if held.contains(owner) {
             held_out.push(right);
+            held_out_meeting += usize::from(secret);
         } else {
             main.push(right);
+            main_meeting += usize::from(secret);
         }
     }
     Ok(Some(CohortInference {
         held_out: control.len(),
         cohort_size_without_held_out: cohort_after.len(),
+        members_meeting_statement: main_meeting,
+        non_members_meeting_statement: held_out_meeting,
         rates: rates_of(
             &main,
             &held_out,

@@ -466,18 +466,7 @@ impl CohortReport {
             _ => String::new(),
         };
         let _ = writeln!(out, "statement: {}{window}", self.statement);
-        let _ = writeln!(
-            out,
-            "cohort: {} of {} people; minimum cell {}: {}",
-            self.cohort_size,
-            self.population,
-            self.min_cell,
-            if self.singles_out {
-                "SINGLES OUT its members"
-            } else {
-                "does not single out"
-            }
-        );
+        let _ = writeln!(out, "{}", self.cell_line());
         if let (Some(e), Some(c), Some(t)) = (self.epsilon, self.dp_count, self.dp_error_95) {
             let _ = writeln!(
                 out,
@@ -549,17 +538,25 @@ impl CohortReport {
             )
         );
         if let Some(i) = &self.inference {
-            let r = &i.rates;
-            let _ = writeln!(
-                out,
-                "inference (does a person meet the statement? guessed from their linked record): right for {} of {} people in the data, {} of {} held out; risk {}",
-                rate(r.main_accuracy, None),
-                r.members,
-                rate(r.control_accuracy, None),
-                r.non_members,
-                rate(r.risk, r.risk_ci)
-            );
+            let _ = writeln!(out, "{}", i.to_text());
         }
         out
+    }
+
+    /// The table's line on the cohort's size against the minimum cell: the count alone singles
+    /// its members out below it; at or above it the cell-size rule lets it be published, which
+    /// says nothing of the linking the table then measures.
+    fn cell_line(&self) -> String {
+        let (size, cell) = (self.cohort_size, self.min_cell);
+        let judged = if self.singles_out {
+            format!(
+                "below the minimum cell {cell}: the count alone singles its members out (a cell-size rule would suppress it)"
+            )
+        } else {
+            format!(
+                "at or above the minimum cell {cell}: a cell-size rule lets it be published, which does not stop the linking measured below"
+            )
+        };
+        format!("cohort: {size} of {} people; {judged}", self.population)
     }
 }

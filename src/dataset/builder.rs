@@ -67,6 +67,16 @@ pub struct DuplicateEntry {
     pub item: u32,
 }
 
+impl std::fmt::Display for DuplicateEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "record number {} holds item number {} twice",
+            self.record, self.item
+        )
+    }
+}
+
 #[inline]
 fn pack(item: u32, day: u16, rating: u8) -> u64 {
     ((item as u64) << 24) | ((day as u64) << 8) | rating as u64

@@ -123,7 +123,7 @@ fn rebuild(data: &Dataset, records: &[u32], out: &[bool]) -> Result<Dataset> {
         IdTable::from_keys(&item_keys),
         chunks,
     )
-    .map_err(|d| Error::Corrupt(format!("a duplicate entry in the data: {d:?}")))?;
+    .map_err(|d| Error::Corrupt(format!("a duplicate entry in the data: {d}")))?;
     built.declare(declared.catalogue, declared.rating_scale);
     if data.has_attributes() {
         let people = data.people();

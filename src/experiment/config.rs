@@ -405,6 +405,55 @@ pub struct Config {
     /// Whether to price each policy (RMSE of the baseline predictor).
     #[serde(default)]
     pub utility: bool,
+    /// Published values to plot beside the measured ones (a paper's figure).
+    #[serde(default, rename = "reference", skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<Reference>,
+}
+
+/// `[[reference]]`: a published value of a metric at one aux setting, plotted beside the
+/// experiment's own (`label` names its series: `paper, +-3 d`).
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    /// The series it belongs to.
+    pub label: String,
+    /// Facts known.
+    pub items: usize,
+    /// Wrong facts among them.
+    #[serde(default)]
+    pub wrong: usize,
+    /// `reidentified` (a share of targets) or `entropy` (bits).
+    pub metric: String,
+    /// The published value.
+    pub value: f64,
+}
+
+impl Reference {
+    /// Checks the metric and the value's range.
+    fn check(&self) -> std::result::Result<(), String> {
+        let in_range = match self.metric.as_str() {
+            "reidentified" => (0.0..=1.0).contains(&self.value),
+            "entropy" => self.value >= 0.0 && self.value.is_finite(),
+            other => {
+                return Err(format!(
+                    "metric must be reidentified or entropy, got '{other}'"
+                ));
+            }
+        };
+        if !in_range {
+            return Err(format!(
+                "value {} is out of range for {}",
+                self.value, self.metric
+            ));
+        }
+        if self.wrong > self.items {
+            return Err(format!(
+                "wrong ({}) exceeds items ({})",
+                self.wrong, self.items
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// The line of `key = ...` in `[table]` of `text` (1 when not found: the default applies).
@@ -478,9 +527,26 @@ impl Config {
                 policy: Policy::default(),
             });
         }
+        for (k, r) in config.references.iter().enumerate() {
+            r.check().map_err(|m| {
+                Error::input(
+                    path,
+                    format!("[[reference]] {} ('{}'): {m}", k + 1, r.label),
+                )
+            })?;
+        }
         for p in &mut config.policies {
-            p.policy = Policy::parse(&p.spec)
-                .map_err(|e| Error::input(path, format!("policy '{}': {e}", p.name)))?;
+            // A policy file is read relative to the experiment file, and recorded by its steps.
+            let arg = match Policy::file_of(&p.spec) {
+                Some(file) => base.join(file).to_string_lossy().into_owned(),
+                None => p.spec.clone(),
+            };
+            (p.spec, p.policy) = Policy::from_arg_with_spec(&arg).map_err(|e| match e {
+                Error::InvalidArgument(m) => {
+                    Error::input(path, format!("policy '{}': {m}", p.name))
+                }
+                e => e,
+            })?;
         }
         config.attack.resolve().map_err(|(key, message)| {
             Error::parse(

@@ -276,6 +276,23 @@ impl Cell {
         }
     }
 
+    /// The cell in words for the progress bar, one of `cells`: "cell 3/40: 6 of 8 facts, dates
+    /// +-14 d, scoreboard-rh".
+    pub fn in_words(&self, cells: usize) -> String {
+        let dates = if self.dates {
+            format!("dates +-{} d", self.date_error)
+        } else {
+            "no dates".to_string()
+        };
+        format!(
+            "cell {}/{cells}: {} of {} facts, {dates}, {}",
+            self.index + 1,
+            self.items - self.wrong,
+            self.items,
+            self.attack_label()
+        )
+    }
+
     /// `B = 0.5` for each parameter the cell shows that is not always shown.
     pub fn varied_parameters(&self) -> Vec<String> {
         self.parameters.in_words(|p| p.column != Column::Always)

@@ -157,8 +157,13 @@ pub fn write_csv(f: &Finished, path: &Path) -> Result<()> {
     })
 }
 
+/// The version of results.json's layout (docs/results.schema.json): raised when a field changes
+/// meaning or goes away, not when one is added.
+pub const RESULTS_SCHEMA_VERSION: u32 = 1;
+
 #[derive(Serialize)]
 struct ResultsJson<'a> {
+    schema_version: u32,
     name: Option<&'a str>,
     config_hash: &'a str,
     data_fingerprint: &'a str,
@@ -179,6 +184,7 @@ struct CellJson<'a> {
 /// Writes results.json (no timings: identical for identical results).
 pub fn write_json(f: &Finished, path: &Path) -> Result<()> {
     let doc = ResultsJson {
+        schema_version: RESULTS_SCHEMA_VERSION,
         name: f.config.name.as_deref(),
         config_hash: &f.config_hash,
         data_fingerprint: &f.data_fingerprint,
@@ -206,6 +212,11 @@ struct Provenance<'a> {
     rustc: &'static str,
     config_hash: &'a str,
     data_fingerprint: &'a str,
+    /// The data's file (null: generated).
+    data_file: Option<&'a crate::provenance::InputFile>,
+    /// The generator's settings, for generated data.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    generated: Option<&'a super::config::GenerateSpec>,
     seed: u64,
     cell_seeds: Vec<u64>,
     threads: usize,
@@ -232,6 +243,8 @@ pub fn write_provenance(f: &Finished, path: &Path) -> Result<()> {
         rustc: env!("DEANON_RUSTC_VERSION"),
         config_hash: &f.config_hash,
         data_fingerprint: &f.data_fingerprint,
+        data_file: f.data_file.as_ref(),
+        generated: f.config.data.generate.as_ref(),
         seed: f.config.seed,
         cell_seeds: f.cells.iter().map(|c| c.cell.seed).collect(),
         threads: rayon::current_num_threads(),
@@ -242,6 +255,30 @@ pub fn write_provenance(f: &Finished, path: &Path) -> Result<()> {
         cell_peak_rss_kib: f.cells.iter().map(|c| c.peak_rss_kib).collect(),
     };
     crate::atomic_file::write_json(path, &doc)
+}
+
+/// Where the data came from, for the report: the file by name, size, SHA-256 and date, or the
+/// generator's settings.
+fn data_words(f: &Finished) -> String {
+    match (&f.data_file, &f.config.data.generate) {
+        (Some(d), _) => format!(
+            "`{}`, {} bytes, SHA-256 `{}`{}",
+            d.name,
+            d.bytes,
+            d.sha256,
+            d.modified
+                .as_ref()
+                .map_or(String::new(), |m| format!(", modified {m}"))
+        ),
+        (None, Some(g)) => format!(
+            "generated: preset {}, {} people, seed {}",
+            g.preset,
+            g.users
+                .map_or("the preset's".to_string(), |u| u.to_string()),
+            g.seed
+        ),
+        (None, None) => "imported from a folder".to_string(),
+    }
 }
 
 fn show(x: Option<f64>) -> String {
@@ -264,6 +301,7 @@ pub fn report_markdown(f: &Finished, plots: &[(String, String)]) -> String {
         f.data_fingerprint,
         f.config.seed
     );
+    let _ = writeln!(s, "Data: {}.\n", data_words(f));
     let _ = writeln!(
         s,
         "| policy | aux | date error | rating error | select | dates | algorithm | phi | rep | re-identified (top-1) | matched | precision | false matches | entropy (bits) |"

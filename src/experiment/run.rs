@@ -113,6 +113,8 @@ pub struct Finished {
     pub sparsity: Option<Vec<(f64, f64, f64)>>,
     /// Unicity of the data, when configured.
     pub unicity: Option<Vec<crate::dataset::unicity::UnicityRow>>,
+    /// The file the data was read from (null for generated data), named, sized and hashed.
+    pub data_file: Option<crate::provenance::InputFile>,
     /// Seconds the whole run took (this invocation).
     pub wall_seconds: f64,
     /// Cells computed by this invocation.
@@ -141,6 +143,16 @@ fn load_data(config: &Config) -> Result<Dataset> {
     let mut params = crate::dataset::generate::GenerateParams::new(preset).seed(g.seed);
     params.users = g.users;
     crate::dataset::generate::generate(&params)
+}
+
+/// The file the configuration's data is read from: a store, or an import's file (an import of
+/// a folder, like the Netflix Prize's, names no one file).
+fn data_source(config: &Config) -> Option<&Path> {
+    match (&config.data.path, &config.data.import) {
+        (Some(p), _) => Some(p.as_path()),
+        (None, Some(i)) if i.path.is_file() => Some(i.path.as_path()),
+        _ => None,
+    }
 }
 
 /// Runs (or resumes) the experiment in `config_path` into `dir`. `data`, when given, replaces
@@ -217,10 +229,12 @@ pub fn run(
         _ => None,
     };
 
-    let bar = crate::progress::bar(cells.len() as u64, "cells");
+    let bar = crate::progress::stages(cells.len() as u64, "experiment");
     let mut computed = 0;
     let mut utilities = Vec::new();
     for (pi, p) in config.policies.iter().enumerate() {
+        let group = format!("policy {}/{} {}:", pi + 1, config.policies.len(), p.name);
+        crate::progress::stage_group(group);
         let mine: Vec<&Cell> = cells
             .iter()
             .filter(|c| c.policy == p.name && c.policy_spec == p.spec)
@@ -257,6 +271,7 @@ pub fn run(
         let key = released.key;
         let released = Arc::new(released.data);
         for cell in missing {
+            crate::progress::stage(|| cell.in_words(cells.len()));
             let cell_started = Instant::now();
             let run = CellRun {
                 config: &config,
@@ -299,6 +314,9 @@ pub fn run(
         return Ok(None);
     }
     let data_fingerprint = store::fingerprint(&original);
+    let data_file = data_source(&config)
+        .map(|p| crate::provenance::InputFile::dated("data", p))
+        .transpose()?;
     let mut results = Vec::with_capacity(cells.len());
     for c in &cells {
         let r: CellResult = read_json(&layout.cell(c.index))?
@@ -320,6 +338,7 @@ pub fn run(
         utilities,
         sparsity,
         unicity,
+        data_file,
         wall_seconds: started.elapsed().as_secs_f64(),
         computed,
     }))

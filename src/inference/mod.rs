@@ -16,7 +16,7 @@
 
 pub mod sensitive;
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -172,6 +172,11 @@ pub struct Inference {
     pub baseline_guess_withheld: bool,
     /// Share of members that guess gets right.
     pub baseline_accuracy: Option<f64>,
+    /// Share of members whose secret is the most common secret among members: what always
+    /// guessing the true majority gets right (the base rate), unlike `baseline_accuracy`, whose
+    /// guess is what the released records say most often.
+    #[serde(default)]
+    pub majority_accuracy: Option<f64>,
     /// Over every scored aux record.
     #[serde(flatten)]
     pub all: Rates,
@@ -346,6 +351,7 @@ pub fn measure(inputs: &Inputs<'_>, resamples: usize, seed: u64) -> Result<Infer
         seed.wrapping_add(1),
     );
     let learned = learned(people.iter().filter(|p| p.member), reader.items());
+    let majority_accuracy = majority_share(scored.iter().copied().filter(|p| p.member));
     let members_with_secret = reader.items().then(|| {
         scored
             .iter()
@@ -375,6 +381,7 @@ pub fn measure(inputs: &Inputs<'_>, resamples: usize, seed: u64) -> Result<Infer
             .as_ref()
             .is_some_and(|(_, shared)| crate::disclosure::shown((), *shared).is_none()),
         baseline_accuracy,
+        majority_accuracy,
         all,
         named,
         learned,
@@ -507,6 +514,20 @@ impl<'a> Reader<'a> {
 /// records (for items: whether a record holds any of the `sensitive` released items; ties:
 /// `no`, or the value first in the release's dictionary), and how many released records hold
 /// it. `None` when the release holds no value of the attribute.
+/// The share of `people` whose secret is the most common one among them (null for nobody).
+fn majority_share<'a>(people: impl Iterator<Item = &'a PersonInference>) -> Option<f64> {
+    let mut counts: HashMap<&str, usize> = HashMap::new();
+    let mut n = 0usize;
+    for p in people {
+        if let Some(s) = &p.secret {
+            *counts.entry(s.as_str()).or_default() += 1;
+            n += 1;
+        }
+    }
+    let most = counts.values().copied().max()?;
+    Some(most as f64 / n as f64)
+}
+
 fn baseline(release: &Dataset, secret: &Secret, sensitive: &[bool]) -> Option<(Value, usize)> {
     match secret {
         Secret::Items(_) => {
@@ -668,7 +689,7 @@ impl Inference {
         let _ = writeln!(s, "secret: {what}");
         let _ = writeln!(
             s,
-            "members {}, non-members {} (control); baseline guess {} right for {}",
+            "members {}, non-members {} (control); the release's most common value {} is right for {} of members; the members' own most common secret for {}",
             self.all.members,
             self.all.non_members,
             match (&self.baseline_guess, self.baseline_guess_withheld) {
@@ -676,7 +697,8 @@ impl Inference {
                 (None, true) => "(withheld: fewer than 5 people share it)",
                 (None, false) => "none",
             },
-            pct(self.baseline_accuracy)
+            pct(self.baseline_accuracy),
+            pct(self.majority_accuracy)
         );
         let _ = writeln!(
             s,

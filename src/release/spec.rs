@@ -550,6 +550,18 @@ impl Policy {
         Policy::parse(arg)
     }
 
+    /// [`Policy::from_arg`], with the spec that results record the policy under: the argument
+    /// itself for a spec, and for a file its canonical spec (the steps it holds, as `deanon info`
+    /// shows a release's policy), so that a report names the steps, not a file that may change.
+    pub fn from_arg_with_spec(arg: &str) -> Result<(String, Policy)> {
+        let policy = Policy::from_arg(arg)?;
+        let spec = match Policy::file_of(arg) {
+            Some(_) => policy.to_string(),
+            None => arg.to_string(),
+        };
+        Ok((spec, policy))
+    }
+
     /// Parses the TOML form: an array of tables `step`, each with a `name` and its arguments.
     pub fn from_toml(text: &str) -> std::result::Result<Policy, String> {
         let doc: toml::Table = text
@@ -651,10 +663,15 @@ impl Policy {
                         Some("week") => Unit::Week,
                         Some("month") => Unit::Month,
                         Some("year") => Unit::Year,
-                        other => {
+                        Some(other) => {
                             return Err(Error::InvalidArgument(format!(
-                                "step 'date-coarsen' needs to=week|month|year, got {other:?}"
+                                "step 'date-coarsen' needs to=week, to=month or to=year, got to={other}"
                             )));
+                        }
+                        None => {
+                            return Err(Error::InvalidArgument(
+                                "step 'date-coarsen' needs to=week, to=month or to=year".into(),
+                            ));
                         }
                     };
                     Step::DateCoarsen { to }

@@ -155,3 +155,19 @@ fn a_policy_file_with_a_byte_order_mark_reads() {
     let p = Policy::from_arg(path.to_str().unwrap()).unwrap();
     assert_eq!(p.steps, vec![Step::Sample { fraction: 0.5 }]);
 }
+
+#[test]
+fn a_bad_date_unit_is_named_as_written_without_debug_output() {
+    let e = Policy::parse("date-coarsen:to=decade")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        e,
+        "invalid argument: step 'date-coarsen' needs to=week, to=month or to=year, got to=decade"
+    );
+    let e = Policy::parse("date-coarsen").unwrap_err().to_string();
+    assert_eq!(
+        e,
+        "invalid argument: step 'date-coarsen' needs to=week, to=month or to=year"
+    );
+}

@@ -194,7 +194,7 @@ impl Working {
             chunks,
         )
         .map_err(|d| {
-            Error::InvalidArgument(format!("a release step produced a duplicate rating {d:?}"))
+            Error::InvalidArgument(format!("a release step produced a duplicate rating ({d})"))
         })?;
         let mut data = data;
         // A release lists the items that remain: its item table is no catalogue.

@@ -43,6 +43,25 @@ pub fn fails(args: &[&str]) -> String {
     stderr
 }
 
+/// The settings of a quick audit (40 people, one draw, the curve at one entry, 20 tuning
+/// people, no measured epsilon), for tests about something other than its figures.
+pub const QUICK_AUDIT: [&str; 14] = [
+    "--sample",
+    "40",
+    "--draws",
+    "1",
+    "--curve",
+    "1",
+    "--assume-facts",
+    "1",
+    "--tuning",
+    "20",
+    "--curve-tuning",
+    "20",
+    "--epsilon-canaries",
+    "0",
+];
+
 /// A fresh temporary folder.
 pub fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temporary folder")
@@ -70,8 +89,47 @@ pub fn info(store: &Path) -> serde_json::Value {
 
 /// A JSON file, parsed.
 pub fn read_json(path: &Path) -> serde_json::Value {
-    serde_json::from_str(&std::fs::read_to_string(path).expect("JSON file exists"))
-        .expect("valid JSON")
+    let value: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).expect("JSON file exists"))
+            .expect("valid JSON");
+    let fixture = path.starts_with(Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures"));
+    if let Some(schema) = schema_of(path)
+        && !fixture
+    {
+        check_schema(&value, schema, path);
+    }
+    value
+}
+
+/// The JSON Schema in docs/ that a file the commands write must meet, by its name.
+fn schema_of(path: &Path) -> Option<&'static str> {
+    match path.file_name()?.to_str()? {
+        "audit.json" => Some("audit.schema.json"),
+        "results.json" => Some("results.schema.json"),
+        _ => None,
+    }
+}
+
+/// Panics, naming every violation, unless `value` (read from `path`) meets docs/`schema`.
+pub fn check_schema(value: &serde_json::Value, schema: &str, path: &Path) {
+    let schema_path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("docs")
+        .join(schema);
+    let schema: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&schema_path).expect("schema exists"))
+            .expect("the schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+    let errors: Vec<String> = validator
+        .iter_errors(value)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{} does not meet {}:\n{}",
+        path.display(),
+        schema_path.display(),
+        errors.join("\n")
+    );
 }
 
 /// A netflix-like twin of `users` people made with `seed` ([`generated`]).

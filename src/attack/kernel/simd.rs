@@ -65,7 +65,7 @@ pub fn level() -> Simd {
                 Some(cap) => cap.min(detected),
                 None => {
                     eprintln!(
-                        "warning: DEANON_SIMD={name:?} is not one of avx512, avx2, baseline; ignored"
+                        "warning: DEANON_SIMD='{name}' is not one of avx512, avx2, baseline; ignored"
                     );
                     detected
                 }

@@ -185,7 +185,7 @@ pub fn generate(params: &GenerateParams) -> Result<Dataset> {
         _ => DatasetKind::Ratings,
     };
     let mut data = builder::build(kind, user_ids, item_ids, chunks).map_err(|d| {
-        Error::InvalidArgument(format!("generator produced a duplicate entry {d:?}"))
+        Error::InvalidArgument(format!("generator produced a duplicate entry ({d})"))
     })?;
     if params.attributes {
         data.set_people(attributes::people(users, params.seed));
