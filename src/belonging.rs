@@ -26,6 +26,18 @@ pub fn release_of(
             ),
         ));
     }
+    release_source_is(release, release_path, original, original_path)
+}
+
+/// `release` (read from `release_path`), if it records the data it was made from, must record
+/// the data whose fingerprint is `original` (read from `original_path`); a store made elsewhere
+/// records none and passes.
+pub fn release_source_is(
+    release: &Dataset,
+    release_path: &Path,
+    original: &str,
+    original_path: &Path,
+) -> Result<()> {
     match release.release_source() {
         Some(source) if source != original => Err(Error::input(
             release_path,

@@ -582,8 +582,9 @@ pub fn unicity(
 }
 
 /// `deanon audit`: audits the original data `data` into `dir` (the adversaries of
-/// `adversaries`, a TOML file, replace the standard battery); returns the audit in the process
-/// that writes it.
+/// `adversaries`, a TOML file, replace the standard battery; with `params.released`, a release
+/// made elsewhere instead of candidate policies); returns the audit in the process that writes
+/// it.
 pub fn audit(
     data: &Path,
     params: &crate::audit::AuditParams,
@@ -596,10 +597,19 @@ pub fn audit(
         Some(crate::inference::Sensitive::Items { source, .. }) => Some(source.as_path()),
         _ => None,
     };
+    let released = params.released.as_ref();
     FileRoles::new()
         .input("DATA", data)
         .maybe_input("--adversaries", adversaries)
         .maybe_input("--sensitive-items", sensitive_file)
+        .maybe_input("--released", released.map(|r| r.release.as_path()))
+        .maybe_input("--key", released.map(|r| r.key.as_path()))
+        .maybe_input(
+            "--policy-known",
+            released
+                .and_then(|r| r.policy_known.as_deref())
+                .and_then(crate::release::Policy::file_of),
+        )
         .inputs(
             "--policy",
             params

@@ -98,7 +98,17 @@ fn every_sh_block_of_the_docs_runs_as_written() {
         let stdout = run_blocks(&name, &blocks, dir);
         // What the text says of the results.
         match name.as_str() {
-            "docs/audit.md" => assert!(dir.join("audit/report.html").exists()),
+            "docs/audit.md" => {
+                assert!(dir.join("audit/report.html").exists());
+                // The release made elsewhere, blind and with its policy stated: named, and
+                // far over the target either way.
+                for (folder, policy) in [("audit-blind", "unknown"), ("audit-stated", "stated")] {
+                    let a = read_json(&dir.join(folder).join("audit.json"));
+                    assert_eq!(a["released"]["file"], "vendor.deanon");
+                    assert_eq!(a["released"]["policy"], policy);
+                    assert_eq!(a["released"]["meets_target"], false);
+                }
+            }
             "docs/attack.md" => {
                 // "MATCHES.csv gains a posterior column, and the summary a reliability table".
                 let matches = std::fs::read_to_string(dir.join("lk.csv")).unwrap();

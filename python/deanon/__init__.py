@@ -657,7 +657,7 @@ _IN_MEMORY = "ds (the Dataset given, in memory)"
 @_document("audit")
 def audit(
     ds: Dataset,
-    policies: _t.Union[str, _os.PathLike, _t.Sequence[_t.Union[str, _os.PathLike]]],
+    policies: _t.Union[str, _os.PathLike, _t.Sequence[_t.Union[str, _os.PathLike]]] = (),
     output: _t.Optional[_PathLike] = None,
     adversaries: _t.Optional[_PathLike] = None,
     target_risk: _t.Optional[float] = None,
@@ -676,6 +676,9 @@ def audit(
     curve_tuning: _t.Optional[int] = None,
     epsilon_canaries: _t.Optional[int] = None,
     resume: bool = False,
+    released: _t.Optional[_t.Union[_PathLike, Dataset]] = None,
+    key: _t.Optional[_PathLike] = None,
+    policy_known: _t.Optional[str] = None,
 ) -> _t.Dict[str, _t.Any]:
     """Audits ``ds`` before release (``deanon audit``): per-person risk under each candidate
     policy against a battery of adversaries (or those of the TOML file ``adversaries``),
@@ -697,8 +700,15 @@ def audit(
     The keywords are the command's flags; ``target=`` and ``out=`` are the old names of
     ``target_risk=`` and ``output=`` (deprecated).
 
+    ``released`` (a store, or a Dataset) with its ``key`` (``released_id,original_id``, as
+    ``deanon release`` writes it or a plain two-column CSV) audits that release, made elsewhere,
+    instead of ``policies`` (``deanon audit --released``): the adversaries are blind unless
+    ``policy_known`` states the policy it was made with; ``audit["released"]`` names the release
+    and says whether it meets the targets.
+
     >>> a = deanon.audit(ds, "pseudonymize|sample:fraction=0.5", sample=200)  # doctest: +SKIP
     >>> a["recommended"]  # doctest: +SKIP
+    >>> deanon.audit(ds, released="vendor.deanon", key="vendor-key.csv")["released"]  # doctest: +SKIP
     """
     with _tempfile.TemporaryDirectory(prefix="deanon-audit-") as scratch:
         data, data_name = ds.path, None
@@ -706,6 +716,12 @@ def audit(
             data, data_name = _Path(scratch) / "data.deanon", _IN_MEMORY
             ds.save(data)
         folder = _Path(output) if output is not None else _Path(scratch) / "audit"
+        if isinstance(released, Dataset):
+            stored = released.path
+            if stored is None:
+                stored = _Path(scratch) / "released.deanon"
+                released.save(stored)
+            released = stored
         return _native.audit(
             _Path(data),
             folder,
@@ -728,6 +744,9 @@ def audit(
             curve_tuning=curve_tuning,
             epsilon_canaries=epsilon_canaries,
             data_name=data_name,
+            released=None if released is None else _Path(released),
+            key=None if key is None else _Path(key),
+            policy_known=policy_known,
         )
 
 

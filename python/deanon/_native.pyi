@@ -154,6 +154,9 @@ def audit(
     curve_tuning: Optional[int] = None,
     epsilon_canaries: Optional[int] = None,
     data_name: Optional[str] = None,
+    released: Optional[Path_] = None,
+    key: Optional[Path_] = None,
+    policy_known: Optional[str] = None,
 ) -> Dict[str, Any]: ...
 def cohort(
     data: NativeDataset,

@@ -79,16 +79,43 @@ fn naming(error: deanon::Error, saved: &Path, name: &str) -> deanon::Error {
     }
 }
 
-/// Audits the store at `data` into `out` (`deanon audit`): audit.json as a dict. Parameters
-/// left out take [`AuditParams::default`]'s values. `data_name`, when given, is what errors
-/// call `data` (a temporary store the caller saved its data set to).
+/// `deanon audit --released REL --key KEY [--policy-known SPEC]` as the audit's parameters: the
+/// key and the stated policy need the release, and the release its key.
+fn released_of(
+    released: Option<PathBuf>,
+    key: Option<PathBuf>,
+    policy_known: Option<String>,
+) -> PyResult<Option<deanon::audit::ReleasedInput>> {
+    match (released, key) {
+        (Some(release), Some(key)) => Ok(Some(deanon::audit::ReleasedInput {
+            release,
+            key,
+            policy_known,
+        })),
+        (Some(_), None) => Err(crate::errors::invalid("key: released needs its key")),
+        (None, Some(_)) => Err(crate::errors::invalid(
+            "key is the key of released: give released too",
+        )),
+        (None, None) if policy_known.is_some() => Err(crate::errors::invalid(
+            "policy_known states the policy of released: give released too",
+        )),
+        (None, None) => Ok(None),
+    }
+}
+
+/// Audits the store at `data` into `out` (`deanon audit`): audit.json as a dict; with
+/// `released` (and its `key`, and `policy_known` if stated) a release made elsewhere instead of
+/// `policies` (`deanon audit --released`). Parameters left out take [`AuditParams::default`]'s
+/// values. `data_name`, when given, is what errors call `data` (a temporary store the caller
+/// saved its data set to).
 ///
 /// [`AuditParams::default`]: deanon::audit::AuditParams
 #[pyfunction]
 #[pyo3(signature = (data, out, policies, adversaries=None, target_risk=None, sample=None,
     draws=None, everyone=false, resume=false, seed=None, naive=false, tuning=None, threads=None,
     sensitive_items=None, sensitive_attribute=None, target_inference_risk=None, curve=None,
-    assume_facts=None, curve_tuning=None, epsilon_canaries=None, data_name=None))]
+    assume_facts=None, curve_tuning=None, epsilon_canaries=None, data_name=None, released=None,
+    key=None, policy_known=None))]
 #[allow(clippy::too_many_arguments)]
 pub fn audit<'py>(
     py: Python<'py>,
@@ -113,8 +140,12 @@ pub fn audit<'py>(
     curve_tuning: Option<usize>,
     epsilon_canaries: Option<usize>,
     data_name: Option<String>,
+    released: Option<PathBuf>,
+    key: Option<PathBuf>,
+    policy_known: Option<String>,
 ) -> PyResult<Bound<'py, PyAny>> {
     let inference = sensitive_of(sensitive_items, sensitive_attribute)?;
+    let released = released_of(released, key, policy_known)?;
     let d = deanon::audit::AuditParams::default();
     let curve = match curve {
         Some(text) => deanon::audit::curve::parse_points(&text).map_err(to_py)?,
@@ -145,8 +176,17 @@ pub fn audit<'py>(
         curve,
         assume_facts,
         curve_tuning: curve_tuning.unwrap_or(d.curve_tuning),
-        epsilon_canaries: epsilon_canaries.unwrap_or(d.epsilon_canaries),
+        epsilon_canaries: match (&released, epsilon_canaries) {
+            (Some(_), Some(_)) => {
+                return Err(crate::errors::invalid(
+                    "epsilon_canaries: a release made elsewhere (released) has no policy to measure the epsilon of",
+                ));
+            }
+            (Some(_), None) => 0,
+            (None, n) => n.unwrap_or(d.epsilon_canaries),
+        },
         invocation: Some("deanon.audit() from Python".to_string()),
+        released,
         ..d
     };
     let audit = detached(py, threads, move || {

@@ -337,6 +337,34 @@ def test_audit_curve_and_assumed_knowledge_equal_the_command_line(tmp_path):
         deanon.audit(ds, ["pseudonymize"], sample=50, curve=[1, 2], assume_facts=8)
 
 
+def test_audit_of_a_release_made_elsewhere_equals_the_command_line(tmp_path):
+    ds = deanon.generate("movielens-like", users=400, seed=4)
+    ds.save(tmp_path / "d.deanon")
+    cli("release", tmp_path / "d.deanon", "--policy", POLICY, "--seed", 3, "-o", tmp_path / "r.deanon",
+        "--key", tmp_path / "k.csv")
+    flags = ["--sample", 100, "--draws", 1, "--curve", "2,8", "--tuning", 50]
+    cli("audit", tmp_path / "d.deanon", "--released", tmp_path / "r.deanon", "--key", tmp_path / "k.csv",
+        "--policy-known", POLICY, *flags, "-o", tmp_path / "cli")
+    audit = deanon.audit(deanon.Dataset.open(tmp_path / "d.deanon"), released=tmp_path / "r.deanon",
+                         key=tmp_path / "k.csv", policy_known=POLICY, output=tmp_path / "py", sample=100,
+                         draws=1, curve=[2, 8], tuning=50)
+    assert audit["released"]["file"] == "r.deanon" and audit["released"]["policy"] == "stated"
+    assert [p["policy"] for p in audit["policies"]] == ["r.deanon"]
+    assert audit["recommended"] is None
+    assert_same_json(audit, tmp_path / "cli" / "audit.json")
+    # Blind, and from a Dataset in memory: the release is named by the file it was saved to.
+    blind = deanon.audit(ds, released=deanon.Dataset.open(tmp_path / "r.deanon"), key=tmp_path / "k.csv",
+                         sample=100, draws=1, curve=[2, 8], tuning=50)
+    assert blind["released"]["policy"] == "unknown"
+    assert all(not a["knows_policy"] for a in blind["policies"][0]["adversaries"])
+    with pytest.raises(deanon.DeanonError, match="key"):
+        deanon.audit(ds, released=tmp_path / "r.deanon", sample=100)
+    with pytest.raises(deanon.DeanonError, match="alone"):
+        deanon.audit(ds, ["pseudonymize"], released=tmp_path / "r.deanon", key=tmp_path / "k.csv")
+    with pytest.raises(deanon.DeanonError, match="epsilon"):
+        deanon.audit(ds, released=tmp_path / "r.deanon", key=tmp_path / "k.csv", epsilon_canaries=500)
+
+
 def test_cohort_equals_the_command_line(tmp_path):
     views = deanon.generate("views-like", users=20000, seed=0)
     views.save(tmp_path / "views.deanon")

@@ -83,15 +83,9 @@ impl ItemMap {
 /// error names the attribute and the release's attributes.
 pub fn check_attributes(release: &Dataset, aux: &[AuxRecord]) -> Result<()> {
     let people = release.people();
-    let dropped = |name: &str| {
-        let step = format!("attr-drop:name={name}");
-        release
-            .release_policy()
-            .is_some_and(|p| p.split('|').any(|s| s.trim() == step))
-    };
     for record in aux {
         for known in &record.attributes {
-            if people.find(&known.name).is_some() || dropped(&known.name) {
+            if knows_attribute(release, &known.name) {
                 continue;
             }
             return Err(crate::Error::InvalidArgument(format!(
@@ -106,6 +100,16 @@ pub fn check_attributes(release: &Dataset, aux: &[AuxRecord]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// Whether an aux column `name` may be attacked with against `release`: an attribute of it, or
+/// one its recorded policy dropped (`attr-drop:name=A`, as the policy prints it).
+pub fn knows_attribute(release: &Dataset, name: &str) -> bool {
+    let step = format!("attr-drop:name={name}");
+    release.people().find(name).is_some()
+        || release
+            .release_policy()
+            .is_some_and(|p| p.split('|').any(|s| s.trim() == step))
 }
 
 /// Resolves aux records against `release`.

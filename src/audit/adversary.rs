@@ -164,24 +164,42 @@ impl Adversary {
     }
 
     /// The adversary against `release`: a kind of fact the release has dropped (dates,
-    /// ratings) is of no use and is left out. Returns the adjusted adversary and what was left
-    /// out, if anything.
+    /// ratings), and an attribute it does not carry (unless its recorded policy dropped it,
+    /// which the attack allows for), are of no use and are left out. Returns the adjusted
+    /// adversary and what was left out, if anything.
     pub fn against(&self, release: &Dataset) -> (Adversary, Option<String>) {
         let mut a = self.clone();
         let mut dropped = Vec::new();
         if a.dates && !release.has_dates() {
             a.dates = false;
-            dropped.push("dates");
+            dropped.push("dates".to_string());
         }
         if a.ratings && !release.has_ratings() {
             a.ratings = false;
-            dropped.push("ratings");
+            dropped.push("ratings".to_string());
         }
+        let (kept, unknown): (Vec<String>, Vec<String>) = std::mem::take(&mut a.attributes)
+            .into_iter()
+            .partition(|name| crate::attack::query::knows_attribute(release, name));
+        a.attributes = kept;
+        dropped.extend(unknown);
         let note = (!dropped.is_empty()).then(|| {
-            let what = dropped.join(" and ");
-            format!("the release has no {what}: this adversary's {what} are left out")
+            let what = match dropped.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{} and {last}", rest.join(", ")),
+                _ => dropped.join(""),
+            };
+            // "dates are", "age is".
+            let one_attribute = dropped.len() == 1 && !matches!(&*dropped[0], "dates" | "ratings");
+            let verb = if one_attribute { "is" } else { "are" };
+            format!("the release has no {what}: this adversary's {what} {verb} left out")
         });
         (a, note)
+    }
+
+    /// Whether the adversary knows nothing at all: no fact, no attribute (what is left of one
+    /// who knows only attributes that a release does not carry). It names nobody.
+    pub fn knows_nothing(&self) -> bool {
+        self.facts == 0 && self.attributes.is_empty()
     }
 
     /// The sampling parameters of this adversary's aux records, with `seed`.

@@ -1,11 +1,12 @@
 //! The audit's third test, inference: for one policy, what the strongest adversary learns about
 //! the people it links, against a control group the release never saw.
 //!
-//! The control is held out of a release made for this measurement alone
-//! ([`release::release_without`]: the same policy and seed, less the control people), so that
-//! every policy has one, whether or not it samples people. The adversary is the policy's
-//! strongest on re-identification (the one whose figures the policy reports), with the attack
-//! it chose; each reported member and each control person gets one aux draw.
+//! For a candidate policy the control is held out of a release made for this measurement alone
+//! (`release::release_without`: the same policy and seed, less the control people), so that
+//! every policy has one, whether or not it samples people; for a release made elsewhere it is
+//! people the release left out. The adversary is the release's strongest on re-identification
+//! (the one whose figures it reports), with the attack it chose; each reported member and each
+//! control person gets one aux draw.
 
 use std::sync::Arc;
 
@@ -14,10 +15,10 @@ use serde::{Deserialize, Serialize};
 use super::adversary::Adversary;
 use crate::Result;
 use crate::auxiliary::sampler;
-use crate::dataset::{AuxRecord, Dataset};
+use crate::dataset::{AuxRecord, Dataset, ReleaseKey};
 use crate::inference::{self, Inference, Secret, Sensitive};
 use crate::linkage::{self, AttackOptions, Executor};
-use crate::release::{self, Policy, PolicyKnowledge};
+use crate::release::PolicyKnowledge;
 use crate::search::{AttackConfig, Candidate};
 
 /// One policy's inference figures (audit.json's `inference`).
@@ -49,13 +50,14 @@ pub(super) struct People<'a> {
     pub control: &'a [u32],
 }
 
-/// Measures the inference of the `sensitive` secret for `policy` (released with `release_seed`),
-/// linking with `attack` as `adversary` would (its draws from `aux_seed`). `None` in the cluster
-/// processes other than 0.
+/// Measures the inference of the `sensitive` secret from `released` (with its key, attacked
+/// knowing `knowledge` of its policy; the control people are not in it), linking with `attack`
+/// as `adversary` would (its draws from `aux_seed`). `None` in the cluster processes other
+/// than 0.
 #[allow(clippy::too_many_arguments)]
 pub(super) fn measure(
     original: &Dataset,
-    (policy, release_seed): (&Policy, u64),
+    (released, key, knowledge): (&Arc<Dataset>, &ReleaseKey, &PolicyKnowledge),
     people: &People<'_>,
     adversary: &Adversary,
     attack: &Candidate,
@@ -64,12 +66,8 @@ pub(super) fn measure(
     executor: &Executor,
     label: String,
 ) -> Result<Option<InferenceResult>> {
-    let made = release::release_without(original, policy, release_seed, people.control)?;
-    let key = made.key;
-    let released = Arc::new(made.data);
-    let knowledge = PolicyKnowledge::of(policy, &released);
     let adversary = &without_secret(adversary, sensitive);
-    let (effective, _) = adversary.against(&released);
+    let (effective, _) = adversary.against(released);
     let ids = original.record_ids();
     let (members, mut non_members): (Vec<u32>, Vec<u32>) = people
         .reported
@@ -87,12 +85,12 @@ pub(super) fn measure(
             .into_iter()
             .map(|(_, a)| a),
     );
-    let records = attack.records(&knowledge, &aux);
+    let records = attack.records(knowledge, &aux);
     let options = AttackOptions::per_outcome(label);
     let Some(attacked) = linkage::attack(
-        &released,
+        released,
         &records,
-        Some(&key),
+        Some(key),
         &attack.params,
         executor,
         &options,
@@ -100,9 +98,9 @@ pub(super) fn measure(
     else {
         return Ok(None);
     };
-    let secret = Secret::resolve(sensitive, original, &released)?;
+    let secret = Secret::resolve(sensitive, original, released)?;
     let inputs = inference::Inputs {
-        release: &released,
+        release: released,
         original,
         aux: &aux,
         outcomes: &attacked.outcomes,

@@ -29,6 +29,9 @@ pub(super) struct Arena<'a> {
     pub target: &'a Target<'a>,
     /// What the published policy tells an adversary.
     pub knowledge: &'a PolicyKnowledge,
+    /// Whether the adversaries know the policy (false: a release audited blind, whose
+    /// adversaries still search their attack unless the audit is `--naive`).
+    pub knows_policy: bool,
     /// The audit's settings.
     pub params: &'a AuditParams,
     /// Where tuning people come from.
@@ -69,7 +72,7 @@ impl Arena<'_> {
         else {
             return Ok(None);
         };
-        let searched = if self.params.naive {
+        let searched = if self.params.naive || effective.knows_nothing() {
             None
         } else {
             let search = Search {
@@ -144,7 +147,7 @@ impl Arena<'_> {
             people: r.people.len(),
             false_match_rate: r.false_match_rate(),
             note,
-            knows_policy: !self.params.naive,
+            knows_policy: self.knows_policy && !self.params.naive,
             attack: Some(attack.config()),
             reported: reported.to_string(),
             chosen_attack: chosen,

@@ -18,7 +18,10 @@ mod epsilon;
 mod files;
 pub mod inference;
 mod measure;
+mod one_release;
 mod recommend;
+pub mod released;
+mod released_words;
 pub mod report;
 mod results;
 pub mod risk;
@@ -30,23 +33,22 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use crate::atomic_file::write_json;
-use crate::dataset::unicity::{self, Knowledge, UnicityParams};
+use crate::dataset::unicity;
 use crate::dataset::{Dataset, store};
 use crate::linkage::Executor;
 use crate::release::{self, Policy, PolicyKnowledge};
 use crate::rng::Rng;
-use crate::search::Candidate;
 use crate::{Error, Result};
 pub use adversary::Adversary;
-use curve::{CurvePoint, KnownFacts};
+use curve::KnownFacts;
 pub use files::FOLDER_WRITES;
-use files::{Layout, Part, RiskRow, load_part, prepare_dir, write_private_json, write_risk_csv};
+use files::{Layout, Part, load_part, prepare_dir, write_private_json, write_risk_csv};
+use one_release::{Control, Cost, Subject};
 pub use recommend::{BlindRecommendation, blind_recommendation, recommend};
+pub use released::{ReleasedInput, ReleasedSummary};
 pub use results::{
     AdversaryResult, Audit, DataSummary, PolicyResult, Provenance, RiskSummary, UnicityPoint,
 };
-use risk::{AdversaryRisk, Target};
-use search::Tuning;
 
 /// The defaults of an audit.
 pub mod defaults {
@@ -117,6 +119,9 @@ pub struct AuditParams {
     /// How the audit was started (the command line), named in the report's provenance; not
     /// part of what the audit measures, so a resumed audit need not give the same.
     pub invocation: Option<String>,
+    /// A release made elsewhere, audited instead of candidate policies (none: the audit
+    /// releases the data under each policy itself).
+    pub released: Option<ReleasedInput>,
 }
 
 impl Default for AuditParams {
@@ -139,6 +144,7 @@ impl Default for AuditParams {
             curve_tuning: defaults::CURVE_TUNING,
             epsilon_canaries: defaults::EPSILON_CANARIES,
             invocation: None,
+            released: None,
         }
     }
 }
@@ -260,41 +266,29 @@ pub fn run(
     if let Some(sensitive) = &params.inference {
         inference::check(&original, sensitive)?;
     }
+    let given = match &params.released {
+        Some(input) => Some(released::open(input, data, &original, params)?),
+        None => None,
+    };
+    let policies = match &given {
+        Some(g) => vec![g.row()],
+        None => policies,
+    };
     let writer = executor.is_writer();
     let layout = Layout {
         dir: dir.to_path_buf(),
     };
     let fingerprint = store::fingerprint(&original);
-    let settings = format!(
-        "{fingerprint}|{:?}|{:?}|{}|{}|{}|{}|epsilon|{}",
-        policies.iter().map(|p| &p.0).collect::<Vec<_>>(),
-        params.adversaries,
-        params.sample,
-        params.draws,
-        params.everyone,
-        params.seed,
-        params.epsilon_canaries
-    );
-    let settings = if params.naive {
-        settings
-    } else {
-        format!(
-            "{settings}|informed|{}|curve|{:?}|{}|assume|{}",
-            params.tuning, params.curve, params.curve_tuning, params.assume_facts
-        )
-    };
-    // What is sensitive, not where it was read from: an audit resumes from a moved file.
-    let settings = match &params.inference {
-        Some(crate::inference::Sensitive::Items { ids, .. }) => {
-            format!("{settings}|inference|items|{ids:?}")
-        }
-        Some(crate::inference::Sensitive::Attribute(name)) => {
-            format!("{settings}|inference|attribute|{name}")
-        }
-        None => settings,
-    };
+    let settings = settings(&fingerprint, &policies, params, given.as_ref());
     let fresh = writer && prepare_dir(&layout, &settings, resume)?;
-    let parts = match audit_all(&original, params, &policies, &layout, executor) {
+    let parts = match audit_all(
+        &original,
+        params,
+        &policies,
+        given.as_ref(),
+        &layout,
+        executor,
+    ) {
         Ok(parts) => parts,
         Err(e) => {
             if fresh {
@@ -326,6 +320,12 @@ pub fn run(
     );
     let (recommended, closest) =
         recommend(&results, params.target_risk, params.target_inference_risk);
+    // A release made elsewhere is the only one: it meets the targets or not, and nothing is
+    // recommended.
+    let (recommended, closest, released) = match &given {
+        Some(g) => (None, None, Some(g.summary(recommended.is_some()))),
+        None => (recommended, closest, None),
+    };
     let mut audit = Audit {
         schema_version: results::SCHEMA_VERSION,
         assumed_facts: (!params.naive && !params.curve.is_empty()).then_some(params.assume_facts),
@@ -334,6 +334,7 @@ pub fn run(
         recommended,
         closest,
         verdict: String::new(),
+        released,
         data: DataSummary {
             records: original.num_records(),
             items: original.num_items(),
@@ -353,12 +354,16 @@ pub fn run(
             sample: (!params.everyone).then_some(params.sample),
             draws: params.draws,
             phi: crate::attack::params::PHI.default_f64(),
-            adversaries_know_policy: !params.naive,
+            adversaries_know_policy: !params.naive
+                && given.as_ref().is_none_or(|g| g.knows_policy()),
             tuning: if params.naive { 0 } else { params.tuning },
             inputs: input_files(data, params)?,
         },
     };
-    audit.verdict = report::verdict(&audit, &params.adversaries);
+    audit.verdict = match &given {
+        Some(_) => released_words::verdict(&audit),
+        None => report::verdict(&audit, &params.adversaries),
+    };
     write_json(&dir.join("audit.json"), &audit)?;
     write_risk_csv(
         &original,
@@ -373,6 +378,48 @@ pub fn run(
     Ok(Some(audit))
 }
 
+/// What makes an audit's folder its own (state.json): the data, the releases audited and every
+/// setting that changes a figure.
+fn settings(
+    fingerprint: &str,
+    policies: &[(String, Policy)],
+    params: &AuditParams,
+    given: Option<&released::Given>,
+) -> String {
+    let settings = format!(
+        "{fingerprint}|{:?}|{:?}|{}|{}|{}|{}|epsilon|{}",
+        policies.iter().map(|p| &p.0).collect::<Vec<_>>(),
+        params.adversaries,
+        params.sample,
+        params.draws,
+        params.everyone,
+        params.seed,
+        params.epsilon_canaries
+    );
+    let settings = if params.naive {
+        settings
+    } else {
+        format!(
+            "{settings}|informed|{}|curve|{:?}|{}|assume|{}",
+            params.tuning, params.curve, params.curve_tuning, params.assume_facts
+        )
+    };
+    // What is sensitive, not where it was read from: an audit resumes from a moved file.
+    let settings = match &params.inference {
+        Some(crate::inference::Sensitive::Items { ids, .. }) => {
+            format!("{settings}|inference|items|{ids:?}")
+        }
+        Some(crate::inference::Sensitive::Attribute(name)) => {
+            format!("{settings}|inference|attribute|{name}")
+        }
+        None => settings,
+    };
+    match given {
+        Some(g) => format!("{settings}|released|{}", g.settings()),
+        None => settings,
+    }
+}
+
 /// The files the audit reads, named, sized and hashed for its provenance.
 fn input_files(data: &Path, params: &AuditParams) -> Result<Vec<crate::provenance::InputFile>> {
     let mut inputs = vec![crate::provenance::InputFile::of("data", data)?];
@@ -385,6 +432,13 @@ fn input_files(data: &Path, params: &AuditParams) -> Result<Vec<crate::provenanc
     {
         inputs.push(crate::provenance::InputFile::of("sensitive items", source)?);
     }
+    if let Some(r) = &params.released {
+        inputs.push(crate::provenance::InputFile::of("released", &r.release)?);
+        inputs.push(crate::provenance::InputFile::of("key", &r.key)?);
+        if let Some(file) = r.policy_known.as_deref().and_then(Policy::file_of) {
+            inputs.push(crate::provenance::InputFile::of("policy known", file)?);
+        }
+    }
     Ok(inputs)
 }
 
@@ -394,6 +448,7 @@ fn audit_all(
     original: &Dataset,
     params: &AuditParams,
     policies: &[(String, Policy)],
+    given: Option<&released::Given>,
     layout: &Layout,
     executor: &Executor,
 ) -> Result<Vec<Part>> {
@@ -413,8 +468,11 @@ fn audit_all(
             people: &people,
             others: &others,
         };
-        let Some(part) = audit_policy(original, params, (k, spec, policy), &sample, executor)?
-        else {
+        let part = match given {
+            Some(g) => g.audit(original, params, (k, spec), &sample, executor)?,
+            None => audit_policy(original, params, (k, spec, policy), &sample, executor)?,
+        };
+        let Some(part) = part else {
             continue;
         };
         if writer {
@@ -498,6 +556,12 @@ const STREAM_HALVES: u64 = 73;
 const STREAM_TUNING: u64 = 75;
 const STREAM_INFERENCE: u64 = 77;
 
+/// The seed of the audit's release under the policy `spec` (`deanon release --seed` with it
+/// makes the same release).
+pub fn release_seed(seed: u64, spec: &str) -> u64 {
+    xxhash_rust::xxh3::xxh3_64(format!("{seed}|release|{spec}").as_bytes())
+}
+
 /// Releases the data under one policy and measures it.
 fn audit_policy(
     original: &Dataset,
@@ -506,280 +570,35 @@ fn audit_policy(
     sample: &Sample<'_>,
     executor: &Executor,
 ) -> Result<Option<Part>> {
-    let seed = xxhash_rust::xxh3::xxh3_64(format!("{}|release|{spec}", params.seed).as_bytes());
+    let seed = release_seed(params.seed, spec);
     let released = release::release(original, policy, seed)?;
     let utility = release::utility::measure(original, policy, seed)?;
-    let key = released.key;
-    let released = Arc::new(released.data);
-    let knowledge = PolicyKnowledge::of(policy, &released);
-    let ids = original.record_ids();
-    let is_member = |r: u32| key.is_member(ids.get(r as usize));
-    let (members, non_members): (Vec<u32>, Vec<u32>) =
-        sample.people.iter().partition(|&&r| is_member(r));
-    // Tuning people: members outside the sample, in the seeded order; too few, and the reported
-    // people are cross-fit in two halves.
-    let outside: Vec<u32> = if params.naive {
-        Vec::new()
-    } else {
-        sample
-            .others
-            .iter()
-            .copied()
-            .filter(|&r| is_member(r))
-            .take(params.tuning)
-            .collect()
+    let data = Arc::new(released.data);
+    let subject = Subject {
+        knowledge: PolicyKnowledge::of(policy, &data),
+        released: &data,
+        key: &released.key,
+        knows_policy: true,
+        control: Control::HeldOut(policy, seed),
     };
-    let halves = |r: u32| first_half(params.seed, r);
-    let tuning = if outside.len() >= params.tuning {
-        Tuning::Disjoint(&outside)
-    } else {
-        Tuning::CrossFit(&halves)
+    let cost = Cost {
+        rmse_cost: utility.rmse_cost,
+        kept_fraction: utility.kept_fraction,
     };
-    let target = Target {
+    let Some(mut part) = one_release::measure(
         original,
-        released: &released,
-        key: &key,
-        members: &members,
-        non_members: &non_members,
-        draws: params.draws,
-        executor,
-    };
-    let arena = measure::Arena {
-        target: &target,
-        knowledge: &knowledge,
         params,
-        tuning,
+        (index, spec),
+        &subject,
+        cost,
+        sample,
         executor,
-        tuning_people: params.tuning,
-    };
-    let mut adversaries = Vec::new();
-    let mut risks: Vec<AdversaryRisk> = Vec::new();
-    // The attack each adversary's reported figures come from.
-    let mut used: Vec<Candidate> = Vec::new();
-    for (a, adversary) in params.adversaries.iter().enumerate() {
-        let label = format!("audit/{index}/{a}");
-        measure::announce("adversary", a, params.adversaries.len(), adversary);
-        let Some(m) = arena.measure(adversary, adversary_seed(params.seed, a), label)? else {
-            return Ok(None);
-        };
-        adversaries.push(m.result);
-        used.push(m.attack);
-        risks.push(m.risk);
-    }
-    let Some(curve) = knowledge_curve(original, params, index, &arena)? else {
+    )?
+    else {
         return Ok(None);
     };
-    let worst = adversaries
-        .iter()
-        .enumerate()
-        .filter(|(_, a)| a.reidentified.is_some())
-        .max_by(|x, y| {
-            (x.1.reidentified, x.1.best_guess)
-                .partial_cmp(&(y.1.reidentified, y.1.best_guess))
-                .expect("finite rates")
-        })
-        .map(|(k, _)| k);
-    let unicity_params = UnicityParams {
-        points: unicity::defaults::POINTS.to_vec(),
-        knowledge: Knowledge::supported_by(&released),
-        sample: (!params.everyone).then_some(params.sample),
-        draws: 1,
-        seed: params.seed,
-        ..UnicityParams::default()
-    };
-    let unicity = unicity::measure(&released, &unicity_params)?
-        .into_iter()
-        .map(|r| UnicityPoint {
-            knowledge: r.knowledge,
-            points: r.points,
-            unicity: r.unicity,
-            people: r.people,
-        })
-        .collect();
-    let attribute_unicity = released.has_attributes().then(|| {
-        let everyone: Vec<u32> = (0..released.num_records() as u32).collect();
-        unicity::attributes_alone(&released, released.people().names(), &everyone).unicity
-    });
-    let risk = match worst {
-        Some(w) => risk_summary(original, &risks[w].people),
-        None => risk_summary(original, &[]),
-    };
-    let rows = risks
-        .iter()
-        .enumerate()
-        .flat_map(|(a, r)| {
-            r.people.iter().map(move |p| RiskRow {
-                adversary: a,
-                person: p.person,
-                risk: p.risk,
-                best_guess: p.best_guess,
-            })
-        })
-        .collect();
-    let inference = match (&params.inference, inference_adversary(params, &adversaries)) {
-        (Some(sensitive), Some(w)) => {
-            // The control: people outside the reported sample, as many as it holds; an audit of
-            // everyone holds out half of the people instead.
-            let (reported, control): (Vec<u32>, Vec<u32>) = if sample.others.is_empty() {
-                sample
-                    .people
-                    .iter()
-                    .partition(|&&p| first_half(params.seed, p))
-            } else {
-                (
-                    sample.people.to_vec(),
-                    sample
-                        .others
-                        .iter()
-                        .copied()
-                        .take(sample.people.len())
-                        .collect(),
-                )
-            };
-            let aux_seed = adversary_seed(params.seed, w);
-            match inference::measure(
-                original,
-                (policy, seed),
-                &inference::People {
-                    reported: &reported,
-                    control: &control,
-                },
-                &params.adversaries[w],
-                &used[w],
-                sensitive,
-                (
-                    Rng::derive(aux_seed, &[STREAM_INFERENCE]).next_u64(),
-                    defaults::RESAMPLES,
-                ),
-                executor,
-                format!("audit/{index}/inference"),
-            )? {
-                Some(i) => Some(i),
-                None => return Ok(None),
-            }
-        }
-        _ => None,
-    };
-    let measured_epsilon = epsilon::measure(original, policy, params, seed)?;
-    let w = worst.map(|k| &adversaries[k]);
-    Ok(Some(Part {
-        result: PolicyResult {
-            policy: spec.to_string(),
-            rmse_cost: utility.rmse_cost,
-            kept_fraction: utility.kept_fraction,
-            worst_adversary: w.map(|a| a.name.clone()),
-            worst_reidentified: w.and_then(|a| a.reidentified),
-            worst_reidentified_ci: w.and_then(|a| a.reidentified_ci),
-            members: members.len(),
-            non_members: non_members.len(),
-            unicity,
-            attribute_unicity,
-            risk,
-            adversaries,
-            inference,
-            curve,
-            assumed: None,
-            holds_up_to: None,
-            measured_epsilon,
-            tests: None,
-        },
-        rows,
-    }))
-}
-
-/// Measures the knowledge curve of one release (none with `--naive`).
-fn knowledge_curve(
-    original: &Dataset,
-    params: &AuditParams,
-    index: usize,
-    arena: &measure::Arena<'_>,
-) -> Result<Option<Vec<CurvePoint>>> {
-    if params.naive || params.curve.is_empty() {
-        return Ok(Some(Vec::new()));
-    }
-    curve::measure(
-        original,
-        &params.curve,
-        arena,
-        |j| adversary_seed(params.seed, CURVE_ADVERSARIES + j),
-        &format!("audit/{index}/curve"),
-    )
-}
-
-/// The adversaries of the curve are seeded as the battery's from this index on.
-const CURVE_ADVERSARIES: usize = 10_000;
-
-/// The adversary whose attack the inference test links with: the strongest on
-/// re-identification among those that know something besides the secret itself (an adversary
-/// who knows only the sensitive attribute has nothing left to link with).
-fn inference_adversary(params: &AuditParams, results: &[AdversaryResult]) -> Option<usize> {
-    let secret = match &params.inference {
-        Some(crate::inference::Sensitive::Attribute(name)) => Some(name.as_str()),
-        _ => None,
-    };
-    results
-        .iter()
-        .enumerate()
-        .filter(|(k, r)| {
-            let a = &params.adversaries[*k];
-            r.reidentified.is_some()
-                && (a.facts > 0 || a.attributes.iter().any(|n| Some(n.as_str()) != secret))
-        })
-        .max_by(|x, y| {
-            (x.1.reidentified, x.1.best_guess)
-                .partial_cmp(&(y.1.reidentified, y.1.best_guess))
-                .expect("finite rates")
-        })
-        .map(|(k, _)| k)
-}
-
-/// The distribution of per-person risk, by activity and taste rarity.
-fn risk_summary(original: &Dataset, people: &[risk::PersonRisk]) -> RiskSummary {
-    let n = people.len();
-    let mean = (n > 0).then(|| people.iter().map(|p| p.risk).sum::<f64>() / n as f64);
-    // Each decile's mean risk and its Wilson interval (a mean of shares in [0, 1]).
-    let by = |key: &dyn Fn(u32) -> f64| -> (Vec<Option<f64>>, Vec<Option<[f64; 2]>>) {
-        let mut order: Vec<(f64, f64)> = people.iter().map(|p| (key(p.person), p.risk)).collect();
-        order.sort_by(|a, b| a.0.total_cmp(&b.0));
-        (0..10)
-            .map(|d| {
-                let group: Vec<f64> = order[d * n / 10..(d + 1) * n / 10]
-                    .iter()
-                    .map(|g| g.1)
-                    .collect();
-                (
-                    (!group.is_empty()).then(|| group.iter().sum::<f64>() / group.len() as f64),
-                    crate::interval::wilson_mean(&group),
-                )
-            })
-            .unzip()
-    };
-    let activity = |r: u32| original.record(r).len() as f64;
-    let rarity = |r: u32| {
-        let mut supports: Vec<u32> = original
-            .record(r)
-            .keys
-            .iter()
-            .map(|&i| original.support(i))
-            .collect();
-        supports.sort_unstable();
-        supports.get(supports.len() / 2).copied().unwrap_or(0) as f64
-    };
-    let (activity, rarity) = (by(&activity), by(&rarity));
-    let mut histogram = vec![0usize; 10];
-    for p in people {
-        histogram[((p.risk * 10.0) as usize).min(9)] += 1;
-    }
-    RiskSummary {
-        mean,
-        share_at_least_half: (n > 0)
-            .then(|| people.iter().filter(|p| p.risk >= 0.5).count() as f64 / n as f64),
-        by_activity_decile: activity.0,
-        by_activity_decile_ci: activity.1,
-        by_rarity_decile: rarity.0,
-        by_rarity_decile_ci: rarity.1,
-        histogram,
-    }
+    part.result.measured_epsilon = epsilon::measure(original, policy, params, seed)?;
+    Ok(Some(part))
 }
 
 #[cfg(test)]

@@ -265,9 +265,13 @@ pub struct Audit {
     pub closest: Option<String>,
     /// The verdict in words.
     pub verdict: String,
+    /// The release made elsewhere that was audited, instead of candidate policies
+    /// (`--released`); absent from an audit of candidate policies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub released: Option<super::ReleasedSummary>,
     /// The data.
     pub data: DataSummary,
-    /// Baseline first, then the candidates.
+    /// Baseline first, then the candidates (`--released`: the release alone, named by its file).
     pub policies: Vec<PolicyResult>,
     /// Settings and provenance.
     pub provenance: Provenance,

@@ -79,9 +79,17 @@ pub struct Sampled {
 }
 
 impl Sampled {
-    /// Draws `adversary`'s aux records for the people of `target` with `seed`. A person's
-    /// draws depend on the person, the draw and the seed only, not on who else is drawn.
+    /// Draws `adversary`'s aux records for the people of `target` with `seed` (none for an
+    /// adversary who knows nothing). A person's draws depend on the person, the draw and the
+    /// seed only, not on who else is drawn.
     pub fn draw(target: &Target<'_>, adversary: &Adversary, seed: u64) -> Result<Sampled> {
+        if adversary.knows_nothing() {
+            return Ok(Sampled {
+                owners: Vec::new(),
+                records: Vec::new(),
+                members_drawn: 0,
+            });
+        }
         let params = adversary.aux_params(seed);
         let mut aux =
             sampler::sample_people(target.original, &params, target.members, target.draws)?;

@@ -113,24 +113,7 @@ pub fn verdict(audit: &Audit, _adversaries: &[Adversary]) -> String {
     {
         s.push_str(&text);
     }
-    let inferred = |p: &PolicyResult| {
-        p.inference.as_ref().map(|i| {
-            let r = &i.measured.all;
-            match r.risk {
-                Some(risk) => format!(
-                    "an inference risk of {} {} (members' secrets guessed right {}, the control's {})",
-                    pct1(risk),
-                    pct_ci(r.risk_ci),
-                    pct(r.main_accuracy),
-                    pct(r.control_accuracy)
-                ),
-                None => format!(
-                    "no measurable inference (the control's secrets are guessed right {} of the time)",
-                    pct(r.control_accuracy)
-                ),
-            }
-        })
-    };
+    let inferred = inference_words;
     if let Some(text) = audit.policies.first().and_then(inferred) {
         let _ = write!(s, " Linking reveals, released as it is: {text}.");
     }
@@ -162,9 +145,30 @@ pub fn verdict(audit: &Audit, _adversaries: &[Adversary]) -> String {
     s
 }
 
+/// What linking reveals under a policy, as a phrase ("an inference risk of 12.0% [...]"), if the
+/// inference test measured it.
+pub(super) fn inference_words(p: &PolicyResult) -> Option<String> {
+    p.inference.as_ref().map(|i| {
+        let r = &i.measured.all;
+        match r.risk {
+            Some(risk) => format!(
+                "an inference risk of {} {} (members' secrets guessed right {}, the control's {})",
+                pct1(risk),
+                pct_ci(r.risk_ci),
+                pct(r.main_accuracy),
+                pct(r.control_accuracy)
+            ),
+            None => format!(
+                "no measurable inference (the control's secrets are guessed right {} of the time)",
+                pct(r.control_accuracy)
+            ),
+        }
+    })
+}
+
 /// The singling-out test of `p` in a sentence, when it was judged: how many people 2 points of
 /// their released data isolate, and whether that passes the target.
-fn singling_out(p: &PolicyResult) -> Option<String> {
+pub(super) fn singling_out(p: &PolicyResult) -> Option<String> {
     let t = p.tests.as_ref()?;
     let j = &t.singling_out;
     let figure = j.figure?;

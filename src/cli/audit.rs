@@ -71,6 +71,23 @@ pub struct AuditArgs {
     /// attack; `deanon epsilon`), among 5000 people of the data; 0 turns it off.
     #[arg(long, default_value_t = audit_defaults::EPSILON_CANARIES, value_name = "N")]
     epsilon_canaries: usize,
+    /// Audit this release, made elsewhere, instead of candidate policies: the three tests on it,
+    /// and whether it meets the targets (needs --key).
+    #[arg(long, value_name = "REL.deanon", requires = "key", conflicts_with_all = ["policies", "epsilon_canaries"])]
+    released: Option<PathBuf>,
+    /// The key of --released: released_id,original_id per released record (as `deanon release
+    /// --key` writes it, or a plain two-column CSV).
+    #[arg(long, value_name = "KEY.csv", requires = "released")]
+    key: Option<PathBuf>,
+    /// The policy --released was made with, as its maker states it (a spec or a .toml file):
+    /// the adversaries model it. Without it they are blind.
+    #[arg(
+        long,
+        value_name = "SPEC",
+        requires = "released",
+        conflicts_with = "naive"
+    )]
+    policy_known: Option<String>,
     /// Finish an interrupted audit: compute only the missing policies.
     #[arg(long)]
     resume: bool,
@@ -111,6 +128,11 @@ impl AuditArgs {
             tuning: self.tuning,
             epsilon_canaries: self.epsilon_canaries,
             invocation: Some(deanon::provenance::command_line()),
+            released: self.released.map(|release| deanon::audit::ReleasedInput {
+                release,
+                key: self.key.expect("clap requires --key with --released"),
+                policy_known: self.policy_known,
+            }),
             ..AuditParams::default()
         };
         let audit = deanon::jobs::audit(

@@ -119,6 +119,12 @@ impl ReleaseKey {
         })
     }
 
+    /// The checksum of the key's pairs (XXH3-64, hex): what a key file written by `deanon
+    /// release` carries as `key_checksum`.
+    pub fn checksum(&self) -> String {
+        checksum(&self.pairs_sorted())
+    }
+
     /// The (released, original) pairs sorted by released id, as the key file lists them.
     pub fn pairs_sorted(&self) -> Vec<(String, String)> {
         let mut rows: Vec<(String, String)> = self

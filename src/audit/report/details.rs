@@ -31,7 +31,7 @@ fn attack_cell(a: Option<&AttackConfig>) -> String {
 
 /// Each policy's cost, strongest adversary and the sampled people it was measured on.
 pub(super) fn policies_table(audit: &Audit) -> String {
-    let informed = audit.provenance.adversaries_know_policy;
+    let informed = crate::audit::released_words::attacks_searched(audit);
     let mut h = format!(
         "<h3>Policies</h3><table><tr><th>policy</th><th>RMSE cost</th><th>entries kept</th><th>strongest adversary</th><th>re-identified</th><th>95% interval</th>{}<th>sampled people in the release</th><th>sampled people left out</th></tr>",
         if informed {
@@ -107,7 +107,7 @@ fn adversary_row(a: &AdversaryResult, informed: bool) -> String {
 
 /// Every adversary against every policy, then what each adversary knows.
 pub(super) fn adversaries_table(audit: &Audit, adversaries: &[Adversary]) -> String {
-    let informed = audit.provenance.adversaries_know_policy;
+    let informed = crate::audit::released_words::attacks_searched(audit);
     let mut h = format!(
         "<h3>Adversaries</h3><p>What each adversary knows about a target, and how often it names the target correctly (re-identified: eccentricity at least {} for the Scoreboard-RH family, a posterior at least the attack's threshold for the likelihood-ratio algorithm, a single candidate for Scoreboard) or ranks them first (best guess). False matches: how often it names somebody for a person who is not in the release. Point at an attack for its parameters.</p>",
         audit.provenance.phi

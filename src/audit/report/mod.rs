@@ -105,6 +105,9 @@ pub fn write(audit: &Audit, adversaries: &[Adversary], run: &Run, dir: &Path) ->
 
 /// The threat model in a paragraph: what the adversaries know and how their attacks are chosen.
 fn threat_model(audit: &Audit) -> String {
+    if let Some(text) = super::released_words::threat_model(audit) {
+        return text;
+    }
     if !audit.provenance.adversaries_know_policy {
         return "<h2>Threat model</h2><p id=\"threat-model\">This is a <code>--naive</code> audit: the adversaries do not know the published policy and use the default attack (Scoreboard-RH with its default parameters). An adversary who knows the policy can do much better; the default audit measures that one.</p>".to_string();
     }
@@ -146,6 +149,7 @@ fn page(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>deanon audit</title><style>{CSS}</style></head><body><h1>Re-identification audit</h1>"
     );
     h.push_str(&summary::section(audit, &figure("knowledge-curve")));
+    h.push_str(&super::released_words::section(audit));
     h.push_str(&sections::knowledge_section(audit, ""));
     h.push_str(&threat_model(audit));
     h.push_str(&sections::three_tests_section(audit));

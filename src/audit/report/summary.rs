@@ -16,7 +16,13 @@ pub(super) fn verdict_class(audit: &Audit) -> &'static str {
     let recommended = audit
         .recommended
         .as_deref()
-        .and_then(|r| audit.policies.iter().find(|p| p.policy == r));
+        .and_then(|r| audit.policies.iter().find(|p| p.policy == r))
+        // A release made elsewhere that meets the target is coloured as a recommendation.
+        .or_else(|| {
+            crate::audit::released_words::meets(audit)
+                .then(|| audit.policies.first())
+                .flatten()
+        });
     match recommended.and_then(|p| p.tests.as_ref()) {
         Some(t) if t.all_pass() => "verdict ok",
         Some(_) => "verdict warn",
