@@ -5,7 +5,8 @@
 //! The candidates ([`candidates`]) are the policy-blind default attack and every registered
 //! algorithm's search grid ([`crate::attack::search`]), with the adversary's facts mapped into
 //! the release's representation and the scales widened by the policy's noise
-//! ([`PolicyKnowledge`]). [`choose`] keeps the candidate that names the most tuning people
+//! ([`PolicyKnowledge`]), and the same grids as the policy-blind adversary runs them (an
+//! adversary who knows the policy may ignore it). [`choose`] keeps the candidate that names the most tuning people
 //! correctly (eccentricity at least phi, and right; ties go to the earlier candidate). The
 //! callers take the tuning people outside the people whose risk they report.
 
@@ -100,7 +101,7 @@ pub fn widening(knowledge: &PolicyKnowledge) -> Widening {
 
 /// The candidates against a release made by a policy known as `knowledge`, each with
 /// eccentricity threshold `phi`: the blind default first, then every algorithm's grid, informed
-/// by the policy; each once.
+/// by the policy, then the blind adversary's grid; each once.
 pub fn candidates(knowledge: &PolicyKnowledge, phi: f64) -> Vec<Candidate> {
     let with_phi = |p: AttackParams| {
         p.to_builder()
@@ -113,7 +114,14 @@ pub fn candidates(knowledge: &PolicyKnowledge, phi: f64) -> Vec<Candidate> {
         params: with_phi(AttackParams::defaults()),
         informed: false,
     }];
-    for params in grid(&widening(knowledge)) {
+    // Knowing the policy never stops an adversary from ignoring it: after the grid the policy
+    // informs comes the blind adversary's own grid, so that the search knowing the policy
+    // tries every attack the blind one tries.
+    let informed_grid = grid(&widening(knowledge))
+        .into_iter()
+        .map(|p| (p, informed));
+    let blind_grid = grid(&Widening::default()).into_iter().map(|p| (p, false));
+    for (params, informed) in informed_grid.chain(blind_grid) {
         let c = Candidate {
             params: with_phi(params),
             informed,
@@ -257,17 +265,19 @@ mod tests {
         assert!(plain.iter().all(|c| !c.informed), "nothing to map");
         assert_eq!(
             plain.len(),
-            7,
-            "rh, norm x3, scoreboard, likelihood x2: the default rh is the blind one"
+            9,
+            "rh, norm x3, scoreboard, likelihood x2 (the default rh is the blind one), then the \
+             blind grid's likelihood x2"
         );
-        // The likelihood adversary takes the sampling fraction as its prior of membership.
+        // The likelihood adversary takes the sampling fraction as its prior of membership, and
+        // also tries the blind adversary's prior of 1.
         let prior = crate::attack::algorithm::likelihood::MEMBERSHIP;
-        assert!(
-            plain
-                .iter()
-                .filter(|c| c.params.algorithm().name() == "likelihood")
-                .all(|c| c.params.real(&prior) == 0.5)
-        );
+        let priors: Vec<f64> = plain
+            .iter()
+            .filter(|c| c.params.algorithm().name() == "likelihood")
+            .map(|c| c.params.real(&prior))
+            .collect();
+        assert_eq!(priors, [0.5, 0.5, 1.0, 1.0]);
         // A cap on a person's entries: the likelihood models it, at three capped lengths, or
         // leaves it out.
         let truncated = candidates(&knowledge("truncate:max_per_record=5"), 1.5);
@@ -284,7 +294,14 @@ mod tests {
             [(5, 20.0), (5, 80.0), (5, 320.0), (0, 0.0)].repeat(2)
         );
         let coarse = candidates(&knowledge("date-coarsen:to=year|rating-noise:scale=1"), 2.0);
-        assert!(!coarse[0].informed && coarse[1..].iter().all(|c| c.informed));
+        let blind = candidates(&PolicyKnowledge::default(), 2.0);
+        let informed = coarse.len() - (blind.len() - 1);
+        assert!(!coarse[0].informed && coarse[1..informed].iter().all(|c| c.informed));
+        assert_eq!(
+            coarse[informed..],
+            blind[1..],
+            "knowing the policy, the adversary also tries every attack of the blind one's search"
+        );
         assert!(coarse.iter().all(|c| c.params.phi() == 2.0));
         for (k, c) in coarse.iter().enumerate() {
             assert!(!coarse[..k].contains(c), "{c:?} twice");
