@@ -70,6 +70,34 @@ fn movielens_100k_imports_with_known_counts() {
     assert_people_round_trip(&store, dir.path());
 }
 
+/// Regression: a bare file name (`deanon import ml-100k.inter` in its folder) has the empty path
+/// as its parent, and the catalogue and people file beside it were not looked for.
+#[test]
+fn a_bare_file_name_finds_the_catalogue_and_people_beside_it() {
+    let dir = tempdir();
+    for file in [ml100k(), ml100k_items(), ml100k_people()] {
+        std::fs::copy(&file, dir.path().join(file.file_name().unwrap())).unwrap();
+    }
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_deanon"))
+        .args(["import", "ml-100k.inter", "-o", "ml.deanon", "--quiet"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let info = info(&dir.path().join("ml.deanon"));
+    assert_eq!(info["catalogue"], true, "ml-100k.item beside it");
+    assert_eq!(info["rating_scale"], "1..5:1");
+    assert_eq!(
+        info["attributes"].as_array().map(Vec::len),
+        Some(4),
+        "ml-100k.user"
+    );
+}
+
 #[test]
 fn movielens_100k_eight_exact_facts_re_identify_over_90_percent() {
     let dir = tempdir();

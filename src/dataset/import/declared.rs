@@ -154,11 +154,23 @@ fn field(line: &[u8], delimiter: &[u8]) -> String {
         .to_string()
 }
 
+/// The folder a data file lies in, or the folder given: `.` for a bare file name, whose
+/// `parent()` is the empty path (no folder can be read under that name).
+pub(super) fn folder_of(path: &Path) -> &Path {
+    if path.is_dir() {
+        return path;
+    }
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    }
+}
+
 /// The catalogue a data set ships beside its ratings (a file, or inside the folder given), if
 /// any: MovieLens `u.item`, `movies.dat`, `movies.csv` or a RecBole `.item`; the Netflix Prize
 /// `movie_titles.txt` or `.csv`.
 pub fn beside(path: &Path, format: Format) -> Option<PathBuf> {
-    let folder = if path.is_dir() { path } else { path.parent()? };
+    let folder = folder_of(path);
     let names: &[&str] = match format {
         Format::Movielens => &["u.item", "movies.dat", "movies.csv"],
         Format::Netflix => &["movie_titles.txt", "movie_titles.csv"],

@@ -116,7 +116,7 @@ fn reserved(name: &str) -> String {
 
 /// The MovieLens people file beside a ratings file or inside a MovieLens folder, if any.
 pub fn movielens_people_beside(path: &Path) -> Option<PathBuf> {
-    let folder = if path.is_dir() { path } else { path.parent()? };
+    let folder = super::declared::folder_of(path);
     for name in ["u.user", "users.dat"] {
         let candidate = folder.join(name);
         if candidate.is_file() {
