@@ -100,6 +100,21 @@ fn the_curve_counts_everyone_and_the_recommendation_holds_at_the_assumed_knowled
             "{}",
             p["assumed"]
         );
+        // Its best guess is the highest of the same adversaries', with an interval around it.
+        let mut best_guess = at_4["best_guess"].as_f64().unwrap();
+        for adversary in p["adversaries"].as_array().unwrap() {
+            if adversary["facts"].as_u64().unwrap() <= 4 {
+                best_guess = best_guess.max(adversary["best_guess"].as_f64().unwrap_or(0.0));
+            }
+        }
+        let assumed = &p["assumed"];
+        assert_eq!(
+            assumed["best_guess"].as_f64(),
+            Some(best_guess),
+            "{assumed}"
+        );
+        let ci = assumed["best_guess_ci"].as_array().unwrap();
+        assert!(ci[0].as_f64().unwrap() <= best_guess && best_guess <= ci[1].as_f64().unwrap());
         if worst <= target {
             meets.push((cost(p), p["policy"].as_str().unwrap().to_string()));
         }
@@ -109,6 +124,27 @@ fn the_curve_counts_everyone_and_the_recommendation_holds_at_the_assumed_knowled
         a["recommended"].as_str(),
         meets.first().map(|m| m.1.as_str()),
         "the cheapest policy that holds at the assumed knowledge"
+    );
+    // The verdict gives the recommended (or closest) policy's best-guess ceiling when it is
+    // above the rate it judges by.
+    let named = a["recommended"].as_str().or(a["closest"].as_str()).unwrap();
+    let p = a["policies"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["policy"] == named)
+        .unwrap();
+    let above = p["assumed"]["best_guess"].as_f64() > p["assumed"]["reidentified"].as_f64();
+    let verdict = a["verdict"].as_str().unwrap();
+    let sentence = ["Recommended: ", "the closest is "]
+        .iter()
+        .find_map(|lead| verdict.split_once(&format!("{lead}{named},")))
+        .map(|(_, rest)| rest.split(". ").next().unwrap())
+        .unwrap();
+    assert_eq!(
+        sentence.contains("naming its best guess whatever its confidence, it is right for"),
+        above,
+        "{verdict}"
     );
     let report = std::fs::read_to_string(out.join("report.html")).unwrap();
     assert!(report.contains("What the verdict assumes"));

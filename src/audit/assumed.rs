@@ -23,6 +23,15 @@ pub struct Assumed {
     pub reidentified: Option<f64>,
     /// Its 95% interval.
     pub reidentified_ci: Option<[f64; 2]>,
+    /// The highest best-guess rate among the same adversaries (the curve's point and the
+    /// battery's adversaries knowing at most K facts): how often the top record is the
+    /// person's. An adversary who names its top record whatever its confidence is right that
+    /// often, so it bounds what any naming rule of these attacks re-identifies.
+    #[serde(default)]
+    pub best_guess: Option<f64>,
+    /// Its 95% interval.
+    #[serde(default)]
+    pub best_guess_ci: Option<[f64; 2]>,
 }
 
 impl Assumed {
@@ -48,23 +57,34 @@ pub fn judge(policy: &PolicyResult, assumed: KnownFacts, with_attributes: bool) 
         adversary: curve::adversary(assumed, &[]).name,
         reidentified: point.reidentified,
         reidentified_ci: point.reidentified_ci,
+        best_guess: point.best_guess,
+        best_guess_ci: point.best_guess_ci,
     };
     if with_attributes {
         best.adversary = format!("{} + attributes", curve::adversary(assumed, &[]).name);
     }
     let within = |a: &&AdversaryResult| KnownFacts::Count(a.facts) <= assumed;
+    let mut best_guess = (point.best_guess, point.best_guess_ci);
     for a in policy.adversaries.iter().filter(within) {
+        if a.best_guess
+            .is_some_and(|b| best_guess.0.is_none_or(|x| b > x))
+        {
+            best_guess = (a.best_guess, a.best_guess_ci);
+        }
         let candidate = Assumed {
             facts: assumed,
             attributes: with_attributes,
             adversary: a.name.clone(),
             reidentified: a.reidentified,
             reidentified_ci: a.reidentified_ci,
+            best_guess: None,
+            best_guess_ci: None,
         };
         if a.reidentified.is_some() && candidate.upper() > best.upper() {
             best = candidate;
         }
     }
+    (best.best_guess, best.best_guess_ci) = best_guess;
     Some(best)
 }
 
@@ -144,5 +164,44 @@ mod tests {
         let back: Vec<HoldsUpTo> = serde_json::from_str(&json).unwrap();
         assert_eq!(back, values);
         assert_eq!(values[1].words(), "holds up to 4 known entries");
+    }
+
+    #[test]
+    fn the_best_guess_is_the_highest_among_the_point_and_the_battery_within_k() {
+        let audit: serde_json::Value =
+            serde_json::from_str(include_str!("../../tests/fixtures/naive-audit/audit.json"))
+                .unwrap();
+        let mut p: PolicyResult = serde_json::from_value(audit["policies"][1].clone()).unwrap();
+        let battery = |k: usize| {
+            p.adversaries
+                .iter()
+                .filter(|a| a.facts <= k)
+                .filter_map(|a| a.best_guess)
+                .fold(f64::NEG_INFINITY, f64::max)
+        };
+        let (within_2, within_8) = (battery(2), battery(8));
+        assert!(within_2 < within_8, "the fixture tells the two apart");
+        let point = |facts: usize, best_guess: f64| curve::CurvePoint {
+            facts: KnownFacts::Count(facts),
+            attributes: false,
+            reidentified: Some(0.0),
+            reidentified_ci: Some([0.0, 0.01]),
+            best_guess: Some(best_guess),
+            best_guess_ci: Some([best_guess / 2.0, (best_guess + 1.0) / 2.0]),
+            precision: None,
+            people: 400,
+            attack: None,
+        };
+        p.curve = vec![point(2, 0.0), point(8, 0.0)];
+        let at = |p: &PolicyResult, k| judge(p, KnownFacts::Count(k), false).unwrap();
+        assert_eq!(at(&p, 2).best_guess, Some(within_2));
+        assert_eq!(at(&p, 8).best_guess, Some(within_8));
+        // A stronger point wins, with its own interval.
+        p.curve[1] = point(8, 1.0);
+        let a = at(&p, 8);
+        assert_eq!(
+            (a.best_guess, a.best_guess_ci),
+            (Some(1.0), Some([0.5, 1.0]))
+        );
     }
 }

@@ -170,6 +170,9 @@ pub struct CurvePoint {
     pub reidentified_ci: Option<[f64; 2]>,
     /// The share of people who are the adversary's top record.
     pub best_guess: Option<f64>,
+    /// Its 95% interval.
+    #[serde(default)]
+    pub best_guess_ci: Option<[f64; 2]>,
     /// Of the people the adversary names, the share named rightly (null: nobody named).
     pub precision: Option<f64>,
     /// People counted (the sampled members of the release).
@@ -242,6 +245,7 @@ pub(super) fn measure(
             reidentified: m.result.reidentified,
             reidentified_ci: m.result.reidentified_ci,
             best_guess: m.result.best_guess,
+            best_guess_ci: m.result.best_guess_ci,
             precision: m.risk.precision(),
             people: m.result.people,
             attack: m.result.attack,
@@ -300,6 +304,7 @@ mod tests {
             reidentified: Some(upper / 2.0),
             reidentified_ci: Some([0.0, upper]),
             best_guess: None,
+            best_guess_ci: None,
             precision: None,
             people: 100,
             attack: None,

@@ -6,7 +6,9 @@ use std::fmt::Write as _;
 
 use super::released::PolicyKnown;
 use super::report::escape;
-use super::verdict::{assumed_words, inference_words, pct_ci, pct1, singling_out};
+use super::verdict::{
+    assumed_words, best_guess_words, inference_words, pct_ci, pct1, singling_out,
+};
 use super::{Audit, ReleasedSummary};
 
 /// Whether the audit is of a release made elsewhere that meets the targets.
@@ -58,9 +60,10 @@ pub fn verdict(audit: &Audit) -> String {
     if let (Some(text), Some(a)) = (assumed_words(audit), &p.assumed) {
         let _ = write!(
             s,
-            " The verdict assumes an adversary who knows {text}, and every adversary of the battery who knows no more: that adversary re-identifies {} {}.",
+            " The verdict assumes an adversary who knows {text}, and every adversary of the battery who knows no more: that adversary re-identifies {} {}{}.",
             pct1(a.reidentified.unwrap_or(0.0)),
-            pct_ci(a.reidentified_ci)
+            pct_ci(a.reidentified_ci),
+            best_guess_words(a)
         );
     }
     let holds = p
