@@ -198,9 +198,26 @@ fn the_report_compares_the_cohort_with_everyone_and_is_deterministic() {
         "reidentified_in_population_ci",
         "anonymity_set_in_cohort_ci",
         "anonymity_set_in_population_ci",
+        "named_in_cohort_ci",
+        "named_in_population_ci",
     ] {
         let ci = r[k].as_array().unwrap_or_else(|| panic!("{k}"));
         assert!(ci[0].as_f64().unwrap() <= ci[1].as_f64().unwrap(), "{k}");
+    }
+    // Every rate is inside its interval, and a rate's interval is never zero-width.
+    for k in [
+        "reidentified_in_cohort",
+        "reidentified_in_population",
+        "named_in_cohort",
+        "named_in_population",
+    ] {
+        let ci = r[&format!("{k}_ci")].as_array().unwrap();
+        let (lo, hi) = (ci[0].as_f64().unwrap(), ci[1].as_f64().unwrap());
+        assert!(
+            lo <= num(k) && num(k) <= hi && lo < hi,
+            "{k}: {lo} {} {hi}",
+            num(k)
+        );
     }
     // The DP count: an integer, and its 95% bound at epsilon 1 (2 e^-(t+1) / (1 + e^-1) <= 0.05
     // first at t = 3).

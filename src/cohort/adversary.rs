@@ -54,6 +54,8 @@ pub struct Haystack {
     pub reidentified_ci: Option<[f64; 2]>,
     /// The same, when the adversary also needs eccentricity >= phi to name the record.
     pub named: f64,
+    /// Its 95% Wilson score interval over targets.
+    pub named_ci: Option<[f64; 2]>,
     /// Mean over targets of 2^entropy (bits) of the entropic output.
     pub anonymity_set: f64,
     /// Its 95% bootstrap interval over targets: a mean set size, not a proportion, so a
@@ -207,6 +209,7 @@ fn haystack(owners: &[RecordIdx], guesses: &[Guess], k: &Knowledge, stream: u64)
         reidentified: mean(&top1),
         reidentified_ci: wilson_mean(&top1),
         named: mean(&named),
+        named_ci: wilson_mean(&named),
         anonymity_set: mean(&sets),
         anonymity_set_ci: bootstrap_mean_interval(&sets, k.resamples, &mut rng),
     }

@@ -212,8 +212,12 @@ pub struct CohortReport {
     pub reidentified_in_population_ci: Option<[f64; 2]>,
     /// Named (eccentricity >= phi) and right, among the cohort.
     pub named_in_cohort: Option<f64>,
+    /// Its 95% Wilson score interval over targets.
+    pub named_in_cohort_ci: Option<[f64; 2]>,
     /// Named and right, among everyone.
     pub named_in_population: Option<f64>,
+    /// Its 95% Wilson score interval over targets.
+    pub named_in_population_ci: Option<[f64; 2]>,
     /// Mean 2^entropy of the entropic output, among the cohort.
     pub anonymity_set_in_cohort: Option<f64>,
     /// Its 95% bootstrap interval over targets.
@@ -448,7 +452,9 @@ pub fn analyse(data: &Arc<Dataset>, params: &CohortParams) -> Result<CohortRepor
         reidentified_in_population: side(|f| &f.in_population).map(|h| h.reidentified),
         reidentified_in_population_ci: side(|f| &f.in_population).and_then(|h| h.reidentified_ci),
         named_in_cohort: side(|f| &f.in_cohort).map(|h| h.named),
+        named_in_cohort_ci: side(|f| &f.in_cohort).and_then(|h| h.named_ci),
         named_in_population: side(|f| &f.in_population).map(|h| h.named),
+        named_in_population_ci: side(|f| &f.in_population).and_then(|h| h.named_ci),
         anonymity_set_in_cohort: side(|f| &f.in_cohort).map(|h| h.anonymity_set),
         anonymity_set_in_cohort_ci: side(|f| &f.in_cohort).and_then(|h| h.anonymity_set_ci),
         anonymity_set_in_population: side(|f| &f.in_population).map(|h| h.anonymity_set),
@@ -521,8 +527,8 @@ impl CohortReport {
             out,
             "{:<26} {:>26} {:>26}",
             "named (eccentricity>=phi)",
-            rate(self.named_in_cohort, None),
-            rate(self.named_in_population, None)
+            rate(self.named_in_cohort, self.named_in_cohort_ci),
+            rate(self.named_in_population, self.named_in_population_ci)
         );
         let _ = writeln!(
             out,
