@@ -6,23 +6,10 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use common::*;
 use deanon::dataset::values::civil_from_days;
-
-/// ml-100k.inter's rows: user, item, rating, Unix seconds.
-fn ml100k_rows() -> Vec<[i64; 4]> {
-    let text = std::fs::read_to_string(ml100k()).unwrap();
-    text.lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let f: Vec<i64> = l.split('\t').map(|x| x.trim().parse().unwrap()).collect();
-            [f[0], f[1], f[2], f[3]]
-        })
-        .collect()
-}
 
 /// Unix seconds as the local date-time at `offset_minutes` east of UTC, written with
 /// `separator` between date and time and the offset as `zone` says.
@@ -32,19 +19,6 @@ fn iso(seconds: i64, offset_minutes: i64, separator: char, zone: &str) -> String
     let t = local.rem_euclid(86_400);
     let (h, mi, s) = (t / 3600, t / 60 % 60, t % 60);
     format!("{y:04}-{m:02}-{d:02}{separator}{h:02}:{mi:02}:{s:02}{zone}")
-}
-
-fn import(dir: &Path, name: &str, input: &Path, extra: &[&str]) -> PathBuf {
-    let store = dir.join(format!("{name}.deanon"));
-    let mut args = vec!["import", s(input)];
-    args.extend_from_slice(extra);
-    args.extend(["-o", s(&store)]);
-    ok(&args);
-    store
-}
-
-fn bytes(path: &Path) -> Vec<u8> {
-    std::fs::read(path).unwrap()
 }
 
 #[test]
@@ -71,8 +45,8 @@ fn semicolons_other_names_and_iso_date_times_give_the_store_of_the_plain_csv() {
     let plain_csv = write(dir.path(), "plain.csv", &plain);
     let kept_csv = write(dir.path(), "kept.csv", &kept);
     let tabs_tsv = write(dir.path(), "tabs.tsv", &tabs);
-    let expected = bytes(&import(dir.path(), "plain", &plain_csv, &[]));
-    let from_kept = import(
+    let expected = bytes(&import_into(dir.path(), "plain", &plain_csv, &[]));
+    let from_kept = import_into(
         dir.path(),
         "kept",
         &kept_csv,
@@ -84,9 +58,9 @@ fn semicolons_other_names_and_iso_date_times_give_the_store_of_the_plain_csv() {
         ],
     );
     assert!(expected == bytes(&from_kept));
-    assert!(expected == bytes(&import(dir.path(), "tabs", &tabs_tsv, &[])));
+    assert!(expected == bytes(&import_into(dir.path(), "tabs", &tabs_tsv, &[])));
     let named_tab = write(dir.path(), "tabs.txt", &tabs);
-    let from_txt = import(
+    let from_txt = import_into(
         dir.path(),
         "txt",
         &named_tab,
@@ -107,7 +81,7 @@ fn an_offset_lands_on_the_utc_day_of_the_instant() {
          naive,a,2023-01-01T23:30:00\n\
          unix,a,1672623000\n",
     );
-    let store = import(dir.path(), "r", &csv, &[]);
+    let store = import_into(dir.path(), "r", &csv, &[]);
     let out = dir.path().join("r-out.csv");
     ok(&["export", s(&store), "-o", s(&out)]);
     let text = std::fs::read_to_string(&out).unwrap();
@@ -141,7 +115,7 @@ fn a_people_file_names_its_user_column_as_the_data_does() {
     let dir = tempdir();
     let csv = write(dir.path(), "r.csv", "customer_id;sku\n1;a\n2;b\n");
     let people = write(dir.path(), "p.csv", "age;Customer_ID\n24;1\n31;2\n");
-    let store = import(
+    let store = import_into(
         dir.path(),
         "r",
         &csv,
@@ -269,7 +243,7 @@ fn the_extension_tells_the_format() {
         "ml.inter",
         "user_id:token\titem_id:token\trating:float\ttimestamp:float\n1\t2\t3\t881250949\n",
     );
-    let store = import(dir.path(), "ml", &inter, &[]);
+    let store = import_into(dir.path(), "ml", &inter, &[]);
     assert_eq!(
         info(&store)["rating_scale"],
         "1..5:1",

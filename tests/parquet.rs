@@ -5,7 +5,7 @@
 
 mod common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use arrow_array::{
@@ -18,30 +18,17 @@ use parquet::arrow::ArrowWriter;
 use parquet::basic::{Compression, ZstdLevel};
 use parquet::file::properties::WriterProperties;
 
-/// One MovieLens 100k rating.
-struct Rating {
-    user: i64,
-    item: i64,
-    stars: i64,
-    seconds: i64,
+/// MovieLens 100k's ratings: user, item, stars, Unix seconds.
+type Rows = [[i64; 4]];
+
+/// Column `k` of `rows`.
+fn column(rows: &Rows, k: usize) -> impl Iterator<Item = i64> + '_ {
+    rows.iter().map(move |r| r[k])
 }
 
-/// The ratings of ml-100k.inter (`user_id`, `item_id`, `rating`, `timestamp`, tab separated).
-fn ml100k_ratings() -> Vec<Rating> {
-    let text = std::fs::read_to_string(ml100k()).unwrap();
-    text.lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| {
-            let f: Vec<i64> = l.split('\t').map(|x| x.trim().parse().unwrap()).collect();
-            Rating {
-                user: f[0],
-                item: f[1],
-                stars: f[2],
-                seconds: f[3],
-            }
-        })
-        .collect()
+/// `rows` as four `int64` columns named `names`.
+fn int_columns<'a>(rows: &Rows, names: [&'a str; 4]) -> Vec<(&'a str, ArrayRef)> {
+    (0..4).map(|k| (names[k], ints(column(rows, k)))).collect()
 }
 
 /// The people of ml-100k.user: the header's names without their types, and the rows.
@@ -87,59 +74,40 @@ fn strings(values: impl Iterator<Item = String>) -> ArrayRef {
 }
 
 /// The plain CSV of the ratings: `user,item,rating,date` in Unix seconds.
-fn write_csv(path: &Path, ratings: &[Rating]) {
+fn write_csv(path: &Path, rows: &Rows) {
     let mut text = String::from("user,item,rating,date\n");
-    for r in ratings {
-        text.push_str(&format!(
-            "{},{},{},{}\n",
-            r.user, r.item, r.stars, r.seconds
-        ));
+    for [user, item, stars, seconds] in rows {
+        text.push_str(&format!("{user},{item},{stars},{seconds}\n"));
     }
     std::fs::write(path, text).unwrap();
-}
-
-/// Imports `input` (format from its extension) plus `extra` into `dir/NAME.deanon`.
-fn import(dir: &Path, name: &str, input: &Path, extra: &[&str]) -> PathBuf {
-    let store = dir.join(format!("{name}.deanon"));
-    let mut args = vec!["import", s(input)];
-    args.extend_from_slice(extra);
-    args.extend(["-o", s(&store)]);
-    ok(&args);
-    store
-}
-
-fn bytes(path: &Path) -> Vec<u8> {
-    std::fs::read(path).unwrap()
 }
 
 #[test]
 fn movielens_100k_in_parquet_gives_the_store_of_its_csv_bit_for_bit() {
     let dir = tempdir();
-    let ratings = ml100k_ratings();
-    assert_eq!(ratings.len(), 100_000);
+    let rows = ml100k_rows();
+    assert_eq!(rows.len(), 100_000);
     let csv = dir.path().join("ratings.csv");
-    write_csv(&csv, &ratings);
-    let from_csv = bytes(&import(dir.path(), "csv", &csv, &[]));
+    write_csv(&csv, &rows);
+    let from_csv = bytes(&import_into(dir.path(), "csv", &csv, &[]));
 
     // Integer columns, Unix seconds, Snappy, one row group.
     let plain = dir.path().join("plain.parquet");
+    let names = ["user", "item", "rating", "date"];
     write_parquet(
         &plain,
-        vec![
-            ("user", ints(ratings.iter().map(|r| r.user))),
-            ("item", ints(ratings.iter().map(|r| r.item))),
-            ("rating", ints(ratings.iter().map(|r| r.stars))),
-            ("date", ints(ratings.iter().map(|r| r.seconds))),
-        ],
+        int_columns(&rows, names),
         Compression::SNAPPY,
         1 << 20,
     );
-    assert!(from_csv == bytes(&import(dir.path(), "plain", &plain, &[])));
+    assert!(from_csv == bytes(&import_into(dir.path(), "plain", &plain, &[])));
 
     // Other names and types: string ids, float stars, a millisecond timestamp with a time zone
     // (an instant: its UTC day), Zstandard, 15 row groups read in parallel.
     let typed = dir.path().join("typed.pq");
-    let millis = ratings.iter().map(|r| r.seconds * 1000 + 999);
+    let millis = column(&rows, 3).map(|t| t * 1000 + 999);
+    let stars = column(&rows, 2).map(|r| r as f64);
+    let texts = |k| strings(column(&rows, k).map(|id| id.to_string()));
     write_parquet(
         &typed,
         vec![
@@ -149,17 +117,9 @@ fn movielens_100k_in_parquet_gives_the_store_of_its_csv_bit_for_bit() {
                     TimestampMillisecondArray::from_iter_values(millis).with_timezone("+02:00"),
                 ),
             ),
-            (
-                "customer_id",
-                strings(ratings.iter().map(|r| r.user.to_string())),
-            ),
-            ("sku", strings(ratings.iter().map(|r| r.item.to_string()))),
-            (
-                "stars",
-                Arc::new(Float64Array::from_iter_values(
-                    ratings.iter().map(|r| r.stars as f64),
-                )),
-            ),
+            ("customer_id", texts(0)),
+            ("sku", texts(1)),
+            ("stars", Arc::new(Float64Array::from_iter_values(stars))),
         ],
         Compression::ZSTD(ZstdLevel::default()),
         7_000,
@@ -168,32 +128,24 @@ fn movielens_100k_in_parquet_gives_the_store_of_its_csv_bit_for_bit() {
         "--columns",
         "user=customer_id,item=sku,rating=stars,date=ts",
     ];
-    assert!(from_csv == bytes(&import(dir.path(), "typed", &typed, &columns)));
+    assert!(from_csv == bytes(&import_into(dir.path(), "typed", &typed, &columns)));
 
     // 32-bit and unsigned integers, a dictionary of strings, a naive nanosecond timestamp.
     let narrow = dir.path().join("narrow.parquet");
-    let keys = Int32Array::from_iter_values(ratings.iter().map(|r| r.item as i32 - 1));
+    let keys = Int32Array::from_iter_values(column(&rows, 1).map(|i| i as i32 - 1));
     let titles = StringArray::from_iter_values((1..=1682).map(|i| format!(" {i} ")));
-    let nanos = ratings.iter().map(|r| r.seconds * 1_000_000_000);
+    let users = column(&rows, 0).map(|u| u as u32);
+    let stars = column(&rows, 2).map(|r| r as i32);
+    let nanos = column(&rows, 3).map(|t| t * 1_000_000_000);
     write_parquet(
         &narrow,
         vec![
-            (
-                "user",
-                Arc::new(UInt32Array::from_iter_values(
-                    ratings.iter().map(|r| r.user as u32),
-                )),
-            ),
+            ("user", Arc::new(UInt32Array::from_iter_values(users))),
             (
                 "item",
                 Arc::new(DictionaryArray::<Int32Type>::try_new(keys, Arc::new(titles)).unwrap()),
             ),
-            (
-                "rating",
-                Arc::new(Int32Array::from_iter_values(
-                    ratings.iter().map(|r| r.stars as i32),
-                )),
-            ),
+            ("rating", Arc::new(Int32Array::from_iter_values(stars))),
             (
                 "timestamp",
                 Arc::new(TimestampNanosecondArray::from_iter_values(nanos)),
@@ -202,57 +154,53 @@ fn movielens_100k_in_parquet_gives_the_store_of_its_csv_bit_for_bit() {
         Compression::UNCOMPRESSED,
         30_000,
     );
-    assert!(from_csv == bytes(&import(dir.path(), "narrow", &narrow, &[])));
+    assert!(from_csv == bytes(&import_into(dir.path(), "narrow", &narrow, &[])));
 }
 
 #[test]
 fn a_parquet_people_file_gives_the_store_of_its_csv_bit_for_bit() {
     let dir = tempdir();
-    let ratings = ml100k_ratings();
-    let (header, rows) = ml100k_people_rows();
+    let rows = ml100k_rows();
+    let (header, people) = ml100k_people_rows();
     assert_eq!(
         header,
         ["user_id", "age", "gender", "occupation", "zip_code"]
     );
     let csv = dir.path().join("ratings.csv");
-    write_csv(&csv, &ratings);
+    write_csv(&csv, &rows);
     let people_csv = dir.path().join("people.csv");
     let mut text = String::from("user,age,gender,occupation,zip_code\n");
-    for row in &rows {
-        text.push_str(&row.join(","));
+    for person in &people {
+        text.push_str(&person.join(","));
         text.push('\n');
     }
     std::fs::write(&people_csv, text).unwrap();
-    let from_csv = import(dir.path(), "csv", &csv, &["--people", s(&people_csv)]);
+    let from_csv = import_into(dir.path(), "csv", &csv, &["--people", s(&people_csv)]);
     assert_eq!(info(&from_csv)["attributes"].as_array().unwrap().len(), 4);
 
     let parquet = dir.path().join("ratings.parquet");
+    let names = ["customer_id", "item", "rating", "date"];
     write_parquet(
         &parquet,
-        vec![
-            ("customer_id", ints(ratings.iter().map(|r| r.user))),
-            ("item", ints(ratings.iter().map(|r| r.item))),
-            ("rating", ints(ratings.iter().map(|r| r.stars))),
-            ("date", ints(ratings.iter().map(|r| r.seconds))),
-        ],
+        int_columns(&rows, names),
         Compression::SNAPPY,
         1 << 20,
     );
     let people_parquet = dir.path().join("people.parquet");
-    let column = |k: usize| rows.iter().map(move |r| r[k].clone());
+    let field = |k: usize| people.iter().map(move |p| p[k].clone());
     write_parquet(
         &people_parquet,
         vec![
-            ("customer_id", ints(column(0).map(|u| u.parse().unwrap()))),
-            ("age", ints(column(1).map(|a| a.parse().unwrap()))),
-            ("gender", strings(column(2))),
-            ("occupation", strings(column(3))),
-            ("zip_code", strings(column(4))),
+            ("customer_id", ints(field(0).map(|u| u.parse().unwrap()))),
+            ("age", ints(field(1).map(|a| a.parse().unwrap()))),
+            ("gender", strings(field(2))),
+            ("occupation", strings(field(3))),
+            ("zip_code", strings(field(4))),
         ],
         Compression::SNAPPY,
         1 << 20,
     );
-    let from_parquet = import(
+    let from_parquet = import_into(
         dir.path(),
         "parquet",
         &parquet,

@@ -70,19 +70,19 @@ impl Cursor<'_> {
         Some(digits.iter().fold(0, |v, &b| v * 10 + i64::from(b - b'0')))
     }
 
+    /// `separator` and 2 digits, as a number; else `reason`.
+    fn two_digits_after(&mut self, separator: u8, reason: Reason) -> Result<i64, Reason> {
+        if !self.accept(separator) {
+            return Err(reason);
+        }
+        self.digits(2).ok_or(reason)
+    }
+
     /// `YYYY-MM-DD` as days since 1970-01-01.
     fn date(&mut self) -> Result<i64, Reason> {
         let year = self.digits(4).ok_or("the year is not 4 digits")?;
-        let month = self
-            .accept(b'-')
-            .then(|| self.digits(2))
-            .flatten()
-            .ok_or("the month is not '-' and 2 digits")?;
-        let day = self
-            .accept(b'-')
-            .then(|| self.digits(2))
-            .flatten()
-            .ok_or("the day is not '-' and 2 digits")?;
+        let month = self.two_digits_after(b'-', "the month is not '-' and 2 digits")?;
+        let day = self.two_digits_after(b'-', "the day is not '-' and 2 digits")?;
         if !(1..=12).contains(&month) {
             return Err("no such month");
         }
@@ -95,11 +95,7 @@ impl Cursor<'_> {
     /// `HH:MM[:SS[.fff]]` as seconds into the day; a leap second counts as the one before it.
     fn time(&mut self) -> Result<i64, Reason> {
         let hour = self.digits(2).ok_or("the hour is not 2 digits")?;
-        let minute = self
-            .accept(b':')
-            .then(|| self.digits(2))
-            .flatten()
-            .ok_or("the minutes are not ':' and 2 digits")?;
+        let minute = self.two_digits_after(b':', "the minutes are not ':' and 2 digits")?;
         let second = if self.accept(b':') {
             self.digits(2).ok_or("the seconds are not 2 digits")?
         } else {

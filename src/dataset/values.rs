@@ -139,15 +139,21 @@ fn parse_digits(text: &[u8]) -> Option<i64> {
 }
 
 fn checked_day(days: i64, text: &[u8]) -> Result<u16, String> {
+    day_in_range(days, || String::from_utf8_lossy(text).into_owned())
+}
+
+/// `days` as a day of the store, or the error showing the value as `shown` writes it (called
+/// only on an error: this runs once per imported value).
+fn day_in_range(days: i64, shown: impl FnOnce() -> String) -> Result<u16, String> {
     if days < 0 {
         Err(format!(
             "date '{}' is before 1970-01-01, which the store cannot hold",
-            String::from_utf8_lossy(text)
+            shown()
         ))
     } else if days > MAX_DAY as i64 {
         Err(format!(
             "date '{}' is after 2149-06-05, which the store cannot hold",
-            String::from_utf8_lossy(text)
+            shown()
         ))
     } else {
         Ok(days as u16)
@@ -218,8 +224,10 @@ fn unix_seconds_days(text: &[u8]) -> Option<i64> {
 /// A day given as days since 1970-01-01 (a datetime64 column cast to days), checked to lie
 /// in the store's range; the message shows the date.
 pub fn day_from_days(days: i64) -> Result<u16, String> {
-    let (y, m, d) = civil_from_days(days.clamp(-1_000_000_000, 1_000_000_000));
-    checked_day(days, format!("{y:04}-{m:02}-{d:02}").as_bytes())
+    day_in_range(days, || {
+        let (y, m, d) = civil_from_days(days.clamp(-1_000_000_000, 1_000_000_000));
+        format!("{y:04}-{m:02}-{d:02}")
+    })
 }
 
 /// A day given as Unix seconds (an integer or float column), floored to the day as
@@ -230,10 +238,7 @@ pub fn day_from_unix_seconds(seconds: f64) -> Result<u16, String> {
             "timestamp '{seconds}' is not a number of Unix seconds"
         ));
     }
-    checked_day(
-        (seconds / 86_400.0).floor() as i64,
-        format!("{seconds}").as_bytes(),
-    )
+    day_in_range((seconds / 86_400.0).floor() as i64, || format!("{seconds}"))
 }
 
 /// Parses a date in any accepted form: `YYYY-MM-DD`, an ISO 8601 date-time (its UTC day, see

@@ -184,6 +184,22 @@ pub fn import_csv(csv: &Path, extra: &[&str]) -> PathBuf {
     store
 }
 
+/// `deanon import INPUT` plus `extra` (the format told by the name unless `extra` gives one)
+/// into `dir/NAME.deanon`; returns the store.
+pub fn import_into(dir: &Path, name: &str, input: &Path, extra: &[&str]) -> PathBuf {
+    let store = dir.join(format!("{name}.deanon"));
+    let mut args = vec!["import", s(input)];
+    args.extend_from_slice(extra);
+    args.extend(["-o", s(&store)]);
+    ok(&args);
+    store
+}
+
+/// The bytes of a file.
+pub fn bytes(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
 /// `deanon generate --preset PRESET --users USERS --seed SEED --no-attributes` as
 /// `dir/PRESET-USERS-SEED.deanon`: the sparse facts alone, what most tests are about (and what
 /// the fixtures of earlier versions were made from).
@@ -307,6 +323,19 @@ pub fn ml100k() -> PathBuf {
 const ML100K_INTER: &str = "recbole/dataset_example/ml-100k/ml-100k.inter";
 const ML100K_USER: &str = "recbole/dataset_example/ml-100k/ml-100k.user";
 const ML100K_ITEM: &str = "recbole/dataset_example/ml-100k/ml-100k.item";
+
+/// [`ml100k`]'s ratings as numbers: user, item, stars, Unix seconds.
+pub fn ml100k_rows() -> Vec<[i64; 4]> {
+    let text = std::fs::read_to_string(ml100k()).unwrap();
+    text.lines()
+        .skip(1)
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| {
+            let f: Vec<i64> = l.split('\t').map(|x| x.trim().parse().unwrap()).collect();
+            [f[0], f[1], f[2], f[3]]
+        })
+        .collect()
+}
 
 /// MovieLens 100k's titles (ml-100k.item: `item_id`, `movie_title`, `release_year`, `class`, the
 /// genres separated by spaces), beside [`ml100k`]'s ratings.
