@@ -6,9 +6,9 @@
 //! algorithm's search grid ([`crate::attack::search`]), with the adversary's facts mapped into
 //! the release's representation and the scales widened by the policy's noise
 //! ([`PolicyKnowledge`]), and the same grids as the policy-blind adversary runs them (an
-//! adversary who knows the policy may ignore it). [`choose`] keeps the candidate that names the most tuning people
-//! correctly (eccentricity at least phi, and right; ties go to the earlier candidate). The
-//! callers take the tuning people outside the people whose risk they report.
+//! adversary who knows the policy may ignore it). [`choose`] keeps the candidate that names the
+//! most tuning people correctly (eccentricity at least phi, and right; ties go to the earlier
+//! candidate). The callers take the tuning people outside the people whose risk they report.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

@@ -57,8 +57,8 @@ pub fn judge(policy: &PolicyResult, assumed: KnownFacts, with_attributes: bool) 
         adversary: curve::adversary(assumed, &[]).name,
         reidentified: point.reidentified,
         reidentified_ci: point.reidentified_ci,
-        best_guess: point.best_guess,
-        best_guess_ci: point.best_guess_ci,
+        best_guess: None,
+        best_guess_ci: None,
     };
     if with_attributes {
         best.adversary = format!("{} + attributes", curve::adversary(assumed, &[]).name);
