@@ -155,7 +155,9 @@ pub fn run(params: &DemoParams) -> Result<String> {
     if experiment_dir.join("state.json").exists() || experiment_dir.join("cells").exists() {
         std::fs::remove_dir_all(&experiment_dir).map_err(|e| Error::io(&experiment_dir, e))?;
     }
-    crate::experiment::run_experiment(&config, &experiment_dir, false, None, &Executor::Local)?;
+    crate::progress::timed("demo: experiment", || {
+        crate::experiment::run_experiment(&config, &experiment_dir, false, None, &Executor::Local)
+    })?;
     let _ = writeln!(
         report,
         "\nA small experiment (experiments/smoke.toml: two release policies x two aux settings x two date errors, \
@@ -344,7 +346,7 @@ fn published_statement(params: &DemoParams, report: &mut String) -> Result<()> {
     cohort.to = Some("2022-12-31".into());
     cohort.epsilon = Some(1.0);
     cohort.knowledge.seed = params.seed;
-    let found = crate::cohort::analyse(&data, &cohort)?;
+    let found = crate::progress::timed("demo: cohort", || crate::cohort::analyse(&data, &cohort))?;
     let json = params.out_dir.join("cohort.json");
     crate::atomic_file::write_json(&json, &found)?;
     let _ = writeln!(

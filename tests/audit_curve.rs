@@ -58,7 +58,20 @@ fn the_curve_counts_everyone_and_the_recommendation_holds_at_the_assumed_knowled
             .unwrap_or(1.0 - p["kept_fraction"].as_f64().unwrap())
     };
     let mut meets = Vec::new();
+    let mut unsearched = 0;
     for p in a["policies"].as_array().unwrap() {
+        // Where the blind default names everyone in every draw, nothing can name more: no
+        // search, and the report says so.
+        for adversary in p["adversaries"].as_array().unwrap() {
+            let everyone = adversary["blind_reidentified"].as_f64() == Some(1.0);
+            let skipped = adversary["reported"] == "blind, names everyone (no search needed)";
+            assert_eq!(skipped, everyone, "{adversary}");
+            if skipped {
+                assert_eq!(adversary["searched"], 1, "{adversary}");
+                assert_eq!(adversary["reidentified"].as_f64(), Some(1.0));
+                unsearched += 1;
+            }
+        }
         let members = p["members"].as_u64().unwrap();
         let curve = p["curve"].as_array().unwrap();
         assert_eq!(curve.len(), 6, "three points, alone and with attributes");
@@ -119,6 +132,10 @@ fn the_curve_counts_everyone_and_the_recommendation_holds_at_the_assumed_knowled
             meets.push((cost(p), p["policy"].as_str().unwrap().to_string()));
         }
     }
+    assert!(
+        unsearched > 0,
+        "the baseline release names everyone somewhere"
+    );
     meets.sort_by(|x, y| x.0.total_cmp(&y.0));
     assert_eq!(
         a["recommended"].as_str(),

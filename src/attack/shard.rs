@@ -211,9 +211,9 @@ impl ReleaseStats {
         }
     }
 
-    /// The statistics of the whole release.
+    /// The statistics of the whole release (computed once per release).
     pub fn of(release: &Dataset) -> ReleaseStats {
-        ReleaseStats::of_shard(release, Shard::whole(release))
+        *release.derived(|| ReleaseStats::of_shard(release, Shard::whole(release)))
     }
 
     /// Merges the statistics of another shard.

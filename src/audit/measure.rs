@@ -57,6 +57,16 @@ impl Arena<'_> {
         aux_seed: u64,
         label: String,
     ) -> Result<Option<Measured>> {
+        let phase = format!("adversary {label} ({})", adversary.name);
+        crate::progress::timed(&phase, || self.measure_untimed(adversary, aux_seed, label))
+    }
+
+    fn measure_untimed(
+        &self,
+        adversary: &Adversary,
+        aux_seed: u64,
+        label: String,
+    ) -> Result<Option<Measured>> {
         let target = self.target;
         let (effective, note) = adversary.against(target.released);
         let sampled = risk::Sampled::draw(target, &effective, aux_seed)?;
@@ -72,7 +82,10 @@ impl Arena<'_> {
         else {
             return Ok(None);
         };
-        let searched = if self.params.naive || effective.knows_nothing() {
+        // Where the blind default already names every sampled person rightly in every draw, no
+        // attack can name more: the search is skipped (it would only tie).
+        let saturated = !self.params.naive && blind.names_everyone(target.members);
+        let searched = if self.params.naive || effective.knows_nothing() || saturated {
             None
         } else {
             let search = Search {
@@ -108,6 +121,7 @@ impl Arena<'_> {
             .as_ref()
             .is_some_and(|s| blind.mean_risk() > s.risk.mean_risk());
         let reported = match &searched {
+            None if saturated => "blind, names everyone (no search needed)",
             None => "blind",
             Some(_) if blind_stronger => "blind, stronger than the attack chosen",
             Some(_) => "searched",

@@ -254,6 +254,14 @@ impl AdversaryRisk {
         (!self.innocents.is_empty()).then(|| named as f64 / self.innocents.len() as f64)
     }
 
+    /// Whether every one of `members` is named rightly in every draw (a person without a
+    /// usable draw is not).
+    pub fn names_everyone(&self, members: &[u32]) -> bool {
+        !members.is_empty()
+            && self.people.len() == members.len()
+            && self.people.iter().all(|p| p.risk >= 1.0)
+    }
+
     /// The members' mean risk, if any member was scored.
     pub fn mean_risk(&self) -> Option<f64> {
         (!self.people.is_empty())

@@ -178,6 +178,7 @@ pub fn build(
         // Built here from checked indices, sorted by construction.
         indices_verified: true,
         people: Default::default(),
+        derived: Default::default(),
     })
 }
 
@@ -419,6 +420,7 @@ impl From<StoredParts> for Dataset {
             declared: p.declared,
             indices_verified: p.indices_verified,
             people: p.people,
+            derived: Default::default(),
         }
     }
 }

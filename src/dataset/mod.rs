@@ -23,6 +23,7 @@ pub mod aux_record;
 pub mod builder;
 pub mod cohort;
 pub mod column;
+pub mod derived;
 pub mod export;
 pub mod generate;
 pub mod ids;
@@ -200,9 +201,20 @@ pub struct Dataset {
     declared: Declared,
     indices_verified: bool,
     people: People,
+    /// Values computed from the data once and shared ([`derived::Derived`]).
+    derived: derived::Derived,
 }
 
 impl Dataset {
+    /// The value of type `T` derived from this data set, built by `make` on first use and kept
+    /// until the data set changes.
+    pub fn derived<T: std::any::Any + Send + Sync>(
+        &self,
+        make: impl FnOnce() -> T,
+    ) -> std::sync::Arc<T> {
+        self.derived.get_or_insert(make)
+    }
+
     /// Whether every record and item index in both layouts is known to be in range: true for
     /// data built in memory and for stores opened with [`store::open`]; false for stores opened
     /// with [`store::open_for_shards`], whose per-entry arrays are checked only where they are
@@ -217,8 +229,13 @@ impl Dataset {
         self.pseudonymized
     }
 
-    /// The rating scale the entries use, or `None` without ratings.
+    /// The rating scale the entries use, or `None` without ratings (read once per data set).
     pub fn rating_scale(&self) -> Option<RatingScale> {
+        struct Scale(Option<RatingScale>);
+        self.derived(|| Scale(self.read_rating_scale())).0
+    }
+
+    fn read_rating_scale(&self) -> Option<RatingScale> {
         use rayon::prelude::*;
         let (min, max, halves) = self
             .by_record
@@ -240,9 +257,11 @@ impl Dataset {
         })
     }
 
-    /// The first and last day of the entries, or `None` without dates.
+    /// The first and last day of the entries, or `None` without dates (read once per data set).
     pub fn day_range(&self) -> Option<(Day, Day)> {
-        self.day_range_of_records(0, self.num_records())
+        struct Range(Option<(Day, Day)>);
+        self.derived(|| Range(self.day_range_of_records(0, self.num_records())))
+            .0
     }
 
     /// The first and last day of the entries of records `start..end`, or `None` without dates.
@@ -263,6 +282,7 @@ impl Dataset {
 
     /// Marks the dataset as a pseudonymized release.
     pub fn mark_pseudonymized(&mut self) {
+        self.derived.clear();
         self.pseudonymized = true;
     }
 
@@ -275,6 +295,7 @@ impl Dataset {
 
     /// Records the release policy that made this dataset (its canonical spec).
     pub fn record_release_policy(&mut self, spec: String) {
+        self.derived.clear();
         self.policy = Some(spec);
     }
 
@@ -286,12 +307,14 @@ impl Dataset {
 
     /// Records the fingerprint of the data this release was made from.
     pub fn record_release_source(&mut self, fingerprint: String) {
+        self.derived.clear();
         self.source = Some(fingerprint);
     }
 
     /// Marks what the data holder declared public: that the item table is the whole item
     /// catalogue (items nobody holds included), and the rating scale.
     pub fn declare(&mut self, catalogue: bool, rating_scale: Option<RatingScale>) {
+        self.derived.clear();
         self.declared = Declared {
             catalogue,
             rating_scale,
@@ -419,6 +442,7 @@ impl Dataset {
 
     /// Sets the people table, which must cover every record (or be empty).
     pub fn set_people(&mut self, people: People) {
+        self.derived.clear();
         assert!(
             people.is_empty() || people.records() == self.num_records(),
             "a people table covers every record"

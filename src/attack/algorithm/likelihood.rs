@@ -16,6 +16,10 @@
 //! none: the records of each class have their own w, and the difference of their lacking terms
 //! is a term per record by its class, at least 0 ([`crate::attack::kernel::presence`]).
 
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
 use super::{LinkageAlgorithm, Match, TileScorer};
 use crate::attack::kernel::attributes::{AttributeCounts, AttributeTerms, AttributeView};
 use crate::attack::kernel::likelihood::{
@@ -27,7 +31,7 @@ use crate::attack::params::{AttackParams, AttackParamsBuilder};
 use crate::attack::partial::{SecondPass, Spread, Summary};
 use crate::attack::query::Query;
 use crate::attack::search::{Widening, distinct};
-use crate::attack::shard::{CheckedShard, ReleaseStats};
+use crate::attack::shard::{CheckedShard, ReleaseStats, Shard};
 use crate::dataset::Dataset;
 
 /// w: the share of the adversary's facts that the target's released record does not hold.
@@ -188,8 +192,8 @@ const CAPPED_LENGTHS_PER_CAP: [f64; 3] = [4.0, 16.0, 64.0];
 
 /// The likelihood algorithm on one shard.
 pub struct Likelihood {
-    model: ReleaseModel,
-    attribute_counts: AttributeCounts,
+    model: Arc<ReleaseModel>,
+    attribute_counts: Arc<AttributeCounts>,
     errors: ErrorModel,
     /// Each record's length, window and presence class.
     windows: Vec<RecordWindow>,
@@ -207,12 +211,11 @@ impl Likelihood {
         stats: &ReleaseStats,
         shard: CheckedShard,
     ) -> Self {
-        let model = crate::progress::timed("likelihood model", || ReleaseModel::of(release, stats));
         let presence = Presence {
             cap: params.whole(&CAP),
             capped_length: params.real(&CAPPED_LENGTH),
         };
-        let windows = likelihood::record_windows(release, &model, &presence, shard.shard());
+        let (model, windows) = modelled(release, stats, &presence, shard);
         let errors = ErrorModel::new(
             params.real(&WRONG_RATE),
             params.real(&RATING_SCALE),
@@ -222,12 +225,61 @@ impl Likelihood {
         .with_presence(presence);
         Likelihood {
             model,
-            attribute_counts: AttributeCounts::of(release),
+            attribute_counts: AttributeCounts::shared(release),
             errors,
             windows,
             shard,
             membership: params.real(&MEMBERSHIP),
             threshold: params.real(&THRESHOLD),
+        }
+    }
+}
+
+/// The model of a release and its records' windows without a cap, built once per release
+/// (every attack on it shares them: an audit runs hundreds).
+struct ModelOfRelease {
+    stats: ReleaseStats,
+    model: Arc<ReleaseModel>,
+    uncapped_windows: Vec<RecordWindow>,
+}
+
+/// The model of `release` (whose whole statistics are `stats`) and the windows of `shard`'s
+/// records, classed by `presence`: from the release's cache when `shard` is the whole release.
+fn modelled(
+    release: &Dataset,
+    stats: &ReleaseStats,
+    presence: &Presence,
+    shard: CheckedShard,
+) -> (Arc<ReleaseModel>, Vec<RecordWindow>) {
+    let build = || crate::progress::timed("likelihood model", || ReleaseModel::of(release, stats));
+    let whole = shard.shard() == Shard::whole(release);
+    let cached = whole.then(|| {
+        release.derived(|| {
+            let model = build();
+            let uncapped = Presence::default();
+            let uncapped_windows =
+                likelihood::record_windows(release, &model, &uncapped, shard.shard());
+            ModelOfRelease {
+                stats: *stats,
+                model: Arc::new(model),
+                uncapped_windows,
+            }
+        })
+    });
+    match cached {
+        Some(c) if c.stats == *stats => {
+            let mut windows = c.uncapped_windows.clone();
+            if presence.cap > 0 {
+                windows.par_iter_mut().enumerate().for_each(|(r, w)| {
+                    w.capped = presence.capped(release.record(r as u32).len());
+                });
+            }
+            (Arc::clone(&c.model), windows)
+        }
+        _ => {
+            let model = build();
+            let windows = likelihood::record_windows(release, &model, presence, shard.shard());
+            (Arc::new(model), windows)
         }
     }
 }

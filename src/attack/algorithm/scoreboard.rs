@@ -62,7 +62,7 @@ pub fn search_grid(w: &Widening) -> Vec<AttackParamsBuilder> {
 
 /// Scoreboard on one shard.
 pub struct Scoreboard {
-    attribute_counts: AttributeCounts,
+    attribute_counts: std::sync::Arc<AttributeCounts>,
     /// Rating tolerance in half stars.
     rating_tol: u32,
     date_tol: u32,
@@ -78,7 +78,7 @@ impl Scoreboard {
         _shard: CheckedShard,
     ) -> Self {
         Scoreboard {
-            attribute_counts: AttributeCounts::of(release),
+            attribute_counts: AttributeCounts::shared(release),
             rating_tol: (params.real(&RATING_TOL) * 2.0).round() as u32,
             date_tol: params.whole(&DATE_TOL) as u32,
             seed: params.seed(),

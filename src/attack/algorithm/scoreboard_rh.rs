@@ -81,7 +81,7 @@ pub fn search_grid(w: &Widening) -> Vec<AttackParamsBuilder> {
 /// Scoreboard-RH on one shard.
 pub struct ScoreboardRh {
     context: RhContext,
-    attribute_counts: AttributeCounts,
+    attribute_counts: std::sync::Arc<AttributeCounts>,
     /// The shard it scores.
     pub(super) shard: CheckedShard,
     phi: f64,
@@ -97,7 +97,7 @@ impl ScoreboardRh {
         shard: CheckedShard,
     ) -> Self {
         ScoreboardRh {
-            attribute_counts: AttributeCounts::of(release),
+            attribute_counts: AttributeCounts::shared(release),
             context: RhContext::with_day_range(
                 release,
                 params.real(&RHO0),

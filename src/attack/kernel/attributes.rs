@@ -40,6 +40,11 @@ impl AttributeCounts {
         Self::with_class_limit(release, MAX_CLASSES)
     }
 
+    /// [`AttributeCounts::of`], built once per release and shared by every attack on it.
+    pub fn shared(release: &Dataset) -> std::sync::Arc<AttributeCounts> {
+        release.derived(|| Self::of(release))
+    }
+
     /// [`AttributeCounts::of`], numbering classes only when there are at most `limit`.
     fn with_class_limit(release: &Dataset, limit: usize) -> AttributeCounts {
         let people = release.people();
