@@ -103,10 +103,7 @@ impl ReleaseStep for KAnonymity {
     fn inform(&self, _: &mut PolicyKnowledge, _: f64) {}
 
     fn effects(&self) -> Effects {
-        Effects {
-            looks_across_people: true,
-            ..Effects::NONE
-        }
+        Effects::ACROSS_PEOPLE
     }
 
     fn broken_by(&self, later: &Step) -> Option<&'static str> {

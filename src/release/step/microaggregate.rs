@@ -54,9 +54,6 @@ impl ReleaseStep for Microaggregate {
     }
 
     fn effects(&self) -> Effects {
-        Effects {
-            looks_across_people: true,
-            ..Effects::NONE
-        }
+        Effects::ACROSS_PEOPLE
     }
 }

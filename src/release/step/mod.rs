@@ -9,7 +9,7 @@
 //! Adding a step is one new file here and one line in the registry.
 //!
 //! Every random choice draws from a generator derived from the seed, the step's position and the
-//! person's original index ([`rng`]), so a release is reproducible whatever the thread count.
+//! person's original index (`rng`), so a release is reproducible whatever the thread count.
 
 use std::fmt;
 
@@ -149,6 +149,13 @@ impl Effects {
         adds_entries: false,
         looks_across_people: false,
     };
+
+    /// A step that looks across people and does nothing else listed here (it removes items
+    /// from everybody or changes values by group).
+    pub const ACROSS_PEOPLE: Effects = Effects {
+        looks_across_people: true,
+        ..Effects::NONE
+    };
 }
 
 /// What each step's file implements for its struct.
@@ -229,4 +236,71 @@ const STREAM: u64 = 0x7e1e;
 /// The generator of step number `step` for the person of original index `person`.
 pub(crate) fn rng(seed: u64, step: usize, person: u32) -> Rng {
     Rng::derive(seed, &[STREAM, step as u64, person as u64])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_registry_names_each_step_once_and_each_reads_its_example_back_to_the_same_text() {
+        for (k, info) in STEPS.iter().enumerate() {
+            assert!(
+                STEPS[..k].iter().all(|s| s.name != info.name),
+                "{} twice",
+                info.name
+            );
+            let arguments = info
+                .example
+                .strip_prefix(info.name)
+                .map(|rest| rest.trim_start_matches(':'))
+                .unwrap_or_else(|| panic!("{}: example of another step", info.name));
+            let step = info.read(arguments).unwrap();
+            // The canonical text names the step and parses back to it.
+            let text = step.to_string();
+            assert!(text.starts_with(info.name), "{text}");
+            let rest = text[info.name.len()..].trim_start_matches(':');
+            assert_eq!(info.read(rest).unwrap(), step, "{text}");
+            // A key the step does not take is refused, naming those it does.
+            let e = info.read("nonsense=1").unwrap_err().to_string();
+            assert!(e.contains(&format!("step '{}' takes", info.name)), "{e}");
+        }
+    }
+
+    #[test]
+    fn what_a_step_does_to_guarantees_is_what_the_anonymity_steps_check() {
+        let step = |spec: &str| {
+            let (name, rest) = spec.split_once(':').unwrap_or((spec, ""));
+            STEPS
+                .iter()
+                .find(|s| s.name == name)
+                .unwrap()
+                .read(rest)
+                .unwrap()
+        };
+        let km = step("km-anonymity:k=5,m=2");
+        let kanon = step("k-anonymity:k=5,attributes=age");
+        for later in [
+            "sample:fraction=0.5",
+            "drop:fraction=0.1",
+            "insert:fraction=0.1",
+        ] {
+            assert!(km.broken_by(&step(later)).is_some(), "{later}");
+        }
+        assert!(kanon.broken_by(&step("sample:fraction=0.5")).is_some());
+        assert!(
+            kanon
+                .broken_by(&step("truncate:max_per_record=5"))
+                .is_none()
+        );
+        for later in [
+            "rare-items:min_support=5",
+            "microaggregate:k=5",
+            "date-drop",
+        ] {
+            assert!(km.broken_by(&step(later)).is_none(), "{later}");
+        }
+        assert!(step("insert:fraction=0.1").effects().looks_across_people);
+        assert!(!step("dp:epsilon=1").effects().looks_across_people);
+    }
 }

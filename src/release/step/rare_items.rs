@@ -54,9 +54,6 @@ impl ReleaseStep for RareItems {
     fn inform(&self, _: &mut PolicyKnowledge, _: f64) {}
 
     fn effects(&self) -> Effects {
-        Effects {
-            looks_across_people: true,
-            ..Effects::NONE
-        }
+        Effects::ACROSS_PEOPLE
     }
 }
