@@ -39,10 +39,7 @@ pub const INFO: StepInfo = StepInfo {
 
 fn parse(a: &Args) -> Result<Step> {
     let epsilon = a.number("epsilon")?;
-    let max_per_record = match a.get("max_per_record") {
-        Some(_) => a.number("max_per_record")? as usize,
-        None => DEFAULT_MAX_PER_RECORD,
-    };
+    let max_per_record = a.number_or("max_per_record", DEFAULT_MAX_PER_RECORD as f64)? as usize;
     let presence = a.number_or("presence", DEFAULT_PRESENCE)?;
     if epsilon <= 0.0 || max_per_record == 0 || !(0.0..1.0).contains(&presence) || presence == 0.0 {
         return Err(Error::InvalidArgument(

@@ -19,39 +19,23 @@ use crate::rng::Rng;
 use crate::{Error, Result};
 
 mod args;
-pub mod attr_drop;
-pub mod attr_generalize;
-pub mod attr_truncate;
-pub mod date_coarsen;
-pub mod date_drop;
-pub mod date_noise;
-pub mod dp;
-pub mod drop;
-pub mod insert;
-pub mod k_anonymity;
-pub mod km_anonymity;
-pub mod microaggregate;
 pub mod noise;
-pub mod pseudonymize;
-pub mod rare_items;
-pub mod rating_drop;
-pub mod rating_noise;
-pub mod sample;
-pub mod truncate;
 
 pub use args::Args;
 
-/// Lists every step once: `Variant => file::Struct`, in the order `--help` lists them. Makes
-/// the [`Step`] enum, its conversions from each step's struct, the [`STEPS`] table (each file's
-/// `INFO`) and [`Step::behaviour`].
+/// Lists every step once: `Variant => file::Struct`, in the order `--help` lists them. Declares
+/// each file's module and makes the [`Step`] enum, its conversions from each step's struct, the
+/// [`STEPS`] table (each file's `INFO`) and [`Step::behaviour`].
 macro_rules! registry {
     ($($variant:ident => $file:ident :: $step:ident,)*) => {
+        $(pub mod $file;)*
+
         /// One step of a release policy: one variant per step of the registry, holding the
         /// step's checked parameters.
         #[derive(Clone, Debug, PartialEq)]
         pub enum Step {
             $(
-                #[doc = concat!("See [`", stringify!($file), "`].")]
+                #[doc = concat!("See [`", stringify!($file), "`](mod@", stringify!($file), ").")]
                 $variant($file::$step),
             )*
         }
