@@ -8,9 +8,9 @@ use std::path::Path;
 
 use common::*;
 use deanon::dataset::generate::{GenerateParams, Preset, generate};
+use deanon::release::km;
 use deanon::release::spec::Policy;
 use deanon::release::working::Working;
-use deanon::release::{km, steps};
 
 /// released id -> original id (the key's first two columns; the fingerprints follow).
 fn key_map(key: &Path) -> HashMap<String, String> {
@@ -149,7 +149,7 @@ fn date_noise_has_the_right_mean_and_spread() {
     let mut w = Working::from_dataset(&data);
     let before = w.clone();
     let policy = Policy::parse("date-noise:days=10").unwrap();
-    steps::apply(&mut w, &policy.steps[0], 0, 4).unwrap();
+    policy.steps[0].apply(&mut w, 0, 4).unwrap();
     let (mut sum, mut abs, mut n) = (0f64, 0f64, 0f64);
     for (a, b) in before.people.iter().zip(&w.people) {
         for (x, y) in a.entries.iter().zip(&b.entries) {
@@ -171,7 +171,7 @@ fn date_noise_has_the_right_mean_and_spread() {
     // stays small and ratings move.
     let mut w = Working::from_dataset(&data);
     let policy = Policy::parse("rating-noise:scale=1,dist=laplace").unwrap();
-    steps::apply(&mut w, &policy.steps[0], 0, 4).unwrap();
+    policy.steps[0].apply(&mut w, 0, 4).unwrap();
     let moved = before
         .people
         .iter()
@@ -368,7 +368,7 @@ fn dp_randomized_response_has_the_stated_rates() {
     let mut w = before.clone();
     let policy =
         Policy::parse(&format!("dp:epsilon=20000,max_per_record={t},presence=0.5")).unwrap();
-    steps::apply(&mut w, &policy.steps[0], 0, 3).unwrap();
+    policy.steps[0].apply(&mut w, 0, 3).unwrap();
     let (mut held, mut kept, mut not_held, mut added) = (0f64, 0f64, 0f64, 0f64);
     for (a, b) in before.people.iter().zip(&w.people) {
         let original: std::collections::HashSet<u32> = a.entries.iter().map(|e| e.item).collect();

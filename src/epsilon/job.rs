@@ -73,7 +73,7 @@ pub fn claimed_epsilon(policy: &crate::release::Policy) -> Option<f64> {
         .steps
         .iter()
         .filter_map(|s| match s {
-            crate::release::Step::Dp { epsilon, .. } => Some(*epsilon),
+            crate::release::Step::Dp(dp) => Some(dp.epsilon),
             _ => None,
         })
         .collect();

@@ -24,9 +24,9 @@
 //!   (`--rating-scale`), not the data's;
 //! - no attribute is released: the step refuses data whose people table still has attributes
 //!   (drop them first with `attr-drop`);
-//! - no earlier step looks across people ([`looks_across_people`]: `insert`, `rare-items`,
-//!   `microaggregate`, `km-anonymity`, `k-anonymity`), which would make one person's input
-//!   depend on the others' data. Later steps see only the randomized records: post-processing.
+//! - no earlier step looks across people (as its [`super::step::Effects`] say: `insert`,
+//!   `rare-items`, `microaggregate`, `km-anonymity`, `k-anonymity`), which would make one
+//!   person's input depend on the others' data. Later steps see only the randomized records: post-processing.
 //!
 //! Rounding, clamping, pseudonymization (a random permutation of records under fresh ids) and
 //! listing the items that remain are post-processing and keep the guarantee.
@@ -46,20 +46,6 @@ use crate::rng::Rng;
 use crate::{Error, Result};
 
 const MAX_OUTPUT: f64 = 5e8;
-
-/// Whether `step` makes one person's output depend on other people's data (so that no
-/// differentially private step may follow it).
-pub fn looks_across_people(step: &super::spec::Step) -> bool {
-    use super::spec::Step;
-    matches!(
-        step,
-        Step::Insert { .. }
-            | Step::RareItems { .. }
-            | Step::Microaggregate { .. }
-            | Step::KmAnonymity { .. }
-            | Step::KAnonymity { .. }
-    )
-}
 
 /// Refuses to run `dp` (written `step`) where its guarantee would not cover the whole release:
 /// no declared catalogue, rated data without a declared scale, attributes still released, or an

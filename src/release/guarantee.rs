@@ -16,32 +16,26 @@
 
 use rustc_hash::FxHashMap;
 
-use super::spec::Step;
+use super::step::Step;
 use super::working::Working;
 use crate::{Error, Result};
 
-/// Why `later` can break the guarantee of the earlier step `anonymity`, if it can.
-fn breaks(anonymity: &Step, later: &Step) -> Option<&'static str> {
-    match (anonymity, later) {
-        (Step::KAnonymity { .. } | Step::KmAnonymity { .. }, Step::Sample { .. }) => {
-            Some("it removes people, so a group of k people can shrink below k")
-        }
-        (Step::KmAnonymity { .. }, Step::Drop { .. } | Step::Truncate { .. }) => {
-            Some("it removes items from records, so a set of items can be held by fewer than k")
-        }
-        (Step::KmAnonymity { .. }, Step::Insert { .. } | Step::Dp { .. }) => {
-            Some("it adds items to records, so a set of items can be held by fewer than k")
-        }
-        _ => None,
-    }
-}
+/// Why a step that removes people can break an anonymity step's guarantee.
+pub const SHRINKS_GROUPS: &str = "it removes people, so a group of k people can shrink below k";
+/// Why a step that removes entries person by person can break k^m-anonymity.
+pub const REMOVES_ITEMS: &str =
+    "it removes items from records, so a set of items can be held by fewer than k";
+/// Why a step that adds entries can break k^m-anonymity.
+pub const ADDS_ITEMS: &str =
+    "it adds items to records, so a set of items can be held by fewer than k";
 
 /// Refuses a policy in which a step can break the guarantee of an earlier anonymity step (see
-/// the module docs); the error names both steps and says to put the anonymity step last.
+/// the module docs; each anonymity step says what breaks it, [`Step::broken_by`]); the error
+/// names both steps and says to put the anonymity step last.
 pub fn check_order(steps: &[Step]) -> Result<()> {
     for (a, anonymity) in steps.iter().enumerate() {
         for (l, later) in steps.iter().enumerate().skip(a + 1) {
-            if let Some(why) = breaks(anonymity, later) {
+            if let Some(why) = anonymity.broken_by(later) {
                 return Err(Error::InvalidArgument(format!(
                     "step {} '{later}' after step {} '{anonymity}' breaks its guarantee: {why}; put the anonymity step after it",
                     l + 1,
@@ -54,25 +48,11 @@ pub fn check_order(steps: &[Step]) -> Result<()> {
 }
 
 /// Checks that `w`, the policy's steps applied, still has the guarantee of each anonymity step
-/// of `steps`; the error names the step and how many people or itemsets fall short.
+/// of `steps` ([`Step::shortfall`]); the error names the step and how many people or itemsets
+/// fall short.
 pub fn verify(w: &Working, steps: &[Step]) -> Result<()> {
     for (index, step) in steps.iter().enumerate() {
-        let short = match step {
-            Step::KAnonymity { k, attributes, .. } => {
-                let columns: Vec<usize> = attributes
-                    .iter()
-                    .filter_map(|n| w.attributes.iter().position(|a| a == n))
-                    .collect();
-                let people = people_in_small_groups(w, &columns, *k as usize);
-                (people > 0).then(|| {
-                    format!("{people} people share their values with fewer than k = {k} people")
-                })
-            }
-            Step::KmAnonymity { k, m } => (!super::km::holds(w, *k, *m)?)
-                .then(|| format!("a set of up to {m} items is held by fewer than k = {k} people")),
-            _ => None,
-        };
-        if let Some(short) = short {
+        if let Some(short) = step.shortfall(w)? {
             return Err(Error::InvalidArgument(format!(
                 "the release does not keep the guarantee of step {} '{step}': {short}",
                 index + 1
@@ -127,6 +107,8 @@ pub fn people_in_small_groups(w: &Working, columns: &[usize], k: usize) -> usize
 mod tests {
     use super::*;
     use crate::dataset::{DatasetKind, RatingScale};
+    use crate::release::step::k_anonymity::KAnonymity;
+    use crate::release::step::km_anonymity::KmAnonymity;
     use crate::release::working::{Entry, Person};
 
     fn working(ages: &[Option<&str>], items: &[&[u32]]) -> Working {
@@ -163,11 +145,15 @@ mod tests {
     }
 
     fn k_anonymity(k: u32) -> Step {
-        Step::KAnonymity {
+        Step::KAnonymity(KAnonymity {
             k,
             attributes: vec!["age".into()],
             max_suppressed: 0.0,
-        }
+        })
+    }
+
+    fn km_anonymity(k: u32, m: u32) -> Step {
+        Step::KmAnonymity(KmAnonymity { k, m })
     }
 
     #[test]
@@ -195,15 +181,13 @@ mod tests {
     #[test]
     fn a_release_that_breaks_km_anonymity_is_an_error() {
         let w = working(&[None; 3], &[&[0, 1], &[0, 1], &[0, 2]]);
-        verify(&w, &[Step::KmAnonymity { k: 1, m: 2 }]).unwrap();
-        let e = verify(&w, &[Step::KmAnonymity { k: 2, m: 1 }])
-            .unwrap_err()
-            .to_string();
+        verify(&w, &[km_anonymity(1, 2)]).unwrap();
+        let e = verify(&w, &[km_anonymity(2, 1)]).unwrap_err().to_string();
         assert!(e.contains("km-anonymity:k=2,m=1"), "{e}");
         let w = working(&[None; 3], &[&[0, 1], &[0, 1], &[0, 1]]);
-        verify(&w, &[Step::KmAnonymity { k: 3, m: 1 }]).unwrap();
+        verify(&w, &[km_anonymity(3, 1)]).unwrap();
         let w = working(&[None; 4], &[&[0, 1], &[0, 1], &[0, 2], &[1, 2]]);
-        verify(&w, &[Step::KmAnonymity { k: 2, m: 1 }]).unwrap();
-        assert!(verify(&w, &[Step::KmAnonymity { k: 2, m: 2 }]).is_err());
+        verify(&w, &[km_anonymity(2, 1)]).unwrap();
+        assert!(verify(&w, &[km_anonymity(2, 2)]).is_err());
     }
 }

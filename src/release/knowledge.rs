@@ -1,9 +1,9 @@
 //! What an adversary who knows a release's published policy does with it (Kerckhoffs'
 //! principle: the policy is public, its seed is not).
 //!
-//! Each step says, next to what it does ([`super::steps::inform`]), how such an adversary maps
-//! its facts into the release's representation (dates coarsened to the release's unit, kinds the
-//! release dropped left out) and how much the step moves released values away from the truth
+//! Each step says, in its own file next to what it does ([`super::step::ReleaseStep::inform`]),
+//! how such an adversary maps its facts into the release's representation (dates coarsened to the
+//! release's unit, kinds the release dropped left out) and how much the step moves released values away from the truth
 //! (the rating and date spreads, which widen the attack's similarity scales and tolerances).
 //! [`PolicyKnowledge::of`] folds the steps of a policy in order; [`PolicyKnowledge::map`]
 //! applies the mapping to aux records. Steps that only remove people or entries (sampling,
@@ -13,7 +13,8 @@
 
 use serde::Serialize;
 
-use super::spec::{Policy, Unit};
+use super::spec::Policy;
+use super::step::date_coarsen::{Unit, coarsen};
 use crate::dataset::{AuxFact, AuxRecord, Dataset};
 
 /// One change an informed adversary makes to each of its facts, in policy order.
@@ -65,7 +66,7 @@ impl PolicyKnowledge {
             .map_or(4.0, |s| (s.max - s.min) as f64 / 2.0);
         let mut knowledge = PolicyKnowledge::default();
         for step in &policy.steps {
-            super::steps::inform(step, &mut knowledge, rating_range);
+            step.inform(&mut knowledge, rating_range);
         }
         knowledge
     }
@@ -135,9 +136,7 @@ impl PolicyKnowledge {
         let mut fact = fact.clone();
         for map in &self.maps {
             match *map {
-                FactMap::Coarsen(unit) => {
-                    fact.day = fact.day.map(|d| super::steps::coarsen(d, unit))
-                }
+                FactMap::Coarsen(unit) => fact.day = fact.day.map(|d| coarsen(d, unit)),
                 FactMap::DropDate => fact.day = None,
                 FactMap::DropRating => fact.rating = None,
             }
@@ -195,7 +194,7 @@ mod tests {
     fn knowledge(spec: &str) -> PolicyKnowledge {
         let mut k = PolicyKnowledge::default();
         for step in &Policy::parse(spec).unwrap().steps {
-            super::super::steps::inform(step, &mut k, 4.0);
+            step.inform(&mut k, 4.0);
         }
         k
     }

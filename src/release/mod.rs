@@ -16,7 +16,7 @@ pub mod km;
 pub mod knowledge;
 pub mod microaggregate;
 pub mod spec;
-pub mod steps;
+pub mod step;
 pub mod utility;
 pub mod working;
 
@@ -28,7 +28,8 @@ pub mod defaults {
 
 pub use crate::dataset::ReleaseKey;
 pub use knowledge::PolicyKnowledge;
-pub use spec::{Policy, Step};
+pub use spec::Policy;
+pub use step::Step;
 
 use crate::Result;
 use crate::dataset::Dataset;
@@ -83,7 +84,7 @@ pub fn release_without(
     }
     for (index, step) in policy.steps.iter().enumerate() {
         crate::progress::timed(&format!("step {}", index + 1), || {
-            steps::apply(&mut w, step, index, seed)
+            step.apply(&mut w, index, seed)
         })?;
     }
     guarantee::verify(&w, &policy.steps)?;

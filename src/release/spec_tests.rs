@@ -1,6 +1,11 @@
 //! Tests of the policy language: the step table, printing and parsing back, refusals.
 
 use super::*;
+use crate::release::step::attr_generalize::AttrGeneralize;
+use crate::release::step::date_coarsen::{DateCoarsen, Unit};
+use crate::release::step::noise::Noise;
+use crate::release::step::rating_noise::RatingNoise;
+use crate::release::step::sample::Sample;
 
 #[test]
 fn every_step_of_the_table_parses_its_example() {
@@ -40,12 +45,12 @@ fn parses_pipelines_and_rejects_nonsense() {
     assert_eq!(
         p.steps,
         vec![
-            Step::Sample { fraction: 0.1 },
-            Step::RatingNoise {
+            Step::Sample(Sample { fraction: 0.1 }),
+            Step::RatingNoise(RatingNoise {
                 scale: 1.0,
                 noise: Noise::Uniform
-            },
-            Step::DateCoarsen { to: Unit::Week }
+            }),
+            Step::DateCoarsen(DateCoarsen { to: Unit::Week })
         ]
     );
     assert!(Policy::parse("").unwrap().steps.is_empty());
@@ -53,8 +58,8 @@ fn parses_pipelines_and_rejects_nonsense() {
     assert_eq!(
         Policy::from_toml(toml).unwrap().steps,
         vec![
-            Step::Sample { fraction: 0.1 },
-            Step::DateCoarsen { to: Unit::Week }
+            Step::Sample(Sample { fraction: 0.1 }),
+            Step::DateCoarsen(DateCoarsen { to: Unit::Week })
         ]
     );
     assert!(Policy::from_toml("[[step]]\nfraction = 1").is_err());
@@ -136,10 +141,10 @@ fn attr_generalize_width_above_i64_max_is_refused_naming_the_limit() {
     let p = Policy::parse("attr-generalize:name=age,width=9223372036854775807").unwrap();
     assert_eq!(
         p.steps,
-        vec![Step::AttrGeneralize {
+        vec![Step::AttrGeneralize(AttrGeneralize {
             name: "age".into(),
             width: i64::MAX
-        }]
+        })]
     );
 }
 
@@ -153,7 +158,7 @@ fn a_policy_file_with_a_byte_order_mark_reads() {
     )
     .unwrap();
     let p = Policy::from_arg(path.to_str().unwrap()).unwrap();
-    assert_eq!(p.steps, vec![Step::Sample { fraction: 0.5 }]);
+    assert_eq!(p.steps, vec![Step::Sample(Sample { fraction: 0.5 })]);
 }
 
 #[test]

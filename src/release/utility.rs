@@ -16,7 +16,6 @@ use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::spec::Policy;
-use super::steps;
 use super::working::{Person, Working};
 use crate::dataset::{Dataset, NO_DAY, NO_RATING};
 use crate::rng::Rng;
@@ -190,7 +189,7 @@ pub fn measure(original: &Dataset, policy: &Policy, seed: u64) -> Result<Utility
         .collect();
     let mut released = train.clone();
     for (index, step) in policy.steps.iter().enumerate() {
-        steps::apply(&mut released, step, index, seed)?;
+        step.apply(&mut released, index, seed)?;
     }
     let scale = (train.scale.min as f64 / 2.0, train.scale.max as f64 / 2.0);
     let rmse_of = |w: &Working| -> Option<f64> {
