@@ -9,7 +9,7 @@
 //! 2022") and what it reveals (`cohort`).
 
 use std::fmt::Write as _;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use std::sync::Arc;
@@ -17,7 +17,7 @@ use std::sync::Arc;
 use crate::attack::AttackParams;
 use crate::auxiliary::sampler::{self, AuxParams};
 use crate::dataset::generate::{GenerateParams, Preset, generate};
-use crate::dataset::{store, summary};
+use crate::dataset::{Dataset, store, summary};
 use crate::linkage::{self, AttackOptions, Executor};
 use crate::{Error, Result};
 
@@ -67,6 +67,22 @@ pub fn run(params: &DemoParams) -> Result<String> {
     std::fs::create_dir_all(&params.out_dir).map_err(|e| Error::io(&params.out_dir, e))?;
     let mut report = String::new();
     let started = Instant::now();
+    let (path, data) = generate_twin(params, &mut report)?;
+    paper_table(params, &data, &mut report)?;
+    small_experiment(params, &mut report)?;
+    audit_twin(params, &path, &data, &mut report)?;
+    published_statement(params, &mut report)?;
+    let _ = writeln!(
+        report,
+        "\nTook {:.1} s in all.",
+        started.elapsed().as_secs_f64()
+    );
+    Ok(report)
+}
+
+/// Generates the Netflix-like twin, stores it and reopens it from the store; reports its
+/// summary. Returns the store's path and the reopened data set.
+fn generate_twin(params: &DemoParams, report: &mut String) -> Result<(PathBuf, Arc<Dataset>)> {
     let data = generate(
         &GenerateParams::new(Preset::NetflixLike)
             .users(params.users)
@@ -84,6 +100,11 @@ pub fn run(params: &DemoParams) -> Result<String> {
         path.display()
     );
     report.push_str(&summary::summarize(&data).to_text());
+    Ok((path, data))
+}
+
+/// Scoreboard-RH on the twin in the paper's Fig. 4 settings, beside the paper's values.
+fn paper_table(params: &DemoParams, data: &Arc<Dataset>, report: &mut String) -> Result<()> {
     let _ = writeln!(
         report,
         "\nScoreboard-RH on the data itself ({} targets per row; exact ratings; phi 1.5).\n\
@@ -114,17 +135,10 @@ pub fn run(params: &DemoParams) -> Result<String> {
                 seed: params.seed + 100 * row as u64 + col as u64,
                 ..AuxParams::default()
             };
-            let aux = sampler::sample(&data, &aux_params, None)?.records;
-            let s = linkage::attack(
-                &data,
-                &aux,
-                None,
-                &attack_params,
-                &Executor::Local,
-                &options,
-            )?
-            .expect("a local attack reports")
-            .summary;
+            let aux = sampler::sample(data, &aux_params, None)?.records;
+            let s = linkage::attack(data, &aux, None, &attack_params, &Executor::Local, &options)?
+                .expect("a local attack reports")
+                .summary;
             cells.push((s.top1_rate.unwrap_or(0.0), s.matched_rate, s.precision));
         }
         let precision = |p: Option<f64>| p.map_or("-".to_string(), |p| format!("{p:.2}"));
@@ -148,7 +162,11 @@ pub fn run(params: &DemoParams) -> Result<String> {
         "\nThe paper's values are on the real Netflix Prize data (480,189 people, 17,770 movies); this twin \
          is smaller and denser, so rates differ."
     );
-    // A small experiment: two release policies, priced and attacked, with plots.
+    Ok(())
+}
+
+/// A small experiment: two release policies, priced and attacked, with plots.
+fn small_experiment(params: &DemoParams, report: &mut String) -> Result<()> {
     let config = params.out_dir.join("experiment.toml");
     let experiment_dir = params.out_dir.join("experiment");
     std::fs::write(&config, SMOKE_EXPERIMENT).map_err(|e| Error::io(&config, e))?;
@@ -166,13 +184,17 @@ pub fn run(params: &DemoParams) -> Result<String> {
         experiment_dir.display(),
         experiment_dir.join("report.md").display(),
     );
-    // An audit of the twin: is releasing it safe, and what should be released instead?
+    Ok(())
+}
+
+/// An audit of the twin: is releasing it safe, and what should be released instead?
+fn audit_twin(params: &DemoParams, path: &Path, data: &Dataset, report: &mut String) -> Result<()> {
     let audit_dir = params.out_dir.join("audit");
     if audit_dir.join("state.json").exists() || audit_dir.join("parts").exists() {
         std::fs::remove_dir_all(&audit_dir).map_err(|e| Error::io(&audit_dir, e))?;
     }
     let audit = crate::audit::run(
-        &path,
+        path,
         &crate::audit::AuditParams {
             policies: DEMO_AUDIT_POLICIES.iter().map(|p| p.to_string()).collect(),
             sample: 400,
@@ -185,7 +207,7 @@ pub fn run(params: &DemoParams) -> Result<String> {
                 .map(|&k| crate::audit::curve::KnownFacts::Count(k))
                 .collect(),
             curve_tuning: 100,
-            inference: sensitive_titles(&data).map(|ids| crate::inference::Sensitive::Items {
+            inference: sensitive_titles(data).map(|ids| crate::inference::Sensitive::Items {
                 ids,
                 source: "the demo's sensitive titles".into(),
             }),
@@ -217,8 +239,8 @@ pub fn run(params: &DemoParams) -> Result<String> {
             );
         }
     }
-    inference_note(&audit, &mut report);
-    attributes_note(&audit, &mut report);
+    inference_note(&audit, report);
+    attributes_note(&audit, report);
     if let Some(crate::audit::BlindRecommendation {
         policy: spec,
         blind: (blind, blind_ci),
@@ -238,13 +260,7 @@ pub fn run(params: &DemoParams) -> Result<String> {
             pct(informed_ci[1]),
         );
     }
-    published_statement(params, &mut report)?;
-    let _ = writeln!(
-        report,
-        "\nTook {:.1} s in all.",
-        started.elapsed().as_secs_f64()
-    );
-    Ok(report)
+    Ok(())
 }
 
 /// The demo's stand-in for a sensitive genre (the twin has none): the titles ranked 101st to

@@ -67,9 +67,21 @@ impl Arena<'_> {
         aux_seed: u64,
         label: String,
     ) -> Result<Option<Measured>> {
+        let (effective, note) = adversary.against(self.target.released);
+        let Some(scored) = self.score(&effective, aux_seed, label)? else {
+            return Ok(None);
+        };
+        let measured = self.report(adversary, (&effective, note), aux_seed, scored);
+        crate::progress::stage_done();
+        Ok(Some(measured))
+    }
+
+    /// Draws the aux records of `effective` (the adversary as the release leaves it) and scores
+    /// them with the policy-blind default and (unless naive, knowing nothing or saturated) the
+    /// attack searched on tuning people. `None` in the cluster processes other than 0.
+    fn score(&self, effective: &Adversary, aux_seed: u64, label: String) -> Result<Option<Scored>> {
         let target = self.target;
-        let (effective, note) = adversary.against(target.released);
-        let sampled = risk::Sampled::draw(target, &effective, aux_seed)?;
+        let sampled = risk::Sampled::draw(target, effective, aux_seed)?;
         let naive = Candidate::naive();
         let Some(blind) = risk::score(
             target,
@@ -90,7 +102,7 @@ impl Arena<'_> {
         } else {
             let search = Search {
                 target,
-                adversary: &effective,
+                adversary: effective,
                 knowledge: self.knowledge,
                 tuning_seed: Rng::derive(aux_seed, &[STREAM_TUNING]).next_u64(),
                 tuning: self.tuning_people,
@@ -114,6 +126,27 @@ impl Arena<'_> {
             s.risk = counted(std::mem::take(&mut s.risk));
             s
         });
+        Ok(Some(Scored {
+            blind,
+            searched,
+            saturated,
+        }))
+    }
+
+    /// The stronger of the two attacks of `scored`, as `adversary`'s row of audit.json (with
+    /// `effective`, the adversary as the release leaves it, and the `note` on what it lost).
+    fn report(
+        &self,
+        adversary: &Adversary,
+        (effective, note): (&Adversary, Option<String>),
+        aux_seed: u64,
+        scored: Scored,
+    ) -> Measured {
+        let Scored {
+            blind,
+            searched,
+            saturated,
+        } = scored;
         // The blind default is an adversary of the battery as well: where it names more of the
         // reported people than the attack chosen on the tuning people (the choice can miss on
         // other people), the stronger of the two is reported, as the worst adversary is.
@@ -141,7 +174,7 @@ impl Arena<'_> {
         });
         let (attack, r) = match searched {
             Some(s) if !blind_stronger => (s.chosen.candidate, s.risk),
-            _ => (naive, blind),
+            _ => (Candidate::naive(), blind),
         };
         let values: Vec<f64> = r.people.iter().map(|p| p.risk).collect();
         let best: Vec<f64> = r.people.iter().map(|p| p.best_guess).collect();
@@ -177,13 +210,23 @@ impl Arena<'_> {
                 aux_seed,
             ),
         };
-        crate::progress::stage_done();
-        Ok(Some(Measured {
+        Measured {
             result,
             attack,
             risk: r,
-        }))
+        }
     }
+}
+
+/// One adversary's two attacks on the sampled people, each counting everyone sampled (unless
+/// the audit is naive).
+struct Scored {
+    /// The policy-blind default's.
+    blind: AdversaryRisk,
+    /// The searched attack's, when searched.
+    searched: Option<Searched>,
+    /// Whether the blind default named everyone rightly (so nothing was searched).
+    saturated: bool,
 }
 
 fn mean(values: &[f64]) -> Option<f64> {

@@ -231,41 +231,9 @@ pub fn run(
 ) -> Result<Option<Audit>> {
     let run = crate::provenance::Run::now(params.invocation.as_deref().unwrap_or("deanon audit"));
     let policies = params.check()?;
-    let original = store::open(data)?;
-    if original.is_pseudonymized() {
-        return Err(Error::input(
-            data,
-            "is a release (pseudonymized by deanon release): audit the original data, which the candidate policies then release",
-        ));
-    }
-    if original.num_records() == 0 {
-        return Err(Error::input(data, "holds no records"));
-    }
-    // Data with a people table: the battery gains the adversaries who know attributes; unless
-    // the audit is naive, every adversary attacks everyone sampled, with all of a light
-    // person's entries.
-    let mut complete = params.clone();
-    if params.adversaries_file.is_none() && original.has_attributes() {
-        complete
-            .adversaries
-            .extend(Adversary::with_attributes(original.people().names()));
-    }
-    for a in &mut complete.adversaries {
-        a.up_to = !params.naive;
-    }
+    let original = open_original(data)?;
+    let complete = complete_battery(params, &original)?;
     let params = &complete;
-    for a in &params.adversaries {
-        a.aux_params(0).check_attributes(&original).map_err(|e| {
-            match &params.adversaries_file {
-                Some(file) => Error::input(file, format!("adversary '{}': {e}", a.name)),
-                None => e,
-            }
-        })?;
-    }
-    check_facts(&original, params)?;
-    if let Some(sensitive) = &params.inference {
-        inference::check(&original, sensitive)?;
-    }
     let given = match &params.released {
         Some(input) => Some(released::open(input, data, &original, params)?),
         None => None,
@@ -300,8 +268,97 @@ pub fn run(
     if !writer {
         return Ok(None);
     }
+    let audit = assemble(
+        Audited {
+            data,
+            original: &original,
+            params,
+            given: given.as_ref(),
+            parts: &parts,
+        },
+        fingerprint,
+    )?;
+    write_json(&dir.join("audit.json"), &audit)?;
+    write_risk_csv(
+        &original,
+        &policies,
+        &params.adversaries,
+        &parts,
+        &dir.join("risk.csv"),
+    )?;
+    // Everything but the command and the times is the same for a seed whatever the thread
+    // count: those are in the report's provenance alone.
+    report::write(&audit, &params.adversaries, &run, dir)?;
+    Ok(Some(audit))
+}
+
+/// Opens the store `data`, which must be original data holding records.
+fn open_original(data: &Path) -> Result<Dataset> {
+    let original = store::open(data)?;
+    if original.is_pseudonymized() {
+        return Err(Error::input(
+            data,
+            "is a release (pseudonymized by deanon release): audit the original data, which the candidate policies then release",
+        ));
+    }
+    if original.num_records() == 0 {
+        return Err(Error::input(data, "holds no records"));
+    }
+    Ok(original)
+}
+
+/// `params` with the battery completed for `original`, and checked against it.
+fn complete_battery(params: &AuditParams, original: &Dataset) -> Result<AuditParams> {
+    // Data with a people table: the battery gains the adversaries who know attributes; unless
+    // the audit is naive, every adversary attacks everyone sampled, with all of a light
+    // person's entries.
+    let mut complete = params.clone();
+    if params.adversaries_file.is_none() && original.has_attributes() {
+        complete
+            .adversaries
+            .extend(Adversary::with_attributes(original.people().names()));
+    }
+    for a in &mut complete.adversaries {
+        a.up_to = !params.naive;
+    }
+    let params = &complete;
+    for a in &params.adversaries {
+        a.aux_params(0)
+            .check_attributes(original)
+            .map_err(|e| match &params.adversaries_file {
+                Some(file) => Error::input(file, format!("adversary '{}': {e}", a.name)),
+                None => e,
+            })?;
+    }
+    check_facts(original, params)?;
+    if let Some(sensitive) = &params.inference {
+        inference::check(original, sensitive)?;
+    }
+    Ok(complete)
+}
+
+/// What an audit's results are made from.
+struct Audited<'a> {
+    /// The store's path.
+    data: &'a Path,
+    original: &'a Dataset,
+    params: &'a AuditParams,
+    given: Option<&'a released::Given>,
+    parts: &'a [Part],
+}
+
+/// The audit from its parts: the results with the assumed knowledge and the three tests filled
+/// in, the recommendation, the data's summary, the provenance and the verdict.
+fn assemble(audited: Audited, fingerprint: String) -> Result<Audit> {
+    let Audited {
+        data,
+        original,
+        params,
+        given,
+        parts,
+    } = audited;
     let sparsity =
-        crate::dataset::sparsity::measure(&original, params.sample.min(1000), params.seed)
+        crate::dataset::sparsity::measure(original, params.sample.min(1000), params.seed)
             .curve()
             .into_iter()
             .step_by(5)
@@ -322,7 +379,7 @@ pub fn run(
         recommend(&results, params.target_risk, params.target_inference_risk);
     // A release made elsewhere is the only one: it meets the targets or not, and nothing is
     // recommended.
-    let (recommended, closest, released) = match &given {
+    let (recommended, closest, released) = match given {
         Some(g) => (None, None, Some(g.summary(recommended.is_some()))),
         None => (recommended, closest, None),
     };
@@ -343,7 +400,7 @@ pub fn run(
             has_dates: original.has_dates(),
             sparsity,
             attributes: original.people().names().to_vec(),
-            attribute_unicity: unicity::attribute_combinations(&original, 3),
+            attribute_unicity: unicity::attribute_combinations(original, 3),
         },
         policies: results,
         provenance: Provenance {
@@ -354,28 +411,16 @@ pub fn run(
             sample: (!params.everyone).then_some(params.sample),
             draws: params.draws,
             phi: crate::attack::params::PHI.default_f64(),
-            adversaries_know_policy: !params.naive
-                && given.as_ref().is_none_or(|g| g.knows_policy()),
+            adversaries_know_policy: !params.naive && given.is_none_or(|g| g.knows_policy()),
             tuning: if params.naive { 0 } else { params.tuning },
             inputs: input_files(data, params)?,
         },
     };
-    audit.verdict = match &given {
+    audit.verdict = match given {
         Some(_) => released_words::verdict(&audit),
         None => report::verdict(&audit, &params.adversaries),
     };
-    write_json(&dir.join("audit.json"), &audit)?;
-    write_risk_csv(
-        &original,
-        &policies,
-        &params.adversaries,
-        &parts,
-        &dir.join("risk.csv"),
-    )?;
-    // Everything but the command and the times is the same for a seed whatever the thread
-    // count: those are in the report's provenance alone.
-    report::write(&audit, &params.adversaries, &run, dir)?;
-    Ok(Some(audit))
+    Ok(audit)
 }
 
 /// What makes an audit's folder its own (state.json): the data, the releases audited and every

@@ -11,8 +11,9 @@
 //! and sends each worker its second pass; every worker sends the spread of its shard back; the
 //! owner merges and sends the [`Match`] to worker 0. Each message is a few dozen bytes, so the
 //! traffic per aux record is O(workers), whatever N. Timely is only the transport and the
-//! barrier here: the scoring is [`Scorer`]'s, the same as in [`crate::attack::local::run`],
-//! whatever the algorithm. The entry point is [`crate::linkage::attack`].
+//! barrier here: the scoring is [`Scorer`](crate::attack::Scorer)'s, the same as in
+//! [`crate::attack::local::run`], whatever the algorithm. The entry point is
+//! [`crate::linkage::attack`]; `worker.rs` runs one worker's rounds.
 //!
 //! Timely has no fault tolerance: worker 0 journals each finished batch
 //! ([`checkpoint`]); a restarted run with `resume` skips those. A process that loses a peer
@@ -20,22 +21,18 @@
 //! peer within the connection timeout.
 
 pub mod checkpoint;
+mod worker;
 
-use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
-use timely::dataflow::operators::{Exchange, Inspect, Probe};
-use timely::dataflow::{InputHandleVec, ProbeHandle};
-use timely::worker::Worker;
 
 use crate::attack::partial::{Spread, Summary};
-use crate::attack::shard::{self, CheckedShard, ReleaseStats};
-use crate::attack::{AttackParams, Match, Query, Scorer, SecondPass};
+use crate::attack::shard::ReleaseStats;
+use crate::attack::{AttackParams, Match, Query, SecondPass};
 use crate::dataset::Dataset;
 use crate::{Error, Result};
 pub use checkpoint::Checkpoint;
@@ -247,7 +244,7 @@ pub fn attack(
             let state = (worker.index() == 0)
                 .then(|| shared.lock().expect("not poisoned").take())
                 .flatten();
-            let result = run_worker(
+            let result = worker::run_worker(
                 worker,
                 (&release, &queries, &params),
                 state,
@@ -292,219 +289,7 @@ pub fn attack(
     }))
 }
 
-/// Messages received: (destination, round, message). A worker that finishes a round early sends
-/// its next round's messages while slower workers still wait for the current round, so the
-/// round travels with each message.
-type Inbox = Rc<RefCell<Vec<(u32, u64, Message)>>>;
-
 const SIBLING_FAILED: &str = "another worker of this process failed";
-
-/// One worker: its shard, the batches, the four rounds per batch. Worker 0 also journals and
-/// returns the new matches.
-#[allow(clippy::type_complexity)]
-fn run_worker(
-    worker: &mut Worker,
-    (release, queries, params): (&Dataset, &[Query], &AttackParams),
-    state: Option<(Option<Checkpoint>, Vec<u32>)>,
-    (tag, batch): (u64, Option<usize>),
-    failed: &AtomicBool,
-) -> Result<Option<(Vec<(u32, Match)>, Option<Checkpoint>)>> {
-    let me = worker.index() as u32;
-    let peers = worker.peers();
-    let shards = shard::partition(release, peers);
-    let shard = shards[me as usize];
-    let checked = CheckedShard::new(release, shard);
-    let widest = shards.iter().map(|s| s.len()).max().unwrap_or(1).max(1);
-    let batch = batch.unwrap_or((ACCUMULATOR_BUDGET / (4 * widest)).clamp(1, MAX_BATCH));
-
-    let mut input: InputHandleVec<u64, (u32, u64, Message)> = InputHandleVec::new();
-    let probe = ProbeHandle::new();
-    let inbox: Inbox = Rc::new(RefCell::new(Vec::new()));
-    let sink = inbox.clone();
-    worker.dataflow::<u64, _, _>(|scope| {
-        input
-            .to_stream(scope)
-            .exchange(|m: &(u32, u64, Message)| m.0 as u64)
-            .inspect(move |m| sink.borrow_mut().push(m.clone()))
-            .probe_with(&probe);
-    });
-    // One exchange round: send, then step until every worker's messages of this round are in.
-    let mut round = |worker: &mut Worker, out: Vec<(u32, Message)>| -> Result<Vec<Message>> {
-        let now = *input.time();
-        for (dest, m) in out {
-            input.send((dest, now, m));
-        }
-        input.advance_to(now + 1);
-        while probe.less_than(input.time()) {
-            if failed.load(Ordering::SeqCst) {
-                return Err(Error::Cluster(SIBLING_FAILED.into()));
-            }
-            // Park while nothing is to be done, rather than spin: a waiting worker must leave
-            // the cores to the workers and network threads it waits for.
-            worker.step_or_park(Some(Duration::from_millis(1)));
-        }
-        let mut all = inbox.borrow_mut();
-        let (this, later): (Vec<_>, Vec<_>) = all.drain(..).partition(|m| m.1 == now);
-        *all = later;
-        Ok(this.into_iter().map(|(_, _, m)| m).collect())
-    };
-    let owner = |aux: u32| aux % peers as u32;
-
-    // Round 0: worker 0's plan to all; every shard's statistics to all.
-    // A corrupt shard is reported here, to everyone, so that no worker waits for another that
-    // stopped (every worker then returns the error).
-    let stats = match &checked {
-        Ok(_) => Ok(ReleaseStats::of_shard(release, shard)),
-        Err(problem) => Err(format!("worker {me}: the store: {problem}")),
-    };
-    let mut out: Vec<(u32, Message)> = (0..peers as u32)
-        .map(|d| (d, Message::Stats(stats.clone())))
-        .collect();
-    let mut checkpoint = None;
-    if let Some((c, todo)) = state {
-        checkpoint = c;
-        out.extend((0..peers as u32).map(|d| (d, Message::Plan(tag, todo.clone()))));
-    }
-    let mut leader = None;
-    let mut merged_stats = ReleaseStats::default();
-    let mut problems = Vec::new();
-    for m in round(worker, out)? {
-        match m {
-            Message::Plan(t, p) => leader = Some((t, p)),
-            Message::Stats(Ok(s)) => merged_stats = merged_stats.merge(s),
-            Message::Stats(Err(problem)) => problems.push(problem),
-            _ => {}
-        }
-    }
-    if let Some(problem) = problems.into_iter().min() {
-        return Err(Error::Cluster(problem));
-    }
-    let (leader_tag, plan) = leader.expect("worker 0 sends the plan");
-    let checked = checked.expect("a corrupt shard was reported above");
-    let scorer = Scorer::new(release, params, &merged_stats, checked);
-    if leader_tag != tag {
-        return Err(Error::Cluster(format!(
-            "worker {me} was given other inputs or parameters than process 0 \
-             (tag {tag:016x}, process 0: {leader_tag:016x}); start every process with the same \
-             command line and files"
-        )));
-    }
-
-    let bar = (me == 0).then(|| crate::progress::bar(plan.len() as u64, "attacking (cluster)"));
-    let mut accs: Vec<Vec<f32>> = Vec::new();
-    let mut found = Vec::new();
-    for chunk in plan.chunks(batch) {
-        accs.resize_with(chunk.len(), || vec![0f32; shard.len()]);
-        // Round 1: summaries to the owners.
-        let out = chunk
-            .iter()
-            .zip(accs.iter_mut())
-            .map(|(&aux, acc)| {
-                let summary = scorer.first_pass(release, &queries[aux as usize], acc);
-                (
-                    owner(aux),
-                    Message::First {
-                        aux,
-                        from: me,
-                        summary,
-                    },
-                )
-            })
-            .collect();
-        let mut firsts: Vec<(u32, u32, Summary)> = round(worker, out)?
-            .into_iter()
-            .filter_map(|m| match m {
-                Message::First { aux, from, summary } => Some((aux, from, summary)),
-                _ => None,
-            })
-            .collect();
-        firsts.sort_by_key(|f| (f.0, f.1));
-        // Round 2: the owners plan each shard's second pass.
-        let mut merged = Vec::new();
-        let mut out = Vec::new();
-        for group in firsts.chunk_by(|a, b| a.0 == b.0) {
-            let aux = group[0].0;
-            let summaries: Vec<Summary> = group.iter().map(|f| f.2).collect();
-            debug_assert_eq!(summaries.len(), peers);
-            let passes = scorer.plan_second_pass(aux as usize, &queries[aux as usize], &summaries);
-            for (d, pass) in passes.into_iter().enumerate() {
-                out.push((d as u32, Message::Second { aux, pass }));
-            }
-            merged.push((aux, Summary::merge_all(summaries)));
-        }
-        let seconds = round(worker, out)?;
-        // Round 3: spreads to the owners.
-        // The plan is in increasing aux order.
-        let slot = |aux: u32| chunk.binary_search(&aux).expect("aux of this batch");
-        let out = seconds
-            .into_iter()
-            .filter_map(|m| match m {
-                Message::Second { aux, pass } => {
-                    let spread = scorer.second_pass(&mut accs[slot(aux)], pass);
-                    Some((
-                        owner(aux),
-                        Message::Spread {
-                            aux,
-                            from: me,
-                            spread,
-                        },
-                    ))
-                }
-                _ => None,
-            })
-            .collect();
-        let mut spreads: Vec<(u32, u32, Spread)> = round(worker, out)?
-            .into_iter()
-            .filter_map(|m| match m {
-                Message::Spread { aux, from, spread } => Some((aux, from, spread)),
-                _ => None,
-            })
-            .collect();
-        spreads.sort_by_key(|s| (s.0, s.1));
-        // Round 4: outcomes to worker 0.
-        let out = spreads
-            .chunk_by(|a, b| a.0 == b.0)
-            .map(|group| {
-                let aux = group[0].0;
-                // `merged` is in increasing aux order, as the sorted summaries were.
-                let summary = merged
-                    .binary_search_by_key(&aux, |m: &(u32, Summary)| m.0)
-                    .map(|k| merged[k].1)
-                    .expect("summary of an owned aux record");
-                let spread = Spread::merge_all(group.iter().map(|s| s.2));
-                let outcome = scorer.finish(&queries[aux as usize], &summary, &spread);
-                (
-                    0,
-                    Message::Done {
-                        aux,
-                        outcome: Box::new(outcome),
-                    },
-                )
-            })
-            .collect();
-        let mut done: Vec<(u32, Match)> = round(worker, out)?
-            .into_iter()
-            .filter_map(|m| match m {
-                Message::Done { aux, outcome } => Some((aux, *outcome)),
-                _ => None,
-            })
-            .collect();
-        if me == 0 {
-            done.sort_by_key(|d| d.0);
-            if let Some(c) = checkpoint.as_mut() {
-                c.append(&done)?;
-            }
-            if let Some(bar) = &bar {
-                bar.inc(done.len() as u64);
-            }
-            found.extend(done);
-        }
-    }
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
-    Ok((me == 0).then_some((found, checkpoint)))
-}
 
 /// In a multi-process run, a panic anywhere (timely's network threads panic when a peer's
 /// connection drops) ends this process with one clear error instead of a hang or a page of

@@ -417,55 +417,9 @@ fn open_verifying(path: &Path, everything: bool) -> Result<Dataset> {
     let e = header.entries as usize;
     let rating_len = if header.has_ratings { e } else { 0 };
     let day_len = if header.has_dates { e } else { 0 };
-    for s in &header.sections {
-        let end = s.offset.checked_add(s.bytes);
-        if end.is_none_or(|end| end > map.len() as u64) {
-            return Err(bad(format!(
-                "truncated: section {} ends past the end of the file ({} bytes)",
-                s.name,
-                map.len()
-            )));
-        }
-    }
-    let mismatch = header
-        .sections
-        .par_iter()
-        .enumerate()
-        .filter(|(k, _)| everything || !ENTRY_SECTIONS.contains(k))
-        .map(|(_, s)| s)
-        .find_first(|s| {
-            let bytes = &map[s.offset as usize..(s.offset + s.bytes) as usize];
-            format!("{:016x}", checksum(bytes)) != s.xxh3
-        })
-        .map(|s| s.name.clone());
-    if let Some(name) = mismatch {
-        return Err(bad(format!(
-            "section {name} does not match its checksum: the file is corrupt"
-        )));
-    }
+    check_sections(path, &header, &map, everything)?;
 
     let sec = |k: usize| &header.sections[k];
-    fn column<T: bytemuck::Pod>(
-        map: &Arc<Mmap>,
-        s: &Section,
-        expected: Option<usize>,
-    ) -> std::result::Result<Column<T>, String> {
-        let size = size_of::<T>() as u64;
-        if !s.bytes.is_multiple_of(size) {
-            return Err(format!("section {} has a partial element", s.name));
-        }
-        let len = (s.bytes / size) as usize;
-        if let Some(want) = expected
-            && want != len
-        {
-            return Err(format!(
-                "section {} has {len} elements, the header implies {want}",
-                s.name
-            ));
-        }
-        Column::mapped(map.clone(), s.offset as usize, len)
-            .ok_or_else(|| format!("section {} is misaligned", s.name))
-    }
     let rio: Column<u64> = column(&map, sec(0), Some(n + 1)).map_err(bad)?;
     let rib: Column<u8> = column(&map, sec(1), None).map_err(bad)?;
     let iio: Column<u64> = column(&map, sec(2), Some(m + 1)).map_err(bad)?;
@@ -497,25 +451,7 @@ fn open_verifying(path: &Path, everything: bool) -> Result<Dataset> {
     {
         return Err(bad("item support exceeds the postings count".into()));
     }
-    let people = if header.attributes.is_empty() {
-        Default::default()
-    } else {
-        let values = IdTable::from_columns(
-            column(&map, sec(13), None).map_err(bad)?,
-            column(&map, sec(14), None).map_err(bad)?,
-        );
-        let (vo, vb) = values.columns();
-        IdTable::validate(vo, vb).map_err(|m| bad(format!("attribute values: {m}")))?;
-        let codes: Column<u32> = column(&map, sec(15), None).map_err(bad)?;
-        let names = header.attributes.iter().map(|a| a.name.clone()).collect();
-        let sizes: Vec<usize> = header
-            .attributes
-            .iter()
-            .map(|a| a.values as usize)
-            .collect();
-        People::from_stored(names, &sizes, values, codes, n)
-            .map_err(|m| bad(format!("people table: {m}")))?
-    };
+    let people = people_table(path, &header, &map, n)?;
     let declared = declared_of(path, &header)?;
     Ok(StoredParts {
         kind: header.kind,
@@ -534,6 +470,86 @@ fn open_verifying(path: &Path, everything: bool) -> Result<Dataset> {
         people,
     }
     .into())
+}
+
+/// Checks that every section lies within the file and matches its checksum (with
+/// `everything`, the per-entry sections too).
+fn check_sections(path: &Path, header: &Header, map: &Mmap, everything: bool) -> Result<()> {
+    let bad = |m: String| Error::store(path, m);
+    for s in &header.sections {
+        let end = s.offset.checked_add(s.bytes);
+        if end.is_none_or(|end| end > map.len() as u64) {
+            return Err(bad(format!(
+                "truncated: section {} ends past the end of the file ({} bytes)",
+                s.name,
+                map.len()
+            )));
+        }
+    }
+    let mismatch = header
+        .sections
+        .par_iter()
+        .enumerate()
+        .filter(|(k, _)| everything || !ENTRY_SECTIONS.contains(k))
+        .map(|(_, s)| s)
+        .find_first(|s| {
+            let bytes = &map[s.offset as usize..(s.offset + s.bytes) as usize];
+            format!("{:016x}", checksum(bytes)) != s.xxh3
+        })
+        .map(|s| s.name.clone());
+    if let Some(name) = mismatch {
+        return Err(bad(format!(
+            "section {name} does not match its checksum: the file is corrupt"
+        )));
+    }
+    Ok(())
+}
+
+/// Section `s` of `map` as a column of `T`, of `expected` elements when given.
+fn column<T: bytemuck::Pod>(
+    map: &Arc<Mmap>,
+    s: &Section,
+    expected: Option<usize>,
+) -> std::result::Result<Column<T>, String> {
+    let size = size_of::<T>() as u64;
+    if !s.bytes.is_multiple_of(size) {
+        return Err(format!("section {} has a partial element", s.name));
+    }
+    let len = (s.bytes / size) as usize;
+    if let Some(want) = expected
+        && want != len
+    {
+        return Err(format!(
+            "section {} has {len} elements, the header implies {want}",
+            s.name
+        ));
+    }
+    Column::mapped(map.clone(), s.offset as usize, len)
+        .ok_or_else(|| format!("section {} is misaligned", s.name))
+}
+
+/// The people table, empty when the header lists no attributes.
+fn people_table(path: &Path, header: &Header, map: &Arc<Mmap>, n: usize) -> Result<People> {
+    let bad = |m: String| Error::store(path, m);
+    Ok(if header.attributes.is_empty() {
+        Default::default()
+    } else {
+        let values = IdTable::from_columns(
+            column(map, &header.sections[13], None).map_err(bad)?,
+            column(map, &header.sections[14], None).map_err(bad)?,
+        );
+        let (vo, vb) = values.columns();
+        IdTable::validate(vo, vb).map_err(|m| bad(format!("attribute values: {m}")))?;
+        let codes: Column<u32> = column(map, &header.sections[15], None).map_err(bad)?;
+        let names = header.attributes.iter().map(|a| a.name.clone()).collect();
+        let sizes: Vec<usize> = header
+            .attributes
+            .iter()
+            .map(|a| a.values as usize)
+            .collect();
+        People::from_stored(names, &sizes, values, codes, n)
+            .map_err(|m| bad(format!("people table: {m}")))?
+    })
 }
 
 /// Checks a layout's offsets and, with `key_bound`, that every key is below it.

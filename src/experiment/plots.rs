@@ -158,6 +158,18 @@ fn aux_labels(f: &Finished) -> impl Fn(&f64) -> String {
 
 /// Draws every plot the results support; returns (title, file name) of each.
 pub fn draw_all(f: &Finished, dir: &Path) -> Result<Vec<(String, String)>> {
+    let mut made = draw_by_aux_setting(f, dir)?;
+    if let Some(curve) = &f.sparsity {
+        made.push(draw_sparsity(curve, dir)?);
+    }
+    if !f.utilities.is_empty() {
+        made.extend(draw_frontier(f, dir)?);
+    }
+    Ok(made)
+}
+
+/// Re-identification and entropy by aux setting, each when some cell has it.
+fn draw_by_aux_setting(f: &Finished, dir: &Path) -> Result<Vec<(String, String)>> {
     let mut made = Vec::new();
     let labels = aux_labels(f);
     let x_desc = "facts the adversary knows (right of all known)";
@@ -208,75 +220,80 @@ pub fn draw_all(f: &Finished, dir: &Path) -> Result<Vec<(String, String)>> {
         )?;
         made.push(("Entropy vs aux size".to_string(), "entropy.png".to_string()));
     }
-    if let Some(curve) = &f.sparsity {
-        let series = vec![
-            (
-                "items only".to_string(),
-                curve.iter().map(|c| (c.0, c.1)).collect(),
-            ),
-            (
-                "exact ratings".to_string(),
-                curve.iter().map(|c| (c.0, c.2)).collect(),
-            ),
-        ];
+    Ok(made)
+}
+
+/// The sparsity curve.
+fn draw_sparsity(curve: &[(f64, f64, f64)], dir: &Path) -> Result<(String, String)> {
+    let series = vec![
+        (
+            "items only".to_string(),
+            curve.iter().map(|c| (c.0, c.1)).collect(),
+        ),
+        (
+            "exact ratings".to_string(),
+            curve.iter().map(|c| (c.0, c.2)).collect(),
+        ),
+    ];
+    both(
+        dir,
+        &Plot {
+            y_max: Some(1.0),
+            ..Plot::new(
+                "sparsity",
+                "Similarity to the nearest other record",
+                "similarity x",
+                "fraction of records with nearest >= x",
+            )
+        },
+        &series,
+    )?;
+    Ok((
+        "Sparsity (nearest-neighbour similarity)".to_string(),
+        "sparsity.png".to_string(),
+    ))
+}
+
+/// The privacy-utility frontier, when some policy has both a cost and a rate.
+fn draw_frontier(f: &Finished, dir: &Path) -> Result<Option<(String, String)>> {
+    let series: Vec<Series> = f
+        .utilities
+        .iter()
+        .filter_map(|u| {
+            let rates: Vec<f64> = f
+                .cells
+                .iter()
+                .filter(|r| r.cell.policy == u.policy)
+                .filter_map(|r| r.summary.top1_rate)
+                .collect();
+            let cost = u.utility.rmse_cost?;
+            (!rates.is_empty()).then(|| {
+                (
+                    u.policy.clone(),
+                    vec![(cost, rates.iter().sum::<f64>() / rates.len() as f64)],
+                )
+            })
+        })
+        .collect();
+    if !series.is_empty() {
         both(
             dir,
             &Plot {
                 y_max: Some(1.0),
+                style: Style::Points,
                 ..Plot::new(
-                    "sparsity",
-                    "Similarity to the nearest other record",
-                    "similarity x",
-                    "fraction of records with nearest >= x",
+                    "frontier",
+                    "Privacy-utility frontier",
+                    "RMSE cost (stars)",
+                    "re-identified (mean over cells)",
                 )
             },
             &series,
         )?;
-        made.push((
-            "Sparsity (nearest-neighbour similarity)".to_string(),
-            "sparsity.png".to_string(),
-        ));
+        return Ok(Some((
+            "Privacy-utility frontier".to_string(),
+            "frontier.png".to_string(),
+        )));
     }
-    if !f.utilities.is_empty() {
-        let series: Vec<Series> = f
-            .utilities
-            .iter()
-            .filter_map(|u| {
-                let rates: Vec<f64> = f
-                    .cells
-                    .iter()
-                    .filter(|r| r.cell.policy == u.policy)
-                    .filter_map(|r| r.summary.top1_rate)
-                    .collect();
-                let cost = u.utility.rmse_cost?;
-                (!rates.is_empty()).then(|| {
-                    (
-                        u.policy.clone(),
-                        vec![(cost, rates.iter().sum::<f64>() / rates.len() as f64)],
-                    )
-                })
-            })
-            .collect();
-        if !series.is_empty() {
-            both(
-                dir,
-                &Plot {
-                    y_max: Some(1.0),
-                    style: Style::Points,
-                    ..Plot::new(
-                        "frontier",
-                        "Privacy-utility frontier",
-                        "RMSE cost (stars)",
-                        "re-identified (mean over cells)",
-                    )
-                },
-                &series,
-            )?;
-            made.push((
-                "Privacy-utility frontier".to_string(),
-                "frontier.png".to_string(),
-            ));
-        }
-    }
-    Ok(made)
+    Ok(None)
 }

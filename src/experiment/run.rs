@@ -11,7 +11,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 use xxhash_rust::xxh3::xxh3_64;
 
-use super::config::Config;
+use super::config::{Config, PolicySpec};
 use super::grid::{self, Cell};
 use crate::atomic_file::{read_json, write_json};
 use crate::attack::algorithm::scoreboard_rh::COUNT_TOLERANCE;
@@ -171,15 +171,7 @@ pub fn run(
 ) -> Result<Option<Finished>> {
     let writer = executor.is_writer();
     let started = Instant::now();
-    let (mut config, mut text) = Config::read(config_path)?;
-    if let Some(path) = data {
-        config.data = super::config::DataSpec {
-            path: Some(path.to_path_buf()),
-            ..Default::default()
-        };
-        // The override is part of what the results depend on.
-        text.push_str(&format!("\n# --data {}\n", path.display()));
-    }
+    let (config, text) = read_config(config_path, data)?;
     let config_hash = format!("{:016x}", xxh3_64(text.as_bytes()));
     let layout = Layout {
         dir: dir.to_path_buf(),
@@ -191,123 +183,26 @@ pub fn run(
 
     let cells = grid::cells(&config);
     let original = crate::progress::timed("load data", || load_data(&config))?;
-
-    let sparsity = match &config.sparsity {
-        Some(spec) if writer => Some(
-            match read_json::<Vec<(f64, f64, f64)>>(&layout.sparsity())? {
-                Some(curve) => curve,
-                None => {
-                    let curve =
-                        crate::dataset::sparsity::measure(&original, spec.sample, config.seed)
-                            .curve();
-                    write_json(&layout.sparsity(), &curve)?;
-                    curve
-                }
-            },
-        ),
-        _ => None,
-    };
-
-    let unicity = match &config.unicity {
-        Some(spec) if writer => Some(match read_json(&layout.unicity())? {
-            Some(rows) => rows,
-            None => {
-                let params = crate::dataset::unicity::UnicityParams {
-                    points: spec.points.clone(),
-                    knowledge: spec.knowledge.clone(),
-                    date_tol: spec.date_tol,
-                    sample: spec.sample,
-                    draws: spec.draws,
-                    seed: config.seed,
-                    ..Default::default()
-                };
-                let rows = crate::dataset::unicity::measure(&original, &params)?;
-                write_json(&layout.unicity(), &rows)?;
-                rows
-            }
-        }),
-        _ => None,
-    };
+    let sparsity = sparsity_curve(&config, &layout, &original, writer)?;
+    let unicity = unicity_rows(&config, &layout, &original, writer)?;
 
     let bar = crate::progress::stages(cells.len() as u64, "experiment");
+    let sweep = Sweep {
+        config: &config,
+        config_hash: &config_hash,
+        cells: &cells,
+        layout: &layout,
+        original: &original,
+        executor,
+        writer,
+        bar: &bar,
+    };
     let mut computed = 0;
     let mut utilities = Vec::new();
     for (pi, p) in config.policies.iter().enumerate() {
-        let group = format!("policy {}/{} {}:", pi + 1, config.policies.len(), p.name);
-        crate::progress::stage_group(group);
-        let mine: Vec<&Cell> = cells
-            .iter()
-            .filter(|c| c.policy == p.name && c.policy_spec == p.spec)
-            .collect();
-        let missing: Vec<&&Cell> = mine
-            .iter()
-            .filter(|c| !layout.cell(c.index).exists())
-            .collect();
-        bar.inc((mine.len() - missing.len()) as u64);
-        let utility_done = !config.utility || !writer || layout.utility(pi).exists();
-        if missing.is_empty() && utility_done {
-            if config.utility && writer {
-                utilities.push(read_json(&layout.utility(pi))?.expect("exists"));
-            }
-            continue;
-        }
-        let policy = &p.policy;
-        let policy_seed = grid::policy_seed(config.seed, &p.spec);
-        let released = release::release(&original, policy, policy_seed)?;
-        if config.utility && writer {
-            let u = match read_json::<PolicyUtility>(&layout.utility(pi))? {
-                Some(u) => u,
-                None => {
-                    let u = PolicyUtility {
-                        policy: p.name.clone(),
-                        utility: release::utility::measure(&original, policy, policy_seed)?,
-                    };
-                    write_json(&layout.utility(pi), &u)?;
-                    u
-                }
-            };
-            utilities.push(u);
-        }
-        let key = released.key;
-        let released = Arc::new(released.data);
-        for cell in missing {
-            crate::progress::stage(|| cell.in_words(cells.len()));
-            let cell_started = Instant::now();
-            let run = CellRun {
-                config: &config,
-                config_hash: &config_hash,
-                original: &original,
-                released: &released,
-                key: &key,
-                executor,
-            };
-            let Some((summary, skipped, chosen)) = run_cell(&run, cell)? else {
-                continue;
-            };
-            let mut cell = (*cell).clone();
-            if let Some(c) = &chosen {
-                let p = &c.candidate.params;
-                cell.algorithm = p.algorithm();
-                cell.parameters =
-                    super::grid::shown(&p.to_builder(), |p| config.attack.axis(p).is_some());
-            }
-            let result = CellResult {
-                cell,
-                summary,
-                skipped,
-                wall_seconds: cell_started.elapsed().as_secs_f64(),
-                peak_rss_kib: peak_rss_kib(),
-                chosen: chosen.map(|c| ChosenAttack {
-                    attack: c.candidate.config(),
-                    searched: c.tried,
-                    tuning_people: c.people,
-                    tuning_rate: c.rate,
-                }),
-            };
-            write_json(&layout.cell(result.cell.index), &result)?;
-            computed += 1;
-            bar.inc(1);
-        }
+        let (utility, new) = sweep.run_policy(pi, p)?;
+        utilities.extend(utility);
+        computed += new;
     }
     bar.finish_and_clear();
     if !writer {
@@ -317,18 +212,7 @@ pub fn run(
     let data_file = data_source(&config)
         .map(|p| crate::provenance::InputFile::dated("data", p))
         .transpose()?;
-    let mut results = Vec::with_capacity(cells.len());
-    for c in &cells {
-        let r: CellResult = read_json(&layout.cell(c.index))?
-            .ok_or_else(|| Error::input(&layout.cell(c.index), "missing cell result"))?;
-        if !r.cell.same_setting(c) {
-            return Err(Error::input(
-                &layout.cell(c.index),
-                "cell result does not match the configuration",
-            ));
-        }
-        results.push(r);
-    }
+    let results = read_cell_results(&layout, &cells)?;
     abandon.layout = None;
     Ok(Some(Finished {
         config,
@@ -342,6 +226,199 @@ pub fn run(
         wall_seconds: started.elapsed().as_secs_f64(),
         computed,
     }))
+}
+
+/// The configuration in `config_path` and its text; `data`, when given, replaces its `[data]`
+/// and is noted at the end of the text.
+fn read_config(config_path: &Path, data: Option<&Path>) -> Result<(Config, String)> {
+    let (mut config, mut text) = Config::read(config_path)?;
+    if let Some(path) = data {
+        config.data = super::config::DataSpec {
+            path: Some(path.to_path_buf()),
+            ..Default::default()
+        };
+        // The override is part of what the results depend on.
+        text.push_str(&format!("\n# --data {}\n", path.display()));
+    }
+    Ok((config, text))
+}
+
+/// The sparsity curve, when configured, at the writer: from an earlier run's cell file, or
+/// measured and written.
+fn sparsity_curve(
+    config: &Config,
+    layout: &Layout,
+    original: &Dataset,
+    writer: bool,
+) -> Result<Option<Vec<(f64, f64, f64)>>> {
+    Ok(match &config.sparsity {
+        Some(spec) if writer => Some(
+            match read_json::<Vec<(f64, f64, f64)>>(&layout.sparsity())? {
+                Some(curve) => curve,
+                None => {
+                    let curve =
+                        crate::dataset::sparsity::measure(original, spec.sample, config.seed)
+                            .curve();
+                    write_json(&layout.sparsity(), &curve)?;
+                    curve
+                }
+            },
+        ),
+        _ => None,
+    })
+}
+
+/// The unicity of the data, when configured, at the writer: from an earlier run's cell file, or
+/// measured and written.
+fn unicity_rows(
+    config: &Config,
+    layout: &Layout,
+    original: &Dataset,
+    writer: bool,
+) -> Result<Option<Vec<crate::dataset::unicity::UnicityRow>>> {
+    Ok(match &config.unicity {
+        Some(spec) if writer => Some(match read_json(&layout.unicity())? {
+            Some(rows) => rows,
+            None => {
+                let params = crate::dataset::unicity::UnicityParams {
+                    points: spec.points.clone(),
+                    knowledge: spec.knowledge.clone(),
+                    date_tol: spec.date_tol,
+                    sample: spec.sample,
+                    draws: spec.draws,
+                    seed: config.seed,
+                    ..Default::default()
+                };
+                let rows = crate::dataset::unicity::measure(original, &params)?;
+                write_json(&layout.unicity(), &rows)?;
+                rows
+            }
+        }),
+        _ => None,
+    })
+}
+
+/// What every policy of a run shares.
+struct Sweep<'a> {
+    config: &'a Config,
+    config_hash: &'a str,
+    cells: &'a [Cell],
+    layout: &'a Layout,
+    original: &'a Dataset,
+    executor: &'a Executor,
+    writer: bool,
+    bar: &'a crate::progress::Bar,
+}
+
+impl Sweep<'_> {
+    /// Policy `pi`: its utility (when configured, at the writer) and its missing cells, each
+    /// written as it finishes. Returns the utility and the number of cells computed.
+    fn run_policy(&self, pi: usize, p: &PolicySpec) -> Result<(Option<PolicyUtility>, usize)> {
+        let (config, layout, writer) = (self.config, self.layout, self.writer);
+        let group = format!("policy {}/{} {}:", pi + 1, config.policies.len(), p.name);
+        crate::progress::stage_group(group);
+        let mine: Vec<&Cell> = self
+            .cells
+            .iter()
+            .filter(|c| c.policy == p.name && c.policy_spec == p.spec)
+            .collect();
+        let missing: Vec<&&Cell> = mine
+            .iter()
+            .filter(|c| !layout.cell(c.index).exists())
+            .collect();
+        self.bar.inc((mine.len() - missing.len()) as u64);
+        let utility_done = !config.utility || !writer || layout.utility(pi).exists();
+        if missing.is_empty() && utility_done {
+            if config.utility && writer {
+                return Ok((Some(read_json(&layout.utility(pi))?.expect("exists")), 0));
+            }
+            return Ok((None, 0));
+        }
+        let policy = &p.policy;
+        let policy_seed = grid::policy_seed(config.seed, &p.spec);
+        let released = release::release(self.original, policy, policy_seed)?;
+        let mut utility = None;
+        if config.utility && writer {
+            utility = Some(match read_json::<PolicyUtility>(&layout.utility(pi))? {
+                Some(u) => u,
+                None => {
+                    let u = PolicyUtility {
+                        policy: p.name.clone(),
+                        utility: release::utility::measure(self.original, policy, policy_seed)?,
+                    };
+                    write_json(&layout.utility(pi), &u)?;
+                    u
+                }
+            });
+        }
+        let key = released.key;
+        let released = Arc::new(released.data);
+        let run = CellRun {
+            config,
+            config_hash: self.config_hash,
+            original: self.original,
+            released: &released,
+            key: &key,
+            executor: self.executor,
+        };
+        let mut computed = 0;
+        for cell in missing {
+            if self.run_missing_cell(&run, cell)? {
+                computed += 1;
+            }
+        }
+        Ok((utility, computed))
+    }
+
+    /// Runs one missing cell and writes its result; whether it was computed here (not in a
+    /// cluster process other than 0).
+    fn run_missing_cell(&self, run: &CellRun<'_>, cell: &Cell) -> Result<bool> {
+        crate::progress::stage(|| cell.in_words(self.cells.len()));
+        let cell_started = Instant::now();
+        let Some((summary, skipped, chosen)) = run_cell(run, cell)? else {
+            return Ok(false);
+        };
+        let mut cell = cell.clone();
+        if let Some(c) = &chosen {
+            let p = &c.candidate.params;
+            cell.algorithm = p.algorithm();
+            cell.parameters =
+                super::grid::shown(&p.to_builder(), |p| self.config.attack.axis(p).is_some());
+        }
+        let result = CellResult {
+            cell,
+            summary,
+            skipped,
+            wall_seconds: cell_started.elapsed().as_secs_f64(),
+            peak_rss_kib: peak_rss_kib(),
+            chosen: chosen.map(|c| ChosenAttack {
+                attack: c.candidate.config(),
+                searched: c.tried,
+                tuning_people: c.people,
+                tuning_rate: c.rate,
+            }),
+        };
+        write_json(&self.layout.cell(result.cell.index), &result)?;
+        self.bar.inc(1);
+        Ok(true)
+    }
+}
+
+/// Every cell's result, in grid order, from the cell files; each must be of its cell's setting.
+fn read_cell_results(layout: &Layout, cells: &[Cell]) -> Result<Vec<CellResult>> {
+    let mut results = Vec::with_capacity(cells.len());
+    for c in cells {
+        let r: CellResult = read_json(&layout.cell(c.index))?
+            .ok_or_else(|| Error::input(&layout.cell(c.index), "missing cell result"))?;
+        if !r.cell.same_setting(c) {
+            return Err(Error::input(
+                &layout.cell(c.index),
+                "cell result does not match the configuration",
+            ));
+        }
+        results.push(r);
+    }
+    Ok(results)
 }
 
 /// Creates `dir`, checks that it holds nothing or this experiment's cells (with `resume`), and

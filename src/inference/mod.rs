@@ -14,6 +14,7 @@
 //! Besides the secret, what else the linked record tells about a member: the entries it holds
 //! beyond the aux that are truly the target's, and how many of its claims are.
 
+mod reader;
 pub mod sensitive;
 
 use std::collections::{HashMap, HashSet};
@@ -24,12 +25,12 @@ use serde::{Deserialize, Serialize};
 
 use crate::atomic_file::write_naming_people;
 use crate::attack::matches::Outcome;
-use crate::dataset::people::compatible;
 use crate::dataset::{AuxRecord, Dataset, ItemIdx, RecordIdx};
 use crate::metrics::AttackSummary;
 use crate::rng::{Rng, percentile_interval};
 use crate::{Error, Result};
 
+use reader::{Reader, Value, YES, distinct};
 pub use sensitive::{Sensitive, SensitiveAttribute, SensitiveItems};
 
 /// The generator stream of the risk's bootstrap.
@@ -249,83 +250,16 @@ pub fn measure(inputs: &Inputs<'_>, resamples: usize, seed: u64) -> Result<Infer
         secret,
     } = *inputs;
     assert_eq!(aux.len(), outcomes.len(), "one outcome per aux record");
-    let original_index = original.record_ids().index_map();
-    let original_items = original.item_ids().index_map();
-    let release_items = release.item_ids().index_map();
-    // Each released item's index in the original (ids are shared).
-    let release_to_original: Vec<Option<ItemIdx>> = (0..release.num_items())
-        .map(|j| original_items.get(release.item_ids().get(j)).copied())
-        .collect();
-    let reader = Reader::new(release, original, secret);
+    let linker = Linker::new(release, original, secret);
+    let reader = &linker.reader;
 
     let mut people = Vec::with_capacity(aux.len());
     // Members for whom the baseline's guess is right.
     let mut baseline_right = 0usize;
     for (a, o) in aux.iter().zip(outcomes) {
-        let Some(true_user) = &a.true_user else {
-            return Err(aux_error(format!(
-                "aux record '{}' has no true_user: inference compares guesses with the truth (sample the aux with `deanon aux`)",
-                a.id
-            )));
-        };
-        let Some(&target) = original_index.get(true_user.as_str()) else {
-            return Err(aux_error(format!(
-                "aux record '{}': true_user '{true_user}' is not a record of the original data",
-                a.id
-            )));
-        };
-        let known_original: HashSet<ItemIdx> = a
-            .facts
-            .iter()
-            .filter_map(|f| original_items.get(f.item.as_str()).copied())
-            .collect();
-        let known_release: HashSet<ItemIdx> = a
-            .facts
-            .iter()
-            .filter_map(|f| release_items.get(f.item.as_str()).copied())
-            .collect();
-        let linked = o.m.candidate;
-        let secret_value = reader.secret(target, &known_original);
-        let guess = reader.guess(linked, &known_release);
-        let correct = match (&secret_value, &guess) {
-            (Some(s), Some(g)) => s.agrees_with(g),
-            _ => false,
-        };
-        if o.member
-            && let (Some(s), Some((b, _))) = (&secret_value, &reader.baseline)
-        {
-            baseline_right += s.agrees_with(b) as usize;
-        }
-        // What else the linked record tells: its items beyond the aux.
-        let target_items: HashSet<ItemIdx> = distinct(original.record(target).keys);
-        let (mut claimed, mut revealed, mut sensitive_revealed) = (0u32, 0u32, 0u32);
-        if let Some(r) = linked {
-            for j in distinct(release.record(r).keys) {
-                if known_release.contains(&j) {
-                    continue;
-                }
-                claimed += 1;
-                if let Some(i) = release_to_original[j as usize]
-                    && target_items.contains(&i)
-                {
-                    revealed += 1;
-                    sensitive_revealed += reader.is_sensitive_release(j) as u32;
-                }
-            }
-        }
-        people.push(PersonInference {
-            aux_id: a.id.clone(),
-            true_user: true_user.clone(),
-            member: o.member,
-            candidate: o.candidate.clone(),
-            named: o.m.matched,
-            secret: secret_value.as_ref().map(Value::text),
-            guess: guess.as_ref().map(Value::text),
-            correct,
-            entries_claimed: claimed,
-            entries_revealed: revealed,
-            sensitive_revealed: reader.items().then_some(sensitive_revealed),
-        });
+        let (person, baseline_is_right) = linker.person(a, o)?;
+        baseline_right += baseline_is_right as usize;
+        people.push(person);
     }
 
     let scored: Vec<&PersonInference> = people.iter().filter(|p| p.secret.is_some()).collect();
@@ -390,130 +324,112 @@ pub fn measure(inputs: &Inputs<'_>, resamples: usize, seed: u64) -> Result<Infer
     })
 }
 
-const YES: &str = "yes";
-const NO: &str = "no";
-
-/// The distinct values of sorted or unsorted `keys`.
-fn distinct(keys: &[u32]) -> HashSet<u32> {
-    keys.iter().copied().collect()
-}
-
-/// A secret's value as read off one record.
-#[derive(Clone, Debug, PartialEq)]
-enum Value {
-    /// Holds a sensitive item (beyond the aux's) or not.
-    Holds(bool),
-    /// An attribute value, as written in the data.
-    Text(String),
-}
-
-impl Value {
-    /// Whether `guess` is right about this secret: the same answer, or a released value
-    /// (perhaps generalized: `20-29`, `857*`) that holds it.
-    fn agrees_with(&self, guess: &Value) -> bool {
-        match (self, guess) {
-            (Value::Holds(s), Value::Holds(g)) => s == g,
-            (Value::Text(s), Value::Text(g)) => compatible(s, g),
-            _ => false,
-        }
-    }
-
-    /// As the outputs write it: `yes`/`no`, or the value.
-    fn text(&self) -> String {
-        match self {
-            Value::Holds(true) => YES.to_string(),
-            Value::Holds(false) => NO.to_string(),
-            Value::Text(t) => t.clone(),
-        }
-    }
-}
-
-/// Reads secrets off records of the original and the release.
-struct Reader<'a> {
+/// Reads what linking tells about each aux record's target: the ids of both data sets resolved
+/// to their indexes, and the secrets.
+struct Linker<'a> {
     release: &'a Dataset,
     original: &'a Dataset,
-    secret: &'a Secret,
-    /// Sensitive items: per original item, whether it is sensitive.
-    sensitive_original: Vec<bool>,
-    /// Per released item.
-    sensitive_release: Vec<bool>,
-    /// The guess of an adversary who does not link ([`baseline`]) and how many released
-    /// records hold it.
-    baseline: Option<(Value, usize)>,
+    original_index: HashMap<&'a str, RecordIdx>,
+    original_items: HashMap<&'a str, ItemIdx>,
+    release_items: HashMap<&'a str, ItemIdx>,
+    /// Each released item's index in the original (ids are shared).
+    release_to_original: Vec<Option<ItemIdx>>,
+    reader: Reader<'a>,
 }
 
-impl<'a> Reader<'a> {
-    fn new(release: &'a Dataset, original: &'a Dataset, secret: &'a Secret) -> Reader<'a> {
-        let mut sensitive_original = vec![false; original.num_items()];
-        let mut sensitive_release = vec![false; release.num_items()];
-        if let Secret::Items(s) = secret {
-            for &i in &s.original {
-                sensitive_original[i as usize] = true;
-            }
-            for &j in s.released.iter().flatten() {
-                sensitive_release[j as usize] = true;
-            }
-        }
-        Reader {
-            baseline: baseline(release, secret, &sensitive_release),
+impl<'a> Linker<'a> {
+    fn new(release: &'a Dataset, original: &'a Dataset, secret: &'a Secret) -> Linker<'a> {
+        let original_index = original.record_ids().index_map();
+        let original_items = original.item_ids().index_map();
+        let release_items = release.item_ids().index_map();
+        let release_to_original: Vec<Option<ItemIdx>> = (0..release.num_items())
+            .map(|j| original_items.get(release.item_ids().get(j)).copied())
+            .collect();
+        let reader = Reader::new(release, original, secret);
+        Linker {
             release,
             original,
-            secret,
-            sensitive_original,
-            sensitive_release,
+            original_index,
+            original_items,
+            release_items,
+            release_to_original,
+            reader,
         }
     }
 
-    fn items(&self) -> bool {
-        matches!(self.secret, Secret::Items(_))
-    }
-
-    fn is_sensitive_release(&self, j: ItemIdx) -> bool {
-        self.sensitive_release[j as usize]
-    }
-
-    /// The target's secret in the original data (`None`: no value of the attribute).
-    fn secret(&self, target: RecordIdx, known: &HashSet<ItemIdx>) -> Option<Value> {
-        match self.secret {
-            Secret::Items(_) => {
-                Some(Value::Holds(self.original.record(target).keys.iter().any(
-                    |&i| self.sensitive_original[i as usize] && !known.contains(&i),
-                )))
-            }
-            Secret::Attribute(a) => self
-                .original
-                .people()
-                .attribute(a.original)
-                .value_of(target as usize)
-                .map(|v| Value::Text(v.to_string())),
+    /// What linking aux record `a` (with outcome `o`) tells about its target, and whether the
+    /// baseline's guess is right about the target, a member.
+    fn person(&self, a: &AuxRecord, o: &Outcome) -> Result<(PersonInference, bool)> {
+        let (release, original, reader) = (self.release, self.original, &self.reader);
+        let Some(true_user) = &a.true_user else {
+            return Err(aux_error(format!(
+                "aux record '{}' has no true_user: inference compares guesses with the truth (sample the aux with `deanon aux`)",
+                a.id
+            )));
+        };
+        let Some(&target) = self.original_index.get(true_user.as_str()) else {
+            return Err(aux_error(format!(
+                "aux record '{}': true_user '{true_user}' is not a record of the original data",
+                a.id
+            )));
+        };
+        let known_original: HashSet<ItemIdx> = a
+            .facts
+            .iter()
+            .filter_map(|f| self.original_items.get(f.item.as_str()).copied())
+            .collect();
+        let known_release: HashSet<ItemIdx> = a
+            .facts
+            .iter()
+            .filter_map(|f| self.release_items.get(f.item.as_str()).copied())
+            .collect();
+        let linked = o.m.candidate;
+        let secret_value = reader.secret(target, &known_original);
+        let guess = reader.guess(linked, &known_release);
+        let correct = match (&secret_value, &guess) {
+            (Some(s), Some(g)) => s.agrees_with(g),
+            _ => false,
+        };
+        let mut baseline_right = false;
+        if o.member
+            && let (Some(s), Some((b, _))) = (&secret_value, &reader.baseline)
+        {
+            baseline_right = s.agrees_with(b);
         }
-    }
-
-    /// The guess read off the linked record, or the baseline when it tells nothing (no
-    /// candidate, or no released value).
-    fn guess(&self, linked: Option<RecordIdx>, known: &HashSet<ItemIdx>) -> Option<Value> {
-        let read = linked.and_then(|r| match self.secret {
-            Secret::Items(_) => {
-                Some(Value::Holds(self.release.record(r).keys.iter().any(|&j| {
-                    self.sensitive_release[j as usize] && !known.contains(&j)
-                })))
+        // What else the linked record tells: its items beyond the aux.
+        let target_items: HashSet<ItemIdx> = distinct(original.record(target).keys);
+        let (mut claimed, mut revealed, mut sensitive_revealed) = (0u32, 0u32, 0u32);
+        if let Some(r) = linked {
+            for j in distinct(release.record(r).keys) {
+                if known_release.contains(&j) {
+                    continue;
+                }
+                claimed += 1;
+                if let Some(i) = self.release_to_original[j as usize]
+                    && target_items.contains(&i)
+                {
+                    revealed += 1;
+                    sensitive_revealed += reader.is_sensitive_release(j) as u32;
+                }
             }
-            Secret::Attribute(a) => a.released.and_then(|at| {
-                self.release
-                    .people()
-                    .attribute(at)
-                    .value_of(r as usize)
-                    .map(|v| Value::Text(v.to_string()))
-            }),
-        });
-        read.or_else(|| self.baseline.as_ref().map(|(v, _)| v.clone()))
+        }
+        let person = PersonInference {
+            aux_id: a.id.clone(),
+            true_user: true_user.clone(),
+            member: o.member,
+            candidate: o.candidate.clone(),
+            named: o.m.matched,
+            secret: secret_value.as_ref().map(Value::text),
+            guess: guess.as_ref().map(Value::text),
+            correct,
+            entries_claimed: claimed,
+            entries_revealed: revealed,
+            sensitive_revealed: reader.items().then_some(sensitive_revealed),
+        };
+        Ok((person, baseline_right))
     }
 }
 
-/// The guess of an adversary who does not link: the value most common among the released
-/// records (for items: whether a record holds any of the `sensitive` released items; ties:
-/// `no`, or the value first in the release's dictionary), and how many released records hold
-/// it. `None` when the release holds no value of the attribute.
 /// The share of `people` whose secret is the most common one among them (null for nobody).
 fn majority_share<'a>(people: impl Iterator<Item = &'a PersonInference>) -> Option<f64> {
     let mut counts: HashMap<&str, usize> = HashMap::new();
@@ -526,43 +442,6 @@ fn majority_share<'a>(people: impl Iterator<Item = &'a PersonInference>) -> Opti
     }
     let most = counts.values().copied().max()?;
     Some(most as f64 / n as f64)
-}
-
-fn baseline(release: &Dataset, secret: &Secret, sensitive: &[bool]) -> Option<(Value, usize)> {
-    match secret {
-        Secret::Items(_) => {
-            let holders = (0..release.num_records() as RecordIdx)
-                .filter(|&r| {
-                    release
-                        .record(r)
-                        .keys
-                        .iter()
-                        .any(|&j| sensitive[j as usize])
-                })
-                .count();
-            let holds = 2 * holders > release.num_records();
-            let shared = if holds {
-                holders
-            } else {
-                release.num_records() - holders
-            };
-            Some((Value::Holds(holds), shared))
-        }
-        Secret::Attribute(a) => {
-            let attribute = release.people().attribute(a.released?);
-            let counts = attribute.counts();
-            let (best, &n) = counts
-                .iter()
-                .enumerate()
-                .max_by(|(i, x), (j, y)| x.cmp(y).then(j.cmp(i)))?;
-            (n > 0).then(|| {
-                (
-                    Value::Text(attribute.value(best as u32).to_string()),
-                    n as usize,
-                )
-            })
-        }
-    }
 }
 
 /// The rates of `people` (scored aux records), the risk's interval from `resamples` bootstrap
