@@ -48,7 +48,7 @@ pub enum Command {
     Release(release::ReleaseArgs),
     /// Sample auxiliary information (what an adversary knows) from the original data.
     Aux(aux::AuxArgs),
-    /// Link aux records to released records (Scoreboard-RH, Scoreboard-RH-norm or Scoreboard).
+    /// Link aux records to released records with a registered linkage algorithm (`--algorithm`).
     Attack(attack::AttackArgs),
     /// What linking reveals: the adversary links each aux record and reads a sensitive item
     /// list's presence, or an attribute, off the linked record; accuracy over members against
