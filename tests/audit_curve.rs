@@ -204,6 +204,8 @@ fn no_search_where_the_blind_default_names_everyone() {
         unsearched_exactly_where_the_blind_default_names_everyone(baseline) > 0,
         "{baseline}"
     );
+    let report = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(report.contains("(names everyone: nothing to search)"));
 }
 
 #[test]

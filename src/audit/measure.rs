@@ -6,7 +6,7 @@
 use super::adversary::Adversary;
 use super::risk::{self, AdversaryRisk, Target};
 use super::search::{Search, Searched, Tuning};
-use super::{AdversaryResult, AuditParams, STREAM_TUNING};
+use super::{AdversaryResult, AuditParams, Reported, STREAM_TUNING};
 use crate::Result;
 use crate::linkage::Executor;
 use crate::release::PolicyKnowledge;
@@ -154,10 +154,10 @@ impl Arena<'_> {
             .as_ref()
             .is_some_and(|s| blind.mean_risk() > s.risk.mean_risk());
         let reported = match &searched {
-            None if saturated => "blind, names everyone (no search needed)",
-            None => "blind",
-            Some(_) if blind_stronger => "blind, stronger than the attack chosen",
-            Some(_) => "searched",
+            None if saturated => Reported::BlindNamesEveryone,
+            None => Reported::Blind,
+            Some(_) if blind_stronger => Reported::BlindStronger,
+            Some(_) => Reported::Searched,
         };
         let blind_values: Vec<f64> = blind.people.iter().map(|p| p.risk).collect();
         let chosen = searched.as_ref().map(|s| s.chosen.candidate.config());
@@ -196,7 +196,7 @@ impl Arena<'_> {
             note,
             knows_policy: self.knows_policy && !self.params.naive,
             attack: Some(attack.config()),
-            reported: reported.to_string(),
+            reported,
             chosen_attack: chosen,
             attack_other_half: other_half,
             searched: tuning_summary.map_or(1, |t| t.0),

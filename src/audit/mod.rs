@@ -47,7 +47,8 @@ use one_release::{Control, Cost, Subject};
 pub use recommend::{BlindRecommendation, blind_recommendation, recommend};
 pub use released::{ReleasedInput, ReleasedSummary};
 pub use results::{
-    AdversaryResult, Audit, DataSummary, PolicyResult, Provenance, RiskSummary, UnicityPoint,
+    AdversaryResult, Audit, DataSummary, PolicyResult, Provenance, Reported, RiskSummary,
+    UnicityPoint,
 };
 
 /// The defaults of an audit.

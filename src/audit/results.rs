@@ -6,6 +6,25 @@ use serde::{Deserialize, Serialize};
 use crate::dataset::unicity::Knowledge;
 use crate::search::AttackConfig;
 
+/// Whose figures an adversary's row reports (audit.json's `reported`, as text).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Reported {
+    /// The attack chosen on the tuning people.
+    #[serde(rename = "searched")]
+    Searched,
+    /// The policy-blind default: `--naive`, or an adversary with nothing to search.
+    #[default]
+    #[serde(rename = "blind")]
+    Blind,
+    /// The blind default, which named every sampled person rightly in every draw: nothing can
+    /// name more, so nothing was searched.
+    #[serde(rename = "blind, names everyone (no search needed)")]
+    BlindNamesEveryone,
+    /// The blind default, which named more of the reported people than the attack chosen.
+    #[serde(rename = "blind, stronger than the attack chosen")]
+    BlindStronger,
+}
+
 /// One adversary's result against one release (audit.json).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AdversaryResult {
@@ -48,10 +67,9 @@ pub struct AdversaryResult {
     /// reported people (`reported` says which).
     #[serde(default)]
     pub attack: Option<AttackConfig>,
-    /// Whose figures are reported: `searched` (the attack chosen on the tuning people), `blind`
-    /// (`--naive`), or `blind, stronger than the attack chosen`.
+    /// Whose figures are reported.
     #[serde(default)]
-    pub reported: String,
+    pub reported: Reported,
     /// The attack the search chose on the tuning people (null with `--naive`).
     #[serde(default)]
     pub chosen_attack: Option<AttackConfig>,

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 
 use super::{attack_words, escape};
 use crate::audit::report::{pct, pct_ci, pct1};
-use crate::audit::{Adversary, AdversaryResult, Audit};
+use crate::audit::{Adversary, AdversaryResult, Audit, Reported};
 use crate::search::AttackConfig;
 
 /// An attack in a few words: the algorithm, and whether it maps facts by the policy.
@@ -74,8 +74,12 @@ pub(super) fn policies_table(audit: &Audit) -> String {
 /// One adversary's row (the policy cell spans the policy's rows).
 fn adversary_row(a: &AdversaryResult, informed: bool) -> String {
     let mut attack = attack_cell(a.attack.as_ref());
-    if a.reported.starts_with("blind, stronger") {
-        attack.push_str(" (stronger here than the attack chosen on other people)");
+    match a.reported {
+        Reported::BlindStronger => {
+            attack.push_str(" (stronger here than the attack chosen on other people)")
+        }
+        Reported::BlindNamesEveryone => attack.push_str(" (names everyone: nothing to search)"),
+        Reported::Searched | Reported::Blind => {}
     }
     let extra = if informed {
         let gain = match (a.reidentified, a.blind_reidentified) {
