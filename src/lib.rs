@@ -44,6 +44,7 @@ pub mod plot;
 pub mod progress;
 pub mod provenance;
 pub mod release;
+pub mod resumable;
 pub mod rng;
 pub mod search;
 

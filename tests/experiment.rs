@@ -104,7 +104,17 @@ fn same_results_twice_and_across_thread_counts() {
         &GRID.replace("seed = 7", "seed = 8"),
     );
     let err = fails(&["experiment", s(&other), "-o", s(&a), "--resume"]);
-    assert!(err.contains("different configuration"), "{err}");
+    assert!(
+        err.contains("another experiment (other data or settings)"),
+        "{err}"
+    );
+    // The folder is the configuration's, as parsed: a comment added resumes it.
+    let commented = write(
+        dir.path(),
+        "commented.toml",
+        &format!("# the same grid, annotated\n{GRID}"),
+    );
+    ok(&["experiment", s(&commented), "-o", s(&a), "--resume"]);
 }
 
 #[test]

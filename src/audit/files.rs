@@ -1,5 +1,5 @@
-//! An audit's folder: the per-policy part files (mode 0600: they name people) that `--resume`
-//! reads back, the state that refuses another audit's folder, and risk.csv.
+//! An audit's folder: a [`RunFolder`] whose part files, one per policy (mode 0600: they name
+//! people), `--resume` reads back; and risk.csv.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -7,10 +7,11 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::{Adversary, PolicyResult};
-use crate::atomic_file::{write_json, write_naming_people};
+use crate::atomic_file::write_naming_people;
 use crate::dataset::Dataset;
 use crate::file_roles::FolderWrites;
 use crate::release::Policy;
+use crate::resumable::RunFolder;
 use crate::{Error, Result};
 
 /// One row of risk.csv.
@@ -29,26 +30,29 @@ pub(super) struct Part {
     pub(super) rows: Vec<RiskRow>,
 }
 
-/// Where everything of an audit goes.
+/// The format of an audit's part files: a change of what they hold bumps it, so that
+/// `--resume` refuses the parts of an earlier version.
+const PART_FORMAT: u32 = 1;
+
+/// Where everything of an audit goes: a [`RunFolder`] whose result files are the parts.
 pub(super) struct Layout {
-    pub(super) dir: PathBuf,
+    pub(super) folder: RunFolder,
 }
 
 impl Layout {
-    pub(super) fn parts(&self) -> PathBuf {
-        self.dir.join("parts")
+    pub(super) fn new(dir: &Path) -> Layout {
+        Layout {
+            folder: RunFolder {
+                dir: dir.to_path_buf(),
+                kind: "audit",
+                results: "parts",
+                format: PART_FORMAT,
+            },
+        }
     }
     pub(super) fn part(&self, k: usize) -> PathBuf {
-        self.parts().join(format!("policy-{k:03}.json"))
+        self.folder.results().join(format!("policy-{k:03}.json"))
     }
-    pub(super) fn state(&self) -> PathBuf {
-        self.dir.join("state.json")
-    }
-}
-
-#[derive(Serialize, Deserialize, PartialEq)]
-pub(super) struct State {
-    pub(super) settings: String,
 }
 
 /// What an audit writes into its folder (the plots are its .svg and .png files).
@@ -57,48 +61,6 @@ pub const FOLDER_WRITES: FolderWrites = FolderWrites {
     extensions: &["svg", "png"],
     subfolders: &["parts"],
 };
-
-/// Makes the folder ready for this audit: a new one, or with `resume` one that holds this
-/// audit's state. Part files without a state are refused whatever the flags: nothing says
-/// whose they are. Returns whether the audit starts afresh (no state before).
-pub(super) fn prepare_dir(layout: &Layout, settings: &str, resume: bool) -> Result<bool> {
-    let dir = &layout.dir;
-    let state = State {
-        settings: format!("{:016x}", xxhash_rust::xxh3::xxh3_64(settings.as_bytes())),
-    };
-    let old = crate::atomic_file::read_json::<State>(&layout.state())?;
-    if old.is_none() && crate::file_roles::holds_files(&layout.parts()) {
-        return Err(Error::input(
-            dir,
-            "holds part files (parts/) but no state.json, so nothing says which audit made them; delete parts/ or use another output folder",
-        ));
-    }
-    std::fs::create_dir_all(layout.parts()).map_err(|e| Error::io(&layout.parts(), e))?;
-    let fresh = old.is_none();
-    if let Some(old) = old {
-        if old != state {
-            return Err(Error::input(
-                dir,
-                "holds an audit of other data or settings; use another output folder",
-            ));
-        }
-        if !resume {
-            return Err(Error::input(
-                dir,
-                "holds this audit already; pass --resume to finish or reuse it",
-            ));
-        }
-    }
-    write_json(&layout.state(), &state)?;
-    Ok(fresh)
-}
-
-/// After a failed audit that started afresh: its part files and state go, so that the same
-/// command, corrected, runs without `--resume` (a killed audit keeps them, to be resumed).
-pub(super) fn abandon(layout: &Layout) {
-    let _ = std::fs::remove_dir_all(layout.parts());
-    let _ = std::fs::remove_file(layout.state());
-}
 
 /// The part file of the policy `spec` written by an earlier run of this audit, `None` when
 /// there is none; one of another policy, or that names people the data (of `people` records)

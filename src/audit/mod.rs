@@ -32,6 +32,8 @@ mod verdict;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use serde::Serialize;
+
 use crate::atomic_file::write_json;
 use crate::dataset::unicity;
 use crate::dataset::{Dataset, store};
@@ -42,7 +44,7 @@ use crate::{Error, Result};
 pub use adversary::Adversary;
 use curve::KnownFacts;
 pub use files::FOLDER_WRITES;
-use files::{Layout, Part, load_part, prepare_dir, write_private_json, write_risk_csv};
+use files::{Layout, Part, load_part, write_private_json, write_risk_csv};
 use one_release::{Control, Cost, Subject};
 pub use recommend::{BlindRecommendation, blind_recommendation, recommend};
 pub use released::{ReleasedInput, ReleasedSummary};
@@ -244,12 +246,13 @@ pub fn run(
         None => policies,
     };
     let writer = executor.is_writer();
-    let layout = Layout {
-        dir: dir.to_path_buf(),
-    };
+    let layout = Layout::new(dir);
     let fingerprint = store::fingerprint(&original);
-    let settings = settings(&fingerprint, &policies, params, given.as_ref());
-    let fresh = writer && prepare_dir(&layout, &settings, resume)?;
+    let folder_fingerprint =
+        layout
+            .folder
+            .fingerprint(&settings(&fingerprint, &policies, params, given.as_ref()));
+    let fresh = writer && layout.folder.prepare(&folder_fingerprint, resume)?;
     let parts = match audit_all(
         &original,
         params,
@@ -261,7 +264,7 @@ pub fn run(
         Ok(parts) => parts,
         Err(e) => {
             if fresh {
-                files::abandon(&layout);
+                layout.folder.abandon();
             }
             return Err(e);
         }
@@ -424,45 +427,86 @@ fn assemble(audited: Audited, fingerprint: String) -> Result<Audit> {
     Ok(audit)
 }
 
-/// What makes an audit's folder its own (state.json): the data, the releases audited and every
-/// setting that changes a figure.
-fn settings(
-    fingerprint: &str,
-    policies: &[(String, Policy)],
-    params: &AuditParams,
+/// What makes an audit's folder its own (the fingerprint in state.json): the data, the releases
+/// audited and every setting that changes a part file. The target rates and where inputs were
+/// read from are left out: they change no part (the tests are filled in from the parts), and an
+/// audit resumes from a moved file.
+#[derive(Serialize)]
+struct Settings<'a> {
+    data: &'a str,
+    policies: Vec<&'a str>,
+    adversaries: &'a [Adversary],
+    sample: usize,
+    draws: usize,
+    everyone: bool,
+    seed: u64,
+    epsilon_canaries: usize,
+    /// The informed search's settings; none with `--naive`, which ignores them.
+    search: Option<SearchSettings>,
+    /// What is sensitive: the item ids, or the attribute's name.
+    inference: Option<(&'a str, Vec<String>)>,
+    /// The release audited in place of candidate policies.
+    released: Option<String>,
+}
+
+/// The settings of the informed search and the curve.
+#[derive(Serialize)]
+struct SearchSettings {
+    tuning: usize,
+    curve: Vec<String>,
+    curve_tuning: usize,
+    assume_facts: String,
+}
+
+fn settings<'a>(
+    fingerprint: &'a str,
+    policies: &'a [(String, Policy)],
+    params: &'a AuditParams,
     given: Option<&released::Given>,
-) -> String {
-    let settings = format!(
-        "{fingerprint}|{:?}|{:?}|{}|{}|{}|{}|epsilon|{}",
-        policies.iter().map(|p| &p.0).collect::<Vec<_>>(),
-        params.adversaries,
-        params.sample,
-        params.draws,
-        params.everyone,
-        params.seed,
-        params.epsilon_canaries
-    );
-    let settings = if params.naive {
-        settings
-    } else {
-        format!(
-            "{settings}|informed|{}|curve|{:?}|{}|assume|{}",
-            params.tuning, params.curve, params.curve_tuning, params.assume_facts
-        )
-    };
-    // What is sensitive, not where it was read from: an audit resumes from a moved file.
-    let settings = match &params.inference {
-        Some(crate::inference::Sensitive::Items { ids, .. }) => {
-            format!("{settings}|inference|items|{ids:?}")
-        }
-        Some(crate::inference::Sensitive::Attribute(name)) => {
-            format!("{settings}|inference|attribute|{name}")
-        }
-        None => settings,
-    };
-    match given {
-        Some(g) => format!("{settings}|released|{}", g.settings()),
-        None => settings,
+) -> Settings<'a> {
+    // Every field named, so that a new parameter does not compile until it is placed here.
+    let AuditParams {
+        policies: _,
+        adversaries,
+        target_risk: _,
+        sample,
+        draws,
+        everyone,
+        seed,
+        naive,
+        tuning,
+        adversaries_file: _,
+        inference,
+        target_inference_risk: _,
+        curve,
+        assume_facts,
+        curve_tuning,
+        epsilon_canaries,
+        invocation: _,
+        released: _,
+    } = params;
+    Settings {
+        data: fingerprint,
+        policies: policies.iter().map(|p| p.0.as_str()).collect(),
+        adversaries,
+        sample: *sample,
+        draws: *draws,
+        everyone: *everyone,
+        seed: *seed,
+        epsilon_canaries: *epsilon_canaries,
+        search: (!naive).then(|| SearchSettings {
+            tuning: *tuning,
+            curve: curve.iter().map(|k| k.to_string()).collect(),
+            curve_tuning: *curve_tuning,
+            assume_facts: assume_facts.to_string(),
+        }),
+        inference: inference.as_ref().map(|sensitive| match sensitive {
+            crate::inference::Sensitive::Items { ids, .. } => {
+                ("items", ids.iter().map(|(_, id)| id.clone()).collect())
+            }
+            crate::inference::Sensitive::Attribute(name) => ("attribute", vec![name.clone()]),
+        }),
+        released: given.map(released::Given::settings),
     }
 }
 

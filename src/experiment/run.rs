@@ -21,6 +21,7 @@ use crate::linkage::{self, AttackOptions, Executor};
 use crate::metrics::AttackSummary;
 use crate::release;
 use crate::release::PolicyKnowledge;
+use crate::resumable::RunFolder;
 use crate::rng::Rng;
 use crate::search::Choice;
 use crate::{Error, Result};
@@ -65,15 +66,30 @@ pub struct PolicyUtility {
     pub utility: release::utility::Utility,
 }
 
-/// Where everything of a run goes.
+/// The format of an experiment's cell files: a change of what they hold bumps it, so that
+/// `--resume` refuses the cells of an earlier version.
+const CELL_FORMAT: u32 = 1;
+
+/// Where everything of a run goes: a [`RunFolder`] whose result files are the cells.
 pub struct Layout {
-    /// The output folder.
-    pub dir: PathBuf,
+    /// The output folder, its state and cells.
+    pub folder: RunFolder,
 }
 
 impl Layout {
+    /// The layout of the output folder `dir`.
+    pub fn new(dir: &Path) -> Layout {
+        Layout {
+            folder: RunFolder {
+                dir: dir.to_path_buf(),
+                kind: "experiment",
+                results: "cells",
+                format: CELL_FORMAT,
+            },
+        }
+    }
     fn cells(&self) -> PathBuf {
-        self.dir.join("cells")
+        self.folder.results()
     }
     fn cell(&self, index: usize) -> PathBuf {
         self.cells().join(format!("{index:05}.json"))
@@ -87,14 +103,6 @@ impl Layout {
     fn unicity(&self) -> PathBuf {
         self.cells().join("unicity.json")
     }
-    fn state(&self) -> PathBuf {
-        self.dir.join("state.json")
-    }
-}
-
-#[derive(Serialize, Deserialize)]
-struct State {
-    config_hash: String,
 }
 
 /// Everything the outputs are made from.
@@ -173,10 +181,8 @@ pub fn run(
     let started = Instant::now();
     let (config, text) = read_config(config_path, data)?;
     let config_hash = format!("{:016x}", xxh3_64(text.as_bytes()));
-    let layout = Layout {
-        dir: dir.to_path_buf(),
-    };
-    let fresh = writer && prepare_dir(&layout, &config_hash, &text, resume)?;
+    let layout = Layout::new(dir);
+    let fresh = writer && prepare_dir(&layout, &config, &text, resume)?;
     let mut abandon = AbandonOnError {
         layout: fresh.then_some(&layout),
     };
@@ -421,41 +427,14 @@ fn read_cell_results(layout: &Layout, cells: &[Cell]) -> Result<Vec<CellResult>>
     Ok(results)
 }
 
-/// Creates `dir`, checks that it holds nothing or this experiment's cells (with `resume`), and
-/// records the configuration. Cell files without a state are refused whatever the flags:
-/// nothing says whose they are. Returns whether the experiment starts afresh (no state before).
-fn prepare_dir(layout: &Layout, config_hash: &str, text: &str, resume: bool) -> Result<bool> {
-    let dir = &layout.dir;
-    let state = read_json::<State>(&layout.state())?;
-    if state.is_none() && crate::file_roles::holds_files(&layout.cells()) {
-        return Err(Error::input(
-            dir,
-            "holds cell files (cells/) but no state.json, so nothing says which experiment made them; delete cells/ or use another output folder",
-        ));
-    }
-    std::fs::create_dir_all(layout.cells()).map_err(|e| Error::io(&layout.cells(), e))?;
-    let fresh = state.is_none();
-    match state {
-        Some(state) if state.config_hash != config_hash => {
-            return Err(Error::input(
-                dir,
-                "holds results of a different configuration; use another output folder",
-            ));
-        }
-        Some(_) if !resume => {
-            return Err(Error::input(
-                dir,
-                "holds results of this experiment already; pass --resume to finish or reuse them",
-            ));
-        }
-        _ => {}
-    }
-    write_json(
-        &layout.state(),
-        &State {
-            config_hash: config_hash.to_string(),
-        },
-    )?;
+/// Makes the folder ready ([`RunFolder::prepare`]; the fingerprint is the configuration's, as
+/// parsed, so that a comment or a reordered table does not stop a resume) and keeps a copy of
+/// the configuration's text beside the results. Returns whether the experiment starts afresh.
+fn prepare_dir(layout: &Layout, config: &Config, text: &str, resume: bool) -> Result<bool> {
+    let dir = &layout.folder.dir;
+    let fresh = layout
+        .folder
+        .prepare(&layout.folder.fingerprint(config), resume)?;
     let copy = dir.join("config.toml");
     // The configuration may be read from its own copy (`deanon experiment DIR/config.toml -o
     // DIR --resume`): an identical copy is left alone.
@@ -477,8 +456,7 @@ struct AbandonOnError<'a> {
 impl Drop for AbandonOnError<'_> {
     fn drop(&mut self) {
         if let Some(layout) = self.layout {
-            let _ = std::fs::remove_dir_all(layout.cells());
-            let _ = std::fs::remove_file(layout.state());
+            layout.folder.abandon();
         }
     }
 }
