@@ -9,6 +9,8 @@
 //! Parallel work never shares a generator: each unit of work (a user, a block, an aux record)
 //! derives its own with [`Rng::derive`] from the run's seed and the unit's indices.
 
+pub mod streams;
+
 /// A xoshiro256++ generator.
 #[derive(Clone, Debug)]
 pub struct Rng {

@@ -6,7 +6,7 @@
 use super::adversary::Adversary;
 use super::risk::{self, AdversaryRisk, Target};
 use super::search::{Search, Searched, Tuning};
-use super::{AdversaryResult, AuditParams, Reported, STREAM_TUNING};
+use super::{AdversaryResult, AuditParams, Reported};
 use crate::Result;
 use crate::linkage::Executor;
 use crate::release::PolicyKnowledge;
@@ -104,7 +104,7 @@ impl Arena<'_> {
                 target,
                 adversary: effective,
                 knowledge: self.knowledge,
-                tuning_seed: Rng::derive(aux_seed, &[STREAM_TUNING]).next_u64(),
+                tuning_seed: Rng::derive(aux_seed, &[crate::rng::streams::AUDIT_TUNING]).next_u64(),
                 tuning: self.tuning_people,
                 label,
             };

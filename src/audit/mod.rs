@@ -40,6 +40,7 @@ use crate::dataset::{Dataset, store};
 use crate::linkage::Executor;
 use crate::release::{self, Policy, PolicyKnowledge};
 use crate::rng::Rng;
+use crate::rng::streams;
 use crate::{Error, Result};
 pub use adversary::Adversary;
 use curve::KnownFacts;
@@ -220,8 +221,6 @@ impl AuditParams {
         Ok(policies)
     }
 }
-
-const STREAM_PEOPLE: u64 = 71;
 
 /// Runs (or with `resume` finishes) the audit of the store `data` into `dir`; returns the
 /// audit in the process that writes (all but a cluster's processes other than 0).
@@ -606,7 +605,7 @@ fn sampled_people(original: &Dataset, params: &AuditParams) -> (Vec<u32>, Vec<u3
     if params.everyone || params.sample >= n {
         return (people, Vec::new());
     }
-    let mut rng = Rng::derive(params.seed, &[STREAM_PEOPLE]);
+    let mut rng = Rng::derive(params.seed, &[streams::AUDIT_PEOPLE]);
     for k in 0..params.sample {
         let j = k + rng.below((n - k) as u64) as usize;
         people.swap(k, j);
@@ -633,7 +632,7 @@ struct Sample<'a> {
 /// Which half of the reported people a person falls in when tuning is cross-fit: a seeded hash
 /// of the person, so that halves do not depend on the policy or the adversary.
 fn first_half(seed: u64, person: u32) -> bool {
-    let mut rng = Rng::derive(seed, &[STREAM_HALVES, person as u64]);
+    let mut rng = Rng::derive(seed, &[streams::AUDIT_HALVES, person as u64]);
     rng.below(2) == 0
 }
 
@@ -641,10 +640,6 @@ fn first_half(seed: u64, person: u32) -> bool {
 fn adversary_seed(seed: u64, a: usize) -> u64 {
     seed ^ (a as u64 + 1).wrapping_mul(0x9e37_79b9_7f4a_7c15)
 }
-
-const STREAM_HALVES: u64 = 73;
-const STREAM_TUNING: u64 = 75;
-const STREAM_INFERENCE: u64 = 77;
 
 /// The seed of the audit's release under the policy `spec` (`deanon release --seed` with it
 /// makes the same release).

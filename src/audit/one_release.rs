@@ -12,8 +12,8 @@ use super::inference::{self, InferenceResult};
 use super::risk::{self, AdversaryRisk, Target};
 use super::search::Tuning;
 use super::{
-    AdversaryResult, AuditParams, PolicyResult, RiskSummary, STREAM_INFERENCE, Sample,
-    UnicityPoint, adversary_seed, curve, defaults, first_half, measure,
+    AdversaryResult, AuditParams, PolicyResult, RiskSummary, Sample, UnicityPoint, adversary_seed,
+    curve, defaults, first_half, measure,
 };
 use crate::Result;
 use crate::dataset::unicity::{self, Knowledge, UnicityParams};
@@ -319,7 +319,7 @@ fn inference_of(
         linked.attack,
         sensitive,
         (
-            Rng::derive(aux_seed, &[STREAM_INFERENCE]).next_u64(),
+            Rng::derive(aux_seed, &[crate::rng::streams::AUDIT_INFERENCE]).next_u64(),
             defaults::RESAMPLES,
         ),
         executor,

@@ -19,6 +19,7 @@ use rayon::prelude::*;
 use super::{AuxFact, AuxRecord};
 use crate::dataset::{Dataset, RatingScale, ReleaseKey};
 use crate::rng::Rng;
+use crate::rng::streams;
 use crate::{Error, Result};
 
 /// Which items facts may come from.
@@ -325,10 +326,6 @@ pub struct Sampled {
     pub skipped: usize,
 }
 
-const STREAM_TARGETS: u64 = 11;
-const STREAM_MEMBER: u64 = 12;
-const STREAM_NON_MEMBER: u64 = 13;
-
 /// What a fact may be drawn from: the data's scale and the items allowed.
 struct Scale {
     rating_min: u8,
@@ -390,8 +387,6 @@ impl Scale {
     }
 }
 
-const STREAM_PERSON: u64 = 14;
-
 /// One target's aux record with id `id`, or `None` when the target has too few usable facts.
 fn aux_record(
     original: &Dataset,
@@ -450,7 +445,7 @@ pub fn sample_people_except(
             (0..draws)
                 .filter_map(|d| {
                     let mut rng =
-                        Rng::derive(params.seed, &[STREAM_PERSON, person as u64, d as u64]);
+                        Rng::derive(params.seed, &[streams::AUX_PERSON, person as u64, d as u64]);
                     aux_record(
                         original,
                         &scale,
@@ -492,7 +487,7 @@ pub fn sample(original: &Dataset, params: &AuxParams, key: Option<&ReleaseKey>) 
     }
     let draw = |pool: &[u32], count: usize, stream: u64| -> Vec<u32> {
         let mut pool = pool.to_vec();
-        let mut rng = Rng::derive(params.seed, &[STREAM_TARGETS, stream]);
+        let mut rng = Rng::derive(params.seed, &[streams::AUX_TARGETS, stream]);
         let count = count.min(pool.len());
         for k in 0..count {
             let j = k + rng.below((pool.len() - k) as u64) as usize;
@@ -501,8 +496,8 @@ pub fn sample(original: &Dataset, params: &AuxParams, key: Option<&ReleaseKey>) 
         pool.truncate(count);
         pool
     };
-    let member_targets = draw(&members, params.targets, STREAM_MEMBER);
-    let other_targets = draw(&others, params.non_members, STREAM_NON_MEMBER);
+    let member_targets = draw(&members, params.targets, streams::AUX_MEMBER);
+    let other_targets = draw(&others, params.non_members, streams::AUX_NON_MEMBER);
     let make = |targets: &[u32], stream: u64, prefix: &str| -> Vec<Option<AuxRecord>> {
         targets
             .par_iter()
@@ -522,9 +517,9 @@ pub fn sample(original: &Dataset, params: &AuxParams, key: Option<&ReleaseKey>) 
     };
     let mut records = Vec::new();
     let mut skipped = 0;
-    for r in make(&member_targets, STREAM_MEMBER, "")
+    for r in make(&member_targets, streams::AUX_MEMBER, "")
         .into_iter()
-        .chain(make(&other_targets, STREAM_NON_MEMBER, "n"))
+        .chain(make(&other_targets, streams::AUX_NON_MEMBER, "n"))
     {
         match r {
             Some(r) => records.push(r),

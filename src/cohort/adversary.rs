@@ -26,6 +26,7 @@ use crate::attack::{AttackParams, CheckedShard, Match, Query, ReleaseStats, Scor
 use crate::auxiliary::sampler::{self, AuxParams};
 use crate::dataset::{Dataset, ItemIdx, RecordIdx};
 use crate::interval::wilson_mean;
+use crate::rng::streams;
 use crate::rng::{Rng, bootstrap_mean_interval};
 
 /// What the adversary knows besides the statement, and how many draws measure it.
@@ -87,13 +88,9 @@ pub struct Guess {
     pub entropy_bits: f64,
 }
 
-const STREAM_TARGETS: u64 = 41;
-const STREAM_AUX: u64 = 42;
-const STREAM_BOOTSTRAP: u64 = 43;
-
 /// The cohort members attacked: all of them, or a seeded sample of `targets`, in record order.
 fn sample_targets(cohort: &[RecordIdx], targets: usize, seed: u64) -> Vec<RecordIdx> {
-    Rng::derive(seed, &[STREAM_TARGETS]).sample_sorted(cohort, targets)
+    Rng::derive(seed, &[streams::COHORT_TARGETS]).sample_sorted(cohort, targets)
 }
 
 /// The guess among `candidates` (sorted) from their `scores` and the population's `sigma`.
@@ -204,7 +201,7 @@ fn haystack(owners: &[RecordIdx], guesses: &[Guess], k: &Knowledge, stream: u64)
     let sets = per_person(owners, guesses, |_, g| libm::exp2(g.entropy_bits));
     // Stream 1 is the anonymity set's (0 was top-1's, before it took Wilson's interval): the
     // same seed gives the same anonymity-set interval as before.
-    let mut rng = Rng::derive(k.seed, &[STREAM_BOOTSTRAP, stream, 1]);
+    let mut rng = Rng::derive(k.seed, &[streams::COHORT_BOOTSTRAP, stream, 1]);
     Haystack {
         reidentified: mean(&top1),
         reidentified_ci: wilson_mean(&top1),
@@ -229,7 +226,7 @@ pub fn measure(
         items: k.facts,
         date_error: k.date_error,
         rating_error: 0.0,
-        seed: Rng::derive(k.seed, &[STREAM_AUX]).next_u64(),
+        seed: Rng::derive(k.seed, &[streams::COHORT_AUX]).next_u64(),
         ..AuxParams::default()
     };
     let drawn = sampler::sample_people_except(data, &params, &targets, k.draws, statement_items)?;

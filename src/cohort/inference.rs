@@ -24,11 +24,7 @@ use crate::inference::{Rates, rates_of};
 use crate::linkage::{self, AttackOptions, Executor};
 use crate::release::{self, Policy};
 use crate::rng::Rng;
-
-const STREAM_PEOPLE: u64 = 44;
-const STREAM_AUX: u64 = 45;
-const STREAM_RELEASE: u64 = 46;
-const STREAM_BOOTSTRAP: u64 = 47;
+use crate::rng::streams;
 
 /// The inference figures of a cohort (`deanon cohort`'s `inference`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -98,7 +94,7 @@ pub fn measure(
     if half == 0 || outside.len() < 2 * half {
         return Ok(None);
     }
-    let mut rng = Rng::derive(knowledge.seed, &[STREAM_PEOPLE]);
+    let mut rng = Rng::derive(knowledge.seed, &[streams::COHORT_INFERENCE_PEOPLE]);
     let held_yes = rng.sample_sorted(members, half);
     let held_no = rng.sample_sorted(&outside, half);
     let held: HashSet<RecordIdx> = held_yes.iter().chain(&held_no).copied().collect();
@@ -121,7 +117,7 @@ pub fn measure(
     let made = release::release_without(
         data,
         &Policy::default(),
-        Rng::derive(knowledge.seed, &[STREAM_RELEASE]).next_u64(),
+        Rng::derive(knowledge.seed, &[streams::COHORT_INFERENCE_RELEASE]).next_u64(),
         &control,
     )?;
     let key = made.key;
@@ -135,7 +131,7 @@ pub fn measure(
         items: knowledge.facts,
         date_error: knowledge.date_error,
         rating_error: 0.0,
-        seed: Rng::derive(knowledge.seed, &[STREAM_AUX]).next_u64(),
+        seed: Rng::derive(knowledge.seed, &[streams::COHORT_INFERENCE_AUX]).next_u64(),
         ..AuxParams::default()
     };
     let mut people: Vec<RecordIdx> = main_yes.iter().chain(&main_no).copied().collect();
@@ -182,7 +178,7 @@ pub fn measure(
             &main,
             &held_out,
             knowledge.resamples,
-            Rng::derive(knowledge.seed, &[STREAM_BOOTSTRAP]).next_u64(),
+            Rng::derive(knowledge.seed, &[streams::COHORT_INFERENCE_BOOTSTRAP]).next_u64(),
         ),
     }))
 }

@@ -25,6 +25,7 @@ use crate::dataset::cohort::{self, Rule, Subject, Window};
 use crate::dataset::values::{day_to_iso, parse_date};
 use crate::dataset::{Dataset, DatasetKind, ItemIdx};
 use crate::rng::Rng;
+use crate::rng::streams;
 use crate::{Error, Result};
 
 pub use adversary::{Haystack, Haystacks, Knowledge};
@@ -232,8 +233,6 @@ pub struct CohortReport {
     pub inference: Option<inference::CohortInference>,
 }
 
-const STREAM_DP: u64 = 51;
-
 fn day(data: &Dataset, text: &Option<String>, name: &'static str) -> Result<Option<u16>> {
     let Some(text) = text else { return Ok(None) };
     if !data.has_dates() {
@@ -398,7 +397,7 @@ pub fn analyse(data: &Arc<Dataset>, params: &CohortParams) -> Result<CohortRepor
     let members = crate::progress::timed("cohort", || cohort::select(data, &rule, &window));
     let size = members.len();
     let dp_count = params.epsilon.map(|e| {
-        let mut rng = Rng::derive(params.knowledge.seed, &[STREAM_DP]);
+        let mut rng = Rng::derive(params.knowledge.seed, &[streams::COHORT_DP]);
         dp::noisy_count(size as u64, e, &mut rng)
     });
     let found = crate::progress::timed("cohort adversary", || {

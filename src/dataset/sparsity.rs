@@ -12,6 +12,7 @@ use crate::Result;
 use crate::atomic_file::write_atomically;
 use crate::dataset::Dataset;
 use crate::rng::Rng;
+use crate::rng::streams;
 
 /// Nearest-neighbour similarities of the sampled records.
 #[derive(Debug, Clone)]
@@ -38,7 +39,7 @@ pub mod defaults {
 pub fn measure(data: &Dataset, sample: usize, seed: u64) -> Sparsity {
     let n = data.num_records();
     let mut order: Vec<u32> = (0..n as u32).collect();
-    let mut rng = Rng::derive(seed, &[41]);
+    let mut rng = Rng::derive(seed, &[streams::SPARSITY_SAMPLE]);
     let take = sample.min(n);
     for k in 0..take {
         let j = k + rng.below((n - k) as u64) as usize;

@@ -35,6 +35,7 @@ use super::people::MISSING;
 use super::{Dataset, NO_DAY, NO_RATING};
 use crate::atomic_file::write_atomically;
 use crate::rng::Rng;
+use crate::rng::streams;
 use crate::{Error, Result};
 
 /// What the adversary knows of each point besides the item.
@@ -349,15 +350,12 @@ impl<'a> KnownAttributes<'a> {
     }
 }
 
-const STREAM_SAMPLE: u64 = 51;
-const STREAM_DRAW: u64 = 52;
-
 /// The people measured: everyone, or `sample` of them drawn with `seed`, in record order.
 pub fn sample_people(data: &Dataset, sample: Option<usize>, seed: u64) -> Vec<u32> {
     let n = data.num_records();
     let mut people: Vec<u32> = (0..n as u32).collect();
     if let Some(take) = sample.filter(|&s| s < n) {
-        let mut rng = Rng::derive(seed, &[STREAM_SAMPLE]);
+        let mut rng = Rng::derive(seed, &[streams::UNICITY_SAMPLE]);
         for k in 0..take {
             let j = k + rng.below((n - k) as u64) as usize;
             people.swap(k, j);
@@ -576,7 +574,8 @@ pub fn measure(data: &Dataset, params: &UnicityParams) -> Result<Vec<UnicityRow>
             order.sort_by_key(|&pi| params.points[pi]);
             if let Some(&largest) = order.last() {
                 for draw in 0..params.draws {
-                    let mut rng = Rng::derive(params.seed, &[STREAM_DRAW, r as u64, draw as u64]);
+                    let mut rng =
+                        Rng::derive(params.seed, &[streams::UNICITY_DRAW, r as u64, draw as u64]);
                     let drawn = draw_points(data, r, &starts, params.points[largest], &mut rng);
                     for (ki, &kind) in kinds.iter().enumerate() {
                         // Unique with p points: unique with any superset of them too.

@@ -152,7 +152,10 @@ fn measure_counts_what_brute_force_counts_on_each_nested_draw() {
                 .max()
                 .unwrap();
             for draw in 0..params.draws {
-                let mut rng = Rng::derive(params.seed, &[STREAM_DRAW, r as u64, draw as u64]);
+                let mut rng = Rng::derive(
+                    params.seed,
+                    &[crate::rng::streams::UNICITY_DRAW, r as u64, draw as u64],
+                );
                 let drawn = draw_points(&data, r, &starts, largest, &mut rng);
                 unique += brute_force(&data, r, &drawn[..row.points], row.knowledge, 1) as usize;
             }
@@ -230,7 +233,10 @@ fn with_attributes_a_draw_is_unique_when_nobody_else_agrees_on_points_and_attrib
                 .filter(|&p| p <= starts.len())
                 .max()
                 .unwrap();
-            let mut rng = Rng::derive(params.seed, &[STREAM_DRAW, r as u64, 0]);
+            let mut rng = Rng::derive(
+                params.seed,
+                &[crate::rng::streams::UNICITY_DRAW, r as u64, 0],
+            );
             let drawn = draw_points(&data, r, &starts, largest, &mut rng);
             let alone = (0..n).filter(|&x| x != r).all(|x| {
                 !agree(r as usize, x as usize)

@@ -15,6 +15,7 @@ use rayon::prelude::*;
 use crate::dataset::builder::{self, EntryChunk};
 use crate::dataset::{Dataset, IdKey, IdTable, NO_DAY, NO_RATING, People};
 use crate::rng::Rng;
+use crate::rng::streams;
 use crate::{Error, Result};
 
 /// The canaries and their coins.
@@ -26,18 +27,13 @@ pub struct Draw {
     pub included: Vec<Vec<bool>>,
 }
 
-/// Stream of the canary draw (no other stream of the crate uses it).
-const STREAM_CANARIES: u64 = 0xe95_0001;
-/// Stream of the inclusion coins, per run.
-const STREAM_COINS: u64 = 0xe95_0002;
-
 /// Draws `m` canaries among `data`'s people and their coins for `runs` runs.
 pub fn draw(data: &Dataset, m: usize, runs: usize, seed: u64) -> Draw {
     let everyone: Vec<u32> = (0..data.num_records() as u32).collect();
-    let canaries = Rng::derive(seed, &[STREAM_CANARIES]).sample_sorted(&everyone, m);
+    let canaries = Rng::derive(seed, &[streams::EPSILON_CANARIES]).sample_sorted(&everyone, m);
     let included = (0..runs)
         .map(|t| {
-            let mut rng = Rng::derive(seed, &[STREAM_COINS, t as u64]);
+            let mut rng = Rng::derive(seed, &[streams::EPSILON_COINS, t as u64]);
             (0..m).map(|_| rng.below(2) == 1).collect()
         })
         .collect();
@@ -64,12 +60,9 @@ pub fn some_people(data: &Dataset, n: usize, seed: u64) -> Result<Option<Dataset
         return Ok(None);
     }
     let everyone: Vec<u32> = (0..data.num_records() as u32).collect();
-    let kept = Rng::derive(seed, &[STREAM_PEOPLE]).sample_sorted(&everyone, n);
+    let kept = Rng::derive(seed, &[streams::EPSILON_PEOPLE]).sample_sorted(&everyone, n);
     rebuild(data, &kept, &vec![false; data.num_records()]).map(Some)
 }
-
-/// Stream of [`some_people`].
-const STREAM_PEOPLE: u64 = 0xe95_0005;
 
 /// The dataset of `data`'s records `records` (sorted), those marked in `out` (by original
 /// index) emptied; its catalogue is what they hold, plus the items nobody in `data` holds.

@@ -21,6 +21,7 @@ use serde::{Deserialize, Serialize};
 use crate::dataset::Dataset;
 use crate::release::Policy;
 use crate::rng::Rng;
+use crate::rng::streams;
 use crate::{Error, Result};
 use attack::{Attack, Knowledge};
 
@@ -172,11 +173,6 @@ pub fn policy_mechanism(policy: &Policy) -> impl Fn(&Dataset, u64) -> Result<Dat
     move |data, seed| Ok(crate::release::release(data, policy, seed)?.data)
 }
 
-/// Stream of each run's release seed.
-const STREAM_RUNS: u64 = 0xe95_0003;
-/// Stream of the tie-breaks between equally sure guesses.
-const STREAM_TIES: u64 = 0xe95_0004;
-
 /// Measures a lower bound on `mechanism`'s epsilon on `data`.
 pub fn measure(
     data: &Dataset,
@@ -189,7 +185,7 @@ pub fn measure(
     let mut raw: Vec<Vec<Option<f64>>> = vec![Vec::new(); Attack::ALL.len()];
     for (t, included) in draw.included.iter().enumerate() {
         let input = canaries::with_canaries(data, &draw.canaries, included)?;
-        let seed = Rng::derive(params.seed, &[STREAM_RUNS, t as u64]).next_u64();
+        let seed = Rng::derive(params.seed, &[streams::EPSILON_RUNS, t as u64]).next_u64();
         let release = mechanism(&input, seed)?;
         drop(input);
         for (all, run) in raw.iter_mut().zip(knowledge.observe(&release)) {
@@ -198,7 +194,7 @@ pub fn measure(
     }
     let truth: Vec<bool> = draw.included.concat();
     let slots = truth.len();
-    let mut ties = Rng::derive(params.seed, &[STREAM_TIES]);
+    let mut ties = Rng::derive(params.seed, &[streams::EPSILON_TIES]);
     let ties: Vec<u64> = (0..slots).map(|_| ties.next_u64()).collect();
     let counts = bound::guess_counts(slots);
     let tests = counts.len() * Attack::ALL.len() * Side::ALL.len();

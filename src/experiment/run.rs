@@ -23,6 +23,7 @@ use crate::release;
 use crate::release::PolicyKnowledge;
 use crate::resumable::RunFolder;
 use crate::rng::Rng;
+use crate::rng::streams;
 use crate::search::Choice;
 use crate::{Error, Result};
 
@@ -534,7 +535,7 @@ fn search_cell(
         .filter_map(|r| r.true_user.as_deref())
         .collect();
     let mut order: Vec<u32> = (0..run.original.num_records() as u32).collect();
-    Rng::derive(cell.seed, &[STREAM_TUNING]).shuffle(&mut order);
+    Rng::derive(cell.seed, &[streams::EXPERIMENT_TUNING]).shuffle(&mut order);
     let wanted = cell.targets.clamp(1, crate::search::TUNING_PEOPLE);
     let people: Vec<u32> = order
         .into_iter()
@@ -566,11 +567,9 @@ fn search_cell(
         knowledge,
     };
     let aux = AuxParams {
-        seed: Rng::derive(cell.seed, &[STREAM_TUNING]).next_u64(),
+        seed: Rng::derive(cell.seed, &[streams::EXPERIMENT_TUNING]).next_u64(),
         ..cell.aux_params()
     };
     let label = format!("{}/{}/tune", run.config_hash, cell.index);
     crate::search::choose(&arena, &candidates, &people, &aux, &label)
 }
-
-const STREAM_TUNING: u64 = 0x5ea7c4;

@@ -27,14 +27,12 @@ use crate::atomic_file::write_naming_people;
 use crate::attack::matches::Outcome;
 use crate::dataset::{AuxRecord, Dataset, ItemIdx, RecordIdx};
 use crate::metrics::AttackSummary;
+use crate::rng::streams;
 use crate::rng::{Rng, percentile_interval};
 use crate::{Error, Result};
 
 use reader::{Reader, Value, YES, distinct};
 pub use sensitive::{Sensitive, SensitiveAttribute, SensitiveItems};
-
-/// The generator stream of the risk's bootstrap.
-const STREAM_BOOTSTRAP: u64 = 71;
 
 /// Bootstrap resamples behind the risk's interval by default (`--bootstrap`). The risk is a
 /// ratio of differences of rates, not a proportion: it keeps a bootstrap where the rates take
@@ -474,7 +472,7 @@ pub fn rates_of(main: &[bool], control: &[bool], resamples: usize, seed: u64) ->
         .zip(control_accuracy)
         .and_then(|(m, c)| risk(m, c));
     let risk_ci = point.and_then(|_| {
-        let mut rng = Rng::derive(seed, &[STREAM_BOOTSTRAP]);
+        let mut rng = Rng::derive(seed, &[streams::INFERENCE_BOOTSTRAP]);
         let draws: Vec<f64> = (0..resamples)
             .filter_map(|_| {
                 let m = resampled_share(main, &mut rng);

@@ -43,6 +43,7 @@ use rayon::prelude::*;
 use super::working::{Entry, Working};
 use crate::dataset::{NO_DAY, NO_RATING};
 use crate::rng::Rng;
+use crate::rng::streams;
 use crate::{Error, Result};
 
 const MAX_OUTPUT: f64 = 5e8;
@@ -115,7 +116,7 @@ pub fn randomize(
     let has_ratings = w.declared.rating_scale.is_some();
     let items = w.items as u32;
     w.people.par_iter_mut().for_each(|p| {
-        let mut rng = Rng::derive(seed, &[0xd1ff, index as u64, p.original as u64]);
+        let mut rng = Rng::derive(seed, &[streams::DP_NOISE, index as u64, p.original as u64]);
         let mut held: Vec<Entry> = std::mem::take(&mut p.entries);
         held.sort_unstable_by_key(|e| e.item);
         let mut out = Vec::new();

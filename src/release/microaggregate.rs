@@ -24,6 +24,7 @@ use rayon::prelude::*;
 use super::working::Working;
 use crate::dataset::NO_RATING;
 use crate::rng::Rng;
+use crate::rng::streams;
 use crate::{Error, Result};
 
 const DIMENSIONS: usize = 16;
@@ -62,7 +63,7 @@ pub fn groups(w: &Working, k: usize, index: usize, seed: u64) -> Result<Vec<usiz
     let projection: Vec<[f32; DIMENSIONS]> = (0..w.items as u64)
         .into_par_iter()
         .map(|i| {
-            let mut rng = Rng::derive(seed, &[0xa661, index as u64, i]);
+            let mut rng = Rng::derive(seed, &[streams::MICROAGGREGATE_PROJECTION, index as u64, i]);
             std::array::from_fn(|_| rng.normal() as f32)
         })
         .collect();

@@ -33,6 +33,7 @@ pub use step::Step;
 
 use crate::Result;
 use crate::dataset::Dataset;
+use crate::rng::streams;
 
 /// A release: the released data and its key.
 pub struct Release {
@@ -62,10 +63,8 @@ pub fn held_out(original: &Dataset, n: usize, seed: u64) -> Result<Vec<u32>> {
         });
     }
     let everyone: Vec<u32> = (0..people as u32).collect();
-    Ok(crate::rng::Rng::derive(seed, &[STREAM_HELD_OUT]).sample_sorted(&everyone, n))
+    Ok(crate::rng::Rng::derive(seed, &[streams::RELEASE_HELD_OUT]).sample_sorted(&everyone, n))
 }
-
-const STREAM_HELD_OUT: u64 = 0x401d;
 
 /// [`release`] of `original` less the people `held_out` (original record indices): a control
 /// group the release never saw, against which what linking reveals is measured. The recorded

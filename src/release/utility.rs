@@ -19,6 +19,7 @@ use super::spec::Policy;
 use super::working::{Person, Working};
 use crate::dataset::{Dataset, NO_DAY, NO_RATING};
 use crate::rng::Rng;
+use crate::rng::streams;
 use crate::{Error, Result};
 
 /// The utility report (`release --utility U.json`).
@@ -174,7 +175,7 @@ pub fn measure(original: &Dataset, policy: &Policy, seed: u64) -> Result<Utility
         .people
         .par_iter_mut()
         .map(|p| {
-            let mut rng = Rng::derive(seed, &[0x7e57, p.original as u64]);
+            let mut rng = Rng::derive(seed, &[streams::UTILITY_HOLD_OUT, p.original as u64]);
             let mut test = Vec::new();
             p.entries.retain(|e| {
                 if e.rating != NO_RATING && rng.f64() < HOLDOUT {

@@ -7,6 +7,7 @@ use rayon::prelude::*;
 use crate::dataset::builder::{self, EntryChunk};
 use crate::dataset::{Dataset, DatasetKind, IdKey, IdTable, NO_DAY, NO_RATING, RatingScale};
 use crate::rng::Rng;
+use crate::rng::streams;
 use crate::{Error, Result};
 
 /// One entry of a record.
@@ -146,7 +147,7 @@ impl Working {
     /// and only items that remain are listed. Returns the released dataset and, per released
     /// record, the original record index.
     pub fn into_release(mut self, original: &Dataset, seed: u64) -> Result<(Dataset, Vec<u32>)> {
-        let mut rng = Rng::derive(seed, &[0x5eed, 0]);
+        let mut rng = Rng::derive(seed, &[streams::PSEUDONYMS, 0]);
         rng.shuffle(&mut self.people);
         for p in &mut self.people {
             p.entries

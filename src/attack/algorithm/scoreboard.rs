@@ -16,8 +16,7 @@ use crate::attack::search::Widening;
 use crate::attack::shard::{CheckedShard, ReleaseStats};
 use crate::dataset::Dataset;
 use crate::rng::Rng;
-
-const STREAM_PICK: u64 = 21;
+use crate::rng::streams;
 
 /// Rating tolerance, stars.
 pub const RATING_TOL: Parameter = Parameter {
@@ -148,8 +147,9 @@ impl LinkageAlgorithm for Scoreboard {
             .map(|s| if s.best == needed { s.tied } else { 0 })
             .collect();
         let total: u64 = counts.iter().sum();
-        let mut pick = (total > 0)
-            .then(|| Rng::derive(self.seed, &[STREAM_PICK, aux_index as u64]).below(total));
+        let mut pick = (total > 0).then(|| {
+            Rng::derive(self.seed, &[streams::SCOREBOARD_PICK, aux_index as u64]).below(total)
+        });
         counts
             .iter()
             .map(|&c| {

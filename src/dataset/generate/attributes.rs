@@ -12,9 +12,8 @@
 use rayon::prelude::*;
 
 use crate::dataset::People;
+use crate::rng::streams;
 use crate::rng::{AliasTable, Rng};
-
-const STREAM_ATTRIBUTES: u64 = 5;
 
 /// Age bands (first year, last year) and their shares, percent.
 const AGE_BANDS: [(u32, u32, f64); 7] = [
@@ -93,7 +92,7 @@ pub fn people(users: usize, seed: u64) -> People {
         .into_par_iter()
         .with_min_len(4096)
         .map(|u| {
-            let mut rng = Rng::derive(seed, &[STREAM_ATTRIBUTES, u as u64]);
+            let mut rng = Rng::derive(seed, &[streams::GENERATE_ATTRIBUTES, u as u64]);
             let (lo, hi, _) = AGE_BANDS[ages.sample(&mut rng)];
             let age = lo + rng.below((hi - lo + 1) as u64) as u32;
             let gender = if rng.f64() * 100.0 < FEMALE { "F" } else { "M" };

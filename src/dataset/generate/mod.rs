@@ -53,6 +53,7 @@ use rayon::prelude::*;
 
 use super::builder::{self, EntryChunk};
 use super::{Dataset, DatasetKind, IdKey, IdTable};
+use crate::rng::streams;
 use crate::rng::{AliasTable, Rng, normal_quantile};
 use crate::{Error, Result};
 
@@ -112,10 +113,6 @@ impl GenerateParams {
 }
 
 const USERS_PER_BLOCK: usize = 2048;
-const STREAM_ITEMS: u64 = 1;
-const STREAM_USERS: u64 = 2;
-const STREAM_TASTES: u64 = 3;
-const STREAM_SEASONAL: u64 = 4;
 
 /// The number of items generated for `users` people of `preset`.
 fn item_count(preset: Preset, users: usize) -> usize {
@@ -135,7 +132,10 @@ pub fn seasonal_title(params: &GenerateParams) -> Option<String> {
     let seasonal = params.preset.shape().seasonal?;
     let users = params.users.unwrap_or(params.preset.default_users());
     let items = item_count(params.preset, users);
-    let order = popularity_order(items, &mut Rng::derive(params.seed, &[STREAM_ITEMS]));
+    let order = popularity_order(
+        items,
+        &mut Rng::derive(params.seed, &[streams::GENERATE_ITEMS]),
+    );
     Some((order[seasonal.rank.min(items - 1)] + 1).to_string())
 }
 
@@ -162,11 +162,12 @@ pub fn generate(params: &GenerateParams) -> Result<Dataset> {
                 let lo = b * USERS_PER_BLOCK;
                 let hi = (lo + USERS_PER_BLOCK).min(users);
                 for u in lo..hi {
-                    let mut rng = Rng::derive(params.seed, &[STREAM_USERS, u as u64]);
+                    let mut rng = Rng::derive(params.seed, &[streams::GENERATE_USERS, u as u64]);
                     match params.preset {
                         Preset::ViewsLike => {
                             world.viewer(u as u32, &mut rng, seen, &mut chunk);
-                            let mut rng = Rng::derive(params.seed, &[STREAM_SEASONAL, u as u64]);
+                            let mut rng =
+                                Rng::derive(params.seed, &[streams::GENERATE_SEASONAL, u as u64]);
                             world.seasonal_binge(u as u32, &mut rng, &mut chunk);
                         }
                         _ => world.rater(u as u32, &mut rng, seen, &mut chunk),
@@ -219,7 +220,7 @@ struct World<'a> {
 
 impl<'a> World<'a> {
     fn new(shape: &'a Shape, items: usize, seed: u64) -> Self {
-        let mut rng = Rng::derive(seed, &[STREAM_ITEMS]);
+        let mut rng = Rng::derive(seed, &[streams::GENERATE_ITEMS]);
         let order = popularity_order(items, &mut rng);
         let seasonal_item = shape.seasonal.map(|s| order[s.rank.min(items - 1)] as u32);
         let mut weights = vec![0.0; items];

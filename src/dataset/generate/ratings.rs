@@ -2,7 +2,7 @@
 //! movielens-like: popularity alone) and the latent score behind each rating.
 
 use super::presets::Tastes;
-use super::{STREAM_TASTES, World, sampling_keys};
+use super::{World, sampling_keys};
 use crate::dataset::builder::EntryChunk;
 use crate::rng::{AliasTable, Rng, hashed_normal};
 
@@ -89,7 +89,7 @@ fn take_distinct(
 
 impl TasteWorld {
     pub(super) fn new(tastes: Tastes, weights: &[f64], ranks: &[u32], seed: u64) -> TasteWorld {
-        let mut rng = Rng::derive(seed, &[STREAM_TASTES]);
+        let mut rng = Rng::derive(seed, &[crate::rng::streams::GENERATE_TASTES]);
         let items = weights.len();
         let t = tastes;
         let reach: Vec<f64> = ranks
@@ -295,7 +295,7 @@ impl World<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dataset::generate::{GenerateParams, Preset, STREAM_USERS, generate};
+    use crate::dataset::generate::{GenerateParams, Preset, generate};
 
     #[test]
     fn netflix_like_rating_mix_and_dates() {
@@ -323,7 +323,7 @@ mod tests {
 
     /// The taste of user `u` as the generator drew it (mirrors the start of `rater`).
     fn taste_of(world: &World, seed: u64, u: usize) -> Taste {
-        let mut rng = Rng::derive(seed, &[STREAM_USERS, u as u64]);
+        let mut rng = Rng::derive(seed, &[crate::rng::streams::GENERATE_USERS, u as u64]);
         let n = world.activity(&mut rng, world.items * 19 / 20);
         rng.normal();
         world.window(&mut rng);

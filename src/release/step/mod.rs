@@ -16,6 +16,7 @@ use std::fmt;
 use super::knowledge::PolicyKnowledge;
 use super::working::Working;
 use crate::rng::Rng;
+use crate::rng::streams;
 use crate::{Error, Result};
 
 mod args;
@@ -215,11 +216,9 @@ impl Step {
     }
 }
 
-const STREAM: u64 = 0x7e1e;
-
 /// The generator of step number `step` for the person of original index `person`.
 pub(crate) fn rng(seed: u64, step: usize, person: u32) -> Rng {
-    Rng::derive(seed, &[STREAM, step as u64, person as u64])
+    Rng::derive(seed, &[streams::RELEASE_STEP, step as u64, person as u64])
 }
 
 #[cfg(test)]
