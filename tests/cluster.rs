@@ -300,3 +300,31 @@ fn a_corrupt_posting_is_an_error_in_cluster_mode_too() {
     }
     assert!(!out.exists());
 }
+
+/// Regression: an audit on two processes ran until process 1, which holds no results, fell out
+/// of step with process 0 ("worker 1 was given other inputs"), minutes in. It is refused at once.
+#[test]
+fn an_audit_on_several_processes_is_refused_at_once() {
+    let dir = tempdir();
+    let store = generated(dir.path(), "netflix-like", 50, 1);
+    let out = dir.path().join("audit");
+    let output = deanon(&[
+        "audit",
+        s(&store),
+        "-o",
+        s(&out),
+        "--workers",
+        "1",
+        "--processes",
+        "2",
+        "--process",
+        "1",
+    ]);
+    assert!(!output.status.success());
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        err.contains("--processes 2: an audit runs in one process"),
+        "{err}"
+    );
+    assert!(!out.exists(), "nothing written");
+}

@@ -233,6 +233,17 @@ pub fn run(
 ) -> Result<Option<Audit>> {
     let run = crate::provenance::Run::now(params.invocation.as_deref().unwrap_or("deanon audit"));
     let policies = params.check()?;
+    if let Executor::Cluster(c) = executor
+        && c.spec.processes > 1
+    {
+        // Only process 0 holds an attack's results, and the audit's next attacks depend on
+        // them (the search, the blind default's shortcut, the adversaries measured next): the
+        // other processes cannot follow it.
+        return Err(Error::InvalidArgument(format!(
+            "--processes {}: an audit runs in one process (give it --workers threads); several processes are for `deanon attack` and `deanon experiment`",
+            c.spec.processes
+        )));
+    }
     let original = open_original(data)?;
     let complete = complete_battery(params, &original)?;
     let params = &complete;
