@@ -128,6 +128,91 @@ impl Sampled {
     }
 }
 
+impl Sampled {
+    /// The draws in parts of about `people` members each (a member's draws in one part), the
+    /// non-members' draws in the last.
+    fn parts(&self, people: usize) -> Vec<Sampled> {
+        let mut parts: Vec<Sampled> = Vec::new();
+        let mut in_part = 0;
+        for (k, (&owner, record)) in self.owners.iter().zip(&self.records).enumerate() {
+            let member = k < self.members_drawn;
+            let new_person = member && (k == 0 || self.owners[k - 1] != owner);
+            if parts.is_empty() || (new_person && in_part == people) {
+                parts.push(Sampled {
+                    owners: Vec::new(),
+                    records: Vec::new(),
+                    members_drawn: 0,
+                });
+                in_part = 0;
+            }
+            in_part += new_person as usize;
+            let part = parts.last_mut().expect("pushed");
+            part.owners.push(owner);
+            part.records.push(record.clone());
+            part.members_drawn += member as usize;
+        }
+        parts
+    }
+
+    /// The members with a draw.
+    fn people(&self) -> usize {
+        let members = &self.owners[..self.members_drawn];
+        members
+            .iter()
+            .enumerate()
+            .filter(|&(k, &o)| k == 0 || members[k - 1] != o)
+            .count()
+    }
+}
+
+/// Parts a contested attack is scored in ([`contest`]).
+const CONTEST_PARTS: usize = 8;
+
+/// What [`contest`] found.
+pub enum Contest {
+    /// The attack's result on every draw.
+    Scored(AdversaryRisk),
+    /// It stopped early: its mean risk could not exceed the rival's.
+    CannotBeat,
+}
+
+/// [`score`] for an attack that counts only if its members' mean risk exceeds `rival`'s (on the
+/// same draws): the draws are scored in parts, and the scoring stops once even naming every
+/// member not yet scored could not exceed it. The result, when it counts, is [`score`]'s, bit
+/// for bit; `None` in the cluster processes other than 0.
+pub fn contest(
+    target: &Target<'_>,
+    sampled: &Sampled,
+    attack: &Candidate,
+    knowledge: &PolicyKnowledge,
+    label: String,
+    rival: &AdversaryRisk,
+) -> Result<Option<Contest>> {
+    let (Some(to_beat), people) = (rival.mean_risk(), sampled.people()) else {
+        return score(target, sampled, attack, knowledge, target.executor, label)
+            .map(|r| r.map(Contest::Scored));
+    };
+    let per_part = people.div_ceil(CONTEST_PARTS).max(1);
+    let mut whole = AdversaryRisk::default();
+    let mut left = people;
+    for (k, part) in sampled.parts(per_part).iter().enumerate() {
+        let label = format!("{label}/part{k}");
+        let Some(scored) = score(target, part, attack, knowledge, target.executor, label)? else {
+            return Ok(None);
+        };
+        left -= part.people();
+        whole.people.extend(scored.people);
+        whole.innocents.extend(scored.innocents);
+        // Rounding aside (a margin far above it), the best this attack can still reach.
+        let so_far: f64 = whole.people.iter().map(|p| p.risk).sum();
+        let reachable = (so_far + left as f64) / people as f64;
+        if reachable < to_beat - 1e-9 {
+            return Ok(Some(Contest::CannotBeat));
+        }
+    }
+    Ok(Some(Contest::Scored(whole)))
+}
+
 /// Scores the draws `sampled` of `target`'s people with `attack` (its facts mapped by
 /// `knowledge` when it is informed) on `executor`; `None` in the cluster processes other than 0.
 pub fn score(
@@ -266,5 +351,77 @@ impl AdversaryRisk {
     pub fn mean_risk(&self) -> Option<f64> {
         (!self.people.is_empty())
             .then(|| self.people.iter().map(|p| p.risk).sum::<f64>() / self.people.len() as f64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataset::generate::{GenerateParams, Preset, generate};
+
+    fn with_risk(of: &AdversaryRisk, risk: f64) -> AdversaryRisk {
+        AdversaryRisk {
+            people: of
+                .people
+                .iter()
+                .map(|p| PersonRisk { risk, ..*p })
+                .collect(),
+            innocents: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_contest_gives_the_score_bit_for_bit_or_stops_only_when_it_cannot_win() {
+        let params = GenerateParams::new(Preset::NetflixLike).users(400).seed(5);
+        let original = generate(&params).unwrap();
+        let release =
+            crate::release::release(&original, &crate::release::Policy::default(), 1).unwrap();
+        let released = Arc::new(release.data);
+        let members: Vec<u32> = (0..200).collect();
+        let target = Target {
+            original: &original,
+            released: &released,
+            key: &release.key,
+            members: &members,
+            non_members: &[],
+            draws: 2,
+            executor: &Executor::Local,
+        };
+        let one_fact = Adversary::battery().remove(0);
+        let sampled = Sampled::draw(&target, &one_fact, 9).unwrap();
+        let (knowledge, attack) = (PolicyKnowledge::default(), Candidate::naive());
+        let run = |rival: &AdversaryRisk| {
+            contest(&target, &sampled, &attack, &knowledge, "t".into(), rival)
+                .unwrap()
+                .unwrap()
+        };
+        let whole = score(
+            &target,
+            &sampled,
+            &attack,
+            &knowledge,
+            &Executor::Local,
+            "t".into(),
+        )
+        .unwrap()
+        .unwrap();
+        let rate = whole.mean_risk().unwrap();
+        assert!(
+            rate > 0.05 && rate < 0.95,
+            "a rate to beat and to lose to: {rate}"
+        );
+        assert_eq!(sampled.parts(25).len(), sampled.people().div_ceil(25));
+        // Against a rival naming nobody, or exactly as many: scored to the end, the same bits.
+        for rival in [with_risk(&whole, 0.0), whole.clone()] {
+            match run(&rival) {
+                Contest::Scored(r) => {
+                    assert_eq!(r.people, whole.people);
+                    assert_eq!(r.innocents, whole.innocents);
+                }
+                Contest::CannotBeat => panic!("stopped against a rival it can reach"),
+            }
+        }
+        // Against a rival naming everyone: it stops.
+        assert!(matches!(run(&with_risk(&whole, 1.0)), Contest::CannotBeat));
     }
 }

@@ -5,7 +5,7 @@
 //! two halves, each measured with the attack chosen on the other ([`Tuning::CrossFit`]).
 
 use super::adversary::Adversary;
-use super::risk::{self, AdversaryRisk, Sampled, Target};
+use super::risk::{self, AdversaryRisk, Contest, Sampled, Target};
 use crate::Result;
 use crate::release::PolicyKnowledge;
 use crate::search::{Arena, Candidate, Choice, candidates, choose};
@@ -92,10 +92,17 @@ impl Search<'_> {
             let mut best: Option<(AdversaryRisk, Candidate)> = None;
             let tied = std::iter::once(choice.candidate.clone()).chain(choice.runners_up.clone());
             for (j, candidate) in tied.enumerate() {
+                let label = format!("{}/{stage}/{j}", self.label);
                 let risk = if candidate == Candidate::naive() {
                     blind.only(keep)
+                } else if let Some((rival, _)) = &best {
+                    // A runner-up counts only if it names more: it stops once it cannot.
+                    match risk::contest(t, part, &candidate, self.knowledge, label, rival)? {
+                        Some(Contest::Scored(r)) => r,
+                        Some(Contest::CannotBeat) => continue,
+                        None => return Ok(None),
+                    }
                 } else {
-                    let label = format!("{}/{stage}/{j}", self.label);
                     match risk::score(t, part, &candidate, self.knowledge, t.executor, label)? {
                         Some(r) => r,
                         None => return Ok(None),
