@@ -177,9 +177,34 @@ fn indistinguishable(best: &[bool], other: &[bool]) -> bool {
     discordant == 0.0 || only_best - only_other <= 1.96 * discordant.sqrt()
 }
 
+/// Parts the tuning records are scored in: after each, a candidate that can no longer be the
+/// choice nor one of its runners-up is dropped ([`out_of_the_running`]).
+const TUNING_PARTS: usize = 8;
+
+/// The fewest tuning records in a part (but the last): enough to keep every thread busy.
+const TUNING_PART_RECORDS: usize = 50;
+
+/// Whether a candidate with at most `most` hits on `n` tuning records can be neither the choice
+/// nor a runner-up, when an earlier candidate has `least` hits (the choice has at least that
+/// many, and ties go to the earlier). It cannot be the choice when `most <= least`; nor a
+/// runner-up when the choice is sure to be distinguishable from it: with D = h_b - h_c >=
+/// `least - most` and D + 2 o discordant records, o <= min(h_c, n - h_b), McNemar's statistic
+/// D - 1.96 sqrt(D + 2 o) grows with D, so its smallest value is at D = `least - most`.
+fn out_of_the_running(most: usize, least: usize, n: usize) -> bool {
+    if most >= least {
+        return false;
+    }
+    let d = (least - most) as f64;
+    let others = most.min(n - least) as f64;
+    d > 1.96 * (d + 2.0 * others).sqrt()
+}
+
 /// The candidate naming the most of `people` correctly, each drawn once with `aux` (its seed
-/// included), and the candidates it cannot be told from. The attacks run in this process, whatever executor the caller measures on: they
-/// are small, and in a cluster every process must know the choice.
+/// included), and the candidates it cannot be told from. The attacks run in this process,
+/// whatever executor the caller measures on: they are small, and in a cluster every process
+/// must know the choice. Each candidate scores the records in parts and stops once it is out
+/// of the running ([`out_of_the_running`]): the choice and its runners-up are those of scoring
+/// every candidate on every record.
 pub fn choose(
     arena: &Arena<'_>,
     candidates: &[Candidate],
@@ -191,39 +216,64 @@ pub fn choose(
         .into_iter()
         .map(|(_, r)| r)
         .collect();
-    // Per candidate, whether each tuning record was named rightly.
-    let mut hits: Vec<Vec<bool>> = Vec::new();
-    if !records.is_empty() {
-        for (k, c) in candidates.iter().enumerate() {
-            let options = AttackOptions::per_outcome(format!("{label}/{k}"));
+    let n = records.len();
+    let part = n.div_ceil(TUNING_PARTS).max(TUNING_PART_RECORDS);
+    // Per candidate, whether each tuning record was named rightly; `None` once out of the
+    // running.
+    let mut hits: Vec<Option<Vec<bool>>> = Vec::new();
+    let mut least = 0;
+    for (k, c) in candidates.iter().enumerate().filter(|_| n > 0) {
+        let mapped = c.records(arena.knowledge, &records);
+        let mut named: Vec<bool> = Vec::with_capacity(n);
+        for (j, chunk) in mapped.chunks(part).enumerate() {
+            let options = AttackOptions::per_outcome(format!("{label}/{k}/{j}"));
             let attacked = linkage::attack(
                 arena.released,
-                &c.records(arena.knowledge, &records),
+                chunk,
                 Some(arena.key),
                 &c.params,
                 &Executor::Local,
                 &options,
             )?
             .expect("a local attack reports");
-            hits.push(
-                attacked
-                    .outcomes
-                    .iter()
-                    .map(|o| o.correct && o.m.matched)
-                    .collect(),
-            );
+            named.extend(attacked.outcomes.iter().map(|o| o.correct && o.m.matched));
+            let most = named.iter().filter(|&&h| h).count() + (n - named.len());
+            if named.len() < n && out_of_the_running(most, least, n) {
+                break;
+            }
         }
+        if named.len() < n {
+            hits.push(None);
+            continue;
+        }
+        least = least.max(named.iter().filter(|&&h| h).count());
+        hits.push(Some(named));
     }
-    let named = |k: usize| hits[k].iter().filter(|&&h| h).count();
+    let named = |k: usize| {
+        hits[k]
+            .as_ref()
+            .map_or(0, |h| h.iter().filter(|&&h| h).count())
+    };
     // The most named; ties go to the earlier candidate.
-    let best = (0..hits.len()).fold(None, |best: Option<usize>, k| match best {
-        Some(b) if named(b) >= named(k) => Some(b),
-        _ => Some(k),
-    });
+    let best =
+        (0..hits.len())
+            .filter(|&k| hits[k].is_some())
+            .fold(None, |best: Option<usize>, k| match best {
+                Some(b) if named(b) >= named(k) => Some(b),
+                _ => Some(k),
+            });
     let mut runners_up: Vec<usize> = match best {
-        Some(b) => (0..hits.len())
-            .filter(|&k| k != b && named(k) > 0 && indistinguishable(&hits[b], &hits[k]))
-            .collect(),
+        Some(b) => {
+            let of_b = hits[b].as_deref().expect("the best was scored");
+            (0..hits.len())
+                .filter(|&k| k != b && named(k) > 0)
+                .filter(|&k| {
+                    hits[k]
+                        .as_deref()
+                        .is_some_and(|h| indistinguishable(of_b, h))
+                })
+                .collect()
+        }
         None => Vec::new(),
     };
     runners_up.sort_by_key(|&k| std::cmp::Reverse(named(k)));
@@ -232,8 +282,8 @@ pub fn choose(
     Ok(Choice {
         candidate: candidates[k].clone(),
         tried: candidates.len(),
-        people: records.len(),
-        rate: (!records.is_empty()).then(|| named(k) as f64 / records.len() as f64),
+        people: n,
+        rate: (n > 0).then(|| named(k) as f64 / n as f64),
         runners_up: runners_up
             .into_iter()
             .map(|k| candidates[k].clone())
@@ -256,6 +306,46 @@ mod tests {
         )
         .unwrap();
         PolicyKnowledge::of(&Policy::parse(spec).unwrap(), &data)
+    }
+
+    /// A candidate dropped as out of the running is, for every final count of hits it and
+    /// the choice may reach and every way their hits may overlap, neither the choice nor
+    /// indistinguishable from it; and one is dropped where that is sure.
+    #[test]
+    fn a_candidate_out_of_the_running_could_never_be_chosen_nor_a_runner_up() {
+        let mut dropped = 0;
+        for n in 1..=40usize {
+            for least in 0..=n {
+                for most in 0..=n {
+                    if !out_of_the_running(most, least, n) {
+                        continue;
+                    }
+                    dropped += 1;
+                    for h_b in least..=n {
+                        for h_c in 0..=most {
+                            // o: records the candidate names and the choice does not.
+                            for o in 0..=h_c.min(n - h_b) {
+                                let best: Vec<bool> = (0..n).map(|r| r < h_b).collect();
+                                let other: Vec<bool> = (0..n)
+                                    .map(|r| r < h_c - o || (r >= h_b && r < h_b + o))
+                                    .collect();
+                                assert!(h_c < h_b, "n {n} least {least} most {most}");
+                                assert!(
+                                    !indistinguishable(&best, &other),
+                                    "n {n} least {least} most {most}: h_b {h_b} h_c {h_c} o {o}"
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assert!(dropped > 1000, "{dropped}");
+        assert!(
+            out_of_the_running(180, 198, 200),
+            "a candidate 18 hits behind"
+        );
+        assert!(!out_of_the_running(197, 198, 200), "one hit behind");
     }
 
     #[test]
