@@ -66,6 +66,10 @@ pub enum Error {
         /// What is wrong, naming the parameter and the value.
         message: String,
     },
+    /// An informed attack cannot read the release's published policy; the message completes
+    /// "the release ...".
+    #[error("the release {0}")]
+    UnreadablePolicy(String),
     /// No aux fact names an item of the release: nothing can be scored.
     #[error(
         "no aux item is an item of the release (a release of other data? then give an item map)"

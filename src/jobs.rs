@@ -290,10 +290,7 @@ pub fn attack(job: &AttackJob) -> Result<Option<AttackReport>> {
     )
     .map_err(|e| match e {
         Error::NoCommonItems => Error::input(&job.aux, format!("{e}: pass --item-map")),
-        Error::Parameter {
-            name: "informed",
-            message,
-        } => Error::input(&job.release, message),
+        Error::UnreadablePolicy(message) => Error::input(&job.release, message),
         e => e,
     })?;
     let Some((attacked, report)) = run else {
@@ -322,10 +319,7 @@ pub fn attack_records(
     executor: &Executor,
 ) -> Result<Option<(linkage::Attacked, AttackReport)>> {
     let (aux, params) = if informed {
-        self::informed(release, &aux, params).map_err(|message| Error::Parameter {
-            name: "informed",
-            message,
-        })?
+        self::informed(release, &aux, params).map_err(Error::UnreadablePolicy)?
     } else {
         (aux, params.clone())
     };
@@ -487,10 +481,7 @@ pub fn infer(job: &InferJob) -> Result<(crate::inference::Inference, Vec<String>
             name: "aux",
             message,
         } => Error::input(&job.aux, message),
-        Error::Parameter {
-            name: "informed",
-            message,
-        } => Error::input(&job.release, message),
+        Error::UnreadablePolicy(message) => Error::input(&job.release, message),
         e => e,
     })?;
     if let Some(path) = &job.per_person {

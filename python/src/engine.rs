@@ -460,10 +460,9 @@ pub fn infer<'py>(
 /// A release without a recorded policy, for `informed=True`, said in Python's terms.
 fn informed_error(e: deanon::Error) -> deanon::Error {
     match e {
-        deanon::Error::Parameter {
-            name: "informed",
-            message,
-        } => deanon::Error::InvalidArgument(format!("informed=True: the release {message}")),
+        deanon::Error::UnreadablePolicy(message) => {
+            deanon::Error::InvalidArgument(format!("informed=True: the release {message}"))
+        }
         e => e,
     }
 }

@@ -6,7 +6,7 @@
 use super::adversary::Adversary;
 use super::risk::{self, AdversaryRisk, Target};
 use super::search::{Search, Searched, Tuning};
-use super::{AdversaryResult, AuditParams, Reported};
+use super::{AdversaryResult, AuditParams, Reported, TuningKind};
 use crate::Result;
 use crate::linkage::Executor;
 use crate::release::PolicyKnowledge;
@@ -169,7 +169,7 @@ impl Arena<'_> {
                 s.chosen.tried,
                 s.tuning_people(),
                 s.chosen.rate,
-                self.tuning.name(),
+                self.tuning.kind(),
             )
         });
         let (attack, r) = match searched {
@@ -200,7 +200,7 @@ impl Arena<'_> {
             chosen_attack: chosen,
             attack_other_half: other_half,
             searched: tuning_summary.map_or(1, |t| t.0),
-            tuning: tuning_summary.map_or("none", |t| t.3).to_string(),
+            tuning: tuning_summary.map_or(TuningKind::None, |t| t.3),
             tuning_people: tuning_summary.map_or(0, |t| t.1),
             tuning_reidentified: tuning_summary.and_then(|t| t.2),
             blind_reidentified: mean(&blind_values),

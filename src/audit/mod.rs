@@ -51,7 +51,7 @@ pub use recommend::{BlindRecommendation, blind_recommendation, recommend};
 pub use released::{ReleasedInput, ReleasedSummary};
 pub use results::{
     AdversaryResult, Audit, DataSummary, PolicyResult, Provenance, Reported, RiskSummary,
-    UnicityPoint,
+    TuningKind, UnicityPoint,
 };
 
 /// The defaults of an audit.

@@ -25,6 +25,19 @@ pub enum Reported {
     BlindStronger,
 }
 
+/// How an adversary's attack was chosen (audit.json's `tuning`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TuningKind {
+    /// On tuning people outside the reported sample.
+    Disjoint,
+    /// On the reported people in two halves, each measured with the attack chosen on the other.
+    CrossFit,
+    /// Not chosen: `--naive`, or nothing to search.
+    #[default]
+    None,
+}
+
 /// One adversary's result against one release (audit.json).
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct AdversaryResult {
@@ -82,7 +95,7 @@ pub struct AdversaryResult {
     /// How the attack was chosen: `disjoint` (tuning people outside the reported sample),
     /// `cross-fit` (the reported people in two halves), or `none` (`--naive`).
     #[serde(default)]
-    pub tuning: String,
+    pub tuning: TuningKind,
     /// Tuning people with a usable draw.
     #[serde(default)]
     pub tuning_people: usize,

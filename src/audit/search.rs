@@ -5,6 +5,7 @@
 //! two halves, each measured with the attack chosen on the other ([`Tuning::CrossFit`]).
 
 use super::adversary::Adversary;
+use super::results::TuningKind;
 use super::risk::{self, AdversaryRisk, Contest, Sampled, Target};
 use crate::Result;
 use crate::release::PolicyKnowledge;
@@ -21,10 +22,10 @@ pub enum Tuning<'a> {
 
 impl Tuning<'_> {
     /// As audit.json names it.
-    pub fn name(&self) -> &'static str {
+    pub fn kind(&self) -> TuningKind {
         match self {
-            Tuning::Disjoint(_) => "disjoint",
-            Tuning::CrossFit(_) => "cross-fit",
+            Tuning::Disjoint(_) => TuningKind::Disjoint,
+            Tuning::CrossFit(_) => TuningKind::CrossFit,
         }
     }
 }

@@ -115,8 +115,7 @@ fn threat_model(audit: &Audit) -> String {
         .policies
         .iter()
         .flat_map(|p| &p.adversaries)
-        .map(|a| a.tuning.as_str())
-        .find(|t| *t == "cross-fit")
+        .find(|a| a.tuning == crate::audit::TuningKind::CrossFit)
         .map_or(
             format!(
                 "on {} other people of the release (one draw each), never on the people whose risk is reported",
