@@ -170,7 +170,10 @@ fn small_experiment(params: &DemoParams, report: &mut String) -> Result<()> {
     let config = params.out_dir.join("experiment.toml");
     let experiment_dir = params.out_dir.join("experiment");
     std::fs::write(&config, SMOKE_EXPERIMENT).map_err(|e| Error::io(&config, e))?;
-    if crate::resumable::holds_a_run(&experiment_dir, "cells") {
+    if crate::experiment::run::Layout::new(&experiment_dir)
+        .folder
+        .holds_a_run()
+    {
         std::fs::remove_dir_all(&experiment_dir).map_err(|e| Error::io(&experiment_dir, e))?;
     }
     crate::progress::timed("demo: experiment", || {
@@ -190,7 +193,7 @@ fn small_experiment(params: &DemoParams, report: &mut String) -> Result<()> {
 /// An audit of the twin: is releasing it safe, and what should be released instead?
 fn audit_twin(params: &DemoParams, path: &Path, data: &Dataset, report: &mut String) -> Result<()> {
     let audit_dir = params.out_dir.join("audit");
-    if crate::resumable::holds_a_run(&audit_dir, "parts") {
+    if crate::audit::run_folder(&audit_dir).holds_a_run() {
         std::fs::remove_dir_all(&audit_dir).map_err(|e| Error::io(&audit_dir, e))?;
     }
     let audit = crate::audit::run(

@@ -8,7 +8,7 @@
 //! placed in the fingerprint or left out with a reason); a change of what the files hold bumps
 //! the format version. Both refuse the folder of an earlier run.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::{Deserialize, Serialize};
 
@@ -128,6 +128,11 @@ impl RunFolder {
         Ok(fresh)
     }
 
+    /// Whether the folder holds a run's state or result files.
+    pub fn holds_a_run(&self) -> bool {
+        self.state().exists() || self.results().exists()
+    }
+
     /// The folder's state, if any; one of an earlier format of state.json is a clear error.
     fn read_state(&self) -> Result<Option<State>> {
         let Some(value) = read_json::<serde_json::Value>(&self.state())? else {
@@ -152,14 +157,10 @@ impl RunFolder {
     }
 }
 
-/// Whether `dir` holds a run's state or result files.
-pub fn holds_a_run(dir: &Path, results: &str) -> bool {
-    dir.join("state.json").exists() || dir.join(results).exists()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::path::Path;
 
     #[derive(Serialize)]
     struct Settings {
@@ -233,10 +234,10 @@ mod tests {
             assert!(err.to_string().contains("no state.json"), "{err}");
         }
         std::fs::remove_dir_all(f.results()).unwrap();
-        assert!(!holds_a_run(tmp.path(), "parts"));
+        assert!(!f.holds_a_run());
         assert!(f.prepare(&f.fingerprint(&0u8), false).unwrap());
-        assert!(holds_a_run(tmp.path(), "parts"));
+        assert!(f.holds_a_run());
         f.abandon();
-        assert!(!holds_a_run(tmp.path(), "parts"));
+        assert!(!f.holds_a_run());
     }
 }

@@ -224,7 +224,7 @@ pub fn choose(
     let mut least = 0;
     for (k, c) in candidates.iter().enumerate().filter(|_| n > 0) {
         let mapped = c.records(arena.knowledge, &records);
-        let mut named: Vec<bool> = Vec::with_capacity(n);
+        let mut right: Vec<bool> = Vec::with_capacity(n);
         for (j, chunk) in mapped.chunks(part).enumerate() {
             let options = AttackOptions::per_outcome(format!("{label}/{k}/{j}"));
             let attacked = linkage::attack(
@@ -236,18 +236,18 @@ pub fn choose(
                 &options,
             )?
             .expect("a local attack reports");
-            named.extend(attacked.outcomes.iter().map(|o| o.correct && o.m.matched));
-            let most = named.iter().filter(|&&h| h).count() + (n - named.len());
-            if named.len() < n && out_of_the_running(most, least, n) {
+            right.extend(attacked.outcomes.iter().map(|o| o.correct && o.m.matched));
+            let most = right.iter().filter(|&&h| h).count() + (n - right.len());
+            if right.len() < n && out_of_the_running(most, least, n) {
                 break;
             }
         }
-        if named.len() < n {
+        if right.len() < n {
             hits.push(None);
             continue;
         }
-        least = least.max(named.iter().filter(|&&h| h).count());
-        hits.push(Some(named));
+        least = least.max(right.iter().filter(|&&h| h).count());
+        hits.push(Some(right));
     }
     let named = |k: usize| {
         hits[k]

@@ -34,6 +34,16 @@ pub(super) struct Part {
 /// `--resume` refuses the parts of an earlier version.
 const PART_FORMAT: u32 = 1;
 
+/// The run folder of an audit writing into `dir`.
+pub fn run_folder(dir: &Path) -> RunFolder {
+    RunFolder {
+        dir: dir.to_path_buf(),
+        kind: "audit",
+        results: "parts",
+        format: PART_FORMAT,
+    }
+}
+
 /// Where everything of an audit goes: a [`RunFolder`] whose result files are the parts.
 pub(super) struct Layout {
     pub(super) folder: RunFolder,
@@ -42,12 +52,7 @@ pub(super) struct Layout {
 impl Layout {
     pub(super) fn new(dir: &Path) -> Layout {
         Layout {
-            folder: RunFolder {
-                dir: dir.to_path_buf(),
-                kind: "audit",
-                results: "parts",
-                format: PART_FORMAT,
-            },
+            folder: run_folder(dir),
         }
     }
     pub(super) fn part(&self, k: usize) -> PathBuf {

@@ -44,7 +44,7 @@ use crate::rng::streams;
 use crate::{Error, Result};
 pub use adversary::Adversary;
 use curve::KnownFacts;
-pub use files::FOLDER_WRITES;
+pub use files::{FOLDER_WRITES, run_folder};
 use files::{Layout, Part, load_part, write_private_json, write_risk_csv};
 use one_release::{Control, Cost, Subject};
 pub use recommend::{BlindRecommendation, blind_recommendation, recommend};

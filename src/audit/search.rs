@@ -82,44 +82,6 @@ impl Search<'_> {
         };
         let candidates = candidates(self.knowledge, crate::attack::params::PHI.default_f64());
         let aux = self.adversary.aux_params(self.tuning_seed);
-        // The chosen attack and those the tuning people cannot tell from it, each on `part`:
-        // the strongest is kept (and becomes the choice), so that a choice among attacks the
-        // tuning people cannot separate does not flip on a handful of hits.
-        let measure = |choice: &mut Choice,
-                       part: &Sampled,
-                       keep: &dyn Fn(u32) -> bool,
-                       stage: &str|
-         -> Result<Option<AdversaryRisk>> {
-            let mut best: Option<(AdversaryRisk, Candidate)> = None;
-            let tied = std::iter::once(choice.candidate.clone()).chain(choice.runners_up.clone());
-            for (j, candidate) in tied.enumerate() {
-                let label = format!("{}/{stage}/{j}", self.label);
-                let risk = if candidate == Candidate::naive() {
-                    blind.only(keep)
-                } else if let Some((rival, _)) = &best {
-                    // A runner-up counts only if it names more: it stops once it cannot.
-                    match risk::contest(t, part, &candidate, self.knowledge, label, rival)? {
-                        Some(Contest::Scored(r)) => r,
-                        Some(Contest::CannotBeat) => continue,
-                        None => return Ok(None),
-                    }
-                } else {
-                    match risk::score(t, part, &candidate, self.knowledge, t.executor, label)? {
-                        Some(r) => r,
-                        None => return Ok(None),
-                    }
-                };
-                if best
-                    .as_ref()
-                    .is_none_or(|(b, _)| risk.mean_risk() > b.mean_risk())
-                {
-                    best = Some((risk, candidate));
-                }
-            }
-            let (risk, candidate) = best.expect("the chosen attack is measured");
-            choice.candidate = candidate;
-            Ok(Some(risk))
-        };
         match tuning {
             Tuning::Disjoint(people) => {
                 let people = &people[..people.len().min(self.tuning)];
@@ -130,7 +92,9 @@ impl Search<'_> {
                     &aux,
                     &format!("{}/tune", self.label),
                 )?;
-                let Some(risk) = measure(&mut chosen, sampled, &|_| true, "measure")? else {
+                let Some(risk) =
+                    self.measure(&mut chosen, (sampled, &|_| true), blind, "measure")?
+                else {
                     return Ok(None);
                 };
                 Ok(Some(Searched {
@@ -164,19 +128,19 @@ impl Search<'_> {
                 )?;
                 let in_second = |p: u32| !first_half(p);
                 let in_first = |p: u32| first_half(p);
-                let Some(second) = measure(
+                let Some(second) = self.measure(
                     &mut on_first,
-                    &sampled.only(in_second),
-                    &in_second,
+                    (&sampled.only(in_second), &in_second),
+                    blind,
                     "measure-second",
                 )?
                 else {
                     return Ok(None);
                 };
-                let Some(first) = measure(
+                let Some(first) = self.measure(
                     &mut on_second,
-                    &sampled.only(in_first),
-                    &in_first,
+                    (&sampled.only(in_first), &in_first),
+                    blind,
                     "measure-first",
                 )?
                 else {
@@ -189,5 +153,48 @@ impl Search<'_> {
                 }))
             }
         }
+    }
+
+    /// The chosen attack and those the tuning people cannot tell from it, each on `part` (the
+    /// draws of the people for whom `keep` holds): the strongest is kept (and becomes the
+    /// choice), so that a choice among attacks the tuning people cannot separate does not flip
+    /// on a handful of hits. `blind` is the blind default's result on every reported person.
+    fn measure(
+        &self,
+        choice: &mut Choice,
+        (part, keep): (&Sampled, &dyn Fn(u32) -> bool),
+        blind: &AdversaryRisk,
+        stage: &str,
+    ) -> Result<Option<AdversaryRisk>> {
+        let t = self.target;
+        let mut best: Option<(AdversaryRisk, Candidate)> = None;
+        let tied = std::iter::once(choice.candidate.clone()).chain(choice.runners_up.clone());
+        for (j, candidate) in tied.enumerate() {
+            let label = format!("{}/{stage}/{j}", self.label);
+            let risk = if candidate == Candidate::naive() {
+                blind.only(keep)
+            } else if let Some((rival, _)) = &best {
+                // A runner-up counts only if it names more: it stops once it cannot.
+                match risk::contest(t, part, &candidate, self.knowledge, label, rival)? {
+                    Some(Contest::Scored(r)) => r,
+                    Some(Contest::CannotBeat) => continue,
+                    None => return Ok(None),
+                }
+            } else {
+                match risk::score(t, part, &candidate, self.knowledge, t.executor, label)? {
+                    Some(r) => r,
+                    None => return Ok(None),
+                }
+            };
+            if best
+                .as_ref()
+                .is_none_or(|(b, _)| risk.mean_risk() > b.mean_risk())
+            {
+                best = Some((risk, candidate));
+            }
+        }
+        let (risk, candidate) = best.expect("the chosen attack is measured");
+        choice.candidate = candidate;
+        Ok(Some(risk))
     }
 }
