@@ -14,11 +14,11 @@ use std::time::Instant;
 
 use std::sync::Arc;
 
-use crate::attack::AttackParams;
 use crate::auxiliary::sampler::{self, AuxParams};
 use crate::dataset::generate::{GenerateParams, Preset, generate};
 use crate::dataset::{Dataset, store, summary};
-use crate::linkage::{self, AttackOptions, Executor};
+use crate::linkage::{AttackOptions, Executor};
+use crate::study::{Candidate, Scene};
 use crate::{Error, Result};
 
 /// The demo audit's knowledge curve: entries known.
@@ -116,7 +116,7 @@ fn paper_table(params: &DemoParams, data: &Arc<Dataset>, report: &mut String) ->
         "{:<8} {:>6} | {:>12} {:>16} {:>7} | {:>12} {:>16} {:>7}",
         "aux", "", "top-1 +-3d", "matched +-3d", "paper", "top-1 +-14d", "matched +-14d", "paper"
     );
-    let attack_params = AttackParams::defaults();
+    let attack = Candidate::naive();
     let options = AttackOptions::default();
     for (row, &(items, wrong, paper3, paper14)) in PAPER_FIG4.iter().enumerate() {
         let label = if wrong == 0 {
@@ -136,8 +136,8 @@ fn paper_table(params: &DemoParams, data: &Arc<Dataset>, report: &mut String) ->
                 ..AuxParams::default()
             };
             let aux = sampler::sample(data, &aux_params, None)?.records;
-            let s = linkage::attack(data, &aux, None, &attack_params, &Executor::Local, &options)?
-                .expect("a local attack reports")
+            let s = Scene::blind(data, None)
+                .link_here(&attack, &aux, &options)?
                 .summary;
             cells.push((s.top1_rate.unwrap_or(0.0), s.matched_rate, s.precision));
         }

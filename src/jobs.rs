@@ -11,6 +11,7 @@ use crate::dataset::{AuxRecord, Dataset, ReleaseKey, store};
 use crate::file_roles::FileRoles;
 use crate::linkage::{self, AttackOptions, Executor, Journal};
 use crate::metrics::AttackSummary;
+use crate::study::{Candidate, Scene};
 use crate::{Error, Result};
 
 /// How large a data set written by a command is.
@@ -318,12 +319,12 @@ pub fn attack_records(
     options: &AttackOptions<'_>,
     executor: &Executor,
 ) -> Result<Option<(linkage::Attacked, AttackReport)>> {
-    let (aux, params) = if informed {
-        self::informed(release, &aux, params).map_err(Error::UnreadablePolicy)?
+    let (scene, attack) = if informed {
+        self::informed(release, key, params).map_err(Error::UnreadablePolicy)?
     } else {
-        (aux, params.clone())
+        (Scene::blind(release, key), Candidate::blind(params.clone()))
     };
-    let Some(attacked) = linkage::attack(release, &aux, key, &params, executor, options)? else {
+    let Some(attacked) = scene.link(&attack, &aux, executor, options)? else {
         return Ok(None);
     };
     let warnings = attack_warnings(release, &aux, key.is_some(), attacked.facts_dropped);
@@ -359,28 +360,26 @@ pub fn attack_in_memory(
     Ok((attacked.outcomes, report))
 }
 
-/// The aux and parameters of an adversary who knows `release`'s published policy (recorded in
-/// the release by `deanon release`): the facts mapped into the release's representation
+/// The release and attack of an adversary who knows `release`'s published policy (recorded in
+/// the release by `deanon release`): its facts mapped into the release's representation
 /// ([`crate::release::PolicyKnowledge`]), rho0, d0 and the Scoreboard tolerances widened by the
 /// policy's noise ([`crate::attack::search::Widening`]). An error message (for the release)
 /// when the release records no policy.
-pub fn informed(
-    release: &Dataset,
-    aux: &[AuxRecord],
+pub fn informed<'a>(
+    release: &'a Arc<Dataset>,
+    key: Option<&'a ReleaseKey>,
     params: &AttackParams,
-) -> std::result::Result<(Vec<AuxRecord>, AttackParams), String> {
-    let spec = release.release_policy().ok_or_else(|| {
-        "records no release policy (it was not made by `deanon release`, or by a version before releases recorded theirs): --informed needs it"
-            .to_string()
-    })?;
-    let policy = crate::release::Policy::parse(spec)
-        .map_err(|e| format!("its recorded policy '{spec}' does not parse: {e}"))?;
-    let knowledge = crate::release::PolicyKnowledge::of(&policy, release);
-    let widened = crate::search::widening(&knowledge)
+) -> std::result::Result<(Scene<'a>, Candidate), String> {
+    let scene = Scene::knowing_recorded_policy(release, key)?;
+    let widened = crate::study::search::widening(&scene.knowledge)
         .widen(params.to_builder())
         .check()
         .map_err(|e| format!("--informed widened a parameter out of its domain: {e}"))?;
-    Ok((knowledge.map(aux), widened))
+    let attack = Candidate {
+        params: widened,
+        informed: true,
+    };
+    Ok((scene, attack))
 }
 
 /// What the user of an attack should know about its inputs, one line each: facts that add

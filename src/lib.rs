@@ -46,7 +46,7 @@ pub mod provenance;
 pub mod release;
 pub mod resumable;
 pub mod rng;
-pub mod search;
+pub mod study;
 
 pub use dataset::Dataset;
 pub use error::{Error, Result};

@@ -259,3 +259,27 @@ fn journal_identity(data_identity: &str, tag: u64) -> String {
     let text = format!("{data_identity}{tag:016x}");
     format!("{:032x}", xxhash_rust::xxh3::xxh3_128(text.as_bytes()))
 }
+
+/// Scores every query against all of `release` in this process as the local executor does, and
+/// returns, per query, the engine's match (every record a candidate) and the first pass's
+/// scores of `records` (sorted record indices): what an adversary who also knows the target
+/// is one of `records` weighs.
+pub fn score_reading(
+    release: &Dataset,
+    queries: &[attack::Query],
+    records: &[u32],
+    params: &AttackParams,
+) -> Result<Vec<(attack::Match, Vec<f64>)>> {
+    use rayon::prelude::*;
+    let shard = attack::CheckedShard::whole(release)?;
+    let scorer = attack::Scorer::new(release, params, &attack::ReleaseStats::of(release), shard);
+    Ok(queries
+        .par_iter()
+        .enumerate()
+        .with_min_len(4)
+        .map_init(
+            || vec![0f32; shard.len()],
+            |acc, (k, query)| scorer.score_alone_reading(release, k, query, acc, records),
+        )
+        .collect())
+}

@@ -13,7 +13,7 @@ use super::measure::Arena;
 use super::risk::Target;
 use crate::auxiliary::sampler::Selection;
 use crate::dataset::Dataset;
-use crate::search::AttackConfig;
+use crate::study::AttackConfig;
 use crate::{Error, Result};
 
 /// How many of a person's entries an adversary knows: a number, or all of them.

@@ -2,24 +2,21 @@
 //! the people it links, against a control group the release never saw.
 //!
 //! For a candidate policy the control is held out of a release made for this measurement alone
-//! (`release::release_without`: the same policy and seed, less the control people), so that
+//! (`study::Released::make`: the same policy and seed, less the control people), so that
 //! every policy has one, whether or not it samples people; for a release made elsewhere it is
 //! people the release left out. The adversary is the release's strongest on re-identification
 //! (the one whose figures it reports), with the attack it chose; each reported member and each
 //! control person gets one aux draw.
-
-use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
 use super::adversary::Adversary;
 use crate::Result;
 use crate::auxiliary::sampler;
-use crate::dataset::{AuxRecord, Dataset, ReleaseKey};
+use crate::dataset::{AuxRecord, Dataset};
 use crate::inference::{self, Inference, Secret, Sensitive};
-use crate::linkage::{self, AttackOptions, Executor};
-use crate::release::PolicyKnowledge;
-use crate::search::{AttackConfig, Candidate};
+use crate::linkage::{AttackOptions, Executor};
+use crate::study::{AttackConfig, Candidate, Scene};
 
 /// One policy's inference figures (audit.json's `inference`).
 #[derive(Clone, Debug, Serialize, Deserialize)]
@@ -50,23 +47,33 @@ pub(super) struct People<'a> {
     pub control: &'a [u32],
 }
 
-/// Measures the inference of the `sensitive` secret from `released` (with its key, attacked
-/// knowing `knowledge` of its policy; the control people are not in it), linking with `attack`
-/// as `adversary` would (its draws from `aux_seed`). `None` in the cluster processes other
+/// The adversary who links, and where.
+pub(super) struct Linker<'a> {
+    /// The release (with its key; the control people are not in it) and what its adversary
+    /// knows of its policy.
+    pub scene: Scene<'a>,
+    /// The adversary whose draws are linked.
+    pub adversary: &'a Adversary,
+    /// The attack it links with.
+    pub attack: &'a Candidate,
+    /// Where the attack runs.
+    pub executor: &'a Executor,
+}
+
+/// Measures the inference of the `sensitive` secret from the release `linker` attacks, linking
+/// as its adversary would (its draws from `aux_seed`). `None` in the cluster processes other
 /// than 0.
-#[allow(clippy::too_many_arguments)]
 pub(super) fn measure(
     original: &Dataset,
-    (released, key, knowledge): (&Arc<Dataset>, &ReleaseKey, &PolicyKnowledge),
+    linker: &Linker<'_>,
     people: &People<'_>,
-    adversary: &Adversary,
-    attack: &Candidate,
     sensitive: &Sensitive,
     (aux_seed, resamples): (u64, usize),
-    executor: &Executor,
     label: String,
 ) -> Result<Option<InferenceResult>> {
-    let adversary = &without_secret(adversary, sensitive);
+    let released = linker.scene.released;
+    let key = linker.scene.key.expect("the audit's releases have keys");
+    let adversary = &without_secret(linker.adversary, sensitive);
     let (effective, _) = adversary.against(released);
     let ids = original.record_ids();
     let (members, mut non_members): (Vec<u32>, Vec<u32>) = people
@@ -85,16 +92,10 @@ pub(super) fn measure(
             .into_iter()
             .map(|(_, a)| a),
     );
-    let records = attack.records(knowledge, &aux);
     let options = AttackOptions::per_outcome(label);
-    let Some(attacked) = linkage::attack(
-        released,
-        &records,
-        Some(key),
-        &attack.params,
-        executor,
-        &options,
-    )?
+    let Some(attacked) = linker
+        .scene
+        .link(linker.attack, &aux, linker.executor, &options)?
     else {
         return Ok(None);
     };
@@ -110,7 +111,7 @@ pub(super) fn measure(
     measured.people.clear();
     Ok(Some(InferenceResult {
         adversary: adversary.name.clone(),
-        attack: attack.config(),
+        attack: linker.attack.config(),
         control_held_out: people.control.len(),
         adversary_attributes: adversary.attributes.clone(),
         facts: super::curve::KnownFacts::of(adversary.facts),

@@ -11,7 +11,7 @@ use crate::Result;
 use crate::linkage::Executor;
 use crate::release::PolicyKnowledge;
 use crate::rng::Rng;
-use crate::search::Candidate;
+use crate::study::Candidate;
 
 /// What one adversary achieved, and with which attack.
 pub(super) struct Measured {

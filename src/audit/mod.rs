@@ -30,7 +30,6 @@ pub mod three_tests;
 mod verdict;
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -38,9 +37,10 @@ use crate::atomic_file::write_json;
 use crate::dataset::unicity;
 use crate::dataset::{Dataset, store};
 use crate::linkage::Executor;
-use crate::release::{self, Policy, PolicyKnowledge};
+use crate::release::{self, Policy};
 use crate::rng::Rng;
 use crate::rng::streams;
+use crate::study::Released;
 use crate::{Error, Result};
 pub use adversary::Adversary;
 use curve::KnownFacts;
@@ -69,7 +69,7 @@ pub mod defaults {
     /// Bootstrap resamples behind the inference risk's interval.
     pub const RESAMPLES: usize = 1000;
     /// Tuning people per policy (one draw each), on whom the attack is chosen.
-    pub const TUNING: usize = crate::search::TUNING_PEOPLE;
+    pub const TUNING: usize = crate::study::search::TUNING_PEOPLE;
     /// The entries of a person the verdict assumes an adversary knows: 8, the Netflix study's
     /// headline (8 ratings with dates +-14 days name 99% of its subscribers), and the most the
     /// standard battery's adversaries know.
@@ -667,13 +667,16 @@ fn audit_policy(
     executor: &Executor,
 ) -> Result<Option<Part>> {
     let seed = release_seed(params.seed, spec);
-    let released = release::release(original, policy, seed)?;
+    let Released {
+        data,
+        key,
+        knowledge,
+    } = Released::make(original, policy, seed, &[])?;
     let utility = release::utility::measure(original, policy, seed)?;
-    let data = Arc::new(released.data);
     let subject = Subject {
-        knowledge: PolicyKnowledge::of(policy, &data),
+        knowledge,
         released: &data,
-        key: &released.key,
+        key: &key,
         knows_policy: true,
         control: Control::HeldOut(policy, seed),
     };

@@ -19,9 +19,9 @@ use crate::Result;
 use crate::dataset::unicity::{self, Knowledge, UnicityParams};
 use crate::dataset::{Dataset, ReleaseKey};
 use crate::linkage::Executor;
-use crate::release::{self, Policy, PolicyKnowledge};
+use crate::release::{Policy, PolicyKnowledge};
 use crate::rng::Rng;
-use crate::search::Candidate;
+use crate::study::{Candidate, Released, Scene};
 
 /// A release to measure, and what its adversaries know.
 pub(super) struct Subject<'a> {
@@ -262,7 +262,7 @@ fn inference_of(
 ) -> Result<Option<InferenceResult>> {
     let sensitive = params.inference.as_ref().expect("the test is asked for");
     let made;
-    let (released, key, knowledge, reported, control) = match subject.control {
+    let (scene, reported, control) = match subject.control {
         Control::HeldOut(policy, seed) => {
             // The control: people outside the reported sample, as many as it holds; an audit
             // of everyone holds out half of the people instead.
@@ -282,10 +282,8 @@ fn inference_of(
                         .collect(),
                 )
             };
-            made = release::release_without(original, policy, seed, &control)?;
-            let released = Arc::new(made.data);
-            let knowledge = PolicyKnowledge::of(policy, &released);
-            (released, &made.key, knowledge, reported, control)
+            made = Released::make(original, policy, seed, &control)?;
+            (made.scene(), reported, control)
         }
         Control::LeftOut => {
             // The control: people outside the reported sample whom the release left out, as
@@ -298,31 +296,29 @@ fn inference_of(
                 .filter(|&r| !subject.key.is_member(ids.get(r as usize)))
                 .take(sample.people.len())
                 .collect();
-            (
-                subject.released.clone(),
-                subject.key,
-                subject.knowledge.clone(),
-                sample.people.to_vec(),
-                control,
-            )
+            let scene = Scene::new(subject.released, Some(subject.key), &subject.knowledge);
+            (scene, sample.people.to_vec(), control)
         }
     };
     let aux_seed = adversary_seed(params.seed, linked.adversary);
+    let linker = inference::Linker {
+        scene,
+        adversary: &params.adversaries[linked.adversary],
+        attack: linked.attack,
+        executor,
+    };
     inference::measure(
         original,
-        (&released, key, &knowledge),
+        &linker,
         &inference::People {
             reported: &reported,
             control: &control,
         },
-        &params.adversaries[linked.adversary],
-        linked.attack,
         sensitive,
         (
             Rng::derive(aux_seed, &[crate::rng::streams::AUDIT_INFERENCE]).next_u64(),
             defaults::RESAMPLES,
         ),
-        executor,
         format!("audit/{}/inference", linked.index),
     )
 }

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::dataset::unicity::Knowledge;
-use crate::search::AttackConfig;
+use crate::study::AttackConfig;
 
 /// Whose figures an adversary's row reports (audit.json's `reported`, as text).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]

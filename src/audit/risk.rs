@@ -12,9 +12,9 @@ use super::adversary::Adversary;
 use crate::Result;
 use crate::auxiliary::sampler;
 use crate::dataset::{AuxRecord, Dataset, ReleaseKey};
-use crate::linkage::{self, AttackOptions, Executor};
+use crate::linkage::{AttackOptions, Executor};
 use crate::release::PolicyKnowledge;
-use crate::search::Candidate;
+use crate::study::{Candidate, Scene};
 
 /// One person's risk under one adversary.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
@@ -65,6 +65,13 @@ pub struct Target<'a> {
     pub draws: usize,
     /// Where the attack runs.
     pub executor: &'a Executor,
+}
+
+impl<'a> Target<'a> {
+    /// The release as an adversary knowing `knowledge` of its policy faces it.
+    pub fn scene(&self, knowledge: &'a PolicyKnowledge) -> Scene<'a> {
+        Scene::new(self.released, Some(self.key), knowledge)
+    }
 }
 
 /// One adversary's aux draws for the people of a [`Target`]: `draws` for each member, then one
@@ -226,16 +233,11 @@ pub fn score(
     if sampled.records.is_empty() {
         return Ok(Some(AdversaryRisk::default()));
     }
-    let records = attack.records(knowledge, &sampled.records);
     let options = AttackOptions::per_outcome(label);
-    let Some(attacked) = linkage::attack(
-        target.released,
-        &records,
-        Some(target.key),
-        &attack.params,
-        executor,
-        &options,
-    )?
+    let Some(attacked) =
+        target
+            .scene(knowledge)
+            .link(attack, &sampled.records, executor, &options)?
     else {
         return Ok(None);
     };

@@ -1,4 +1,4 @@
-//! The audit's side of the strongest adversary ([`crate::search`]): for one adversary of the
+//! The audit's side of the strongest adversary ([`crate::study::search`]): for one adversary of the
 //! battery against one release, choose the attack on tuning people and measure the reported
 //! people with it. The tuning people are never the people whose risk is reported: a disjoint
 //! sample of members when there are enough ([`Tuning::Disjoint`]), else the reported people in
@@ -9,7 +9,8 @@ use super::results::TuningKind;
 use super::risk::{self, AdversaryRisk, Contest, Sampled, Target};
 use crate::Result;
 use crate::release::PolicyKnowledge;
-use crate::search::{Arena, Candidate, Choice, candidates, choose};
+use crate::study::Candidate;
+use crate::study::search::{Choice, candidates, choose};
 
 /// Where the tuning people come from.
 #[derive(Clone, Copy)]
@@ -74,19 +75,15 @@ impl Search<'_> {
         blind: &AdversaryRisk,
     ) -> Result<Option<Searched>> {
         let t = self.target;
-        let arena = Arena {
-            original: t.original,
-            released: t.released,
-            key: t.key,
-            knowledge: self.knowledge,
-        };
+        let scene = t.scene(self.knowledge);
         let candidates = candidates(self.knowledge, crate::attack::params::PHI.default_f64());
         let aux = self.adversary.aux_params(self.tuning_seed);
         match tuning {
             Tuning::Disjoint(people) => {
                 let people = &people[..people.len().min(self.tuning)];
                 let mut chosen = choose(
-                    &arena,
+                    t.original,
+                    &scene,
                     &candidates,
                     people,
                     &aux,
@@ -113,14 +110,16 @@ impl Search<'_> {
                         .collect()
                 };
                 let mut on_first = choose(
-                    &arena,
+                    t.original,
+                    &scene,
                     &candidates,
                     &half(true),
                     &aux,
                     &format!("{}/tune-first", self.label),
                 )?;
                 let mut on_second = choose(
-                    &arena,
+                    t.original,
+                    &scene,
                     &candidates,
                     &half(false),
                     &aux,

@@ -18,11 +18,10 @@
 //! people: Wilson's score interval for top-1 (a mean of per-person shares in [0, 1]), a
 //! percentile bootstrap for the anonymity set (a mean size, not a proportion).
 
-use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::Result;
-use crate::attack::{AttackParams, CheckedShard, Match, Query, ReleaseStats, Scorer, query};
+use crate::attack::{AttackParams, Match, Query, query};
 use crate::auxiliary::sampler::{self, AuxParams};
 use crate::dataset::{Dataset, ItemIdx, RecordIdx};
 use crate::interval::wilson_mean;
@@ -145,29 +144,23 @@ pub fn conditional_guess(candidates: &[RecordIdx], scores: &[f64], sigma: f64, p
     }
 }
 
-/// Scores every query against all of `data` as `attack::local::run` does, and returns, per
-/// query, the engine's match (everyone a candidate) and the guess among `cohort` (sorted).
+/// Scores every query against all of `data` as the engine does ([`crate::linkage::score_reading`]),
+/// and returns, per query, the engine's match (everyone a candidate) and the guess among `cohort` (sorted).
 pub fn score(
     data: &Dataset,
     queries: &[Query],
     cohort: &[RecordIdx],
     params: &AttackParams,
 ) -> Result<Vec<(Match, Guess)>> {
-    let shard = CheckedShard::whole(data)?;
-    let scorer = Scorer::new(data, params, &ReleaseStats::of(data), shard);
-    Ok(queries
-        .par_iter()
-        .enumerate()
-        .with_min_len(4)
-        .map_init(
-            || vec![0f32; shard.len()],
-            |acc, (k, query)| {
-                let (found, scores) = scorer.score_alone_reading(data, k, query, acc, cohort);
+    Ok(
+        crate::linkage::score_reading(data, queries, cohort, params)?
+            .into_iter()
+            .map(|(found, scores)| {
                 let guess = conditional_guess(cohort, &scores, found.sigma, params.phi());
                 (found, guess)
-            },
-        )
-        .collect())
+            })
+            .collect(),
+    )
 }
 
 /// Per person (draws grouped by owner, in order): the mean of `value` over their draws.

@@ -16,15 +16,15 @@ use serde::Serialize;
 
 use super::adversary::Knowledge;
 use crate::Result;
-use crate::attack::AttackParams;
 use crate::auxiliary::sampler::{self, AuxParams};
 use crate::dataset::cohort::{self, Rule, Window};
 use crate::dataset::{AuxRecord, Dataset, ItemIdx, RecordIdx};
 use crate::inference::{Rates, rates_of};
-use crate::linkage::{self, AttackOptions, Executor};
-use crate::release::{self, Policy};
+use crate::linkage::AttackOptions;
+use crate::release::Policy;
 use crate::rng::Rng;
 use crate::rng::streams;
+use crate::study::{Candidate, Released};
 
 /// The inference figures of a cohort (`deanon cohort`'s `inference`).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -114,15 +114,14 @@ pub fn measure(
     control.sort_unstable();
 
     // The data the statement is computed from: everyone but the control, pseudonymized.
-    let made = release::release_without(
+    let made = Released::make(
         data,
         &Policy::default(),
         Rng::derive(knowledge.seed, &[streams::COHORT_INFERENCE_RELEASE]).next_u64(),
         &control,
     )?;
-    let key = made.key;
-    let published = Arc::new(made.data);
-    let cohort_after: HashSet<RecordIdx> = cohort::select(&published, rule, window)
+    let published = &made.data;
+    let cohort_after: HashSet<RecordIdx> = cohort::select(published, rule, window)
         .into_iter()
         .collect();
 
@@ -143,15 +142,9 @@ pub fn measure(
         return Ok(None);
     }
     let options = AttackOptions::per_outcome(String::new());
-    let attacked = linkage::attack(
-        &published,
-        &aux,
-        Some(&key),
-        &AttackParams::defaults(),
-        &Executor::Local,
-        &options,
-    )?
-    .expect("a local attack always answers");
+    let attacked = made
+        .scene()
+        .link_here(&Candidate::naive(), &aux, &options)?;
     let (mut main, mut held_out) = (Vec::new(), Vec::new());
     let (mut main_meeting, mut held_out_meeting) = (0, 0);
     for (owner, outcome) in owners.iter().zip(&attacked.outcomes) {

@@ -5,7 +5,6 @@
 //! cell files alone, so a resumed run ends with the same results as an uninterrupted one.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
@@ -17,14 +16,14 @@ use crate::atomic_file::{read_json, write_json};
 use crate::attack::algorithm::scoreboard_rh::COUNT_TOLERANCE;
 use crate::auxiliary::sampler::{self, AuxParams};
 use crate::dataset::{AuxRecord, Dataset, store};
-use crate::linkage::{self, AttackOptions, Executor};
+use crate::linkage::{AttackOptions, Executor};
 use crate::metrics::AttackSummary;
 use crate::release;
-use crate::release::PolicyKnowledge;
 use crate::resumable::RunFolder;
 use crate::rng::Rng;
 use crate::rng::streams;
-use crate::search::Choice;
+use crate::study::search::{self, Choice};
+use crate::study::{Candidate, Released, Scene};
 use crate::{Error, Result};
 
 /// What one finished cell holds.
@@ -49,7 +48,7 @@ pub struct CellResult {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct ChosenAttack {
     /// The configuration.
-    pub attack: crate::search::AttackConfig,
+    pub attack: crate::study::AttackConfig,
     /// Configurations tried.
     pub searched: usize,
     /// Tuning people with a usable draw.
@@ -343,7 +342,7 @@ impl Sweep<'_> {
         }
         let policy = &p.policy;
         let policy_seed = grid::policy_seed(config.seed, &p.spec);
-        let released = release::release(self.original, policy, policy_seed)?;
+        let released = Released::make(self.original, policy, policy_seed, &[])?;
         let mut utility = None;
         if config.utility && writer {
             utility = Some(match read_json::<PolicyUtility>(&layout.utility(pi))? {
@@ -358,14 +357,10 @@ impl Sweep<'_> {
                 }
             });
         }
-        let key = released.key;
-        let released = Arc::new(released.data);
         let run = CellRun {
-            config,
             config_hash: self.config_hash,
             original: self.original,
             released: &released,
-            key: &key,
             executor: self.executor,
         };
         let mut computed = 0;
@@ -464,11 +459,10 @@ impl Drop for AbandonOnError<'_> {
 
 /// What one cell's attack needs.
 struct CellRun<'a> {
-    config: &'a Config,
     config_hash: &'a str,
     original: &'a Dataset,
-    released: &'a Arc<Dataset>,
-    key: &'a release::ReleaseKey,
+    /// The release of the cell's policy.
+    released: &'a Released,
     executor: &'a Executor,
 }
 
@@ -478,55 +472,30 @@ fn run_cell(
     run: &CellRun<'_>,
     cell: &Cell,
 ) -> Result<Option<(AttackSummary, usize, Option<Choice>)>> {
-    let sampled = sampler::sample(run.original, &cell.aux_params(), Some(run.key))?;
+    let sampled = sampler::sample(run.original, &cell.aux_params(), Some(&run.released.key))?;
     let options = AttackOptions {
         label: format!("{}/{}", run.config_hash, cell.index),
         require_common_items: false,
         ..AttackOptions::default()
     };
-    let (params, records, chosen) = if cell.search {
-        let knowledge = run.knowledge(cell);
-        let chosen = search_cell(run, cell, &knowledge, &sampled.records)?;
-        let records = chosen
-            .candidate
-            .records(&knowledge, &sampled.records)
-            .into_owned();
-        (chosen.candidate.params.clone(), records, Some(chosen))
+    let scene = run.released.scene();
+    let (attack, chosen) = if cell.search {
+        let chosen = search_cell(run, cell, &scene, &sampled.records)?;
+        (chosen.candidate.clone(), Some(chosen))
     } else {
-        (cell.attack_params()?, sampled.records, None)
+        (Candidate::blind(cell.attack_params()?), None)
     };
-    let attacked = linkage::attack(
-        run.released,
-        &records,
-        Some(run.key),
-        &params,
-        run.executor,
-        &options,
-    )?;
+    let attacked = scene.link(&attack, &sampled.records, run.executor, &options)?;
     Ok(attacked.map(|a| (a.summary, sampled.skipped, chosen)))
-}
-
-impl CellRun<'_> {
-    /// What the cell's release policy tells its adversary.
-    fn knowledge(&self, cell: &Cell) -> PolicyKnowledge {
-        let policy = self
-            .config
-            .policies
-            .iter()
-            .find(|p| p.name == cell.policy)
-            .map(|p| p.policy.clone())
-            .unwrap_or_default();
-        PolicyKnowledge::of(&policy, self.released)
-    }
 }
 
 /// Chooses a searching cell's attack on tuning people: members of the release outside the
 /// cell's targets, in a seeded order, as many as the cell has targets (at most
-/// [`crate::search::TUNING_PEOPLE`]), one draw each with the cell's aux settings.
+/// [`search::TUNING_PEOPLE`]), one draw each with the cell's aux settings.
 fn search_cell(
     run: &CellRun<'_>,
     cell: &Cell,
-    knowledge: &PolicyKnowledge,
+    scene: &Scene<'_>,
     targets: &[AuxRecord],
 ) -> Result<Choice> {
     let ids = run.original.record_ids();
@@ -536,40 +505,33 @@ fn search_cell(
         .collect();
     let mut order: Vec<u32> = (0..run.original.num_records() as u32).collect();
     Rng::derive(cell.seed, &[streams::EXPERIMENT_TUNING]).shuffle(&mut order);
-    let wanted = cell.targets.clamp(1, crate::search::TUNING_PEOPLE);
+    let wanted = cell.targets.clamp(1, search::TUNING_PEOPLE);
     let people: Vec<u32> = order
         .into_iter()
         .filter(|&r| {
             let id = ids.get(r as usize);
-            run.key.is_member(id) && !taken.contains(id)
+            run.released.key.is_member(id) && !taken.contains(id)
         })
         .take(wanted)
         .collect();
     let base = cell.attack_params()?;
-    let candidates: Vec<crate::search::Candidate> =
-        crate::search::candidates(knowledge, cell.phi())
-            .into_iter()
-            .map(|c| crate::search::Candidate {
-                params: c
-                    .params
-                    .to_builder()
-                    .seed(base.seed())
-                    .with(&COUNT_TOLERANCE, base.real(&COUNT_TOLERANCE))
-                    .check()
-                    .expect("values checked with the cell"),
-                ..c
-            })
-            .collect();
-    let arena = crate::search::Arena {
-        original: run.original,
-        released: run.released,
-        key: run.key,
-        knowledge,
-    };
+    let candidates: Vec<Candidate> = search::candidates(&scene.knowledge, cell.phi())
+        .into_iter()
+        .map(|c| Candidate {
+            params: c
+                .params
+                .to_builder()
+                .seed(base.seed())
+                .with(&COUNT_TOLERANCE, base.real(&COUNT_TOLERANCE))
+                .check()
+                .expect("values checked with the cell"),
+            ..c
+        })
+        .collect();
     let aux = AuxParams {
         seed: Rng::derive(cell.seed, &[streams::EXPERIMENT_TUNING]).next_u64(),
         ..cell.aux_params()
     };
     let label = format!("{}/{}/tune", run.config_hash, cell.index);
-    crate::search::choose(&arena, &candidates, &people, &aux, &label)
+    search::choose(run.original, scene, &candidates, &people, &aux, &label)
 }

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use super::{attack_words, escape};
 use crate::audit::report::{pct, pct_ci, pct1};
 use crate::audit::{Adversary, AdversaryResult, Audit, Reported};
-use crate::search::AttackConfig;
+use crate::study::AttackConfig;
 
 /// An attack in a few words: the algorithm, and whether it maps facts by the policy.
 fn short_label(a: &AttackConfig) -> String {

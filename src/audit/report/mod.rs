@@ -18,7 +18,7 @@ use super::{Adversary, Audit};
 use crate::Result;
 use crate::plot::{self, Plot};
 use crate::provenance::Run;
-use crate::search::AttackConfig;
+use crate::study::AttackConfig;
 
 pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")

@@ -10,80 +10,17 @@
 //! most tuning people correctly (eccentricity at least phi, and right; ties go to the earlier
 //! candidate). The callers take the tuning people outside the people whose risk they report.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
-use serde::{Deserialize, Serialize};
-
+use super::{Candidate, Scene};
 use crate::Result;
 use crate::attack::AttackParams;
 use crate::attack::search::{Widening, grid};
 use crate::auxiliary::sampler::{self, AuxParams};
-use crate::dataset::{AuxRecord, Dataset, ReleaseKey};
-use crate::linkage::{self, AttackOptions, Executor};
+use crate::dataset::{AuxRecord, Dataset};
+use crate::linkage::AttackOptions;
 use crate::release::PolicyKnowledge;
 
 /// Tuning people per search by default (one draw each).
 pub const TUNING_PEOPLE: usize = 500;
-
-/// One attack the adversary may choose.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Candidate {
-    /// The attack's parameters.
-    pub params: AttackParams,
-    /// Whether the facts are mapped into the release's representation.
-    pub informed: bool,
-}
-
-impl Candidate {
-    /// The policy-blind default attack (the `--naive` audit's only one).
-    pub fn naive() -> Candidate {
-        Candidate {
-            params: AttackParams::defaults(),
-            informed: false,
-        }
-    }
-
-    /// As audit.json writes it.
-    pub fn config(&self) -> AttackConfig {
-        AttackConfig {
-            algorithm: self.params.algorithm().name().to_string(),
-            informed: self.informed,
-            parameters: self
-                .params
-                .read_by_algorithm()
-                .into_iter()
-                .map(|(name, value)| (name.to_string(), value))
-                .collect(),
-        }
-    }
-
-    /// The aux records as this candidate scores them: mapped by the policy when informed.
-    pub fn records<'a>(
-        &self,
-        knowledge: &PolicyKnowledge,
-        records: &'a [AuxRecord],
-    ) -> std::borrow::Cow<'a, [AuxRecord]> {
-        if self.informed {
-            std::borrow::Cow::Owned(knowledge.map(records))
-        } else {
-            std::borrow::Cow::Borrowed(records)
-        }
-    }
-}
-
-/// An attack configuration in audit.json: the algorithm, whether the facts were mapped by the
-/// policy, and the parameters the algorithm reads.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct AttackConfig {
-    /// The algorithm's name.
-    pub algorithm: String,
-    /// Whether the adversary mapped its facts into the release's representation.
-    pub informed: bool,
-    /// The parameters it reads.
-    #[serde(flatten)]
-    pub parameters: BTreeMap<String, f64>,
-}
 
 /// How far the knowledge of a policy widens an attack.
 pub fn widening(knowledge: &PolicyKnowledge) -> Widening {
@@ -131,18 +68,6 @@ pub fn candidates(knowledge: &PolicyKnowledge, phi: f64) -> Vec<Candidate> {
         }
     }
     out
-}
-
-/// The release a search attacks, and what its adversary knows.
-pub struct Arena<'a> {
-    /// The original data (the tuning people's facts are drawn from it).
-    pub original: &'a Dataset,
-    /// The release.
-    pub released: &'a Arc<Dataset>,
-    /// Its key (whether a guess is right).
-    pub key: &'a ReleaseKey,
-    /// What the published policy tells the adversary.
-    pub knowledge: &'a PolicyKnowledge,
 }
 
 /// What [`choose`] found.
@@ -206,13 +131,14 @@ fn out_of_the_running(most: usize, least: usize, n: usize) -> bool {
 /// of the running ([`out_of_the_running`]): the choice and its runners-up are those of scoring
 /// every candidate on every record.
 pub fn choose(
-    arena: &Arena<'_>,
+    original: &Dataset,
+    scene: &Scene<'_>,
     candidates: &[Candidate],
     people: &[u32],
     aux: &AuxParams,
     label: &str,
 ) -> Result<Choice> {
-    let records: Vec<AuxRecord> = sampler::sample_people(arena.original, aux, people, 1)?
+    let records: Vec<AuxRecord> = sampler::sample_people(original, aux, people, 1)?
         .into_iter()
         .map(|(_, r)| r)
         .collect();
@@ -223,19 +149,10 @@ pub fn choose(
     let mut hits: Vec<Option<Vec<bool>>> = Vec::new();
     let mut least = 0;
     for (k, c) in candidates.iter().enumerate().filter(|_| n > 0) {
-        let mapped = c.records(arena.knowledge, &records);
         let mut right: Vec<bool> = Vec::with_capacity(n);
-        for (j, chunk) in mapped.chunks(part).enumerate() {
+        for (j, chunk) in records.chunks(part).enumerate() {
             let options = AttackOptions::per_outcome(format!("{label}/{k}/{j}"));
-            let attacked = linkage::attack(
-                arena.released,
-                chunk,
-                Some(arena.key),
-                &c.params,
-                &Executor::Local,
-                &options,
-            )?
-            .expect("a local attack reports");
+            let attacked = scene.link_here(c, chunk, &options)?;
             right.extend(attacked.outcomes.iter().map(|o| o.correct && o.m.matched));
             let most = right.iter().filter(|&&h| h).count() + (n - right.len());
             if right.len() < n && out_of_the_running(most, least, n) {
