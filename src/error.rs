@@ -70,6 +70,12 @@ pub enum Error {
     /// "the release ...".
     #[error("the release {0}")]
     UnreadablePolicy(String),
+    /// The aux holds no usable non-member of the release, so what linking reveals has no
+    /// control to be measured against (`deanon infer`; the audit words it with its own flags).
+    #[error(
+        "the aux holds no non-members of the release, so the control is undefined: sample it with `deanon aux --key KEY --non-members N`"
+    )]
+    NoControl,
     /// No aux fact names an item of the release: nothing can be scored.
     #[error(
         "no aux item is an item of the release (a release of other data? then give an item map)"

@@ -280,20 +280,17 @@ pub fn attack(job: &AttackJob) -> Result<Option<AttackReport>> {
         item_map: item_map.as_ref(),
         ..AttackOptions::default()
     };
-    let run = attack_records(
-        &release,
-        aux,
-        key.as_ref(),
-        &job.params,
-        job.informed,
-        &options,
-        &executor,
-    )
-    .map_err(|e| match e {
-        Error::NoCommonItems => Error::input(&job.aux, format!("{e}: pass --item-map")),
-        Error::UnreadablePolicy(message) => Error::input(&job.release, message),
-        e => e,
-    })?;
+    let adversary = Adversary {
+        params: &job.params,
+        informed: job.informed,
+    };
+    let run = attack_records(&release, aux, key.as_ref(), adversary, &options, &executor).map_err(
+        |e| match e {
+            Error::NoCommonItems => Error::input(&job.aux, format!("{e}: pass --item-map")),
+            Error::UnreadablePolicy(message) => Error::input(&job.release, message),
+            e => e,
+        },
+    )?;
     let Some((attacked, report)) = run else {
         return Ok(None);
     };
@@ -305,31 +302,43 @@ pub fn attack(job: &AttackJob) -> Result<Option<AttackReport>> {
     Ok(Some(report))
 }
 
-/// An attack once its inputs are read, on `executor`: with `informed` the adversary who knows
-/// the release's recorded policy ([`informed`]; a release that records none is the error
-/// [`Error::Parameter`] named `informed`, its message about the release), the attack, the
-/// warnings about the inputs ([`attack_warnings`]) and the summary marked informed. `None` in
-/// the cluster processes that do not write.
+/// The adversary of `deanon attack` and `deanon infer`: the attack's parameters, and whether
+/// it knows the release's recorded policy (`--informed`).
+#[derive(Clone, Copy, Debug)]
+pub struct Adversary<'a> {
+    /// The attack's parameters (widened by the policy when informed).
+    pub params: &'a AttackParams,
+    /// Whether it knows the policy the release records.
+    pub informed: bool,
+}
+
+/// An attack once its inputs are read, on `executor`: the adversary ([`informed`] when it knows
+/// the release's recorded policy; a release that records none, or one that does not parse, is
+/// [`Error::UnreadablePolicy`], its message about the release), the attack, the warnings about
+/// the inputs ([`attack_warnings`]) and the summary marked informed. `None` in the cluster
+/// processes that do not write.
 pub fn attack_records(
     release: &Arc<Dataset>,
     aux: Vec<AuxRecord>,
     key: Option<&ReleaseKey>,
-    params: &AttackParams,
-    informed: bool,
+    adversary: Adversary<'_>,
     options: &AttackOptions<'_>,
     executor: &Executor,
 ) -> Result<Option<(linkage::Attacked, AttackReport)>> {
-    let (scene, attack) = if informed {
-        self::informed(release, key, params).map_err(Error::UnreadablePolicy)?
+    let (scene, attack) = if adversary.informed {
+        self::informed(release, key, adversary.params).map_err(Error::UnreadablePolicy)?
     } else {
-        (Scene::blind(release, key), Candidate::blind(params.clone()))
+        (
+            Scene::blind(release, key),
+            Candidate::blind(adversary.params.clone()),
+        )
     };
     let Some(attacked) = scene.link(&attack, &aux, executor, options)? else {
         return Ok(None);
     };
     let warnings = attack_warnings(release, &aux, key.is_some(), attacked.facts_dropped);
     let mut summary = attacked.summary.clone();
-    summary.informed = informed;
+    summary.informed = adversary.informed;
     Ok(Some((attacked, AttackReport { summary, warnings })))
 }
 
@@ -340,23 +349,15 @@ pub fn attack_in_memory(
     aux: Vec<AuxRecord>,
     key: Option<&ReleaseKey>,
     item_map: Option<&ItemMap>,
-    params: &AttackParams,
-    informed: bool,
+    adversary: Adversary<'_>,
 ) -> Result<(Vec<matches::Outcome>, AttackReport)> {
     let options = AttackOptions {
         item_map,
         ..AttackOptions::default()
     };
-    let (attacked, report) = attack_records(
-        release,
-        aux,
-        key,
-        params,
-        informed,
-        &options,
-        &Executor::Local,
-    )?
-    .expect("a local attack always answers");
+    let (attacked, report) =
+        attack_records(release, aux, key, adversary, &options, &Executor::Local)?
+            .expect("a local attack always answers");
     Ok((attacked.outcomes, report))
 }
 
@@ -465,14 +466,15 @@ pub fn infer(job: &InferJob) -> Result<(crate::inference::Inference, Vec<String>
     crate::belonging::key_from(&key, &job.key, &original_fingerprint, &job.original)?;
     let aux = file::read_aux(&job.aux)?;
     let secret = inference::Secret::resolve(&job.sensitive, &original, &release)?;
+    let adversary = Adversary {
+        params: &job.params,
+        informed: job.informed,
+    };
     let (report, warnings) = infer_records(
-        &release,
-        &original,
+        (&release, &original, &key),
         aux,
-        &key,
         &secret,
-        &job.params,
-        job.informed,
+        adversary,
         job.resamples,
     )
     .map_err(|e| match e {
@@ -480,6 +482,7 @@ pub fn infer(job: &InferJob) -> Result<(crate::inference::Inference, Vec<String>
             name: "aux",
             message,
         } => Error::input(&job.aux, message),
+        Error::NoControl => Error::input(&job.aux, Error::NoControl.to_string()),
         Error::UnreadablePolicy(message) => Error::input(&job.release, message),
         e => e,
     })?;
@@ -491,17 +494,13 @@ pub fn infer(job: &InferJob) -> Result<(crate::inference::Inference, Vec<String>
 }
 
 /// [`infer`] once its inputs are read, in this process: the attack ([`attack_records`]), then
-/// the measurement (the risk's interval from `resamples` bootstrap resamples seeded by the
-/// parameters' seed). Errors about the aux are [`Error::Parameter`] named `aux`.
-#[allow(clippy::too_many_arguments)]
+/// the measurement of `secret` (the risk's interval from `resamples` bootstrap resamples seeded
+/// by the attack's seed). Errors about the aux are [`Error::Parameter`] named `aux`.
 pub fn infer_records(
-    release: &Arc<Dataset>,
-    original: &Dataset,
+    (release, original, key): (&Arc<Dataset>, &Dataset, &ReleaseKey),
     aux: Vec<AuxRecord>,
-    key: &ReleaseKey,
     secret: &crate::inference::Secret,
-    params: &AttackParams,
-    informed: bool,
+    adversary: Adversary<'_>,
     resamples: usize,
 ) -> Result<(crate::inference::Inference, Vec<String>)> {
     crate::inference::check_aux(&aux, key)?;
@@ -510,8 +509,7 @@ pub fn infer_records(
         release,
         aux.clone(),
         Some(key),
-        params,
-        informed,
+        adversary,
         &options,
         &Executor::Local,
     )?
@@ -523,7 +521,7 @@ pub fn infer_records(
         outcomes: &attacked.outcomes,
         secret,
     };
-    let mut inference = crate::inference::measure(&inputs, resamples, params.seed())?;
+    let mut inference = crate::inference::measure(&inputs, resamples, adversary.params.seed())?;
     inference.attack = Some(report.summary);
     Ok((inference, report.warnings))
 }

@@ -198,10 +198,12 @@ class Dataset:
         _frames.require(df, ["user", "item"], "the data")
         native = _native.from_columns(
             kind,
-            _frames.ids(df["user"]),
-            _frames.ids(df["item"]),
-            rating=_frames.optional(df, "rating", _frames.ratings),
-            date=_frames.optional(df, "date", _frames.dates),
+            dict(
+                user=_frames.ids(df["user"]),
+                item=_frames.ids(df["item"]),
+                rating=_frames.optional(df, "rating", _frames.ratings),
+                date=_frames.optional(df, "date", _frames.dates),
+            ),
             threads=threads,
             people=None if people is None else _frames.people(people),
             items=None if items is None else [str(i) for i in items],
@@ -393,8 +395,8 @@ def sample_aux(
     """
     cols, skipped = _native.sample_aux(
         ds._native,
-        targets,
-        items,
+        targets=targets,
+        items=items,
         wrong=wrong,
         rating_error=_float(rating_error),
         date_error=date_error,
@@ -434,11 +436,13 @@ _AUX_COLUMNS = ("aux_id", "item", "rating", "date", "true_user", "count")
 
 
 def _aux_columns(aux: _pd.DataFrame) -> _t.Dict[str, _t.Any]:
-    """The aux table's columns as the native attack takes them (keyword arguments)."""
+    """The aux table's columns as the native attack takes them."""
     count = None
     if "count" in aux.columns:
         count = _np.ascontiguousarray(_pd.to_numeric(aux["count"]).to_numpy(), dtype=_np.float64)
     return dict(
+        aux_id=_frames.ids(aux["aux_id"]),
+        item=_frames.ids(aux["item"]),
         rating=_frames.optional(aux, "rating", _frames.ratings),
         date=_frames.optional(aux, "date", _frames.dates),
         true_user=_frames.optional(aux, "true_user", _frames.ids),
@@ -496,16 +500,14 @@ def attack(
     _frames.require(aux, ["aux_id", "item"], "the aux table")
     cols, summary, warnings = _native.attack(
         release._native,
-        _frames.ids(aux["aux_id"]),
-        _frames.ids(aux["item"]),
+        _aux_columns(aux),
+        parameters=parameters,
+        threads=threads,
         key=_key_pairs(key),
         item_map=_frames.pairs(item_map, "aux_item", "release_item", "the item map"),
         algorithm=algorithm,
-        parameters=parameters,
         bootstrap=bootstrap,
         informed=informed,
-        threads=threads,
-        **_aux_columns(aux),
     )
     for w in warnings:
         _warnings.warn(w, stacklevel=3)
@@ -551,17 +553,15 @@ def infer(
     report, warnings = _native.infer(
         release._native,
         original._native,
-        _frames.ids(aux["aux_id"]),
-        _frames.ids(aux["item"]),
-        pairs,
+        _aux_columns(aux),
+        parameters=parameters,
+        threads=threads,
+        key=pairs,
         sensitive_items=None if sensitive_items is None else [str(i) for i in sensitive_items],
         sensitive_attribute=sensitive_attribute,
         algorithm=algorithm,
-        parameters=parameters,
         bootstrap=bootstrap,
         informed=informed,
-        threads=threads,
-        **_aux_columns(aux),
     )
     for w in warnings:
         _warnings.warn(w, stacklevel=3)
@@ -726,7 +726,7 @@ def audit(
             _Path(data),
             folder,
             _policy_list(policies),
-            adversaries=None if adversaries is None else _Path(adversaries),
+            adversaries=None if adversaries is None else str(_Path(adversaries)),
             target_risk=_float(target_risk),
             sample=sample,
             draws=draws,
@@ -744,8 +744,8 @@ def audit(
             curve_tuning=curve_tuning,
             epsilon_canaries=epsilon_canaries,
             data_name=data_name,
-            released=None if released is None else _Path(released),
-            key=None if key is None else _Path(key),
+            released=None if released is None else str(_Path(released)),
+            key=None if key is None else str(_Path(key)),
             policy_known=policy_known,
         )
 

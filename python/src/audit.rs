@@ -5,6 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 use deanon::linkage::Executor;
 
@@ -103,25 +104,10 @@ fn released_of(
     }
 }
 
-/// Audits the store at `data` into `out` (`deanon audit`): audit.json as a dict; with
-/// `released` (and its `key`, and `policy_known` if stated) a release made elsewhere instead of
-/// `policies` (`deanon audit --released`). Parameters left out take [`AuditParams::default`]'s
-/// values. `data_name`, when given, is what errors call `data` (a temporary store the caller
-/// saved its data set to).
-///
-/// [`AuditParams::default`]: deanon::audit::AuditParams
-#[pyfunction]
-#[pyo3(signature = (data, out, policies, adversaries=None, target_risk=None, sample=None,
-    draws=None, everyone=false, resume=false, seed=None, naive=false, tuning=None, threads=None,
-    sensitive_items=None, sensitive_attribute=None, target_inference_risk=None, curve=None,
-    assume_facts=None, curve_tuning=None, epsilon_canaries=None, data_name=None, released=None,
-    key=None, policy_known=None))]
-#[allow(clippy::too_many_arguments)]
-pub fn audit<'py>(
-    py: Python<'py>,
-    data: PathBuf,
-    out: PathBuf,
-    policies: Policies,
+/// `audit`'s keywords, the command's flags by name (`deanon audit --help`).
+#[derive(Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct AuditKeywords {
     adversaries: Option<PathBuf>,
     target_risk: Option<f64>,
     sample: Option<usize>,
@@ -131,7 +117,6 @@ pub fn audit<'py>(
     seed: Option<u64>,
     naive: bool,
     tuning: Option<usize>,
-    threads: Option<usize>,
     sensitive_items: Option<Vec<String>>,
     sensitive_attribute: Option<String>,
     target_inference_risk: Option<f64>,
@@ -139,44 +124,38 @@ pub fn audit<'py>(
     assume_facts: Option<String>,
     curve_tuning: Option<usize>,
     epsilon_canaries: Option<usize>,
+    /// What errors call the data (a temporary store the caller saved its data set to).
     data_name: Option<String>,
     released: Option<PathBuf>,
     key: Option<PathBuf>,
     policy_known: Option<String>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let inference = sensitive_of(sensitive_items, sensitive_attribute)?;
-    let released = released_of(released, key, policy_known)?;
-    let d = deanon::audit::AuditParams::default();
-    let curve = match curve {
-        Some(text) => deanon::audit::curve::parse_points(&text).map_err(to_py)?,
-        None => d.curve.clone(),
-    };
-    let assume_facts = match assume_facts {
-        Some(text) => deanon::audit::curve::KnownFacts::parse(&text).ok_or_else(|| {
-            to_py(deanon::Error::Parameter {
-                name: "assume_facts",
-                message: format!(
-                    "assume_facts takes a whole number of entries of at least 1 or 'all', got '{text}'"
-                ),
-            })
-        })?,
-        None => d.assume_facts,
-    };
-    let params = deanon::audit::AuditParams {
-        policies: policies.into_specs()?,
-        target_risk: target_risk.unwrap_or(d.target_risk),
-        sample: sample.unwrap_or(d.sample),
-        draws: draws.unwrap_or(d.draws),
-        everyone,
-        seed: seed.unwrap_or(d.seed),
-        naive,
-        tuning: tuning.unwrap_or(d.tuning),
-        inference,
-        target_inference_risk,
-        curve,
-        assume_facts,
-        curve_tuning: curve_tuning.unwrap_or(d.curve_tuning),
-        epsilon_canaries: match (&released, epsilon_canaries) {
+}
+
+impl AuditKeywords {
+    /// The audit's parameters for `policies`: those left out at [`AuditParams::default`]'s
+    /// values.
+    ///
+    /// [`AuditParams::default`]: deanon::audit::AuditParams
+    fn params(self, policies: Vec<String>) -> PyResult<deanon::audit::AuditParams> {
+        let inference = sensitive_of(self.sensitive_items, self.sensitive_attribute)?;
+        let released = released_of(self.released, self.key, self.policy_known)?;
+        let d = deanon::audit::AuditParams::default();
+        let curve = match self.curve {
+            Some(text) => deanon::audit::curve::parse_points(&text).map_err(to_py)?,
+            None => d.curve.clone(),
+        };
+        let assume_facts = match self.assume_facts {
+            Some(text) => deanon::audit::curve::KnownFacts::parse(&text).ok_or_else(|| {
+                to_py(deanon::Error::Parameter {
+                    name: "assume_facts",
+                    message: format!(
+                        "assume_facts takes a whole number of entries of at least 1 or 'all', got '{text}'"
+                    ),
+                })
+            })?,
+            None => d.assume_facts,
+        };
+        let epsilon_canaries = match (&released, self.epsilon_canaries) {
             (Some(_), Some(_)) => {
                 return Err(crate::errors::invalid(
                     "epsilon_canaries: a release made elsewhere (released) has no policy to measure the epsilon of",
@@ -184,11 +163,48 @@ pub fn audit<'py>(
             }
             (Some(_), None) => 0,
             (None, n) => n.unwrap_or(d.epsilon_canaries),
-        },
-        invocation: Some("deanon.audit() from Python".to_string()),
-        released,
-        ..d
-    };
+        };
+        Ok(deanon::audit::AuditParams {
+            policies,
+            target_risk: self.target_risk.unwrap_or(d.target_risk),
+            sample: self.sample.unwrap_or(d.sample),
+            draws: self.draws.unwrap_or(d.draws),
+            everyone: self.everyone,
+            seed: self.seed.unwrap_or(d.seed),
+            naive: self.naive,
+            tuning: self.tuning.unwrap_or(d.tuning),
+            inference,
+            target_inference_risk: self.target_inference_risk,
+            curve,
+            assume_facts,
+            curve_tuning: self.curve_tuning.unwrap_or(d.curve_tuning),
+            epsilon_canaries,
+            invocation: Some("deanon.audit() from Python".to_string()),
+            released,
+            ..d
+        })
+    }
+}
+
+/// Audits the store at `data` into `out` (`deanon audit`): audit.json as a dict; with the
+/// keyword `released` (and its `key`, and `policy_known` if stated) a release made elsewhere
+/// instead of `policies` (`deanon audit --released`). `params` are [`AuditKeywords`]' fields;
+/// `data_name`, when given, is what errors call `data` (a temporary store the caller saved its
+/// data set to).
+#[pyfunction]
+#[pyo3(signature = (data, out, policies, threads=None, **params))]
+pub fn audit<'py>(
+    py: Python<'py>,
+    data: PathBuf,
+    out: PathBuf,
+    policies: Policies,
+    threads: Option<usize>,
+    params: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let keywords: AuditKeywords = crate::keywords::read("audit", params)?;
+    let (adversaries, resume) = (keywords.adversaries.clone(), keywords.resume);
+    let data_name = keywords.data_name.clone();
+    let params = keywords.params(policies.into_specs()?)?;
     let audit = detached(py, threads, move || {
         deanon::jobs::audit(
             &data,

@@ -44,42 +44,61 @@ fn kind_of(name: Option<&str>) -> PyResult<DatasetKind> {
     })
 }
 
-/// Builds a data set from `(tag, values)` columns (see `columns`).
+/// `from_columns`'s keywords besides the columns: the people table, the declared catalogue
+/// (item ids) and the declared rating scale (`MIN..MAX[/STEP]`).
+#[derive(Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct FromColumnsKeywords {
+    people: Option<PeopleColumns>,
+    items: Option<Vec<String>>,
+    rating_scale: Option<String>,
+}
+
+/// Builds a data set from the `(tag, values)` columns `user` and `item`, and `rating` and
+/// `date` where `columns` has them (see `columns`); `params` are [`FromColumnsKeywords`]'
+/// fields.
 #[pyfunction]
-#[pyo3(signature = (kind, user, item, rating=None, date=None, threads=None, people=None, items=None, rating_scale=None))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (kind, columns, threads=None, **params))]
 pub fn from_columns(
     py: Python<'_>,
     kind: Option<&str>,
-    user: &Bound<'_, PyAny>,
-    item: &Bound<'_, PyAny>,
-    rating: Option<&Bound<'_, PyAny>>,
-    date: Option<&Bound<'_, PyAny>>,
+    columns: &Bound<'_, PyDict>,
     threads: Option<usize>,
-    people: Option<PeopleColumns>,
-    items: Option<Vec<String>>,
-    rating_scale: Option<&str>,
+    params: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<NativeDataset> {
-    let catalogue = items
+    let keywords: FromColumnsKeywords = crate::keywords::read("from_columns", params)?;
+    let catalogue = keywords
+        .items
         .map(|items| Catalogue::from_items(items, "items"))
         .transpose()
         .map_err(to_py)?;
-    let scale = rating_scale
+    let scale = keywords
+        .rating_scale
+        .as_deref()
         .map(declared::parse_scale)
         .transpose()
         .map_err(|m| to_py(deanon::Error::InvalidArgument(format!("rating_scale: {m}"))))?;
     let kind = kind_of(kind)?;
-    let user = Column::extract("user", user)?;
-    let item = Column::extract("item", item)?;
-    let rating = optional("rating", rating)?;
-    let date = optional("date", date)?;
+    let column = |name: &str| -> PyResult<Option<Bound<'_, PyAny>>> {
+        Ok(columns.get_item(name)?.filter(|c| !c.is_none()))
+    };
+    let needed = |name: &str| {
+        column(name)?.ok_or_else(|| crate::errors::invalid(format!("from_columns needs {name}")))
+    };
+    let (user, item) = (needed("user")?, needed("item")?);
+    let (rating, date) = (column("rating")?, column("date")?);
+    let user = Column::extract("user", &user)?;
+    let item = Column::extract("item", &item)?;
+    let rating = optional("rating", rating.as_ref())?;
+    let date = optional("date", date.as_ref())?;
     let columns = Columns {
         user: user.ids()?,
         item: item.ids()?,
         rating: rating.as_ref().map(Column::ratings).transpose()?,
         date: date.as_ref().map(Column::dates).transpose()?,
     };
-    let people = people
+    let people = keywords
+        .people
         .map(|(users, names, values)| PeopleFile::from_rows(users, names, values))
         .transpose()
         .map_err(to_py)?;

@@ -12,7 +12,7 @@ use pyo3::types::{PyDict, PyList};
 
 use deanon::attack::{AttackParams, ItemMap, Value};
 use deanon::auxiliary::file::{AuxColumns, records_from_columns};
-use deanon::auxiliary::sampler::{AuxParams, Selection};
+use deanon::auxiliary::sampler::AuxParams;
 use deanon::dataset::{AuxRecord, ReleaseKey};
 use deanon::linkage::Executor;
 
@@ -20,6 +20,7 @@ use crate::columns::{Column, Pairs, optional};
 use crate::convert::to_python;
 use crate::dataset::NativeDataset;
 use crate::errors::{invalid, to_py};
+use crate::keywords;
 use crate::run::detached;
 
 fn zipped(columns: Pairs) -> impl Iterator<Item = (String, String)> {
@@ -33,52 +34,18 @@ fn key_of(columns: Option<Pairs>) -> Option<ReleaseKey> {
 /// Samples aux records (`deanon aux`): a dict of columns `aux_id`, `item`, `rating` (float64
 /// stars), `date` (int64 days), `true_user`, `count` (float64, when counts were drawn), one
 /// per known attribute (text), `attributes` (their names), and the number of targets skipped.
-/// Parameters left out take [`AuxParams::default`]'s values.
+/// `params` are [`AuxParams`]'s fields by name (`attribute_error`: `(name, E)` pairs); those
+/// left out take its defaults.
 #[pyfunction]
-#[pyo3(signature = (data, targets=None, items=None, wrong=None, rating_error=None,
-    date_error=None, dates=true, ratings=true, select=None, key=None, non_members=None,
-    count_error=None, seed=None, threads=None, attributes=None, attribute_error=None))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (data, key=None, threads=None, **params))]
 pub fn sample_aux<'py>(
     py: Python<'py>,
     data: &NativeDataset,
-    targets: Option<usize>,
-    items: Option<usize>,
-    wrong: Option<usize>,
-    rating_error: Option<f64>,
-    date_error: Option<u32>,
-    dates: bool,
-    ratings: bool,
-    select: Option<&str>,
     key: Option<Pairs>,
-    non_members: Option<usize>,
-    count_error: Option<f64>,
-    seed: Option<u64>,
     threads: Option<usize>,
-    attributes: Option<Vec<String>>,
-    attribute_error: Option<Vec<(String, u32)>>,
+    params: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<(Bound<'py, PyDict>, usize)> {
-    let d = AuxParams::default();
-    let select = match select {
-        Some(text) => text.parse::<Selection>().map_err(to_py)?,
-        None => d.select,
-    };
-    let params = AuxParams {
-        targets: targets.unwrap_or(d.targets),
-        items: items.unwrap_or(d.items),
-        wrong: wrong.unwrap_or(d.wrong),
-        rating_error: rating_error.unwrap_or(d.rating_error),
-        date_error: date_error.unwrap_or(d.date_error),
-        dates,
-        ratings,
-        select,
-        non_members: non_members.unwrap_or(d.non_members),
-        count_error: count_error.unwrap_or(d.count_error),
-        seed: seed.unwrap_or(d.seed),
-        attributes: attributes.unwrap_or_default(),
-        attribute_errors: attribute_error.unwrap_or_default(),
-        up_to: false,
-    };
+    let params: AuxParams = keywords::read("sample_aux", params)?;
     let key = key_of(key);
     let original = data.data.clone();
     let sampled = detached(py, threads, move || {
@@ -312,76 +279,78 @@ pub fn defaults(py: Python<'_>) -> PyResult<Bound<'_, PyDict>> {
     Ok(out)
 }
 
-/// Attacks a release (`deanon attack`): `(columns of MATCHES.csv, the summary as a dict,
-/// warnings)`. `bootstrap` is accepted as `deanon attack` accepts `--bootstrap`, and read by
-/// nothing: the rates take Wilson's score interval.
+/// `attack`'s keywords besides the algorithm's parameters: the release key and item map (two
+/// columns of text each), `bootstrap` (accepted as `deanon attack` accepts `--bootstrap`, and
+/// read by nothing: the rates take Wilson's score interval) and `informed`.
+#[derive(Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct AttackKeywords {
+    key: Option<Pairs>,
+    item_map: Option<Pairs>,
+    algorithm: Option<String>,
+    bootstrap: Option<usize>,
+    informed: bool,
+}
+
+/// Attacks a release (`deanon attack`) with the aux table's columns `aux` (`aux_id`, `item`,
+/// and `rating`, `date`, `true_user`, `count`, `attributes` where it has them): `(columns of
+/// MATCHES.csv, the summary as a dict, warnings)`. `parameters` are the algorithm's (name ->
+/// number), `params` [`AttackKeywords`]' fields.
 #[pyfunction]
-#[pyo3(signature = (release, aux_id, item, rating=None, date=None, true_user=None, count=None,
-    key=None, item_map=None, algorithm=None, parameters=None, bootstrap=None, informed=false,
-    threads=None, attributes=None))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (release, aux, parameters=None, threads=None, **params))]
 pub fn attack<'py>(
     py: Python<'py>,
     release: &NativeDataset,
-    aux_id: &Bound<'py, PyAny>,
-    item: &Bound<'py, PyAny>,
-    rating: Option<&Bound<'py, PyAny>>,
-    date: Option<&Bound<'py, PyAny>>,
-    true_user: Option<&Bound<'py, PyAny>>,
-    count: Option<numpy::PyReadonlyArray1<'py, f64>>,
-    key: Option<Pairs>,
-    item_map: Option<Pairs>,
-    algorithm: Option<&str>,
+    aux: &Bound<'py, PyDict>,
     parameters: Option<&Bound<'py, PyDict>>,
-    bootstrap: Option<usize>,
-    informed: bool,
     threads: Option<usize>,
-    attributes: Option<Vec<(String, Vec<Option<String>>)>>,
+    params: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<(Bound<'py, PyDict>, Bound<'py, PyAny>, Vec<String>)> {
-    let params = attack_params(algorithm, parameters)?;
-    let _ = bootstrap;
-    let aux = aux_records(
-        aux_id,
-        item,
-        [rating, date, true_user],
-        count,
-        attributes.as_deref(),
-    )?;
-    let key = key_of(key);
-    let item_map = item_map.map(|c| ItemMap::from_pairs(zipped(c)));
+    let keywords: AttackKeywords = keywords::read("attack", params)?;
+    let params = attack_params(keywords.algorithm.as_deref(), parameters)?;
+    let _ = keywords.bootstrap;
+    let aux = aux_records(aux)?;
+    let key = key_of(keywords.key);
+    let item_map = keywords.item_map.map(|c| ItemMap::from_pairs(zipped(c)));
+    let informed = keywords.informed;
     let data = release.data.clone();
     let (outcomes, report) = detached(py, threads, || {
-        deanon::jobs::attack_in_memory(
-            &data,
-            aux,
-            key.as_ref(),
-            item_map.as_ref(),
-            &params,
+        let adversary = deanon::jobs::Adversary {
+            params: &params,
             informed,
-        )
-        .map_err(informed_error)
+        };
+        deanon::jobs::attack_in_memory(&data, aux, key.as_ref(), item_map.as_ref(), adversary)
+            .map_err(informed_error)
     })?;
     let summary = to_python(py, &report.summary)?;
     Ok((matches_columns(py, &outcomes)?, summary, report.warnings))
 }
 
 /// An aux table's attribute columns: each attribute's name and values (none: missing).
-type AttributeColumns = [(String, Vec<Option<String>>)];
+type AttributeColumns = Vec<(String, Vec<Option<String>>)>;
 
-/// The aux records of an aux table's columns (`rating`, `date` and `true_user` optional), with
-/// the aux file's checks.
-fn aux_records<'py>(
-    aux_id: &Bound<'py, PyAny>,
-    item: &Bound<'py, PyAny>,
-    [rating, date, true_user]: [Option<&Bound<'py, PyAny>>; 3],
-    count: Option<numpy::PyReadonlyArray1<'py, f64>>,
-    attributes: Option<&AttributeColumns>,
-) -> PyResult<Vec<AuxRecord>> {
-    let aux_id = Column::extract("aux_id", aux_id)?;
-    let item = Column::extract("item", item)?;
-    let rating = optional("rating", rating)?;
-    let date = optional("date", date)?;
-    let true_user = optional("true_user", true_user)?;
+/// The column `name` of `aux`, if it is there and not `None`.
+fn column<'py>(aux: &Bound<'py, PyDict>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
+    Ok(aux.get_item(name)?.filter(|c| !c.is_none()))
+}
+
+/// The aux records of an aux table's columns (`aux_id` and `item`; `rating`, `date`,
+/// `true_user`, `count` and `attributes` optional), with the aux file's checks.
+fn aux_records(aux: &Bound<'_, PyDict>) -> PyResult<Vec<AuxRecord>> {
+    let required = |name: &str| {
+        column(aux, name)?.ok_or_else(|| invalid(format!("the aux table needs the column {name}")))
+    };
+    let (aux_id, item) = (required("aux_id")?, required("item")?);
+    let aux_id = Column::extract("aux_id", &aux_id)?;
+    let item = Column::extract("item", &item)?;
+    let rating = optional("rating", column(aux, "rating")?.as_ref())?;
+    let date = optional("date", column(aux, "date")?.as_ref())?;
+    let true_user = optional("true_user", column(aux, "true_user")?.as_ref())?;
+    let count: Option<numpy::PyReadonlyArray1<'_, f64>> =
+        column(aux, "count")?.map(|c| c.extract()).transpose()?;
+    let attributes: Option<AttributeColumns> = column(aux, "attributes")?
+        .map(|c| c.extract())
+        .transpose()?;
     let columns = AuxColumns {
         aux_id: aux_id.ids()?,
         item: item.ids()?,
@@ -393,66 +362,73 @@ fn aux_records<'py>(
             .map(|c| c.as_slice())
             .transpose()
             .map_err(|_| invalid("count is not contiguous"))?,
-        attributes: attributes.unwrap_or_default(),
+        attributes: attributes.as_deref().unwrap_or_default(),
     };
     records_from_columns(&columns).map_err(to_py)
 }
 
-/// What linking reveals (`deanon infer`): the report as a dict. The secret is
-/// `sensitive_items` (item ids) or `sensitive_attribute` (a people-table attribute).
+/// `infer`'s keywords besides the algorithm's parameters: the release key (required), the secret (`sensitive_items`, item
+/// ids, or `sensitive_attribute`, a people-table attribute), `bootstrap` (resamples of the
+/// risk's interval) and `informed`.
+#[derive(Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct InferKeywords {
+    key: Option<Pairs>,
+    sensitive_items: Option<Vec<String>>,
+    sensitive_attribute: Option<String>,
+    algorithm: Option<String>,
+    bootstrap: Option<usize>,
+    informed: bool,
+}
+
+/// What linking reveals (`deanon infer`) of `release` (made from `original`) to the aux table's
+/// columns `aux` (as [`attack`] takes them): the report as a dict.
+/// `parameters` are the algorithm's, `params` [`InferKeywords`]' fields.
 #[pyfunction]
-#[pyo3(signature = (release, original, aux_id, item, key, rating=None, date=None, true_user=None,
-    count=None, sensitive_items=None, sensitive_attribute=None, algorithm=None, parameters=None,
-    bootstrap=None, informed=false, threads=None, attributes=None))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (release, original, aux, parameters=None, threads=None, **params))]
 pub fn infer<'py>(
     py: Python<'py>,
     release: &NativeDataset,
     original: &NativeDataset,
-    aux_id: &Bound<'py, PyAny>,
-    item: &Bound<'py, PyAny>,
-    key: Pairs,
-    rating: Option<&Bound<'py, PyAny>>,
-    date: Option<&Bound<'py, PyAny>>,
-    true_user: Option<&Bound<'py, PyAny>>,
-    count: Option<numpy::PyReadonlyArray1<'py, f64>>,
-    sensitive_items: Option<Vec<String>>,
-    sensitive_attribute: Option<String>,
-    algorithm: Option<&str>,
+    aux: &Bound<'py, PyDict>,
     parameters: Option<&Bound<'py, PyDict>>,
-    bootstrap: Option<usize>,
-    informed: bool,
     threads: Option<usize>,
-    attributes: Option<Vec<(String, Vec<Option<String>>)>>,
+    params: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<(Bound<'py, PyAny>, Vec<String>)> {
-    let params = attack_params(algorithm, parameters)?;
-    let resamples = bootstrap.unwrap_or(deanon::inference::RESAMPLES);
-    let sensitive = sensitive_of(sensitive_items, sensitive_attribute)?.ok_or_else(|| {
-        invalid(
-            "give exactly one of sensitive_items (item ids) and sensitive_attribute (an attribute name)",
-        )
-    })?;
-    let aux = aux_records(
-        aux_id,
-        item,
-        [rating, date, true_user],
-        count,
-        attributes.as_deref(),
-    )?;
-    let key = ReleaseKey::from_pairs(zipped(key));
+    let keywords: InferKeywords = keywords::read("infer", params)?;
+    let params = attack_params(keywords.algorithm.as_deref(), parameters)?;
+    let resamples = keywords.bootstrap.unwrap_or(deanon::inference::RESAMPLES);
+    let sensitive = sensitive_of(keywords.sensitive_items, keywords.sensitive_attribute)?
+        .ok_or_else(|| {
+            invalid(
+                "give exactly one of sensitive_items (item ids) and sensitive_attribute (an attribute name)",
+            )
+        })?;
+    let aux = aux_records(aux)?;
+    let key = keywords
+        .key
+        .map(|pairs| ReleaseKey::from_pairs(zipped(pairs)))
+        .ok_or_else(|| invalid("infer needs the release key (key=)"))?;
+    let informed = keywords.informed;
     let (data, original) = (release.data.clone(), original.data.clone());
     let (report, warnings) = detached(py, threads, || {
         let secret = deanon::inference::Secret::resolve(&sensitive, &original, &data)?;
-        deanon::jobs::infer_records(
-            &data, &original, aux, &key, &secret, &params, informed, resamples,
-        )
-        .map_err(|e| match informed_error(e) {
-            deanon::Error::Parameter {
-                name: "aux",
-                message,
-            } => deanon::Error::InvalidArgument(format!("the aux table: {message}")),
-            e => e,
-        })
+        let adversary = deanon::jobs::Adversary {
+            params: &params,
+            informed,
+        };
+        deanon::jobs::infer_records((&data, &original, &key), aux, &secret, adversary, resamples)
+            .map_err(|e| match informed_error(e) {
+                deanon::Error::Parameter {
+                    name: "aux",
+                    message,
+                } => deanon::Error::InvalidArgument(format!("the aux table: {message}")),
+                deanon::Error::NoControl => deanon::Error::InvalidArgument(format!(
+                    "the aux table: {}",
+                    deanon::Error::NoControl
+                )),
+                e => e,
+            })
     })?;
     Ok((to_python(py, &report)?, warnings))
 }
@@ -543,45 +519,21 @@ fn matches_columns<'py>(
 
 /// Unicity (`deanon unicity`): the command's CSV columns (`knowledge`, `points`, `date_tol`,
 /// `people`, `draws`, `unique` as text and int64, `unicity`, `unicity_lo`, `unicity_hi` as
-/// float64, NaN where blank, `attributes` as text). Parameters left out take [`UnicityParams::default`]'s values
-/// (`knowledge` empty: every kind the data holds).
+/// float64, NaN where blank, `attributes` as text). `params` are [`UnicityParams`]'s fields by
+/// name; those left out take [`UnicityParams::default`]'s values (`knowledge` empty: every kind
+/// the data holds).
 ///
 /// [`UnicityParams::default`]: deanon::dataset::unicity::UnicityParams
 #[pyfunction]
-#[pyo3(signature = (data, points=None, knowledge=None, date_tol=None, sample=None, draws=None,
-    seed=None, threads=None, attributes=None))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (data, threads=None, **params))]
 pub fn unicity<'py>(
     py: Python<'py>,
     data: &NativeDataset,
-    points: Option<Vec<usize>>,
-    knowledge: Option<Vec<String>>,
-    date_tol: Option<u32>,
-    sample: Option<usize>,
-    draws: Option<usize>,
-    seed: Option<u64>,
     threads: Option<usize>,
-    attributes: Option<Vec<String>>,
+    params: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyDict>> {
-    use deanon::dataset::unicity::{Knowledge, UnicityParams, measure};
-    let d = UnicityParams::default();
-    let knowledge = match knowledge {
-        Some(names) => names
-            .iter()
-            .map(|k| k.parse::<Knowledge>())
-            .collect::<deanon::Result<Vec<_>>>()
-            .map_err(to_py)?,
-        None => d.knowledge.clone(),
-    };
-    let params = UnicityParams {
-        points: points.unwrap_or_else(|| d.points.clone()),
-        knowledge,
-        date_tol: date_tol.unwrap_or(d.date_tol),
-        sample: sample.or(d.sample),
-        draws: draws.unwrap_or(d.draws),
-        seed: seed.unwrap_or(d.seed),
-        attributes: attributes.unwrap_or_default(),
-    };
+    use deanon::dataset::unicity::{UnicityParams, measure};
+    let params: UnicityParams = keywords::read("unicity", params)?;
     let dataset = data.data.clone();
     let rows = detached(py, threads, move || measure(&dataset, &params))?;
     let out = PyDict::new(py);
@@ -666,18 +618,11 @@ pub fn experiment(
     })
 }
 
-/// What a published statement about a group reveals (`deanon cohort`): the report as a dict.
-/// Parameters left out take [`CohortParams::new`]'s values.
-///
-/// [`CohortParams::new`]: deanon::cohort::CohortParams::new
-#[pyfunction]
-#[pyo3(signature = (data, item=None, streak=None, times=None, any_of=None, at_least=None,
-    from_date=None, to_date=None, min_cell=None, epsilon=None, facts=None, date_error=None,
-    targets=None, draws=None, seed=None, threads=None))]
-#[allow(clippy::too_many_arguments)]
-pub fn cohort<'py>(
-    py: Python<'py>,
-    data: &NativeDataset,
+/// `cohort`'s keywords: the statement (`item` with `streak` or `times`, or `any_of` with
+/// `at_least`), the window, the disclosure control and the adversary's knowledge.
+#[derive(Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct CohortKeywords {
     item: Option<String>,
     streak: Option<u32>,
     times: Option<u32>,
@@ -692,22 +637,49 @@ pub fn cohort<'py>(
     targets: Option<usize>,
     draws: Option<usize>,
     seed: Option<u64>,
+}
+
+impl CohortKeywords {
+    /// The library's parameters: those left out at [`CohortParams::new`]'s values.
+    ///
+    /// [`CohortParams::new`]: deanon::cohort::CohortParams::new
+    fn params(self) -> deanon::Result<deanon::cohort::CohortParams> {
+        use deanon::cohort::{CohortParams, Statement};
+        let statement = Statement::from_options(
+            self.item,
+            self.streak,
+            self.times,
+            self.any_of,
+            self.at_least,
+        )?;
+        let mut params = CohortParams::new(statement);
+        params.from = self.from_date;
+        params.to = self.to_date;
+        params.epsilon = self.epsilon;
+        params.min_cell = self.min_cell.unwrap_or(params.min_cell);
+        let k = &mut params.knowledge;
+        k.facts = self.facts.unwrap_or(k.facts);
+        k.date_error = self.date_error.unwrap_or(k.date_error);
+        k.targets = self.targets.unwrap_or(k.targets);
+        k.draws = self.draws.unwrap_or(k.draws);
+        k.seed = self.seed.unwrap_or(k.seed);
+        Ok(params)
+    }
+}
+
+/// What a published statement about a group reveals (`deanon cohort`): the report as a dict.
+/// `params` are [`CohortKeywords`]' fields.
+#[pyfunction]
+#[pyo3(signature = (data, threads=None, **params))]
+pub fn cohort<'py>(
+    py: Python<'py>,
+    data: &NativeDataset,
     threads: Option<usize>,
+    params: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    use deanon::cohort::{CohortParams, Statement};
-    let statement =
-        Statement::from_options(item, streak, times, any_of, at_least).map_err(to_py)?;
-    let mut params = CohortParams::new(statement);
-    params.from = from_date;
-    params.to = to_date;
-    params.epsilon = epsilon;
-    params.min_cell = min_cell.unwrap_or(params.min_cell);
-    let k = &mut params.knowledge;
-    k.facts = facts.unwrap_or(k.facts);
-    k.date_error = date_error.unwrap_or(k.date_error);
-    k.targets = targets.unwrap_or(k.targets);
-    k.draws = draws.unwrap_or(k.draws);
-    k.seed = seed.unwrap_or(k.seed);
+    let params = keywords::read::<CohortKeywords>("cohort", params)?
+        .params()
+        .map_err(to_py)?;
     let dataset = data.data.clone();
     let report = detached(py, threads, move || {
         deanon::cohort::analyse(&dataset, &params)

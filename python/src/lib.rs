@@ -10,6 +10,7 @@ mod convert;
 mod dataset;
 mod engine;
 mod errors;
+mod keywords;
 mod run;
 
 use pyo3::prelude::*;

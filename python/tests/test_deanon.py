@@ -206,6 +206,36 @@ def test_errors_are_deanon_errors_naming_the_row_or_parameter(world):
         deanon.Dataset.open(world / "missing.deanon")
 
 
+def test_the_native_functions_read_their_keywords_into_one_struct(world):
+    # Each engine function takes its parameters as keywords read into one struct (serde): a
+    # keyword the struct lacks, or a value of the wrong type, is an error naming the function
+    # and the keyword; None is a keyword left out.
+    from deanon import _native
+
+    orig = deanon.Dataset.open(world / "orig.deanon")._native
+    with pytest.raises(deanon.DeanonError, match="^sample_aux: unknown field `no_such`"):
+        _native.sample_aux(orig, targets=5, no_such=1)
+    with pytest.raises(deanon.DeanonError, match="^sample_aux: targets: .*integer"):
+        _native.sample_aux(orig, targets="five")
+    with pytest.raises(deanon.DeanonError, match="^sample_aux: select must be 'uniform' or 'rare:TOP'"):
+        _native.sample_aux(orig, select="sometimes")
+    with pytest.raises(deanon.DeanonError, match="^unicity: unknown field `up_to`"):
+        _native.unicity(orig, up_to=True)
+    with pytest.raises(deanon.DeanonError, match="^cohort: unknown field `streaks`"):
+        _native.cohort(orig, item="1", streaks=3)
+    with pytest.raises(deanon.DeanonError, match="^audit: unknown field `target`"):
+        _native.audit(str(world / "orig.deanon"), str(world / "never"), "pseudonymize", target=0.1)
+    aux = deanon._aux_columns(pd.read_csv(world / "aux.csv"))
+    with pytest.raises(deanon.DeanonError, match="^attack: unknown field `phi`"):
+        _native.attack(orig, aux, phi=1.5)
+    with pytest.raises(deanon.DeanonError, match="^infer needs the release key"):
+        _native.infer(orig, orig, aux, sensitive_attribute="gender")
+    # None is left out: the defaults' answer.
+    left_out, _ = _native.sample_aux(orig, targets=20, items=None, seed=3)
+    default, _ = _native.sample_aux(orig, targets=20, seed=3)
+    assert left_out["aux_id"] == default["aux_id"] and left_out["item"] == default["item"]
+
+
 def test_answers_do_not_depend_on_the_thread_count(world):
     released = deanon.Dataset.open(world / "rel.deanon")
     original = deanon.Dataset.open(world / "orig.deanon")

@@ -123,10 +123,7 @@ pub(super) fn measure(
 /// advice about sampling one names the audit's flags instead.
 fn in_audit_words(e: crate::Error) -> crate::Error {
     match e {
-        crate::Error::Parameter {
-            name: "aux",
-            message,
-        } if message.starts_with(inference::NO_CONTROL) => no_control(),
+        crate::Error::NoControl => no_control(),
         crate::Error::Parameter {
             name: "aux",
             message,

@@ -101,8 +101,10 @@ pub mod defaults {
     pub const SEED: u64 = 0;
 }
 
-/// How to sample aux records.
-#[derive(Clone, Debug)]
+/// How to sample aux records. Python's `sample_aux` reads its keywords into it (serde), each
+/// field by its name; one left out takes the default.
+#[derive(Clone, Debug, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct AuxParams {
     /// Number of targets.
     pub targets: usize,
@@ -131,9 +133,12 @@ pub struct AuxParams {
     pub attributes: Vec<String>,
     /// (attribute, E): a numeric attribute known only within +-E, as a range of width 2E whose
     /// centre is off the true value by up to E (uniformly, in whole units).
+    #[serde(rename = "attribute_error")]
     pub attribute_errors: Vec<(String, u32)>,
     /// A target with fewer than M usable entries gives all of them (with proportionally fewer
-    /// wrong facts) instead of being skipped; `items = usize::MAX` then means every entry.
+    /// wrong facts) instead of being skipped; `items = usize::MAX` then means every entry. The
+    /// audit's knowledge curve sets it; it is not a keyword.
+    #[serde(skip)]
     pub up_to: bool,
 }
 

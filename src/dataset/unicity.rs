@@ -128,8 +128,10 @@ pub mod defaults {
     pub const SEED: u64 = 0;
 }
 
-/// What to measure.
-#[derive(Clone, Debug, PartialEq)]
+/// What to measure. Python's `unicity` reads its keywords into it (serde), each field by its
+/// name; one left out takes the default.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct UnicityParams {
     /// Numbers of points per draw.
     pub points: Vec<usize>,

@@ -224,14 +224,8 @@ fn aux_error(message: String) -> Error {
     }
 }
 
-/// How the error for an aux without non-members begins (the audit adds its own advice).
-pub(crate) const NO_CONTROL: &str =
-    "the aux holds no non-members of the release, so the control is undefined";
-
 pub(crate) fn no_control() -> Error {
-    aux_error(format!(
-        "{NO_CONTROL}: sample it with `deanon aux --key KEY --non-members N`"
-    ))
+    Error::NoControl
 }
 
 /// Measures the inference of `inputs` with `resamples` bootstrap resamples seeded by `seed`.
