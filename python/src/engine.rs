@@ -618,57 +618,10 @@ pub fn experiment(
     })
 }
 
-/// `cohort`'s keywords: the statement (`item` with `streak` or `times`, or `any_of` with
-/// `at_least`), the window, the disclosure control and the adversary's knowledge.
-#[derive(Default, serde::Deserialize)]
-#[serde(default, deny_unknown_fields)]
-struct CohortKeywords {
-    item: Option<String>,
-    streak: Option<u32>,
-    times: Option<u32>,
-    any_of: Option<Vec<String>>,
-    at_least: Option<u32>,
-    from_date: Option<String>,
-    to_date: Option<String>,
-    min_cell: Option<u64>,
-    epsilon: Option<f64>,
-    facts: Option<usize>,
-    date_error: Option<u32>,
-    targets: Option<usize>,
-    draws: Option<usize>,
-    seed: Option<u64>,
-}
-
-impl CohortKeywords {
-    /// The library's parameters: those left out at [`CohortParams::new`]'s values.
-    ///
-    /// [`CohortParams::new`]: deanon::cohort::CohortParams::new
-    fn params(self) -> deanon::Result<deanon::cohort::CohortParams> {
-        use deanon::cohort::{CohortParams, Statement};
-        let statement = Statement::from_options(
-            self.item,
-            self.streak,
-            self.times,
-            self.any_of,
-            self.at_least,
-        )?;
-        let mut params = CohortParams::new(statement);
-        params.from = self.from_date;
-        params.to = self.to_date;
-        params.epsilon = self.epsilon;
-        params.min_cell = self.min_cell.unwrap_or(params.min_cell);
-        let k = &mut params.knowledge;
-        k.facts = self.facts.unwrap_or(k.facts);
-        k.date_error = self.date_error.unwrap_or(k.date_error);
-        k.targets = self.targets.unwrap_or(k.targets);
-        k.draws = self.draws.unwrap_or(k.draws);
-        k.seed = self.seed.unwrap_or(k.seed);
-        Ok(params)
-    }
-}
-
 /// What a published statement about a group reveals (`deanon cohort`): the report as a dict.
-/// `params` are [`CohortKeywords`]' fields.
+/// `params` are [`CohortOptions`]' fields, the library's.
+///
+/// [`CohortOptions`]: deanon::cohort::CohortOptions
 #[pyfunction]
 #[pyo3(signature = (data, threads=None, **params))]
 pub fn cohort<'py>(
@@ -677,7 +630,7 @@ pub fn cohort<'py>(
     threads: Option<usize>,
     params: Option<&Bound<'py, PyDict>>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let params = keywords::read::<CohortKeywords>("cohort", params)?
+    let params = keywords::read::<deanon::cohort::CohortOptions>("cohort", params)?
         .params()
         .map_err(to_py)?;
     let dataset = data.data.clone();

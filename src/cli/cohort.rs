@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use deanon::cohort::{CohortParams, Statement, defaults as cohort_defaults};
+use deanon::cohort::{CohortOptions, defaults as cohort_defaults};
 
 /// `deanon cohort`.
 #[derive(clap::Args)]
@@ -66,23 +66,23 @@ pub struct CohortArgs {
 
 impl CohortArgs {
     pub fn run(self) -> anyhow::Result<()> {
-        let statement = Statement::from_options(
-            self.item,
-            self.streak,
-            self.times,
-            self.any_of,
-            self.at_least,
-        )?;
-        let mut params = CohortParams::new(statement);
-        params.from = self.from;
-        params.to = self.to;
-        params.min_cell = self.min_cell;
-        params.epsilon = self.epsilon;
-        params.knowledge.facts = self.facts;
-        params.knowledge.date_error = self.date_error;
-        params.knowledge.targets = self.targets;
-        params.knowledge.draws = self.draws;
-        params.knowledge.seed = self.seed;
+        let params = CohortOptions {
+            item: self.item,
+            streak: self.streak,
+            times: self.times,
+            any_of: self.any_of,
+            at_least: self.at_least,
+            from_date: self.from,
+            to_date: self.to,
+            min_cell: Some(self.min_cell),
+            epsilon: self.epsilon,
+            facts: Some(self.facts),
+            date_error: Some(self.date_error),
+            targets: Some(self.targets),
+            draws: Some(self.draws),
+            seed: Some(self.seed),
+        }
+        .params()?;
         let (_, text) = deanon::jobs::cohort(&self.data, &params, &self.output, self.json)?;
         super::print_result(&text, [self.output.as_path()]);
         Ok(())

@@ -122,6 +122,70 @@ pub struct CohortParams {
     pub knowledge: Knowledge,
 }
 
+/// A cohort analysis as its user states it, each option left out at its default: the statement
+/// (`item` with `streak` or `times`, or `any_of` with `at_least`), the window, the disclosure
+/// control and the adversary's knowledge. `deanon cohort` fills it from its flags and Python's
+/// `cohort` reads its keywords into it (serde, by these names), so both build the same
+/// [`CohortParams`] the same way.
+#[derive(Clone, Debug, Default, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CohortOptions {
+    /// The statement's item (its id; [`ANY_ITEM`] for any), with `streak` or `times`.
+    pub item: Option<String>,
+    /// K consecutive days with an event of `item`.
+    pub streak: Option<u32>,
+    /// K events of `item`.
+    pub times: Option<u32>,
+    /// Items of which a member holds at least `at_least`.
+    pub any_of: Option<Vec<String>>,
+    /// K for `any_of`.
+    pub at_least: Option<u32>,
+    /// First day of the window.
+    pub from_date: Option<String>,
+    /// Last day of the window.
+    pub to_date: Option<String>,
+    /// Minimum cell size C.
+    pub min_cell: Option<u64>,
+    /// Epsilon of a differentially private count.
+    pub epsilon: Option<f64>,
+    /// Facts the adversary knows besides the statement.
+    pub facts: Option<usize>,
+    /// Error of those facts' dates, days.
+    pub date_error: Option<u32>,
+    /// Members attacked at most.
+    pub targets: Option<usize>,
+    /// Draws per member attacked.
+    pub draws: Option<usize>,
+    /// Seed.
+    pub seed: Option<u64>,
+}
+
+impl CohortOptions {
+    /// The analysis these options state ([`Statement::from_options`]), every option left out
+    /// at [`CohortParams::new`]'s value.
+    pub fn params(self) -> Result<CohortParams> {
+        let statement = Statement::from_options(
+            self.item,
+            self.streak,
+            self.times,
+            self.any_of,
+            self.at_least,
+        )?;
+        let mut params = CohortParams::new(statement);
+        params.from = self.from_date;
+        params.to = self.to_date;
+        params.epsilon = self.epsilon;
+        params.min_cell = self.min_cell.unwrap_or(params.min_cell);
+        let k = &mut params.knowledge;
+        k.facts = self.facts.unwrap_or(k.facts);
+        k.date_error = self.date_error.unwrap_or(k.date_error);
+        k.targets = self.targets.unwrap_or(k.targets);
+        k.draws = self.draws.unwrap_or(k.draws);
+        k.seed = self.seed.unwrap_or(k.seed);
+        Ok(params)
+    }
+}
+
 impl CohortParams {
     /// A statement with every default.
     pub fn new(statement: Statement) -> CohortParams {
