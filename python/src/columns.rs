@@ -6,10 +6,19 @@
 
 use numpy::PyReadonlyArray1;
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 use deanon::dataset::import::columns::{Dates, Ids, Ratings};
 
 use crate::errors::invalid;
+
+/// The entry `name` of `columns`, if it is there and not `None`.
+pub fn present<'py>(
+    columns: &Bound<'py, PyDict>,
+    name: &str,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    Ok(columns.get_item(name)?.filter(|c| !c.is_none()))
+}
 
 /// Two columns of text (a release key, an item map): the first and second values of each pair.
 pub type Pairs = (Vec<String>, Vec<String>);

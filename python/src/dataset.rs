@@ -15,7 +15,7 @@ use deanon::dataset::import::declared::{self, Catalogue};
 use deanon::dataset::import::people_file::PeopleFile;
 use deanon::dataset::{DatasetKind, store};
 
-use crate::columns::{Column, Pairs, optional};
+use crate::columns::{Column, Pairs, optional, present};
 use crate::convert::to_python;
 use crate::errors::to_py;
 use crate::run::detached;
@@ -79,14 +79,12 @@ pub fn from_columns(
         .transpose()
         .map_err(|m| to_py(deanon::Error::InvalidArgument(format!("rating_scale: {m}"))))?;
     let kind = kind_of(kind)?;
-    let column = |name: &str| -> PyResult<Option<Bound<'_, PyAny>>> {
-        Ok(columns.get_item(name)?.filter(|c| !c.is_none()))
-    };
     let needed = |name: &str| {
-        column(name)?.ok_or_else(|| crate::errors::invalid(format!("from_columns needs {name}")))
+        present(columns, name)?
+            .ok_or_else(|| crate::errors::invalid(format!("from_columns needs {name}")))
     };
     let (user, item) = (needed("user")?, needed("item")?);
-    let (rating, date) = (column("rating")?, column("date")?);
+    let (rating, date) = (present(columns, "rating")?, present(columns, "date")?);
     let user = Column::extract("user", &user)?;
     let item = Column::extract("item", &item)?;
     let rating = optional("rating", rating.as_ref())?;

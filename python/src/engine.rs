@@ -16,7 +16,7 @@ use deanon::auxiliary::sampler::AuxParams;
 use deanon::dataset::{AuxRecord, ReleaseKey};
 use deanon::linkage::Executor;
 
-use crate::columns::{Column, Pairs, optional};
+use crate::columns::{Column, Pairs, optional, present};
 use crate::convert::to_python;
 use crate::dataset::NativeDataset;
 use crate::errors::{invalid, to_py};
@@ -329,26 +329,21 @@ pub fn attack<'py>(
 /// An aux table's attribute columns: each attribute's name and values (none: missing).
 type AttributeColumns = Vec<(String, Vec<Option<String>>)>;
 
-/// The column `name` of `aux`, if it is there and not `None`.
-fn column<'py>(aux: &Bound<'py, PyDict>, name: &str) -> PyResult<Option<Bound<'py, PyAny>>> {
-    Ok(aux.get_item(name)?.filter(|c| !c.is_none()))
-}
-
 /// The aux records of an aux table's columns (`aux_id` and `item`; `rating`, `date`,
 /// `true_user`, `count` and `attributes` optional), with the aux file's checks.
 fn aux_records(aux: &Bound<'_, PyDict>) -> PyResult<Vec<AuxRecord>> {
     let required = |name: &str| {
-        column(aux, name)?.ok_or_else(|| invalid(format!("the aux table needs the column {name}")))
+        present(aux, name)?.ok_or_else(|| invalid(format!("the aux table needs the column {name}")))
     };
     let (aux_id, item) = (required("aux_id")?, required("item")?);
     let aux_id = Column::extract("aux_id", &aux_id)?;
     let item = Column::extract("item", &item)?;
-    let rating = optional("rating", column(aux, "rating")?.as_ref())?;
-    let date = optional("date", column(aux, "date")?.as_ref())?;
-    let true_user = optional("true_user", column(aux, "true_user")?.as_ref())?;
+    let rating = optional("rating", present(aux, "rating")?.as_ref())?;
+    let date = optional("date", present(aux, "date")?.as_ref())?;
+    let true_user = optional("true_user", present(aux, "true_user")?.as_ref())?;
     let count: Option<numpy::PyReadonlyArray1<'_, f64>> =
-        column(aux, "count")?.map(|c| c.extract()).transpose()?;
-    let attributes: Option<AttributeColumns> = column(aux, "attributes")?
+        present(aux, "count")?.map(|c| c.extract()).transpose()?;
+    let attributes: Option<AttributeColumns> = present(aux, "attributes")?
         .map(|c| c.extract())
         .transpose()?;
     let columns = AuxColumns {

@@ -163,13 +163,13 @@ mod tests {
 
     #[test]
     fn an_audit_without_a_control_names_the_audits_flags_not_deanon_aux() {
-        let e = in_audit_words(inference::no_control()).to_string();
+        let e = in_audit_words(crate::Error::NoControl).to_string();
         assert!(e.contains("--sample") && e.contains("--everyone"), "{e}");
         assert!(
             !e.contains("deanon aux") && !e.contains("--non-members"),
             "{e}"
         );
-        let e = inference::no_control().to_string();
+        let e = crate::Error::NoControl.to_string();
         assert!(e.contains("deanon aux --key KEY --non-members N"), "{e}");
     }
 }

@@ -212,7 +212,7 @@ pub fn check_aux(aux: &[AuxRecord], key: &crate::dataset::ReleaseKey) -> Result<
         ));
     }
     if members == aux.len() {
-        return Err(no_control());
+        return Err(Error::NoControl);
     }
     Ok(())
 }
@@ -222,10 +222,6 @@ fn aux_error(message: String) -> Error {
         name: "aux",
         message,
     }
-}
-
-pub(crate) fn no_control() -> Error {
-    Error::NoControl
 }
 
 /// Measures the inference of `inputs` with `resamples` bootstrap resamples seeded by `seed`.
@@ -264,7 +260,7 @@ pub fn measure(inputs: &Inputs<'_>, resamples: usize, seed: u64) -> Result<Infer
         ));
     }
     if non_members == 0 {
-        return Err(no_control());
+        return Err(Error::NoControl);
     }
     let baseline_accuracy = reader
         .baseline

@@ -30,10 +30,7 @@ impl Candidate {
 
     /// The policy-blind default attack (the `--naive` audit's only one).
     pub fn naive() -> Candidate {
-        Candidate {
-            params: AttackParams::defaults(),
-            informed: false,
-        }
+        Candidate::blind(AttackParams::defaults())
     }
 
     /// As audit.json writes it.
